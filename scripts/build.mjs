@@ -1,0 +1,31 @@
+import { build } from "esbuild";
+import { chmod, readFile, rm } from "node:fs/promises";
+import { aliases } from "./aliases.mjs";
+
+const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+
+await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/cli.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  splitting: false,
+  minify: false,
+  sourcemap: false,
+  legalComments: "none",
+  alias: aliases,
+  mainFields: ["module", "main"],
+  define: {
+    "process.env.NODE_ENV": '"production"',
+    __VERSION__: JSON.stringify(pkg.version),
+  },
+  banner: {
+    // Bundled CommonJS dependencies still call require(); give them one.
+    js: "#!/usr/bin/env node\nimport { createRequire as __xrCreateRequire } from 'node:module';\nconst require = __xrCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});
+await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
