@@ -1,0 +1,100 @@
+import IPCIDR from "ip-cidr";
+
+// Addresses are plain numbers in 0..2^32-1. Arithmetic (division, multiplication) is used instead of
+// bitwise operators throughout this folder, because JS bitwise operators are signed 32-bit and would
+// make every address from 128.0.0.0 up negative.
+export interface Cidr {
+  readonly text: string;
+  readonly network: string;
+  readonly prefix: number;
+  readonly first: number;
+  readonly last: number;
+  readonly size: number;
+}
+
+export const ADDRESS_SPACE = 2 ** 32;
+
+export function blockSize(prefix: number): number {
+  return 2 ** (32 - prefix);
+}
+
+export function formatAddress(value: number): string {
+  return [2 ** 24, 2 ** 16, 2 ** 8, 1].map((unit) => Math.floor(value / unit) % 256).join(".");
+}
+
+// Builds the block of `prefix` that contains `address`; callers that computed an aligned address get
+// it back unchanged, callers holding a host address get its network.
+export function makeCidr(address: number, prefix: number): Cidr {
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
+    throw new RangeError(`prefix must be an integer from 0 to 32, got ${prefix}`);
+  }
+  if (!Number.isInteger(address) || address < 0 || address >= ADDRESS_SPACE) {
+    throw new RangeError(`address must be an integer from 0 to 2^32-1, got ${address}`);
+  }
+  const size = blockSize(prefix);
+  const first = Math.floor(address / size) * size;
+  const network = formatAddress(first);
+  return { text: `${network}/${prefix}`, network, prefix, first, last: first + size - 1, size };
+}
+
+// For constants written in source: a typo there is a bug, not user input, so it throws.
+export function cidrLiteral(text: string): Cidr {
+  const reading = readCidr(text);
+  if (reading.kind !== "ok") throw new Error(`not a canonical CIDR literal: ${text}`);
+  return reading.cidr;
+}
+
+// Why a text is or is not a CIDR, in enough detail for a message that tells the user the fix.
+export type CidrReading =
+  | { readonly kind: "ok"; readonly cidr: Cidr }
+  | { readonly kind: "empty" }
+  | { readonly kind: "ipv6" }
+  | { readonly kind: "malformed" }
+  | { readonly kind: "no-prefix"; readonly address: number }
+  | { readonly kind: "leading-zeros"; readonly corrected: string }
+  | { readonly kind: "prefix-out-of-range"; readonly address: number; readonly prefix: number }
+  | { readonly kind: "host-bits"; readonly address: number; readonly intended: Cidr };
+
+const DIGITS = /^[0-9]+$/;
+
+export function readCidr(input: string): CidrReading {
+  const text = input.trim();
+  if (text === "") return { kind: "empty" };
+  // ip-cidr silently turns IPv4-mapped IPv6 ("::ffff:10.0.0.0/112") into an IPv4 /32, so any colon is
+  // settled here: VPC peering in this tool is about the VPCs' IPv4 ranges only.
+  if (text.includes(":")) return { kind: "ipv6" };
+
+  const parts = text.split("/");
+  if (parts.length > 2) return { kind: "malformed" };
+  const [addressText = "", prefixText] = parts;
+  const octets = addressText.split(".");
+  if (octets.length !== 4 || !octets.every((o) => DIGITS.test(o))) return { kind: "malformed" };
+  if (prefixText !== undefined && !DIGITS.test(prefixText)) return { kind: "malformed" };
+
+  // Rejected rather than silently normalised: inet_aton and many shells' tools read "010" as octal 8,
+  // so "010.0.0.0/16" means 8.0.0.0/16 to some of the user's other tools and 10.0.0.0/16 to others.
+  const hasLeadingZero = (p: string) => p.length > 1 && p.startsWith("0");
+  if (octets.some(hasLeadingZero) || (prefixText !== undefined && hasLeadingZero(prefixText))) {
+    const address = octets.map((o) => String(Number(o))).join(".");
+    if (!IPCIDR.isValidAddress(address)) return { kind: "malformed" };
+    const corrected = prefixText === undefined ? address : `${address}/${Number(prefixText)}`;
+    return { kind: "leading-zeros", corrected };
+  }
+
+  if (!IPCIDR.isValidAddress(addressText)) return { kind: "malformed" };
+  const address = Number(new IPCIDR(`${addressText}/32`).start<bigint>({ type: "bigInteger" }));
+  if (prefixText === undefined) return { kind: "no-prefix", address };
+
+  const prefix = Number(prefixText);
+  if (prefix > 32) return { kind: "prefix-out-of-range", address, prefix };
+
+  const first = Number(new IPCIDR(`${addressText}/${prefix}`).start<bigint>({ type: "bigInteger" }));
+  const cidr = makeCidr(first, prefix);
+  if (first !== address) return { kind: "host-bits", address, intended: cidr };
+  return { kind: "ok", cidr };
+}
+
+export function parseCidr(input: string): Cidr | undefined {
+  const reading = readCidr(input);
+  return reading.kind === "ok" ? reading.cidr : undefined;
+}
