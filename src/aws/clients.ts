@@ -1,0 +1,64 @@
+// The one place AWS SDK clients are made. Every module asks this factory for the client it needs, so
+// region, profile, credentials, retries and user agent are decided once. No endpoint is set here: the
+// SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables then work (moto, LocalStack).
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { STSClient } from "@aws-sdk/client-sts";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "dev";
+
+export interface ClientOptions {
+  readonly profile?: string | undefined;
+  // Tests inject static credentials; real runs use the default chain (env, SSO, shared files, process).
+  readonly credentials?: AwsCredentialIdentityProvider | undefined;
+}
+
+export interface AwsClients {
+  cloudFormation(region: string): CloudFormationClient;
+  ec2(region: string): EC2Client;
+  lambda(region: string): LambdaClient;
+  sts(region: string): STSClient;
+  readonly profile: string | undefined;
+  destroy(): void;
+}
+
+type Ctor<T> = new (config: Record<string, unknown>) => T;
+
+export function createClients(options: ClientOptions = {}): AwsClients {
+  // One provider for every client, so an SSO token or assumed role is resolved once per run.
+  const credentials =
+    options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  const cache = new Map<string, { destroy(): void }>();
+
+  function get<T extends { destroy(): void }>(service: string, ctor: Ctor<T>, region: string): T {
+    const key = `${service}:${region}`;
+    let client = cache.get(key) as T | undefined;
+    if (!client) {
+      client = new ctor({
+        region,
+        credentials,
+        retryMode: "adaptive",
+        maxAttempts: 8,
+        customUserAgent: [["xregion-private-api", VERSION]],
+      });
+      cache.set(key, client);
+    }
+    return client;
+  }
+
+  return {
+    profile: options.profile,
+    cloudFormation: (region) => get("cloudformation", CloudFormationClient as Ctor<CloudFormationClient>, region),
+    ec2: (region) => get("ec2", EC2Client as Ctor<EC2Client>, region),
+    lambda: (region) => get("lambda", LambdaClient as Ctor<LambdaClient>, region),
+    sts: (region) => get("sts", STSClient as Ctor<STSClient>, region),
+    destroy() {
+      for (const client of cache.values()) client.destroy();
+      cache.clear();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// The entry point and the only place that ends the process: parse flags once, decide interactivity,
+// run one command, and turn whatever happened into an exit code and at most a line or two on stderr.
+import { parseFlags, type CommandName } from "./cli/flags.js";
+import type { CommandContext } from "./commands/context.js";
+import { EXIT, FailureError, InterruptedError, UsageError } from "./errors.js";
+
+type Runner = (ctx: CommandContext) => Promise<number>;
+
+// Commands load lazily: `--help` and `plan` never pay for the AWS SDK or Ink.
+const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
+  deploy: async () => (await import("./commands/deploy.js")).runDeploy,
+  plan: async () => (await import("./commands/plan.js")).runPlan,
+  status: async () => (await import("./commands/status.js")).runStatus,
+  verify: async () => (await import("./commands/verify.js")).runVerify,
+  teardown: async () => (await import("./commands/teardown.js")).runTeardown,
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv, (text) => process.stdout.write(text));
+    if (flags === "exit-ok") return EXIT.ok;
+    const ctx: CommandContext = {
+      flags,
+      interactive: isInteractive(),
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+    };
+    const run = await RUNNERS[flags.command]();
+    return await run(ctx);
+  } catch (error) {
+    return report(error);
+  }
+}
+
+// A guided run needs a person at a terminal; CI=true means nobody is there even when a TTY is.
+function isInteractive(): boolean {
+  const ci = process.env["CI"];
+  return process.stdin.isTTY === true && !(ci && ci !== "false" && ci !== "0");
+}
+
+function report(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof FailureError) {
+    process.stderr.write(`error: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join("")}`);
+    return error.exitCode;
+  }
+  if (error instanceof InterruptedError || isPromptCancel(error)) {
+    process.stderr.write(`${error instanceof InterruptedError ? error.message : "cancelled"}\n`);
+    return EXIT.interrupted;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: unexpected failure: ${message}\n`);
+  if (process.env["XREGION_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.failure;
+}
+
+// Inquirer rejects with ExitPromptError when the user presses Ctrl-C at a question.
+function isPromptCancel(error: unknown): boolean {
+  return error instanceof Error && error.name === "ExitPromptError";
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

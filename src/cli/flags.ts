@@ -1,0 +1,131 @@
+// argv → one typed Flags object. Commander does the parsing and the help text; everything it rejects
+// becomes a UsageError (exit 2) with a one-line hint instead of its own exit.
+import { Command, CommanderError, Option } from "commander";
+import { closest } from "fastest-levenshtein";
+import { UsageError } from "../errors.js";
+
+declare const __VERSION__: string;
+export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
+export const BIN = "xregion-private-api";
+
+export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown"] as const;
+export type CommandName = (typeof COMMANDS)[number];
+export type ProgressMode = "auto" | "ink" | "plain" | "json";
+
+export interface Flags {
+  readonly command: CommandName;
+  readonly name?: string | undefined;
+  readonly apiRegion?: string | undefined;
+  readonly clientRegion?: string | undefined;
+  readonly apiCidr?: string | undefined;
+  readonly clientCidr?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly config?: string | undefined;
+  readonly yes: boolean;
+  readonly progress: ProgressMode;
+  readonly samples: number;
+  readonly out?: string | undefined;
+  readonly outputsFile?: string | undefined;
+}
+
+export const DEFAULT_SAMPLES = 5;
+const MAX_SAMPLES = 100;
+
+const DESCRIPTIONS: Record<CommandName, string> = {
+  deploy: "deploy the three stages (guided in a terminal, flags only in CI), then verify the path end to end",
+  plan: "offline: validate the answers, carve the subnets and write the three templates with their parameters",
+  status: "show the three stacks in both regions, their state and outputs, and the last verification",
+  verify: "invoke the client function --samples times and report the API's answer and latency",
+  teardown: "delete stage 3 (routes), then 2 (client), then 1 (API); safe to run again",
+};
+
+type Parsed = { command: CommandName; options: Record<string, unknown> };
+
+function addCommon(cmd: Command, command: CommandName): Command {
+  cmd
+    .option("--name <name>", "deployment name: prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths")
+    .option("--api-region <region>", "region A, where the private API lives (e.g. us-east-1)")
+    .option("--client-region <region>", "region B, where the client function runs (e.g. eu-west-1)");
+  cmd
+    .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
+    .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)")
+    .option("--profile <profile>", "AWS named profile (otherwise the SDK's default credential chain)")
+    .option("--config <file>", "answers file to read and save (default ./xregion-private-api.json)");
+  if (command === "deploy" || command === "teardown") cmd.option("--yes", "do not ask for confirmation (required without a terminal for teardown)");
+  cmd
+    .addOption(new Option("--progress <mode>", "how to show progress").choices(["auto", "ink", "plain", "json"]).default("auto"))
+    .option("--json", "same as --progress json: NDJSON events on stdout, human text on stderr");
+  if (command === "deploy" || command === "verify") cmd.option("--samples <n>", `how many times verification invokes the function (default ${DEFAULT_SAMPLES})`);
+  if (command === "plan") cmd.option("--out <dir>", "folder to write the templates and parameter files into (default ./xregion-plan)");
+  if (command === "deploy" || command === "status") cmd.option("--outputs-file <file>", "write every stage's outputs as JSON, also after a no-op or a failure");
+  return cmd;
+}
+
+export function parseFlags(argv: readonly string[], write: (text: string) => void): Flags | "exit-ok" {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(`unknown command '${first}': did you mean '${closest(first, [...COMMANDS])}'? (run ${BIN} --help for the commands)`);
+  }
+
+  let parsed: Parsed | undefined;
+  const program = new Command(BIN)
+    .description("Set up, verify and tear down a Lambda in one AWS region calling a private API Gateway REST API in another, over VPC peering.")
+    .version(VERSION, "-v, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} });
+  for (const command of COMMANDS) {
+    const cmd = program.command(command, command === "deploy" ? { isDefault: true } : {}).description(DESCRIPTIONS[command]);
+    addCommon(cmd, command)
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} })
+      .action((options: Record<string, unknown>) => {
+        parsed = { command, options };
+      });
+  }
+  program.addHelpText("after", `\nRun '${BIN} <command> --help' for a command's flags. Exit codes: 0 ok, 1 AWS or deployment failure, 2 bad input, 130 interrupted.`);
+
+  try {
+    program.parse([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return "exit-ok";
+      const where = parsed?.command ?? (first && !first.startsWith("-") ? first : "");
+      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+      throw new UsageError(`${message} (run ${BIN}${where ? ` ${where}` : ""} --help for the flags)`);
+    }
+    throw error;
+  }
+  if (!parsed) throw new Error("no command was selected");
+  return toFlags(parsed);
+}
+
+function toFlags({ command, options }: Parsed): Flags {
+  const str = (key: string) => (typeof options[key] === "string" ? (options[key] as string) : undefined);
+  const progress = options["json"] === true ? "json" : ((options["progress"] as ProgressMode | undefined) ?? "auto");
+  return {
+    command,
+    name: str("name"),
+    apiRegion: str("apiRegion"),
+    clientRegion: str("clientRegion"),
+    apiCidr: str("apiCidr"),
+    clientCidr: str("clientCidr"),
+    profile: str("profile"),
+    config: str("config"),
+    yes: options["yes"] === true,
+    progress,
+    samples: parseSamples(str("samples")),
+    out: str("out"),
+    outputsFile: str("outputsFile"),
+  };
+}
+
+function parseSamples(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SAMPLES;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_SAMPLES) {
+    throw new UsageError(`--samples "${text}" must be a whole number from 1 to ${MAX_SAMPLES}: pass e.g. --samples ${DEFAULT_SAMPLES}`);
+  }
+  return n;
+}

@@ -1,0 +1,42 @@
+// Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
+import type { Answers } from "../config/answers.js";
+import { configPath, loadAnswersFile, type AnswersFile } from "../config/file.js";
+import { resolveAnswers, type Resolved } from "../config/resolve.js";
+import type { CommandContext } from "./context.js";
+
+export interface LoadedAnswers extends Resolved {
+  readonly path: string;
+  readonly file: AnswersFile | undefined;
+}
+
+export async function loadAnswers(ctx: CommandContext): Promise<LoadedAnswers> {
+  const { flags } = ctx;
+  const path = configPath(flags.config, ctx.cwd);
+  const file = loadAnswersFile(path, flags.config !== undefined);
+  const fromFlags: Partial<Answers> = {
+    ...(flags.name !== undefined && { name: flags.name }),
+    ...(flags.apiRegion !== undefined && { apiRegion: flags.apiRegion }),
+    ...(flags.clientRegion !== undefined && { clientRegion: flags.clientRegion }),
+    ...(flags.apiCidr !== undefined && { apiCidr: flags.apiCidr }),
+    ...(flags.clientCidr !== undefined && { clientCidr: flags.clientCidr }),
+    ...(flags.profile !== undefined && { profile: flags.profile }),
+  };
+  // Inquirer loads only when a question will really be asked.
+  const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
+  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker);
+  return { ...resolved, path, file };
+}
+
+// The non-interactive command that repeats this run, printed after a guided run (like create-vite).
+export function equivalentCommand(answers: Answers, command: string): string {
+  const parts = [
+    `npx xregion-private-api ${command}`,
+    `--name ${answers.name}`,
+    `--api-region ${answers.apiRegion}`,
+    `--client-region ${answers.clientRegion}`,
+    `--api-cidr ${answers.apiCidr}`,
+    `--client-cidr ${answers.clientCidr}`,
+    ...(answers.profile ? [`--profile ${answers.profile}`] : []),
+  ];
+  return parts.join(" ");
+}

@@ -1,0 +1,65 @@
+// `plan`: offline. Validates, lays out the two VPCs and writes what `deploy` would send to CloudFormation.
+import { access, copyFile, mkdir, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { buildPlan } from "../steps/plan.js";
+import type { Plan, StagePlan } from "../steps/plan-types.js";
+import { templatesDir } from "../templates-dir.js";
+import { planLines } from "../ui/plan-text.js";
+import { equivalentCommand, loadAnswers } from "./answers.js";
+import type { CommandContext } from "./context.js";
+
+export const DEFAULT_PLAN_DIR = "xregion-plan";
+
+export async function runPlan(ctx: CommandContext): Promise<number> {
+  const { answers, asked } = await loadAnswers(ctx);
+  const plan = buildPlan(answers);
+  const out = resolve(ctx.cwd, ctx.flags.out ?? DEFAULT_PLAN_DIR);
+  const written = await writePlan(plan, out);
+
+  if (ctx.flags.progress === "json") {
+    ctx.stdout.write(`${JSON.stringify({ kind: "plan", plan, files: written })}\n`);
+    return 0;
+  }
+  const shown = (path: string) => relative(ctx.cwd, path) || ".";
+  const lines = [
+    ...planLines(plan),
+    "",
+    `Wrote ${written.length} files to ${shown(out)}/: ${written.map((f) => relative(out, f)).join(", ")}`,
+  ];
+  if (asked.length > 0) lines.push("", "The same plan without questions:", `  ${equivalentCommand(answers, "plan")}`);
+  ctx.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+async function writePlan(plan: Plan, out: string): Promise<string[]> {
+  const source = templatesDir();
+  // Check every source first, so a broken install writes nothing rather than half a plan.
+  await Promise.all(plan.stages.map((stage) => access(join(source, stage.template))));
+  await mkdir(out, { recursive: true });
+  const files: string[] = [];
+  for (const stage of plan.stages) {
+    const template = join(out, stage.template);
+    await copyFile(join(source, stage.template), template);
+    const params = join(out, stage.template.replace(/\.yaml$/, ".parameters.json"));
+    await writeFile(params, `${JSON.stringify(templateConfiguration(stage, plan), null, 2)}\n`);
+    files.push(template, params);
+  }
+  const planFile = join(out, "plan.json");
+  await writeFile(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  files.push(planFile);
+  return files;
+}
+
+// CloudFormation's template configuration shape ({Parameters, Tags}), which CodePipeline and
+// `aws cloudformation deploy --parameter-overrides file://…` read. Values known only after an earlier
+// stage are spelled as the output to copy, so the file never pretends to hold a value it cannot know.
+function templateConfiguration(stage: StagePlan, plan: Plan) {
+  const parameters: Record<string, string> = {};
+  for (const [key, value] of Object.entries(stage.parameters)) {
+    parameters[key] =
+      value.kind === "value"
+        ? value.value
+        : `<output ${value.output} of stack ${plan.stages[value.stage - 1]?.stackName} in ${plan.stages[value.stage - 1]?.region}>`;
+  }
+  return { Parameters: parameters, Tags: stage.tags };
+}

@@ -1,0 +1,112 @@
+// Each answer resolves the same way, in one place: flag, then the answers file, then a prompt when a
+// terminal is there to ask on, then the default — or a usage error naming the flag to pass.
+import { UsageError } from "../errors.js";
+import { checkVpcCidr, parseCidr, suggestFree } from "../net/index.js";
+import { DEFAULTS, FLAG_OF, type AnswerKey, type Answers } from "./answers.js";
+import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem, regionProblem } from "./validate.js";
+
+export interface AnswerSources {
+  readonly flags: Partial<Answers>;
+  readonly file: Partial<Answers> | undefined;
+  readonly filePath: string;
+}
+
+// Implemented by the terminal UI; only ever called when stdin is a TTY. Each question validates as the
+// user types, with the same validators the flags use, so what it returns is already valid.
+export interface Asker {
+  name(initial: string): Promise<string>;
+  region(role: "api" | "client", initial: string | undefined, other: string | undefined): Promise<string>;
+  cidr(role: "api" | "client", initial: string, other: string | undefined): Promise<string>;
+}
+
+export interface Resolved {
+  readonly answers: Answers;
+  readonly asked: readonly AnswerKey[];
+}
+
+const EXAMPLE: Record<AnswerKey, string> = {
+  name: DEFAULTS.name,
+  apiRegion: "us-east-1",
+  clientRegion: "eu-west-1",
+  apiCidr: DEFAULTS.apiCidr,
+  clientCidr: DEFAULTS.clientCidr,
+  profile: "default",
+};
+
+export async function resolveAnswers(sources: AnswerSources, asker: Asker | undefined): Promise<Resolved> {
+  const asked: AnswerKey[] = [];
+
+  // A given value (flag or file) with its label for messages, after validation.
+  function given(key: AnswerKey, validate: (value: string, label: string) => string | undefined): string | undefined {
+    const fromFlag = sources.flags[key];
+    if (fromFlag !== undefined) return checked(fromFlag, FLAG_OF[key], validate);
+    const fromFile = sources.file?.[key];
+    if (fromFile !== undefined) return checked(fromFile, `"${key}" in ${sources.filePath}`, validate);
+    return undefined;
+  }
+
+  function missing(key: AnswerKey): never {
+    throw new UsageError(`${FLAG_OF[key]} is required when there is no terminal to ask on: pass ${FLAG_OF[key]} ${EXAMPLE[key]}`);
+  }
+
+  const name =
+    given("name", nameProblem) ?? (asker ? await ask("name", () => asker.name(DEFAULTS.name)) : DEFAULTS.name);
+
+  const apiRegion = given("apiRegion", regionProblem) ?? (asker ? await ask("apiRegion", () => asker.region("api", undefined, undefined)) : missing("apiRegion"));
+  const clientRegion =
+    given("clientRegion", regionProblem) ??
+    (asker ? await ask("clientRegion", () => asker.region("client", undefined, apiRegion)) : missing("clientRegion"));
+  fail(regionPairProblem(apiRegion, clientRegion, labelsFor("apiRegion", "clientRegion")));
+
+  const apiCidrGiven = given("apiCidr", cidrProblem);
+  const apiCidr = normalised(apiCidrGiven) ?? (asker ? await ask("apiCidr", () => asker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);
+  const clientCidrGiven = given("clientCidr", cidrProblem);
+  const clientCidr =
+    normalised(clientCidrGiven) ??
+    (asker
+      ? await ask("clientCidr", () => asker.cidr("client", defaultClientCidr(apiCidr), apiCidr))
+      : defaultClientCidr(apiCidr));
+  fail(cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
+
+  const profile = sources.flags.profile ?? sources.file?.profile;
+  return {
+    answers: { name, apiRegion, clientRegion, apiCidr, clientCidr, ...(profile ? { profile } : {}) },
+    asked,
+  };
+
+  async function ask(key: AnswerKey, question: () => Promise<string>): Promise<string> {
+    asked.push(key);
+    return question();
+  }
+
+  function labelsFor(api: AnswerKey, client: AnswerKey): { api: string; client: string } {
+    const label = (key: AnswerKey) =>
+      sources.flags[key] === undefined && sources.file?.[key] !== undefined ? `"${key}" in ${sources.filePath}` : FLAG_OF[key];
+    return { api: label(api), client: label(client) };
+  }
+}
+
+function checked(value: string, label: string, validate: (value: string, label: string) => string | undefined): string {
+  fail(validate(value, label));
+  return value.trim();
+}
+
+function fail(problem: string | undefined): void {
+  if (problem) throw new UsageError(problem);
+}
+
+
+function normalised(cidr: string | undefined): string | undefined {
+  if (cidr === undefined) return undefined;
+  const check = checkVpcCidr(cidr, "");
+  return check.ok ? check.cidr.text : cidr;
+}
+
+// The client's default moves out of the way when the API range was chosen on top of it.
+export function defaultClientCidr(apiCidr: string): string {
+  const api = parseCidr(apiCidr);
+  const preferred = parseCidr(DEFAULTS.clientCidr);
+  if (!api || !preferred) return DEFAULTS.clientCidr;
+  if (preferred.last < api.first || preferred.first > api.last) return DEFAULTS.clientCidr;
+  return suggestFree(preferred.prefix, [api], api)?.text ?? DEFAULTS.clientCidr;
+}

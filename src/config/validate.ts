@@ -1,0 +1,43 @@
+// Validators shared by flags, the answers file and prompts: each returns the one-line message for a
+// bad value, or undefined. The message names where the value came from and how to fix it.
+import { checkPair, checkVpcCidr, parseCidr } from "../net/index.js";
+import { closestRegion, findRegion } from "./regions.js";
+
+export const NAME_RULE = "lowercase letters, digits and hyphens, starting with a letter, at most 24 characters";
+const NAME = /^[a-z][a-z0-9-]{0,23}$/;
+
+export function nameProblem(value: string, label = "--name"): string | undefined {
+  if (NAME.test(value)) return undefined;
+  const hint = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 24);
+  const example = NAME.test(hint) ? hint : "xregion-demo";
+  return `${label} "${value}" is not a valid deployment name: use ${NAME_RULE} (e.g. ${example})`;
+}
+
+export function regionProblem(value: string, label: string): string | undefined {
+  if (findRegion(value)) return undefined;
+  return `${label} "${value}" is not an AWS region: did you mean ${closestRegion(value)}?`;
+}
+
+export function regionPairProblem(api: string, client: string, labels = { api: "--api-region", client: "--client-region" }): string | undefined {
+  if (api === client) {
+    return `${labels.api} and ${labels.client} are both ${api}: the client must run in another region than the API; pick a different ${labels.client}`;
+  }
+  const a = findRegion(api);
+  const b = findRegion(client);
+  if (a && b && a.partition !== b.partition) {
+    return `${labels.api} ${api} (${a.partition}) and ${labels.client} ${client} (${b.partition}) are in different AWS partitions: VPC peering cannot cross partitions; pick two regions of one partition`;
+  }
+  return undefined;
+}
+
+export function cidrProblem(value: string, label: string): string | undefined {
+  const check = checkVpcCidr(value, label);
+  return check.ok ? undefined : check.message;
+}
+
+export function cidrPairProblem(api: string, client: string, labels = { api: "--api-cidr", client: "--client-cidr" }): string | undefined {
+  const a = parseCidr(api);
+  const b = parseCidr(client);
+  if (!a || !b) return undefined;
+  return checkPair(a, b, labels);
+}

@@ -1,0 +1,60 @@
+// The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
+// stage-scoped event carries its stage number so renderers can key rows without guessing.
+import type { StageKey } from "./stages.js";
+import type { VerifyReport, VerifySample } from "./verify-types.js";
+
+export type StageNumber = 1 | 2 | 3;
+export type Operation = "deploy" | "teardown" | "verify" | "status";
+
+export interface StageRef {
+  readonly stage: StageNumber;
+  readonly key: StageKey;
+  readonly stackName: string;
+  readonly region: string;
+}
+
+export type StageOutcome = "created" | "updated" | "no-op" | "deleted" | "absent";
+
+export type ProgressEvent =
+  | { readonly kind: "run-started"; readonly operation: Operation; readonly name: string; readonly at: number }
+  | { readonly kind: "identity"; readonly account: string; readonly arn: string; readonly at: number }
+  | { readonly kind: "warning"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  | ({ readonly kind: "stage-started"; readonly action: "create" | "update" | "delete" | "check"; readonly at: number } & StageRef)
+  | ({
+      readonly kind: "resource";
+      readonly logicalId: string;
+      readonly resourceType: string;
+      readonly status: string;
+      readonly reason?: string | undefined;
+      readonly description?: string | undefined;
+      readonly eventId: string;
+      readonly at: number;
+    } & StageRef)
+  | ({
+      readonly kind: "stage-finished";
+      readonly outcome: StageOutcome;
+      readonly outputs: Readonly<Record<string, string>>;
+      readonly at: number;
+    } & StageRef)
+  | ({
+      readonly kind: "stage-failed";
+      readonly status: string;
+      readonly rootCause: { readonly logicalId: string; readonly resourceType: string; readonly reason: string } | undefined;
+      readonly message: string;
+      readonly at: number;
+    } & StageRef)
+  | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
+  | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
+  | {
+      readonly kind: "result";
+      readonly operation: Operation;
+      readonly ok: boolean;
+      readonly summary: string;
+      readonly next: readonly string[];
+      readonly at: number;
+    };
+
+export type ProgressKind = ProgressEvent["kind"];
+
+export type Emit = (event: ProgressEvent) => void;

@@ -1,0 +1,99 @@
+// Answers → Plan, with no I/O: everything the tool will create, where, and from which values.
+import type { Answers } from "../config/answers.js";
+import { carveSubnets, checkVpcCidr, parseCidr, type Cidr } from "../net/index.js";
+import type { ParamValue, Plan, StagePlan, VpcPlan } from "./plan-types.js";
+import { STAGES, TAG_DEPLOYMENT, TAG_STAGE, ssmPrefix, stackName, type StageDef } from "./stages.js";
+
+const value = (v: string): ParamValue => ({ kind: "value", value: v });
+const output = (stage: 1 | 2, name: string): ParamValue => ({ kind: "output", stage, output: name });
+
+export function buildPlan(answers: Answers): Plan {
+  const apiCidr = mustParse(answers.apiCidr);
+  const clientCidr = mustParse(answers.clientCidr);
+  const api = vpcPlan(answers.apiRegion, apiCidr);
+  const client = vpcPlan(answers.clientRegion, clientCidr);
+  const prefix = ssmPrefix(answers.name);
+
+  const parameters: Record<1 | 2 | 3, Record<string, ParamValue>> = {
+    1: {
+      DeploymentName: value(answers.name),
+      VpcCidr: value(api.cidr),
+      Subnet1Cidr: value(api.subnets[0].cidr),
+      Subnet2Cidr: value(api.subnets[1].cidr),
+      ClientVpcCidr: value(client.cidr),
+    },
+    2: {
+      DeploymentName: value(answers.name),
+      VpcCidr: value(client.cidr),
+      Subnet1Cidr: value(client.subnets[0].cidr),
+      Subnet2Cidr: value(client.subnets[1].cidr),
+      ApiRegion: value(answers.apiRegion),
+      ApiVpcId: output(1, "VpcId"),
+      ApiVpcCidr: value(api.cidr),
+      ApiId: output(1, "ApiId"),
+      ApiStageName: output(1, "StageName"),
+      ApiEndpointDnsName: output(1, "EndpointDnsName"),
+      ApiEndpointHostedZoneId: output(1, "EndpointHostedZoneId"),
+    },
+    3: {
+      DeploymentName: value(answers.name),
+      ClientVpcCidr: value(client.cidr),
+      PeeringConnectionId: output(2, "PeeringConnectionId"),
+      // Stage 1 keeps its route table ids in SSM; CloudFormation resolves the name at deploy time.
+      RouteTableIds: value(`${prefix}/route-table-ids`),
+    },
+  };
+
+  const stage = (def: StageDef): StagePlan => ({
+    number: def.number,
+    key: def.key,
+    title: def.title,
+    region: def.regionRole === "api" ? answers.apiRegion : answers.clientRegion,
+    stackName: stackName(answers.name, def.key),
+    template: def.template,
+    parameters: parameters[def.number],
+    tags: { [TAG_DEPLOYMENT]: answers.name, [TAG_STAGE]: String(def.number) },
+  });
+
+  return {
+    answers,
+    api,
+    client,
+    stages: [stage(STAGES[0]), stage(STAGES[1]), stage(STAGES[2])],
+    ssmPrefix: prefix,
+    cost: costNote(answers),
+    warnings: [
+      ...warningsFor(answers.apiCidr, "--api-cidr"),
+      ...warningsFor(answers.clientCidr, "--client-cidr"),
+    ],
+  };
+}
+
+function vpcPlan(region: string, cidr: Cidr): VpcPlan {
+  const [first, second] = carveSubnets(cidr);
+  return { region, cidr: cidr.text, subnets: [{ cidr: first.text, azIndex: 0 }, { cidr: second.text, azIndex: 1 }] };
+}
+
+// The plan is built from validated answers; a bad range here is a bug upstream, not user input.
+function mustParse(text: string): Cidr {
+  const cidr = parseCidr(text);
+  if (!cidr) throw new Error(`plan: ${text} is not a validated CIDR`);
+  return cidr;
+}
+
+function warningsFor(text: string, label: string): string[] {
+  const check = checkVpcCidr(text, label);
+  return check.ok ? check.warnings : [];
+}
+
+// List prices of us-east-1 (2026) as an order of magnitude; other regions differ by a few percent.
+function costNote(answers: Answers): { lines: string[] } {
+  return {
+    lines: [
+      `Interface endpoint (execute-api) in ${answers.apiRegion}: about $0.01 per AZ-hour × 2 AZs ≈ $0.48/day ($14.60/month) while deployed, plus $0.01 per GB processed.`,
+      `Inter-region data ${answers.clientRegion} ↔ ${answers.apiRegion} over peering: about $0.02 per GB each way.`,
+      "Route 53 private hosted zone: $0.50/month; Lambda, API Gateway and CloudWatch Logs: fractions of a cent for verification.",
+      "Nothing here runs for free: run `teardown` when you are done.",
+    ],
+  };
+}

@@ -1,0 +1,84 @@
+// The contract between the tool and the three templates: which template each stage deploys, in which
+// region, and the names of the parameters it takes and the outputs the tool reads back. Template tests
+// check both directions against the YAML, so a rename on either side fails the suite.
+
+export type StageKey = "api" | "client" | "routes";
+export type RegionRole = "api" | "client";
+
+export interface StageDef {
+  readonly number: 1 | 2 | 3;
+  readonly key: StageKey;
+  readonly title: string;
+  readonly template: string;
+  readonly regionRole: RegionRole;
+  readonly parameters: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+export const STAGES: readonly [StageDef, StageDef, StageDef] = [
+  {
+    number: 1,
+    key: "api",
+    title: "Private API",
+    template: "1-api.yaml",
+    regionRole: "api",
+    parameters: [
+      "DeploymentName",
+      "VpcCidr",
+      "Subnet1Cidr",
+      "Subnet2Cidr",
+      "ClientVpcCidr",
+    ],
+    outputs: [
+      "VpcId",
+      "VpcCidr",
+      "ApiId",
+      "StageName",
+      "InvokeUrl",
+      "EndpointDnsName",
+      "EndpointHostedZoneId",
+      "RouteTableIds",
+    ],
+  },
+  {
+    number: 2,
+    key: "client",
+    title: "Client function and peering",
+    template: "2-client.yaml",
+    regionRole: "client",
+    parameters: [
+      "DeploymentName",
+      "VpcCidr",
+      "Subnet1Cidr",
+      "Subnet2Cidr",
+      "ApiRegion",
+      "ApiVpcId",
+      "ApiVpcCidr",
+      "ApiId",
+      "ApiStageName",
+      "ApiEndpointDnsName",
+      "ApiEndpointHostedZoneId",
+    ],
+    outputs: ["VpcId", "VpcCidr", "PeeringConnectionId", "FunctionName", "HostedZoneId"],
+  },
+  {
+    number: 3,
+    key: "routes",
+    title: "Return routes",
+    template: "3-routes.yaml",
+    regionRole: "api",
+    parameters: ["DeploymentName", "ClientVpcCidr", "PeeringConnectionId", "RouteTableIds"],
+    outputs: [],
+  },
+];
+
+export const TAG_DEPLOYMENT = "xregion-private-api:deployment";
+export const TAG_STAGE = "xregion-private-api:stage";
+
+export function ssmPrefix(name: string): string {
+  return `/xregion-private-api/${name}`;
+}
+
+export function stackName(name: string, key: StageKey): string {
+  return `${name}-${key}`;
+}

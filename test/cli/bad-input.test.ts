@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { filesIn, runCli } from "../helpers/cli.js";
+
+const REGIONS = ["--api-region", "us-east-1", "--client-region", "eu-west-1"];
+
+// Each bad input: exit 2, exactly one line on stderr that names the problem and the fix, nothing on
+// stdout, no stack trace, and no file written in the working folder.
+const CASES: { what: string; args: string[]; says: RegExp[] }[] = [
+  {
+    what: "overlapping CIDRs",
+    args: ["plan", ...REGIONS, "--api-cidr", "10.0.0.0/16", "--client-cidr", "10.0.128.0/17"],
+    says: [/--api-cidr 10\.0\.0\.0\/16/, /--client-cidr 10\.0\.128\.0\/17/, /overlap/, /10\.0\.128\.0\/17/, /try --client-cidr \d+\.\d+\.\d+\.\d+\/17/],
+  },
+  {
+    what: "identical CIDRs",
+    args: ["plan", ...REGIONS, "--api-cidr", "10.5.0.0/16", "--client-cidr", "10.5.0.0/16"],
+    says: [/10\.5\.0\.0\/16/, /--client-cidr \d+\.\d+\.\d+\.\d+\/16/],
+  },
+  {
+    what: "the same region twice",
+    args: ["plan", "--api-region", "eu-west-1", "--client-region", "eu-west-1"],
+    says: [/both eu-west-1/, /different --client-region/],
+  },
+  {
+    what: "an unknown region",
+    args: ["plan", "--api-region", "us-east1", "--client-region", "eu-west-1"],
+    says: [/--api-region "us-east1" is not an AWS region/, /did you mean us-east-1\?/],
+  },
+  {
+    what: "a prefix over /32",
+    args: ["plan", ...REGIONS, "--api-cidr", "10.0.0.0/33"],
+    says: [/--api-cidr/, /\/32/, /10\.0\.0\.0\/16/],
+  },
+  {
+    what: "text that is not a CIDR",
+    args: ["plan", ...REGIONS, "--client-cidr", "banana"],
+    says: [/--client-cidr "banana" is not an IPv4 CIDR/, /a\.b\.c\.d\/n/],
+  },
+  {
+    what: "a range too small",
+    args: ["plan", ...REGIONS, "--api-cidr", "10.0.0.0/28"],
+    says: [/too small/, /\/27 or larger/],
+  },
+  {
+    what: "host bits set",
+    args: ["plan", ...REGIONS, "--api-cidr", "10.1.2.3/16"],
+    says: [/host bits/, /did you mean 10\.1\.0\.0\/16\?/],
+  },
+  {
+    what: "an invalid deployment name",
+    args: ["plan", ...REGIONS, "--name", "My_Stack"],
+    says: [/--name "My_Stack" is not a valid deployment name/, /lowercase letters, digits and hyphens/, /e\.g\. my-stack/],
+  },
+  {
+    what: "a deployment name over 24 characters",
+    args: ["plan", ...REGIONS, "--name", "a".repeat(25)],
+    says: [/at most 24 characters/],
+  },
+  {
+    what: "a missing value with no TTY",
+    args: ["plan", "--api-region", "us-east-1"],
+    says: [/--client-region is required when there is no terminal/, /pass --client-region eu-west-1/],
+  },
+  {
+    what: "--samples that is not a positive integer",
+    args: ["verify", "--samples", "0"],
+    says: [/--samples "0" must be a whole number from 1 to 100/],
+  },
+  {
+    what: "--samples that is not a number",
+    args: ["deploy", "--samples", "five", ...REGIONS],
+    says: [/--samples "five"/],
+  },
+  {
+    what: "an unknown flag",
+    args: ["plan", "--api-regoin", "us-east-1"],
+    says: [/unknown option '--api-regoin'/, /Did you mean --api-region\?/, /--help/],
+  },
+  {
+    what: "an unknown subcommand",
+    args: ["depoly"],
+    says: [/unknown command 'depoly'/, /did you mean 'deploy'\?/],
+  },
+  {
+    what: "an invalid --progress mode",
+    args: ["plan", ...REGIONS, "--progress", "fancy"],
+    says: [/--progress/, /auto, ink, plain, json/],
+  },
+  {
+    what: "teardown with no TTY and no --yes",
+    args: ["teardown", ...REGIONS, "--name", "demo"],
+    says: [/no terminal to confirm on: pass --yes/],
+  },
+];
+
+describe("bad input exits 2 with one clear line and writes nothing", () => {
+  for (const { what, args, says } of CASES) {
+    it(`rejects ${what}`, () => {
+      const run = runCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      const lines = run.stderr.trimEnd().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: /);
+      for (const pattern of says) expect(lines[0]).toMatch(pattern);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(filesIn(run.cwd)).toEqual([]);
+    });
+  }
+
+  it("rejects a broken answers file by naming it", () => {
+    const run = runCli(["plan", "--config", "missing.json", ...REGIONS]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--config .*missing\.json does not exist/);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { REGIONS, findRegion } from "../../src/config/regions.js";
+import { nameProblem, regionPairProblem, regionProblem } from "../../src/config/validate.js";
+
+describe("deployment names", () => {
+  it.each(["a", "demo", "xregion-demo-2", "a".repeat(24), "a-b-c"])("accepts %s", (name) => {
+    expect(nameProblem(name)).toBeUndefined();
+  });
+
+  it.each(["", "A", "1abc", "-abc", "demo_1", "a".repeat(25), "dé", "with space"])("rejects %j with the rule and an example", (name) => {
+    const problem = nameProblem(name);
+    expect(problem).toMatch(/lowercase letters, digits and hyphens, starting with a letter, at most 24 characters/);
+    expect(problem).toMatch(/\(e\.g\. [a-z][a-z0-9-]{0,23}\)$/);
+  });
+});
+
+describe("regions", () => {
+  it("come from the SDK's partition data, with names", () => {
+    expect(findRegion("eu-west-1")?.description).toBe("Europe (Ireland)");
+    expect(findRegion("cn-north-1")?.partition).toBe("aws-cn");
+    expect(REGIONS.length).toBeGreaterThan(30);
+  });
+
+  it("leave out the SDK's pseudo-regions", () => {
+    expect(findRegion("aws-global")).toBeUndefined();
+    expect(REGIONS.every((r) => /^[a-z]+(-[a-z]+)+-\d+$/.test(r.id))).toBe(true);
+  });
+
+  it("suggest the nearest real region for a typo", () => {
+    expect(regionProblem("eu-west1", "--client-region")).toBe('--client-region "eu-west1" is not an AWS region: did you mean eu-west-1?');
+    expect(regionProblem("eu-west-1", "--client-region")).toBeUndefined();
+  });
+
+  it("must differ and share a partition", () => {
+    expect(regionPairProblem("us-east-1", "us-east-1")).toMatch(/both us-east-1/);
+    expect(regionPairProblem("us-gov-west-1", "us-east-1")).toMatch(/aws-us-gov.*different AWS partitions/);
+    expect(regionPairProblem("us-east-1", "eu-west-1")).toBeUndefined();
+  });
+});

@@ -1,0 +1,34 @@
+// Runs the built CLI as a user's shell would: a real process, no TTY on stdin, its own working folder.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly cwd: string;
+}
+
+export function tempDir(prefix = "xregion-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliRun {
+  const cwd = options.cwd ?? tempDir();
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env["PATH"], HOME: cwd, CI: "true", NO_COLOR: "1", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    timeout: options.timeoutMs ?? 20_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
+}
+
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir, { recursive: true }).map(String).sort();
+}

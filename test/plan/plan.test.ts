@@ -1,0 +1,70 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseCidr, overlapOf } from "../../src/net/index.js";
+import { buildPlan } from "../../src/steps/plan.js";
+import { STAGES } from "../../src/steps/stages.js";
+
+const ANSWERS = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
+
+describe("buildPlan", () => {
+  const plan = buildPlan(ANSWERS);
+
+  it("names the stacks after the deployment and puts each in its region", () => {
+    expect(plan.stages.map((s) => [s.stackName, s.region, s.template])).toEqual([
+      ["demo-api", "us-east-1", "1-api.yaml"],
+      ["demo-client", "eu-west-1", "2-client.yaml"],
+      ["demo-routes", "us-east-1", "3-routes.yaml"],
+    ]);
+  });
+
+  it("passes every parameter the stage contract names, and nothing else", () => {
+    for (const [i, stage] of plan.stages.entries()) {
+      expect(Object.keys(stage.parameters).sort()).toEqual([...(STAGES[i]?.parameters ?? [])].sort());
+    }
+  });
+
+  it("reads outputs only from earlier stages, and only outputs they declare", () => {
+    for (const stage of plan.stages) {
+      for (const value of Object.values(stage.parameters)) {
+        if (value.kind !== "output") continue;
+        expect(value.stage).toBeLessThan(stage.number);
+        expect(STAGES[value.stage - 1]?.outputs).toContain(value.output);
+      }
+    }
+  });
+
+  it("tags every stage with the deployment and its number", () => {
+    expect(plan.stages.map((s) => s.tags)).toEqual([1, 2, 3].map((n) => ({ "xregion-private-api:deployment": "demo", "xregion-private-api:stage": String(n) })));
+  });
+
+  it("gives stage 3 the SSM path of stage 1's route tables", () => {
+    expect(plan.stages[2].parameters["RouteTableIds"]).toEqual({ kind: "value", value: "/xregion-private-api/demo/route-table-ids" });
+    expect(plan.ssmPrefix).toBe("/xregion-private-api/demo");
+  });
+
+  it("notes what the endpoint and inter-region traffic cost", () => {
+    expect(plan.cost.lines.join(" ")).toMatch(/AZ-hour/);
+    expect(plan.cost.lines.join(" ")).toMatch(/per GB/);
+  });
+
+  it("carves subnets inside their VPC that never overlap, for any valid pair of ranges", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 16, max: 27 }), fc.integer({ min: 0, max: 255 }), (prefix, second) => {
+        const p = buildPlan({ ...ANSWERS, apiCidr: `10.${second}.0.0/${prefix}`, clientCidr: `192.168.0.0/${prefix}` });
+        for (const vpc of [p.api, p.client]) {
+          const outer = parseCidr(vpc.cidr);
+          const [a, b] = vpc.subnets.map((s) => parseCidr(s.cidr));
+          expect(outer && a && b).toBeTruthy();
+          if (!outer || !a || !b) return;
+          expect(overlapOf(a, b)).toBeUndefined();
+          expect(a.first >= outer.first && a.last <= outer.last).toBe(true);
+          expect(b.first >= outer.first && b.last <= outer.last).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it("is pure: the same answers give the same plan", () => {
+    expect(buildPlan(ANSWERS)).toEqual(plan);
+  });
+});
