@@ -1,0 +1,171 @@
+// The security rules of DESIGN section 5, read straight from the templates.
+import { describe, expect, it } from "vitest";
+import { walk, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
+import { asArray, asObject, loadStages, onlyResourceOfType, props, resourcesOfType } from "./fixtures.js";
+
+const loaded = loadStages();
+const [api, client] = loaded as [(typeof loaded)[0], (typeof loaded)[0], (typeof loaded)[0]];
+const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
+
+/** Every security group rule in a template, inline or as a separate resource. */
+function rules(direction: "Ingress" | "Egress"): { where: string; rule: JsonObject }[] {
+  return loaded.flatMap(({ stage, template }) =>
+    Object.entries(template.Resources).flatMap(([id, r]) => {
+      if (r.Type === "AWS::EC2::SecurityGroup") {
+        return asArray(props(r)[`SecurityGroup${direction}`]).map((rule, i) => ({
+          where: `${stage.template} ${id}[${i}]`,
+          rule: asObject(rule),
+        }));
+      }
+      if (r.Type === `AWS::EC2::SecurityGroup${direction}`) return [{ where: `${stage.template} ${id}`, rule: props(r) }];
+      return [];
+    }),
+  );
+}
+
+describe("security rules", () => {
+  it("admits nothing from anywhere: no ingress from 0.0.0.0/0 or ::/0", () => {
+    const open = rules("Ingress").filter(({ rule }) => OPEN_CIDRS.includes(String(rule.CidrIp)) || OPEN_CIDRS.includes(String(rule.CidrIpv6)));
+    expect(open).toEqual([]);
+    // And nothing in any template names an open CIDR at all.
+    for (const { stage, template } of loaded) {
+      walk(template.Resources as unknown as Json, (value, path) => {
+        if (typeof value === "string") expect(OPEN_CIDRS, `${stage.template} ${path}`).not.toContain(value);
+      });
+    }
+  });
+
+  it("keeps security group rules inline, where these tests can see them", () => {
+    for (const { template } of loaded) {
+      expect(resourcesOfType(template, "AWS::EC2::SecurityGroupIngress")).toEqual([]);
+      expect(resourcesOfType(template, "AWS::EC2::SecurityGroupEgress")).toEqual([]);
+    }
+  });
+
+  it("the endpoint's group admits only TCP 443, from the client VPC and its own VPC", () => {
+    const [endpointId, endpoint] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");
+    const groups = asArray(props(endpoint).SecurityGroupIds);
+    expect(groups, endpointId).toHaveLength(1);
+    const groupId = asObject(groups[0]).Ref as string;
+    const group = props(api.template.Resources[groupId]!);
+    const ingress = asArray(group.SecurityGroupIngress).map(asObject);
+    expect(ingress.length).toBeGreaterThan(0);
+    for (const rule of ingress) {
+      expect(rule.IpProtocol).toBe("tcp");
+      expect(rule.FromPort).toBe(443);
+      expect(rule.ToPort).toBe(443);
+    }
+    expect(ingress.map((r) => r.CidrIp)).toEqual([{ Ref: "ClientVpcCidr" }, { "Fn::GetAtt": ["Vpc", "CidrBlock"] }]);
+    // Its default allow-all egress is replaced by a rule that matches nothing.
+    const egress = asArray(group.SecurityGroupEgress).map(asObject);
+    expect(egress).toHaveLength(1);
+    expect(egress[0]).toMatchObject({ IpProtocol: "icmp", CidrIp: "255.255.255.255/32" });
+  });
+
+  it("the endpoint is the execute-api interface endpoint in both subnets, with private DNS", () => {
+    const [, endpoint] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");
+    const p = props(endpoint);
+    expect(p.VpcEndpointType).toBe("Interface");
+    expect(p.ServiceName).toEqual({ "Fn::Sub": "com.amazonaws.${AWS::Region}.execute-api" });
+    expect(p.PrivateDnsEnabled).toBe(true);
+    expect(p.SubnetIds).toEqual([{ Ref: "Subnet1" }, { Ref: "Subnet2" }]);
+    // A custom endpoint policy would make API Gateway demand SigV4 from an unsigned client.
+    expect(p.PolicyDocument).toBeUndefined();
+  });
+
+  it("the function's group has no ingress and egress only TCP 443 to the API VPC", () => {
+    const [, fn] = onlyResourceOfType(client.template, "AWS::Lambda::Function");
+    const groups = asArray(asObject(props(fn).VpcConfig).SecurityGroupIds);
+    expect(groups).toHaveLength(1);
+    const group = props(client.template.Resources[asObject(groups[0]).Ref as string]!);
+    expect(group.SecurityGroupIngress).toBeUndefined();
+    expect(group.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: { Ref: "ApiVpcCidr" } }),
+    ]);
+  });
+
+  it("the API is private and its resource policy denies every call not through the endpoint", () => {
+    const [, restApi] = onlyResourceOfType(api.template, "AWS::ApiGateway::RestApi");
+    const [endpointId] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");
+    const p = props(restApi);
+    expect(p.EndpointConfiguration).toEqual({ Types: ["PRIVATE"] });
+    const statements = asArray(asObject(p.Policy).Statement).map(asObject);
+    const denies = statements.filter((s) => s.Effect === "Deny");
+    expect(denies).toHaveLength(1);
+    const deny = denies[0]!;
+    expect(deny.Principal).toBe("*");
+    expect(asArray(deny.Action)).toContain("execute-api:Invoke");
+    expect(asArray(deny.Resource)).toContain("execute-api:/*");
+    expect(deny.Condition).toEqual({ StringNotEquals: { "aws:SourceVpce": { Ref: endpointId } } });
+    // Allows grant nothing beyond invoking this API.
+    for (const s of statements.filter((st) => st.Effect === "Allow")) {
+      expect(asArray(s.Action)).toEqual(["execute-api:Invoke"]);
+      expect(asArray(s.Resource)).toEqual(["execute-api:/*"]);
+    }
+  });
+
+  it("no policy anywhere grants a wildcard action", () => {
+    for (const { stage, template } of loaded) {
+      walk(template.Resources as unknown as Json, (value, path) => {
+        if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+        for (const key of ["Action", "NotAction"]) {
+          if (!(key in value)) continue;
+          for (const action of asArray(value[key])) {
+            expect(typeof action === "string" && action.includes("*"), `${stage.template} ${path}.${key}: ${String(action)}`).toBe(false);
+          }
+          expect(key, `${stage.template} ${path}: NotAction grants everything else`).toBe("Action");
+        }
+      });
+    }
+  });
+
+  it("the function's role can do only what a VPC function needs", () => {
+    const roles = loaded.flatMap(({ template }) => resourcesOfType(template, "AWS::IAM::Role"));
+    expect(roles).toHaveLength(1);
+    const role = props(roles[0]![1]);
+    expect(role.ManagedPolicyArns).toEqual([
+      { "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole" },
+    ]);
+    expect(role.Policies).toBeUndefined();
+    expect(role.PermissionsBoundary).toBeUndefined();
+    const trust = asArray(asObject(role.AssumeRolePolicyDocument).Statement).map(asObject);
+    expect(trust).toEqual([{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    for (const { template } of loaded) {
+      for (const type of ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::User", "AWS::Lambda::Permission"]) {
+        expect(resourcesOfType(template, type), type).toEqual([]);
+      }
+    }
+  });
+
+  it("no network reaches the internet: no gateway, NAT, public address or default route", () => {
+    for (const { stage, template } of loaded) {
+      for (const type of ["AWS::EC2::InternetGateway", "AWS::EC2::EgressOnlyInternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::EIP"]) {
+        expect(resourcesOfType(template, type), `${stage.template} ${type}`).toEqual([]);
+      }
+      for (const [id, subnet] of resourcesOfType(template, "AWS::EC2::Subnet")) {
+        expect(props(subnet).MapPublicIpOnLaunch, `${stage.template} ${id}`).not.toBe(true);
+      }
+      for (const [id, route] of resourcesOfType(template, "AWS::EC2::Route")) {
+        expect(props(route).VpcPeeringConnectionId, `${stage.template} ${id}`).toBeDefined();
+        expect(props(route).GatewayId, `${stage.template} ${id}`).toBeUndefined();
+      }
+    }
+  });
+
+  it("the function has a timeout for a cold cross-region call and its own log group with retention", () => {
+    const [fnId, fn] = onlyResourceOfType(client.template, "AWS::Lambda::Function");
+    const p = props(fn);
+    expect(p.Runtime).toMatch(/^nodejs\d+\.x$/);
+    expect(p.Handler).toBe("index.handler");
+    expect(Number(p.Timeout)).toBeGreaterThanOrEqual(10);
+    const env = asObject(asObject(p.Environment).Variables);
+    expect(Number(env.TOTAL_TIMEOUT_MS)).toBeLessThan(Number(p.Timeout) * 1000);
+    expect(Number(env.CONNECT_TIMEOUT_MS)).toBeLessThan(Number(env.TOTAL_TIMEOUT_MS));
+    const [logId, log] = onlyResourceOfType(client.template, "AWS::Logs::LogGroup");
+    expect(props(log).LogGroupName).toEqual({ "Fn::Sub": "/aws/lambda/${DeploymentName}-client" });
+    expect(p.FunctionName).toEqual({ "Fn::Sub": "${DeploymentName}-client" });
+    expect(Number(props(log).RetentionInDays)).toBeGreaterThan(0);
+    expect(asObject(p.LoggingConfig).LogGroup, fnId).toEqual({ Ref: logId });
+    expect(asObject(p.VpcConfig).SubnetIds).toEqual([{ Ref: "Subnet1" }, { Ref: "Subnet2" }]);
+  });
+});
