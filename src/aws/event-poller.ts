@@ -1,0 +1,201 @@
+// DescribeStackEvents poller in the shape of aws-cdk-cli's StackEventPoller: each poll() returns only the
+// events not seen before, oldest first, cut off at the start of our own operation; completion comes from
+// the stack's own event, so no DescribeStacks loop is needed.
+import { DescribeStackEventsCommand, type CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
+import type { Clock } from "../steps/clock.js";
+import { isStackMissing, isThrottling } from "./errors.js";
+
+export interface RootCause {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly reason: string;
+}
+
+export interface PollStats {
+  describeStackEventsCalls: number;
+}
+
+export interface PollerProps {
+  // The stack id (ARN) where known: unlike the name, it still answers after the stack is deleted.
+  readonly stack: string;
+  readonly stackName: string;
+  // ClientRequestTokens we passed; the stack's events carry the token of the operation that caused them.
+  readonly tokens: readonly string[];
+  // Events without one of our tokens count only from here (moto and LocalStack send no tokens).
+  readonly since: number;
+  readonly stats?: PollStats | undefined;
+}
+
+const STACK_TYPE = "AWS::CloudFormation::Stack";
+const CANCELLED = /Resource (creation|update) cancelled/i;
+
+function isStackEvent(event: StackEvent, stackName: string): boolean {
+  return event.ResourceType === STACK_TYPE && event.LogicalResourceId === stackName;
+}
+
+function isTerminal(status: string | undefined): boolean {
+  return status !== undefined && !status.endsWith("_IN_PROGRESS");
+}
+
+export class StackEventPoller {
+  complete = false;
+  // The stack's latest status as its own events report it, with the reason CloudFormation gave.
+  status: string | undefined;
+  statusReason: string | undefined;
+  calls = 0;
+  private readonly seen = new Set<string>();
+  private readonly tokens: Set<string>;
+  private readonly failures: RootCause[] = [];
+
+  constructor(
+    private readonly cfn: CloudFormationClient,
+    private readonly props: PollerProps,
+  ) {
+    this.tokens = new Set(props.tokens);
+  }
+
+  // A cancel (DeleteStack / CancelUpdateStack) starts a second operation whose events we also follow.
+  addToken(token: string): void {
+    this.tokens.add(token);
+  }
+
+  // The first failed resource; "Resource creation cancelled" rows are the cascade, not the cause.
+  get rootCause(): RootCause | undefined {
+    return this.failures.find((f) => !CANCELLED.test(f.reason)) ?? this.failures[0];
+  }
+
+  async poll(): Promise<StackEvent[]> {
+    const fresh: StackEvent[] = [];
+    try {
+      let nextToken: string | undefined;
+      pages: do {
+        this.calls++;
+        if (this.props.stats) this.props.stats.describeStackEventsCalls++;
+        const page = await this.cfn.send(
+          new DescribeStackEventsCommand({ StackName: this.props.stack, NextToken: nextToken }),
+        );
+        for (const event of page.StackEvents ?? []) {
+          if (this.seen.has(event.EventId ?? "") || !this.isOurs(event)) break pages;
+          fresh.push(event);
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (!isStackMissing(error)) throw error;
+      // Only a lookup by name can miss, and only once the stack is gone.
+      this.complete = true;
+      this.status = "DELETE_COMPLETE";
+    }
+    fresh.reverse();
+    for (const event of fresh) this.record(event);
+    return fresh;
+  }
+
+  private isOurs(event: StackEvent): boolean {
+    if (event.ClientRequestToken && this.tokens.has(event.ClientRequestToken)) return true;
+    return (event.Timestamp?.getTime() ?? 0) >= this.props.since;
+  }
+
+  private record(event: StackEvent): void {
+    this.seen.add(event.EventId ?? "");
+    const status = event.ResourceStatus ?? "";
+    if (isStackEvent(event, this.props.stackName)) {
+      this.status = status;
+      this.statusReason = event.ResourceStatusReason;
+      this.complete = isTerminal(status);
+    } else if (status.endsWith("_FAILED")) {
+      this.failures.push({
+        logicalId: event.LogicalResourceId ?? "",
+        resourceType: event.ResourceType ?? "",
+        reason: event.ResourceStatusReason ?? "",
+      });
+    }
+  }
+}
+
+// Poll intervals in seconds: quick at first, when most short operations finish, then every 5 s.
+const SCHEDULE = [1, 1, 2, 3, 5];
+const THROTTLED_BASE_MS = 5_000;
+const THROTTLED_MAX_MS = 30_000;
+
+// ±20 % jitter so several runs (or stages) do not poll in lockstep.
+function jitter(ms: number, random: () => number): number {
+  return Math.round(ms * (0.8 + 0.4 * random()));
+}
+
+export function pollDelay(attempt: number, random: () => number = Math.random): number {
+  const seconds = SCHEDULE[Math.min(attempt, SCHEDULE.length - 1)] ?? 5;
+  return jitter(seconds * 1000, random);
+}
+
+export function throttledDelay(streak: number, random: () => number = Math.random): number {
+  return jitter(Math.min(THROTTLED_BASE_MS * 2 ** Math.max(0, streak - 1), THROTTLED_MAX_MS), random);
+}
+
+export interface WatchOptions {
+  readonly clock: Clock;
+  readonly signal?: AbortSignal | undefined;
+  readonly random?: (() => number) | undefined;
+  readonly onEvents: (events: readonly StackEvent[]) => void;
+  // Called once, at the first poll after the signal aborts; returns when the watch may end instead.
+  readonly onAbort?: (() => Promise<(status: string) => boolean>) | undefined;
+  // Give up waiting at this time (used only for operations that are not ours).
+  readonly deadline?: number | undefined;
+}
+
+export interface WatchResult {
+  readonly status: string | undefined;
+  readonly settled: boolean;
+  readonly aborted: boolean;
+  // When the stack's terminal event was first seen: the benchmark measures hand-offs from here.
+  readonly settledAt: number | undefined;
+}
+
+// Polls until the stack settles. Throttling never ends the watch; an abort runs onAbort once, then keeps
+// following the stack (sleeps no longer listen to the signal, which stays aborted) until it settles.
+export async function watchStack(poller: StackEventPoller, options: WatchOptions): Promise<WatchResult> {
+  const { clock, signal, onEvents } = options;
+  const random = options.random ?? Math.random;
+  let attempt = 0;
+  let throttled = 0;
+  let abortHandled = false;
+  let settledWhen: (status: string) => boolean = () => true;
+  for (;;) {
+    try {
+      onEvents(await poller.poll());
+      throttled = 0;
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      await clock.sleep(throttledDelay(++throttled, random));
+      continue;
+    }
+    if (poller.complete && settledWhen(poller.status ?? "")) {
+      const settledAt = clock.now();
+      if (!isSuccess(poller.status)) await finalPoll(poller, onEvents);
+      return { status: poller.status, settled: true, aborted: abortHandled, settledAt };
+    }
+    if (signal?.aborted && !abortHandled) {
+      abortHandled = true;
+      if (!options.onAbort) return { status: poller.status, settled: false, aborted: true, settledAt: undefined };
+      settledWhen = await options.onAbort();
+      continue;
+    }
+    if (options.deadline !== undefined && clock.now() >= options.deadline) {
+      return { status: poller.status, settled: false, aborted: abortHandled, settledAt: undefined };
+    }
+    await clock.sleep(pollDelay(attempt++, random), abortHandled ? undefined : signal);
+  }
+}
+
+function isSuccess(status: string | undefined): boolean {
+  return status === "CREATE_COMPLETE" || status === "UPDATE_COMPLETE" || status === "DELETE_COMPLETE";
+}
+
+// DescribeStackEvents is eventually consistent: a failure's reason can land after the stack's own event.
+async function finalPoll(poller: StackEventPoller, onEvents: WatchOptions["onEvents"]): Promise<void> {
+  try {
+    onEvents(await poller.poll());
+  } catch (error) {
+    if (!isThrottling(error)) throw error;
+  }
+}

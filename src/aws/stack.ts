@@ -1,0 +1,136 @@
+// The CloudFormation calls a stage makes, each small and typed; sequencing and events live in steps/.
+import { randomUUID } from "node:crypto";
+import {
+  CancelUpdateStackCommand,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type CloudFormationClient,
+} from "@aws-sdk/client-cloudformation";
+import type { Clock } from "../steps/clock.js";
+import { isStackMissing, isThrottling } from "./errors.js";
+
+export interface StackInfo {
+  readonly stackId: string;
+  readonly status: string;
+  readonly statusReason: string | undefined;
+  readonly outputs: Record<string, string>;
+  // When the stack's current (or last) operation started, by AWS's clock.
+  readonly operationStartedAt: number;
+}
+
+// ClientRequestToken: [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128 characters.
+export function newToken(operation: string): string {
+  return `xregion-${operation}-${randomUUID()}`;
+}
+
+export async function describeStack(cfn: CloudFormationClient, stack: string): Promise<StackInfo | undefined> {
+  try {
+    const answer = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
+    const found = answer.Stacks?.[0];
+    if (!found || found.StackStatus === "DELETE_COMPLETE") return undefined;
+    const outputs: Record<string, string> = {};
+    for (const output of found.Outputs ?? []) {
+      if (output.OutputKey) outputs[output.OutputKey] = output.OutputValue ?? "";
+    }
+    const startedAt = found.DeletionTime ?? found.LastUpdatedTime ?? found.CreationTime;
+    return {
+      stackId: found.StackId ?? stack,
+      status: found.StackStatus ?? "UNKNOWN",
+      statusReason: found.StackStatusReason,
+      outputs,
+      operationStartedAt: startedAt?.getTime() ?? 0,
+    };
+  } catch (error) {
+    if (isStackMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export interface ChangeSetRequest {
+  readonly stackName: string;
+  readonly type: "CREATE" | "UPDATE";
+  readonly templateBody: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly capabilities: readonly ("CAPABILITY_IAM" | "CAPABILITY_NAMED_IAM")[];
+  readonly now: number;
+}
+
+export interface ChangeSetRef {
+  readonly id: string;
+  readonly stackId: string;
+}
+
+export async function createChangeSet(cfn: CloudFormationClient, request: ChangeSetRequest): Promise<ChangeSetRef> {
+  const answer = await cfn.send(
+    new CreateChangeSetCommand({
+      StackName: request.stackName,
+      ChangeSetName: `xregion-${request.now}`,
+      ChangeSetType: request.type,
+      TemplateBody: request.templateBody,
+      Parameters: Object.entries(request.parameters).map(([ParameterKey, ParameterValue]) => ({
+        ParameterKey,
+        ParameterValue,
+      })),
+      Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
+      Capabilities: [...request.capabilities],
+      ClientToken: newToken("changeset"),
+    }),
+  );
+  return { id: answer.Id ?? "", stackId: answer.StackId ?? request.stackName };
+}
+
+export type ChangeSetState =
+  | { readonly kind: "ready"; readonly createdAt: number }
+  | { readonly kind: "empty" }
+  | { readonly kind: "failed"; readonly reason: string }
+  | { readonly kind: "aborted" };
+
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
+const CHANGE_SET_POLL_MS = 1_000;
+
+export async function waitForChangeSet(
+  cfn: CloudFormationClient,
+  changeSetId: string,
+  clock: Clock,
+  signal?: AbortSignal,
+): Promise<ChangeSetState> {
+  for (;;) {
+    let answer;
+    try {
+      answer = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+    }
+    if (answer?.Status === "CREATE_COMPLETE") {
+      return { kind: "ready", createdAt: answer.CreationTime?.getTime() ?? 0 };
+    }
+    if (answer?.Status === "FAILED") {
+      const reason = answer.StatusReason ?? "the change set failed";
+      return NO_CHANGES.test(reason) ? { kind: "empty" } : { kind: "failed", reason };
+    }
+    if (signal?.aborted) return { kind: "aborted" };
+    await clock.sleep(CHANGE_SET_POLL_MS, signal);
+    if (signal?.aborted) return { kind: "aborted" };
+  }
+}
+
+export async function deleteChangeSet(cfn: CloudFormationClient, changeSetId: string): Promise<void> {
+  await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
+}
+
+export async function executeChangeSet(cfn: CloudFormationClient, changeSetId: string, token: string): Promise<void> {
+  await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: token }));
+}
+
+export async function deleteStack(cfn: CloudFormationClient, stack: string, token: string): Promise<void> {
+  await cfn.send(new DeleteStackCommand({ StackName: stack, ClientRequestToken: token }));
+}
+
+export async function cancelUpdate(cfn: CloudFormationClient, stack: string, token: string): Promise<void> {
+  await cfn.send(new CancelUpdateStackCommand({ StackName: stack, ClientRequestToken: token }));
+}

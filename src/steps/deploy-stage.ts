@@ -1,0 +1,283 @@
+// One stage, one stack: settle whatever state the stack is in, make a change set, execute it, follow its
+// events, and answer with a tagged result whose outputs feed the next stage.
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { asCredentialsError, errorMessage, isNoUpdates, isServiceError } from "../aws/errors.js";
+import { StackEventPoller, watchStack, type PollStats, type RootCause } from "../aws/event-poller.js";
+import {
+  cancelUpdate,
+  createChangeSet,
+  deleteChangeSet,
+  deleteStack,
+  describeStack,
+  executeChangeSet,
+  newToken,
+  waitForChangeSet,
+  type StackInfo,
+} from "../aws/stack.js";
+import { readTemplate } from "../aws/template-descriptions.js";
+import { info, resourceEmitter, stageRef, type DeployContext } from "./engine-context.js";
+import type { StageRef } from "./events.js";
+import type { StagePlan } from "./plan-types.js";
+import { failureMessage, manualFix } from "./stage-messages.js";
+
+export interface StageStats extends PollStats {
+  // Clock readings for the benchmark: this stage's first AWS call, and when its stack was seen settled.
+  readonly firstCallAt: number;
+  settledAt: number | undefined;
+}
+
+export type StageResult =
+  | { readonly kind: "deployed"; readonly outcome: "created" | "updated"; readonly outputs: Record<string, string>; readonly stats: StageStats }
+  | { readonly kind: "no-op"; readonly outputs: Record<string, string>; readonly stats: StageStats }
+  | {
+      readonly kind: "failed";
+      readonly status: string;
+      readonly rootCause: RootCause | undefined;
+      readonly message: string;
+      readonly stats: StageStats;
+    }
+  | { readonly kind: "cancelled"; readonly status: string | undefined; readonly message: string; readonly stats: StageStats };
+
+const DEFAULT_WAIT_LIMIT_MS = 60 * 60_000;
+
+interface Run {
+  readonly ctx: DeployContext;
+  readonly stage: StagePlan;
+  readonly ref: StageRef;
+  readonly cfn: CloudFormationClient;
+  readonly stats: StageStats;
+  status: string | undefined;
+}
+
+export async function runStage(
+  ctx: DeployContext,
+  stage: StagePlan,
+  parameters: Record<string, string>,
+  templateBody: string,
+): Promise<StageResult> {
+  const run: Run = {
+    ctx,
+    stage,
+    ref: stageRef(stage),
+    cfn: ctx.clients.cloudFormation(stage.region),
+    stats: { describeStackEventsCalls: 0, firstCallAt: ctx.clock.now(), settledAt: undefined },
+    status: undefined,
+  };
+  try {
+    return await deploy(run, parameters, templateBody);
+  } catch (error) {
+    const credentials = asCredentialsError(error, ctx.clients.profile);
+    if (credentials) throw credentials;
+    if (!isServiceError(error)) throw error;
+    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${errorMessage(error)}`);
+  }
+}
+
+async function deploy(run: Run, parameters: Record<string, string>, templateBody: string): Promise<StageResult> {
+  const { ctx, stage, ref, cfn } = run;
+  let stack = await describeStack(cfn, stage.stackName);
+  if (stack && isBusy(stack.status)) {
+    const waited = await waitForOtherOperation(run, stack);
+    if ("kind" in waited) return waited;
+    stack = waited.stack;
+  }
+  run.status = stack?.status;
+  const fix = stack ? manualFix(stack.status, stage.stackName, stage.region) : undefined;
+  if (stack && fix) return fail(run, stack.status, undefined, fix);
+
+  const replace = stack?.status === "ROLLBACK_COMPLETE";
+  const type = !stack || replace || stack.status === "REVIEW_IN_PROGRESS" ? "CREATE" : "UPDATE";
+  ctx.emit({ kind: "stage-started", ...ref, action: type === "CREATE" ? "create" : "update", at: ctx.clock.now() });
+  if (stack && replace) {
+    const replaced = await replaceRolledBack(run, stack);
+    if (replaced) return replaced;
+  }
+  if (ctx.signal.aborted) {
+    return cancelled(run, replace ? `Cancelled after deleting the rolled-back ${stage.stackName}; nothing was created.` : "Cancelled before any change was made.");
+  }
+
+  const template = readTemplate(templateBody, { region: stage.region, stackName: stage.stackName, parameters });
+  let changeSet;
+  try {
+    changeSet = await createChangeSet(cfn, {
+      stackName: stage.stackName,
+      type,
+      templateBody,
+      parameters,
+      tags: stage.tags,
+      capabilities: template.capabilities,
+      now: ctx.clock.now(),
+    });
+  } catch (error) {
+    if (isNoUpdates(error)) return noOp(run, stack?.outputs ?? {});
+    throw error;
+  }
+  const state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal);
+  if (state.kind === "empty") {
+    await deleteChangeSet(cfn, changeSet.id).catch(() => undefined);
+    return noOp(run, stack?.outputs ?? {});
+  }
+  if (state.kind === "failed") {
+    return fail(run, run.status ?? "REVIEW_IN_PROGRESS", undefined, `The change set for ${stage.stackName} failed: ${state.reason}`);
+  }
+  if (state.kind === "aborted" || ctx.signal.aborted) {
+    // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS behind; remove that too.
+    if (type === "CREATE") await deleteStack(cfn, changeSet.stackId, newToken("cancel"));
+    else await deleteChangeSet(cfn, changeSet.id);
+    return cancelled(run, "Cancelled before the change set was executed; nothing was changed.");
+  }
+
+  const token = newToken("deploy");
+  const poller = new StackEventPoller(cfn, {
+    stack: changeSet.stackId,
+    stackName: stage.stackName,
+    tokens: [token],
+    // AWS's clock, when it is ahead of ours, keeps the previous operation's events out.
+    since: Math.max(ctx.clock.now(), state.createdAt),
+    stats: run.stats,
+  });
+  await executeChangeSet(cfn, changeSet.id, token);
+  const watched = await watchStack(poller, {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    random: ctx.random,
+    onEvents: resourceEmitter(ctx, ref, template.descriptions),
+    onAbort: () => cancelOperation(run, type, changeSet.stackId, poller),
+  });
+  run.status = watched.status;
+  run.stats.settledAt = watched.settledAt;
+  const status = watched.status ?? "UNKNOWN";
+  if (watched.aborted && status !== "CREATE_COMPLETE" && status !== "UPDATE_COMPLETE") {
+    return cancelled(run, cancelledMessage(stage.stackName, type, status));
+  }
+  if (status === "CREATE_COMPLETE" || status === "UPDATE_COMPLETE") {
+    const outputs = (await describeStack(cfn, changeSet.stackId))?.outputs ?? {};
+    const outcome = type === "CREATE" ? "created" : "updated";
+    ctx.emit({ kind: "stage-finished", ...ref, outcome, outputs, at: ctx.clock.now() });
+    return { kind: "deployed", outcome, outputs, stats: run.stats };
+  }
+  const message = failureMessage(stage.stackName, status, poller.rootCause, poller.statusReason);
+  return fail(run, status, poller.rootCause, message);
+}
+
+// REVIEW_IN_PROGRESS is a stack waiting for its first change set, not an operation to wait for.
+function isBusy(status: string): boolean {
+  return status.endsWith("_IN_PROGRESS") && status !== "REVIEW_IN_PROGRESS";
+}
+
+async function waitForOtherOperation(run: Run, stack: StackInfo): Promise<{ stack: StackInfo | undefined } | StageResult> {
+  const { ctx, stage, ref, cfn } = run;
+  ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
+  info(ctx, ref, `${stage.stackName} is ${stack.status} (another operation); waiting for it to finish first.`);
+  const poller = new StackEventPoller(cfn, {
+    stack: stack.stackId,
+    stackName: stage.stackName,
+    tokens: [],
+    since: stack.operationStartedAt,
+    stats: run.stats,
+  });
+  const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
+  const watched = await watchStack(poller, {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    random: ctx.random,
+    onEvents: resourceEmitter(ctx, ref),
+    deadline: ctx.clock.now() + limit,
+  });
+  if (watched.aborted) return cancelled(run, `Stopped waiting; the other operation on ${stage.stackName} continues.`);
+  if (!watched.settled) {
+    const minutes = Math.round(limit / 60_000);
+    return fail(run, stack.status, undefined, `${stage.stackName} was still ${watched.status ?? stack.status} after ${minutes} minutes; run again once it has finished.`);
+  }
+  return { stack: await describeStack(cfn, stack.stackId) };
+}
+
+async function replaceRolledBack(run: Run, stack: StackInfo): Promise<StageResult | undefined> {
+  const { ctx, stage, ref, cfn } = run;
+  const deleteCommand = `aws cloudformation delete-stack --stack-name ${stage.stackName} --region ${stage.region}`;
+  if (!(await ctx.confirmReplace(stage.stackName, stage.region))) {
+    return fail(run, stack.status, undefined,
+      `${stage.stackName} is in ROLLBACK_COMPLETE from an earlier failed create and can only be deleted and created again. ` +
+        `Rerun with --yes to allow that, or delete it yourself: ${deleteCommand}`);
+  }
+  info(ctx, ref, `Deleting ${stage.stackName} (ROLLBACK_COMPLETE from an earlier failed create) to create it again.`);
+  const token = newToken("replace");
+  const poller = new StackEventPoller(cfn, {
+    stack: stack.stackId,
+    stackName: stage.stackName,
+    tokens: [token],
+    since: ctx.clock.now(),
+    stats: run.stats,
+  });
+  await deleteStack(cfn, stack.stackId, token);
+  const watched = await watchStack(poller, {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    random: ctx.random,
+    onEvents: resourceEmitter(ctx, ref),
+  });
+  run.status = watched.status;
+  if (watched.aborted) return cancelled(run, `Stopped waiting; the delete of ${stage.stackName} continues in AWS.`);
+  if (watched.status !== "DELETE_COMPLETE") {
+    const status = watched.status ?? "UNKNOWN";
+    return fail(run, status, poller.rootCause, failureMessage(stage.stackName, status, poller.rootCause, poller.statusReason));
+  }
+  return undefined;
+}
+
+// First Ctrl-C: a create still running is deleted (that also stops it); an update is cancelled, which
+// rolls it back. Returns which statuses end the watch from then on.
+async function cancelOperation(
+  run: Run,
+  type: "CREATE" | "UPDATE",
+  stackId: string,
+  poller: StackEventPoller,
+): Promise<(status: string) => boolean> {
+  const { ctx, stage, ref, cfn } = run;
+  const token = newToken("cancel");
+  poller.addToken(token);
+  if (type === "CREATE") {
+    info(ctx, ref, `Cancelling: deleting ${stage.stackName}, which was still being created.`);
+    await deleteStack(cfn, stackId, token);
+    // CREATE_COMPLETE here means the create won the race and the delete has not shown up yet.
+    return (status) => status !== "CREATE_COMPLETE";
+  }
+  info(ctx, ref, `Cancelling the update of ${stage.stackName}; CloudFormation rolls it back.`);
+  try {
+    await cancelUpdate(cfn, stackId, token);
+  } catch (error) {
+    if (asCredentialsError(error, ctx.clients.profile) || !isServiceError(error)) throw error;
+    // The update got past the point where it can be cancelled: it finishes on its own.
+    info(ctx, ref, `The update of ${stage.stackName} can no longer be cancelled (${errorMessage(error)}); waiting for it to finish.`);
+  }
+  return () => true;
+}
+
+function cancelledMessage(stackName: string, type: "CREATE" | "UPDATE", status: string): string {
+  if (status === "DELETE_COMPLETE") return `Cancelled: ${stackName} was still being created and has been deleted.`;
+  if (type === "UPDATE" && status === "UPDATE_ROLLBACK_COMPLETE") {
+    return `Cancelled: the update of ${stackName} was rolled back; the stack is as it was before.`;
+  }
+  return `Cancelled: ${stackName} is now ${status}.`;
+}
+
+function noOp(run: Run, outputs: Record<string, string>): StageResult {
+  const { ctx, ref } = run;
+  run.stats.settledAt = ctx.clock.now();
+  ctx.emit({ kind: "stage-finished", ...ref, outcome: "no-op", outputs, at: ctx.clock.now() });
+  return { kind: "no-op", outputs, stats: run.stats };
+}
+
+function fail(run: Run, status: string, rootCause: RootCause | undefined, message: string): StageResult {
+  const { ctx, ref } = run;
+  ctx.emit({ kind: "stage-failed", ...ref, status, rootCause, message, at: ctx.clock.now() });
+  return { kind: "failed", status, rootCause, message, stats: run.stats };
+}
+
+// The event union has no stage-cancelled kind: a cancelled stage ends its row as failed, saying why.
+function cancelled(run: Run, message: string): StageResult {
+  const { ctx, ref } = run;
+  const status = run.status ?? "NOT_STARTED";
+  ctx.emit({ kind: "stage-failed", ...ref, status, rootCause: undefined, message, at: ctx.clock.now() });
+  return { kind: "cancelled", status: run.status, message, stats: run.stats };
+}

@@ -1,0 +1,69 @@
+// Stages 1 → 2 → 3, each one's outputs feeding the next one's parameters. Stops at the first failure;
+// a re-run resumes, because the stages already deployed answer an empty change set (no-op).
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { templatesDir } from "../templates-dir.js";
+import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
+import { runStage, type StageResult } from "./deploy-stage.js";
+import { stageRef, type DeployContext } from "./engine-context.js";
+import type { StageNumber } from "./events.js";
+import type { Plan, StagePlan } from "./plan-types.js";
+import { MissingOutputError, resolveParameters, type StageOutputs } from "./params.js";
+
+export interface StageReport {
+  readonly stage: StageNumber;
+  readonly stackName: string;
+  readonly region: string;
+  readonly result: StageResult;
+  // From the previous stage's stack being seen settled to this stage's first AWS call (benchmark: ≤ 1 s).
+  readonly handoffMs: number | undefined;
+}
+
+interface DeployCommon {
+  readonly stages: readonly StageReport[];
+  // Every stage's outputs known so far, also after a failure: the CLI writes them to --outputs-file.
+  readonly outputs: StageOutputs;
+}
+
+export type DeployResult =
+  | ({ readonly kind: "deployed" } & DeployCommon)
+  | ({ readonly kind: "failed"; readonly stage: StageNumber; readonly message: string } & DeployCommon)
+  | ({ readonly kind: "cancelled"; readonly message: string; readonly left: readonly LeftStack[] } & DeployCommon);
+
+export async function deployAll(ctx: DeployContext, plan: Plan): Promise<DeployResult> {
+  const stages: StageReport[] = [];
+  const outputs: { -readonly [K in keyof StageOutputs]: StageOutputs[K] } = {};
+  let previousSettledAt: number | undefined;
+  for (const stage of plan.stages) {
+    if (ctx.signal.aborted) return cancelledRun(ctx, plan, stages, outputs, `Cancelled before stage ${stage.number}.`);
+    let parameters: Record<string, string>;
+    try {
+      parameters = resolveParameters(stage, outputs);
+    } catch (error) {
+      if (!(error instanceof MissingOutputError)) throw error;
+      ctx.emit({ kind: "stage-failed", ...stageRef(stage), status: "NOT_STARTED", rootCause: undefined, message: error.message, at: ctx.clock.now() });
+      return { kind: "failed", stage: stage.number, message: error.message, stages, outputs };
+    }
+    const templateBody = await readFile(resolve(ctx.templatesDir ?? templatesDir(), stage.template), "utf8");
+    const result = await runStage(ctx, stage, parameters, templateBody);
+    const handoffMs = previousSettledAt === undefined ? undefined : result.stats.firstCallAt - previousSettledAt;
+    stages.push({ stage: stage.number, stackName: stage.stackName, region: stage.region, result, handoffMs });
+    previousSettledAt = result.stats.settledAt;
+    if (result.kind === "cancelled") return cancelledRun(ctx, plan, stages, outputs, result.message);
+    if (result.kind === "failed") return { kind: "failed", stage: stage.number, message: result.message, stages, outputs };
+    outputs[stage.number] = result.outputs;
+  }
+  return { kind: "deployed", stages, outputs };
+}
+
+async function cancelledRun(
+  ctx: DeployContext,
+  plan: Plan,
+  stages: StageReport[],
+  outputs: StageOutputs,
+  message: string,
+): Promise<DeployResult> {
+  const left = await describeLeft(ctx, plan.stages as readonly StagePlan[]);
+  ctx.emit({ kind: "info", message: `${message} ${describeLeftText(left)}`, at: ctx.clock.now() });
+  return { kind: "cancelled", message, left, stages, outputs };
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { deployAll } from "../../src/steps/deploy.js";
+import { createdResource, resourceEvent, stackEvent } from "../helpers/cfn-timeline.js";
+import { API_REGION, CLIENT_REGION, harness, PLAN, sequence } from "./harness.js";
+
+const OUTPUTS_1 = { VpcId: "vpc-0a1", ApiId: "a1b2c3" };
+const OUTPUTS_2 = { PeeringConnectionId: "pcx-0b2" };
+
+function created(resource: string, type: string, outputs: Record<string, string>) {
+  const [start, initiated, done] = createdResource(resource, type);
+  return { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated"), start], [initiated], [done, stackEvent("CREATE_COMPLETE")]], outputs };
+}
+
+const peeringFails = {
+  batches: [
+    [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), resourceEvent("Peering", "AWS::EC2::VPCPeeringConnection", "CREATE_IN_PROGRESS")],
+    [
+      resourceEvent("Peering", "AWS::EC2::VPCPeeringConnection", "CREATE_FAILED", "VpcPeeringConnection failed to reach active state"),
+      resourceEvent("Function", "AWS::Lambda::Function", "CREATE_FAILED", "Resource creation cancelled"),
+      stackEvent("ROLLBACK_IN_PROGRESS"),
+    ],
+    [stackEvent("ROLLBACK_COMPLETE")],
+  ],
+};
+
+const stageEvents = (events: ReturnType<typeof harness>["events"]) =>
+  sequence(events).filter((s) => s.startsWith("stage-"));
+
+describe("deployAll", () => {
+  it("deploys the three stages in order, feeding each stage's outputs into the next one's parameters", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
+      .stack("demo-client", { execute: created("Peering", "AWS::EC2::VPCPeeringConnection", OUTPUTS_2) })
+      .stack("demo-routes", { execute: created("ReturnRoute", "AWS::EC2::Route", {}) });
+    const result = await deployAll(h.ctx, PLAN);
+
+    expect(result).toMatchObject({ kind: "deployed", outputs: { 1: OUTPUTS_1, 2: OUTPUTS_2, 3: {} } });
+    expect(stageEvents(h.events)).toEqual([
+      "stage-started:1:create", "stage-finished:1:created",
+      "stage-started:2:create", "stage-finished:2:created",
+      "stage-started:3:create", "stage-finished:3:created",
+    ]);
+    const changeSets = h.cfn.calls.filter((c) => c.command === "CreateChangeSet");
+    expect(changeSets.map((c) => [c.input["StackName"], c.region])).toEqual([
+      ["demo-api", API_REGION], ["demo-client", CLIENT_REGION], ["demo-routes", API_REGION],
+    ]);
+    expect(changeSets[1]?.input["Parameters"]).toContainEqual({ ParameterKey: "ApiVpcId", ParameterValue: "vpc-0a1" });
+    expect(changeSets[2]?.input["Parameters"]).toEqual([{ ParameterKey: "PeeringConnectionId", ParameterValue: "pcx-0b2" }]);
+    // The next stage starts as soon as the previous stack is seen complete (benchmark goal: ≤ 1 s).
+    expect(result.stages.map((s) => s.handoffMs)).toEqual([undefined, expect.any(Number), expect.any(Number)]);
+    for (const stage of result.stages.slice(1)) expect(stage.handoffMs).toBeLessThanOrEqual(1000);
+    expect(result.stages.map((s) => s.result.stats.describeStackEventsCalls)).toEqual([3, 3, 3]);
+  });
+
+  it("stops at a failed stage 2, and a re-run resumes: stage 1 is a no-op and stage 2 is created again", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
+      .stack("demo-client", { execute: peeringFails });
+    const first = await deployAll(h.ctx, PLAN);
+    expect(first).toMatchObject({ kind: "failed", stage: 2, outputs: { 1: OUTPUTS_1 } });
+    expect(first.stages).toHaveLength(2);
+    expect(h.cfn.count("CreateChangeSet")).toBe(2);
+    expect(h.cfn.status("demo-client")).toBe("ROLLBACK_COMPLETE");
+
+    h.events.length = 0;
+    h.cfn
+      .rescript("demo-api", { changeSet: "empty" })
+      .rescript("demo-client", { execute: created("Peering", "AWS::EC2::VPCPeeringConnection", OUTPUTS_2) })
+      .stack("demo-routes", { execute: created("ReturnRoute", "AWS::EC2::Route", {}) });
+    const second = await deployAll(h.ctx, PLAN);
+    expect(second).toMatchObject({ kind: "deployed", outputs: { 1: OUTPUTS_1, 2: OUTPUTS_2, 3: {} } });
+    expect(second.stages.map((s) => s.result.kind)).toEqual(["no-op", "deployed", "deployed"]);
+    expect(stageEvents(h.events)).toEqual([
+      "stage-started:1:update", "stage-finished:1:no-op",
+      "stage-started:2:create", "stage-finished:2:created",
+      "stage-started:3:create", "stage-finished:3:created",
+    ]);
+    expect(h.confirmReplace).toHaveBeenCalledWith("demo-client", CLIENT_REGION);
+    expect(h.cfn.count("DeleteStack")).toBe(1);
+  });
+
+  it("fails the stage clearly when an earlier stage has not produced an output it needs", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", {}) });
+    const result = await deployAll(h.ctx, PLAN);
+    expect(result).toMatchObject({ kind: "failed", stage: 2, message: expect.stringContaining("output VpcId of stage 1") });
+    expect(h.events.at(-1)).toMatchObject({ kind: "stage-failed", stage: 2 });
+    expect(h.cfn.calls.filter((c) => c.region === CLIENT_REGION)).toEqual([]);
+  });
+
+  it("on Ctrl-C during stage 2 deletes the stack being created and says what is left", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
+      .stack("demo-client", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [], []] } });
+    // Stage 1 polls 3 times; the abort lands during stage 2's first poll.
+    h.cfn.after("DescribeStackEvents", 4, () => h.controller.abort());
+    const result = await deployAll(h.ctx, PLAN);
+    expect(result).toMatchObject({
+      kind: "cancelled",
+      left: [
+        { stage: 1, stackName: "demo-api", region: API_REGION, status: "CREATE_COMPLETE" },
+        { stage: 2, stackName: "demo-client", region: CLIENT_REGION, status: "absent" },
+        { stage: 3, stackName: "demo-routes", region: API_REGION, status: "absent" },
+      ],
+    });
+    expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([CLIENT_REGION]);
+    expect(h.cfn.count("CreateChangeSet")).toBe(2);
+    expect(h.events.at(-1)).toMatchObject({ kind: "info", message: expect.stringContaining("Left: demo-api (eu-west-1) CREATE_COMPLETE") });
+  });
+});

@@ -1,0 +1,321 @@
+// A scripted CloudFormation for engine tests, behind aws-sdk-client-mock. A stack operation is a list of
+// event batches; each DescribeStackEvents "round" (a call without NextToken) reveals the next batch, so
+// events arrive over several polls as they do in AWS. Answers have AWS's shapes: newest first, paginated
+// with NextToken, EventIds, stack ARNs, empty PhysicalResourceId on a resource's first event, and the
+// ClientRequestToken of the operation that caused them. Every call advances the clock by a little latency.
+import { randomUUID } from "node:crypto";
+import {
+  CancelUpdateStackCommand,
+  CloudFormationClient,
+  CloudFormationServiceException,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type ResourceStatus,
+  type StackEvent,
+} from "@aws-sdk/client-cloudformation";
+import { mockClient } from "aws-sdk-client-mock";
+import type { Clock } from "../../src/steps/clock.js";
+
+export const ACCOUNT = "123456789012";
+export const T0 = Date.parse("2026-11-25T10:00:00.000Z");
+export const STACK = "$stack";
+
+export class FakeClock implements Clock {
+  t = T0;
+  readonly sleeps: number[] = [];
+  now(): number {
+    return this.t;
+  }
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
+    this.sleeps.push(ms);
+    this.t += ms;
+  }
+}
+
+export interface EventSpec {
+  readonly id: string;
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string | undefined;
+}
+
+export const stackEvent = (status: string, reason?: string): EventSpec => ({
+  id: STACK,
+  type: "AWS::CloudFormation::Stack",
+  status,
+  reason,
+});
+export const resourceEvent = (id: string, type: string, status: string, reason?: string): EventSpec => ({
+  id,
+  type,
+  status,
+  reason,
+});
+
+// The three rows AWS writes for a resource that is created without trouble, spread over polls by callers.
+export function createdResource(id: string, type: string): [EventSpec, EventSpec, EventSpec] {
+  return [
+    resourceEvent(id, type, "CREATE_IN_PROGRESS"),
+    resourceEvent(id, type, "CREATE_IN_PROGRESS", "Resource creation Initiated"),
+    resourceEvent(id, type, "CREATE_COMPLETE"),
+  ];
+}
+
+export function serviceError(name: string, message: string, httpStatusCode = 400): CloudFormationServiceException {
+  return new CloudFormationServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
+}
+
+export type ChangeSetOutcome = "ready" | "empty" | { readonly failed: string } | "no-updates-error";
+
+interface Script {
+  readonly batches: readonly (readonly EventSpec[])[];
+  readonly outputs?: Record<string, string> | undefined;
+}
+
+interface StackState {
+  readonly name: string;
+  readonly id: string;
+  status: string;
+  outputs: Record<string, string>;
+  readonly events: StackEvent[];
+  pending: (readonly EventSpec[])[];
+  token: string | undefined;
+  outputsOnComplete: Record<string, string> | undefined;
+  readonly created: Date;
+  lastUpdated: Date | undefined;
+  readonly physical: Map<string, string>;
+}
+
+export interface StackSetup {
+  readonly status?: string;
+  readonly outputs?: Record<string, string>;
+  // Events from operations before this test's run, oldest first (they must never be reported).
+  readonly history?: readonly EventSpec[];
+  readonly changeSet?: ChangeSetOutcome;
+  readonly execute?: Script;
+  readonly delete?: Script;
+  readonly cancel?: Script;
+  // An operation someone else started before the run (e.g. from the console), still going.
+  readonly running?: Script;
+}
+
+type CommandName =
+  | "DescribeStacks" | "DescribeStackEvents" | "CreateChangeSet" | "DescribeChangeSet" | "ExecuteChangeSet"
+  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack";
+
+export class FakeCloudFormation {
+  readonly mock = mockClient(CloudFormationClient);
+  readonly calls: { command: CommandName; region: string; input: Record<string, unknown> }[] = [];
+  pageSize = 3;
+  latencyMs = 20;
+  // Like moto and LocalStack: events carry no ClientRequestToken.
+  tokens = true;
+  private readonly byName = new Map<string, StackState>();
+  private readonly byId = new Map<string, StackState>();
+  private readonly setups = new Map<string, StackSetup>();
+  private readonly changeSets = new Map<string, { stack: StackState; outcome: ChangeSetOutcome; describes: number; created: Date }>();
+  private readonly failures: { command: CommandName; error: Error }[] = [];
+  private readonly hooks: { command: CommandName; nth: number; run: () => void }[] = [];
+
+  constructor(readonly clock: FakeClock) {
+    this.handle(DescribeStacksCommand, "DescribeStacks", (input) => this.describeStacks(input));
+    this.handle(DescribeStackEventsCommand, "DescribeStackEvents", (input) => this.describeEvents(input));
+    this.handle(CreateChangeSetCommand, "CreateChangeSet", (input) => this.createChangeSet(input));
+    this.handle(DescribeChangeSetCommand, "DescribeChangeSet", (input) => this.describeChangeSet(input));
+    this.handle(ExecuteChangeSetCommand, "ExecuteChangeSet", (input) => this.execute(input));
+    this.handle(DeleteChangeSetCommand, "DeleteChangeSet", () => ({}));
+    this.handle(DeleteStackCommand, "DeleteStack", (input) => this.deleteStack(input));
+    this.handle(CancelUpdateStackCommand, "CancelUpdateStack", (input) => this.cancelUpdate(input));
+  }
+
+  // Describes a stack name: its state before the run (absent unless status is given) and its scripts.
+  stack(name: string, setup: StackSetup): this {
+    this.setups.set(name, setup);
+    if (setup.status) {
+      const state = this.newStack(name, setup.status);
+      state.outputs = { ...setup.outputs };
+      this.clock.t -= 60_000 * 30;
+      for (const spec of setup.history ?? []) this.append(state, spec, undefined, 0);
+      this.clock.t += 60_000 * 30;
+      if (setup.running) this.start(state, setup.running, `Console-${setup.status}-${randomUUID()}`, "running");
+    }
+    return this;
+  }
+
+  // Changes a stack's scripts between runs (e.g. the second run's change set is empty) and keeps its state.
+  rescript(name: string, setup: Omit<StackSetup, "status" | "outputs" | "history" | "running">): this {
+    this.setups.set(name, { ...this.setups.get(name), ...setup });
+    return this;
+  }
+
+  // The next call of `command` throws `error` (queue several for several calls).
+  failNext(command: CommandName, error: Error): this {
+    this.failures.push({ command, error });
+    return this;
+  }
+
+  // Runs `run` right after the nth call of `command` (1-based), e.g. to press Ctrl-C mid-stage.
+  after(command: CommandName, nth: number, run: () => void): this {
+    this.hooks.push({ command, nth, run });
+    return this;
+  }
+
+  count(command: CommandName): number {
+    return this.calls.filter((c) => c.command === command).length;
+  }
+
+  status(name: string): string | undefined {
+    return this.byName.get(name)?.status;
+  }
+
+  private handle(command: new (input: never) => unknown, name: CommandName, answer: (input: Record<string, unknown>) => unknown) {
+    this.mock.on(command as Parameters<typeof this.mock.on>[0]).callsFake(async (input: Record<string, unknown>, getClient) => {
+      const region = await getClient().config.region();
+      this.calls.push({ command: name, region, input });
+      this.clock.t += this.latencyMs;
+      const failure = this.failures.findIndex((f) => f.command === name);
+      const nth = this.count(name);
+      try {
+        if (failure >= 0) throw this.failures.splice(failure, 1)[0]!.error;
+        return answer(input);
+      } finally {
+        for (const hook of this.hooks) if (hook.command === name && hook.nth === nth) hook.run();
+      }
+    });
+  }
+
+  private find(nameOrId: unknown): StackState | undefined {
+    return this.byId.get(String(nameOrId)) ?? this.byName.get(String(nameOrId));
+  }
+
+  private newStack(name: string, status: string): StackState {
+    const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/${name}/${randomUUID()}`;
+    const state: StackState = {
+      name, id, status, outputs: {}, events: [], pending: [], token: undefined, outputsOnComplete: undefined,
+      created: new Date(this.clock.now()), lastUpdated: undefined, physical: new Map(),
+    };
+    this.byName.set(name, state);
+    this.byId.set(id, state);
+    return state;
+  }
+
+  private describeStacks(input: Record<string, unknown>) {
+    const state = this.find(input["StackName"]);
+    if (!state) throw serviceError("ValidationError", `Stack with id ${String(input["StackName"])} does not exist`);
+    const outputs = Object.entries(state.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
+    return {
+      Stacks: [{ StackId: state.id, StackName: state.name, StackStatus: state.status, CreationTime: state.created,
+        LastUpdatedTime: state.lastUpdated, Outputs: outputs.length ? outputs : undefined }],
+    };
+  }
+
+  private describeEvents(input: Record<string, unknown>) {
+    const state = this.find(input["StackName"]);
+    if (!state) throw serviceError("ValidationError", `Stack [${String(input["StackName"])}] does not exist`);
+    const offset = input["NextToken"] ? Number(input["NextToken"]) : 0;
+    if (offset === 0) {
+      const batch = state.pending.shift();
+      batch?.forEach((spec, i) => this.append(state, spec, state.token, i));
+    }
+    const newestFirst = [...state.events].reverse();
+    const page = newestFirst.slice(offset, offset + this.pageSize);
+    const next = offset + this.pageSize < newestFirst.length ? String(offset + this.pageSize) : undefined;
+    return { StackEvents: page, NextToken: next };
+  }
+
+  private append(state: StackState, spec: EventSpec, token: string | undefined, i: number): void {
+    const timestamp = new Date(this.clock.now() + i);
+    const isStack = spec.id === STACK;
+    const logicalId = isStack ? state.name : spec.id;
+    const physical = isStack ? state.id : (state.physical.get(spec.id) ?? "");
+    if (!isStack && !state.physical.has(spec.id)) state.physical.set(spec.id, `${spec.id.toLowerCase()}-${randomUUID().slice(0, 8)}`);
+    state.events.push({
+      StackId: state.id,
+      EventId: isStack ? randomUUID() : `${logicalId}-${spec.status}-${timestamp.toISOString()}`,
+      StackName: state.name,
+      LogicalResourceId: logicalId,
+      PhysicalResourceId: physical,
+      ResourceType: spec.type,
+      Timestamp: timestamp,
+      ResourceStatus: spec.status as ResourceStatus,
+      ResourceStatusReason: spec.reason,
+      ClientRequestToken: this.tokens ? token : undefined,
+    });
+    if (!isStack) return;
+    state.status = spec.status;
+    if (spec.status === "DELETE_COMPLETE") this.byName.delete(state.name);
+    if ((spec.status === "CREATE_COMPLETE" || spec.status === "UPDATE_COMPLETE") && state.outputsOnComplete) {
+      state.outputs = state.outputsOnComplete;
+    }
+  }
+
+  private start(state: StackState, script: Script | undefined, token: unknown, what: string): void {
+    if (!script) throw new Error(`test setup: no ${what} script for ${state.name}`);
+    state.pending = [...script.batches];
+    state.token = typeof token === "string" ? token : undefined;
+    state.outputsOnComplete = script.outputs;
+    state.lastUpdated = new Date(this.clock.now());
+  }
+
+  private createChangeSet(input: Record<string, unknown>) {
+    const name = String(input["StackName"]);
+    const setup = this.setups.get(name) ?? {};
+    const outcome = setup.changeSet ?? "ready";
+    if (outcome === "no-updates-error") throw serviceError("ValidationError", "No updates are to be performed.");
+    let state = this.byName.get(name);
+    if (input["ChangeSetType"] === "CREATE") {
+      if (state && state.status !== "REVIEW_IN_PROGRESS") {
+        throw serviceError("ValidationError", `Stack [${name}] already exists and cannot be created again with the changeSet [${String(input["ChangeSetName"])}].`);
+      }
+      state ??= this.newStack(name, "REVIEW_IN_PROGRESS");
+      this.append(state, stackEvent("REVIEW_IN_PROGRESS", "User Initiated"), undefined, 0);
+    } else if (!state) {
+      throw serviceError("ValidationError", `Stack [${name}] does not exist`);
+    }
+    const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:changeSet/${String(input["ChangeSetName"])}/${randomUUID()}`;
+    this.changeSets.set(id, { stack: state, outcome, describes: 0, created: new Date(this.clock.now()) });
+    return { Id: id, StackId: state.id };
+  }
+
+  private describeChangeSet(input: Record<string, unknown>) {
+    const cs = this.changeSets.get(String(input["ChangeSetName"]));
+    if (!cs) throw serviceError("ChangeSetNotFound", `ChangeSet [${String(input["ChangeSetName"])}] does not exist`);
+    cs.describes++;
+    const base = { ChangeSetId: String(input["ChangeSetName"]), StackId: cs.stack.id, CreationTime: cs.created };
+    // AWS needs a moment to compute a change set: the first answer is always still in progress.
+    if (cs.describes === 1) return { ...base, Status: "CREATE_IN_PROGRESS", ExecutionStatus: "UNAVAILABLE" };
+    if (cs.outcome === "ready") return { ...base, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE" };
+    const reason = cs.outcome === "empty"
+      ? "The submitted information didn't contain changes. Submit different information to create a change set."
+      : typeof cs.outcome === "object" ? cs.outcome.failed : "";
+    return { ...base, Status: "FAILED", ExecutionStatus: "UNAVAILABLE", StatusReason: reason };
+  }
+
+  private execute(input: Record<string, unknown>) {
+    const cs = this.changeSets.get(String(input["ChangeSetName"]));
+    if (!cs) throw serviceError("ChangeSetNotFound", "ChangeSet does not exist");
+    this.start(cs.stack, this.setups.get(cs.stack.name)?.execute, input["ClientRequestToken"], "execute");
+    return {};
+  }
+
+  private deleteStack(input: Record<string, unknown>) {
+    const state = this.find(input["StackName"]);
+    if (!state || state.status === "DELETE_COMPLETE") return {};
+    const script = this.setups.get(state.name)?.delete ?? { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [stackEvent("DELETE_COMPLETE")]] };
+    this.start(state, script, input["ClientRequestToken"], "delete");
+    return {};
+  }
+
+  private cancelUpdate(input: Record<string, unknown>) {
+    const state = this.find(input["StackName"]);
+    if (!state) throw serviceError("ValidationError", `Stack [${String(input["StackName"])}] does not exist`);
+    this.start(state, this.setups.get(state.name)?.cancel, input["ClientRequestToken"], "cancel");
+    return {};
+  }
+}
