@@ -1,0 +1,140 @@
+// Turns a failed sample into "which layer failed and what to check". Pure: the advice names the stage
+// that owns the fix, so the reader knows which template or stack to look at.
+import type { ClientAnswer, VerifyReport, VerifySample } from "./verify-types.js";
+import { overlapOf, parseCidr } from "../net/index.js";
+
+export type Diagnosis = NonNullable<VerifyReport["failure"]>;
+
+const PEERING_PATH =
+  "the client VPC's route to the API VPC range through the peering connection (stage 2, client), " +
+  "the API VPC's route back to the client range (stage 3, routes), " +
+  "the endpoint security group allowing 443 from the client range (stage 1, api), " +
+  "and the peering connection being active";
+
+// `apiCidr` is the API VPC's range: the endpoint's addresses live there, so anything else the name
+// resolved to proves the client VPC is not using our private hosted zone.
+export function diagnoseSample(sample: VerifySample, apiCidr: string): Diagnosis | undefined {
+  if (sample.kind === "unexpected") return unexpected(sample.detail);
+  const answer = sample.answer;
+  if (answer.ok || answer.error === null) return undefined;
+  const { layer, message } = answer.error;
+  const host = hostOf(answer.url);
+  const addresses = resolvedNote(answer, apiCidr);
+  switch (layer) {
+    case "dns":
+      return {
+        layer,
+        message,
+        advice:
+          `${host} did not resolve to the API's endpoint${addresses}. Check the private hosted zone for ` +
+          `${host} (stage 2, client) exists and is associated with the client VPC, and that the VPC has ` +
+          "DNS support and DNS hostnames enabled.",
+      };
+    case "connect":
+      return {
+        layer,
+        message,
+        advice: `No TCP connection to ${host}:443${addresses}. Check ${PEERING_PATH}.`,
+      };
+    case "tls":
+      return {
+        layer,
+        message,
+        advice:
+          `The TLS handshake with ${host} failed. The client must call the API's default hostname ` +
+          "({apiId}.execute-api.{region}.amazonaws.com): the endpoint's certificate covers that name only.",
+      };
+    case "http":
+      return { layer, message: httpMessage(answer, message), advice: httpAdvice(answer) };
+    case "timeout":
+      return {
+        layer,
+        message,
+        advice:
+          `No answer from ${host} in time${addresses}. Packets dropped silently usually mean a missing ` +
+          `route or security group rule: check ${PEERING_PATH}. Otherwise raise the function's timeout.`,
+      };
+  }
+}
+
+export function diagnoseInvokeError(error: unknown, functionName: string, region: string): Diagnosis {
+  const name = error instanceof Error ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "ResourceNotFoundException") {
+    return { layer: "invoke", message, advice: `The function ${functionName} does not exist in ${region}: run deploy first.` };
+  }
+  if (name === "AccessDeniedException") {
+    return { layer: "invoke", message, advice: `Your identity needs lambda:InvokeFunction on ${functionName} in ${region}.` };
+  }
+  return { layer: "invoke", message: `${name}: ${message}`, advice: `Invoking ${functionName} in ${region} failed; retry, or check the function in the Lambda console.` };
+}
+
+function unexpected(detail: string): Diagnosis {
+  if (/Task timed out/i.test(detail)) {
+    return {
+      layer: "timeout",
+      message: detail,
+      advice:
+        `The function hit its own timeout before the call finished. A silent drop is the usual cause: check ${PEERING_PATH}. ` +
+        "Otherwise raise the function's timeout (stage 2, client).",
+    };
+  }
+  return {
+    layer: "unexpected",
+    message: detail,
+    advice:
+      "The function did not return the answer verify expects. Check its CloudWatch logs " +
+      "and that stage 2 (client) was deployed from this version's template.",
+  };
+}
+
+// The client's own message usually names the status already; say it once.
+function httpMessage(answer: ClientAnswer, message: string): string {
+  return answer.status === null || message.includes(String(answer.status)) ? message : `HTTP ${answer.status}: ${message}`;
+}
+
+function httpAdvice(answer: ClientAnswer): string {
+  const body = answer.body ?? "";
+  if (answer.status === null) {
+    return "The client never got an HTTP answer: check its API_URL (stage 2, client) is the API's https URL, and its logs.";
+  }
+  if (answer.status === 403 && body.includes("Missing Authentication Token")) {
+    return "API Gateway has no such resource or stage: check the path and stage name in the client's URL (stage 2) against the API's outputs (stage 1).";
+  }
+  if (answer.status === 403) {
+    return (
+      "API Gateway refused the call: check the API's resource policy allows execute-api:Invoke only with " +
+      "aws:SourceVpce equal to the API VPC's endpoint (stage 1, api), that the stage was redeployed after " +
+      "the policy changed, and that the call went through the endpoint (the hostname resolved to private addresses)."
+    );
+  }
+  return `The API answered ${answer.status ?? "without a status"}; its body says: ${excerpt(body, 300)}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "the API hostname";
+  }
+}
+
+function resolvedNote(answer: ClientAnswer, apiCidr: string): string {
+  const addresses = answer.resolvedAddresses;
+  if (addresses.length === 0) return "";
+  const list = addresses.join(", ");
+  const api = parseCidr(apiCidr);
+  const outside = addresses.filter((a) => {
+    const host = parseCidr(`${a}/32`);
+    return api !== undefined && (host === undefined || overlapOf(api, host) === undefined);
+  });
+  if (outside.length > 0) {
+    return ` (it resolved to ${list}, outside the API VPC range ${apiCidr}: the client VPC is not using the private hosted zone)`;
+  }
+  return ` (it resolved to ${list})`;
+}
+
+export function excerpt(text: string, max = 200): string {
+  if (text === "") return "(empty)";
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

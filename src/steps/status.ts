@@ -1,0 +1,109 @@
+// The three stacks as they are now, each in its own region. Preflight reuses the look-up, so "what
+// exists" is answered the same way before a deploy and in `status`.
+import type { AwsClients } from "../aws/clients.js";
+import { describeStack as describeStackInfo } from "../aws/stack.js";
+import type { Answers } from "../config/answers.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { Emit, StageNumber, StageRef } from "./events.js";
+import { STAGES, stackName, type StageKey } from "./stages.js";
+
+export type StackState =
+  | { readonly ref: StageRef; readonly present: false }
+  | {
+      readonly ref: StageRef;
+      readonly present: true;
+      readonly status: string;
+      readonly reason: string | undefined;
+      readonly lastChange: string;
+      readonly outputs: Readonly<Record<string, string>>;
+    };
+
+export type StackStates = Readonly<Record<StageKey, StackState>>;
+
+export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
+
+export function stageRefs(deployment: Deployment): readonly StageRef[] {
+  return STAGES.map((def) => ({
+    stage: def.number as StageNumber,
+    key: def.key,
+    stackName: stackName(deployment.name, def.key),
+    region: def.regionRole === "api" ? deployment.apiRegion : deployment.clientRegion,
+  }));
+}
+
+export async function lookupStacks(clients: Pick<AwsClients, "cloudFormation">, deployment: Deployment): Promise<StackStates> {
+  const states = await Promise.all(stageRefs(deployment).map((ref) => lookupStack(clients, ref)));
+  return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<StageKey, StackState>;
+}
+
+async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: StageRef): Promise<StackState> {
+  const info = await describeStackInfo(clients.cloudFormation(ref.region), ref.stackName);
+  if (!info) return { ref, present: false };
+  return {
+    ref,
+    present: true,
+    status: info.status,
+    reason: info.statusReason,
+    lastChange: info.operationStartedAt ? new Date(info.operationStartedAt).toISOString() : "",
+    outputs: info.outputs,
+  };
+}
+
+// Stable states in which the stack serves its current or previous template.
+const READY = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"]);
+
+export interface LastVerify {
+  readonly ok: boolean;
+  readonly at: string;
+}
+
+export interface StatusReport {
+  readonly name: string;
+  readonly stacks: StackStates;
+  // All three stacks present and in a ready state.
+  readonly deployed: boolean;
+  readonly lastVerify: LastVerify | undefined;
+}
+
+export interface StatusContext {
+  readonly clients: Pick<AwsClients, "cloudFormation">;
+  readonly emit: Emit;
+  // The engine's Clock fits, so the CLI can pass one context to every step.
+  readonly clock?: Pick<Clock, "now"> | undefined;
+}
+
+export async function status(
+  ctx: StatusContext,
+  input: { readonly deployment: Deployment; readonly lastVerify?: LastVerify | undefined },
+): Promise<StatusReport> {
+  const clock = ctx.clock ?? systemClock;
+  const now = () => clock.now();
+  const stacks = await lookupStacks(ctx.clients, input.deployment);
+  const all = [stacks.api, stacks.client, stacks.routes];
+  for (const state of all) {
+    ctx.emit({ kind: "info", stage: state.ref.stage, message: describeStack(state), at: now() });
+    if (state.present && Object.keys(state.outputs).length > 0) {
+      const outputs = Object.entries(state.outputs).map(([k, v]) => `${k}=${v}`).join(", ");
+      ctx.emit({ kind: "info", stage: state.ref.stage, message: `outputs: ${outputs}`, at: now() });
+    }
+  }
+  ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
+  return {
+    name: input.deployment.name,
+    stacks,
+    deployed: all.every((s) => s.present && READY.has(s.status)),
+    lastVerify: input.lastVerify,
+  };
+}
+
+export function describeStack(state: StackState): string {
+  const where = `${state.ref.stackName} (${state.ref.region})`;
+  if (!state.present) return `${where}: not deployed`;
+  const reason = state.reason && !READY.has(state.status) ? ` — ${state.reason}` : "";
+  return `${where}: ${state.status}, last change ${state.lastChange}${reason}`;
+}
+
+function describeVerify(last: LastVerify | undefined): string {
+  if (!last) return "not verified yet";
+  return last.ok ? `verification last passed at ${last.at}` : `verification last failed at ${last.at}`;
+}

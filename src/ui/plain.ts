@@ -1,0 +1,180 @@
+// One line per state change, for CI logs and pipes: no cursor movement, nothing redrawn, and a heartbeat
+// so a long quiet wait (a Lambda ENI being released) never looks like a hang.
+import type { Writable } from "node:stream";
+import { styleText } from "node:util";
+import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
+import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
+import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import type { Renderer } from "./renderer.js";
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
+  clearTimeout(handle: ReturnType<typeof setTimeout>): void;
+}
+
+export interface PlainOptions {
+  readonly stream: Writable;
+  readonly now?: () => number;
+  readonly timers?: Timers;
+  readonly heartbeatMs?: number;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+const VERB = { create: "creating", update: "updating", delete: "deleting", check: "checking" } as const;
+const STACK_STATUS = { create: "CREATE_IN_PROGRESS", update: "UPDATE_IN_PROGRESS", delete: "DELETE_IN_PROGRESS", check: "" } as const;
+
+interface Running {
+  readonly ref: StageRef;
+  readonly startedAt: number;
+  status: string;
+}
+
+export function createPlainRenderer(options: PlainOptions): Renderer {
+  const { stream, heartbeatMs = 30_000 } = options;
+  const now = options.now ?? (() => Date.now());
+  const timers: Timers = options.timers ?? {
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle),
+  };
+  const refs = new Map<StageNumber, StageRef>();
+  let running: Running | undefined;
+  let lastEventAt = now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  // styleText drops the codes itself when the stream is not a TTY or NO_COLOR / NODE_DISABLE_COLORS is set.
+  const paint = (style: Style, text: string) => styleText(style, text, { validateStream: true, stream });
+  const write = (line: string) => stream.write(`${line}\n`);
+  const label = (stage: StageNumber | undefined) => {
+    if (stage === undefined) return "";
+    const ref = refs.get(stage);
+    return `${ref ? stageLabel(ref) : `[${stage}/3]`} `;
+  };
+
+  function arm(): void {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = timers.setTimeout(heartbeat, heartbeatMs);
+    // A forgotten close() must not keep the process alive.
+    timer.unref?.();
+  }
+
+  function stop(): void {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = undefined;
+  }
+
+  function heartbeat(): void {
+    if (running) {
+      const { ref, startedAt, status } = running;
+      const state = status ? `, ${status}` : "";
+      write(paint("dim", `… still waiting on ${ref.stackName} (${ref.region}): ${formatDuration(now() - startedAt)}${state}`));
+    } else {
+      write(paint("dim", `… still working: ${formatDuration(now() - lastEventAt)} since the last update`));
+    }
+    arm();
+  }
+
+  function render(e: ProgressEvent): void {
+    switch (e.kind) {
+      case "run-started":
+        return void write(`${e.operation} ${e.name}`);
+      case "identity":
+        return void write(`AWS account ${e.account} as ${e.arn}`);
+      case "warning":
+        return void write(`${label(e.stage)}${paint("yellow", "warning:")} ${e.message}`);
+      case "info":
+        return void write(`${label(e.stage)}${e.message}`);
+      case "stage-started":
+        refs.set(e.stage, e);
+        running = { ref: e, startedAt: e.at, status: STACK_STATUS[e.action] };
+        return void write(`${label(e.stage)}${VERB[e.action]} ${e.stackName}`);
+      case "resource": {
+        refs.set(e.stage, e);
+        if (running?.ref.stage === e.stage && e.logicalId === e.stackName) running.status = e.status;
+        const failed = e.status.endsWith("_FAILED");
+        const elapsed = running?.ref.stage === e.stage ? ` ${formatDuration(e.at - running.startedAt)}` : "";
+        const status = failed ? paint("red", e.status) : e.status;
+        write(`${label(e.stage)}${status}  ${e.description ?? e.resourceType} (${e.logicalId})${elapsed}`);
+        if (failed && e.reason) write(`    ${e.reason}`);
+        return;
+      }
+      case "stage-finished": {
+        const took = running?.ref.stage === e.stage ? ` in ${formatDuration(e.at - running.startedAt)}` : "";
+        if (running?.ref.stage === e.stage) running = undefined;
+        write(`${label(e.stage)}${paint("green", finishedText(e.outcome, e.stackName))}${took}`);
+        for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);
+        return;
+      }
+      case "stage-failed": {
+        if (running?.ref.stage === e.stage) running = undefined;
+        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${e.status} ${e.message}`);
+        if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
+        return;
+      }
+      case "verify-sample":
+        return void write(sampleLine(e.sample));
+      case "verify-result":
+        return void verifyLines(e.report, paint).forEach(write);
+      case "result": {
+        write(e.ok ? paint("green", e.summary) : paint("red", e.summary));
+        for (const command of e.next) write(`  next: ${command}`);
+        return;
+      }
+    }
+  }
+
+  return {
+    onEvent(event) {
+      lastEventAt = now();
+      render(event);
+      // After the run's result there is nothing left to wait for.
+      if (event.kind === "result") stop();
+      else arm();
+    },
+    close: stop,
+  };
+}
+
+function finishedText(outcome: "created" | "updated" | "no-op" | "deleted" | "absent", stackName: string): string {
+  switch (outcome) {
+    case "no-op":
+      return `${stackName} is up to date`;
+    case "absent":
+      return `${stackName} does not exist`;
+    default:
+      return `${outcome} ${stackName}`;
+  }
+}
+
+function sampleLine(sample: VerifySample): string {
+  const head = `sample ${sample.index}${sample.index === 1 ? " (cold)" : ""}:`;
+  const roundTrip = `round trip ${formatMs(sample.roundTripMs)} ms`;
+  if (sample.kind === "unexpected") return `${head} unexpected answer: ${sample.detail} · ${roundTrip}`;
+  const a = sample.answer;
+  const what = a.ok ? `ok ${a.status ?? ""}`.trim() : `${a.error?.layer ?? "failed"} error: ${a.error?.message ?? ""}`;
+  return `${head} ${what} · inside ${formatMs(a.timings.totalMs)} ms · ${roundTrip}`;
+}
+
+function verifyLines(report: VerifyReport, paint: (style: Style, text: string) => string): string[] {
+  const row = (name: string, cold: number | null | undefined, stats: VerifyReport["warm"]["inside"]) =>
+    [name.padEnd(16), ...[cold, stats?.min, stats?.p50, stats?.p95, stats?.max].map((v) => formatMs(v).padStart(7))].join("");
+  const warmCount = report.warm.roundTrip?.count ?? 0;
+  const lines = [
+    ["latency (ms)".padEnd(16), ...["cold", "min", "p50", "p95", "max"].map((h) => h.padStart(7))].join(""),
+    row("inside function", report.cold?.insideMs, report.warm.inside),
+    row("round trip", report.cold?.roundTripMs, report.warm.roundTrip),
+    `(cold: the first invocation; min/p50/p95/max over ${warmCount} warm sample${warmCount === 1 ? "" : "s"})`,
+  ];
+  // The latest answer the API itself gave; a DNS or connect failure has no response to show.
+  const last = report.samples.findLast((s) => s.kind === "answer" && s.answer.status !== null);
+  if (last?.kind === "answer") {
+    lines.push(`response ${last.answer.status}: ${truncate(last.answer.body ?? "(no body)", 500)}`);
+  }
+  if (report.ok) {
+    lines.push(paint("green", "verification passed"));
+  } else if (report.failure) {
+    lines.push(paint("red", `verification failed at the ${report.failure.layer} layer: ${report.failure.message}`));
+    lines.push(`    ${report.failure.advice}`);
+  }
+  return lines;
+}

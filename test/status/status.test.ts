@@ -1,0 +1,105 @@
+import { CloudFormationClient, DescribeStacksCommand, type Stack, type StackStatus } from "@aws-sdk/client-cloudformation";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AwsClients } from "../../src/aws/clients.js";
+import { status } from "../../src/steps/status.js";
+import { recorder, stackMissing, testClients } from "../preflight/aws-fixtures.js";
+
+const deployment = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
+const cfn = mockClient(CloudFormationClient);
+
+function stack(name: string, status: StackStatus, extra: Partial<Stack> = {}) {
+  return { Stacks: [{ StackName: name, StackStatus: status, CreationTime: new Date("2026-11-24T09:00:00Z"), ...extra }] };
+}
+
+describe("status", () => {
+  let clients: AwsClients;
+  beforeEach(() => {
+    cfn.reset();
+    clients = testClients();
+    cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => Promise.reject(stackMissing(input.StackName)));
+  });
+  afterEach(() => clients.destroy());
+
+  it("shows each stack's state, last change and outputs, and calls the deployment deployed when all three are ready", async () => {
+    cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).resolves(
+      stack("demo-api", "UPDATE_COMPLETE", {
+        LastUpdatedTime: new Date("2026-11-25T08:30:00Z"),
+        Outputs: [
+          { OutputKey: "ApiId", OutputValue: "a1b2c3d4e5" },
+          { OutputKey: "VpcId", OutputValue: "vpc-0api" },
+        ],
+      }),
+    );
+    cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(
+      stack("demo-client", "CREATE_COMPLETE", { Outputs: [{ OutputKey: "FunctionName", OutputValue: "demo-client" }] }),
+    );
+    cfn.on(DescribeStacksCommand, { StackName: "demo-routes" }).resolves(stack("demo-routes", "CREATE_COMPLETE"));
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit, clock: { now: () => 0 } }, { deployment, lastVerify: { ok: true, at: "2026-11-25T08:40:00Z" } });
+
+    expect(report.deployed).toBe(true);
+    expect(report.stacks.api).toMatchObject({ present: true, status: "UPDATE_COMPLETE", lastChange: "2026-11-25T08:30:00.000Z" });
+    expect(report.stacks.client).toMatchObject({ outputs: { FunctionName: "demo-client" }, lastChange: "2026-11-24T09:00:00.000Z" });
+    expect(events.map((e) => (e.kind === "info" ? [e.stage, e.message] : e.kind))).toEqual([
+      [1, "demo-api (us-east-1): UPDATE_COMPLETE, last change 2026-11-25T08:30:00.000Z"],
+      [1, "outputs: ApiId=a1b2c3d4e5, VpcId=vpc-0api"],
+      [2, "demo-client (eu-west-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z"],
+      [2, "outputs: FunctionName=demo-client"],
+      [3, "demo-routes (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z"],
+      [undefined, "verification last passed at 2026-11-25T08:40:00Z"],
+    ]);
+  });
+
+  it("asks each region only for its own stacks", async () => {
+    await status({ clients, emit: () => {} }, { deployment });
+    const asked = await Promise.all(
+      cfn.commandCalls(DescribeStacksCommand).map(async (c) => [
+        (c.args[0].input as { StackName: string }).StackName,
+        await (c.thisValue as CloudFormationClient).config.region(),
+      ]),
+    );
+    expect(asked.sort()).toEqual([
+      ["demo-api", "us-east-1"],
+      ["demo-client", "eu-west-1"],
+      ["demo-routes", "us-east-1"],
+    ]);
+  });
+
+  it("reports absent stacks as not deployed, without failing", async () => {
+    cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).resolves(stack("demo-api", "CREATE_COMPLETE"));
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit }, { deployment });
+
+    expect(report.deployed).toBe(false);
+    expect(report.stacks.client).toMatchObject({ present: false, ref: { stackName: "demo-client", region: "eu-west-1", stage: 2 } });
+    expect(events.map((e) => (e.kind === "info" ? e.message : e.kind))).toEqual([
+      "demo-api (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z",
+      "demo-client (eu-west-1): not deployed",
+      "demo-routes (us-east-1): not deployed",
+      "not verified yet",
+    ]);
+  });
+
+  it("shows why a stack is in a failed state and does not count it as deployed", async () => {
+    for (const name of ["demo-api", "demo-client", "demo-routes"]) {
+      cfn.on(DescribeStacksCommand, { StackName: name }).resolves(stack(name, "CREATE_COMPLETE"));
+    }
+    cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(
+      stack("demo-client", "ROLLBACK_COMPLETE", { StackStatusReason: "The following resource(s) failed to create: [Peering]." }),
+    );
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit }, { deployment, lastVerify: { ok: false, at: "2026-11-24T10:00:00Z" } });
+
+    expect(report.deployed).toBe(false);
+    expect(events).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining("ROLLBACK_COMPLETE, last change 2026-11-24T09:00:00.000Z — The following resource(s) failed to create: [Peering].") }),
+    );
+    expect(events.at(-1)).toMatchObject({ kind: "info", message: "verification last failed at 2026-11-24T10:00:00Z" });
+  });
+
+  it("lets errors other than a missing stack through", async () => {
+    cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
+    await expect(status({ clients, emit: () => {} }, { deployment })).rejects.toThrow("Rate exceeded");
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { ProgressEvent } from "../../src/steps/events.js";
+import { createJsonRenderer } from "../../src/ui/json.js";
+import { createPlainRenderer } from "../../src/ui/plain.js";
+import { fanOut } from "../../src/ui/renderer.js";
+import { captureStream } from "./capture.js";
+
+const ref = { stage: 2, key: "client", stackName: "demo-client", region: "eu-west-1" } as const;
+const events: ProgressEvent[] = [
+  { kind: "run-started", operation: "deploy", name: "demo", at: 1 },
+  { kind: "stage-started", action: "create", at: 2, ...ref },
+  { kind: "resource", logicalId: "Fn", resourceType: "AWS::Lambda::Function", status: "CREATE_FAILED", reason: 'Line "one"\nline two', eventId: "e1", at: 3, ...ref },
+  { kind: "stage-finished", outcome: "created", outputs: { FunctionName: "demo-client" }, at: 4, ...ref },
+  { kind: "result", operation: "deploy", ok: true, summary: "deployed", next: ["xregion-private-api verify"], at: 5 },
+];
+
+describe("NDJSON renderer", () => {
+  it("writes one parseable event per line, in emit order, and nothing else", () => {
+    const out = captureStream();
+    const renderer = createJsonRenderer(out);
+    for (const event of events) renderer.onEvent(event);
+    renderer.close();
+
+    expect(out.text().endsWith("\n")).toBe(true);
+    const lines = out.lines();
+    expect(lines).toHaveLength(events.length);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(events);
+  });
+});
+
+describe("json mode", () => {
+  it("keeps stdout pure NDJSON while the human lines go to the other stream", () => {
+    const stdout = captureStream();
+    const stderr = captureStream();
+    const renderer = fanOut(createJsonRenderer(stdout), createPlainRenderer({ stream: stderr }));
+    for (const event of events) renderer.onEvent(event);
+    renderer.close();
+
+    expect(stdout.lines().map((line) => JSON.parse(line) as unknown)).toEqual(events);
+    expect(stderr.lines()[0]).toBe("deploy demo");
+  });
+});

@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
+import type { VerifyReport } from "../../src/steps/verify-types.js";
+import { createPlainRenderer, type Timers } from "../../src/ui/plain.js";
+import { captureStream } from "./capture.js";
+
+const api: StageRef = { stage: 1, key: "api", stackName: "demo-api", region: "us-east-1" };
+const client: StageRef = { stage: 2, key: "client", stackName: "demo-client", region: "eu-west-1" };
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+const at = (seconds: number) => T0 + seconds * 1000;
+
+describe("plain renderer", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: T0 });
+    // Colour is up to the stream; a forced colour in the test runner's environment must not leak in.
+    vi.stubEnv("FORCE_COLOR", undefined);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  it("writes one line per state change, with the root cause indented under a failed stage", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    const script: ProgressEvent[] = [
+      { kind: "run-started", operation: "deploy", name: "demo", at: at(0) },
+      { kind: "identity", account: "123456789012", arn: "arn:aws:sts::123456789012:assumed-role/Admin/dev", at: at(0) },
+      { kind: "warning", message: "the client VPC range overlaps vpc-1", at: at(0) },
+      { kind: "stage-started", action: "create", at: at(1), ...api },
+      { kind: "resource", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", status: "CREATE_IN_PROGRESS", description: "VPC in us-east-1", eventId: "e1", at: at(4), ...api },
+      { kind: "resource", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", status: "CREATE_COMPLETE", description: "VPC in us-east-1", eventId: "e2", at: at(16), ...api },
+      { kind: "stage-finished", outcome: "created", outputs: { ApiId: "a1b2c3d4e5", VpcId: "vpc-0api" }, at: at(131), ...api },
+      { kind: "stage-started", action: "create", at: at(132), ...client },
+      {
+        kind: "resource",
+        logicalId: "Peering",
+        resourceType: "AWS::EC2::VPCPeeringConnection",
+        status: "CREATE_FAILED",
+        reason: "VpcPeeringConnection failed: overlapping CIDR range",
+        eventId: "e3",
+        at: at(150),
+        ...client,
+      },
+      {
+        kind: "stage-failed",
+        status: "ROLLBACK_COMPLETE",
+        message: "the stack was rolled back",
+        rootCause: { logicalId: "Peering", resourceType: "AWS::EC2::VPCPeeringConnection", reason: "VpcPeeringConnection failed: overlapping CIDR range" },
+        at: at(190),
+        ...client,
+      },
+      { kind: "result", operation: "deploy", ok: false, summary: "deploy failed at stage 2", next: ["xregion-private-api teardown --name demo"], at: at(190) },
+    ];
+    for (const event of script) renderer.onEvent(event);
+    renderer.close();
+
+    expect(out.lines()).toEqual([
+      "deploy demo",
+      "AWS account 123456789012 as arn:aws:sts::123456789012:assumed-role/Admin/dev",
+      "warning: the client VPC range overlaps vpc-1",
+      "[1/3 api us-east-1] creating demo-api",
+      "[1/3 api us-east-1] CREATE_IN_PROGRESS  VPC in us-east-1 (Vpc) 3s",
+      "[1/3 api us-east-1] CREATE_COMPLETE  VPC in us-east-1 (Vpc) 15s",
+      "[1/3 api us-east-1] created demo-api in 2m10s",
+      "    ApiId: a1b2c3d4e5",
+      "    VpcId: vpc-0api",
+      "[2/3 client eu-west-1] creating demo-client",
+      "[2/3 client eu-west-1] CREATE_FAILED  AWS::EC2::VPCPeeringConnection (Peering) 18s",
+      "    VpcPeeringConnection failed: overlapping CIDR range",
+      "[2/3 client eu-west-1] FAILED demo-client: ROLLBACK_COMPLETE the stack was rolled back",
+      "    Peering (AWS::EC2::VPCPeeringConnection): VpcPeeringConnection failed: overlapping CIDR range",
+      "deploy failed at stage 2",
+      "  next: xregion-private-api teardown --name demo",
+    ]);
+  });
+
+  it("prints a heartbeat after 30 s of silence, naming the stack, the wait so far and its state", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "stage-started", action: "delete", at: at(0), ...client });
+    vi.advanceTimersByTime(10_000);
+    renderer.onEvent({ kind: "resource", logicalId: "demo-client", resourceType: "AWS::CloudFormation::Stack", status: "DELETE_IN_PROGRESS", eventId: "e1", at: at(10), ...client });
+    vi.advanceTimersByTime(29_999);
+    expect(out.lines()).toHaveLength(2);
+
+    vi.advanceTimersByTime(1);
+    expect(out.lines().at(-1)).toBe("… still waiting on demo-client (eu-west-1): 40s, DELETE_IN_PROGRESS");
+    vi.advanceTimersByTime(90_000);
+    expect(out.lines().at(-1)).toBe("… still waiting on demo-client (eu-west-1): 2m10s, DELETE_IN_PROGRESS");
+    expect(out.lines()).toHaveLength(6);
+
+    renderer.close();
+    vi.advanceTimersByTime(120_000);
+    expect(out.lines()).toHaveLength(6);
+  });
+
+  it("stops the heartbeat once the run's result is out", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "result", operation: "status", ok: true, summary: "all three stacks are deployed", next: [], at: at(0) });
+    vi.advanceTimersByTime(60_000);
+    expect(out.lines()).toEqual(["all three stacks are deployed"]);
+  });
+
+  it("starts the silence over at every event", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "stage-started", action: "create", at: at(0), ...api });
+    for (let s = 20; s <= 100; s += 20) {
+      vi.advanceTimersByTime(20_000);
+      renderer.onEvent({ kind: "resource", logicalId: "Api", resourceType: "AWS::ApiGateway::RestApi", status: "CREATE_IN_PROGRESS", eventId: `e${s}`, at: at(s), ...api });
+    }
+    renderer.close();
+    expect(out.lines().some((line) => line.startsWith("…"))).toBe(false);
+  });
+
+  it("says how long it has been quiet when no stage is running, and never holds the process open", () => {
+    const unref = vi.fn();
+    const timers: Timers = {
+      setTimeout: (callback, ms) => Object.assign(setTimeout(callback, ms), { unref }),
+      clearTimeout: (handle) => clearTimeout(handle),
+    };
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out, timers });
+    renderer.onEvent({ kind: "info", message: "invoking demo-client", at: at(0) });
+    vi.advanceTimersByTime(30_000);
+    renderer.close();
+
+    expect(out.lines().at(-1)).toBe("… still working: 30s since the last update");
+    expect(unref).toHaveBeenCalled();
+  });
+
+  it("shows a verify result as a latency table with the cold sample apart, then the response", () => {
+    const report: VerifyReport = {
+      ok: true,
+      samples: [
+        { index: 1, roundTripMs: 1400, kind: "answer", answer: answer(900) },
+        { index: 2, roundTripMs: 120.4, kind: "answer", answer: answer(40) },
+      ],
+      cold: { insideMs: 900, roundTripMs: 1400 },
+      warm: { inside: { count: 1, min: 40, p50: 40, p95: 40, max: 40 }, roundTrip: { count: 1, min: 120.4, p50: 120.4, p95: 120.4, max: 120.4 } },
+      failure: undefined,
+    };
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    for (const sample of report.samples) renderer.onEvent({ kind: "verify-sample", sample, at: at(1) });
+    renderer.onEvent({ kind: "verify-result", report, at: at(2) });
+    renderer.close();
+
+    expect(out.lines()).toEqual([
+      "sample 1 (cold): ok 200 · inside 900 ms · round trip 1400 ms",
+      "sample 2: ok 200 · inside 40 ms · round trip 120 ms",
+      "latency (ms)       cold    min    p50    p95    max",
+      "inside function     900     40     40     40     40",
+      "round trip         1400    120    120    120    120",
+      "(cold: the first invocation; min/p50/p95/max over 1 warm sample)",
+      'response 200: {"message":"hello from the private API"}',
+      "verification passed",
+    ]);
+  });
+
+  it("shows a failed verification with its layer and what to check", () => {
+    const report: VerifyReport = {
+      ok: false,
+      samples: [{ index: 1, roundTripMs: 80, kind: "unexpected", detail: "the function failed (Unhandled): boom" }],
+      cold: { insideMs: null, roundTripMs: 80 },
+      warm: { inside: undefined, roundTrip: undefined },
+      failure: { layer: "unexpected", message: "the function failed (Unhandled): boom", advice: "Check its CloudWatch logs." },
+    };
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "verify-sample", sample: report.samples[0]!, at: at(1) });
+    renderer.onEvent({ kind: "verify-result", report, at: at(2) });
+    renderer.close();
+
+    expect(out.lines()).toEqual([
+      "sample 1 (cold): unexpected answer: the function failed (Unhandled): boom · round trip 80 ms",
+      "latency (ms)       cold    min    p50    p95    max",
+      "inside function       -      -      -      -      -",
+      "round trip           80      -      -      -      -",
+      "(cold: the first invocation; min/p50/p95/max over 0 warm samples)",
+      "verification failed at the unexpected layer: the function failed (Unhandled): boom",
+      "    Check its CloudWatch logs.",
+    ]);
+  });
+
+  it("colours only a terminal that wants colour, and respects NO_COLOR", async () => {
+    const { WriteStream } = await import("node:tty");
+    const terminal = () =>
+      Object.assign(captureStream(), { isTTY: true, getColorDepth: (env?: NodeJS.ProcessEnv) => WriteStream.prototype.getColorDepth(env) });
+    vi.stubEnv("TERM", "xterm-256color");
+    vi.stubEnv("NO_COLOR", undefined);
+    const coloured = terminal();
+    createPlainRenderer({ stream: coloured }).onEvent({ kind: "warning", message: "careful", at: at(0) });
+    expect(coloured.text()).toContain("\u001b[33m");
+
+    vi.stubEnv("NO_COLOR", "1");
+    const plain = terminal();
+    const renderer = createPlainRenderer({ stream: plain });
+    renderer.onEvent({ kind: "warning", message: "careful", at: at(0) });
+    renderer.close();
+    expect(plain.text()).toBe("warning: careful\n");
+  });
+});
+
+function answer(totalMs: number) {
+  return {
+    ok: true,
+    url: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/hello",
+    status: 200,
+    body: '{"message":"hello from the private API"}',
+    timings: { dnsMs: 1, connectMs: 1, tlsMs: 1, firstByteMs: totalMs - 1, totalMs },
+    resolvedAddresses: ["10.10.0.37"],
+    error: null,
+  };
+}
