@@ -7,13 +7,17 @@ const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli.ts"],
-  outfile: "dist/cli.js",
+  outdir: "dist",
+  entryNames: "[name]",
+  // Each lazily imported command becomes its own chunk, so `--help` parses a few kilobytes, not the SDK.
+  chunkNames: "chunks/[name]-[hash]",
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node22",
-  splitting: false,
-  minify: false,
+  splitting: true,
+  minify: true,
+  keepNames: true,
   sourcemap: false,
   legalComments: "none",
   alias: aliases,

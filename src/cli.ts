@@ -26,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       stderr: process.stderr,
       env: process.env,
       cwd: process.cwd(),
+      exit: (code) => process.exit(code),
     };
     const run = await RUNNERS[flags.command]();
     return await run(ctx);

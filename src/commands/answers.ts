@@ -1,7 +1,7 @@
 // Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
 import type { Answers } from "../config/answers.js";
 import { configPath, loadAnswersFile, type AnswersFile } from "../config/file.js";
-import { resolveAnswers, type Resolved } from "../config/resolve.js";
+import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import type { CommandContext } from "./context.js";
 
 export interface LoadedAnswers extends Resolved {
@@ -9,7 +9,7 @@ export interface LoadedAnswers extends Resolved {
   readonly file: AnswersFile | undefined;
 }
 
-export async function loadAnswers(ctx: CommandContext): Promise<LoadedAnswers> {
+export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Promise<LoadedAnswers> {
   const { flags } = ctx;
   const path = configPath(flags.config, ctx.cwd);
   const file = loadAnswersFile(path, flags.config !== undefined);
@@ -23,7 +23,7 @@ export async function loadAnswers(ctx: CommandContext): Promise<LoadedAnswers> {
   };
   // Inquirer loads only when a question will really be asked.
   const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
-  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker);
+  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope);
   return { ...resolved, path, file };
 }
 

@@ -9,4 +9,6 @@ export interface CommandContext {
   readonly stderr: NodeJS.WriteStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  // Only for the second Ctrl-C, which must leave at once; everything else returns an exit code.
+  readonly exit: (code: number) => never;
 }

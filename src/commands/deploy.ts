@@ -1,6 +1,19 @@
-import { FailureError } from "../errors.js";
+// `deploy`: answers → plan → (AWS from here on) preflight → confirm → three stages → verify. The AWS
+// half loads only after the questions, so the first question appears without waiting for the SDK.
+import { saveAnswersFile } from "../config/file.js";
+import { buildPlan } from "../steps/plan.js";
+import { planLines } from "../ui/plan-text.js";
+import { equivalentCommand, loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 
-export async function runDeploy(_ctx: CommandContext): Promise<number> {
-  throw new FailureError("`deploy` is not available in this version yet: its engine is still being built; `plan` works offline");
+export async function runDeploy(ctx: CommandContext): Promise<number> {
+  const loaded = await loadAnswers(ctx);
+  const { answers } = loaded;
+  const plan = buildPlan(answers);
+  const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
+  if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(answers, "deploy")} --yes\n\n`);
+  human.write(`${planLines(plan).join("\n")}\n\n`);
+  saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  const { deployPlan } = await import("./deploy-run.js");
+  return deployPlan(ctx, plan, loaded.path);
 }

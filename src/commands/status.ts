@@ -1,6 +1,37 @@
-import { FailureError } from "../errors.js";
+// `status`: the three stacks in their regions, their state and outputs, and the last verification.
+import { loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
+import { nextCommands } from "./next-steps.js";
+import { writeOutputsFile } from "./outputs-file.js";
+import { buildStageList } from "./stage-list.js";
 
-export async function runStatus(_ctx: CommandContext): Promise<number> {
-  throw new FailureError("`status` is not available in this version yet: its engine is still being built; `plan` works offline");
+export async function runStatus(ctx: CommandContext): Promise<number> {
+  const { answers, file } = await loadAnswers(ctx, "locate");
+  const [{ openSession }, { asFailure }, { status }] = await Promise.all([
+    import("./session.js"),
+    import("./failures.js"),
+    import("../steps/status.js"),
+  ]);
+  const session = openSession(ctx, answers, "status");
+  try {
+    const report = await status({ clients: session.clients, emit: session.emit }, { deployment: answers, lastVerify: file?.lastVerify });
+    if (ctx.flags.outputsFile) {
+      const stacks = [report.stacks.api, report.stacks.client, report.stacks.routes];
+      const outputs = Object.fromEntries(stacks.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
+      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, buildStageList(answers), outputs);
+    }
+    session.emit({
+      kind: "result",
+      operation: "status",
+      ok: true,
+      summary: report.deployed ? `Deployment "${answers.name}" is deployed.` : `Deployment "${answers.name}" is not fully deployed.`,
+      next: nextCommands(answers, report.deployed ? ["verify", "teardown"] : ["deploy", "teardown"]),
+      at: Date.now(),
+    });
+    return 0;
+  } catch (error) {
+    throw asFailure(error, answers.profile);
+  } finally {
+    session.close();
+  }
 }

@@ -1,9 +1,49 @@
-import { FailureError, UsageError } from "../errors.js";
+// `teardown`: stage 3, then 2, then 1, found by name in both regions; safe to run again.
+import { FailureError, InterruptedError, UsageError } from "../errors.js";
+import { loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
+import { nextCommands } from "./next-steps.js";
 
 export async function runTeardown(ctx: CommandContext): Promise<number> {
   if (!ctx.interactive && !ctx.flags.yes) {
     throw new UsageError("teardown deletes three stacks and there is no terminal to confirm on: pass --yes");
   }
-  throw new FailureError("`teardown` is not available in this version yet: its engine is still being built; `plan` works offline");
+  const { answers } = await loadAnswers(ctx, "locate");
+  if (!ctx.flags.yes) {
+    const { askConfirm } = await import("../ui/confirm.js");
+    const question = `Delete ${answers.name}-routes and ${answers.name}-api (${answers.apiRegion}) and ${answers.name}-client (${answers.clientRegion})?`;
+    if (!(await askConfirm(question, false))) throw new InterruptedError("Nothing was deleted.");
+  }
+  const [{ openSession }, { asFailure }, { teardownAll }] = await Promise.all([
+    import("./session.js"),
+    import("./failures.js"),
+    import("../steps/teardown.js"),
+  ]);
+  const session = openSession(ctx, answers, "teardown");
+  try {
+    const result = await teardownAll({ clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal }, answers);
+    if (result.kind === "cancelled") {
+      session.emit({ kind: "result", operation: "teardown", ok: false, summary: result.message, next: nextCommands(answers, ["teardown"]), at: Date.now() });
+      throw new InterruptedError(`Teardown cancelled. ${result.message}`);
+    }
+    if (result.kind === "failed") {
+      const next = nextCommands(answers, ["teardown"]);
+      session.emit({ kind: "result", operation: "teardown", ok: false, summary: result.message, next, at: Date.now() });
+      throw new FailureError(`deleting stage ${result.stage}/3 failed: ${result.message}`, [`after fixing the cause, run again: ${next[0]}`]);
+    }
+    const deleted = result.stages.filter((s) => s.outcome === "deleted").length;
+    session.emit({
+      kind: "result",
+      operation: "teardown",
+      ok: true,
+      summary: deleted === 0 ? `Nothing to delete: no stack of "${answers.name}" exists.` : `Deleted ${deleted} stack${deleted === 1 ? "" : "s"} of "${answers.name}".`,
+      next: [],
+      at: Date.now(),
+    });
+    return 0;
+  } catch (error) {
+    throw asFailure(error, answers.profile);
+  } finally {
+    session.close();
+  }
 }

@@ -1,6 +1,44 @@
+// `verify`: find the deployed client function by name and prove the path again, N samples.
 import { FailureError } from "../errors.js";
+import { loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
+import { locateFlags, nextCommands } from "./next-steps.js";
 
-export async function runVerify(_ctx: CommandContext): Promise<number> {
-  throw new FailureError("`verify` is not available in this version yet: its engine is still being built; `plan` works offline");
+export async function runVerify(ctx: CommandContext): Promise<number> {
+  const loaded = await loadAnswers(ctx, "locate");
+  const { answers } = loaded;
+  const [{ openSession }, { asFailure }, { lookupStacks }, { runVerification }] = await Promise.all([
+    import("./session.js"),
+    import("./failures.js"),
+    import("../steps/status.js"),
+    import("./verification.js"),
+  ]);
+  const session = openSession(ctx, answers, "verify");
+  try {
+    const stacks = await lookupStacks(session.clients, answers);
+    const client = stacks.client;
+    const functionName = client.present ? client.outputs["FunctionName"] : undefined;
+    if (!functionName) {
+      throw new FailureError(
+        `no client function found: stack ${client.ref.stackName} in ${client.ref.region} is ${client.present ? `${client.status} without a FunctionName output` : "not deployed"}`,
+        [`deploy it first: npx xregion-private-api deploy ${locateFlags(answers)}`],
+      );
+    }
+    // The API range as deployed, not as typed today: it tells whether DNS answered with the endpoint.
+    const apiCidr = (stacks.api.present ? stacks.api.outputs["VpcCidr"] : undefined) ?? answers.apiCidr;
+    const ok = await runVerification(ctx, session, { ...answers, apiCidr }, functionName, loaded.file ? loaded.path : undefined);
+    session.emit({
+      kind: "result",
+      operation: "verify",
+      ok,
+      summary: ok ? "The path works." : "The path does not work.",
+      next: nextCommands(answers, ok ? ["status", "teardown"] : ["status", "deploy"]),
+      at: Date.now(),
+    });
+    return ok ? 0 : 1;
+  } catch (error) {
+    throw asFailure(error, answers.profile);
+  } finally {
+    session.close();
+  }
 }

@@ -33,7 +33,11 @@ const EXAMPLE: Record<AnswerKey, string> = {
   profile: "default",
 };
 
-export async function resolveAnswers(sources: AnswerSources, asker: Asker | undefined): Promise<Resolved> {
+// "locate" is for commands that only find an existing deployment (status, verify, teardown): they need the
+// name and the regions, and never ask about address ranges.
+export type Scope = "all" | "locate";
+
+export async function resolveAnswers(sources: AnswerSources, asker: Asker | undefined, scope: Scope = "all"): Promise<Resolved> {
   const asked: AnswerKey[] = [];
 
   // A given value (flag or file) with its label for messages, after validation.
@@ -58,13 +62,15 @@ export async function resolveAnswers(sources: AnswerSources, asker: Asker | unde
     (asker ? await ask("clientRegion", () => asker.region("client", undefined, apiRegion)) : missing("clientRegion"));
   fail(regionPairProblem(apiRegion, clientRegion, labelsFor("apiRegion", "clientRegion")));
 
+  const rangeAsker = scope === "all" ? asker : undefined;
   const apiCidrGiven = given("apiCidr", cidrProblem);
-  const apiCidr = normalised(apiCidrGiven) ?? (asker ? await ask("apiCidr", () => asker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);
+  const apiCidr =
+    normalised(apiCidrGiven) ?? (rangeAsker ? await ask("apiCidr", () => rangeAsker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);
   const clientCidrGiven = given("clientCidr", cidrProblem);
   const clientCidr =
     normalised(clientCidrGiven) ??
-    (asker
-      ? await ask("clientCidr", () => asker.cidr("client", defaultClientCidr(apiCidr), apiCidr))
+    (rangeAsker
+      ? await ask("clientCidr", () => rangeAsker.cidr("client", defaultClientCidr(apiCidr), apiCidr))
       : defaultClientCidr(apiCidr));
   fail(cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
 

@@ -1,0 +1,76 @@
+// The AWS half of `deploy`: preflight, confirm, the three stages, then verification. Writes
+// --outputs-file whatever happens, and exits 1 unless the path really works.
+import { FailureError, InterruptedError } from "../errors.js";
+import { deployAll, type DeployResult } from "../steps/deploy.js";
+import type { Plan } from "../steps/plan-types.js";
+import { preflight } from "../steps/preflight.js";
+import type { CommandContext } from "./context.js";
+import { asFailure } from "./failures.js";
+import { nextCommands } from "./next-steps.js";
+import { writeOutputsFile } from "./outputs-file.js";
+import { openSession, type Session } from "./session.js";
+import { runVerification } from "./verification.js";
+
+export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: string): Promise<number> {
+  const { answers } = plan;
+  const session = openSession(ctx, answers, "deploy");
+  try {
+    await preflight({ clients: session.clients, emit: session.emit }, answers);
+    if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {
+      throw new InterruptedError("Nothing was deployed.");
+    }
+    const result = await deployAll(
+      {
+        clients: session.clients,
+        emit: session.emit,
+        clock: session.clock,
+        signal: session.signal,
+        confirmReplace: (stack, region) => replaceAnswer(ctx, stack, region),
+      },
+      plan,
+    );
+    if (ctx.flags.outputsFile) writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, plan.stages, result.outputs);
+    return await finish(ctx, session, plan, result, configFile);
+  } catch (error) {
+    throw asFailure(error, answers.profile);
+  } finally {
+    session.close();
+  }
+}
+
+async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {
+  const { answers } = plan;
+  if (result.kind === "cancelled") {
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: result.message, next: nextCommands(answers, ["status", "teardown"]), at: Date.now() });
+    throw new InterruptedError(`Deployment cancelled. ${result.message}`);
+  }
+  if (result.kind === "failed") {
+    const next = nextCommands(answers, ["deploy", "teardown"]);
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: result.message, next, at: Date.now() });
+    throw new FailureError(`stage ${result.stage}/3 failed: ${result.message}`, [
+      `fix the cause and run deploy again to resume (finished stages are kept), or remove everything: ${next[1]}`,
+    ]);
+  }
+  const functionName = result.outputs[2]?.["FunctionName"];
+  if (!functionName) throw new FailureError(`stack ${plan.stages[1].stackName} reported no FunctionName output: cannot verify the path`);
+  const ok = await runVerification(ctx, session, answers, functionName, configFile);
+  session.emit({
+    kind: "result",
+    operation: "deploy",
+    ok,
+    summary: ok ? "The client in " + answers.clientRegion + " reaches the private API in " + answers.apiRegion + "." : "Deployed, but the path does not work.",
+    next: nextCommands(answers, ["verify", "status", "teardown"]),
+    at: Date.now(),
+  });
+  return ok ? 0 : 1;
+}
+
+async function replaceAnswer(ctx: CommandContext, stack: string, region: string): Promise<boolean> {
+  if (ctx.flags.yes) return true;
+  if (!ctx.interactive) return false;
+  return confirm(`Stack ${stack} in ${region} is in ROLLBACK_COMPLETE from a failed first create: delete it and create it again?`, true);
+}
+
+async function confirm(message: string, initial: boolean): Promise<boolean> {
+  return (await import("../ui/confirm.js")).askConfirm(message, initial);
+}
