@@ -46,7 +46,9 @@ export function errorMessage(error: unknown): string {
   return e.message ?? String(error);
 }
 
-const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"]);
+// RequestExpired is not here on purpose: it means this machine's clock is off, and logging in again would
+// not help.
+const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired"]);
 const INVALID = new Set([
   "InvalidClientTokenId",
   "UnrecognizedClientException",

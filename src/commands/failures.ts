@@ -4,11 +4,15 @@ import { FailureError, UsageError } from "../errors.js";
 
 export function asFailure(error: unknown, profile: string | undefined): unknown {
   if (error instanceof FailureError || error instanceof UsageError) return error;
-  const credentials = asCredentialsError(error, profile);
+  // Without --profile the SDK reads AWS_PROFILE, so the fix must name that profile too.
+  const credentials = asCredentialsError(error, profile ?? process.env["AWS_PROFILE"]);
   if (credentials) return new FailureError(credentials.message, [`fix: ${credentials.fix}`]);
   if (error instanceof Error && error.name === "PreflightError") {
     const [first = "", ...rest] = error.message.split("\n");
     return new FailureError(first, rest);
+  }
+  if (error instanceof Error && error.name === "RequestExpired") {
+    return new FailureError("AWS refused the request as expired: this machine's clock is probably off; sync it (e.g. with NTP) and run again");
   }
   if (error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === "object") {
     return new FailureError(`AWS answered ${error.name}: ${error.message}`);
