@@ -1,0 +1,231 @@
+// A moto server for the integration tests: our launcher (moto 5.2.1 with the gaps our templates hit
+// patched, see moto/launcher.py) on a free port on 127.0.0.1, Docker-less Lambda, and the environment
+// a child process needs to talk to it and to nothing else.
+//
+//   const moto = await startMotoServer();
+//   const cfn = new CloudFormationClient(moto.clientConfig("us-east-1"));
+//   spawn("node", ["dist/cli.js", ...], { env: moto.env("us-east-1") });
+//   await moto.queueLambdaResults("eu-west-1", [JSON.stringify(answer)]);
+//   await moto.reset();
+//   await moto.stop();
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const MOTO_ACCOUNT_ID = "123456789012";
+const HOST = "127.0.0.1"; // loopback only, ever
+const LAUNCHER = fileURLToPath(new URL("./moto/launcher.py", import.meta.url));
+const OUTPUT_KEPT = 64 * 1024;
+
+export interface MotoServerOptions {
+  /** Port to bind; a free one is picked when omitted. */
+  readonly port?: number;
+  /** How long to wait for the server to answer (it needs about 3-5 s to import moto). */
+  readonly startTimeoutMs?: number;
+  /** Python interpreter (default `python3`, the pyenv one with moto on PATH). */
+  readonly python?: string;
+}
+
+/** What an SDK v3 client needs to talk to moto (spread into the client's constructor). */
+export interface MotoClientConfig {
+  readonly region: string;
+  readonly endpoint: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+export interface MotoServer {
+  readonly port: number;
+  /** `http://127.0.0.1:PORT` */
+  readonly endpoint: string;
+  readonly pid: number;
+  /**
+   * The environment for a child process (the CLI, the AWS CLI): this process's environment without
+   * any AWS_* variable, plus the endpoint, test credentials, empty config/credentials files (so no
+   * profile or real file is read), no instance metadata; AWS_REGION/AWS_DEFAULT_REGION when given.
+   */
+  env(region?: string): NodeJS.ProcessEnv;
+  clientConfig(region: string): MotoClientConfig;
+  /** Forget every resource in every region (POST /moto-api/reset); Lambda stays Docker-less. */
+  reset(): Promise<void>;
+  /** Answers the next Invoke calls in `region` return, in order (then the request payload is echoed). */
+  queueLambdaResults(region: string, payloads: readonly string[]): Promise<void>;
+  /**
+   * Make moto load its CloudFormation and EC2 backends in these regions now (its first call there
+   * takes ~0.5 s more), so a timed run measures the tool, not moto's start-up.
+   */
+  warmUp(regions: readonly string[]): Promise<void>;
+  /** The server's recent stdout/stderr, for failure messages. */
+  output(): string;
+  /** Stop the server (its own PID only) and remove the temporary files. */
+  stop(): Promise<void>;
+}
+
+export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
+  const port = options.port ?? (await freePort());
+  const endpoint = `http://${HOST}:${port}`;
+  const scratch = mkdtempSync(join(tmpdir(), "xregion-moto-"));
+  const configFile = join(scratch, "config");
+  const credentialsFile = join(scratch, "credentials");
+  writeFileSync(configFile, "");
+  writeFileSync(credentialsFile, "");
+
+  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port)], {
+    env: withoutAws(process.env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString("utf8")).slice(-OUTPUT_KEPT);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.once("error", (error) => {
+      output += `\ncould not start ${options.python ?? "python3"}: ${error.message}`;
+      resolve(null);
+    });
+  });
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.pid !== undefined) child.kill("SIGKILL");
+  };
+  process.once("exit", killOnExit);
+
+  const cleanup = (): void => {
+    process.removeListener("exit", killOnExit);
+    rmSync(scratch, { recursive: true, force: true });
+  };
+
+  try {
+    await waitUntilUp(endpoint, child, exited, options.startTimeoutMs ?? 20_000, () => output);
+    await post(endpoint, "/moto-api/config", { lambda: { use_docker: false } });
+  } catch (error) {
+    await stopChild(child, exited);
+    cleanup();
+    throw error;
+  }
+
+  const server: MotoServer = {
+    port,
+    endpoint,
+    pid: child.pid ?? -1,
+    env(region?: string) {
+      return {
+        ...withoutAws(process.env),
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_CONFIG_FILE: configFile,
+        AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+        AWS_EC2_METADATA_DISABLED: "true",
+        ...(region ? { AWS_REGION: region, AWS_DEFAULT_REGION: region } : {}),
+      };
+    },
+    clientConfig(region: string) {
+      return { region, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+    },
+    async reset() {
+      await post(endpoint, "/moto-api/reset", undefined);
+      await post(endpoint, "/moto-api/config", { lambda: { use_docker: false } });
+    },
+    async queueLambdaResults(region: string, payloads: readonly string[]) {
+      await post(endpoint, "/moto-api/static/lambda-simple/response", {
+        results: payloads,
+        region,
+        account_id: MOTO_ACCOUNT_ID,
+      });
+    },
+    async warmUp(regions: readonly string[]) {
+      for (const region of regions) {
+        await query(endpoint, region, "cloudformation", "Action=ListStacks&Version=2010-05-15");
+        await query(endpoint, region, "ec2", "Action=DescribeVpcs&Version=2016-11-15");
+      }
+    },
+    output: () => output,
+    async stop() {
+      await stopChild(child, exited);
+      cleanup();
+    },
+  };
+  return server;
+}
+
+/** A copy of `env` without any AWS_* variable (profiles, keys, regions, endpoints, files). */
+export function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("AWS_")));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, HOST, () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+async function waitUntilUp(
+  endpoint: string,
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone: number | null | undefined;
+  void exited.then((code) => (gone = code));
+  while (Date.now() < deadline) {
+    if (gone !== undefined || child.exitCode !== null || child.pid === undefined) {
+      await exited;
+      throw new Error(`moto launcher exited (code ${String(gone ?? child.exitCode)}):\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms:\n${output()}`);
+}
+
+async function post(endpoint: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${endpoint}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`moto ${path} answered ${response.status}: ${text}`);
+}
+
+/** An unsigned query-protocol call; moto reads the service and region from the credential scope. */
+async function query(endpoint: string, region: string, service: string, body: string): Promise<void> {
+  const response = await fetch(`${endpoint}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`moto ${service} ${body} in ${region} answered ${response.status}: ${text}`);
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  child.kill("SIGTERM"); // this child's own PID
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,489 @@
+// The three real templates, deployed on moto (through our launcher) the way the tool deploys them:
+// one change set per stack (CREATE, then execute), stage outputs passed as the next stage's
+// parameters, stage 1 and 3 in region A, stage 2 in region B. Then the real state is read back with
+// the SDK, and the stacks are deleted in reverse order. Assertions stay within what moto models.
+
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  ListStacksCommand,
+  type Capability,
+  type ChangeSetType,
+  type DescribeChangeSetCommandOutput,
+  type Stack,
+  type StackEvent,
+} from "@aws-sdk/client-cloudformation";
+import {
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STAGES, ssmPrefix, stackName, type StageDef } from "../../src/steps/stages.js";
+import { startMotoServer, type MotoServer } from "./moto-server.js";
+
+const REGION_A = "us-east-1"; // the API
+const REGION_B = "eu-west-1"; // the client
+const NAME = "itest";
+const API_CIDR = "10.10.0.0/16";
+const CLIENT_CIDR = "10.20.0.0/16";
+const [API, CLIENT, ROUTES] = STAGES;
+
+const template = (stage: StageDef): string =>
+  readFileSync(new URL(`../../templates/${stage.template}`, import.meta.url), "utf8");
+
+type Outputs = Record<string, string>;
+
+let moto: MotoServer;
+let cfn: Record<string, CloudFormationClient>;
+let ec2: Record<string, EC2Client>;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  cfn = {
+    [REGION_A]: new CloudFormationClient(moto.clientConfig(REGION_A)),
+    [REGION_B]: new CloudFormationClient(moto.clientConfig(REGION_B)),
+  };
+  ec2 = {
+    [REGION_A]: new EC2Client(moto.clientConfig(REGION_A)),
+    [REGION_B]: new EC2Client(moto.clientConfig(REGION_B)),
+  };
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+async function describeStack(region: string, name: string): Promise<Stack | undefined> {
+  try {
+    const { Stacks } = await cfn[region]!.send(new DescribeStacksCommand({ StackName: name }));
+    return Stacks?.[0];
+  } catch (error) {
+    if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+async function waitForChangeSet(region: string, id: string): Promise<DescribeChangeSetCommandOutput> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const changeSet = await cfn[region]!.send(new DescribeChangeSetCommand({ ChangeSetName: id }));
+    if (changeSet.Status !== "CREATE_PENDING" && changeSet.Status !== "CREATE_IN_PROGRESS") return changeSet;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`change set ${id} never settled`);
+}
+
+async function createChangeSet(
+  region: string,
+  stage: StageDef,
+  parameters: Record<string, string>,
+): Promise<DescribeChangeSetCommandOutput> {
+  const name = stackName(NAME, stage.key);
+  const existing = await describeStack(region, name);
+  const type: ChangeSetType = existing && existing.StackStatus !== "REVIEW_IN_PROGRESS" ? "UPDATE" : "CREATE";
+  const capabilities: Capability[] = ["CAPABILITY_IAM"];
+  const { Id } = await cfn[region]!.send(
+    new CreateChangeSetCommand({
+      StackName: name,
+      ChangeSetName: `xregion-${Date.now()}`,
+      ChangeSetType: type,
+      TemplateBody: template(stage),
+      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Capabilities: capabilities,
+      Tags: [
+        { Key: "xregion-private-api:deployment", Value: NAME },
+        { Key: "xregion-private-api:stage", Value: stage.key },
+      ],
+    }),
+  );
+  return waitForChangeSet(region, Id!);
+}
+
+interface Execution {
+  readonly stack: Stack | undefined;
+  readonly events: StackEvent[];
+  readonly token: string;
+}
+
+/** CreateChangeSet, ExecuteChangeSet, wait for the stack: what the tool's deploy engine does. */
+async function execute(region: string, stage: StageDef, parameters: Record<string, string>): Promise<Execution> {
+  expect(Object.keys(parameters).sort()).toEqual([...stage.parameters].sort());
+  const changeSet = await createChangeSet(region, stage, parameters);
+  expect(changeSet.Status, changeSet.StatusReason).toBe("CREATE_COMPLETE");
+  const token = randomUUID();
+  await cfn[region]!.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSet.ChangeSetId, ClientRequestToken: token }));
+  const name = stackName(NAME, stage.key);
+  let stack = await describeStack(region, name);
+  for (let attempt = 0; attempt < 100 && stack?.StackStatus?.endsWith("_IN_PROGRESS"); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stack = await describeStack(region, name);
+  }
+  const { StackEvents } = await cfn[region]!.send(new DescribeStackEventsCommand({ StackName: name }));
+  return { stack, events: StackEvents ?? [], token };
+}
+
+async function deploy(region: string, stage: StageDef, parameters: Record<string, string>): Promise<Outputs> {
+  const { stack, events, token } = await execute(region, stage, parameters);
+  expect(stack?.StackStatus, moto.output().slice(-2000)).toBe("CREATE_COMPLETE");
+  // Newest first; the operation's own events carry its ClientRequestToken.
+  expect(events[0]).toMatchObject({ ResourceStatus: "CREATE_COMPLETE", ClientRequestToken: token });
+  return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
+}
+
+async function nonDefaultVpcs(region: string): Promise<string[]> {
+  const { Vpcs } = await ec2[region]!.send(new DescribeVpcsCommand({}));
+  return (Vpcs ?? []).filter((v) => !v.IsDefault).map((v) => v.VpcId!);
+}
+
+describe("the moto server helper", () => {
+  it("hands a child process only the moto endpoint, test keys and empty config files", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_PROFILE: "real", AWS_SESSION_TOKEN: "real", AWS_ENDPOINT_URL_S3: "https://example.com" });
+    try {
+      const env = moto.env(REGION_B);
+      const aws = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith("AWS_")));
+      expect(aws).toEqual({
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${moto.port}`,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_CONFIG_FILE: expect.any(String),
+        AWS_SHARED_CREDENTIALS_FILE: expect.any(String),
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_REGION: REGION_B,
+        AWS_DEFAULT_REGION: REGION_B,
+      });
+      expect(readFileSync(env.AWS_CONFIG_FILE!, "utf8")).toBe("");
+      expect(readFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, "utf8")).toBe("");
+      expect(moto.env().AWS_REGION).toBeUndefined();
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    }
+  });
+
+  it("answers Invoke with the queued payloads in order, then echoes the request", async () => {
+    await moto.warmUp([REGION_A, REGION_B]);
+    const lambda = new LambdaClient(moto.clientConfig(REGION_B));
+    await cfn[REGION_B]!.send(
+      new CreateStackCommand({
+        StackName: "echo",
+        Capabilities: ["CAPABILITY_IAM"],
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Role: {
+              Type: "AWS::IAM::Role",
+              Properties: {
+                AssumeRolePolicyDocument: {
+                  Version: "2012-10-17",
+                  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                },
+              },
+            },
+            Echo: {
+              Type: "AWS::Lambda::Function",
+              Properties: {
+                FunctionName: "echo",
+                Runtime: "nodejs24.x",
+                Handler: "index.handler",
+                Role: { "Fn::GetAtt": ["Role", "Arn"] },
+                Code: { ZipFile: "exports.handler = async (event) => event;" },
+              },
+            },
+          },
+        }),
+      }),
+    );
+    await moto.queueLambdaResults(REGION_B, ["first", "second"]);
+    const answers: string[] = [];
+    for (const payload of ['{"n":1}', '{"n":2}', '{"n":3}']) {
+      const { Payload } = await lambda.send(new InvokeCommand({ FunctionName: "echo", Payload: new TextEncoder().encode(payload) }));
+      answers.push(new TextDecoder().decode(Payload));
+    }
+    expect(answers).toEqual(["first", "second", '{"n":3}']);
+    await moto.reset();
+    await expect(lambda.send(new GetFunctionCommand({ FunctionName: "echo" }))).rejects.toThrow();
+  });
+});
+
+describe("the three real templates on moto, deployed through change sets", () => {
+  const outputs: Partial<Record<StageDef["key"], Outputs>> = {};
+
+  it("stage 1 creates the private API in region A with every output the contract names", async () => {
+    outputs.api = await deploy(REGION_A, API, {
+      DeploymentName: NAME,
+      VpcCidr: API_CIDR,
+      Subnet1Cidr: "10.10.1.0/24",
+      Subnet2Cidr: "10.10.2.0/24",
+      ClientVpcCidr: CLIENT_CIDR,
+    });
+    for (const key of API.outputs) expect(outputs.api[key], key).toBeTruthy();
+    expect(outputs.api.VpcCidr).toBe(API_CIDR);
+    expect(outputs.api.StageName).toBe("v1");
+    expect(outputs.api.InvokeUrl).toBe(
+      `https://${outputs.api.ApiId}.execute-api.${REGION_A}.amazonaws.com/v1/hello`,
+    );
+    expect(outputs.api.EndpointDnsName).toMatch(
+      new RegExp(`^vpce-[0-9a-z]+-[0-9a-z]+\\.execute-api\\.${REGION_A}\\.vpce\\.amazonaws\\.com$`),
+    );
+    expect(outputs.api.EndpointHostedZoneId).toMatch(/^Z[0-9A-Z]+$/);
+
+    const { VpcEndpoints } = await ec2[REGION_A]!.send(new DescribeVpcEndpointsCommand({}));
+    expect(VpcEndpoints?.map((e) => [e.VpcId, e.ServiceName, e.VpcEndpointType])).toEqual([
+      [outputs.api.VpcId, `com.amazonaws.${REGION_A}.execute-api`, "Interface"],
+    ]);
+    expect(VpcEndpoints?.[0]?.DnsEntries?.[0]?.DnsName).toBe(outputs.api.EndpointDnsName);
+
+    // The two subnets sit in two of region A's zones and use the route table stage 3 will extend.
+    const { Subnets } = await ec2[REGION_A]!.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [outputs.api.VpcId!] }] }),
+    );
+    expect(new Set(Subnets?.map((s) => s.AvailabilityZone)).size).toBe(2);
+    for (const subnet of Subnets ?? []) expect(subnet.AvailabilityZone).toMatch(new RegExp(`^${REGION_A}[a-z]$`));
+    const { RouteTables } = await ec2[REGION_A]!.send(
+      new DescribeRouteTablesCommand({ RouteTableIds: outputs.api.RouteTableIds!.split(",") }),
+    );
+    expect(RouteTables?.flatMap((t) => t.Associations?.map((a) => a.SubnetId) ?? []).sort()).toEqual(
+      Subnets?.map((s) => s.SubnetId).sort(),
+    );
+  });
+
+  it("stage 2 creates the client in region B, peered with region A and active on both sides", async () => {
+    const api = outputs.api!;
+    outputs.client = await deploy(REGION_B, CLIENT, {
+      DeploymentName: NAME,
+      VpcCidr: CLIENT_CIDR,
+      Subnet1Cidr: "10.20.1.0/24",
+      Subnet2Cidr: "10.20.2.0/24",
+      ApiRegion: REGION_A,
+      ApiVpcId: api.VpcId!,
+      ApiVpcCidr: api.VpcCidr!,
+      ApiId: api.ApiId!,
+      ApiStageName: api.StageName!,
+      ApiEndpointDnsName: api.EndpointDnsName!,
+      ApiEndpointHostedZoneId: api.EndpointHostedZoneId!,
+    });
+    const client = outputs.client;
+    for (const key of CLIENT.outputs) expect(client[key], key).toBeTruthy();
+    expect(client.FunctionName).toBe(`${NAME}-client`);
+
+    for (const region of [REGION_A, REGION_B]) {
+      const { VpcPeeringConnections } = await ec2[region]!.send(
+        new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [client.PeeringConnectionId!] }),
+      );
+      const pcx = VpcPeeringConnections?.[0];
+      expect(pcx?.Status?.Code, region).toBe("active");
+      expect(pcx?.RequesterVpcInfo).toMatchObject({ VpcId: client.VpcId, Region: REGION_B, CidrBlock: CLIENT_CIDR });
+      expect(pcx?.AccepterVpcInfo).toMatchObject({ VpcId: api.VpcId, Region: REGION_A, CidrBlock: API_CIDR });
+    }
+
+    // B's private subnets route A's CIDR through the peering connection.
+    const { RouteTables } = await ec2[REGION_B]!.send(
+      new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [client.VpcId!] }] }),
+    );
+    const associated = RouteTables?.filter((t) => t.Associations?.some((a) => a.SubnetId)) ?? [];
+    expect(associated).toHaveLength(1);
+    expect(associated[0]?.Routes).toContainEqual(
+      expect.objectContaining({ DestinationCidrBlock: API_CIDR, VpcPeeringConnectionId: client.PeeringConnectionId }),
+    );
+
+    // The private zone for the API's hostname answers in B's VPC only, with an alias to A's endpoint.
+    const route53 = new Route53Client(moto.clientConfig(REGION_A));
+    const zone = await route53.send(new GetHostedZoneCommand({ Id: client.HostedZoneId }));
+    expect(zone.HostedZone?.Config?.PrivateZone).toBe(true);
+    expect(zone.HostedZone?.Name?.replace(/\.$/, "")).toBe(`${api.ApiId}.execute-api.${REGION_A}.amazonaws.com`);
+    expect(zone.VPCs).toEqual([{ VPCId: client.VpcId, VPCRegion: REGION_B }]);
+    const { ResourceRecordSets } = await route53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: client.HostedZoneId }),
+    );
+    const alias = ResourceRecordSets?.find((r) => r.Type === "A");
+    expect(alias?.AliasTarget).toMatchObject({
+      DNSName: expect.stringContaining(api.EndpointDnsName!),
+      HostedZoneId: api.EndpointHostedZoneId,
+    });
+  });
+
+  it("the client function exists in region B and invoking it returns the queued answer", async () => {
+    const lambda = new LambdaClient(moto.clientConfig(REGION_B));
+    const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: outputs.client!.FunctionName }));
+    expect(Configuration).toMatchObject({ Runtime: "nodejs24.x", Handler: "index.handler", Timeout: 15 });
+    expect(Configuration?.VpcConfig?.SubnetIds).toHaveLength(2);
+    expect(Configuration?.Environment?.Variables?.API_URL).toBe(outputs.api!.InvokeUrl);
+
+    const answer = { ok: true, url: outputs.api!.InvokeUrl, status: 200, body: "{}", error: null };
+    await moto.queueLambdaResults(REGION_B, [JSON.stringify(answer)]);
+    const result = await lambda.send(
+      new InvokeCommand({ FunctionName: outputs.client!.FunctionName, InvocationType: "RequestResponse" }),
+    );
+    expect(result.StatusCode).toBe(200);
+    expect(JSON.parse(new TextDecoder().decode(result.Payload))).toEqual(answer);
+  });
+
+  it("stage 3 reads A's route tables from SSM and routes B's CIDR through the peering connection", async () => {
+    const client = outputs.client!;
+    outputs.routes = await deploy(REGION_A, ROUTES, {
+      DeploymentName: NAME,
+      ClientVpcCidr: client.VpcCidr!,
+      PeeringConnectionId: client.PeeringConnectionId!,
+      RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids`,
+    });
+    const stack = await describeStack(REGION_A, stackName(NAME, "routes"));
+    expect(stack?.Parameters).toContainEqual({
+      ParameterKey: "RouteTableIds",
+      ParameterValue: `${ssmPrefix(NAME)}/route-table-ids`,
+      ResolvedValue: outputs.api!.RouteTableIds,
+    });
+    const { RouteTables } = await ec2[REGION_A]!.send(
+      new DescribeRouteTablesCommand({ RouteTableIds: outputs.api!.RouteTableIds!.split(",") }),
+    );
+    for (const table of RouteTables ?? []) {
+      expect(table.Routes).toContainEqual(
+        expect.objectContaining({ DestinationCidrBlock: CLIENT_CIDR, VpcPeeringConnectionId: client.PeeringConnectionId }),
+      );
+    }
+  });
+
+  it("a change set for an unchanged stack ends FAILED: it didn't contain changes", async () => {
+    const client = outputs.client!;
+    const changeSet = await createChangeSet(REGION_A, ROUTES, {
+      DeploymentName: NAME,
+      ClientVpcCidr: client.VpcCidr!,
+      PeeringConnectionId: client.PeeringConnectionId!,
+      RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids`,
+    });
+    expect(changeSet.Status).toBe("FAILED");
+    expect(changeSet.ExecutionStatus).toBe("UNAVAILABLE");
+    expect(changeSet.StatusReason).toMatch(/didn't contain changes/);
+    expect((await describeStack(REGION_A, stackName(NAME, "routes")))?.StackStatus).toBe("CREATE_COMPLETE");
+  });
+
+  it("deleting stages 3, 2, 1 leaves no stack and no VPC but the default ones", async () => {
+    for (const [region, stage] of [
+      [REGION_A, ROUTES],
+      [REGION_B, CLIENT],
+      [REGION_A, API],
+    ] as const) {
+      await cfn[region]!.send(new DeleteStackCommand({ StackName: stackName(NAME, stage.key) }));
+      expect(await describeStack(region, stackName(NAME, stage.key)), stage.key).toBeUndefined();
+    }
+    for (const region of [REGION_A, REGION_B]) {
+      const { StackSummaries } = await cfn[region]!.send(new ListStacksCommand({}));
+      expect(StackSummaries?.map((s) => s.StackStatus).filter((s) => s !== "DELETE_COMPLETE"), region).toEqual([]);
+      expect(await nonDefaultVpcs(region), region).toEqual([]);
+      const { Vpcs } = await ec2[region]!.send(new DescribeVpcsCommand({}));
+      const { RouteTables } = await ec2[region]!.send(new DescribeRouteTablesCommand({}));
+      expect(RouteTables?.filter((t) => t.VpcId !== Vpcs?.[0]?.VpcId), region).toEqual([]);
+    }
+    const lambda = new LambdaClient(moto.clientConfig(REGION_B));
+    await expect(lambda.send(new GetFunctionCommand({ FunctionName: `${NAME}-client` }))).rejects.toThrow();
+  });
+});
+
+describe("a stage that fails on moto, as on AWS", () => {
+  const stage2 = {
+    DeploymentName: NAME,
+    VpcCidr: CLIENT_CIDR,
+    Subnet1Cidr: "10.20.1.0/24",
+    Subnet2Cidr: "10.20.2.0/24",
+    ApiRegion: REGION_A,
+    ApiVpcId: "vpc-0123456789abcdef0",
+    ApiVpcCidr: API_CIDR,
+    ApiId: "a1b2c3d4e5",
+    ApiStageName: "v1",
+    ApiEndpointDnsName: `vpce-0123456789abcdef0-abcdefgh.execute-api.${REGION_A}.vpce.amazonaws.com`,
+    ApiEndpointHostedZoneId: "Z7HUB22UULQXV",
+  };
+  const createChangeSetRaw = (parameters: Record<string, string>, capabilities: Capability[]) =>
+    cfn[REGION_B]!.send(
+      new CreateChangeSetCommand({
+        StackName: stackName(NAME, "client"),
+        ChangeSetName: "refused",
+        ChangeSetType: "CREATE",
+        TemplateBody: template(CLIENT),
+        Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        Capabilities: capabilities,
+      }),
+    );
+
+  it("refuses a change set at once: IAM without CAPABILITY_IAM, a value outside its pattern, a missing value", async () => {
+    await expect(createChangeSetRaw(stage2, [])).rejects.toMatchObject({
+      name: "InsufficientCapabilitiesException",
+      message: "Requires capabilities : [CAPABILITY_IAM]",
+    });
+    await expect(createChangeSetRaw({ ...stage2, ApiId: "NOT-AN-ID" }, ["CAPABILITY_IAM"])).rejects.toMatchObject({
+      name: "ValidationError",
+      message: "Parameter 'ApiId' must match pattern ^[a-z0-9]{10}$",
+    });
+    const { ApiId: _omitted, ...withoutApiId } = stage2;
+    await expect(createChangeSetRaw(withoutApiId, ["CAPABILITY_IAM"])).rejects.toMatchObject({
+      message: "Parameters: [ApiId] must have values",
+    });
+    expect(await describeStack(REGION_B, stackName(NAME, "client"))).toBeUndefined();
+  });
+
+  it("records the failing resource's reason, rolls the stack back and leaves nothing behind", async () => {
+    await moto.reset();
+    const missingVpc = stage2.ApiVpcId; // stage 1 never ran: the peer VPC does not exist in region A
+    const { stack, events, token } = await execute(REGION_B, CLIENT, stage2);
+    expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    const failed = events.filter((e) => e.ResourceStatus?.endsWith("_FAILED"));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      LogicalResourceId: "PeeringConnection",
+      ResourceType: "AWS::EC2::VPCPeeringConnection",
+      ResourceStatus: "CREATE_FAILED",
+      ClientRequestToken: token,
+    });
+    expect(failed[0]?.ResourceStatusReason).toContain(missingVpc);
+    expect(events.map((e) => e.ResourceStatus).slice(0, 3)).toEqual([
+      "ROLLBACK_COMPLETE",
+      "ROLLBACK_IN_PROGRESS",
+      "CREATE_FAILED",
+    ]);
+    expect(await nonDefaultVpcs(REGION_B)).toEqual([]);
+
+    await cfn[REGION_B]!.send(new DeleteStackCommand({ StackName: stackName(NAME, "client") }));
+    expect(await describeStack(REGION_B, stackName(NAME, "client"))).toBeUndefined();
+  });
+
+  it("fails the peering when the two VPCs' CIDRs overlap", async () => {
+    await moto.reset();
+    const api = await deploy(REGION_A, API, {
+      DeploymentName: NAME,
+      VpcCidr: API_CIDR,
+      Subnet1Cidr: "10.10.1.0/24",
+      Subnet2Cidr: "10.10.2.0/24",
+      ClientVpcCidr: "10.10.128.0/20",
+    });
+    const { stack, events } = await execute(REGION_B, CLIENT, {
+      DeploymentName: NAME,
+      VpcCidr: "10.10.128.0/20",
+      Subnet1Cidr: "10.10.129.0/24",
+      Subnet2Cidr: "10.10.130.0/24",
+      ApiRegion: REGION_A,
+      ApiVpcId: api.VpcId!,
+      ApiVpcCidr: api.VpcCidr!,
+      ApiId: api.ApiId!,
+      ApiStageName: api.StageName!,
+      ApiEndpointDnsName: api.EndpointDnsName!,
+      ApiEndpointHostedZoneId: api.EndpointHostedZoneId!,
+    });
+    expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
+      LogicalResourceId: "PeeringConnection",
+      ResourceStatusReason: expect.stringMatching(/overlap/),
+    });
+    expect(await nonDefaultVpcs(REGION_B)).toEqual([]);
+  });
+});
