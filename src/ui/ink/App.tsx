@@ -1,0 +1,41 @@
+import { Box, Static, useWindowSize } from "ink";
+import { HistoryLine } from "./HistoryLine.js";
+import type { ProgressStore } from "./progress-store.js";
+import { SamplesLive } from "./SamplesLive.js";
+import { StageRow } from "./StageRow.js";
+import { ColorContext } from "./use-paint.js";
+import { useNow } from "./use-now.js";
+import { useProgress } from "./use-progress.js";
+
+export interface AppProps {
+  readonly store: ProgressStore;
+  readonly now?: () => number;
+  // Overrides the terminal's width (tests, or a caller that knows better).
+  readonly columns?: number | undefined;
+  readonly color?: boolean;
+}
+
+const systemNow = () => Date.now();
+
+// Finished lines go to <Static> and are printed once; only the running stage and the samples redraw.
+export function App({ store, now = systemNow, columns, color = true }: AppProps) {
+  const state = useProgress(store);
+  const terminal = useWindowSize();
+  const width = columns ?? terminal.columns;
+  const clock = useNow(now, state.running !== undefined);
+  return (
+    <ColorContext value={color}>
+      <Static items={[...state.history]} style={{ width }}>
+        {(item) => (
+          <Box key={item.key} width={width} flexDirection="column">
+            <HistoryLine item={item} width={width} />
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        {state.running && <StageRow stage={state.running} now={clock} />}
+        <SamplesLive samples={state.samples} width={width} />
+      </Box>
+    </ColorContext>
+  );
+}

@@ -1,0 +1,54 @@
+import { Box, Text } from "ink";
+import type { Failure } from "../progress-state.js";
+import { usePaint } from "./use-paint.js";
+
+interface Told {
+  readonly title: string;
+  readonly layer: string;
+  readonly cause: string | undefined;
+  readonly todo: string;
+}
+
+function tell(failure: Failure): Told {
+  if (failure.kind === "verify") {
+    const { layer, message, advice } = failure.failure;
+    return { title: "verification failed", layer: `${layer} (the client's request to the private API)`, cause: message, todo: advice };
+  }
+  const { stage } = failure;
+  const cause = stage.failure?.rootCause;
+  return {
+    title: `stage ${stage.stage}/3 failed: ${stage.failure?.status ?? "FAILED"}`,
+    layer: `CloudFormation, stack ${stage.stackName} in ${stage.region}`,
+    cause: cause && `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`,
+    todo: stage.failure?.message ?? "",
+  };
+}
+
+// The one failure that explains the run, boxed so it is the first thing the eye lands on.
+export function FailureBox({ failure }: { readonly failure: Failure }) {
+  const paint = usePaint();
+  const { title, layer, cause, todo } = tell(failure);
+  return (
+    <Box borderStyle="round" borderColor={paint("red")} flexDirection="column" paddingX={1}>
+      <Text bold color={paint("red")}>
+        {title}
+      </Text>
+      <Text>
+        <Text dimColor>layer: </Text>
+        {layer}
+      </Text>
+      {cause !== undefined && (
+        <Text>
+          <Text dimColor>cause: </Text>
+          {cause}
+        </Text>
+      )}
+      {todo !== "" && (
+        <Text>
+          <Text dimColor>what to do: </Text>
+          {todo}
+        </Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,31 @@
+import { Box, Text } from "ink";
+import { visibleResources, type StageView } from "../progress-state.js";
+import { NoteLine } from "./NoteLine.js";
+import { ResourceRow } from "./ResourceRow.js";
+import { Row } from "./Row.js";
+import { stageElapsed, stageGlyph, stageTitle, stageStatus } from "./row-text.js";
+
+// A running stage shows every described resource; a finished one folds them away, a failed one keeps
+// only its failed rows, the root cause's reason under it.
+export function StageRow({ stage, now }: { readonly stage: StageView; readonly now: number }) {
+  const shown = visibleResources(stage);
+  const rows = stage.phase === "running" ? shown : stage.phase === "failed" ? shown.filter((r) => r.failure) : [];
+  const causeShown = rows.some((r) => r.logicalId === stage.rootCauseId && r.failure?.reason);
+  const explanation = stage.phase === "failed" && !causeShown ? stage.failure?.rootCause?.reason ?? stage.failure?.message : undefined;
+  return (
+    <Box flexDirection="column">
+      <Row glyph={stageGlyph(stage)} label={stageTitle(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} bold />
+      {stage.notes.map((note, i) => (
+        <NoteLine key={i} note={note} indent={2} />
+      ))}
+      {rows.map((row) => (
+        <ResourceRow key={row.logicalId} row={row} now={now} showReason={row.logicalId === stage.rootCauseId} />
+      ))}
+      {explanation !== undefined && (
+        <Box paddingLeft={4}>
+          <Text>{explanation}</Text>
+        </Box>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,199 @@
+// What the Ink screen shows, folded from the event stream by one pure function. Finished things are
+// appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
+import type { ProgressEvent, StageOutcome, StageRef } from "../steps/events.js";
+import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
+
+export interface ResourceRow {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly description: string | undefined;
+  readonly status: string;
+  // The first failure is kept: a rollback moves the status on to DELETE_COMPLETE, the cause stays.
+  readonly failure: { readonly status: string; readonly reason: string | undefined } | undefined;
+  readonly firstAt: number;
+  readonly lastAt: number;
+}
+
+export type StagePhase = "running" | "done" | "failed";
+
+export interface RootCause {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly reason: string;
+}
+
+export interface StageView extends StageRef {
+  readonly phase: StagePhase;
+  readonly action: "create" | "update" | "delete" | "check" | undefined;
+  // CloudFormation's own word for the stack, from the stack's events (DELETE_IN_PROGRESS…).
+  readonly stackStatus: string | undefined;
+  readonly outcome: StageOutcome | undefined;
+  readonly startedAt: number | undefined;
+  readonly finishedAt: number | undefined;
+  // Keyed by logicalId, in order of first appearance: the physical id is empty on a resource's first event.
+  readonly resources: readonly ResourceRow[];
+  // The resource whose failure started it all; its reason is the one worth reading.
+  readonly rootCauseId: string | undefined;
+  readonly notes: readonly Note[];
+  readonly failure: { readonly status: string; readonly message: string; readonly rootCause: RootCause | undefined } | undefined;
+}
+
+export interface Note {
+  readonly tone: "heading" | "info" | "warning";
+  readonly text: string;
+}
+
+export type Failure =
+  | { readonly kind: "stage"; readonly stage: StageView }
+  | { readonly kind: "verify"; readonly failure: NonNullable<VerifyReport["failure"]> };
+
+export interface Outcome {
+  readonly ok: boolean;
+  readonly summary: string;
+  readonly next: readonly string[];
+  readonly failure: Failure | undefined;
+}
+
+export type HistoryItem =
+  | { readonly key: string; readonly kind: "note"; readonly note: Note }
+  | { readonly key: string; readonly kind: "stage"; readonly stage: StageView }
+  | { readonly key: string; readonly kind: "verify"; readonly report: VerifyReport }
+  | { readonly key: string; readonly kind: "result"; readonly outcome: Outcome };
+
+export interface ProgressState {
+  // Append-only, so <Static> can print each item exactly once.
+  readonly history: readonly HistoryItem[];
+  readonly running: StageView | undefined;
+  readonly samples: readonly VerifySample[];
+  readonly failure: Failure | undefined;
+}
+
+export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined };
+
+export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
+  switch (event.kind) {
+    case "run-started":
+      return append(state, { kind: "note", note: { tone: "heading", text: `${event.operation} ${event.name}` } });
+    case "identity":
+      return append(state, { kind: "note", note: { tone: "info", text: `AWS account ${event.account} as ${event.arn}` } });
+    case "warning":
+    case "info": {
+      const n: Note = { tone: event.kind, text: event.message };
+      // A note about the running stage stays beside it (the teardown's "many minutes" must stay in view).
+      if (state.running && event.stage === state.running.stage) {
+        return { ...state, running: { ...state.running, notes: [...state.running.notes, n] } };
+      }
+      return append(state, { kind: "note", note: n });
+    }
+    case "stage-started": {
+      const same = state.running?.stage === event.stage ? state.running : undefined;
+      // Waiting for another operation ("check") and then running ours is one row; its rows start afresh.
+      const running: StageView = {
+        ...newStage(event),
+        phase: "running",
+        action: event.action,
+        startedAt: same?.startedAt ?? event.at,
+        notes: same?.notes ?? [],
+      };
+      return { ...(same ? state : settleRunning(state, event.at)), running };
+    }
+    case "resource": {
+      const running = state.running;
+      if (running?.stage !== event.stage) return state;
+      if (event.logicalId === event.stackName) return { ...state, running: { ...running, stackStatus: event.status } };
+      return { ...state, running: withResource(running, event) };
+    }
+    case "stage-finished":
+      return retire(state, { ...current(state, event), phase: "done", outcome: event.outcome, finishedAt: event.at });
+    case "stage-failed": {
+      const base = current(state, event);
+      const stage: StageView = {
+        ...base,
+        phase: "failed",
+        finishedAt: event.at,
+        rootCauseId: event.rootCause?.logicalId ?? base.rootCauseId,
+        failure: { status: event.status, message: event.message, rootCause: event.rootCause },
+      };
+      return retire({ ...state, failure: state.failure ?? { kind: "stage", stage } }, stage);
+    }
+    case "verify-sample":
+      return { ...state, samples: [...state.samples, event.sample] };
+    case "verify-result": {
+      const { failure } = event.report;
+      const next = { ...state, samples: [], failure: state.failure ?? (failure ? { kind: "verify" as const, failure } : undefined) };
+      return append(next, { kind: "verify", report: event.report });
+    }
+    case "result": {
+      const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure };
+      return append(settleRunning(state, event.at), { kind: "result", outcome });
+    }
+  }
+}
+
+// Rows worth a line: the template describes them in plain English, or they failed.
+export function visibleResources(stage: StageView): readonly ResourceRow[] {
+  return stage.resources.filter((row) => row.description !== undefined || row.failure !== undefined);
+}
+
+export function isSettled(status: string): boolean {
+  return status.endsWith("_COMPLETE") || status.endsWith("_FAILED") || status.endsWith("_SKIPPED");
+}
+
+type Unkeyed = { [K in HistoryItem["kind"]]: Omit<Extract<HistoryItem, { kind: K }>, "key"> }[HistoryItem["kind"]];
+
+function append(state: ProgressState, item: Unkeyed): ProgressState {
+  // The index makes keys unique even when a stage or a message repeats.
+  return { ...state, history: [...state.history, { ...item, key: `${item.kind}-${state.history.length}` }] };
+}
+
+function ref(e: StageRef): StageRef {
+  return { stage: e.stage, key: e.key, stackName: e.stackName, region: e.region };
+}
+
+function newStage(e: StageRef): StageView {
+  return {
+    ...ref(e),
+    phase: "running",
+    action: undefined,
+    stackStatus: undefined,
+    outcome: undefined,
+    startedAt: undefined,
+    finishedAt: undefined,
+    resources: [],
+    rootCauseId: undefined,
+    notes: [],
+    failure: undefined,
+  };
+}
+
+// The stage an event is about: the running one, or one we only hear of as it ends (absent, never started).
+function current(state: ProgressState, e: StageRef): StageView {
+  return state.running?.stage === e.stage ? state.running : newStage(e);
+}
+
+function retire(state: ProgressState, stage: StageView): ProgressState {
+  const running = state.running?.stage === stage.stage ? undefined : state.running;
+  return append({ ...state, running }, { kind: "stage", stage });
+}
+
+// A stage still running when another starts (or the run ends) never told us how it ended: keep it as it
+// was, its clock stopped.
+function settleRunning(state: ProgressState, at: number): ProgressState {
+  return state.running ? retire(state, { ...state.running, finishedAt: at }) : state;
+}
+
+function withResource(stage: StageView, e: Extract<ProgressEvent, { kind: "resource" }>): StageView {
+  const failed = e.status.endsWith("_FAILED");
+  const old = stage.resources.find((row) => row.logicalId === e.logicalId);
+  const row: ResourceRow = {
+    logicalId: e.logicalId,
+    resourceType: e.resourceType,
+    description: e.description ?? old?.description,
+    status: e.status,
+    failure: old?.failure ?? (failed ? { status: e.status, reason: e.reason } : undefined),
+    firstAt: old?.firstAt ?? e.at,
+    lastAt: e.at,
+  };
+  const resources = old ? stage.resources.map((r) => (r === old ? row : r)) : [...stage.resources, row];
+  return { ...stage, resources, rootCauseId: stage.rootCauseId ?? (failed ? e.logicalId : undefined) };
+}

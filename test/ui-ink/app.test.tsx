@@ -1,0 +1,140 @@
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ProgressEvent } from "../../src/steps/events.js";
+import { App } from "../../src/ui/ink/App.js";
+import { createProgressStore } from "../../src/ui/ink/progress-store.js";
+import { waitForText, widest } from "./frames.js";
+import { at, deployStage1, failingReport, failStage2, finishStage1, finishTeardown, teardown, verifyPass } from "./script.js";
+
+const mounted: (() => void)[] = [];
+afterEach(() => mounted.splice(0).forEach((unmount) => unmount()));
+
+function mount(options: { now?: () => number; columns?: number } = {}) {
+  const store = createProgressStore();
+  const view = render(<App store={store} now={options.now ?? (() => at(40))} columns={options.columns ?? 60} />);
+  mounted.push(view.unmount);
+  return {
+    send: (events: readonly ProgressEvent[]) => events.forEach((event) => store.dispatch(event)),
+    waitFor: (wanted: string | RegExp) => waitForText(view.lastFrame, wanted),
+  };
+}
+
+const lineWith = (frame: string, part: string) => frame.split("\n").findIndex((line) => line.includes(part));
+
+describe("Ink progress screen", () => {
+  it("shows the running stage with a row per described resource, its status and time", async () => {
+    const ui = mount();
+    ui.send(deployStage1);
+    const frame = await ui.waitFor("interface endpoint");
+    expect(frame).toMatch(/… stage 1\/3 demo-api \(us-east-1\) +CREATE_IN_PROGRESS +39s/);
+    expect(frame).toMatch(/✔ VPC for the private API.* CREATE_COMPLETE +12s/);
+    expect(frame).toMatch(/… execute-api interface endpoint +CREATE_IN_PROGRESS +23s/);
+    expect(frame).not.toContain("ApiRole");
+  });
+
+  it("folds a finished stage into one line", async () => {
+    const ui = mount();
+    ui.send([...deployStage1, ...finishStage1]);
+    const frame = await ui.waitFor("CREATE_COMPLETE");
+    expect(frame).toMatch(/✔ stage 1\/3 demo-api \(us-east-1\) +CREATE_COMPLETE +2m10s/);
+    expect(frame).not.toContain("VPC for the private API");
+  });
+
+  it("shows the first failure under its row, and not the cancellations it caused", async () => {
+    const ui = mount();
+    ui.send([...deployStage1, ...finishStage1, ...failStage2]);
+    const frame = await ui.waitFor("next:");
+    const row = lineWith(frame, "✖ Peering to the API's VPC");
+    expect(frame.split("\n")[row + 1]).toContain("VpcPeeringConnection failed: the CIDR");
+    expect(frame).toMatch(/✖ stage 2\/3 demo-client \(eu-west-1\) +ROLLBACK_COMPLETE +58s/);
+    expect(frame).not.toContain("Resource creation cancelled");
+  });
+
+  it("boxes the root cause with the layer that failed and what to do", async () => {
+    const ui = mount();
+    ui.send([...deployStage1, ...finishStage1, ...failStage2]);
+    const frame = await ui.waitFor("next:");
+    expect(frame).toContain("╭");
+    expect(frame).toContain("│ stage 2/3 failed: ROLLBACK_COMPLETE");
+    expect(frame).toContain("layer: CloudFormation, stack demo-client in eu-west-1");
+    expect(frame).toContain("cause: Peering (AWS::EC2::VPCPeeringConnection):");
+    expect(frame).toContain("what to do: demo-client could not be created");
+    expect(frame).toMatch(/✖ deploy failed at stage 2\s+next:\s+npx xregion-private-api deploy --name demo/);
+  });
+
+  it("keeps the teardown's long-wait notice in view and its time ticking without events", async () => {
+    let now = at(100);
+    const ui = mount({ now: () => now });
+    ui.send(teardown);
+    const first = await ui.waitFor(/DELETE_IN_PROGRESS +1m38s/);
+    expect(first).toMatch(/- stage 3\/3 demo-routes \(us-east-1\) +not deployed/);
+    expect(first).toContain("can take many minutes");
+    now = at(700);
+    expect(await ui.waitFor(/DELETE_IN_PROGRESS +11m38s/)).toContain("can take many minutes");
+  });
+
+  it("ends a teardown with every stage deleted and the notice kept with its stage", async () => {
+    const ui = mount();
+    ui.send([...teardown, ...finishTeardown]);
+    const frame = await ui.waitFor("Deleted 2 stacks");
+    expect(frame).toMatch(/✔ stage 2\/3 demo-client \(eu-west-1\) +DELETE_COMPLETE +25m09s/);
+    expect(frame).toMatch(/✔ stage 1\/3 demo-api \(us-east-1\) +DELETE_COMPLETE +1m29s/);
+    expect(lineWith(frame, "can take many minutes")).toBe(lineWith(frame, "stage 2/3") + 1);
+  });
+
+  it("shows the samples live with a sparkline while the function is invoked", async () => {
+    const ui = mount();
+    ui.send(verifyPass.slice(0, 4));
+    const frame = await ui.waitFor("sample 4");
+    expect(frame).toContain("invoking the client: sample 4 (warm) HTTP 200 in 148 ms");
+    expect(frame).toMatch(/warm round trips +[▁-█]{3} +185-210 ms/);
+  });
+
+  it("shows the response pretty-printed, the latency table with the cold sample apart, and the next commands", async () => {
+    const ui = mount();
+    ui.send(verifyPass);
+    const frame = await ui.waitFor("next:");
+    expect(frame).toContain("response 200");
+    expect(frame).toContain('    "message": "hello from the private API",');
+    expect(frame).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);
+    expect(frame).toMatch(/inside function +310 +148 +155 +170 +170/);
+    expect(frame).toMatch(/round trip +1450 +185 +200 +260 +260/);
+    expect(frame).toMatch(/warm round trips +▁▃▁█ +185-260 ms/);
+    expect(frame).toContain("✔ verification passed");
+    expect(frame).toContain("  npx xregion-private-api teardown --name demo");
+    expect(frame).not.toContain("invoking the client");
+  });
+
+  it("explains a failed verification in a box: the layer and the advice", async () => {
+    const ui = mount();
+    ui.send([
+      { kind: "verify-result", report: failingReport, at: at(1) },
+      { kind: "result", operation: "verify", ok: false, summary: "The path does not work.", next: [], at: at(1) },
+    ]);
+    const frame = await ui.waitFor("The path does not work.");
+    expect(frame).toContain("verification failed");
+    expect(frame).toMatch(/layer: dns/);
+    expect(frame).toContain("cause: getaddrinfo ENOTFOUND");
+    expect(frame).toContain("what to do: Check that the private hosted zone");
+    expect(frame).not.toContain("verification passed");
+  });
+
+  it("shows warnings as lines of their own, and a stage's warning under its row", async () => {
+    const ui = mount();
+    ui.send([
+      { kind: "warning", message: "the client VPC range overlaps vpc-1", at: at(0) },
+      deployStage1[2] as ProgressEvent,
+      { kind: "warning", stage: 1, message: "the endpoint takes a while", at: at(3) },
+    ]);
+    const frame = await ui.waitFor("takes a while");
+    expect(frame).toContain("warning: the client VPC range overlaps vpc-1");
+    expect(lineWith(frame, "  warning: the endpoint takes a while")).toBe(lineWith(frame, "stage 1/3") + 1);
+  });
+
+  it("fits every line in a 60-column terminal", async () => {
+    const ui = mount();
+    ui.send([...deployStage1, ...finishStage1, ...failStage2.slice(0, -1), ...teardown, ...verifyPass]);
+    const frame = await ui.waitFor("next:");
+    expect(widest(frame)).toBeLessThanOrEqual(60);
+  });
+});

@@ -1,0 +1,201 @@
+import { describe, expect, it } from "vitest";
+import type { ProgressEvent } from "../../src/steps/events.js";
+import { initialState, reduce, visibleResources, type HistoryItem, type ProgressState } from "../../src/ui/progress-state.js";
+import {
+  api,
+  at,
+  deployStage1,
+  failingReport,
+  failStage2,
+  finishStage1,
+  finishTeardown,
+  PEERING_REASON,
+  resource,
+  samples,
+  stackEvent,
+  teardown,
+  verifyPass,
+} from "./script.js";
+
+const fold = (events: readonly ProgressEvent[]) => events.reduce(reduce, initialState);
+const stages = (state: ProgressState) => state.history.flatMap((item) => (item.kind === "stage" ? [item.stage] : []));
+const kinds = (history: readonly HistoryItem[]) => history.map((item) => item.kind);
+
+interface Case {
+  readonly name: string;
+  readonly events: readonly ProgressEvent[];
+  readonly check: (state: ProgressState) => void;
+}
+
+const cases: Case[] = [
+  {
+    name: "keeps one row per logicalId for the running stage, in order of first appearance",
+    events: deployStage1,
+    check: (state) => {
+      expect(state.running?.stackStatus).toBe("CREATE_IN_PROGRESS");
+      expect(state.running?.resources.map((r) => [r.logicalId, r.status])).toEqual([
+        ["Vpc", "CREATE_COMPLETE"],
+        ["ApiRole", "CREATE_IN_PROGRESS"],
+        ["Endpoint", "CREATE_IN_PROGRESS"],
+      ]);
+      const vpc = state.running?.resources[0];
+      expect([vpc?.firstAt, vpc?.lastAt]).toEqual([at(4), at(16)]);
+    },
+  },
+  {
+    name: "shows only described resources as rows",
+    events: deployStage1,
+    check: (state) => {
+      const running = state.running;
+      expect(running && visibleResources(running).map((r) => r.logicalId)).toEqual(["Vpc", "Endpoint"]);
+    },
+  },
+  {
+    name: "puts the run heading and identity into history before any stage",
+    events: deployStage1,
+    check: (state) => {
+      expect(state.history.map((item) => (item.kind === "note" ? item.note.text : item.kind))).toEqual([
+        "deploy demo",
+        "AWS account 123456789012 as arn:aws:sts::123456789012:assumed-role/Admin/dev",
+      ]);
+    },
+  },
+  {
+    name: "moves a finished stage to history with its outcome and times",
+    events: [...deployStage1, ...finishStage1],
+    check: (state) => {
+      expect(state.running).toBeUndefined();
+      expect(stages(state).map((s) => [s.stage, s.phase, s.outcome, s.startedAt, s.finishedAt])).toEqual([[1, "done", "created", at(1), at(131)]]);
+    },
+  },
+  {
+    name: "records an update and a no-op as their own outcomes",
+    events: [
+      { kind: "stage-started", action: "update", at: at(0), ...api },
+      { kind: "stage-finished", outcome: "updated", outputs: {}, at: at(40), ...api },
+      { kind: "stage-started", action: "update", at: at(41), ...api },
+      { kind: "stage-finished", outcome: "no-op", outputs: {}, at: at(43), ...api },
+    ],
+    check: (state) => {
+      expect(stages(state).map((s) => [s.action, s.outcome])).toEqual([
+        ["update", "updated"],
+        ["update", "no-op"],
+      ]);
+    },
+  },
+  {
+    name: "treats waiting for another operation and then our own as one stage, timed from the wait",
+    events: [
+      { kind: "stage-started", action: "check", at: at(0), ...api },
+      stackEvent(api, "UPDATE_IN_PROGRESS", 1),
+      { kind: "stage-started", action: "update", at: at(60), ...api },
+    ],
+    check: (state) => {
+      expect(state.history).toEqual([]);
+      expect([state.running?.action, state.running?.startedAt, state.running?.stackStatus]).toEqual(["update", at(0), undefined]);
+    },
+  },
+  {
+    name: "keeps the first failure as the root cause even after the rollback deletes the resource",
+    events: [...deployStage1, ...finishStage1, ...failStage2],
+    check: (state) => {
+      const failed = stages(state)[1];
+      expect([failed?.phase, failed?.rootCauseId, failed?.failure?.status]).toEqual(["failed", "Peering", "ROLLBACK_COMPLETE"]);
+      const peering = failed?.resources.find((r) => r.logicalId === "Peering");
+      expect([peering?.status, peering?.failure]).toEqual(["DELETE_COMPLETE", { status: "CREATE_FAILED", reason: PEERING_REASON }]);
+      expect(state.failure).toEqual({ kind: "stage", stage: failed });
+    },
+  },
+  {
+    name: "hands the first failure to the result",
+    events: [...deployStage1, ...finishStage1, ...failStage2],
+    check: (state) => {
+      const result = state.history.at(-1);
+      expect(result?.kind === "result" && [result.outcome.ok, result.outcome.failure?.kind]).toEqual([false, "stage"]);
+    },
+  },
+  {
+    name: "records a failure for a stage that never started",
+    events: [{ kind: "stage-failed", ...api, status: "NOT_STARTED", rootCause: undefined, message: "template not found", at: at(3) }],
+    check: (state) => {
+      expect(stages(state).map((s) => [s.phase, s.startedAt, s.failure?.message])).toEqual([["failed", undefined, "template not found"]]);
+    },
+  },
+  {
+    name: "shows an absent stage as finished without a time, and keeps the running stage's notes beside it",
+    events: teardown,
+    check: (state) => {
+      expect(stages(state).map((s) => [s.stage, s.outcome, s.startedAt])).toEqual([[3, "absent", undefined]]);
+      expect(state.running?.stackStatus).toBe("DELETE_IN_PROGRESS");
+      expect(state.running?.notes.map((n) => n.text)).toEqual([expect.stringContaining("can take many minutes")]);
+    },
+  },
+  {
+    name: "finishes a teardown with every stage in history and no live row",
+    events: [...teardown, ...finishTeardown],
+    check: (state) => {
+      expect(stages(state).map((s) => [s.stage, s.outcome])).toEqual([
+        [3, "absent"],
+        [2, "deleted"],
+        [1, "deleted"],
+      ]);
+      expect(state.running).toBeUndefined();
+      expect(stages(state)[1]?.notes).toHaveLength(1);
+    },
+  },
+  {
+    name: "ignores resource events of a stage that is not running",
+    events: [{ kind: "stage-started", action: "create", at: at(0), ...api }, resource({ ...api, stage: 2 }, "Vpc", "CREATE_COMPLETE", 4, { description: "x" })],
+    check: (state) => {
+      expect(state.running?.resources).toEqual([]);
+    },
+  },
+  {
+    name: "collects verify samples live, then folds them into the report",
+    events: verifyPass.slice(0, samples.length),
+    check: (state) => {
+      expect(state.samples.map((s) => s.index)).toEqual([1, 2, 3, 4, 5]);
+      expect(state.history).toEqual([]);
+    },
+  },
+  {
+    name: "clears the live samples when the report arrives",
+    events: verifyPass,
+    check: (state) => {
+      expect(state.samples).toEqual([]);
+      expect(kinds(state.history)).toEqual(["verify", "result"]);
+      expect(state.failure).toBeUndefined();
+    },
+  },
+  {
+    name: "takes a failed verification as the run's failure",
+    events: [{ kind: "verify-result", report: failingReport, at: at(1) }],
+    check: (state) => {
+      expect(state.failure).toEqual({ kind: "verify", failure: failingReport.failure });
+    },
+  },
+  {
+    name: "files warnings without a stage as history notes",
+    events: [{ kind: "warning", message: "the client VPC range overlaps vpc-1", at: at(0) }],
+    check: (state) => {
+      expect(state.history).toEqual([{ key: "note-0", kind: "note", note: { tone: "warning", text: "the client VPC range overlaps vpc-1" } }]);
+    },
+  },
+];
+
+describe("progress state", () => {
+  it.each(cases)("$name", ({ events, check }) => check(fold(events)));
+
+  it("gives every history item a distinct key", () => {
+    const state = fold([...deployStage1, ...finishStage1, ...failStage2, ...teardown, ...finishTeardown, ...verifyPass]);
+    const keys = state.history.map((item) => item.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("never changes the state it was given", () => {
+    const before = fold(deployStage1);
+    const snapshot = structuredClone(before);
+    reduce(before, finishStage1[0] as ProgressEvent);
+    expect(before).toEqual(snapshot);
+  });
+});
