@@ -76,6 +76,9 @@ export type ChangeSetOutcome = "ready" | "empty" | { readonly failed: string } |
 interface Script {
   readonly batches: readonly (readonly EventSpec[])[];
   readonly outputs?: Record<string, string> | undefined;
+  // Wall-clock mode: each batch appears once this long has passed since the operation started, however
+  // often it is polled — for measuring how many polls a real-length operation costs.
+  readonly afterMs?: readonly number[] | undefined;
 }
 
 interface StackState {
@@ -85,6 +88,8 @@ interface StackState {
   outputs: Record<string, string>;
   readonly events: StackEvent[];
   pending: (readonly EventSpec[])[];
+  pendingAfterMs: number[] | undefined;
+  startedAt: number;
   token: string | undefined;
   outputsOnComplete: Record<string, string> | undefined;
   readonly created: Date;
@@ -197,7 +202,7 @@ export class FakeCloudFormation {
   private newStack(name: string, status: string): StackState {
     const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/${name}/${randomUUID()}`;
     const state: StackState = {
-      name, id, status, outputs: {}, events: [], pending: [], token: undefined, outputsOnComplete: undefined,
+      name, id, status, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
       created: new Date(this.clock.now()), lastUpdated: undefined, physical: new Map(),
     };
     this.byName.set(name, state);
@@ -220,8 +225,11 @@ export class FakeCloudFormation {
     if (!state) throw serviceError("ValidationError", `Stack [${String(input["StackName"])}] does not exist`);
     const offset = input["NextToken"] ? Number(input["NextToken"]) : 0;
     if (offset === 0) {
-      const batch = state.pending.shift();
-      batch?.forEach((spec, i) => this.append(state, spec, state.token, i));
+      const due = state.pendingAfterMs
+        ? state.pendingAfterMs.filter((after) => this.clock.now() - state.startedAt >= after).length
+        : Math.min(1, state.pending.length);
+      for (const batch of state.pending.splice(0, due)) batch.forEach((spec, i) => this.append(state, spec, state.token, i));
+      state.pendingAfterMs?.splice(0, due);
     }
     const newestFirst = [...state.events].reverse();
     const page = newestFirst.slice(offset, offset + this.pageSize);
@@ -258,6 +266,8 @@ export class FakeCloudFormation {
   private start(state: StackState, script: Script | undefined, token: unknown, what: string): void {
     if (!script) throw new Error(`test setup: no ${what} script for ${state.name}`);
     state.pending = [...script.batches];
+    state.pendingAfterMs = script.afterMs ? [...script.afterMs] : undefined;
+    state.startedAt = this.clock.now();
     state.token = typeof token === "string" ? token : undefined;
     state.outputsOnComplete = script.outputs;
     state.lastUpdated = new Date(this.clock.now());

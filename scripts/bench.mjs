@@ -1,0 +1,59 @@
+// `npm run bench`: every performance figure of the project, each printed next to its anchor measured in
+// the same run. Sections: start-up (help, plan, first question), first npx run, engine, moto deploy.
+// Pass section names to run only some: `npm run bench -- startup engine`.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pair, report, timeOnce, timeToScreen } from "./bench/measure.mjs";
+
+const root = resolve(import.meta.dirname, "..");
+const cli = join(root, "dist/cli.js");
+const wanted = new Set(process.argv.slice(2));
+const runs = Number(process.env.BENCH_RUNS ?? 9);
+const want = (section) => wanted.size === 0 || wanted.has(section);
+
+timeOnce("npm", ["run", "build"], { cwd: root });
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
+const nodeZero = () => timeOnce(process.execPath, ["-e", "0"]);
+
+if (want("startup")) {
+  const work = mkdtempSync(join(tmpdir(), "xregion-bench-"));
+  const planArgs = [cli, "plan", "--api-region", "us-east-1", "--client-region", "eu-west-1", "--out", join(work, "plan")];
+  const ttyEnv = { ...baseEnv, TERM: "xterm-256color" };
+  delete ttyEnv.CI;
+  const rows = [
+    { ...(await pair("--help", runs, () => timeOnce(process.execPath, [cli, "--help"]), nodeZero)), anchor: "node -e 0", budget: 2.5 },
+    { ...(await pair("plan (writes the templates)", runs, () => timeOnce(process.execPath, planArgs, { env: { ...baseEnv, CI: "true" } }), nodeZero)), anchor: "node -e 0", budget: 4 },
+    {
+      ...(await pair(
+        "first question on screen (pty)",
+        runs,
+        () => timeToScreen(`${process.execPath} ${cli} deploy`, "Deployment name", { env: ttyEnv, cwd: work }),
+        () => timeToScreen(`${process.execPath} -e "console.log('ready')"`, "ready", { env: ttyEnv, cwd: work }),
+      )),
+      anchor: "node -e (print, same pty)",
+      budget: 3,
+    },
+  ];
+  console.log("\nStart-up (median of", runs, "interleaved runs)");
+  report(rows);
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (want("npx")) {
+  const { npxRows } = await import("./bench/npx.mjs");
+  console.log("\nFirst npx run from an empty npm cache (registry reachable)");
+  report(await npxRows(root));
+}
+
+if (want("engine")) {
+  const { engineRows } = await import("./bench/engine.mjs");
+  console.log("\nDeploy engine on a scripted CloudFormation timeline");
+  await engineRows(root);
+}
+
+if (want("moto")) {
+  const { motoRows } = await import("./bench/moto.mjs");
+  console.log("\nWhole deploy against moto, next to the AWS CLI doing the same");
+  await motoRows(root);
+}
