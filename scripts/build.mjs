@@ -31,5 +31,15 @@ await build({
     js: "#!/usr/bin/env node\nimport { createRequire as __xrCreateRequire } from 'node:module';\nconst require = __xrCreateRequire(import.meta.url);",
   },
   logLevel: "warning",
+  plugins: [
+    {
+      // Ink imports React DevTools only when DEV is set; the package is optional and not shipped.
+      name: "no-react-devtools",
+      setup(build) {
+        build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: "react-devtools-core", namespace: "stub" }));
+        build.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export default {};", loader: "js" }));
+      },
+    },
+  ],
 });
 await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);

@@ -23,7 +23,7 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
   };
   // Inquirer loads only when a question will really be asked.
   const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
-  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope);
+  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope, flags.yes);
   return { ...resolved, path, file };
 }
 

@@ -4,6 +4,7 @@ import { FailureError, InterruptedError } from "../errors.js";
 import { deployAll, type DeployResult } from "../steps/deploy.js";
 import type { Plan } from "../steps/plan-types.js";
 import { preflight } from "../steps/preflight.js";
+import type { StackStates } from "../steps/status.js";
 import type { CommandContext } from "./context.js";
 import { asFailure } from "./failures.js";
 import { nextCommands } from "./next-steps.js";
@@ -15,17 +16,20 @@ export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: st
   const { answers } = plan;
   const session = openSession(ctx, answers, "deploy");
   try {
-    await preflight({ clients: session.clients, emit: session.emit }, answers);
+    const checked = await preflight({ clients: session.clients, emit: session.emit }, answers);
+    // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
+    const replace = await approvedReplacements(ctx, checked.existingStacks);
     if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {
       throw new InterruptedError("Nothing was deployed.");
     }
+    await session.goLive();
     const result = await deployAll(
       {
         clients: session.clients,
         emit: session.emit,
         clock: session.clock,
         signal: session.signal,
-        confirmReplace: (stack, region) => replaceAnswer(ctx, stack, region),
+        confirmReplace: async (stack) => ctx.flags.yes || replace.has(stack),
       },
       plan,
     );
@@ -34,7 +38,7 @@ export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: st
   } catch (error) {
     throw asFailure(error, answers.profile);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 
@@ -65,10 +69,19 @@ async function finish(ctx: CommandContext, session: Session, plan: Plan, result:
   return ok ? 0 : 1;
 }
 
-async function replaceAnswer(ctx: CommandContext, stack: string, region: string): Promise<boolean> {
-  if (ctx.flags.yes) return true;
-  if (!ctx.interactive) return false;
-  return confirm(`Stack ${stack} in ${region} is in ROLLBACK_COMPLETE from a failed first create: delete it and create it again?`, true);
+// A stack left in ROLLBACK_COMPLETE by a failed first create can only be deleted and created again.
+// Without a terminal, --yes is the answer; the engine's failure message says so.
+async function approvedReplacements(ctx: CommandContext, stacks: StackStates): Promise<Set<string>> {
+  const approved = new Set<string>();
+  if (ctx.flags.yes || !ctx.interactive) return approved;
+  for (const state of [stacks.api, stacks.client, stacks.routes]) {
+    if (!state.present || state.status !== "ROLLBACK_COMPLETE") continue;
+    const { stackName, region } = state.ref;
+    if (await confirm(`Stack ${stackName} in ${region} is in ROLLBACK_COMPLETE from a failed first create: delete it and create it again?`, true)) {
+      approved.add(stackName);
+    }
+  }
+  return approved;
 }
 
 async function confirm(message: string, initial: boolean): Promise<boolean> {

@@ -12,7 +12,7 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   const plan = buildPlan(answers);
   const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
   if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(answers, "deploy")} --yes\n\n`);
-  human.write(`${planLines(plan).join("\n")}\n\n`);
+  human.write(`${planLines(plan, { parameters: false }).join("\n")}\n\n`);
   saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
   const { deployPlan } = await import("./deploy-run.js");
   return deployPlan(ctx, plan, loaded.path);

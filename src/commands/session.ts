@@ -1,5 +1,8 @@
 // What a command that talks to AWS sets up once: the renderer chosen from --progress, the AWS clients,
 // and Ctrl-C semantics (first press cancels the running operation, second detaches at once).
+//
+// A run has two phases. Until `goLive()`, people may be asked questions, so events print as plain lines;
+// from `goLive()` on nobody is asked anything and, in a terminal, Ink redraws the live rows.
 import type { Writable } from "node:stream";
 import { createClients, type AwsClients } from "../aws/clients.js";
 import type { Answers } from "../config/answers.js";
@@ -7,7 +10,7 @@ import { systemClock, type Clock } from "../steps/clock.js";
 import type { Emit, Operation, ProgressEvent } from "../steps/events.js";
 import { createJsonRenderer } from "../ui/json.js";
 import { createPlainRenderer } from "../ui/plain.js";
-import { fanOut, type Renderer } from "../ui/renderer.js";
+import type { Renderer } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
 import { locateFlags } from "./next-steps.js";
 
@@ -18,28 +21,31 @@ export interface Session {
   readonly signal: AbortSignal;
   // Where sentences for people go: stderr when stdout carries NDJSON.
   readonly human: Writable;
-  readonly events: readonly ProgressEvent[];
-  close(): void;
+  goLive(): Promise<void>;
+  close(): Promise<void>;
 }
 
+type HumanRenderer = Renderer & { close(): void | Promise<void> };
+
 export function openSession(ctx: CommandContext, answers: Answers, operation: Operation): Session {
-  const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
-  const renderer = chooseRenderer(ctx, human);
-  const events: ProgressEvent[] = [];
-  const emit: Emit = (event) => {
-    events.push(event);
-    renderer.onEvent(event);
+  const json = ctx.flags.progress === "json";
+  const human = json ? ctx.stderr : ctx.stdout;
+  const machine = json ? createJsonRenderer(ctx.stdout) : undefined;
+  let view: HumanRenderer = createPlainRenderer({ stream: human });
+  const emit: Emit = (event: ProgressEvent) => {
+    machine?.onEvent(event);
+    view.onEvent(event);
   };
   const clients = createClients({ profile: answers.profile });
   const controller = new AbortController();
 
   const onInterrupt = () => {
     if (!controller.signal.aborted) {
-      human.write("\nCancelling the running operation… press Ctrl-C again to detach and leave it running.\n");
+      emit({ kind: "info", message: "Cancelling the running operation… press Ctrl-C again to detach and leave it running.", at: Date.now() });
       controller.abort();
       return;
     }
-    renderer.close();
+    void view.close();
     const flags = locateFlags(answers);
     human.write(
       `\nDetached. CloudFormation carries on with whatever was running. See where it stands or remove it with:\n` +
@@ -56,17 +62,27 @@ export function openSession(ctx: CommandContext, answers: Answers, operation: Op
     clock: systemClock,
     signal: controller.signal,
     human,
-    events,
-    close() {
+    async goLive() {
+      if (!wantsInk(ctx)) return;
+      // Ink and its React tree load only for a terminal that will show them.
+      const { createInkRenderer } = await import("../ui/ink-renderer.js");
+      await view.close();
+      view = createInkRenderer({ stdout: human, env: ctx.env });
+    },
+    async close() {
       process.off("SIGINT", onInterrupt);
-      renderer.close();
+      await view.close();
+      machine?.close();
       clients.destroy();
     },
   };
 }
 
-function chooseRenderer(ctx: CommandContext, human: Writable): Renderer {
-  const plain = createPlainRenderer({ stream: human });
-  if (ctx.flags.progress === "json") return fanOut(createJsonRenderer(ctx.stdout), plain);
-  return plain;
+// `auto` draws live rows only for a person at a terminal; CI logs and pipes get one line per change.
+function wantsInk(ctx: CommandContext): boolean {
+  const { progress } = ctx.flags;
+  if (progress === "ink") return true;
+  if (progress !== "auto") return false;
+  const ci = ctx.env["CI"];
+  return ctx.stdout.isTTY === true && !(ci && ci !== "false" && ci !== "0");
 }

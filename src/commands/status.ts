@@ -14,6 +14,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   ]);
   const session = openSession(ctx, answers, "status");
   try {
+    await session.goLive();
     const report = await status({ clients: session.clients, emit: session.emit }, { deployment: answers, lastVerify: file?.lastVerify });
     if (ctx.flags.outputsFile) {
       const stacks = [report.stacks.api, report.stacks.client, report.stacks.routes];
@@ -32,6 +33,6 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   } catch (error) {
     throw asFailure(error, answers.profile);
   } finally {
-    session.close();
+    await session.close();
   }
 }

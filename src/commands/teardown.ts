@@ -21,6 +21,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   ]);
   const session = openSession(ctx, answers, "teardown");
   try {
+    await session.goLive();
     const result = await teardownAll({ clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal }, answers);
     if (result.kind === "cancelled") {
       session.emit({ kind: "result", operation: "teardown", ok: false, summary: result.message, next: nextCommands(answers, ["teardown"]), at: Date.now() });
@@ -44,6 +45,6 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   } catch (error) {
     throw asFailure(error, answers.profile);
   } finally {
-    session.close();
+    await session.close();
   }
 }

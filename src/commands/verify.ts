@@ -15,6 +15,7 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   ]);
   const session = openSession(ctx, answers, "verify");
   try {
+    await session.goLive();
     const stacks = await lookupStacks(session.clients, answers);
     const client = stacks.client;
     const functionName = client.present ? client.outputs["FunctionName"] : undefined;
@@ -39,6 +40,6 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   } catch (error) {
     throw asFailure(error, answers.profile);
   } finally {
-    session.close();
+    await session.close();
   }
 }

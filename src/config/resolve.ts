@@ -37,7 +37,14 @@ const EXAMPLE: Record<AnswerKey, string> = {
 // name and the regions, and never ask about address ranges.
 export type Scope = "all" | "locate";
 
-export async function resolveAnswers(sources: AnswerSources, asker: Asker | undefined, scope: Scope = "all"): Promise<Resolved> {
+// `acceptDefaults` (--yes) takes the defaults of optional answers instead of asking; required answers
+// (the regions) are still asked for when a terminal is there.
+export async function resolveAnswers(
+  sources: AnswerSources,
+  asker: Asker | undefined,
+  scope: Scope = "all",
+  acceptDefaults = false,
+): Promise<Resolved> {
   const asked: AnswerKey[] = [];
 
   // A given value (flag or file) with its label for messages, after validation.
@@ -53,8 +60,9 @@ export async function resolveAnswers(sources: AnswerSources, asker: Asker | unde
     throw new UsageError(`${FLAG_OF[key]} is required when there is no terminal to ask on: pass ${FLAG_OF[key]} ${EXAMPLE[key]}`);
   }
 
+  const optionalAsker = acceptDefaults ? undefined : asker;
   const name =
-    given("name", nameProblem) ?? (asker ? await ask("name", () => asker.name(DEFAULTS.name)) : DEFAULTS.name);
+    given("name", nameProblem) ?? (optionalAsker ? await ask("name", () => optionalAsker.name(DEFAULTS.name)) : DEFAULTS.name);
 
   const apiRegion = given("apiRegion", regionProblem) ?? (asker ? await ask("apiRegion", () => asker.region("api", undefined, undefined)) : missing("apiRegion"));
   const clientRegion =
@@ -62,7 +70,7 @@ export async function resolveAnswers(sources: AnswerSources, asker: Asker | unde
     (asker ? await ask("clientRegion", () => asker.region("client", undefined, apiRegion)) : missing("clientRegion"));
   fail(regionPairProblem(apiRegion, clientRegion, labelsFor("apiRegion", "clientRegion")));
 
-  const rangeAsker = scope === "all" ? asker : undefined;
+  const rangeAsker = scope === "all" ? optionalAsker : undefined;
   const apiCidrGiven = given("apiCidr", cidrProblem);
   const apiCidr =
     normalised(apiCidrGiven) ?? (rangeAsker ? await ask("apiCidr", () => rangeAsker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);

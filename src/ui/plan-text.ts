@@ -1,7 +1,8 @@
 // The plan as a person reads it: regions, stacks, ranges, what flows between stages, and what it costs.
 import type { Plan, ParamValue } from "../steps/plan-types.js";
 
-export function planLines(plan: Plan): string[] {
+// `plan` lists every parameter; `deploy` shows the short form before asking to go ahead.
+export function planLines(plan: Plan, options: { parameters: boolean } = { parameters: true }): string[] {
   const { answers } = plan;
   const lines = [
     `Deployment "${answers.name}"`,
@@ -11,6 +12,7 @@ export function planLines(plan: Plan): string[] {
   ];
   for (const stage of plan.stages) {
     lines.push(`Stage ${stage.number}/3  ${stage.title}  →  stack ${stage.stackName} in ${stage.region} (templates/${stage.template})`);
+    if (!options.parameters) continue;
     for (const [key, value] of Object.entries(stage.parameters)) {
       lines.push(`    ${key.padEnd(24)} ${describe(value, plan)}`);
     }

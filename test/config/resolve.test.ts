@@ -93,3 +93,12 @@ describe("defaultClientCidr", () => {
     }
   });
 });
+
+describe("resolveAnswers with --yes", () => {
+  it("takes the defaults of optional answers but still asks for a missing region", async () => {
+    const terminal = asker();
+    const { answers, asked } = await resolveAnswers({ flags: { apiRegion: "us-east-1" }, file: undefined, filePath: FILE }, terminal, "all", true);
+    expect(asked).toEqual(["clientRegion"]);
+    expect(answers).toMatchObject({ name: "xregion", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16", clientRegion: "ca-central-1" });
+  });
+});
