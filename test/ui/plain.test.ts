@@ -190,6 +190,8 @@ describe("plain renderer", () => {
     const terminal = () =>
       Object.assign(captureStream(), { isTTY: true, getColorDepth: (env?: NodeJS.ProcessEnv) => WriteStream.prototype.getColorDepth(env) });
     vi.stubEnv("TERM", "xterm-256color");
+    // Node gives a terminal only two colours when CI is set (as in our CI run); this case is a person's terminal.
+    vi.stubEnv("CI", undefined);
     vi.stubEnv("NO_COLOR", undefined);
     const coloured = terminal();
     createPlainRenderer({ stream: coloured }).onEvent({ kind: "warning", message: "careful", at: at(0) });
