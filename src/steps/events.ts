@@ -44,6 +44,15 @@ export type ProgressEvent =
       readonly message: string;
       readonly at: number;
     } & StageRef)
+  | ({
+      // A stack as it is now (status): null status means it does not exist.
+      readonly kind: "stack-state";
+      readonly status: string | null;
+      readonly lastChange: string | null;
+      readonly outputs: Readonly<Record<string, string>>;
+      readonly summary: string;
+      readonly at: number;
+    } & StageRef)
   | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
   | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
   | {

@@ -81,11 +81,15 @@ export async function status(
   const stacks = await lookupStacks(ctx.clients, input.deployment);
   const all = [stacks.api, stacks.client, stacks.routes];
   for (const state of all) {
-    ctx.emit({ kind: "info", stage: state.ref.stage, message: describeStack(state), at: now() });
-    if (state.present && Object.keys(state.outputs).length > 0) {
-      const outputs = Object.entries(state.outputs).map(([k, v]) => `${k}=${v}`).join(", ");
-      ctx.emit({ kind: "info", stage: state.ref.stage, message: `outputs: ${outputs}`, at: now() });
-    }
+    ctx.emit({
+      kind: "stack-state",
+      ...state.ref,
+      status: state.present ? state.status : null,
+      lastChange: state.present ? state.lastChange : null,
+      outputs: state.present ? state.outputs : {},
+      summary: describeStack(state),
+      at: now(),
+    });
   }
   ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
   return {

@@ -111,6 +111,10 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }
+      case "stack-state":
+        write(`${label(e.stage)}${e.summary}`);
+        for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);
+        return;
       case "verify-sample":
         return void write(sampleLine(e.sample));
       case "verify-result":

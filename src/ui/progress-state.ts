@@ -116,6 +116,10 @@ export function reduce(state: ProgressState, event: ProgressEvent): ProgressStat
       };
       return retire({ ...state, failure: state.failure ?? { kind: "stage", stage } }, stage);
     }
+    case "stack-state": {
+      const outputs = Object.entries(event.outputs).map(([key, value]) => `${key}: ${value}`);
+      return append(state, { kind: "note", note: { tone: "info", text: [event.summary, ...outputs.map((o) => `  ${o}`)].join("\n") } });
+    }
     case "verify-sample":
       return { ...state, samples: [...state.samples, event.sample] };
     case "verify-result": {

@@ -41,13 +41,11 @@ describe("status", () => {
     expect(report.deployed).toBe(true);
     expect(report.stacks.api).toMatchObject({ present: true, status: "UPDATE_COMPLETE", lastChange: "2026-11-25T08:30:00.000Z" });
     expect(report.stacks.client).toMatchObject({ outputs: { FunctionName: "demo-client" }, lastChange: "2026-11-24T09:00:00.000Z" });
-    expect(events.map((e) => (e.kind === "info" ? [e.stage, e.message] : e.kind))).toEqual([
-      [1, "demo-api (us-east-1): UPDATE_COMPLETE, last change 2026-11-25T08:30:00.000Z"],
-      [1, "outputs: ApiId=a1b2c3d4e5, VpcId=vpc-0api"],
-      [2, "demo-client (eu-west-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z"],
-      [2, "outputs: FunctionName=demo-client"],
-      [3, "demo-routes (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z"],
-      [undefined, "verification last passed at 2026-11-25T08:40:00Z"],
+    expect(events.map((e) => (e.kind === "info" ? e.message : e.kind === "stack-state" ? [e.stage, e.status, e.summary, e.outputs] : e.kind))).toEqual([
+      [1, "UPDATE_COMPLETE", "demo-api (us-east-1): UPDATE_COMPLETE, last change 2026-11-25T08:30:00.000Z", { ApiId: "a1b2c3d4e5", VpcId: "vpc-0api" }],
+      [2, "CREATE_COMPLETE", "demo-client (eu-west-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z", { FunctionName: "demo-client" }],
+      [3, "CREATE_COMPLETE", "demo-routes (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z", {}],
+      "verification last passed at 2026-11-25T08:40:00Z",
     ]);
   });
 
@@ -73,10 +71,10 @@ describe("status", () => {
 
     expect(report.deployed).toBe(false);
     expect(report.stacks.client).toMatchObject({ present: false, ref: { stackName: "demo-client", region: "eu-west-1", stage: 2 } });
-    expect(events.map((e) => (e.kind === "info" ? e.message : e.kind))).toEqual([
-      "demo-api (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z",
-      "demo-client (eu-west-1): not deployed",
-      "demo-routes (us-east-1): not deployed",
+    expect(events.map((e) => (e.kind === "info" ? e.message : e.kind === "stack-state" ? [e.status, e.summary] : e.kind))).toEqual([
+      ["CREATE_COMPLETE", "demo-api (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z"],
+      [null, "demo-client (eu-west-1): not deployed"],
+      [null, "demo-routes (us-east-1): not deployed"],
       "not verified yet",
     ]);
   });
@@ -93,7 +91,7 @@ describe("status", () => {
 
     expect(report.deployed).toBe(false);
     expect(events).toContainEqual(
-      expect.objectContaining({ message: expect.stringContaining("ROLLBACK_COMPLETE, last change 2026-11-24T09:00:00.000Z — The following resource(s) failed to create: [Peering].") }),
+      expect.objectContaining({ kind: "stack-state", status: "ROLLBACK_COMPLETE", summary: expect.stringContaining("ROLLBACK_COMPLETE, last change 2026-11-24T09:00:00.000Z — The following resource(s) failed to create: [Peering].") }),
     );
     expect(events.at(-1)).toMatchObject({ kind: "info", message: "verification last failed at 2026-11-24T10:00:00Z" });
   });

@@ -198,4 +198,12 @@ describe("progress state", () => {
     reduce(before, finishStage1[0] as ProgressEvent);
     expect(before).toEqual(snapshot);
   });
+
+  it("keeps a stack's state and outputs as one history note", () => {
+    const state = reduce(initialState, {
+      kind: "stack-state", stage: 1, key: "api", stackName: "demo-api", region: "us-east-1",
+      status: "CREATE_COMPLETE", lastChange: "2026-11-25T08:00:00.000Z", outputs: { VpcId: "vpc-1" }, summary: "demo-api (us-east-1): CREATE_COMPLETE", at: 0,
+    });
+    expect(state.history).toEqual([expect.objectContaining({ kind: "note", note: { tone: "info", text: "demo-api (us-east-1): CREATE_COMPLETE\n  VpcId: vpc-1" } })]);
+  });
 });

@@ -204,6 +204,15 @@ describe("plain renderer", () => {
     renderer.close();
     expect(plain.text()).toBe("warning: careful\n");
   });
+
+  it("prints a stack's state with its outputs indented under it", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "stack-state", ...api, status: "CREATE_COMPLETE", lastChange: "2026-11-25T08:00:00.000Z", outputs: { ApiId: "a1b2c3d4e5" }, summary: "demo-api (us-east-1): CREATE_COMPLETE", at: at(0) });
+    renderer.onEvent({ kind: "stack-state", ...client, status: null, lastChange: null, outputs: {}, summary: "demo-client (eu-west-1): not deployed", at: at(0) });
+    renderer.close();
+    expect(out.text()).toBe("[1/3] demo-api (us-east-1): CREATE_COMPLETE\n    ApiId: a1b2c3d4e5\n[2/3] demo-client (eu-west-1): not deployed\n");
+  });
 });
 
 function answer(totalMs: number) {
