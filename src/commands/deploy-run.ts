@@ -6,16 +6,14 @@ import type { Plan } from "../steps/plan-types.js";
 import { preflight } from "../steps/preflight.js";
 import type { StackStates } from "../steps/status.js";
 import type { CommandContext } from "./context.js";
-import { asFailure } from "./failures.js";
 import { nextCommands } from "./next-steps.js";
 import { writeOutputsFile } from "./outputs-file.js";
-import { openSession, type Session } from "./session.js";
+import { withSession, type Session } from "./session.js";
 import { runVerification } from "./verification.js";
 
 export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: string): Promise<number> {
   const { answers } = plan;
-  const session = openSession(ctx, answers, "deploy");
-  try {
+  return withSession(ctx, answers, "deploy", async (session) => {
     const checked = await preflight({ clients: session.clients, emit: session.emit }, answers);
     // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
     const replace = await approvedReplacements(ctx, checked.existingStacks);
@@ -35,11 +33,7 @@ export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: st
     );
     if (ctx.flags.outputsFile) writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, plan.stages, result.outputs);
     return await finish(ctx, session, plan, result, configFile);
-  } catch (error) {
-    throw asFailure(error, answers.profile);
-  } finally {
-    await session.close();
-  }
+  });
 }
 
 async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {

@@ -12,6 +12,7 @@ import { createJsonRenderer } from "../ui/json.js";
 import { createPlainRenderer } from "../ui/plain.js";
 import type { Renderer } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
+import { asFailure } from "./failures.js";
 import { locateFlags } from "./next-steps.js";
 
 export interface Session {
@@ -27,7 +28,7 @@ export interface Session {
 
 type HumanRenderer = Renderer & { close(): void | Promise<void> };
 
-export function openSession(ctx: CommandContext, answers: Answers, operation: Operation): Session {
+function openSession(ctx: CommandContext, answers: Answers, operation: Operation): Session {
   const json = ctx.flags.progress === "json";
   const human = json ? ctx.stderr : ctx.stdout;
   const machine = json ? createJsonRenderer(ctx.stdout) : undefined;
@@ -76,6 +77,24 @@ export function openSession(ctx: CommandContext, answers: Answers, operation: Op
       clients.destroy();
     },
   };
+}
+
+// Runs a command's AWS part in a session that is always closed (the final frame drawn, the clients
+// released), with AWS errors a person can act on turned into exit-1 failures.
+export async function withSession<T>(
+  ctx: CommandContext,
+  answers: Answers,
+  operation: Operation,
+  body: (session: Session) => Promise<T>,
+): Promise<T> {
+  const session = openSession(ctx, answers, operation);
+  try {
+    return await body(session);
+  } catch (error) {
+    throw asFailure(error, answers.profile);
+  } finally {
+    await session.close();
+  }
 }
 
 // `auto` draws live rows only for a person at a terminal; CI logs and pipes get one line per change.

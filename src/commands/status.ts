@@ -7,13 +7,11 @@ import { buildStageList } from "./stage-list.js";
 
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const { answers, file } = await loadAnswers(ctx, "locate");
-  const [{ openSession }, { asFailure }, { status }] = await Promise.all([
+  const [{ withSession }, { status }] = await Promise.all([
     import("./session.js"),
-    import("./failures.js"),
     import("../steps/status.js"),
   ]);
-  const session = openSession(ctx, answers, "status");
-  try {
+  return withSession(ctx, answers, "status", async (session) => {
     await session.goLive();
     const report = await status({ clients: session.clients, emit: session.emit }, { deployment: answers, lastVerify: file?.lastVerify });
     if (ctx.flags.outputsFile) {
@@ -30,9 +28,5 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       at: Date.now(),
     });
     return 0;
-  } catch (error) {
-    throw asFailure(error, answers.profile);
-  } finally {
-    await session.close();
-  }
+  });
 }

@@ -14,13 +14,11 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
     const question = `Delete ${answers.name}-routes and ${answers.name}-api (${answers.apiRegion}) and ${answers.name}-client (${answers.clientRegion})?`;
     if (!(await askConfirm(question, false))) throw new InterruptedError("Nothing was deleted.");
   }
-  const [{ openSession }, { asFailure }, { teardownAll }] = await Promise.all([
+  const [{ withSession }, { teardownAll }] = await Promise.all([
     import("./session.js"),
-    import("./failures.js"),
     import("../steps/teardown.js"),
   ]);
-  const session = openSession(ctx, answers, "teardown");
-  try {
+  return withSession(ctx, answers, "teardown", async (session) => {
     await session.goLive();
     const result = await teardownAll({ clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal }, answers);
     if (result.kind === "cancelled") {
@@ -42,9 +40,5 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
       at: Date.now(),
     });
     return 0;
-  } catch (error) {
-    throw asFailure(error, answers.profile);
-  } finally {
-    await session.close();
-  }
+  });
 }

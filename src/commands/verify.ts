@@ -7,14 +7,12 @@ import { locateFlags, nextCommands } from "./next-steps.js";
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   const { answers } = loaded;
-  const [{ openSession }, { asFailure }, { lookupStacks }, { runVerification }] = await Promise.all([
+  const [{ withSession }, { lookupStacks }, { runVerification }] = await Promise.all([
     import("./session.js"),
-    import("./failures.js"),
     import("../steps/status.js"),
     import("./verification.js"),
   ]);
-  const session = openSession(ctx, answers, "verify");
-  try {
+  return withSession(ctx, answers, "verify", async (session) => {
     await session.goLive();
     const stacks = await lookupStacks(session.clients, answers);
     const client = stacks.client;
@@ -37,9 +35,5 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
       at: Date.now(),
     });
     return ok ? 0 : 1;
-  } catch (error) {
-    throw asFailure(error, answers.profile);
-  } finally {
-    await session.close();
-  }
+  });
 }
