@@ -12,7 +12,6 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
-  DescribeStacksCommand,
   ExecuteChangeSetCommand,
   ListStacksCommand,
   type Capability,
@@ -25,14 +24,24 @@ import {
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
-  DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STAGES, ssmPrefix, stackName, type StageDef } from "../../src/steps/stages.js";
+import {
+  describeStack as describeStackWith,
+  expectPeeringActive,
+  expectPrivateZone,
+  expectRoutesThroughPeering,
+  motoAws,
+  nonDefaultVpcs as nonDefaultVpcsWith,
+  outputsOf,
+  subnetRouteTables,
+  type MotoAws,
+} from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const REGION_A = "us-east-1"; // the API
@@ -50,6 +59,7 @@ type Outputs = Record<string, string>;
 let moto: MotoServer;
 let cfn: Record<string, CloudFormationClient>;
 let ec2: Record<string, EC2Client>;
+let aws: MotoAws;
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -61,21 +71,15 @@ beforeAll(async () => {
     [REGION_A]: new EC2Client(moto.clientConfig(REGION_A)),
     [REGION_B]: new EC2Client(moto.clientConfig(REGION_B)),
   };
+  aws = motoAws(moto);
 });
 
 afterAll(async () => {
+  aws?.destroy();
   await moto?.stop();
 });
 
-async function describeStack(region: string, name: string): Promise<Stack | undefined> {
-  try {
-    const { Stacks } = await cfn[region]!.send(new DescribeStacksCommand({ StackName: name }));
-    return Stacks?.[0];
-  } catch (error) {
-    if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
-    throw error;
-  }
-}
+const describeStack = (region: string, name: string): Promise<Stack | undefined> => describeStackWith(cfn[region]!, name);
 
 async function waitForChangeSet(region: string, id: string): Promise<DescribeChangeSetCommandOutput> {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -140,13 +144,10 @@ async function deploy(region: string, stage: StageDef, parameters: Record<string
   expect(stack?.StackStatus, moto.output().slice(-2000)).toBe("CREATE_COMPLETE");
   // Newest first; the operation's own events carry its ClientRequestToken.
   expect(events[0]).toMatchObject({ ResourceStatus: "CREATE_COMPLETE", ClientRequestToken: token });
-  return Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
+  return outputsOf(stack);
 }
 
-async function nonDefaultVpcs(region: string): Promise<string[]> {
-  const { Vpcs } = await ec2[region]!.send(new DescribeVpcsCommand({}));
-  return (Vpcs ?? []).filter((v) => !v.IsDefault).map((v) => v.VpcId!);
-}
+const nonDefaultVpcs = (region: string): Promise<string[]> => nonDefaultVpcsWith(ec2[region]!);
 
 describe("the moto server helper", () => {
   it("hands a child process only the moto endpoint, test keys and empty config files", async () => {
@@ -278,32 +279,24 @@ describe("the three real templates on moto, deployed through change sets", () =>
     for (const key of CLIENT.outputs) expect(client[key], key).toBeTruthy();
     expect(client.FunctionName).toBe(`${NAME}-client`);
 
-    for (const region of [REGION_A, REGION_B]) {
-      const { VpcPeeringConnections } = await ec2[region]!.send(
-        new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [client.PeeringConnectionId!] }),
-      );
-      const pcx = VpcPeeringConnections?.[0];
-      expect(pcx?.Status?.Code, region).toBe("active");
-      expect(pcx?.RequesterVpcInfo).toMatchObject({ VpcId: client.VpcId, Region: REGION_B, CidrBlock: CLIENT_CIDR });
-      expect(pcx?.AccepterVpcInfo).toMatchObject({ VpcId: api.VpcId, Region: REGION_A, CidrBlock: API_CIDR });
-    }
+    await expectPeeringActive(
+      aws,
+      client.PeeringConnectionId!,
+      { vpcId: client.VpcId!, region: REGION_B, cidr: CLIENT_CIDR },
+      { vpcId: api.VpcId!, region: REGION_A, cidr: API_CIDR },
+    );
 
     // B's private subnets route A's CIDR through the peering connection.
-    const { RouteTables } = await ec2[REGION_B]!.send(
-      new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [client.VpcId!] }] }),
-    );
-    const associated = RouteTables?.filter((t) => t.Associations?.some((a) => a.SubnetId)) ?? [];
+    const associated = await subnetRouteTables(ec2[REGION_B]!, client.VpcId!);
     expect(associated).toHaveLength(1);
-    expect(associated[0]?.Routes).toContainEqual(
-      expect.objectContaining({ DestinationCidrBlock: API_CIDR, VpcPeeringConnectionId: client.PeeringConnectionId }),
-    );
+    expectRoutesThroughPeering(associated, API_CIDR, client.PeeringConnectionId!);
 
     // The private zone for the API's hostname answers in B's VPC only, with an alias to A's endpoint.
     const route53 = new Route53Client(moto.clientConfig(REGION_A));
-    const zone = await route53.send(new GetHostedZoneCommand({ Id: client.HostedZoneId }));
-    expect(zone.HostedZone?.Config?.PrivateZone).toBe(true);
-    expect(zone.HostedZone?.Name?.replace(/\.$/, "")).toBe(`${api.ApiId}.execute-api.${REGION_A}.amazonaws.com`);
-    expect(zone.VPCs).toEqual([{ VPCId: client.VpcId, VPCRegion: REGION_B }]);
+    await expectPrivateZone(route53, client.HostedZoneId!, `${api.ApiId}.execute-api.${REGION_A}.amazonaws.com`, {
+      vpcId: client.VpcId!,
+      region: REGION_B,
+    });
     const { ResourceRecordSets } = await route53.send(
       new ListResourceRecordSetsCommand({ HostedZoneId: client.HostedZoneId }),
     );
@@ -347,11 +340,7 @@ describe("the three real templates on moto, deployed through change sets", () =>
     const { RouteTables } = await ec2[REGION_A]!.send(
       new DescribeRouteTablesCommand({ RouteTableIds: outputs.api!.RouteTableIds!.split(",") }),
     );
-    for (const table of RouteTables ?? []) {
-      expect(table.Routes).toContainEqual(
-        expect.objectContaining({ DestinationCidrBlock: CLIENT_CIDR, VpcPeeringConnectionId: client.PeeringConnectionId }),
-      );
-    }
+    expectRoutesThroughPeering(RouteTables ?? [], CLIENT_CIDR, client.PeeringConnectionId!);
   });
 
   it("a change set for an unchanged stack ends FAILED: it didn't contain changes", async () => {

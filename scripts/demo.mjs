@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// npm run demo: try xregion-private-api without an AWS account. Starts the patched moto server (the
+// integration tests' launcher) on 127.0.0.1, runs the built CLI's guided `deploy` against it in a fresh
+// folder, then `teardown`, then stops moto. Without a terminal on stdin (`npm run demo </dev/null`, CI)
+// it runs the same with flags: deploy --name demo --api-region us-east-1 --client-region eu-west-1 --yes.
+//
+// Needs Node >= 22.18 (it imports the TypeScript moto helper directly), moto 5.2.1 in `python3`, and a
+// built dist/ (`npm run demo` builds first).
+//
+// Moto runs in a helper process of its own process group (this file, re-run with --hold-moto): a Ctrl-C in
+// the terminal then reaches the CLI, which cancels its running operation against a moto that is still up,
+// instead of killing the emulator under it.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(ROOT, "dist/cli.js");
+const ANSWERS_FILE = "xregion-private-api.json";
+const SAMPLES = 10;
+
+if (process.argv[2] === "--hold-moto") await holdMoto(process.argv[3]);
+else process.exitCode = await main();
+
+async function main() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 22 || (major === 22 && minor < 18)) {
+    console.error(`The demo needs Node.js 22.18 or newer (it loads a TypeScript helper directly); this is ${process.version}.`);
+    return 2;
+  }
+  if (!existsSync(CLI)) {
+    console.error(`${CLI} does not exist: run \`npm run build\` first (or use \`npm run demo\`, which does).`);
+    return 2;
+  }
+  const guided = process.stdin.isTTY === true;
+  const cwd = mkdtempSync(join(tmpdir(), "xregion-demo-"));
+  let moto;
+  let child; // the CLI while it runs: Ctrl-C is its to handle
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    child?.kill("SIGTERM");
+    await moto?.stop();
+    rmSync(cwd, { recursive: true, force: true });
+    process.exit(code);
+  };
+  process.on("SIGINT", () => {
+    if (!child) void stop(130);
+  });
+  process.on("SIGTERM", () => void stop(143));
+  process.on("SIGHUP", () => void stop(129));
+
+  console.log("Starting moto, a local AWS emulator, on 127.0.0.1 …");
+  try {
+    moto = await startHolder(cwd);
+  } catch (error) {
+    console.error(`${error.message}\nThe demo needs moto 5.2.1 with its server in \`python3\` (pipx install 'moto[server]==5.2.1').`);
+    await stop(1);
+  }
+  printHeader(moto.endpoint, cwd, guided);
+
+  const run = (args) =>
+    new Promise((done) => {
+      child = spawn(process.execPath, [CLI, ...args], { cwd, env: moto.env, stdio: "inherit" });
+      child.once("error", (error) => {
+        console.error(`could not run the CLI: ${error.message}`);
+        done(1);
+      });
+      child.once("exit", (code, signal) => {
+        child = undefined;
+        done(code ?? (signal === "SIGINT" ? 130 : 1));
+      });
+    });
+
+  const deployArgs = guided
+    ? ["deploy", "--samples", String(SAMPLES)]
+    : ["deploy", "--name", "demo", "--api-region", "us-east-1", "--client-region", "eu-west-1", "--yes", "--samples", String(SAMPLES)];
+  const deployed = await run(deployArgs);
+
+  let tornDown = 0;
+  if (!existsSync(join(cwd, ANSWERS_FILE))) {
+    console.log("\nNothing was deployed.");
+  } else if (!guided || (await ask("\nTear the demo deployment down now? (Y/n) "))) {
+    console.log(`\n$ xregion-private-api teardown --yes\n`);
+    tornDown = await run(["teardown", "--yes"]);
+  } else {
+    console.log("\nLeft as it is; it disappears with the emulator in a moment anyway.");
+  }
+  console.log("\nStopping the emulator. To try it on AWS: npx xregion-private-api");
+  await stop(deployed !== 0 ? deployed : tornDown);
+}
+
+function printHeader(endpoint, cwd, guided) {
+  const lines = [
+    "",
+    "xregion-private-api — demo without an AWS account",
+    "─────────────────────────────────────────────────",
+    `The real CLI runs against moto, a local AWS emulator on ${endpoint}:`,
+    "nothing leaves this machine and no credentials are used.",
+    "",
+    "Real: the CLI, the three CloudFormation templates, change sets and stack events,",
+    "and the VPCs, subnets, peering connection, routes, private hosted zone and function",
+    "that moto creates from them, then the teardown.",
+    "Not real: no packet crosses the peering connection and the client function never",
+    `runs. Its ${SAMPLES} answers (HTTP 200 and a plausible cross-region latency profile) are`,
+    "queued in the emulator in advance; the \"round trip\" column times the local emulator.",
+    "",
+    `Working folder (the answers file is saved there): ${cwd}`,
+    guided
+      ? "Answer the questions (Enter takes the default); Ctrl-C cancels."
+      : "No terminal on stdin: running with flags (--name demo --api-region us-east-1\n--client-region eu-west-1 --yes).",
+    "",
+  ];
+  console.log(lines.join("\n"));
+}
+
+function ask(question) {
+  return new Promise((done) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    rl.on("SIGINT", () => {
+      rl.close();
+      done(false);
+    });
+    rl.question(question, (reply) => {
+      rl.close();
+      done(!/^n/i.test(reply.trim()));
+    });
+  });
+}
+
+// Starts the helper that owns moto and waits for its first line: the endpoint and the environment.
+async function startHolder(cwd) {
+  const holder = spawn(process.execPath, [fileURLToPath(import.meta.url), "--hold-moto", cwd], {
+    detached: true, // its own process group: a Ctrl-C in the terminal does not reach moto
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exited = new Promise((done) => holder.once("exit", done));
+  const first = await new Promise((done, fail) => {
+    let text = "";
+    holder.stdout.on("data", (chunk) => {
+      text += chunk.toString("utf8");
+      const end = text.indexOf("\n");
+      if (end >= 0) done(JSON.parse(text.slice(0, end)));
+    });
+    holder.once("exit", (code) => fail(new Error(`the moto helper exited (code ${code}) before it was ready`)));
+  });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_")));
+  return {
+    endpoint: first.endpoint,
+    env: { ...env, ...first.env },
+    async stop() {
+      holder.stdin.end(); // the helper stops moto when its stdin closes
+      const timer = setTimeout(() => holder.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// --hold-moto <folder>: start moto, print {endpoint, env} as one JSON line, queue the client function's
+// answers in region B as soon as the CLI has saved the answers file in <folder>, and stop moto when stdin
+// closes (the demo finished or died) or on SIGTERM.
+async function holdMoto(folder) {
+  const { startMotoServer } = await import("../test/integration/moto-server.ts");
+  const moto = await startMotoServer();
+  const env = Object.fromEntries(Object.entries(moto.env()).filter(([key]) => key.startsWith("AWS_")));
+  process.stdout.write(`${JSON.stringify({ endpoint: moto.endpoint, env })}\n`);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(watch);
+    await moto.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => {}); // the demo decides when moto stops
+  process.on("SIGTERM", stop);
+  process.stdin.on("end", stop).on("error", stop).resume();
+
+  // The regions are only known once the questions are answered; the CLI saves them before its first AWS
+  // call, and verification comes after three stacks, so polling the file is early enough.
+  const file = join(folder, ANSWERS_FILE);
+  const watch = setInterval(async () => {
+    let answers;
+    try {
+      answers = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      return; // not there (or half there) yet
+    }
+    if (typeof answers.clientRegion !== "string") return;
+    clearInterval(watch);
+    try {
+      await moto.queueLambdaResults(answers.clientRegion, clientAnswers(answers, SAMPLES));
+    } catch (error) {
+      console.error(`demo: could not queue the client function's answers: ${error.message}`);
+    }
+  }, 50);
+}
+
+// What the client function (template 2) answers when the path works, DESIGN section 9: one call from
+// region B to the private API in region A. Cross-region numbers: one round trip ~70 ms for TCP, two for
+// TLS, one for the first byte; the first (cold) sample also pays a DNS lookup and a full TLS handshake.
+function clientAnswers({ apiRegion, apiCidr = "10.10.0.0/16", clientCidr = "10.20.0.0/16" }, n) {
+  const apiId = "a1b2c3d4e5";
+  // The endpoint's two interfaces, one in each of the API VPC's subnets; the caller in the client VPC.
+  const subnet = Math.min(256, 2 ** (32 - Number(apiCidr.split("/")[1])) / 2); // as `plan` carves them
+  const usable = subnet - 5; // AWS keeps the first four addresses and the last one of a subnet
+  const endpointAddresses = [host(apiCidr, 4 + (33 % usable)), host(apiCidr, subnet + 4 + (138 % usable))];
+  const jitter = (i, spread) => Math.round((((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1 * spread * 10) / 10; // fixed noise
+  return Array.from({ length: n }, (_, i) => {
+    const cold = i === 0;
+    const dnsMs = cold ? 26.4 : 1.1 + jitter(i, 1.5);
+    const connectMs = 68.5 + jitter(i + 1, 6);
+    const tlsMs = (cold ? 162 : 141) + jitter(i + 2, 14);
+    const firstByteMs = (cold ? 97 : 76) + jitter(i + 3, 12);
+    const totalMs = Math.round((dnsMs + connectMs + tlsMs + firstByteMs + 2.4) * 10) / 10;
+    return JSON.stringify({
+      ok: true,
+      url: `https://${apiId}.execute-api.${apiRegion}.amazonaws.com/v1/hello`,
+      status: 200,
+      body: JSON.stringify({
+        message: "Hello from the private API",
+        region: apiRegion,
+        apiId,
+        stage: "v1",
+        requestId: `c0ffee00-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
+        sourceIp: host(clientCidr, 77),
+        vpceId: "vpce-0a1b2c3d4e5f60718",
+      }),
+      timings: { dnsMs, connectMs, tlsMs, firstByteMs, totalMs },
+      resolvedAddresses: endpointAddresses,
+      error: null,
+    });
+  });
+}
+
+// The address `offset` places into an IPv4 range ("10.10.0.0/16", 37 → "10.10.0.37").
+function host(cidr, offset) {
+  const base = cidr.split("/")[0].split(".").reduce((n, octet) => n * 256 + Number(octet), 0) + offset;
+  return [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join(".");
+}

@@ -1,0 +1,415 @@
+// The built CLI as a user's CI job runs it: a process with no terminal (CI=true, stdin closed), the real
+// templates, two regions of one moto server (through our launcher). Each scenario drives the commands
+// and then reads the real state back with the SDK. The client function's answers are queued in moto
+// (it never runs the code): they are realistic DESIGN section 9 answers, not proof of a network path.
+
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { GetFunctionCommand } from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClientAnswer } from "../../src/steps/verify-types.js";
+import {
+  cloudWatchLogs,
+  copyOfBuiltCli,
+  describeStack,
+  expectNothingDeployed,
+  expectPeeringActive,
+  expectPrivateZone,
+  expectRoutesThroughPeering,
+  liveStacks,
+  motoAws,
+  nonDefaultVpcs,
+  outputsOf,
+  subnetRouteTables,
+  type MotoAws,
+} from "./moto-assertions.js";
+import { startMotoServer, type MotoServer } from "./moto-server.js";
+
+const A = "us-east-1"; // the API
+const B = "eu-west-1"; // the client
+const NAME = "it";
+const FLAGS = ["--name", NAME, "--api-region", A, "--client-region", B] as const;
+const API_CIDR = "10.10.0.0/16"; // the defaults
+const CLIENT_CIDR = "10.20.0.0/16";
+const STACKS = { api: `${NAME}-api`, client: `${NAME}-client`, routes: `${NAME}-routes` } as const;
+
+// Queued before the API exists, so the id in the URL is made up; verify does not compare it.
+const API_ID = "a1b2c3d4e5";
+const URL_CALLED = `https://${API_ID}.execute-api.${A}.amazonaws.com/v1/hello`;
+
+function answer(overrides: Partial<ClientAnswer> = {}): string {
+  const body = {
+    message: "Hello from the private API",
+    region: A,
+    apiId: API_ID,
+    stage: "v1",
+    requestId: "8d3f2c1a-5b6e-4f70-9a81-2c3d4e5f6a7b",
+    sourceIp: "10.20.0.77",
+    vpceId: "vpce-0a1b2c3d4e5f60718",
+    requestTime: "25/Nov/2026:11:30:00 +0000",
+  };
+  const full: ClientAnswer = {
+    ok: true,
+    url: URL_CALLED,
+    status: 200,
+    body: JSON.stringify(body),
+    timings: { dnsMs: 2.1, connectMs: 71.4, tlsMs: 148.9, firstByteMs: 82.3, totalMs: 305.6 },
+    resolvedAddresses: ["10.10.0.37", "10.10.1.142"], // the endpoint's interfaces in A's two subnets
+    error: null,
+    ...overrides,
+  };
+  return JSON.stringify(full);
+}
+
+/** n successful answers; the first (cold: fresh DNS cache, no TLS session) slower. */
+function okAnswers(n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    i === 0
+      ? answer({ timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 } })
+      : answer({ timings: { dnsMs: 1.2 + i / 10, connectMs: 70.1 + i, tlsMs: 147.3 + i, firstByteMs: 79.8 + i, totalMs: 299.4 + 3 * i } }),
+  );
+}
+
+const forbidden = answer({
+  ok: false,
+  status: 403,
+  body: JSON.stringify({
+    Message: `User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${A}:********9012:${API_ID}/v1/GET/hello with an explicit deny`,
+  }),
+  error: { layer: "http", message: "HTTP 403 Forbidden" },
+});
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let moto: MotoServer;
+let aws: MotoAws;
+let cli: ReturnType<typeof copyOfBuiltCli>;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  cli = copyOfBuiltCli();
+  moto = await startMotoServer();
+  aws = motoAws(moto);
+  await moto.warmUp([A, B]);
+});
+
+afterAll(async () => {
+  aws?.destroy();
+  await moto?.stop();
+  cli?.remove();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function workFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), "xregion-cli-moto-"));
+  folders.push(folder);
+  return folder;
+}
+
+/** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
+function run(args: readonly string[], cwd: string): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cli.path, ...args], {
+      cwd,
+      env: { ...withoutColourForcing(moto.env()), CI: "true", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.once("error", fail);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+function withoutColourForcing(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return rest;
+}
+
+/** For an assertion's message: what the run printed, and what moto said last. */
+function shown(result: Run): string {
+  return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
+}
+
+type Event = { kind: string; [key: string]: unknown };
+
+function ndjson(stdout: string): Event[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Event);
+}
+
+function readJson(path: string): Record<string, any> {
+  return JSON.parse(readFileSync(path, "utf8")) as Record<string, any>;
+}
+
+async function stackStates(): Promise<Record<string, string | undefined>> {
+  return {
+    api: (await describeStack(aws.cfn(A), STACKS.api))?.StackStatus,
+    client: (await describeStack(aws.cfn(B), STACKS.client))?.StackStatus,
+    routes: (await describeStack(aws.cfn(A), STACKS.routes))?.StackStatus,
+  };
+}
+
+describe("one deployment's life through the CLI: deploy, re-deploy, verify, status, teardown", () => {
+  let cwd: string;
+  beforeAll(() => {
+    cwd = workFolder();
+  });
+
+  it("deploy --yes creates the three stacks, proves the path with the function's answers and saves them", async () => {
+    await moto.queueLambdaResults(B, okAnswers(3));
+    const result = await run(["deploy", "--yes", ...FLAGS, "--samples", "3", "--outputs-file", "out.json"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+
+    // Progress: one line per stage change, then the verification and its latency table.
+    expect(result.stdout).toMatch(/\[1\/3 api us-east-1\] creating it-api\n[\s\S]*\[1\/3 api us-east-1\] created it-api/);
+    expect(result.stdout).toMatch(/\[2\/3 client eu-west-1\] created it-client/);
+    expect(result.stdout).toMatch(/\[3\/3 routes us-east-1\] created it-routes/);
+    expect(result.stdout).toContain("sample 1 (cold): ok 200 · inside 358 ms");
+    expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max\ninside function +358 +302 +302 +305 +305\nround trip /);
+    expect(result.stdout).toContain("(cold: the first invocation; min/p50/p95/max over 2 warm samples)");
+    expect(result.stdout).toContain('response 200: {"message":"Hello from the private API"');
+    expect(result.stdout).toContain("verification passed");
+    expect(result.stdout).toContain("The client in eu-west-1 reaches the private API in us-east-1.");
+    expect(result.stderr).toBe("");
+
+    // The real state, read back with the SDK.
+    expect(await stackStates()).toEqual({ api: "CREATE_COMPLETE", client: "CREATE_COMPLETE", routes: "CREATE_COMPLETE" });
+    const api = outputsOf(await describeStack(aws.cfn(A), STACKS.api));
+    const client = outputsOf(await describeStack(aws.cfn(B), STACKS.client));
+    const routes = outputsOf(await describeStack(aws.cfn(A), STACKS.routes));
+    const pcx = client.PeeringConnectionId!;
+    await expectPeeringActive(
+      aws,
+      pcx,
+      { vpcId: client.VpcId!, region: B, cidr: CLIENT_CIDR },
+      { vpcId: api.VpcId!, region: A, cidr: API_CIDR },
+    );
+    expectRoutesThroughPeering(await subnetRouteTables(aws.ec2(B), client.VpcId!), API_CIDR, pcx);
+    expectRoutesThroughPeering(await subnetRouteTables(aws.ec2(A), api.VpcId!), CLIENT_CIDR, pcx);
+    await expectPrivateZone(aws.route53, client.HostedZoneId!, `${api.ApiId}.execute-api.${A}.amazonaws.com`, {
+      vpcId: client.VpcId!,
+      region: B,
+    });
+    const { Configuration } = await aws.lambda(B).send(new GetFunctionCommand({ FunctionName: `${NAME}-client` }));
+    expect(Configuration?.Environment?.Variables?.API_URL).toBe(api.InvokeUrl);
+
+    // --outputs-file: every stage's outputs, as the stacks report them.
+    expect(readJson(join(cwd, "out.json"))).toEqual({
+      name: NAME,
+      stages: {
+        api: { stackName: STACKS.api, region: A, outputs: api },
+        client: { stackName: STACKS.client, region: B, outputs: client },
+        routes: { stackName: STACKS.routes, region: A, outputs: routes },
+      },
+    });
+    // The answers, saved for the next run, with the verification's outcome.
+    expect(readJson(join(cwd, "xregion-private-api.json"))).toEqual({
+      name: NAME,
+      apiRegion: A,
+      clientRegion: B,
+      apiCidr: API_CIDR,
+      clientCidr: CLIENT_CIDR,
+      lastVerify: { ok: true, at: expect.any(String), summary: "3/3 samples ok" },
+    });
+  });
+
+  it("deploy again from the saved answers finds every stage up to date", async () => {
+    const before = await stackStates();
+    await moto.queueLambdaResults(B, okAnswers(3));
+    const result = await run(["deploy", "--yes", "--json", "--samples", "3", "--outputs-file", "again.json"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+
+    const events = ndjson(result.stdout);
+    const finished = events.filter((e) => e.kind === "stage-finished");
+    expect(finished.map((e) => [e.stage, e.stackName, e.outcome])).toEqual([
+      [1, STACKS.api, "no-op"],
+      [2, STACKS.client, "no-op"],
+      [3, STACKS.routes, "no-op"],
+    ]);
+    // A no-op still hands its outputs on: verification found the function by them.
+    expect((finished[1]?.outputs as Record<string, string>).FunctionName).toBe(`${NAME}-client`);
+    expect(events.filter((e) => e.kind === "resource")).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ kind: "result", operation: "deploy", ok: true });
+    expect(result.stderr).toContain("it-api is up to date");
+    expect(await stackStates()).toEqual(before);
+    // The outputs file is written after a no-op too, with the same outputs.
+    expect(readJson(join(cwd, "again.json"))).toEqual(readJson(join(cwd, "out.json")));
+  });
+
+  it("verify invokes the function N times and shows the cold sample apart from the warm ones", async () => {
+    await moto.queueLambdaResults(B, okAnswers(2));
+    const result = await run(["verify", "--samples", "2"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    expect(result.stdout).toContain("sample 1 (cold): ok 200 · inside 358 ms");
+    expect(result.stdout).toContain("sample 2: ok 200 · inside 302 ms");
+    expect(result.stdout).toMatch(/inside function +358 +302 +302 +302 +302/);
+    expect(result.stdout).toContain("over 1 warm sample)");
+    expect(result.stdout).toContain("The path works.");
+  });
+
+  it("verify fails at the http layer on a 403 and points at the API's resource policy", async () => {
+    await moto.queueLambdaResults(B, [forbidden]);
+    const result = await run(["verify", "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(1);
+    expect(result.stdout).toContain("sample 1 (cold): http error: HTTP 403 Forbidden");
+    expect(result.stdout).toContain("verification failed at the http layer: HTTP 403 Forbidden");
+    expect(result.stdout).toMatch(/resource policy allows execute-api:Invoke only with aws:SourceVpce/);
+    expect(result.stdout).toContain("The path does not work.");
+    expect(readJson(join(cwd, "xregion-private-api.json")).lastVerify).toMatchObject({
+      ok: false,
+      summary: "0/1 samples ok; http: HTTP 403 Forbidden",
+    });
+  });
+
+  it("verify reports an answer that is not JSON as unexpected instead of crashing", async () => {
+    await moto.queueLambdaResults(B, ["<html><body>502 Bad Gateway</body></html>"]);
+    const result = await run(["verify", "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(1);
+    expect(result.stdout).toContain("unexpected answer: the function answered something that is not JSON: <html>");
+    expect(result.stdout).toContain("verification failed at the unexpected layer");
+    expect(result.stderr).not.toContain("unexpected failure");
+  });
+
+  it("status --json prints one parseable event per line with the three stacks' states", async () => {
+    const result = await run(["status", "--json"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    const events = ndjson(result.stdout);
+    expect(events[0]).toMatchObject({ kind: "run-started", operation: "status", name: NAME });
+    // One line per stack: "<stack> (<region>): <state>, last change …"
+    const states = events
+      .filter((e) => e.stage !== undefined && / \((us-east-1|eu-west-1)\): [A-Z_]+/.test(String(e.summary ?? e.message)))
+      .map((e) => [e.stage, String(e.summary ?? e.message).split(",")[0]]);
+    expect(states).toEqual([
+      [1, `${STACKS.api} (${A}): CREATE_COMPLETE`],
+      [2, `${STACKS.client} (${B}): CREATE_COMPLETE`],
+      [3, `${STACKS.routes} (${A}): CREATE_COMPLETE`],
+    ]);
+    expect(events.some((e) => e.kind === "info" && String(e.message).startsWith("verification last failed at"))).toBe(true);
+    expect(events.at(-1)).toMatchObject({ kind: "result", operation: "status", ok: true, summary: `Deployment "${NAME}" is deployed.` });
+  });
+
+  it("teardown --yes deletes stage 3, 2, then 1 and leaves no stack and no VPC in either region", async () => {
+    const result = await run(["teardown", "--yes"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    const order = ["deleted it-routes", "deleted it-client", "deleted it-api"].map((text) => result.stdout.indexOf(text));
+    expect(order.every((at) => at >= 0), shown(result)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    expect(result.stdout).toContain('Deleted 3 stacks of "it".');
+    await expectNothingDeployed(aws, [A, B]);
+    await expect(aws.lambda(B).send(new GetFunctionCommand({ FunctionName: `${NAME}-client` }))).rejects.toThrow();
+  });
+
+  it("teardown --yes again finds nothing to delete and succeeds", async () => {
+    const result = await run(["teardown", "--yes"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    expect(result.stdout).toContain("it-routes does not exist");
+    expect(result.stdout).toContain("it-client does not exist");
+    expect(result.stdout).toContain("it-api does not exist");
+    expect(result.stdout).toContain('Nothing to delete: no stack of "it" exists.');
+  });
+});
+
+describe("a deploy that fails at stage 2, then resumes", () => {
+  // A log group Lambda made for an earlier function of the same name: on AWS as here, the client stack's
+  // own LogGroup (/aws/lambda/<name>-client) then fails with "already exists" and the create rolls back.
+  const blocker = { logGroupName: `/aws/lambda/${NAME}-client` };
+  let cwd: string;
+  beforeAll(async () => {
+    await moto.reset();
+    cwd = workFolder();
+  });
+
+  it("stops at the client stack naming the failed resource and its reason, and keeps stage 1", async () => {
+    await cloudWatchLogs(moto, B, "CreateLogGroup", blocker);
+    const result = await run(["deploy", "--yes", ...FLAGS, "--samples", "1", "--outputs-file", "out.json"], cwd);
+    expect(result.code, shown(result)).toBe(1);
+    expect(result.stdout).toMatch(/\[2\/3 client eu-west-1\] CREATE_FAILED .*\(LogGroup\).*\n +The specified log group already exists/);
+    expect(result.stdout).toContain("Cause: LogGroup (AWS::Logs::LogGroup): The specified log group already exists");
+    expect(result.stderr).toMatch(/^error: stage 2\/3 failed: it-client could not be created and was rolled back \(ROLLBACK_COMPLETE\)/);
+    expect(result.stderr).toContain("run deploy again to resume");
+    expect(result.stdout).not.toContain("creating it-routes");
+
+    expect(await stackStates()).toEqual({ api: "CREATE_COMPLETE", client: "ROLLBACK_COMPLETE", routes: undefined });
+    expect(await nonDefaultVpcs(aws.ec2(B)), "the rollback removed the client VPC").toEqual([]);
+    const outputs = readJson(join(cwd, "out.json"));
+    expect(outputs.stages.api.outputs.VpcId).toMatch(/^vpc-/);
+    expect(outputs.stages.client.outputs).toBeNull();
+    expect(outputs.stages.routes.outputs).toBeNull();
+  });
+
+  it("without --yes, a run with no terminal leaves the rolled-back stack alone and says how to proceed", async () => {
+    const result = await run(["deploy"], cwd);
+    expect(result.code, shown(result)).toBe(1);
+    expect(result.stderr).toContain("ROLLBACK_COMPLETE from an earlier failed create");
+    expect(result.stderr).toContain("Rerun with --yes");
+    expect((await describeStack(aws.cfn(B), STACKS.client))?.StackStatus).toBe("ROLLBACK_COMPLETE");
+  });
+
+  it("with the cause removed, deploy --yes re-creates the rolled-back stack, keeps stage 1 and finishes", async () => {
+    await cloudWatchLogs(moto, B, "DeleteLogGroup", blocker);
+    await moto.queueLambdaResults(B, okAnswers(1));
+    const result = await run(["deploy", "--yes", "--json", "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    const events = ndjson(result.stdout);
+    expect(events.filter((e) => e.kind === "stage-finished").map((e) => [e.stage, e.outcome])).toEqual([
+      [1, "no-op"],
+      [2, "created"],
+      [3, "created"],
+    ]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ kind: "info", stage: 2, message: expect.stringMatching(/^Deleting it-client \(ROLLBACK_COMPLETE/) }),
+    );
+    expect(await stackStates()).toEqual({ api: "CREATE_COMPLETE", client: "CREATE_COMPLETE", routes: "CREATE_COMPLETE" });
+
+    const teardown = await run(["teardown", "--yes"], cwd);
+    expect(teardown.code, shown(teardown)).toBe(0);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+});
+
+describe("npm run demo without a terminal", () => {
+  it("starts its own moto, deploys with flags, shows the latency table and tears everything down", async () => {
+    // The demo and the moto helper it imports, beside the private copy of the CLI (dist/ is ../dist to it).
+    const root = resolve(import.meta.dirname, "../..");
+    const copy = resolve(cli.path, "../..");
+    for (const file of ["scripts/demo.mjs", "test/integration/moto-server.ts", "test/integration/moto/launcher.py"]) {
+      cpSync(join(root, file), join(copy, file), { recursive: true });
+    }
+    const script = join(copy, "scripts/demo.mjs");
+    const result = await new Promise<Run>((done, fail) => {
+      const child = spawn(process.execPath, [script], { env: { ...withoutColourForcing(process.env), NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+      const timer = setTimeout(() => child.kill("SIGTERM"), 45_000);
+      child.once("error", fail);
+      child.once("close", (code) => {
+        clearTimeout(timer);
+        done({ code, stdout, stderr });
+      });
+    });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toContain("local AWS emulator");
+    expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);
+    expect(result.stdout).toContain("verification passed");
+    expect(result.stdout).toContain('Deleted 3 stacks of "demo".');
+    // The test's own moto saw none of it.
+    expect(await liveStacks(aws.cfn(A))).toEqual([]);
+  });
+});

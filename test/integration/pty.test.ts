@@ -1,0 +1,103 @@
+// The guided deploy in a real pseudo-terminal: the built CLI in a tmux pane, no CI variable,
+// TERM=xterm-256color, a fresh folder without an answers file, moto behind the SDK. NEEDS tmux on PATH:
+// .ci/run installs it, and without it this test fails rather than skip, so CI never drops it silently.
+// Answers are typed key by key; each step waits for its question on the screen.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTerminal, tmuxAvailable, type Terminal } from "../helpers/pty.js";
+import { copyOfBuiltCli, expectNothingDeployed, motoAws, type MotoAws } from "./moto-assertions.js";
+import { startMotoServer, type MotoServer } from "./moto-server.js";
+
+const A = "us-east-1";
+const B = "eu-west-1";
+
+describe("the guided deploy in a terminal (tmux)", () => {
+  let moto: MotoServer;
+  let aws: MotoAws;
+  let cli: ReturnType<typeof copyOfBuiltCli>;
+  let cwd: string;
+  let term: Terminal | undefined;
+
+  beforeAll(async () => {
+    if (!tmuxAvailable()) throw new Error("tmux is not on PATH: install it (apt-get install tmux) to run the pseudo-terminal test");
+    cli = copyOfBuiltCli();
+    moto = await startMotoServer();
+    aws = motoAws(moto);
+    await moto.warmUp([A, B]);
+    cwd = mkdtempSync(join(tmpdir(), "xregion-pty-cwd-"));
+  });
+
+  afterAll(async () => {
+    term?.close();
+    aws?.destroy();
+    await moto?.stop();
+    cli?.remove();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("asks every question, rejects an overlapping range with a free one to try, and Ctrl-C at the confirmation deploys nothing", async () => {
+    const { CI: _ci, ...env } = moto.env();
+    expect(existsSync(join(cwd, "xregion-private-api.json"))).toBe(false);
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy"], cwd, env });
+    const t = term;
+
+    await t.waitFor("? Deployment name (prefixes the stacks and SSM paths) (xregion)");
+    await t.type("pty");
+    t.press("Enter");
+
+    await t.waitFor("? Region A — where the private API lives");
+    await t.type(A);
+    await t.waitFor(/❯ us-east-1 — US East \(N\. Virginia\)\n\n/); // the list, narrowed to one region
+    t.press("Enter");
+    await t.waitFor("✔ Region A — where the private API lives us-east-1");
+
+    await t.waitFor("? Region B — where the client function runs");
+    await t.type(B);
+    await t.waitFor(/❯ eu-west-1 — Europe \(Ireland\)\n\n/);
+    t.press("Enter");
+    await t.waitFor("✔ Region B — where the client function runs eu-west-1");
+
+    await t.waitFor("? IPv4 range of the API VPC (region A) (10.10.0.0/16)");
+    t.press("Enter");
+    await t.waitFor("✔ IPv4 range of the API VPC (region A) 10.10.0.0/16");
+
+    await t.waitFor("? IPv4 range of the client VPC (region B) (10.20.0.0/16)");
+    const overlapping = "10.10.0.0/24";
+    await t.type(overlapping);
+    t.press("Enter");
+    const refused = await t.waitFor(/overlap[\s\S]*try\s+this range \d+\.\d+\.\d+\.\d+\/24/);
+    expect(refused).toContain("the API range 10.10.0.0/16 and this range 10.10.0.0/24 overlap in 10.10.0.0/24");
+    const suggested = /try\s+this range (\d+\.\d+\.\d+\.\d+\/24)/.exec(refused)![1]!;
+    expect(suggested).not.toBe(overlapping);
+
+    t.press("BSpace", overlapping.length);
+    await t.waitFor(/\? IPv4 range of the client VPC \(region B\) \(10\.20\.0\.0\/16\)$/m); // empty again
+    await t.type(suggested);
+    t.press("Enter");
+    await t.waitFor(`✔ IPv4 range of the client VPC (region B) ${suggested}`);
+
+    // The plan and the equivalent command, preflight against moto, then the one confirmation.
+    const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
+    expect(confirming).toContain(
+      `deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
+    );
+    expect(confirming).toContain('Deployment "pty"');
+    expect(confirming).toContain("AWS account 123456789012");
+    // Saved before the first AWS call, so a cancelled run still needs no re-typing.
+    expect(JSON.parse(readFileSync(join(cwd, "xregion-private-api.json"), "utf8"))).toEqual({
+      name: "pty",
+      apiRegion: A,
+      clientRegion: B,
+      apiCidr: "10.10.0.0/16",
+      clientCidr: suggested,
+    });
+
+    t.press("C-c");
+    expect(await t.exitCode()).toBe(130);
+    expect(t.screen()).toMatch(/\? Deploy the three stages of "pty" now\? \(Y\/n\)\ncancelled$/m);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+});
