@@ -21,6 +21,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist/cli.js");
 const ANSWERS_FILE = "xregion-private-api.json";
 const SAMPLES = 10;
+const PACE_MS = Number(process.env.XREGION_DEMO_PACE_MS ?? 120);
 
 if (process.argv[2] === "--hold-moto") await holdMoto(process.argv[3]);
 else process.exitCode = await main();
@@ -166,7 +167,8 @@ async function startHolder(cwd) {
 // closes (the demo finished or died) or on SIGTERM.
 async function holdMoto(folder) {
   const { startMotoServer } = await import("../test/integration/moto-server.ts");
-  const moto = await startMotoServer();
+  // About 20 s for the three stages instead of AWS's 3-5 minutes, but long enough to watch them build.
+  const moto = await startMotoServer({ paceMs: PACE_MS });
   const env = Object.fromEntries(Object.entries(moto.env()).filter(([key]) => key.startsWith("AWS_")));
   process.stdout.write(`${JSON.stringify({ endpoint: moto.endpoint, env })}\n`);
 

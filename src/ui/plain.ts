@@ -39,6 +39,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
   };
   const refs = new Map<StageNumber, StageRef>();
   let running: Running | undefined;
+  // CloudFormation repeats *_IN_PROGRESS ("Resource creation Initiated") for every resource; one line each.
+  const shownStatus = new Map<string, string>();
   let lastEventAt = now();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -91,6 +93,9 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       case "resource": {
         refs.set(e.stage, e);
         if (running?.ref.stage === e.stage && e.logicalId === e.stackName) running.status = e.status;
+        const key = `${e.stage} ${e.logicalId}`;
+        if (shownStatus.get(key) === e.status) return;
+        shownStatus.set(key, e.status);
         const failed = e.status.endsWith("_FAILED");
         const elapsed = running?.ref.stage === e.stage ? ` ${formatDuration(e.at - running.startedAt)}` : "";
         const status = failed ? paint("red", e.status) : e.status;

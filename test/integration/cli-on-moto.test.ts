@@ -392,7 +392,7 @@ describe("npm run demo without a terminal", () => {
     }
     const script = join(copy, "scripts/demo.mjs");
     const result = await new Promise<Run>((done, fail) => {
-      const child = spawn(process.execPath, [script], { env: { ...withoutColourForcing(process.env), NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [script], { env: { ...withoutColourForcing(process.env), NO_COLOR: "1", XREGION_DEMO_PACE_MS: "10" }, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -409,6 +409,8 @@ describe("npm run demo without a terminal", () => {
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);
     expect(result.stdout).toContain("verification passed");
     expect(result.stdout).toContain('Deleted 3 stacks of "demo".');
+    // Paced, the stacks are seen being built: resource lines come before each stage's completion.
+    expect(result.stdout).toMatch(/\[1\/3 api us-east-1\] CREATE_COMPLETE .*\n[\s\S]*\[1\/3 api us-east-1\] created demo-api/);
     // The test's own moto saw none of it.
     expect(await liveStacks(aws.cfn(A))).toEqual([]);
   });

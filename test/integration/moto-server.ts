@@ -28,6 +28,11 @@ export interface MotoServerOptions {
   readonly startTimeoutMs?: number;
   /** Python interpreter (default `python3`, the pyenv one with moto on PATH). */
   readonly python?: string;
+  /**
+   * The demo only: reveal each stack's events this many ms apart (slow resource types several steps),
+   * so a progress view sees a stack being built instead of built already. Tests leave it unset.
+   */
+  readonly paceMs?: number;
 }
 
 /** What an SDK v3 client needs to talk to moto (spread into the client's constructor). */
@@ -73,7 +78,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   writeFileSync(configFile, "");
   writeFileSync(credentialsFile, "");
 
-  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port)], {
+  const pace = options.paceMs ? ["--pace-ms", String(options.paceMs)] : [];
+  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...pace], {
     env: withoutAws(process.env),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -435,11 +435,20 @@ describe("a stage that fails on moto, as on AWS", () => {
       ClientRequestToken: token,
     });
     expect(failed[0]?.ResourceStatusReason).toContain(missingVpc);
-    expect(events.map((e) => e.ResourceStatus).slice(0, 3)).toEqual([
-      "ROLLBACK_COMPLETE",
-      "ROLLBACK_IN_PROGRESS",
-      "CREATE_FAILED",
-    ]);
+    // Oldest first, as AWS orders a failed create: resources created, the failure, then the rollback
+    // deleting each resource that was created.
+    const story = [...events].reverse();
+    const at = (status: string, logicalId?: string) =>
+      story.findIndex((e) => e.ResourceStatus === status && (logicalId === undefined || e.LogicalResourceId === logicalId));
+    const created = story.filter((e) => e.ResourceStatus === "CREATE_COMPLETE").map((e) => e.LogicalResourceId!);
+    expect(created, "resources created before the failure").toContain("Vpc");
+    expect(at("CREATE_FAILED")).toBeLessThan(at("ROLLBACK_IN_PROGRESS"));
+    for (const logicalId of created) {
+      expect(at("CREATE_COMPLETE", logicalId)).toBeLessThan(at("CREATE_FAILED"));
+      expect(at("DELETE_COMPLETE", logicalId), `${logicalId} deleted by the rollback`).toBeGreaterThan(at("ROLLBACK_IN_PROGRESS"));
+      expect(at("DELETE_COMPLETE", logicalId)).toBeLessThan(at("ROLLBACK_COMPLETE"));
+    }
+    expect(story.at(-1)?.ResourceStatus).toBe("ROLLBACK_COMPLETE");
     expect(await nonDefaultVpcs(REGION_B)).toEqual([]);
 
     await cfn[REGION_B]!.send(new DeleteStackCommand({ StackName: stackName(NAME, "client") }));

@@ -29,6 +29,8 @@ describe("plain renderer", () => {
       { kind: "warning", message: "the client VPC range overlaps vpc-1", at: at(0) },
       { kind: "stage-started", action: "create", at: at(1), ...api },
       { kind: "resource", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", status: "CREATE_IN_PROGRESS", description: "VPC in us-east-1", eventId: "e1", at: at(4), ...api },
+      // CloudFormation's second IN_PROGRESS for every resource: not a state change, so no second line.
+      { kind: "resource", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", status: "CREATE_IN_PROGRESS", reason: "Resource creation Initiated", description: "VPC in us-east-1", eventId: "e1b", at: at(5), ...api },
       { kind: "resource", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", status: "CREATE_COMPLETE", description: "VPC in us-east-1", eventId: "e2", at: at(16), ...api },
       { kind: "stage-finished", outcome: "created", outputs: { ApiId: "a1b2c3d4e5", VpcId: "vpc-0api" }, at: at(131), ...api },
       { kind: "stage-started", action: "create", at: at(132), ...client },

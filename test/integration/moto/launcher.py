@@ -23,6 +23,10 @@ they never change what a template means. Test-only code: nothing here ships. In 
   CreateChangeSet/CreateStack           -> parameters and IAM capabilities checked like AWS
   DescribeStacks Parameters             -> SSM-typed: name + ResolvedValue
   Stack events                          -> carry the operation's ClientRequestToken
+  Resource events                       -> each resource's *_IN_PROGRESS / *_COMPLETE (moto: none)
+
+  --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
+  (much faster) real deployment, instead of all at once. Nothing else changes.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ import json
 import re
 import sys
 import threading
+import time
+from datetime import datetime, timezone
 from ipaddress import ip_network
 from typing import Any
 
@@ -39,8 +45,9 @@ from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backe
 from moto.awslambda import models as lambda_models
 from moto.awslambda.utils import get_backend as lambda_backend_for_config
 from moto.cloudformation import parsing
+from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Event, Stack
+from moto.cloudformation.models import CloudFormationBackend, Event, Stack, cloudformation_backends
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import (
@@ -626,10 +633,135 @@ for _name in ("create_stack", "update_stack", "execute_change_set", "delete_stac
     _with_request_token(_name)
 
 
+# --- Resource events -----------------------------------------------------------------------------------------
+# Gap: moto records only the stack's own events. AWS records every resource's progress: CREATE_IN_PROGRESS,
+# again with "Resource creation Initiated" once it has a physical id, then CREATE_COMPLETE (UPDATE_* and
+# DELETE_* alike), stamped with the operation's token. Progress views are built from these. moto creates a
+# resource's dependencies inside its own creation (a Ref), so the events are recorded once it succeeded:
+# dependencies then complete before their dependants start, as on AWS. A failure records its
+# IN_PROGRESS here and its FAILED in _roll_back.
+def _stack_of(resources_map: Any) -> Stack | None:
+    if getattr(resources_map, "stack", None) is not None:
+        return resources_map.stack
+    for regions in cloudformation_backends.values():
+        for backend in regions.values():
+            stack = backend.stacks.get(resources_map.stack_id)
+            if stack is not None:
+                return stack
+    return None
+
+
+def _resource_event(stack: Stack | None, logical_id: str, physical_id: str, kind: str, status: str,
+                    reason: str | None = None) -> None:
+    if stack is None:
+        return
+    event = Event(stack.stack_id, stack.name, logical_id, physical_id, kind, status, reason, None)
+    event.client_request_token = getattr(_operation, "token", None)
+    stack.events.append(event)
+
+
+def _physical_id(resource: Any) -> str:
+    return str(getattr(resource, "physical_resource_id", "") or "")
+
+
+def create_with_events(logical_id, resource_json, resources_map, *args, **kwargs):
+    stack, kind = _stack_of(resources_map), resource_json.get("Type", "")
+    try:
+        resource = parse_and_create_resource(logical_id, resource_json, resources_map, *args, **kwargs)
+    except Exception as error:
+        if not hasattr(error, "cfn_event_recorded"):  # the innermost resource only, as with cfn_logical_id
+            error.cfn_event_recorded = True
+            _resource_event(stack, logical_id, "", kind, "CREATE_IN_PROGRESS")
+        raise
+    if resource is not None:
+        physical = _physical_id(resource)
+        _resource_event(stack, logical_id, "", kind, "CREATE_IN_PROGRESS")
+        _resource_event(stack, logical_id, physical, kind, "CREATE_IN_PROGRESS", "Resource creation Initiated")
+        _resource_event(stack, logical_id, physical, kind, "CREATE_COMPLETE")
+    return resource
+
+
+parsing.parse_and_create_resource = create_with_events
+_original_parse_and_update_resource = parsing.parse_and_update_resource
+
+
+def update_with_events(logical_id, resource_json, resources_map, *args, **kwargs):
+    resource = _original_parse_and_update_resource(logical_id, resource_json, resources_map, *args, **kwargs)
+    if resource is not None:
+        stack, kind, physical = _stack_of(resources_map), resource_json.get("Type", ""), _physical_id(resource)
+        _resource_event(stack, logical_id, physical, kind, "UPDATE_IN_PROGRESS")
+        _resource_event(stack, logical_id, physical, kind, "UPDATE_COMPLETE")
+    return resource
+
+
+parsing.parse_and_update_resource = update_with_events
+_original_create_resource_map = Stack._create_resource_map
+
+
+def create_resource_map(self):
+    # The stack leaves backend.stacks before its resources are deleted; keep the way back to its events.
+    resource_map = _original_create_resource_map(self)
+    resource_map.stack = self
+    return resource_map
+
+
+Stack._create_resource_map = create_resource_map
+_original_delete_resource = ResourceMap._delete_resource
+
+
+def delete_with_events(self, parsed_resource, resource_json):
+    _original_delete_resource(self, parsed_resource, resource_json)  # raises to be retried: no event yet
+    stack, kind = _stack_of(self), resource_json.get("Type", "")
+    logical_id, physical = getattr(parsed_resource, "logical_resource_id", ""), _physical_id(parsed_resource)
+    _resource_event(stack, logical_id, physical, kind, "DELETE_IN_PROGRESS")
+    _resource_event(stack, logical_id, physical, kind, "DELETE_COMPLETE")
+
+
+ResourceMap._delete_resource = delete_with_events
+
+
+# --- Pacing, for the demo only ------------------------------------------------------------------------------
+# moto does a whole stack in one request, so a progress view sees it start and finish in one poll. With
+# --pace-ms, each event becomes visible (and is timestamped) one step after the previous one of its stack;
+# slow resource types take several steps, roughly in AWS's proportions. DescribeStacks is not paced.
+SLOW_TYPES = {"AWS::EC2::VPCEndpoint": 8, "AWS::Lambda::Function": 5, "AWS::EC2::VPCPeeringConnection": 4,
+              "AWS::Route53::HostedZone": 5, "AWS::ApiGateway::Deployment": 2}
+_pace = {"ms": 0}
+_revealed_until: dict[str, float] = {}
+
+
+def _paced(stack: Stack) -> list[Event]:
+    now = time.time()
+    last = max(_revealed_until.get(stack.stack_id, 0.0), now)
+    for event in stack.events:
+        if hasattr(event, "visible_at"):
+            continue
+        finishing = event.resource_status.endswith("_COMPLETE") or event.resource_status.endswith("_FAILED")
+        steps = SLOW_TYPES.get(event.resource_type, 1) if finishing else 1
+        last += steps * _pace["ms"] / 1000
+        event.visible_at = last
+        event.timestamp = datetime.fromtimestamp(last, timezone.utc).replace(tzinfo=None)
+    _revealed_until[stack.stack_id] = last
+    return [event for event in stack.events if event.visible_at <= now]
+
+
+_original_describe_stack_events = CloudFormationBackend.describe_stack_events
+
+
+def describe_stack_events(self, stack_name):
+    events = _original_describe_stack_events(self, stack_name)
+    return _paced(self.get_stack(stack_name)) if _pace["ms"] > 0 else events
+
+
+CloudFormationBackend.describe_stack_events = describe_stack_events
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--pace-ms", type=int, default=0, help="the demo: reveal stack events this far apart")
     args = parser.parse_args()
+    _pace["ms"] = args.pace_ms
     from moto.server import main as moto_server_main
 
     moto_server_main(["-H", "127.0.0.1", "-p", str(args.port)])  # loopback only, ever
