@@ -3,6 +3,7 @@
 import { saveAnswersFile } from "../config/file.js";
 import { buildPlan } from "../steps/plan.js";
 import { planLines } from "../ui/plan-text.js";
+import { terminalColumns, wrapCommand, wrapLines } from "../ui/wrap.js";
 import { equivalentCommand, loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 
@@ -11,8 +12,12 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   const { answers } = loaded;
   const plan = buildPlan(answers);
   const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
-  if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(answers, "deploy")} --yes\n\n`);
-  human.write(`${planLines(plan, { parameters: false }).join("\n")}\n\n`);
+  const columns = terminalColumns(human);
+  if (loaded.asked.length > 0) {
+    const command = wrapCommand(`${equivalentCommand(answers, "deploy")} --yes`, 2, columns);
+    human.write(`\nThe same run without questions:\n${command.join("\n")}\n\n`);
+  }
+  human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
   const { deployPlan } = await import("./deploy-run.js");
   return deployPlan(ctx, plan, loaded.path);

@@ -5,6 +5,7 @@ import { buildPlan } from "../steps/plan.js";
 import type { Plan, StagePlan } from "../steps/plan-types.js";
 import { templatesDir } from "../templates-dir.js";
 import { planLines } from "../ui/plan-text.js";
+import { terminalColumns, wrapCommand, wrapLines } from "../ui/wrap.js";
 import { equivalentCommand, loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 
@@ -21,12 +22,12 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     return 0;
   }
   const shown = (path: string) => relative(ctx.cwd, path) || ".";
-  const lines = [
-    ...planLines(plan),
-    "",
-    `Wrote ${written.length} files to ${shown(out)}/: ${written.map((f) => relative(out, f)).join(", ")}`,
-  ];
-  if (asked.length > 0) lines.push("", "The same plan without questions:", `  ${equivalentCommand(answers, "plan")}`);
+  const columns = terminalColumns(ctx.stdout);
+  const lines = wrapLines(
+    [...planLines(plan), "", `Wrote ${written.length} files to ${shown(out)}/: ${written.map((f) => relative(out, f)).join(", ")}`],
+    columns,
+  );
+  if (asked.length > 0) lines.push("", "The same plan without questions:", ...wrapCommand(equivalentCommand(answers, "plan"), 2, columns));
   ctx.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

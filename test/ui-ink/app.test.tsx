@@ -131,6 +131,16 @@ describe("Ink progress screen", () => {
     expect(lineWith(frame, "  warning: the endpoint takes a while")).toBe(lineWith(frame, "stage 1/3") + 1);
   });
 
+  it("breaks a next command wider than the terminal before a flag, so that it still pastes", async () => {
+    const ui = mount({ columns: 60 });
+    const command = "npx xregion-private-api teardown --name demo --api-region us-east-1 --client-region eu-west-1";
+    ui.send([{ kind: "result", operation: "deploy", ok: true, summary: "done", next: [command], at: at(1) }]);
+    const frame = await ui.waitFor("next:");
+    const shown = frame.slice(frame.indexOf("next:") + "next:".length);
+    expect(shown).toMatch(/^\n  npx xregion-private-api teardown --name demo \\\n      --api-region us-east-1 --client-region eu-west-1\n/);
+    expect(shown.replace(/ \\\n +/g, " ").trim()).toBe(command);
+  });
+
   it("fits every line in a 60-column terminal", async () => {
     const ui = mount();
     ui.send([...deployStage1, ...finishStage1, ...failStage2.slice(0, -1), ...teardown, ...verifyPass]);

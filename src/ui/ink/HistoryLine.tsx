@@ -14,6 +14,6 @@ export function HistoryLine({ item, width }: { readonly item: HistoryItem; reado
     case "verify":
       return <VerifyView report={item.report} width={width} />;
     case "result":
-      return <ResultView outcome={item.outcome} />;
+      return <ResultView outcome={item.outcome} width={width} />;
   }
 }

@@ -1,10 +1,12 @@
 import { Box, Text } from "ink";
 import type { Outcome } from "../progress-state.js";
+import { wrapCommand } from "../wrap.js";
 import { FailureBox } from "./FailureBox.js";
 import { Glyph } from "./Glyph.js";
 import { usePaint } from "./use-paint.js";
 
-export function ResultView({ outcome }: { readonly outcome: Outcome }) {
+// A next command wider than the terminal breaks before a flag with " \\", so it still pastes and runs.
+export function ResultView({ outcome, width }: { readonly outcome: Outcome; readonly width: number }) {
   const paint = usePaint();
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -16,9 +18,7 @@ export function ResultView({ outcome }: { readonly outcome: Outcome }) {
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>next:</Text>
           {outcome.next.map((command) => (
-            <Box key={command} paddingLeft={2}>
-              <Text>{command}</Text>
-            </Box>
+            <Text key={command}>{wrapCommand(command, 2, width).join("\n")}</Text>
           ))}
         </Box>
       )}

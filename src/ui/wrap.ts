@@ -1,0 +1,40 @@
+// Text printed outside Ink (the plan, the equivalent command) fitted to the terminal, so a 60-column
+// window gets whole words instead of lines cut mid-word. Pipes and files keep one line per item.
+import wrapAnsi from "wrap-ansi";
+
+/** The width to wrap to: the terminal's, or none when the stream is not a terminal. */
+export function terminalColumns(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY && stream.columns ? stream.columns : undefined;
+}
+
+/** Word-wraps each line; continuation lines hang two spaces deeper than the line's own indent. */
+export function wrapLines(lines: readonly string[], columns: number | undefined): string[] {
+  if (!columns) return [...lines];
+  return lines.flatMap((line) => {
+    const indent = /^ */.exec(line)![0].length;
+    const width = Math.max(20, columns - indent - 2);
+    const [first = "", ...rest] = wrapAnsi(line.slice(indent), width, { hard: true, trim: true }).split("\n");
+    return [" ".repeat(indent) + first, ...rest.map((part) => " ".repeat(indent + 2) + part)];
+  });
+}
+
+/**
+ * A shell command split before its flags with ` \` so that it still pastes and runs as one command.
+ * Each flag stays with its value.
+ */
+export function wrapCommand(command: string, indent: number, columns: number | undefined): string[] {
+  const pad = " ".repeat(indent);
+  if (!columns || indent + command.length <= columns) return [pad + command];
+  const [head = "", ...flags] = command.split(/ (?=--)/);
+  const lines: string[] = [];
+  let current = pad + head;
+  for (const flag of flags) {
+    if (current.length + 1 + flag.length + 2 > columns) {
+      lines.push(`${current} \\`);
+      current = `${pad}    ${flag}`;
+    } else {
+      current += ` ${flag}`;
+    }
+  }
+  return [...lines, current];
+}
