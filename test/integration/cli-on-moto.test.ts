@@ -114,17 +114,19 @@ function workFolder(): string {
 
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
 function run(args: readonly string[], cwd: string): Promise<Run> {
+  return runNode([cli.path, ...args], { cwd, env: { ...withoutColourForcing(moto.env()), CI: "true", NO_COLOR: "1" } }, 30_000);
+}
+
+/** A node script with no stdin, its output collected; killed after `timeoutMs`. */
+function runNode(args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv }, timeoutMs: number): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli.path, ...args], {
-      cwd,
-      env: { ...withoutColourForcing(moto.env()), CI: "true", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    // SIGTERM, so that the demo still stops the moto server it started.
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
     child.once("error", fail);
     child.once("close", (code) => {
       clearTimeout(timer);
@@ -391,19 +393,8 @@ describe("npm run demo without a terminal", () => {
       cpSync(join(root, file), join(copy, file), { recursive: true });
     }
     const script = join(copy, "scripts/demo.mjs");
-    const result = await new Promise<Run>((done, fail) => {
-      const child = spawn(process.execPath, [script], { env: { ...withoutColourForcing(process.env), NO_COLOR: "1", XREGION_DEMO_PACE_MS: "10" }, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-      const timer = setTimeout(() => child.kill("SIGTERM"), 45_000);
-      child.once("error", fail);
-      child.once("close", (code) => {
-        clearTimeout(timer);
-        done({ code, stdout, stderr });
-      });
-    });
+    const env = { ...withoutColourForcing(process.env), NO_COLOR: "1", XREGION_DEMO_PACE_MS: "10" };
+    const result = await runNode([script], { env }, 45_000);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain("local AWS emulator");
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);

@@ -147,6 +147,23 @@ async function deploy(region: string, stage: StageDef, parameters: Record<string
   return outputsOf(stack);
 }
 
+/** Stage 2's parameters: its own VPC and subnets, and what stage 1 answered. */
+function clientParameters(api: Outputs, [vpc, subnet1, subnet2]: readonly [string, string, string]): Record<string, string> {
+  return {
+    DeploymentName: NAME,
+    VpcCidr: vpc,
+    Subnet1Cidr: subnet1,
+    Subnet2Cidr: subnet2,
+    ApiRegion: REGION_A,
+    ApiVpcId: api.VpcId!,
+    ApiVpcCidr: api.VpcCidr!,
+    ApiId: api.ApiId!,
+    ApiStageName: api.StageName!,
+    ApiEndpointDnsName: api.EndpointDnsName!,
+    ApiEndpointHostedZoneId: api.EndpointHostedZoneId!,
+  };
+}
+
 const nonDefaultVpcs = (region: string): Promise<string[]> => nonDefaultVpcsWith(ec2[region]!);
 
 describe("the moto server helper", () => {
@@ -262,19 +279,7 @@ describe("the three real templates on moto, deployed through change sets", () =>
 
   it("stage 2 creates the client in region B, peered with region A and active on both sides", async () => {
     const api = outputs.api!;
-    outputs.client = await deploy(REGION_B, CLIENT, {
-      DeploymentName: NAME,
-      VpcCidr: CLIENT_CIDR,
-      Subnet1Cidr: "10.20.1.0/24",
-      Subnet2Cidr: "10.20.2.0/24",
-      ApiRegion: REGION_A,
-      ApiVpcId: api.VpcId!,
-      ApiVpcCidr: api.VpcCidr!,
-      ApiId: api.ApiId!,
-      ApiStageName: api.StageName!,
-      ApiEndpointDnsName: api.EndpointDnsName!,
-      ApiEndpointHostedZoneId: api.EndpointHostedZoneId!,
-    });
+    outputs.client = await deploy(REGION_B, CLIENT, clientParameters(api, [CLIENT_CIDR, "10.20.1.0/24", "10.20.2.0/24"]));
     const client = outputs.client;
     for (const key of CLIENT.outputs) expect(client[key], key).toBeTruthy();
     expect(client.FunctionName).toBe(`${NAME}-client`);
@@ -464,19 +469,7 @@ describe("a stage that fails on moto, as on AWS", () => {
       Subnet2Cidr: "10.10.2.0/24",
       ClientVpcCidr: "10.10.128.0/20",
     });
-    const { stack, events } = await execute(REGION_B, CLIENT, {
-      DeploymentName: NAME,
-      VpcCidr: "10.10.128.0/20",
-      Subnet1Cidr: "10.10.129.0/24",
-      Subnet2Cidr: "10.10.130.0/24",
-      ApiRegion: REGION_A,
-      ApiVpcId: api.VpcId!,
-      ApiVpcCidr: api.VpcCidr!,
-      ApiId: api.ApiId!,
-      ApiStageName: api.StageName!,
-      ApiEndpointDnsName: api.EndpointDnsName!,
-      ApiEndpointHostedZoneId: api.EndpointHostedZoneId!,
-    });
+    const { stack, events } = await execute(REGION_B, CLIENT, clientParameters(api, ["10.10.128.0/20", "10.10.129.0/24", "10.10.130.0/24"]));
     expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
     expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
       LogicalResourceId: "PeeringConnection",
