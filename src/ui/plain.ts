@@ -7,6 +7,8 @@ import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import type { Renderer } from "./renderer.js";
 
+const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
+
 export interface Timers {
   setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
   clearTimeout(handle: ReturnType<typeof setTimeout>): void;
@@ -93,6 +95,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       case "resource": {
         refs.set(e.stage, e);
         if (running?.ref.stage === e.stage && e.logicalId === e.stackName) running.status = e.status;
+        // The stack's own start and finish already have their stage lines; its rollbacks and failures do not.
+        if (e.logicalId === e.stackName && ROUTINE_STACK_STATUS.test(e.status)) return;
         const key = `${e.stage} ${e.logicalId}`;
         if (shownStatus.get(key) === e.status) return;
         shownStatus.set(key, e.status);

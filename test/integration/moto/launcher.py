@@ -732,13 +732,16 @@ _revealed_until: dict[str, float] = {}
 
 def _paced(stack: Stack) -> list[Event]:
     now = time.time()
-    last = max(_revealed_until.get(stack.stack_id, 0.0), now)
+    last = _revealed_until.get(stack.stack_id, 0.0)
     for event in stack.events:
         if hasattr(event, "visible_at"):
             continue
+        # Chained from when the event was really recorded, so an earlier operation's events (the change
+        # set's REVIEW_IN_PROGRESS) keep their place before the operation that follows.
+        created = event.timestamp.replace(tzinfo=timezone.utc).timestamp()
         finishing = event.resource_status.endswith("_COMPLETE") or event.resource_status.endswith("_FAILED")
         steps = SLOW_TYPES.get(event.resource_type, 1) if finishing else 1
-        last += steps * _pace["ms"] / 1000
+        last = max(last, created) + steps * _pace["ms"] / 1000
         event.visible_at = last
         event.timestamp = datetime.fromtimestamp(last, timezone.utc).replace(tzinfo=None)
     _revealed_until[stack.stack_id] = last
