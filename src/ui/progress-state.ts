@@ -47,11 +47,17 @@ export type Failure =
   | { readonly kind: "stage"; readonly stage: StageView }
   | { readonly kind: "verify"; readonly failure: NonNullable<VerifyReport["failure"]> };
 
+export interface StageOutputs extends StageRef {
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
 export interface Outcome {
   readonly ok: boolean;
   readonly summary: string;
   readonly next: readonly string[];
   readonly failure: Failure | undefined;
+  // What the stacks of this run answered, shown once at the end as SAM does, not after every stage.
+  readonly outputs: readonly StageOutputs[];
 }
 
 export type HistoryItem =
@@ -66,9 +72,10 @@ export interface ProgressState {
   readonly running: StageView | undefined;
   readonly samples: readonly VerifySample[];
   readonly failure: Failure | undefined;
+  readonly outputs: readonly StageOutputs[];
 }
 
-export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined };
+export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [] };
 
 export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
   switch (event.kind) {
@@ -103,8 +110,12 @@ export function reduce(state: ProgressState, event: ProgressEvent): ProgressStat
       if (event.logicalId === event.stackName) return { ...state, running: { ...running, stackStatus: event.status } };
       return { ...state, running: withResource(running, event) };
     }
-    case "stage-finished":
-      return retire(state, { ...current(state, event), phase: "done", outcome: event.outcome, finishedAt: event.at });
+    case "stage-finished": {
+      const stage: StageView = { ...current(state, event), phase: "done", outcome: event.outcome, finishedAt: event.at };
+      if (Object.keys(event.outputs).length === 0) return retire(state, stage);
+      const outputs = [...state.outputs.filter((o) => o.stage !== event.stage), { ...ref(event), outputs: event.outputs }];
+      return retire({ ...state, outputs: outputs.sort((a, b) => a.stage - b.stage) }, stage);
+    }
     case "stage-failed": {
       const base = current(state, event);
       const stage: StageView = {
@@ -128,7 +139,7 @@ export function reduce(state: ProgressState, event: ProgressEvent): ProgressStat
       return append(next, { kind: "verify", report: event.report });
     }
     case "result": {
-      const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure };
+      const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
       return append(settleRunning(state, event.at), { kind: "result", outcome });
     }
   }

@@ -4,7 +4,7 @@ import type { ProgressEvent } from "../../src/steps/events.js";
 import { App } from "../../src/ui/ink/App.js";
 import { createProgressStore } from "../../src/ui/ink/progress-store.js";
 import { waitForText, widest } from "./frames.js";
-import { at, deployStage1, failingReport, failStage2, finishStage1, finishTeardown, teardown, verifyPass } from "./script.js";
+import { at, client, deployStage1, failingReport, failStage2, finishStage1, finishTeardown, teardown, verifyPass } from "./script.js";
 
 const mounted: (() => void)[] = [];
 afterEach(() => mounted.splice(0).forEach((unmount) => unmount()));
@@ -129,6 +129,31 @@ describe("Ink progress screen", () => {
     const frame = await ui.waitFor("takes a while");
     expect(frame).toContain("warning: the client VPC range overlaps vpc-1");
     expect(lineWith(frame, "  warning: the endpoint takes a while")).toBe(lineWith(frame, "stage 1/3") + 1);
+  });
+
+  it("lists the stacks' outputs in the result, keys aligned, and none after a teardown", async () => {
+    const ui = mount({ columns: 80 });
+    ui.send([
+      ...deployStage1,
+      ...finishStage1,
+      { kind: "stage-finished", outcome: "created", outputs: { PeeringConnectionId: "pcx-0a1b2c3d", FunctionName: "demo-client" }, at: at(140), ...client },
+      ...verifyPass,
+    ]);
+    const frame = await ui.waitFor("next:");
+    const from = frame.indexOf("outputs:");
+    expect(from).toBeGreaterThan(frame.indexOf("verification passed"));
+    expect(frame.slice(from).split("\n").slice(0, 6)).toEqual([
+      "outputs:",
+      "  demo-api (us-east-1)",
+      "    ApiId                a1b2c3d4e5",
+      "  demo-client (eu-west-1)",
+      "    PeeringConnectionId  pcx-0a1b2c3d",
+      "    FunctionName         demo-client",
+    ]);
+
+    const after = mount();
+    after.send([...teardown, ...finishTeardown]);
+    expect(await after.waitFor("Deleted")).not.toContain("outputs:");
   });
 
   it("breaks a next command wider than the terminal before a flag, so that it still pastes", async () => {

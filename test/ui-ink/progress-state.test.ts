@@ -3,6 +3,7 @@ import type { ProgressEvent } from "../../src/steps/events.js";
 import { initialState, reduce, visibleResources, type HistoryItem, type ProgressState } from "../../src/ui/progress-state.js";
 import {
   api,
+  client,
   at,
   deployStage1,
   failingReport,
@@ -11,6 +12,7 @@ import {
   finishTeardown,
   PEERING_REASON,
   resource,
+  routes,
   samples,
   stackEvent,
   teardown,
@@ -80,6 +82,23 @@ const cases: Case[] = [
       expect(stages(state).map((s) => [s.action, s.outcome])).toEqual([
         ["update", "updated"],
         ["update", "no-op"],
+      ]);
+    },
+  },
+  {
+    name: "hands the run's outputs to its result, by stage, the latest answer of a stage winning",
+    events: [
+      { kind: "stage-finished", outcome: "no-op", outputs: { FunctionName: "demo-client-old" }, at: at(1), ...client },
+      { kind: "stage-finished", outcome: "created", outputs: { ApiId: "a1b2c3d4e5" }, at: at(2), ...api },
+      { kind: "stage-finished", outcome: "updated", outputs: { FunctionName: "demo-client" }, at: at(3), ...client },
+      { kind: "stage-finished", outcome: "created", outputs: {}, at: at(4), ...routes },
+      { kind: "result", operation: "deploy", ok: true, summary: "done", next: [], at: at(5) },
+    ],
+    check: (state) => {
+      const result = state.history.at(-1);
+      expect(result?.kind === "result" ? result.outcome.outputs : undefined).toEqual([
+        { ...api, outputs: { ApiId: "a1b2c3d4e5" } },
+        { ...client, outputs: { FunctionName: "demo-client" } },
       ]);
     },
   },

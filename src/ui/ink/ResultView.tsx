@@ -3,6 +3,7 @@ import type { Outcome } from "../progress-state.js";
 import { wrapCommand } from "../wrap.js";
 import { FailureBox } from "./FailureBox.js";
 import { Glyph } from "./Glyph.js";
+import { OutputsList } from "./OutputsList.js";
 import { usePaint } from "./use-paint.js";
 
 // A next command wider than the terminal breaks before a flag with " \\", so it still pastes and runs.
@@ -10,6 +11,7 @@ export function ResultView({ outcome, width }: { readonly outcome: Outcome; read
   const paint = usePaint();
   return (
     <Box flexDirection="column" marginTop={1}>
+      {outcome.outputs.length > 0 && <OutputsList stages={outcome.outputs} />}
       {!outcome.ok && outcome.failure && <FailureBox failure={outcome.failure} />}
       <Text bold color={paint(outcome.ok ? "green" : "red")}>
         <Glyph kind={outcome.ok ? "done" : "failed"} /> {outcome.summary}
