@@ -15,6 +15,7 @@ import {
   type StackInfo,
 } from "../aws/stack.js";
 import { readTemplate } from "../aws/template-descriptions.js";
+import { loadTemplateFacts } from "../aws/template-facts-file.js";
 import { info, resourceEmitter, stageRef, type DeployContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";
 import type { StagePlan } from "./plan-types.js";
@@ -96,7 +97,7 @@ async function deploy(run: Run, parameters: Record<string, string>, templateBody
     return cancelled(run, replace ? `Cancelled after deleting the rolled-back ${stage.stackName}; nothing was created.` : "Cancelled before any change was made.");
   }
 
-  const template = readTemplate(templateBody, { region: stage.region, stackName: stage.stackName, parameters });
+  const template = readTemplate(await loadTemplateFacts(templateBody), { region: stage.region, stackName: stage.stackName, parameters });
   let changeSet;
   try {
     changeSet = await createChangeSet(cfn, {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { asCredentialsError, isThrottling } from "../../src/aws/errors.js";
 import { readTemplate } from "../../src/aws/template-descriptions.js";
+import { templateFacts } from "../../src/aws/template-facts.js";
 import { MissingOutputError, resolveParameters } from "../../src/steps/params.js";
 import { serviceError } from "../helpers/cfn-timeline.js";
 import { STAGE_2 } from "./harness.js";
@@ -59,14 +60,14 @@ Resources:
 `;
 
   it("reads descriptions through any short-form tag and fills in the region and parameters", () => {
-    const info = readTemplate(body, { region: "ap-southeast-2", stackName: "demo-api", parameters: { DeploymentName: "demo" } });
+    const info = readTemplate(templateFacts(body), { region: "ap-southeast-2", stackName: "demo-api", parameters: { DeploymentName: "demo" } });
     expect([...info.descriptions]).toEqual([["Endpoint", "execute-api endpoint for demo in ap-southeast-2"]]);
     expect(info.capabilities).toEqual(["CAPABILITY_IAM"]);
   });
 
   it("asks for CAPABILITY_NAMED_IAM only when an IAM resource is given a name", () => {
     const named = body.replace("AssumeRolePolicyDocument", "RoleName: !Sub ${DeploymentName}-role\n      AssumeRolePolicyDocument");
-    expect(readTemplate(named, { region: "eu-west-1", stackName: "x" }).capabilities).toEqual(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]);
+    expect(readTemplate(templateFacts(named), { region: "eu-west-1", stackName: "x" }).capabilities).toEqual(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]);
   });
 });
 

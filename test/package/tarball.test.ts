@@ -23,7 +23,7 @@ describe("packed tarball", () => {
 
   it("ships the bundle and the three templates, and no sources or tests", () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["dist/cli.js", "templates/1-api.yaml", "templates/2-client.yaml", "templates/3-routes.yaml", "package.json", "README.md"]));
+    expect(paths).toEqual(expect.arrayContaining(["dist/cli.js", "dist/template-facts.json", "templates/1-api.yaml", "templates/2-client.yaml", "templates/3-routes.yaml", "package.json", "README.md"]));
     expect(paths.some((p) => p.startsWith("src/") || p.startsWith("test/"))).toBe(false);
   });
 
