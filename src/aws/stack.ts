@@ -11,6 +11,7 @@ import {
   type CloudFormationClient,
 } from "@aws-sdk/client-cloudformation";
 import type { Clock } from "../steps/clock.js";
+import { throttledDelay } from "./backoff.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
 export interface StackInfo {
@@ -98,13 +99,17 @@ export async function waitForChangeSet(
   changeSetId: string,
   clock: Clock,
   signal?: AbortSignal,
+  random: () => number = Math.random,
 ): Promise<ChangeSetState> {
+  let throttled = 0;
   for (;;) {
     let answer;
     try {
       answer = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId }));
+      throttled = 0;
     } catch (error) {
       if (!isThrottling(error)) throw error;
+      throttled += 1;
     }
     if (answer?.Status === "CREATE_COMPLETE") {
       return { kind: "ready", createdAt: answer.CreationTime?.getTime() ?? 0 };
@@ -114,7 +119,8 @@ export async function waitForChangeSet(
       return NO_CHANGES.test(reason) ? { kind: "empty" } : { kind: "failed", reason };
     }
     if (signal?.aborted) return { kind: "aborted" };
-    await clock.sleep(CHANGE_SET_POLL_MS, signal);
+    // Throttled, wait longer each time, as the event poller does, instead of adding to the account's load.
+    await clock.sleep(throttled > 0 ? throttledDelay(throttled, random) : CHANGE_SET_POLL_MS, signal);
     if (signal?.aborted) return { kind: "aborted" };
   }
 }

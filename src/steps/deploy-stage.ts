@@ -113,7 +113,7 @@ async function deploy(run: Run, parameters: Record<string, string>, templateBody
     if (isNoUpdates(error)) return noOp(run, stack?.outputs ?? {});
     throw error;
   }
-  const state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal);
+  const state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal, ctx.random);
   if (state.kind === "empty") {
     await deleteChangeSet(cfn, changeSet.id).catch(() => undefined);
     return noOp(run, stack?.outputs ?? {});

@@ -218,6 +218,17 @@ describe("runStage", () => {
     expect(h.clock.sleeps).toContain(10000);
   });
 
+  it("waits longer each time DescribeChangeSet is throttled, then back to the normal pace", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { execute: createApi });
+    const rate = () => serviceError("ThrottlingException", "Rate exceeded");
+    h.cfn.failNext("DescribeChangeSet", rate()).failNext("DescribeChangeSet", rate());
+    const result = await runStage(h.ctx, STAGE_1, PARAMS_1, API_TEMPLATE);
+    expect(result.kind).toBe("deployed");
+    // Two throttled answers (5 s, then 10 s), one CREATE_PENDING (1 s), then the event polls' own pace.
+    expect(h.clock.sleeps.slice(0, 3)).toEqual([5000, 10000, 1000]);
+  });
+
   it("turns expired credentials into a CredentialsError with the login command for the profile", async () => {
     const h = harness({ profile: "dev" });
     h.cfn.failNext("DescribeStacks", serviceError("ExpiredTokenException", "The security token included in the request is expired"));

@@ -1,6 +1,7 @@
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { pollDelay, StackEventPoller, throttledDelay, watchStack } from "../../src/aws/event-poller.js";
+import { pollDelay, throttledDelay } from "../../src/aws/backoff.js";
+import { StackEventPoller, watchStack } from "../../src/aws/event-poller.js";
 import {
   createdResource,
   FakeClock,

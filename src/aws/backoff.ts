@@ -1,0 +1,22 @@
+// How long to wait between CloudFormation polls: quick at first, when most short operations finish, then
+// every 5 s; much longer, doubling, while AWS is throttling us. Jittered so that several runs (or
+// stages) do not poll in lockstep.
+
+// Poll intervals in seconds.
+const SCHEDULE = [1, 1, 2, 3, 5];
+const THROTTLED_BASE_MS = 5_000;
+const THROTTLED_MAX_MS = 30_000;
+
+// ±20 %.
+function jitter(ms: number, random: () => number): number {
+  return Math.round(ms * (0.8 + 0.4 * random()));
+}
+
+export function pollDelay(attempt: number, random: () => number = Math.random): number {
+  const seconds = SCHEDULE[Math.min(attempt, SCHEDULE.length - 1)] ?? 5;
+  return jitter(seconds * 1000, random);
+}
+
+export function throttledDelay(streak: number, random: () => number = Math.random): number {
+  return jitter(Math.min(THROTTLED_BASE_MS * 2 ** Math.max(0, streak - 1), THROTTLED_MAX_MS), random);
+}
