@@ -31,6 +31,7 @@ export type DeployResult =
   | ({ readonly kind: "cancelled"; readonly message: string; readonly left: readonly LeftStack[] } & DeployCommon);
 
 export async function deployAll(ctx: DeployContext, plan: Plan): Promise<DeployResult> {
+  ctx.emit({ kind: "stages-queued", stages: plan.stages.map(stageRef), at: ctx.clock.now() });
   const stages: StageReport[] = [];
   const outputs: { -readonly [K in keyof StageOutputs]: StageOutputs[K] } = {};
   let previousSettledAt: number | undefined;

@@ -20,6 +20,8 @@ export type ProgressEvent =
   | { readonly kind: "identity"; readonly account: string; readonly arn: string; readonly at: number }
   | { readonly kind: "warning"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
   | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  // The stages this run will go through, in order, before the first starts (deploy 1-2-3, teardown 3-2-1).
+  | { readonly kind: "stages-queued"; readonly stages: readonly StageRef[]; readonly at: number }
   | ({ readonly kind: "stage-started"; readonly action: "create" | "update" | "delete" | "check"; readonly at: number } & StageRef)
   | ({
       readonly kind: "resource";

@@ -57,6 +57,7 @@ function teardownOrder(target: TeardownTarget): StageRef[] {
 
 export async function teardownAll(ctx: EngineContext, target: TeardownTarget): Promise<TeardownResult> {
   const order = teardownOrder(target);
+  ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
   const stages: TeardownStageReport[] = [];
   for (const ref of order) {
     const outcome = await teardownStage(ctx, ref);

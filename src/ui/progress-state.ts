@@ -73,12 +73,20 @@ export interface ProgressState {
   readonly samples: readonly VerifySample[];
   readonly failure: Failure | undefined;
   readonly outputs: readonly StageOutputs[];
+  // Stages of this run not started yet, shown as waiting rows under the running one.
+  readonly pending: readonly StageRef[];
 }
 
-export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [] };
+export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [] };
 
 export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
+  // Anything said about a stage means it has begun (or was skipped): it is no longer waiting.
+  if ("stage" in event && event.stage !== undefined && state.pending.some((p) => p.stage === event.stage)) {
+    state = { ...state, pending: state.pending.filter((p) => p.stage !== event.stage) };
+  }
   switch (event.kind) {
+    case "stages-queued":
+      return { ...state, pending: event.stages.map(ref) };
     case "run-started":
       return append(state, { kind: "note", note: { tone: "heading", text: `${event.operation} ${event.name}` } });
     case "identity":
@@ -140,7 +148,7 @@ export function reduce(state: ProgressState, event: ProgressEvent): ProgressStat
     }
     case "result": {
       const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
-      return append(settleRunning(state, event.at), { kind: "result", outcome });
+      return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });
     }
   }
 }

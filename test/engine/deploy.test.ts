@@ -36,6 +36,7 @@ describe("deployAll", () => {
     const result = await deployAll(h.ctx, PLAN);
 
     expect(result).toMatchObject({ kind: "deployed", outputs: { 1: OUTPUTS_1, 2: OUTPUTS_2, 3: {} } });
+    expect(sequence(h.events)[0]).toBe("stages-queued:1,2,3");
     expect(stageEvents(h.events)).toEqual([
       "stage-started:1:create", "stage-finished:1:created",
       "stage-started:2:create", "stage-finished:2:created",

@@ -64,7 +64,7 @@ describe("teardownAll", () => {
     const again = await teardownAll(h.ctx, TARGET);
     expect(again).toMatchObject({ kind: "done", stages: [{ outcome: "absent" }, { outcome: "absent" }, { outcome: "absent" }] });
     expect(h.cfn.count("DeleteStack")).toBe(deletes);
-    expect(sequence(h.events)).toEqual(["stage-finished:3:absent", "stage-finished:2:absent", "stage-finished:1:absent"]);
+    expect(sequence(h.events)).toEqual(["stages-queued:3,2,1", "stage-finished:3:absent", "stage-finished:2:absent", "stage-finished:1:absent"]);
   });
 
   it("stops at DELETE_FAILED with the root cause and says what is left", async () => {

@@ -4,7 +4,7 @@ import type { ProgressEvent } from "../../src/steps/events.js";
 import { App } from "../../src/ui/ink/App.js";
 import { createProgressStore } from "../../src/ui/ink/progress-store.js";
 import { waitForText, widest } from "./frames.js";
-import { at, client, deployStage1, failingReport, failStage2, finishStage1, finishTeardown, teardown, verifyPass } from "./script.js";
+import { api, at, client, deployStage1, failingReport, failStage2, finishStage1, finishTeardown, routes, teardown, verifyPass } from "./script.js";
 
 const mounted: (() => void)[] = [];
 afterEach(() => mounted.splice(0).forEach((unmount) => unmount()));
@@ -129,6 +129,23 @@ describe("Ink progress screen", () => {
     const frame = await ui.waitFor("takes a while");
     expect(frame).toContain("warning: the client VPC range overlaps vpc-1");
     expect(lineWith(frame, "  warning: the endpoint takes a while")).toBe(lineWith(frame, "stage 1/3") + 1);
+  });
+
+  it("shows the stages not started yet as waiting rows under the running one", async () => {
+    const ui = mount({ columns: 80 });
+    ui.send([{ kind: "stages-queued", stages: [api, client, routes], at: at(0) }, ...deployStage1]);
+    const frame = await ui.waitFor("stage 1/3");
+    const lines = frame.split("\n");
+    const running = lineWith(frame, "… stage 1/3 demo-api");
+    expect(running).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(-2)).toEqual([
+      expect.stringMatching(/^○ stage 2\/3 demo-client \(eu-west-1\) +waiting$/),
+      expect.stringMatching(/^○ stage 3\/3 demo-routes \(us-east-1\) +waiting$/),
+    ]);
+    ui.send([...finishStage1, { kind: "stage-started", action: "create", at: at(132), ...client }]);
+    const later = await ui.waitFor("… stage 2/3");
+    expect(later).not.toContain("○ stage 2/3");
+    expect(later).toContain("○ stage 3/3 demo-routes");
   });
 
   it("lists the stacks' outputs in the result, keys aligned, and none after a teardown", async () => {

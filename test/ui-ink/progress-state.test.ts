@@ -86,6 +86,23 @@ const cases: Case[] = [
     },
   },
   {
+    name: "keeps the queued stages waiting until each is heard of, and none once the run ends",
+    events: [
+      { kind: "stages-queued", stages: [api, client, routes], at: at(0) },
+      { kind: "stage-started", action: "create", at: at(1), ...api },
+    ],
+    check: (state) => {
+      expect(state.pending).toEqual([client, routes]);
+      const later = [
+        { kind: "stage-finished", outcome: "no-op", outputs: {}, at: at(2), ...api },
+        { kind: "info", stage: 2, message: "Deleting demo-client (ROLLBACK_COMPLETE)", at: at(3) },
+      ] satisfies ProgressEvent[];
+      const next = later.reduce(reduce, state);
+      expect(next.pending).toEqual([routes]);
+      expect(reduce(next, { kind: "result", operation: "deploy", ok: false, summary: "failed", next: [], at: at(4) }).pending).toEqual([]);
+    },
+  },
+  {
     name: "hands the run's outputs to its result, by stage, the latest answer of a stage winning",
     events: [
       { kind: "stage-finished", outcome: "no-op", outputs: { FunctionName: "demo-client-old" }, at: at(1), ...client },

@@ -1,6 +1,8 @@
 import { Box, Static, useWindowSize } from "ink";
 import { HistoryLine } from "./HistoryLine.js";
 import type { ProgressStore } from "./progress-store.js";
+import { Row } from "./Row.js";
+import { stageTitle } from "./row-text.js";
 import { SamplesLive } from "./SamplesLive.js";
 import { StageRow } from "./StageRow.js";
 import { ColorContext } from "./use-paint.js";
@@ -34,6 +36,9 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
       </Static>
       <Box flexDirection="column" width={width}>
         {state.running && <StageRow stage={state.running} now={clock} />}
+        {state.pending.map((stage) => (
+          <Row key={stage.stage} glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
+        ))}
         <SamplesLive samples={state.samples} width={width} />
       </Box>
     </ColorContext>

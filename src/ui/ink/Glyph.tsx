@@ -1,7 +1,7 @@
 import { Text } from "ink";
 import { usePaint, type Colour } from "./use-paint.js";
 
-export type GlyphKind = "done" | "failed" | "running" | "skipped";
+export type GlyphKind = "done" | "failed" | "running" | "skipped" | "pending";
 
 // Copilot's status marks; "running" is a still frame so every frame is predictable.
 const SHAPES: Record<GlyphKind, readonly [string, Colour | undefined]> = {
@@ -9,6 +9,7 @@ const SHAPES: Record<GlyphKind, readonly [string, Colour | undefined]> = {
   failed: ["✖", "red"],
   running: ["…", "yellow"],
   skipped: ["-", undefined],
+  pending: ["○", undefined],
 };
 
 export function Glyph({ kind }: { readonly kind: GlyphKind }) {

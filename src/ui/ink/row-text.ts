@@ -1,4 +1,5 @@
 // What a stage or resource row says, from its view; pure so the reducer tests and the components agree.
+import type { StageRef } from "../../steps/events.js";
 import { isSettled, type ResourceRow, type StageView } from "../progress-state.js";
 import type { GlyphKind } from "./Glyph.js";
 
@@ -17,7 +18,7 @@ const STARTING = {
   check: "WAITING",
 } as const;
 
-export function stageTitle(stage: StageView): string {
+export function stageTitle(stage: StageRef): string {
   return `stage ${stage.stage}/3 ${stage.stackName} (${stage.region})`;
 }
 
