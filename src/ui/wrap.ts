@@ -9,14 +9,14 @@ export function terminalColumns(stream: { isTTY?: boolean; columns?: number }): 
   return stream.isTTY && stream.columns ? stream.columns : undefined;
 }
 
-/** Word-wraps each line; continuation lines hang two spaces deeper than the line's own indent. */
-export function wrapLines(lines: readonly string[], columns: number | undefined): string[] {
+/** Word-wraps each line; continuation lines hang `hang` spaces deeper than the line's own indent. */
+export function wrapLines(lines: readonly string[], columns: number | undefined, hang = 2): string[] {
   if (!columns) return [...lines];
   return lines.flatMap((line) => {
     const indent = /^ */.exec(line)![0].length;
-    const width = Math.max(20, columns - indent - 2);
+    const width = Math.max(20, columns - indent - hang);
     const [first = "", ...rest] = wrapAnsi(line.slice(indent), width, { hard: true, trim: true }).split("\n");
-    return [" ".repeat(indent) + first, ...rest.map((part) => " ".repeat(indent + 2) + part)];
+    return [" ".repeat(indent) + first, ...rest.map((part) => " ".repeat(indent + hang) + part)];
   });
 }
 

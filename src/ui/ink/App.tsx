@@ -35,7 +35,7 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
         )}
       </Static>
       <Box flexDirection="column" width={width}>
-        {state.running && <StageRow stage={state.running} now={clock} />}
+        {state.running && <StageRow stage={state.running} now={clock} width={width} />}
         {state.pending.map((stage) => (
           <Row key={stage.stage} glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
         ))}

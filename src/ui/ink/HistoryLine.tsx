@@ -8,9 +8,9 @@ import { VerifyView } from "./VerifyView.js";
 export function HistoryLine({ item, width }: { readonly item: HistoryItem; readonly width: number }) {
   switch (item.kind) {
     case "note":
-      return <NoteLine note={item.note} />;
+      return <NoteLine note={item.note} width={width} />;
     case "stage":
-      return <StageRow stage={item.stage} now={item.stage.finishedAt ?? item.stage.startedAt ?? 0} />;
+      return <StageRow stage={item.stage} now={item.stage.finishedAt ?? item.stage.startedAt ?? 0} width={width} />;
     case "verify":
       return <VerifyView report={item.report} width={width} />;
     case "result":

@@ -7,7 +7,7 @@ import { stageElapsed, stageGlyph, stageTitle, stageStatus } from "./row-text.js
 
 // A running stage shows every described resource; a finished one folds them away, a failed one keeps
 // only its failed rows, the root cause's reason under it.
-export function StageRow({ stage, now }: { readonly stage: StageView; readonly now: number }) {
+export function StageRow({ stage, now, width }: { readonly stage: StageView; readonly now: number; readonly width: number }) {
   const shown = visibleResources(stage);
   const rows = stage.phase === "running" ? shown : stage.phase === "failed" ? shown.filter((r) => r.failure) : [];
   const causeShown = rows.some((r) => r.logicalId === stage.rootCauseId && r.failure?.reason);
@@ -16,7 +16,7 @@ export function StageRow({ stage, now }: { readonly stage: StageView; readonly n
     <Box flexDirection="column">
       <Row glyph={stageGlyph(stage)} label={stageTitle(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} bold />
       {stage.notes.map((note, i) => (
-        <NoteLine key={i} note={note} indent={2} />
+        <NoteLine key={i} note={note} indent={2} width={width} />
       ))}
       {rows.map((row) => (
         <ResourceRow key={row.logicalId} row={row} now={now} showReason={row.logicalId === stage.rootCauseId} />
