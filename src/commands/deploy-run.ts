@@ -39,7 +39,7 @@ export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: st
 async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {
   const { answers } = plan;
   if (result.kind === "cancelled") {
-    session.emit({ kind: "result", operation: "deploy", ok: false, summary: result.message, next: nextCommands(answers, ["status", "teardown"]), at: Date.now() });
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(answers, ["status", "teardown"]), at: Date.now() });
     throw new InterruptedError(`Deployment cancelled. ${result.message}`);
   }
   if (result.kind === "failed") {

@@ -279,6 +279,6 @@ function fail(run: Run, status: string, rootCause: RootCause | undefined, messag
 function cancelled(run: Run, message: string): StageResult {
   const { ctx, ref } = run;
   const status = run.status ?? "NOT_STARTED";
-  ctx.emit({ kind: "stage-failed", ...ref, status, rootCause: undefined, message, at: ctx.clock.now() });
+  ctx.emit({ kind: "stage-cancelled", ...ref, status, message, at: ctx.clock.now() });
   return { kind: "cancelled", status: run.status, message, stats: run.stats };
 }

@@ -65,6 +65,6 @@ async function cancelledRun(
   message: string,
 ): Promise<DeployResult> {
   const left = await describeLeft(ctx, plan.stages as readonly StagePlan[]);
-  ctx.emit({ kind: "info", message: `${message} ${describeLeftText(left)}`, at: ctx.clock.now() });
+  ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
   return { kind: "cancelled", message, left, stages, outputs };
 }

@@ -47,6 +47,13 @@ export type ProgressEvent =
       readonly at: number;
     } & StageRef)
   | ({
+      // Ctrl-C stopped the stage: what CloudFormation did about it (status) and what that means (message).
+      readonly kind: "stage-cancelled";
+      readonly status: string;
+      readonly message: string;
+      readonly at: number;
+    } & StageRef)
+  | ({
       // A stack as it is now (status): null status means it does not exist.
       readonly kind: "stack-state";
       readonly status: string | null;

@@ -128,6 +128,6 @@ async function deleteOne(ctx: EngineContext, ref: StageRef): Promise<StageOutcom
 
 function stopFollowing(ctx: EngineContext, ref: StageRef): StageOutcome {
   const message = `Stopped following the delete of ${ref.stackName}; it continues in AWS. Run teardown again to follow it to the end.`;
-  ctx.emit({ kind: "stage-failed", ...ref, status: "DELETE_IN_PROGRESS", rootCause: undefined, message, at: ctx.clock.now() });
+  ctx.emit({ kind: "stage-cancelled", ...ref, status: "DELETE_IN_PROGRESS", message, at: ctx.clock.now() });
   return { kind: "cancelled", message };
 }

@@ -120,6 +120,9 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }
+      case "stage-cancelled":
+        if (running?.ref.stage === e.stage) running = undefined;
+        return void write(`${label(e.stage)}${paint("yellow", e.message)}`);
       case "stack-state":
         write(`${label(e.stage)}${e.summary}`);
         for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);

@@ -14,7 +14,7 @@ export interface ResourceRow {
   readonly lastAt: number;
 }
 
-export type StagePhase = "running" | "done" | "failed";
+export type StagePhase = "running" | "done" | "failed" | "cancelled";
 
 export interface RootCause {
   readonly logicalId: string;
@@ -36,6 +36,8 @@ export interface StageView extends StageRef {
   readonly rootCauseId: string | undefined;
   readonly notes: readonly Note[];
   readonly failure: { readonly status: string; readonly message: string; readonly rootCause: RootCause | undefined } | undefined;
+  // Set when Ctrl-C stopped the stage: what that did, in words.
+  readonly cancelled: { readonly status: string; readonly message: string } | undefined;
 }
 
 export interface Note {
@@ -135,6 +137,10 @@ export function reduce(state: ProgressState, event: ProgressEvent): ProgressStat
       };
       return retire({ ...state, failure: state.failure ?? { kind: "stage", stage } }, stage);
     }
+    case "stage-cancelled": {
+      const stage: StageView = { ...current(state, event), phase: "cancelled", finishedAt: event.at, cancelled: { status: event.status, message: event.message } };
+      return retire(state, stage);
+    }
     case "stack-state": {
       const outputs = Object.entries(event.outputs).map(([key, value]) => `${key}: ${value}`);
       return append(state, { kind: "note", note: { tone: "info", text: [event.summary, ...outputs.map((o) => `  ${o}`)].join("\n") } });
@@ -186,6 +192,7 @@ function newStage(e: StageRef): StageView {
     rootCauseId: undefined,
     notes: [],
     failure: undefined,
+    cancelled: undefined,
   };
 }
 

@@ -275,7 +275,7 @@ describe("runStage when Ctrl-C is pressed", () => {
     expect(String(del?.["ClientRequestToken"])).toMatch(/^xregion-cancel-/);
     expect(sequence(h.events).slice(-6)).toEqual([
       "info", "resource:Vpc:CREATE_FAILED", "resource:demo-api:DELETE_IN_PROGRESS", "resource:Vpc:DELETE_COMPLETE",
-      "resource:demo-api:DELETE_COMPLETE", "stage-failed:1:DELETE_COMPLETE",
+      "resource:demo-api:DELETE_COMPLETE", "stage-cancelled:1:DELETE_COMPLETE",
     ]);
   });
 

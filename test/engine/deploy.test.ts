@@ -109,6 +109,8 @@ describe("deployAll", () => {
     });
     expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([CLIENT_REGION]);
     expect(h.cfn.count("CreateChangeSet")).toBe(2);
-    expect(h.events.at(-1)).toMatchObject({ kind: "info", message: expect.stringContaining("Left: demo-api (eu-west-1) CREATE_COMPLETE") });
+    expect(sequence(h.events).filter((e) => e.startsWith("stage-"))).toContain("stage-cancelled:2:DELETE_COMPLETE");
+    // What is left, said once after the cancellation (its own line already said what was cancelled).
+    expect(h.events.at(-1)).toMatchObject({ kind: "info", message: "Left: demo-api (eu-west-1) CREATE_COMPLETE." });
   });
 });

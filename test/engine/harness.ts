@@ -82,6 +82,8 @@ export function sequence(events: readonly ProgressEvent[]): string[] {
         return `stage-finished:${e.stage}:${e.outcome}`;
       case "stage-failed":
         return `stage-failed:${e.stage}:${e.status}`;
+      case "stage-cancelled":
+        return `stage-cancelled:${e.stage}:${e.status}`;
       case "stages-queued":
         return `stages-queued:${e.stages.map((s) => s.stage).join(",")}`;
       default:

@@ -120,6 +120,7 @@ describe("teardownAll", () => {
       left: [{ stage: 3, status: "absent" }, { stage: 2, status: "DELETE_IN_PROGRESS" }, { stage: 1, status: "CREATE_COMPLETE" }],
     });
     expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([CLIENT_REGION]);
+    expect(sequence(h.events)).toContain("stage-cancelled:2:DELETE_IN_PROGRESS");
   });
 
   it("turns missing credentials into a CredentialsError that suggests aws configure", async () => {

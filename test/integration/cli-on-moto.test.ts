@@ -384,6 +384,57 @@ describe("a deploy that fails at stage 2, then resumes", () => {
   });
 });
 
+describe("Ctrl-C during a stage, on a moto that reveals events at a real pace", () => {
+  let paced: MotoServer;
+  let pacedAws: MotoAws;
+  beforeAll(async () => {
+    paced = await startMotoServer({ paceMs: 60 });
+    pacedAws = motoAws(paced);
+    await paced.warmUp([A, B]);
+  });
+  afterAll(async () => {
+    pacedAws?.destroy();
+    await paced?.stop();
+  });
+
+  it("deletes the stack still being created, says what is left, and exits 130", async () => {
+    const cwd = workFolder();
+    const child = spawn(process.execPath, [cli.path, "deploy", "--yes", ...FLAGS], {
+      cwd,
+      env: { ...withoutColourForcing(paced.env()), CI: "true", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let interrupted = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      // The client stack has begun: its first resource is on screen.
+      if (!interrupted && /\[2\/3 client eu-west-1\] CREATE_COMPLETE/.test(stdout)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const code = await new Promise<number | null>((done) => child.once("close", done));
+    const result = { code, stdout, stderr };
+
+    expect(result.code, shown(result)).toBe(130);
+    expect(stdout).toContain("Cancelling the running operation… press Ctrl-C again to detach and leave it running.");
+    expect(stdout).toContain("[2/3 client eu-west-1] Cancelled: it-client was still being created and has been deleted.");
+    expect(stdout).toContain(`Left: it-api (${A}) CREATE_COMPLETE.`);
+    expect(stdout).not.toContain("creating it-routes");
+    expect(stderr).toMatch(/^Deployment cancelled\. Cancelled: it-client was still being created/m);
+
+    const states = {
+      api: (await describeStack(pacedAws.cfn(A), STACKS.api))?.StackStatus,
+      client: (await describeStack(pacedAws.cfn(B), STACKS.client))?.StackStatus,
+    };
+    expect(states).toEqual({ api: "CREATE_COMPLETE", client: undefined });
+    expect(await nonDefaultVpcs(pacedAws.ec2(B)), "the cancelled client stack left no VPC").toEqual([]);
+  });
+});
+
 describe("npm run demo without a terminal", () => {
   it("starts its own moto, deploys with flags, shows the latency table and tears everything down", async () => {
     // The demo and the moto helper it imports, beside the private copy of the CLI (dist/ is ../dist to it).

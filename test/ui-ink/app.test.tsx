@@ -146,6 +146,27 @@ describe("Ink progress screen", () => {
     expect(lineWith(frame, "  warning: the endpoint takes a while")).toBe(lineWith(frame, "stage 1/3") + 1);
   });
 
+  it("shows a cancelled stage with what the cancel did, and no failure box", async () => {
+    const ui = mount({ columns: 80 });
+    ui.send([
+      { kind: "stages-queued", stages: [api, client, routes], at: at(0) },
+      ...deployStage1,
+      ...finishStage1,
+      { kind: "stage-started", action: "create", at: at(132), ...client },
+      { kind: "stage-cancelled", status: "DELETE_COMPLETE", message: "Cancelled: demo-client was still being created and has been deleted.", at: at(190), ...client },
+      { kind: "info", message: "Left: demo-api (us-east-1) CREATE_COMPLETE.", at: at(191) },
+      { kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: ["npx xregion-private-api teardown --name demo"], at: at(191) },
+    ]);
+    const frame = await ui.waitFor("next:");
+    const row = lineWith(frame, "stage 2/3 demo-client");
+    expect(frame.split("\n")[row]).toMatch(/^⊘ stage 2\/3 demo-client \(eu-west-1\) +DELETE_COMPLETE +58s$/);
+    expect(frame.split("\n")[row + 1]).toBe("    Cancelled: demo-client was still being created and has been deleted.");
+    expect(frame).toContain("Left: demo-api (us-east-1) CREATE_COMPLETE.");
+    expect(frame).toContain("✖ Deployment cancelled.");
+    expect(frame).not.toContain("cause:");
+    expect(frame).not.toContain("○ stage 3/3");
+  });
+
   it("shows the stages not started yet as waiting rows under the running one", async () => {
     const ui = mount({ columns: 80 });
     ui.send([{ kind: "stages-queued", stages: [api, client, routes], at: at(0) }, ...deployStage1]);

@@ -80,6 +80,26 @@ describe("plain renderer", () => {
     ]);
   });
 
+  it("says a stage was cancelled in one line, not as a failure, and what is left after it", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    for (const event of [
+      { kind: "stage-started", action: "create", at: at(0), ...client },
+      { kind: "info", message: "Cancelling the running operation… press Ctrl-C again to detach and leave it running.", at: at(20) },
+      { kind: "stage-cancelled", status: "DELETE_COMPLETE", message: "Cancelled: demo-client was still being created and has been deleted.", at: at(60), ...client },
+      { kind: "info", message: "Left: demo-api (us-east-1) CREATE_COMPLETE.", at: at(61) },
+    ] satisfies ProgressEvent[]) {
+      renderer.onEvent(event);
+    }
+    renderer.close();
+    expect(out.lines()).toEqual([
+      "[2/3 client eu-west-1] creating demo-client",
+      "Cancelling the running operation… press Ctrl-C again to detach and leave it running.",
+      "[2/3 client eu-west-1] Cancelled: demo-client was still being created and has been deleted.",
+      "Left: demo-api (us-east-1) CREATE_COMPLETE.",
+    ]);
+  });
+
   it("prints a heartbeat after 30 s of silence, naming the stack, the wait so far and its state", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });

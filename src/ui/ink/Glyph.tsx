@@ -1,7 +1,7 @@
 import { Text } from "ink";
 import { usePaint, type Colour } from "./use-paint.js";
 
-export type GlyphKind = "done" | "failed" | "running" | "skipped" | "pending";
+export type GlyphKind = "done" | "failed" | "running" | "skipped" | "pending" | "cancelled";
 
 // Copilot's status marks; "running" is a still frame so every frame is predictable.
 const SHAPES: Record<GlyphKind, readonly [string, Colour | undefined]> = {
@@ -10,6 +10,7 @@ const SHAPES: Record<GlyphKind, readonly [string, Colour | undefined]> = {
   running: ["…", "yellow"],
   skipped: ["-", undefined],
   pending: ["○", undefined],
+  cancelled: ["⊘", "yellow"],
 };
 
 export function Glyph({ kind }: { readonly kind: GlyphKind }) {

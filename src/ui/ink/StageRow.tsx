@@ -11,7 +11,12 @@ export function StageRow({ stage, now, width }: { readonly stage: StageView; rea
   const shown = visibleResources(stage);
   const rows = stage.phase === "running" ? shown : stage.phase === "failed" ? shown.filter((r) => r.failure) : [];
   const causeShown = rows.some((r) => r.logicalId === stage.rootCauseId && r.failure?.reason);
-  const explanation = stage.phase === "failed" && !causeShown ? stage.failure?.rootCause?.reason ?? stage.failure?.message : undefined;
+  const explanation =
+    stage.phase === "cancelled"
+      ? stage.cancelled?.message
+      : stage.phase === "failed" && !causeShown
+        ? stage.failure?.rootCause?.reason ?? stage.failure?.message
+        : undefined;
   return (
     <Box flexDirection="column">
       <Row glyph={stageGlyph(stage)} label={stageTitle(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} bold />

@@ -24,12 +24,14 @@ export function stageTitle(stage: StageRef): string {
 
 export function stageStatus(stage: StageView): string {
   if (stage.phase === "failed") return stage.failure?.status ?? "FAILED";
+  if (stage.phase === "cancelled") return stage.cancelled?.status ?? "CANCELLED";
   if (stage.phase === "done") return stage.outcome ? FINISHED[stage.outcome] : "done";
   return stage.stackStatus ?? (stage.action ? STARTING[stage.action] : "");
 }
 
 export function stageGlyph(stage: StageView): GlyphKind {
   if (stage.phase === "failed") return "failed";
+  if (stage.phase === "cancelled") return "cancelled";
   if (stage.phase === "running") return "running";
   return stage.outcome === "absent" ? "skipped" : "done";
 }
