@@ -6,6 +6,7 @@ import {
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   type CloudFormationClient,
@@ -85,8 +86,17 @@ export async function createChangeSet(cfn: CloudFormationClient, request: Change
   return { id: answer.Id ?? "", stackId: answer.StackId ?? request.stackName };
 }
 
+// One resource a change set will touch, as DescribeChangeSet lists it.
+export interface PlannedChange {
+  readonly action: string; // Add | Modify | Remove | Import | Dynamic
+  readonly logicalId: string;
+  readonly resourceType: string;
+  // True | False | Conditional: whether CloudFormation replaces the resource (a new physical id).
+  readonly replacement: string | undefined;
+}
+
 export type ChangeSetState =
-  | { readonly kind: "ready"; readonly createdAt: number }
+  | { readonly kind: "ready"; readonly createdAt: number; readonly changes: readonly PlannedChange[] }
   | { readonly kind: "empty" }
   | { readonly kind: "failed"; readonly reason: string }
   | { readonly kind: "aborted" };
@@ -112,7 +122,7 @@ export async function waitForChangeSet(
       throttled += 1;
     }
     if (answer?.Status === "CREATE_COMPLETE") {
-      return { kind: "ready", createdAt: answer.CreationTime?.getTime() ?? 0 };
+      return { kind: "ready", createdAt: answer.CreationTime?.getTime() ?? 0, changes: await allChanges(cfn, changeSetId, answer) };
     }
     if (answer?.Status === "FAILED") {
       const reason = answer.StatusReason ?? "the change set failed";
@@ -123,6 +133,25 @@ export async function waitForChangeSet(
     await clock.sleep(throttled > 0 ? throttledDelay(throttled, random) : CHANGE_SET_POLL_MS, signal);
     if (signal?.aborted) return { kind: "aborted" };
   }
+}
+
+// DescribeChangeSet pages its Changes; the first page came with the status.
+async function allChanges(cfn: CloudFormationClient, changeSetId: string, first: DescribeChangeSetCommandOutput): Promise<PlannedChange[]> {
+  const changes: PlannedChange[] = [];
+  for (let page: DescribeChangeSetCommandOutput | undefined = first; page; ) {
+    for (const change of page.Changes ?? []) {
+      const resource = change.ResourceChange;
+      if (!resource) continue;
+      changes.push({
+        action: resource.Action ?? "Dynamic",
+        logicalId: resource.LogicalResourceId ?? "",
+        resourceType: resource.ResourceType ?? "",
+        replacement: resource.Replacement,
+      });
+    }
+    page = page.NextToken ? await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: page.NextToken })) : undefined;
+  }
+  return changes;
 }
 
 export async function deleteChangeSet(cfn: CloudFormationClient, changeSetId: string): Promise<void> {

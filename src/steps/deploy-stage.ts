@@ -128,6 +128,12 @@ async function deploy(run: Run, parameters: Record<string, string>, templateBody
     return cancelled(run, "Cancelled before the change set was executed; nothing was changed.");
   }
 
+  // An update that changes only outputs or parameters has no resource changes to list.
+  if (type === "UPDATE" && state.changes.length > 0) {
+    const changes = state.changes.map((c) => ({ ...c, description: template.descriptions.get(c.logicalId) }));
+    ctx.emit({ kind: "change-set", ...ref, changes, at: ctx.clock.now() });
+  }
+
   const token = newToken("deploy");
   const poller = new StackEventPoller(cfn, {
     stack: changeSet.stackId,

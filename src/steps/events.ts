@@ -23,6 +23,8 @@ export type ProgressEvent =
   // The stages this run will go through, in order, before the first starts (deploy 1-2-3, teardown 3-2-1).
   | { readonly kind: "stages-queued"; readonly stages: readonly StageRef[]; readonly at: number }
   | ({ readonly kind: "stage-started"; readonly action: "create" | "update" | "delete" | "check"; readonly at: number } & StageRef)
+  // What an update will change, before it runs (creates are shown by their progress alone).
+  | ({ readonly kind: "change-set"; readonly changes: readonly ChangeView[]; readonly at: number } & StageRef)
   | ({
       readonly kind: "resource";
       readonly logicalId: string;
@@ -72,6 +74,14 @@ export type ProgressEvent =
       readonly next: readonly string[];
       readonly at: number;
     };
+
+export interface ChangeView {
+  readonly action: string;
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly description: string | undefined;
+  readonly replacement: string | undefined;
+}
 
 export type ProgressKind = ProgressEvent["kind"];
 

@@ -5,6 +5,7 @@ import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import { changeSummary, changeText } from "./change-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -120,6 +121,13 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }
+      case "change-set":
+        write(`${label(e.stage)}${changeSummary(e.changes.length)}`);
+        for (const change of e.changes) {
+          const { text, risky } = changeText(change);
+          write(`    ${risky ? paint("yellow", text) : text}`);
+        }
+        return;
       case "stage-cancelled":
         if (running?.ref.stage === e.stage) running = undefined;
         return void write(`${label(e.stage)}${paint("yellow", e.message)}`);

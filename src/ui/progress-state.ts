@@ -2,6 +2,7 @@
 // appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
 import type { ProgressEvent, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
+import { changeSummary, changeText } from "./change-text.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -41,7 +42,8 @@ export interface StageView extends StageRef {
 }
 
 export interface Note {
-  readonly tone: "heading" | "info" | "warning";
+  // attention: worth a second look, though nothing is wrong (a resource an update replaces).
+  readonly tone: "heading" | "info" | "warning" | "attention";
   readonly text: string;
 }
 
@@ -136,6 +138,17 @@ export function reduce(state: ProgressState, event: ProgressEvent): ProgressStat
         failure: { status: event.status, message: event.message, rootCause: event.rootCause },
       };
       return retire({ ...state, failure: state.failure ?? { kind: "stage", stage } }, stage);
+    }
+    case "change-set": {
+      if (state.running?.stage !== event.stage) return state;
+      const notes: Note[] = [
+        { tone: "info", text: changeSummary(event.changes.length) },
+        ...event.changes.map((c): Note => {
+          const { text, risky } = changeText(c);
+          return { tone: risky ? "attention" : "info", text: `  ${text}` };
+        }),
+      ];
+      return { ...state, running: { ...state.running, notes: [...state.running.notes, ...notes] } };
     }
     case "stage-cancelled": {
       const stage: StageView = { ...current(state, event), phase: "cancelled", finishedAt: event.at, cancelled: { status: event.status, message: event.message } };

@@ -103,6 +103,41 @@ describe("runStage", () => {
     ]);
   });
 
+  it("says what an update will change before running it, by the template's descriptions, replacements included", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", {
+      status: "CREATE_COMPLETE",
+      outputs: OUTPUTS_1,
+      changes: [
+        { Action: "Modify", LogicalResourceId: "Vpc", PhysicalResourceId: "vpc-0a1", ResourceType: "AWS::EC2::VPC", Replacement: "True", Scope: ["Properties"] },
+        { Action: "Modify", LogicalResourceId: "Endpoint", PhysicalResourceId: "vpce-1", ResourceType: "AWS::EC2::VPCEndpoint", Replacement: "Conditional", Scope: ["Properties"] },
+        { Action: "Add", LogicalResourceId: "Extra", ResourceType: "AWS::SSM::Parameter" },
+      ],
+      execute: { batches: [[stackEvent("UPDATE_IN_PROGRESS", "User Initiated")], [stackEvent("UPDATE_COMPLETE")]] },
+    });
+    await runStage(h.ctx, STAGE_1, PARAMS_1, API_TEMPLATE);
+    const changeSet = h.events.find((e) => e.kind === "change-set");
+    expect(changeSet).toMatchObject({
+      stage: 1,
+      changes: [
+        { action: "Modify", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", replacement: "True", description: "Private network for demo in eu-west-1" },
+        { action: "Modify", logicalId: "Endpoint", replacement: "Conditional", description: "execute-api interface endpoint" },
+        { action: "Add", logicalId: "Extra", resourceType: "AWS::SSM::Parameter", replacement: undefined, description: undefined },
+      ],
+    });
+    // Told before the update runs: between the change set and the first event of the update.
+    expect(sequence(h.events).slice(0, 3)).toEqual(["stage-started:1:update", "change-set", "resource:demo-api:UPDATE_IN_PROGRESS"]);
+    // Three changes at two a page: the second page was fetched.
+    expect(h.cfn.calls.filter((c) => c.command === "DescribeChangeSet").map((c) => c.input["NextToken"])).toEqual([undefined, undefined, "2"]);
+  });
+
+  it("lists no changes for a create: its progress shows them", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { changes: [{ Action: "Add", LogicalResourceId: "Vpc", ResourceType: "AWS::EC2::VPC" }], execute: createApi });
+    await runStage(h.ctx, STAGE_1, PARAMS_1, API_TEMPLATE);
+    expect(h.events.some((e) => e.kind === "change-set")).toBe(false);
+  });
+
   it("treats an empty change set as a no-op that still returns the stack's outputs", async () => {
     const h = harness();
     h.cfn.stack("demo-api", { status: "CREATE_COMPLETE", outputs: OUTPUTS_1, changeSet: "empty" });

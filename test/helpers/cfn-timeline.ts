@@ -15,6 +15,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  type ResourceChange,
   type ResourceStatus,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
@@ -71,6 +72,8 @@ export function serviceError(name: string, message: string, httpStatusCode = 400
   return new CloudFormationServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
 }
 
+const CHANGES_PAGE = 2;
+
 export type ChangeSetOutcome = "ready" | "empty" | { readonly failed: string } | "no-updates-error";
 
 interface Script {
@@ -103,6 +106,8 @@ export interface StackSetup {
   // Events from operations before this test's run, oldest first (they must never be reported).
   readonly history?: readonly EventSpec[];
   readonly changeSet?: ChangeSetOutcome;
+  // What a ready change set lists (DescribeChangeSet's Changes), two to a page as AWS pages them.
+  readonly changes?: readonly ResourceChange[];
   readonly execute?: Script;
   readonly delete?: Script;
   readonly cancel?: Script;
@@ -300,7 +305,12 @@ export class FakeCloudFormation {
     const base = { ChangeSetId: String(input["ChangeSetName"]), StackId: cs.stack.id, CreationTime: cs.created };
     // AWS needs a moment to compute a change set: the first answer is always still in progress.
     if (cs.describes === 1) return { ...base, Status: "CREATE_IN_PROGRESS", ExecutionStatus: "UNAVAILABLE" };
-    if (cs.outcome === "ready") return { ...base, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE" };
+    if (cs.outcome === "ready") {
+      const changes = (this.setups.get(cs.stack.name)?.changes ?? []).map((ResourceChange) => ({ Type: "Resource" as const, ResourceChange }));
+      const from = Number(input["NextToken"] ?? 0);
+      const next = from + CHANGES_PAGE < changes.length ? String(from + CHANGES_PAGE) : undefined;
+      return { ...base, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: changes.slice(from, from + CHANGES_PAGE), NextToken: next };
+    }
     const reason = cs.outcome === "empty"
       ? "The submitted information didn't contain changes. Submit different information to create a change set."
       : typeof cs.outcome === "object" ? cs.outcome.failed : "";

@@ -146,6 +146,29 @@ describe("Ink progress screen", () => {
     expect(lineWith(frame, "  warning: the endpoint takes a while")).toBe(lineWith(frame, "stage 1/3") + 1);
   });
 
+  it("lists an update's changes under the running stage", async () => {
+    const ui = mount({ columns: 80 });
+    ui.send([
+      { kind: "stage-started", action: "update", at: at(0), ...api },
+      {
+        kind: "change-set",
+        changes: [
+          { action: "Modify", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", description: "Network for the private API", replacement: "True" },
+          { action: "Add", logicalId: "Extra", resourceType: "AWS::SSM::Parameter", description: undefined, replacement: undefined },
+        ],
+        at: at(2),
+        ...api,
+      },
+    ]);
+    const frame = await ui.waitFor("Extra");
+    const row = lineWith(frame, "stage 1/3 demo-api");
+    expect(frame.split("\n").slice(row + 1, row + 4)).toEqual([
+      "  the change set has 2 changes:",
+      "    Modify Network for the private API (Vpc) (replaced: a new resource)",
+      "    Add    Extra (AWS::SSM::Parameter)",
+    ]);
+  });
+
   it("shows a cancelled stage with what the cancel did, and no failure box", async () => {
     const ui = mount({ columns: 80 });
     ui.send([

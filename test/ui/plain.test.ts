@@ -80,6 +80,30 @@ describe("plain renderer", () => {
     ]);
   });
 
+  it("lists an update's changes under its stage, replacements and removals flagged in words", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "stage-started", action: "update", at: at(0), ...api });
+    renderer.onEvent({
+      kind: "change-set",
+      changes: [
+        { action: "Modify", logicalId: "Vpc", resourceType: "AWS::EC2::VPC", description: "Network for the private API", replacement: "True" },
+        { action: "Modify", logicalId: "Api", resourceType: "AWS::ApiGateway::RestApi", description: "Private REST API", replacement: "False" },
+        { action: "Remove", logicalId: "Old", resourceType: "AWS::SSM::Parameter", description: undefined, replacement: undefined },
+      ],
+      at: at(3),
+      ...api,
+    });
+    renderer.close();
+    expect(out.lines()).toEqual([
+      "[1/3 api us-east-1] updating demo-api",
+      "[1/3 api us-east-1] the change set has 3 changes:",
+      "    Modify Network for the private API (Vpc) (replaced: a new resource)",
+      "    Modify Private REST API (Api)",
+      "    Remove Old (AWS::SSM::Parameter)",
+    ]);
+  });
+
   it("says a stage was cancelled in one line, not as a failure, and what is left after it", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });

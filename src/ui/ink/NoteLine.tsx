@@ -16,6 +16,7 @@ export function NoteLine({ note, indent = 0, width }: { readonly note: Note; rea
         </Text>
       )}
       {note.tone === "info" && <Text dimColor>{text}</Text>}
+      {note.tone === "attention" && <Text color={paint("yellow")}>{text}</Text>}
     </Box>
   );
 }
