@@ -207,24 +207,32 @@ describe("Ink progress screen", () => {
     expect(later).toContain("○ stage 3/3 demo-routes");
   });
 
-  it("lists the stacks' outputs in the result, keys aligned, and none after a teardown", async () => {
+  it("lists the stacks' useful outputs in the result, keys aligned per stack, and none after a teardown", async () => {
     const ui = mount({ columns: 80 });
     ui.send([
       ...deployStage1,
       ...finishStage1,
-      { kind: "stage-finished", outcome: "created", outputs: { PeeringConnectionId: "pcx-0a1b2c3d", FunctionName: "demo-client" }, at: at(140), ...client },
+      {
+        kind: "stage-finished",
+        outcome: "created",
+        outputs: { PeeringConnectionId: "pcx-0a1b2c3d", FunctionName: "demo-client", ApiUrl: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/hello" },
+        at: at(140),
+        ...client,
+      },
+      { kind: "stage-finished", outcome: "created", outputs: { Summary: "routes only" }, at: at(150), ...routes },
       ...verifyPass,
     ]);
     const frame = await ui.waitFor("next:");
     const from = frame.indexOf("outputs:");
     expect(from).toBeGreaterThan(frame.indexOf("verification passed"));
-    expect(frame.slice(from).split("\n").slice(0, 6)).toEqual([
+    expect(frame.slice(from).split("\n").slice(0, 7)).toEqual([
       "outputs:",
       "  demo-api (us-east-1)",
-      "    ApiId                a1b2c3d4e5",
+      "    ApiId  a1b2c3d4e5",
       "  demo-client (eu-west-1)",
       "    PeeringConnectionId  pcx-0a1b2c3d",
       "    FunctionName         demo-client",
+      "all outputs: status, or --outputs-file FILE",
     ]);
 
     const after = mount();
