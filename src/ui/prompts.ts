@@ -4,6 +4,14 @@ import { input, search } from "@inquirer/prompts";
 import { REGIONS } from "../config/regions.js";
 import type { Asker } from "../config/resolve.js";
 import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem } from "../config/validate.js";
+import { terminalColumns, wrapLines } from "./wrap.js";
+
+// Inquirer cuts a long message at the terminal's edge, mid-word; wrap it first, under its "> " mark.
+function shown(problem: string | undefined): string | true {
+  if (problem === undefined) return true;
+  const columns = terminalColumns(process.stdout);
+  return wrapLines([problem], columns === undefined ? undefined : columns - 2, 0).join("\n");
+}
 
 const ROLE_TEXT = {
   api: { region: "Region A — where the private API lives", cidr: "IPv4 range of the API VPC (region A)" },
@@ -16,7 +24,7 @@ export function terminalAsker(): Asker {
       input({
         message: "Deployment name (prefixes the stacks and SSM paths)",
         default: initial,
-        validate: (value) => nameProblem(value.trim(), "name") ?? true,
+        validate: (value) => shown(nameProblem(value.trim(), "name")),
       }).then((v) => v.trim()),
 
     region: (role, initial, other) =>
@@ -29,7 +37,7 @@ export function terminalAsker(): Asker {
             .filter((r) => !needle || r.id.includes(needle) || r.description.toLowerCase().includes(needle))
             .map((r) => ({ value: r.id, name: `${r.id} — ${r.description}` }));
         },
-        validate: (value) => (other ? (regionPairProblem(other, value, { api: "region A", client: "region B" }) ?? true) : true),
+        validate: (value) => shown(other ? regionPairProblem(other, value, { api: "region A", client: "region B" }) : undefined),
       }),
 
     cidr: (role, initial, other) =>
@@ -40,7 +48,7 @@ export function terminalAsker(): Asker {
           const problem =
             cidrProblem(value, "range") ??
             (other ? cidrPairProblem(other, value, { api: "the API range", client: "this range" }) : undefined);
-          return problem ?? true;
+          return shown(problem);
         },
       }).then((v) => v.trim()),
   };

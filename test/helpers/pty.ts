@@ -35,6 +35,8 @@ export type Key = "Enter" | "BSpace" | "Tab" | "Up" | "Down" | "Left" | "Right" 
 export interface Terminal {
   /** Everything shown so far (scrollback and screen), wrapped lines joined, trailing blanks trimmed. */
   screen(): string;
+  /** The same, row by row as the terminal shows it: a line the terminal wrapped stays cut where it was. */
+  rows(): string;
   /** Resolves with the screen once it matches; rejects with the screen after `timeoutMs`. */
   waitFor(match: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Types text one key at a time, `delayMs` apart, like a person. */
@@ -74,18 +76,20 @@ export function openTerminal(options: TerminalOptions): Terminal {
     "sh", "-c", `trap : INT; "$@"; echo $? > '${exitFile}'`, "sh", "env", `TERM=${term}`, ...options.command,
   );
 
-  const screen = (): string =>
-    tmux("capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", "main")
+  const capture = (...join: string[]): string =>
+    tmux("capture-pane", "-p", ...join, "-S", "-", "-E", "-", "-t", "main")
       .split("\n")
       .map((line) => line.trimEnd())
       .join("\n")
       .trimEnd();
+  const screen = (): string => capture("-J");
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   let closed = false;
 
   return {
     screen,
+    rows: () => capture(),
     async waitFor(match, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -41,7 +41,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
   it("asks every question, rejects an overlapping range with a free one to try, and Ctrl-C at the confirmation deploys nothing", async () => {
     const { CI: _ci, ...env } = moto.env();
     expect(existsSync(join(cwd, "xregion-private-api.json"))).toBe(false);
-    term = openTerminal({ command: [process.execPath, cli.path, "deploy"], cwd, env });
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy"], cwd, env, columns: 78 });
     const t = term;
 
     await t.waitFor("? Deployment name (prefixes the stacks and SSM paths) (xregion)");
@@ -69,7 +69,12 @@ describe("the guided deploy in a terminal (tmux)", () => {
     await t.type(overlapping);
     t.press("Enter");
     const refused = await t.waitFor(/overlap[\s\S]*try\s+this range \d+\.\d+\.\d+\.\d+\/24/);
-    expect(refused).toContain("the API range 10.10.0.0/16 and this range 10.10.0.0/24 overlap in 10.10.0.0/24");
+    // Wider than the terminal (78 columns puts its edge inside a range), the message breaks between words.
+    expect(refused.replace(/\n/g, " ")).toContain("the API range 10.10.0.0/16 and this range 10.10.0.0/24 overlap in 10.10.0.0/24");
+    const rows = t.rows();
+    const message = rows.slice(rows.lastIndexOf("> the API range"));
+    expect(message.match(/10\.10\.0\.0\/24/g)).toHaveLength(2);
+    for (const row of message.split("\n")) expect(row.length).toBeLessThanOrEqual(78);
     const suggested = /try\s+this range (\d+\.\d+\.\d+\.\d+\/24)/.exec(refused)![1]!;
     expect(suggested).not.toBe(overlapping);
 
