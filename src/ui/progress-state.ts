@@ -84,10 +84,17 @@ export interface ProgressState {
 export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [] };
 
 export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
-  // Anything said about a stage means it has begun (or was skipped): it is no longer waiting.
-  if ("stage" in event && event.stage !== undefined && state.pending.some((p) => p.stage === event.stage)) {
-    state = { ...state, pending: state.pending.filter((p) => p.stage !== event.stage) };
-  }
+  return apply(noLongerWaiting(state, event), event);
+}
+
+// Anything said about a stage means it has begun (or was skipped): it is no longer waiting.
+function noLongerWaiting(state: ProgressState, event: ProgressEvent): ProgressState {
+  const stage = "stage" in event ? event.stage : undefined;
+  if (stage === undefined || !state.pending.some((p) => p.stage === stage)) return state;
+  return { ...state, pending: state.pending.filter((p) => p.stage !== stage) };
+}
+
+function apply(state: ProgressState, event: ProgressEvent): ProgressState {
   switch (event.kind) {
     case "stages-queued":
       return { ...state, pending: event.stages.map(ref) };
