@@ -2,7 +2,7 @@
 // events, and answer with a tagged result whose outputs feed the next stage.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { asCredentialsError, errorMessage, isNoUpdates, isServiceError } from "../aws/errors.js";
-import { StackEventPoller, watchStack, type PollStats, type RootCause } from "../aws/event-poller.js";
+import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
 import {
   cancelUpdate,
   createChangeSet,
@@ -16,8 +16,9 @@ import {
 } from "../aws/stack.js";
 import { readTemplate } from "../aws/template-descriptions.js";
 import { loadTemplateFacts } from "../aws/template-facts-file.js";
-import { info, resourceEmitter, stageRef, type DeployContext } from "./engine-context.js";
+import { info, stageRef, type DeployContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";
+import { followStack } from "./follow-stack.js";
 import type { StagePlan } from "./plan-types.js";
 import { failureMessage, manualFix } from "./stage-messages.js";
 
@@ -135,21 +136,15 @@ async function deploy(run: Run, parameters: Record<string, string>, templateBody
   }
 
   const token = newToken("deploy");
-  const poller = new StackEventPoller(cfn, {
+  const { poller, watched } = await followStack(ctx, ref, {
     stack: changeSet.stackId,
-    stackName: stage.stackName,
     tokens: [token],
     // AWS's clock, when it is ahead of ours, keeps the previous operation's events out.
     since: Math.max(ctx.clock.now(), state.createdAt),
     stats: run.stats,
-  });
-  await executeChangeSet(cfn, changeSet.id, token);
-  const watched = await watchStack(poller, {
-    clock: ctx.clock,
-    signal: ctx.signal,
-    random: ctx.random,
-    onEvents: resourceEmitter(ctx, ref, template.descriptions),
-    onAbort: () => cancelOperation(run, type, changeSet.stackId, poller),
+    descriptions: template.descriptions,
+    start: () => executeChangeSet(cfn, changeSet.id, token),
+    onAbort: (poller) => cancelOperation(run, type, changeSet.stackId, poller),
   });
   run.status = watched.status;
   run.stats.settledAt = watched.settledAt;
@@ -176,19 +171,12 @@ async function waitForOtherOperation(run: Run, stack: StackInfo): Promise<{ stac
   const { ctx, stage, ref, cfn } = run;
   ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
   info(ctx, ref, `${stage.stackName} is ${stack.status} (another operation); waiting for it to finish first.`);
-  const poller = new StackEventPoller(cfn, {
+  const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
+  const { watched } = await followStack(ctx, ref, {
     stack: stack.stackId,
-    stackName: stage.stackName,
     tokens: [],
     since: stack.operationStartedAt,
     stats: run.stats,
-  });
-  const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
-  const watched = await watchStack(poller, {
-    clock: ctx.clock,
-    signal: ctx.signal,
-    random: ctx.random,
-    onEvents: resourceEmitter(ctx, ref),
     deadline: ctx.clock.now() + limit,
   });
   if (watched.aborted) return cancelled(run, `Stopped waiting; the other operation on ${stage.stackName} continues.`);
@@ -209,19 +197,12 @@ async function replaceRolledBack(run: Run, stack: StackInfo): Promise<StageResul
   }
   info(ctx, ref, `Deleting ${stage.stackName} (ROLLBACK_COMPLETE from an earlier failed create) to create it again.`);
   const token = newToken("replace");
-  const poller = new StackEventPoller(cfn, {
+  const { poller, watched } = await followStack(ctx, ref, {
     stack: stack.stackId,
-    stackName: stage.stackName,
     tokens: [token],
     since: ctx.clock.now(),
     stats: run.stats,
-  });
-  await deleteStack(cfn, stack.stackId, token);
-  const watched = await watchStack(poller, {
-    clock: ctx.clock,
-    signal: ctx.signal,
-    random: ctx.random,
-    onEvents: resourceEmitter(ctx, ref),
+    start: () => deleteStack(cfn, stack.stackId, token),
   });
   run.status = watched.status;
   if (watched.aborted) return cancelled(run, `Stopped waiting; the delete of ${stage.stackName} continues in AWS.`);

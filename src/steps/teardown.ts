@@ -1,11 +1,12 @@
 // Deletes stage 3 (A), then 2 (B), then 1 (A): each later stage depends on the earlier one's resources.
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
-import { StackEventPoller, watchStack, type RootCause } from "../aws/event-poller.js";
+import type { RootCause } from "../aws/event-poller.js";
 import { deleteStack, describeStack, newToken } from "../aws/stack.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
-import { info, resourceEmitter, type EngineContext } from "./engine-context.js";
+import { info, type EngineContext } from "./engine-context.js";
 import type { StageNumber, StageRef } from "./events.js";
+import { followStack } from "./follow-stack.js";
 import { failureMessage } from "./stage-messages.js";
 import { STAGES, stackName } from "./stages.js";
 
@@ -96,24 +97,24 @@ async function deleteOne(ctx: EngineContext, ref: StageRef): Promise<StageOutcom
   }
   ctx.emit({ kind: "stage-started", ...ref, action: "delete", at: ctx.clock.now() });
   if (ref.key === "client") info(ctx, ref, `Deleting ${ref.stackName} ${ENI_NOTE}`);
-  const follow = async (tokens: string[], since: number) => {
-    const poller = new StackEventPoller(cfn, { stack: stack?.stackId ?? ref.stackName, stackName: ref.stackName, tokens, since, stats });
-    // A delete cannot be cancelled: on Ctrl-C we stop following it and say so.
-    const watched = await watchStack(poller, { clock: ctx.clock, signal: ctx.signal, random: ctx.random, onEvents: resourceEmitter(ctx, ref) });
-    return { poller, watched };
-  };
+  // A delete cannot be cancelled: on Ctrl-C we stop following it and say so.
   // Another operation (often an earlier teardown's delete) must finish before DeleteStack is accepted.
   if (stack.status.endsWith("_IN_PROGRESS") && stack.status !== "REVIEW_IN_PROGRESS") {
     info(ctx, ref, `${ref.stackName} is ${stack.status}; waiting for that to finish.`);
-    const { watched } = await follow([], stack.operationStartedAt);
+    const { watched } = await followStack(ctx, ref, { stack: stack.stackId, tokens: [], since: stack.operationStartedAt, stats });
     if (watched.aborted) return stopFollowing(ctx, ref);
     stack = await describeStack(cfn, stack.stackId);
   }
   if (stack) {
+    const { stackId } = stack;
     const token = newToken("teardown");
-    const since = ctx.clock.now();
-    await deleteStack(cfn, stack.stackId, token);
-    const { poller, watched } = await follow([token], since);
+    const { poller, watched } = await followStack(ctx, ref, {
+      stack: stackId,
+      tokens: [token],
+      since: ctx.clock.now(),
+      stats,
+      start: () => deleteStack(cfn, stackId, token),
+    });
     if (watched.aborted) return stopFollowing(ctx, ref);
     if (watched.status !== "DELETE_COMPLETE") {
       const status = watched.status ?? "UNKNOWN";
