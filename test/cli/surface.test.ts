@@ -1,7 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { runCli } from "../helpers/cli.js";
 
 describe("command surface", () => {
   it("prints the version", () => {
@@ -30,17 +28,4 @@ describe("command surface", () => {
       for (const flag of flags) expect(run.stdout).toContain(flag);
     });
   }
-});
-
-describe("Node's compile cache", () => {
-  it("keeps the compiled lazy chunks in the temporary folder, unless NODE_DISABLE_COMPILE_CACHE is set", () => {
-    const tmp = tempDir("xregion-ncc-");
-    const args = ["plan", "--api-region", "us-east-1", "--client-region", "eu-west-1", "--out", "p"];
-    expect(runCli(args, { env: { TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: "1" } }).code).toBe(0);
-    expect(existsSync(join(tmp, "node-compile-cache"))).toBe(false);
-
-    expect(runCli(args, { env: { TMPDIR: tmp } }).code).toBe(0);
-    const cached = readdirSync(join(tmp, "node-compile-cache"), { recursive: true }).map(String);
-    expect(cached.length).toBeGreaterThan(1);
-  });
 });
