@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { CreateVpcCommand, DeleteVpcCommand } from "@aws-sdk/client-ec2";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientAnswer } from "../../src/steps/verify-types.js";
@@ -380,6 +381,29 @@ describe("a deploy that fails at stage 2, then resumes", () => {
 
     const teardown = await run(["teardown", "--yes"], cwd);
     expect(teardown.code, shown(teardown)).toBe(0);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+});
+
+describe("preflight against what already exists", () => {
+  it("warns about an existing VPC whose range overlaps the chosen one, by id, Name tag and range", async () => {
+    await moto.reset();
+    const cwd = workFolder();
+    // Someone's VPC in region A, inside the API range we are about to use.
+    const { Vpc } = await aws.ec2(A).send(
+      new CreateVpcCommand({ CidrBlock: "10.10.64.0/18", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: "legacy" }] }] }),
+    );
+    await moto.queueLambdaResults(B, okAnswers(1));
+    const result = await run(["deploy", "--yes", "--json", ...FLAGS, "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    const warnings = ndjson(result.stdout).filter((e) => e.kind === "warning").map((e) => e.message);
+    expect(warnings).toContain(
+      `the API VPC range ${API_CIDR} overlaps existing VPC ${Vpc?.VpcId} "legacy" 10.10.64.0/18 in ${A}: the two can never be peered or routed to each other`,
+    );
+    expect(warnings.filter((w) => String(w).includes("overlaps existing VPC"))).toHaveLength(1);
+
+    expect((await run(["teardown", "--yes"], cwd)).code).toBe(0);
+    await aws.ec2(A).send(new DeleteVpcCommand({ VpcId: Vpc!.VpcId! }));
     await expectNothingDeployed(aws, [A, B]);
   });
 });
