@@ -81,7 +81,11 @@ function schemaKeysInlined() {
       build.onLoad({ filter: /@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async ({ path }) => {
         const text = await readFile(path, "utf8");
         const constants = new Map([...text.matchAll(/^const (_\w+) = ("(?:[^"\\]|\\.)*");$/gm)].map((m) => [m[1], m[2]]));
-        return { contents: text.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key)), loader: "js" };
+        let rewritten = 0;
+        const contents = text.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? (rewritten++, `${constants.get(name)}:`) : key));
+        // The SDK changed its schema format: say so rather than quietly ship 550 kB (and the memory) again.
+        if (rewritten === 0 && /\[_\w+\]:/.test(text)) throw new Error(`${path}: no computed schema key could be rewritten; revisit schemaKeysInlined`);
+        return { contents, loader: "js" };
       });
     },
   };
