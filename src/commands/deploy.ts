@@ -3,7 +3,7 @@
 import { saveAnswersFile } from "../config/file.js";
 import { buildPlan } from "../steps/plan.js";
 import { planLines } from "../ui/plan-text.js";
-import { terminalColumns, wrapCommand, wrapLines } from "../ui/wrap.js";
+import { terminalColumns, wrapLines } from "../ui/wrap.js";
 import { equivalentCommand, loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 
@@ -13,10 +13,8 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   const plan = buildPlan(answers);
   const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
   const columns = terminalColumns(human);
-  if (loaded.asked.length > 0) {
-    const command = wrapCommand(`${equivalentCommand(answers, "deploy")} --yes`, 2, columns);
-    human.write(`\nThe same run without questions:\n${command.join("\n")}\n\n`);
-  }
+  // One line, however wide: the terminal folds it without breaking a copy, in any shell.
+  if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(answers, "deploy")} --yes\n\n`);
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
   const { deployPlan } = await import("./deploy-run.js");

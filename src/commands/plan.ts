@@ -5,7 +5,7 @@ import { buildPlan } from "../steps/plan.js";
 import type { Plan, StagePlan } from "../steps/plan-types.js";
 import { templatesDir } from "../templates-dir.js";
 import { planLines } from "../ui/plan-text.js";
-import { terminalColumns, wrapCommand, wrapLines } from "../ui/wrap.js";
+import { terminalColumns, wrapLines } from "../ui/wrap.js";
 import { equivalentCommand, loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 
@@ -27,7 +27,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     [...planLines(plan), "", `Wrote ${written.length} files to ${shown(out)}/: ${written.map((f) => relative(out, f)).join(", ")}`],
     columns,
   );
-  if (asked.length > 0) lines.push("", "The same plan without questions:", ...wrapCommand(equivalentCommand(answers, "plan"), 2, columns));
+  if (asked.length > 0) lines.push("", "The same plan without questions:", `  ${equivalentCommand(answers, "plan")}`);
   ctx.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

@@ -1,5 +1,6 @@
-// Text printed outside Ink (the plan, the equivalent command) fitted to the terminal, so a 60-column
-// window gets whole words instead of lines cut mid-word. Pipes and files keep one line per item.
+// Text fitted to the terminal, so that a 60-column window gets whole words instead of lines cut mid-word:
+// the plan and prompt errors (printed outside Ink), notes and next commands (inside it, where Ink would
+// otherwise cut them itself). Pipes and files keep one line per item.
 // fast-wrap-ansi, not wrap-ansi: @inquirer/prompts already bundles it, and wrap-ansi's emoji tables
 // added ~40 ms to `plan` and to the first question (npm run bench).
 import { wrapAnsi } from "fast-wrap-ansi";
