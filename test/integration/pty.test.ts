@@ -106,4 +106,38 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(t.screen()).toMatch(/\? Deploy the three stages of "pty" now\? \(Y\/n\)\ncancelled$/m);
     await expectNothingDeployed(aws, [A, B]);
   });
+
+  it("draws the live view from the bundle through a whole deploy, then the teardown, in the same terminal", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    const flags = ["--name", "live", "--api-region", A, "--client-region", B];
+    await moto.queueLambdaResults(B, [
+      JSON.stringify({
+        ok: true,
+        url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
+        status: 200,
+        body: JSON.stringify({ message: "Hello from the private API", region: A }),
+        timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 },
+        resolvedAddresses: ["10.10.0.37", "10.10.1.142"],
+        error: null,
+      }),
+    ]);
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 80 });
+    expect(await term.exitCode(30_000)).toBe(0);
+    const screen = term.screen();
+    // Finished stages folded into rows with their status and time, then the result: Ink's, not plain lines.
+    for (const row of [/✔ stage 1\/3 live-api \(us-east-1\) +CREATE_COMPLETE +\d+s/, /✔ stage 2\/3 live-client \(eu-west-1\) +CREATE_COMPLETE/, /✔ stage 3\/3 live-routes \(us-east-1\) +CREATE_COMPLETE/]) {
+      expect(screen).toMatch(row);
+    }
+    expect(screen).not.toContain("[1/3 api us-east-1]");
+    expect(screen).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);
+    expect(screen).toContain("✔ verification passed");
+    expect(screen).toMatch(/outputs:\n {2}live-api \(us-east-1\)\n {4}VpcId +vpc-/);
+
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", "--yes", ...flags], cwd, env, columns: 80 });
+    expect(await term.exitCode(30_000)).toBe(0);
+    expect(term.screen()).toMatch(/✔ stage 1\/3 live-api \(us-east-1\) +DELETE_COMPLETE/);
+    await expectNothingDeployed(aws, [A, B]);
+  });
 });
