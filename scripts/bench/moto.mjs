@@ -27,20 +27,9 @@ export async function motoRows(root, runs = Number(process.env.BENCH_MOTO_RUNS ?
     const theirs = [];
     const rss = [];
     for (let i = 0; i < runs; i++) {
-      const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-moto-"));
-      const env = { ...moto.env(), CI: "true" };
-      const flags = ["--name", `bench${i}`, "--api-region", "us-east-1", "--client-region", "eu-west-1"];
-      await moto.queueLambdaResults("eu-west-1", [ANSWER]);
-      const rssFile = join(cwd, "rss");
-      const started = performance.now();
-      const run = spawnSync("/usr/bin/time", ["-f", "%M", "-o", rssFile, process.execPath, join(root, "dist/cli.js"), "deploy", ...flags, "--yes", "--samples", "1"], {
-        cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8",
-      });
-      ours.push(performance.now() - started);
-      if (run.status !== 0) throw new Error(`deploy exited ${run.status}: ${run.stderr.slice(-600)}${run.stdout.slice(-600)}`);
-      rss.push(Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024);
-      spawnSync(process.execPath, [join(root, "dist/cli.js"), "teardown", ...flags, "--yes"], { cwd, env, stdio: "ignore" });
-      rmSync(cwd, { recursive: true, force: true });
+      const run = await deployOnce(moto, root, `bench${i}`, { terminal: false });
+      ours.push(run.ms);
+      rss.push(run.rssMb);
 
       const out = execFileSync("bash", [join(root, "test/integration/aws-cli-baseline.sh")], {
         env: { ...process.env, MOTO_ENDPOINT: moto.endpoint, NAME: `clibase${i}` },
@@ -56,25 +45,36 @@ export async function motoRows(root, runs = Number(process.env.BENCH_MOTO_RUNS ?
     printPeak("peak memory during deploy, plain (max RSS)", rss);
 
     // The same deploy as a person runs it: stdout a terminal, so the live Ink view (React and yoga's
-    // WebAssembly layout engine) is loaded too. util-linux `script` gives it the pseudo-terminal.
+    // WebAssembly layout engine) is loaded too.
     const inkRss = [];
-    for (let i = 0; i < runs; i++) {
-      const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-ink-"));
-      const { CI: _ci, ...env } = { ...moto.env(), TERM: "xterm-256color" };
-      const flags = `--name ink${i} --api-region us-east-1 --client-region eu-west-1`;
-      await moto.queueLambdaResults("eu-west-1", [ANSWER]);
-      const rssFile = join(cwd, "rss");
-      const command = `/usr/bin/time -f %M -o ${rssFile} ${process.execPath} ${join(root, "dist/cli.js")} deploy ${flags} --yes --samples 1`;
-      const run = spawnSync("script", ["-qfec", command, "/dev/null"], { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-      if (run.status !== 0) throw new Error(`deploy in a terminal exited ${run.status}: ${run.stdout.slice(-600)}`);
-      inkRss.push(Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024);
-      spawnSync(process.execPath, [join(root, "dist/cli.js"), "teardown", ...flags.split(" "), "--yes"], { cwd, env: { ...env, CI: "true" }, stdio: "ignore" });
-      rmSync(cwd, { recursive: true, force: true });
-    }
+    for (let i = 0; i < runs; i++) inkRss.push((await deployOnce(moto, root, `ink${i}`, { terminal: true })).rssMb);
     printPeak("peak memory during deploy, live view (RSS)", inkRss);
   } finally {
     await moto.stop();
   }
+}
+
+// One `deploy --yes` of the built CLI, timed, its peak RSS read by /usr/bin/time; then torn down. With
+// `terminal`, util-linux `script` gives it a pseudo-terminal and CI is unset, so Ink draws the live view.
+async function deployOnce(moto, root, name, { terminal }) {
+  const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-moto-"));
+  const { CI: _ci, ...base } = moto.env();
+  const env = terminal ? { ...base, TERM: "xterm-256color" } : { ...base, CI: "true" };
+  const cli = join(root, "dist/cli.js");
+  const flags = ["--name", name, "--api-region", "us-east-1", "--client-region", "eu-west-1"];
+  const rssFile = join(cwd, "rss");
+  const timed = ["/usr/bin/time", "-f", "%M", "-o", rssFile, process.execPath, cli, "deploy", ...flags, "--yes", "--samples", "1"];
+  await moto.queueLambdaResults("eu-west-1", [ANSWER]);
+  const started = performance.now();
+  const run = terminal
+    ? spawnSync("script", ["-qfec", timed.join(" "), "/dev/null"], { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" })
+    : spawnSync(timed[0], timed.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  const ms = performance.now() - started;
+  if (run.status !== 0) throw new Error(`deploy exited ${run.status}: ${run.stderr.slice(-600)}${run.stdout.slice(-600)}`);
+  const rssMb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024;
+  spawnSync(process.execPath, [cli, "teardown", ...flags, "--yes"], { cwd, env: { ...base, CI: "true" }, stdio: "ignore" });
+  rmSync(cwd, { recursive: true, force: true });
+  return { ms, rssMb };
 }
 
 function printPeak(label, runs) {
