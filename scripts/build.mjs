@@ -1,6 +1,6 @@
 import { build } from "esbuild";
-import { createHash } from "node:crypto";
 import { chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { aliases } from "./aliases.mjs";
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
@@ -48,10 +48,15 @@ await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
 
 // The templates' facts (descriptions, named IAM) read once here with the YAML parser, so that a deploy
 // reads a small JSON file instead of loading the parser (about 8 MB less peak memory; npm run bench).
-// template-facts.ts is compiled on the fly: the build must not depend on Node's type stripping.
+// The same parser and hash as at run time, compiled on the fly: the build must not depend on Node's type
+// stripping.
 const factsModule = new URL("../dist/.template-facts.mjs", import.meta.url);
 await build({
-  entryPoints: ["src/aws/template-facts.ts"],
+  stdin: {
+    contents: `export { templateFacts } from "./src/aws/template-facts.ts"; export { templateHash } from "./src/aws/template-facts-file.ts";`,
+    resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+    loader: "ts",
+  },
   outfile: factsModule.pathname,
   bundle: true,
   platform: "node",
@@ -59,13 +64,13 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
-const { templateFacts } = await import(factsModule.href);
+const { templateFacts, templateHash } = await import(factsModule.href);
 await rm(factsModule);
 const templates = new URL("../templates/", import.meta.url);
 const facts = {};
 for (const file of (await readdir(templates)).filter((f) => f.endsWith(".yaml")).sort()) {
   const body = await readFile(new URL(file, templates), "utf8");
-  facts[createHash("sha256").update(body).digest("hex")] = { template: file, ...templateFacts(body) };
+  facts[templateHash(body)] = { template: file, ...templateFacts(body) };
 }
 await writeFile(new URL("../dist/template-facts.json", import.meta.url), `${JSON.stringify(facts)}\n`);
 

@@ -2,9 +2,8 @@
 // SHA-256 of each template's text). A template that is not there — run from the sources, or edited after
 // the build — is parsed instead, with the YAML parser loaded only then.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { findUp } from "../find-up.js";
 import type { TemplateFacts } from "./template-facts.js";
 
 export const FACTS_FILE = "template-facts.json";
@@ -19,18 +18,11 @@ let cached: { readonly from: string; readonly facts: FactsByHash } | undefined;
 
 // The bundle's chunks live in dist/chunks/, the file in dist/: the nearest one up from this module.
 function shippedFacts(from: string): FactsByHash {
-  if (cached?.from === from) return cached.facts;
-  let facts: FactsByHash = {};
-  for (let dir = dirname(fileURLToPath(from)); ; dir = dirname(dir)) {
-    const candidate = join(dir, FACTS_FILE);
-    if (existsSync(candidate)) {
-      facts = JSON.parse(readFileSync(candidate, "utf8")) as FactsByHash;
-      break;
-    }
-    if (dirname(dir) === dir) break;
+  if (cached?.from !== from) {
+    const file = findUp(from, FACTS_FILE);
+    cached = { from, facts: file ? (JSON.parse(readFileSync(file, "utf8")) as FactsByHash) : {} };
   }
-  cached = { from, facts };
-  return facts;
+  return cached.facts;
 }
 
 export async function loadTemplateFacts(body: string, from: string = import.meta.url): Promise<TemplateFacts> {
