@@ -1,5 +1,6 @@
 // The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
+import type { PlannedChange } from "../aws/stack.js";
 import type { StageKey } from "./stages.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
 
@@ -75,12 +76,9 @@ export type ProgressEvent =
       readonly at: number;
     };
 
-export interface ChangeView {
-  readonly action: string;
-  readonly logicalId: string;
-  readonly resourceType: string;
+// A change set's entry with the template's plain-English name for the resource.
+export interface ChangeView extends PlannedChange {
   readonly description: string | undefined;
-  readonly replacement: string | undefined;
 }
 
 export type ProgressKind = ProgressEvent["kind"];

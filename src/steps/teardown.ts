@@ -97,8 +97,8 @@ async function deleteOne(ctx: EngineContext, ref: StageRef): Promise<StageOutcom
   }
   ctx.emit({ kind: "stage-started", ...ref, action: "delete", at: ctx.clock.now() });
   if (ref.key === "client") info(ctx, ref, `Deleting ${ref.stackName} ${ENI_NOTE}`);
-  // A delete cannot be cancelled: on Ctrl-C we stop following it and say so.
   // Another operation (often an earlier teardown's delete) must finish before DeleteStack is accepted.
+  // Neither can be cancelled: on Ctrl-C we stop following it and say so.
   if (stack.status.endsWith("_IN_PROGRESS") && stack.status !== "REVIEW_IN_PROGRESS") {
     info(ctx, ref, `${ref.stackName} is ${stack.status}; waiting for that to finish.`);
     const { watched } = await followStack(ctx, ref, { stack: stack.stackId, tokens: [], since: stack.operationStartedAt, stats });

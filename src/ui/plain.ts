@@ -4,8 +4,8 @@ import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
-import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { changeSummary, changeText } from "./change-text.js";
+import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;

@@ -6,7 +6,7 @@ import { Glyph } from "./Glyph.js";
 import { OutputsList } from "./OutputsList.js";
 import { usePaint } from "./use-paint.js";
 
-// A next command wider than the terminal breaks before a flag with " \\", so it still pastes and runs.
+// A next command wider than the terminal breaks before a flag with " \", so it still pastes and runs.
 export function ResultView({ outcome, width }: { readonly outcome: Outcome; readonly width: number }) {
   const paint = usePaint();
   return (
