@@ -47,7 +47,7 @@ from moto.awslambda.utils import get_backend as lambda_backend_for_config
 from moto.cloudformation import parsing
 from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
-from moto.cloudformation.models import CloudFormationBackend, Event, Stack, cloudformation_backends
+from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.exceptions import (
@@ -472,10 +472,8 @@ def _roll_back(stack, change_set, error: Exception) -> None:
     logical_id = getattr(error, "cfn_logical_id", stack.name)
     code = getattr(error, "code", type(error).__name__)
     reason = f"{getattr(error, 'message', None) or error} (Error Code: {code})"
-    event = Event(stack.stack_id, stack.name, logical_id, "", getattr(error, "cfn_resource_type", None)
-                  or "AWS::CloudFormation::Stack", f"{kind}_FAILED", reason, None)
-    event.client_request_token = getattr(_operation, "token", None)
-    stack.events.append(event)
+    _resource_event(stack, logical_id, "", getattr(error, "cfn_resource_type", None) or "AWS::CloudFormation::Stack",
+                    f"{kind}_FAILED", reason)
     verb = "create" if kind == "CREATE" else "update"
     prefix = "" if kind == "CREATE" else "UPDATE_"
     stack._add_stack_event(f"{prefix}ROLLBACK_IN_PROGRESS",
@@ -640,21 +638,8 @@ for _name in ("create_stack", "update_stack", "execute_change_set", "delete_stac
 # resource's dependencies inside its own creation (a Ref), so the events are recorded once it succeeded:
 # dependencies then complete before their dependants start, as on AWS. A failure records its
 # IN_PROGRESS here and its FAILED in _roll_back.
-def _stack_of(resources_map: Any) -> Stack | None:
-    if getattr(resources_map, "stack", None) is not None:
-        return resources_map.stack
-    for regions in cloudformation_backends.values():
-        for backend in regions.values():
-            stack = backend.stacks.get(resources_map.stack_id)
-            if stack is not None:
-                return stack
-    return None
-
-
-def _resource_event(stack: Stack | None, logical_id: str, physical_id: str, kind: str, status: str,
+def _resource_event(stack: Stack, logical_id: str, physical_id: str, kind: str, status: str,
                     reason: str | None = None) -> None:
-    if stack is None:
-        return
     event = Event(stack.stack_id, stack.name, logical_id, physical_id, kind, status, reason, None)
     event.client_request_token = getattr(_operation, "token", None)
     stack.events.append(event)
@@ -665,7 +650,7 @@ def _physical_id(resource: Any) -> str:
 
 
 def create_with_events(logical_id, resource_json, resources_map, *args, **kwargs):
-    stack, kind = _stack_of(resources_map), resource_json.get("Type", "")
+    stack, kind = resources_map.stack, resource_json.get("Type", "")
     try:
         resource = parse_and_create_resource(logical_id, resource_json, resources_map, *args, **kwargs)
     except Exception as error:
@@ -688,7 +673,7 @@ _original_parse_and_update_resource = parsing.parse_and_update_resource
 def update_with_events(logical_id, resource_json, resources_map, *args, **kwargs):
     resource = _original_parse_and_update_resource(logical_id, resource_json, resources_map, *args, **kwargs)
     if resource is not None:
-        stack, kind, physical = _stack_of(resources_map), resource_json.get("Type", ""), _physical_id(resource)
+        stack, kind, physical = resources_map.stack, resource_json.get("Type", ""), _physical_id(resource)
         _resource_event(stack, logical_id, physical, kind, "UPDATE_IN_PROGRESS")
         _resource_event(stack, logical_id, physical, kind, "UPDATE_COMPLETE")
     return resource
@@ -699,7 +684,8 @@ _original_create_resource_map = Stack._create_resource_map
 
 
 def create_resource_map(self):
-    # The stack leaves backend.stacks before its resources are deleted; keep the way back to its events.
+    # Only stacks make resource maps; the way back to the stack's events, also while it is being deleted
+    # (it has left backend.stacks by then).
     resource_map = _original_create_resource_map(self)
     resource_map.stack = self
     return resource_map
@@ -711,7 +697,7 @@ _original_delete_resource = ResourceMap._delete_resource
 
 def delete_with_events(self, parsed_resource, resource_json):
     _original_delete_resource(self, parsed_resource, resource_json)  # raises to be retried: no event yet
-    stack, kind = _stack_of(self), resource_json.get("Type", "")
+    stack, kind = self.stack, resource_json.get("Type", "")
     logical_id, physical = getattr(parsed_resource, "logical_resource_id", ""), _physical_id(parsed_resource)
     _resource_event(stack, logical_id, physical, kind, "DELETE_IN_PROGRESS")
     _resource_event(stack, logical_id, physical, kind, "DELETE_COMPLETE")
@@ -752,8 +738,9 @@ _original_describe_stack_events = CloudFormationBackend.describe_stack_events
 
 
 def describe_stack_events(self, stack_name):
-    events = _original_describe_stack_events(self, stack_name)
-    return _paced(self.get_stack(stack_name)) if _pace["ms"] > 0 else events
+    if _pace["ms"] == 0:
+        return _original_describe_stack_events(self, stack_name)
+    return _paced(self.get_stack(stack_name))
 
 
 CloudFormationBackend.describe_stack_events = describe_stack_events
