@@ -1,6 +1,7 @@
 // `plan`: offline. Validates, lays out the two VPCs and writes what `deploy` would send to CloudFormation.
-import { access, copyFile, mkdir, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { renderTemplate } from "../steps/deployment-id.js";
 import { buildPlan } from "../steps/plan.js";
 import type { Plan, StagePlan } from "../steps/plan-types.js";
 import { templatesDir } from "../templates-dir.js";
@@ -40,7 +41,7 @@ async function writePlan(plan: Plan, out: string): Promise<string[]> {
   const files: string[] = [];
   for (const stage of plan.stages) {
     const template = join(out, stage.template);
-    await copyFile(join(source, stage.template), template);
+    await writeFile(template, templateToDeploy(await readFile(join(source, stage.template), "utf8"), stage));
     const params = join(out, stage.template.replace(/\.yaml$/, ".parameters.json"));
     await writeFile(params, `${JSON.stringify(templateConfiguration(stage, plan), null, 2)}\n`);
     files.push(template, params);
@@ -63,4 +64,15 @@ function templateConfiguration(stage: StagePlan, plan: Plan) {
         : `<output ${value.output} of stack ${plan.stages[value.stage - 1]?.stackName} in ${plan.stages[value.stage - 1]?.region}>`;
   }
   return { Parameters: parameters, Tags: stage.tags };
+}
+
+// The template as `deploy` sends it: its API Deployment's logical id hashes the parameter values, all
+// known when planning for a stage that reads no earlier stage's outputs (stage 1, the one with the API).
+function templateToDeploy(source: string, stage: StagePlan): string {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(stage.parameters)) {
+    if (value.kind !== "value") return source;
+    values[key] = value.value;
+  }
+  return renderTemplate(source, values).body;
 }

@@ -16,6 +16,7 @@ import {
 } from "../aws/stack.js";
 import { readTemplate } from "../aws/template-descriptions.js";
 import { loadTemplateFacts } from "../aws/template-facts-file.js";
+import type { TemplateFacts } from "../aws/template-facts.js";
 import { info, stageRef, type DeployContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";
 import { followStack } from "./follow-stack.js";
@@ -56,6 +57,8 @@ export async function runStage(
   stage: StagePlan,
   parameters: Record<string, string>,
   templateBody: string,
+  // Given when the body was rendered from a shipped template, whose hash the facts file knows.
+  facts?: TemplateFacts,
 ): Promise<StageResult> {
   const run: Run = {
     ctx,
@@ -66,7 +69,7 @@ export async function runStage(
     status: undefined,
   };
   try {
-    return await deploy(run, parameters, templateBody);
+    return await deploy(run, parameters, templateBody, facts);
   } catch (error) {
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
@@ -75,7 +78,12 @@ export async function runStage(
   }
 }
 
-async function deploy(run: Run, parameters: Record<string, string>, templateBody: string): Promise<StageResult> {
+async function deploy(
+  run: Run,
+  parameters: Record<string, string>,
+  templateBody: string,
+  facts: TemplateFacts | undefined,
+): Promise<StageResult> {
   const { ctx, stage, ref, cfn } = run;
   let stack = await describeStack(cfn, stage.stackName);
   if (stack && isBusy(stack.status)) {
@@ -98,7 +106,7 @@ async function deploy(run: Run, parameters: Record<string, string>, templateBody
     return cancelled(run, replace ? `Cancelled after deleting the rolled-back ${stage.stackName}; nothing was created.` : "Cancelled before any change was made.");
   }
 
-  const template = readTemplate(await loadTemplateFacts(templateBody), { region: stage.region, stackName: stage.stackName, parameters });
+  const template = readTemplate(facts ?? (await loadTemplateFacts(templateBody)), { region: stage.region, stackName: stage.stackName, parameters });
   let changeSet;
   try {
     changeSet = await createChangeSet(cfn, {

@@ -2,9 +2,11 @@
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { loadTemplateFacts } from "../aws/template-facts-file.js";
 import { templatesDir } from "../templates-dir.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
 import { runStage, type StageResult } from "./deploy-stage.js";
+import { renameInFacts, renderTemplate } from "./deployment-id.js";
 import { stageRef, type DeployContext } from "./engine-context.js";
 import type { StageNumber } from "./events.js";
 import type { Plan, StagePlan } from "./plan-types.js";
@@ -45,8 +47,11 @@ export async function deployAll(ctx: DeployContext, plan: Plan): Promise<DeployR
       ctx.emit({ kind: "stage-failed", ...stageRef(stage), status: "NOT_STARTED", rootCause: undefined, message: error.message, at: ctx.clock.now() });
       return { kind: "failed", stage: stage.number, message: error.message, stages, outputs };
     }
-    const templateBody = await readFile(resolve(ctx.templatesDir ?? templatesDir(), stage.template), "utf8");
-    const result = await runStage(ctx, stage, parameters, templateBody);
+    // The shipped text's facts (looked up by its hash, no YAML parser), carried over to the rendered body.
+    const source = await readFile(resolve(ctx.templatesDir ?? templatesDir(), stage.template), "utf8");
+    const template = renderTemplate(source, parameters);
+    const facts = renameInFacts(await loadTemplateFacts(source), template.renamed);
+    const result = await runStage(ctx, stage, parameters, template.body, facts);
     const handoffMs = previousSettledAt === undefined ? undefined : result.stats.firstCallAt - previousSettledAt;
     stages.push({ stage: stage.number, stackName: stage.stackName, region: stage.region, result, handoffMs });
     previousSettledAt = result.stats.settledAt;

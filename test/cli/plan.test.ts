@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { deploymentHash, renderTemplate } from "../../src/steps/deployment-id.js";
 import { filesIn, runCli, tempDir } from "../helpers/cli.js";
 
 const TEMPLATES = resolve(import.meta.dirname, "../../templates");
@@ -24,10 +25,16 @@ describe("plan", () => {
       "3-routes.yaml",
       "plan.json",
     ]);
-    for (const template of ["1-api.yaml", "2-client.yaml", "3-routes.yaml"]) {
+    for (const template of ["2-client.yaml", "3-routes.yaml"]) {
       expect(readFileSync(join(run.cwd, "out", template), "utf8")).toBe(readFileSync(join(TEMPLATES, template), "utf8"));
     }
     const api = readJson(join(run.cwd, "out", "1-api.parameters.json"));
+    // Stage 1 as deploy sends it: the API Deployment's id hashes the template and these very values.
+    const shipped = readFileSync(join(TEMPLATES, "1-api.yaml"), "utf8");
+    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toBe(renderTemplate(shipped, api.Parameters).body);
+    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toContain(
+      `DeploymentId: !Ref Deployment${deploymentHash(shipped, api.Parameters)}\n`,
+    );
     expect(api.Parameters).toEqual({
       DeploymentName: "demo",
       VpcCidr: "10.10.0.0/16",

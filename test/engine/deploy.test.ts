@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { deployAll } from "../../src/steps/deploy.js";
+import { deploymentHash } from "../../src/steps/deployment-id.js";
+import { TEMPLATES_DIR } from "../templates/fixtures.js";
 import { createdResource, resourceEvent, stackEvent } from "../helpers/cfn-timeline.js";
 import { API_REGION, CLIENT_REGION, harness, PLAN, sequence } from "./harness.js";
 
@@ -112,5 +116,24 @@ describe("deployAll", () => {
     expect(sequence(h.events).filter((e) => e.startsWith("stage-"))).toContain("stage-cancelled:2:DELETE_COMPLETE");
     // What is left, said once after the cancellation (its own line already said what was cancelled).
     expect(h.events.at(-1)).toMatchObject({ kind: "info", message: "Left: demo-api (eu-west-1) CREATE_COMPLETE." });
+  });
+
+  it("sends stage 1 with its API Deployment renamed by the hash of template and values, described on its row", async () => {
+    const h = harness();
+    const source = readFileSync(join(TEMPLATES_DIR, "1-api.yaml"), "utf8");
+    const id = `Deployment${deploymentHash(source, { DeploymentName: "demo", VpcCidr: "10.10.0.0/16" })}`;
+    h.cfn
+      .stack("demo-api", { execute: created(id, "AWS::ApiGateway::Deployment", OUTPUTS_1) })
+      .stack("demo-client", { execute: created("Peering", "AWS::EC2::VPCPeeringConnection", OUTPUTS_2) })
+      .stack("demo-routes", { execute: created("ReturnRoute", "AWS::EC2::Route", {}) });
+    await deployAll({ ...h.ctx, templatesDir: TEMPLATES_DIR }, PLAN);
+
+    const body = String(h.cfn.calls.find((c) => c.command === "CreateChangeSet")?.input["TemplateBody"]);
+    expect(body).toContain(`\n  ${id}:\n    Type: AWS::ApiGateway::Deployment\n`);
+    expect(body).toContain(`DeploymentId: !Ref ${id}\n`);
+    expect(body).not.toMatch(/!Ref Deployment\n|^ {2}Deployment:/m);
+    const rows = h.events.filter((e) => e.kind === "resource" && e.logicalId === id);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatchObject({ description: "API deployment" });
   });
 });
