@@ -7,7 +7,8 @@ import { STAGES } from "../../src/steps/stages.js";
 import { TEMPLATES_DIR } from "./fixtures.js";
 
 const run = promisify(execFile);
-const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2", "eu-central-1", "ap-northeast-1", "sa-east-1"];
+// Each partition the templates are written for: aws, China (aws-cn) and GovCloud (aws-us-gov).
+const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1", "cn-north-1", "cn-northwest-1", "us-gov-west-1", "us-gov-east-1"];
 
 async function cfnLint(path: string): Promise<{ stdout: string; stderr: string; status: number | string }> {
   try {
@@ -24,7 +25,7 @@ async function cfnLint(path: string): Promise<{ stdout: string; stderr: string; 
 
 describe("cfn-lint", () => {
   it.concurrent.each(STAGES.map((s) => s.template))(
-    "reports nothing on %s (errors, warnings and informational checks, 7 regions)",
+    `reports nothing on %s (errors, warnings and informational checks, ${REGIONS.length} regions in 3 partitions)`,
     async (template) => {
       const result = await cfnLint(join(TEMPLATES_DIR, template));
       expect(result.status, "ENOENT means cfn-lint is not on PATH (pipx install cfn-lint)").not.toBe("ENOENT");

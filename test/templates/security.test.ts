@@ -66,11 +66,26 @@ describe("security rules", () => {
     const [, endpoint] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");
     const p = props(endpoint);
     expect(p.VpcEndpointType).toBe("Interface");
-    expect(p.ServiceName).toEqual({ "Fn::Sub": "com.amazonaws.${AWS::Region}.execute-api" });
+    // China's execute-api service carries a "cn." prefix; the condition is on the partition itself.
+    expect(p.ServiceName).toEqual({
+      "Fn::If": ["IsChina", { "Fn::Sub": "cn.com.amazonaws.${AWS::Region}.execute-api" }, { "Fn::Sub": "com.amazonaws.${AWS::Region}.execute-api" }],
+    });
+    expect(api.template.Conditions?.["IsChina"]).toEqual({ "Fn::Equals": [{ Ref: "AWS::Partition" }, "aws-cn"] });
     expect(p.PrivateDnsEnabled).toBe(true);
     expect(p.SubnetIds).toEqual([{ Ref: "Subnet1" }, { Ref: "Subnet2" }]);
-    // A custom endpoint policy would make API Gateway demand SigV4 from an unsigned client.
-    expect(p.PolicyDocument).toBeUndefined();
+  });
+
+  it("the endpoint reaches only this account's APIs, and admits the unsigned (anonymous) caller", () => {
+    const [, endpoint] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");
+    const statements = asArray(asObject(props(endpoint).PolicyDocument).Statement).map(asObject);
+    expect(statements).toHaveLength(1);
+    const [statement] = statements as [JsonObject];
+    expect(statement.Effect).toBe("Allow");
+    // A call without an Authorization header is evaluated as anonymous: only Principal "*" admits it.
+    expect(statement.Principal).toBe("*");
+    expect(asArray(statement.Action)).toEqual(["execute-api:Invoke"]);
+    expect(asArray(statement.Resource)).toEqual([{ "Fn::Sub": "arn:${AWS::Partition}:execute-api:*:${AWS::AccountId}:*/*" }]);
+    expect(statement.Condition).toBeUndefined();
   });
 
   it("the function's group has no ingress and egress only TCP 443 to the API VPC", () => {

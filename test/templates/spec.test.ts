@@ -394,7 +394,8 @@ describe("the stages fit together", () => {
 
   it("stage 2 resolves the API's default hostname to stage 1's endpoint in this VPC only", () => {
     const [zoneId, zone] = resourcesOfType(client.template, "AWS::Route53::HostedZone")[0]!;
-    const hostname = "${ApiId}.execute-api.${ApiRegion}.amazonaws.com";
+    // Peering never crosses partitions: this region's URL suffix is the API region's.
+    const hostname = "${ApiId}.execute-api.${ApiRegion}.${AWS::URLSuffix}";
     expect(props(zone).Name).toEqual({ "Fn::Sub": hostname });
     expect(props(zone).VPCs).toEqual([{ VPCId: { Ref: "Vpc" }, VPCRegion: { Ref: "AWS::Region" } }]);
     const records = resourcesOfType(client.template, "AWS::Route53::RecordSet");
@@ -414,8 +415,9 @@ describe("the stages fit together", () => {
     const [, fn] = resourcesOfType(client.template, "AWS::Lambda::Function")[0]!;
     const vars = asObject(asObject(props(fn).Environment).Variables);
     expect(vars.API_URL).toEqual({
-      "Fn::Sub": "https://${ApiId}.execute-api.${ApiRegion}.amazonaws.com/${ApiStageName}/hello",
+      "Fn::Sub": "https://${ApiId}.execute-api.${ApiRegion}.${AWS::URLSuffix}/${ApiStageName}/hello",
     });
+    expect(client.template.Outputs.ApiUrl?.Value).toEqual(vars.API_URL);
   });
 
   it("stage 1 gives the API a stage and a deployment that waits for every method", () => {
