@@ -1,6 +1,7 @@
 // Validators shared by flags, the answers file and prompts: each returns the one-line message for a
 // bad value, or undefined. The message names where the value came from and how to fix it.
 import { checkPair, checkVpcCidr, parseCidr } from "../net/index.js";
+import { offeredRegions, partitionProblem } from "./partitions.js";
 import { closestRegion, findRegion } from "./regions.js";
 
 export const NAME_RULE = "lowercase letters, digits and hyphens, starting with a letter, at most 24 characters";
@@ -25,9 +26,13 @@ export function regionPairProblem(api: string, client: string, labels = { api: "
   const a = findRegion(api);
   const b = findRegion(client);
   if (a && b && a.partition !== b.partition) {
-    return `${labels.api} ${api} (${a.partition}) and ${labels.client} ${client} (${b.partition}) are in different AWS partitions: VPC peering cannot cross partitions; pick two regions of one partition`;
+    // An API region whose partition cannot hold the pattern at all is the problem to name first.
+    const unusable = partitionProblem(api, `${labels.api} ${api}`);
+    if (unusable) return unusable;
+    const near = offeredRegions(a.partition).find((r) => r.id !== api);
+    return `${labels.api} ${api} is in the ${a.partition} partition and ${labels.client} ${client} in ${b.partition}: VPC peering never crosses partitions; pick a ${labels.client} in ${a.partition} too, e.g. ${near?.id}`;
   }
-  return undefined;
+  return partitionProblem(api, `${labels.api} ${api} and ${labels.client} ${client}`);
 }
 
 export function cidrProblem(value: string, label: string): string | undefined {

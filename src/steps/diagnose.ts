@@ -42,7 +42,7 @@ export function diagnoseSample(sample: VerifySample, apiCidr: string): Diagnosis
         message,
         advice:
           `The TLS handshake with ${host} failed. The client must call the API's default hostname ` +
-          "({apiId}.execute-api.{region}.amazonaws.com): the endpoint's certificate covers that name only.",
+          `({apiId}.execute-api.{region}.${urlSuffixOf(host)}): the endpoint's certificate covers that name only.`,
       };
     case "http":
       return { layer, message: httpMessage(answer, message), advice: httpAdvice(answer) };
@@ -117,6 +117,12 @@ function hostOf(url: string): string {
   } catch {
     return "the API hostname";
   }
+}
+
+// The partition's URL suffix as the called hostname spells it (template 2 builds it from
+// ${AWS::URLSuffix}); a hostname of another shape says nothing about the partition.
+function urlSuffixOf(host: string): string {
+  return /\.execute-api\.[a-z0-9-]+\.(amazonaws\.[a-z.]+)$/.exec(host)?.[1] ?? "amazonaws.com, amazonaws.com.cn in China";
 }
 
 function resolvedNote(answer: ClientAnswer, apiCidr: string): string {

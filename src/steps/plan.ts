@@ -1,5 +1,6 @@
 // Answers → Plan, with no I/O: everything the tool will create, where, and from which values.
 import type { Answers } from "../config/answers.js";
+import { findRegion } from "../config/regions.js";
 import { carveSubnets, checkVpcCidr, parseCidr, type Cidr } from "../net/index.js";
 import type { ParamValue, Plan, StagePlan, VpcPlan } from "./plan-types.js";
 import { STAGES, TAG_DEPLOYMENT, TAG_STAGE, ssmPrefix, stackName, type StageDef } from "./stages.js";
@@ -65,6 +66,7 @@ export function buildPlan(answers: Answers): Plan {
     warnings: [
       ...warningsFor(answers.apiCidr, "--api-cidr"),
       ...warningsFor(answers.clientCidr, "--client-cidr"),
+      ...partitionWarnings(answers.apiRegion),
     ],
   };
 }
@@ -79,6 +81,16 @@ function mustParse(text: string): Cidr {
   const cidr = parseCidr(text);
   if (!cidr) throw new Error(`plan: ${text} is not a validated CIDR`);
   return cidr;
+}
+
+// AWS's China page for API Gateway: unauthenticated requests (GET /hello has no authorizer) are served
+// only for an account with an ICP recordal; without one, verify sees HTTP 403.
+function partitionWarnings(apiRegion: string): string[] {
+  if (findRegion(apiRegion)?.partition !== "aws-cn") return [];
+  return [
+    `In ${apiRegion}, API Gateway answers calls without authentication only for an account with an ICP recordal; ` +
+      "without one, verify gets HTTP 403 (https://docs.amazonaws.cn/en_us/aws/latest/userguide/api-gateway.html).",
+  ];
 }
 
 function warningsFor(text: string, label: string): string[] {

@@ -22,6 +22,16 @@ const CASES: { what: string; args: string[]; says: RegExp[] }[] = [
     says: [/both eu-west-1/, /different --client-region/],
   },
   {
+    what: "regions of two partitions",
+    args: ["plan", "--api-region", "us-east-1", "--client-region", "cn-north-1"],
+    says: [/--api-region us-east-1 is in the aws partition and --client-region cn-north-1 in aws-cn/, /never crosses partitions/, /e\.g\. us-east-2$/],
+  },
+  {
+    what: "a GovCloud pair, whose private zones cannot alias the endpoint",
+    args: ["plan", "--api-region", "us-gov-west-1", "--client-region", "us-gov-east-1"],
+    says: [/aws-us-gov cannot be deployed/, /Route 53 private hosted zones/, /source: https:\/\/docs\.aws\.amazon\.com\/govcloud-us\//],
+  },
+  {
     what: "an unknown region",
     args: ["plan", "--api-region", "us-east1", "--client-region", "eu-west-1"],
     says: [/--api-region "us-east1" is not an AWS region/, /did you mean us-east-1\?/],

@@ -65,7 +65,7 @@ describe("resolveAnswers", () => {
 
   it("rejects regions of different partitions", async () => {
     await expect(resolveAnswers({ flags: { apiRegion: "us-east-1", clientRegion: "cn-north-1" }, file: undefined, filePath: FILE }, undefined)).rejects.toThrow(
-      /different AWS partitions/,
+      /VPC peering never crosses partitions; pick a --client-region in aws too/,
     );
   });
 

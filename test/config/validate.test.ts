@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REGIONS, findRegion } from "../../src/config/regions.js";
+import { isOptIn, offeredRegions } from "../../src/config/partitions.js";
 import { nameProblem, regionPairProblem, regionProblem } from "../../src/config/validate.js";
 
 describe("deployment names", () => {
@@ -31,9 +32,55 @@ describe("regions", () => {
     expect(regionProblem("eu-west-1", "--client-region")).toBeUndefined();
   });
 
-  it("must differ and share a partition", () => {
+  it("must differ and share a partition, and the fix names a region of the API's partition", () => {
     expect(regionPairProblem("us-east-1", "us-east-1")).toMatch(/both us-east-1/);
-    expect(regionPairProblem("us-gov-west-1", "us-east-1")).toMatch(/aws-us-gov.*different AWS partitions/);
+    expect(regionPairProblem("us-east-1", "cn-north-1")).toBe(
+      "--api-region us-east-1 is in the aws partition and --client-region cn-north-1 in aws-cn: VPC peering never crosses partitions; pick a --client-region in aws too, e.g. us-east-2",
+    );
+    expect(regionPairProblem("cn-northwest-1", "eu-west-1")).toMatch(/never crosses partitions; pick a --client-region in aws-cn too, e\.g\. cn-north-1$/);
     expect(regionPairProblem("us-east-1", "eu-west-1")).toBeUndefined();
+  });
+
+  it("accept China's two regions as a pair, both ways", () => {
+    expect(regionPairProblem("cn-north-1", "cn-northwest-1")).toBeUndefined();
+    expect(regionPairProblem("cn-northwest-1", "cn-north-1")).toBeUndefined();
+  });
+
+  it("refuse GovCloud, naming the missing piece and AWS's page that says so", () => {
+    const problem = regionPairProblem("us-gov-west-1", "us-gov-east-1");
+    expect(problem).toMatch(/^--api-region us-gov-west-1 and --client-region us-gov-east-1 in aws-us-gov cannot be deployed: /);
+    expect(problem).toMatch(/Route 53 private hosted zones .* alias records only to records in the same zone/);
+    expect(problem).toMatch(/\(source: https:\/\/docs\.aws\.amazon\.com\/govcloud-us\/latest\/UserGuide\/govcloud-r53\.html\)$/);
+    // Across partitions, the API region's own partition is the first thing to fix.
+    expect(regionPairProblem("us-gov-west-1", "us-east-1")).toMatch(/^--api-region us-gov-west-1 in aws-us-gov cannot be deployed: Route 53/);
+    expect(problem).not.toContain("\n");
+  });
+
+  it("refuse the isolated partitions, whose execute-api service name the template cannot know", () => {
+    expect(regionPairProblem("us-iso-east-1", "us-iso-west-1")).toMatch(/in aws-iso cannot be deployed: the execute-api endpoint service name/);
+    expect(regionPairProblem("eusc-de-east-1", "eu-west-1")).toMatch(/^--api-region eusc-de-east-1 in aws-eusc cannot be deployed/);
+  });
+});
+
+describe("the regions offered in the wizard", () => {
+  it("are of the deployable partitions only, each partition's default regions before its opt-in ones", () => {
+    const all = offeredRegions();
+    expect(new Set(all.map((r) => r.partition))).toEqual(new Set(["aws", "aws-cn"]));
+    expect(all[0]?.id).toBe("us-east-1");
+    const aws = all.filter((r) => r.partition === "aws");
+    const firstOptIn = aws.findIndex(isOptIn);
+    expect(firstOptIn).toBe(17); // the 17 regions every account has
+    expect(aws.slice(firstOptIn).every(isOptIn)).toBe(true);
+    expect(all.slice(aws.length).map((r) => r.id)).toEqual(["cn-north-1", "cn-northwest-1"]);
+  });
+
+  it("follow a partition when one is given, and mark only the aws partition's late regions as opt-in", () => {
+    expect(offeredRegions("aws-cn").map((r) => r.id)).toEqual(["cn-north-1", "cn-northwest-1"]);
+    expect(offeredRegions("aws-us-gov")).toEqual([]);
+    const optIn = offeredRegions("aws").filter(isOptIn).map((r) => r.id);
+    expect(optIn).toEqual(expect.arrayContaining(["af-south-1", "ap-east-1", "me-south-1", "eu-south-1", "il-central-1", "mx-central-1"]));
+    expect(optIn).not.toContain("eu-west-1");
+    expect(optIn).not.toContain("ap-northeast-3");
+    expect(offeredRegions("aws-cn").some(isOptIn)).toBe(false);
   });
 });

@@ -67,4 +67,10 @@ describe("buildPlan", () => {
   it("is pure: the same answers give the same plan", () => {
     expect(buildPlan(ANSWERS)).toEqual(plan);
   });
+
+  it("warns, in China only, that unauthenticated calls need the account's ICP recordal", () => {
+    expect(plan.warnings).toEqual([]);
+    const china = buildPlan({ ...ANSWERS, apiRegion: "cn-north-1", clientRegion: "cn-northwest-1" });
+    expect(china.warnings).toEqual([expect.stringMatching(/^In cn-north-1, API Gateway answers calls without authentication only for an account with an ICP recordal; .*HTTP 403 \(https:\/\/docs\.amazonaws\.cn\//)]);
+  });
 });

@@ -41,6 +41,13 @@ describe("diagnosis names the failing layer and what to check", () => {
     expect(diagnoseSample(failed("tls"), API_CIDR)?.advice).toContain("default hostname ({apiId}.execute-api.{region}.amazonaws.com)");
   });
 
+  it("names the hostname in the partition the function called, China's included", () => {
+    const china = failed("tls", { url: "https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn/v1/hello" });
+    expect(diagnoseSample(china, API_CIDR)?.advice).toContain("default hostname ({apiId}.execute-api.{region}.amazonaws.com.cn)");
+    const elsewhere = failed("tls", { url: "https://api.example.com/v1/hello" });
+    expect(diagnoseSample(elsewhere, API_CIDR)?.advice).toContain("({apiId}.execute-api.{region}.amazonaws.com, amazonaws.com.cn in China)");
+  });
+
   it("blames silent drops or the function's timeout for a timeout", () => {
     const advice = diagnoseSample(failed("timeout"), API_CIDR)?.advice ?? "";
     expect(advice).toContain("dropped silently");
