@@ -1,9 +1,10 @@
 // The questions of a guided run. Only called with a terminal on stdin; each validates as the user types
 // with the validators the flags use, so the overlap message and its suggested range appear inline.
-import { input, search } from "@inquirer/prompts";
-import { REGIONS } from "../config/regions.js";
+import { styleText } from "node:util";
+import { input, search, Separator } from "@inquirer/prompts";
 import type { Asker } from "../config/resolve.js";
 import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem } from "../config/validate.js";
+import { regionChoices } from "./region-choices.js";
 import { terminalColumns, wrapLines } from "./wrap.js";
 
 // Inquirer cuts a long message at the terminal's edge, mid-word; wrap it first, under its "> " mark.
@@ -11,6 +12,12 @@ function shown(problem: string | undefined): string | true {
   if (problem === undefined) return true;
   const columns = terminalColumns(process.stdout);
   return wrapLines([problem], columns === undefined ? undefined : columns - 2, 0).join("\n");
+}
+
+// The search prompt's key hints in its own style ("↑↓ navigate • ⏎ select"), led by the one it leaves
+// unsaid: typing narrows the list.
+function helpTip(keys: [string, string][]): string {
+  return keys.map(([key, action]) => `${styleText("bold", key)} ${styleText("dim", action)}`).join(styleText("dim", " • "));
 }
 
 const ROLE_TEXT = {
@@ -31,13 +38,17 @@ export function terminalAsker(): Asker {
       search<string>({
         message: ROLE_TEXT[role].region,
         ...(initial ? { default: initial } : {}),
+        // The reason a search found only regions left out, where the list would be: a line that cannot
+        // be selected (a thrown error would show too, but under a spinner that never stops).
         source: (term) => {
-          const needle = (term ?? "").toLowerCase();
-          return REGIONS.filter((r) => r.id !== other)
-            .filter((r) => !needle || r.id.includes(needle) || r.description.toLowerCase().includes(needle))
-            .map((r) => ({ value: r.id, name: `${r.id} — ${r.description}` }));
+          try {
+            return regionChoices(other, term);
+          } catch (error) {
+            return [new Separator(String(shown((error as Error).message)))];
+          }
         },
         validate: (value) => shown(other ? regionPairProblem(other, value, { api: "region A", client: "region B" }) : undefined),
+        theme: { style: { keysHelpTip: (keys: [string, string][]) => helpTip([["type", "to search"], ...keys]) } },
       }),
 
     cidr: (role, initial, other) =>

@@ -55,6 +55,11 @@ describe("the guided deploy in a terminal (tmux)", () => {
     await t.waitFor("✔ Region A — where the private API lives us-east-1");
 
     await t.waitFor("? Region B — where the client function runs");
+    await t.waitFor(/type to search • ↑↓ navigate • ⏎ select$/m);
+    // A region of another partition is not offered, and the list says why instead of finding nothing.
+    await t.type("cn-north");
+    await t.waitFor(/^\? Region B — where the client function runs cn-north\n.*region B cn-north-1 in\s+aws-cn: VPC peering never crosses partitions/ms);
+    t.press("BSpace", "cn-north".length);
     await t.type(B);
     await t.waitFor(/❯ eu-west-1 — Europe \(Ireland\)\n\n/);
     t.press("Enter");
