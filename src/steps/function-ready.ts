@@ -10,9 +10,10 @@ import type { Clock } from "./clock.js";
 import { diagnoseFunctionReadError, functionCancelled, functionFailed, functionNotRestored, functionTimedOut, type Diagnosis } from "./diagnose.js";
 import type { Emit } from "./events.js";
 
-// Like the SDK's own waiters (waitUntilFunctionActiveV2): long enough for a VPC function's interfaces.
+/** How long to wait for a ready function: like the SDK's waitUntilFunctionActiveV2, enough for a VPC function's interfaces. */
 export const READY_LIMIT_MS = 5 * 60_000;
 
+/** What the wait needs from its caller (verify's context fits). */
 export interface ReadyContext {
   readonly clients: Pick<AwsClients, "lambda" | "profile">;
   readonly emit: Emit;
@@ -23,6 +24,7 @@ export interface ReadyContext {
   readonly random?: (() => number) | undefined;
 }
 
+/** The function to wait for, and for how long at most. */
 export interface ReadyInput {
   readonly region: string;
   readonly functionName: string;
