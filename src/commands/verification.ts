@@ -14,7 +14,7 @@ export async function runVerification(
   configFile: string | undefined,
 ): Promise<boolean> {
   const report = await verify(
-    { clients: session.clients, emit: session.emit },
+    { clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal },
     { region: answers.clientRegion, functionName, samples: ctx.flags.samples, apiCidr: answers.apiCidr },
   );
   if (configFile) {

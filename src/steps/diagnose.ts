@@ -1,5 +1,7 @@
-// Turns a failed sample into "which layer failed and what to check". Pure: the advice names the stage
-// that owns the fix, so the reader knows which template or stack to look at.
+// Turns a failed sample, or a function Lambda will not run, into "which layer failed and what to check".
+// Pure: the advice names the stage that owns the fix, so the reader knows which template or stack to look at.
+import { errorMessage } from "../aws/errors.js";
+import type { FunctionStatus } from "../aws/function-state.js";
 import type { ClientAnswer, VerifyReport, VerifySample } from "./verify-types.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 
@@ -67,6 +69,93 @@ export function diagnoseInvokeError(error: unknown, functionName: string, region
     return { layer: "invoke", message, advice: `Your identity needs lambda:InvokeFunction on ${functionName} in ${region}.` };
   }
   return { layer: "invoke", message: `${name}: ${message}`, advice: `Invoking ${functionName} in ${region} failed; retry, or check the function in the Lambda console.` };
+}
+
+/** One line on where the function stands: its state, and the reasons Lambda gives when it is not ready. */
+export function describeFunction(status: FunctionStatus): string {
+  const why = (code: string | undefined, reason: string | undefined) =>
+    code || reason ? ` (${[code, reason].filter(Boolean).join(": ")})` : "";
+  const state = `State ${status.state}${status.state === "Active" ? "" : why(status.stateReasonCode, status.stateReason)}`;
+  if (status.lastUpdateStatus === undefined) return state;
+  const update = status.lastUpdateStatus === "Successful" ? "" : why(status.lastUpdateStatusReasonCode, status.lastUpdateStatusReason);
+  return `${state}, LastUpdateStatus ${status.lastUpdateStatus}${update}`;
+}
+
+// What to do about each StateReasonCode a VPC function can fail with (Lambda API reference, StateReasonCode).
+const FIX: Readonly<Record<string, string>> = {
+  SubnetOutOfIPAddresses:
+    "The client subnets have no free addresses for Lambda's network interfaces: free some, or deploy with a larger --client-cidr.",
+  InvalidSubnet: "A subnet of the function no longer exists or cannot be used: deploy stage 2 (client) again.",
+  InvalidSecurityGroup: "The function's security group no longer exists or cannot be used: deploy stage 2 (client) again.",
+  EniLimitExceeded:
+    "The account reached its network interface quota in this region: remove unused interfaces or ask for a higher quota (Service Quotas, Amazon VPC), then deploy again.",
+  InsufficientRolePermissions:
+    "The function's role may not manage network interfaces: check that it still has AWSLambdaVPCAccessExecutionRole (stage 2, client).",
+};
+
+/** A function Lambda could not make ready (State Failed), or whose last update failed. */
+export function functionFailed(status: FunctionStatus): Diagnosis {
+  const where = `${status.functionName} in ${status.region}`;
+  if (status.state !== "Failed") {
+    const fix = FIX[status.lastUpdateStatusReasonCode ?? ""] ?? "Fix the cause Lambda gives and deploy again.";
+    return {
+      layer: "function",
+      message: `the last update of ${where} failed: ${describeFunction(status)}`,
+      advice: `Lambda keeps running the function's previous configuration. ${fix}`,
+    };
+  }
+  const fix = FIX[status.stateReasonCode ?? ""] ?? "Fix the cause Lambda gives.";
+  return {
+    layer: "function",
+    message: `Lambda could not make ${where} ready: ${describeFunction(status)}`,
+    // AWS: "When function creation fails, Lambda sets the function state to failed, and you must delete and
+    // recreate the function."
+    advice: `${fix} A function in the Failed state must be created again: run teardown, then deploy.`,
+  };
+}
+
+/** An inactive function Lambda could not bring back (it went Inactive again). */
+export function functionNotRestored(status: FunctionStatus): Diagnosis {
+  return {
+    layer: "function",
+    message: `Lambda could not restore the inactive function ${status.functionName} in ${status.region}: ${describeFunction(status)}`,
+    advice: `${FIX[status.stateReasonCode ?? ""] ?? "Fix the cause Lambda gives."} Then run verify again; if it stays Inactive, deploy stage 2 (client) again.`,
+  };
+}
+
+/** Still not ready when the wait's limit ran out. */
+export function functionTimedOut(status: FunctionStatus, limit: number): Diagnosis {
+  return {
+    layer: "function",
+    message: `${status.functionName} in ${status.region} was still not ready after ${span(limit)}: ${describeFunction(status)}`,
+    advice: "Lambda is still preparing the function (usually its network interfaces in the client subnets). Run verify again in a few minutes; if it stays Pending, look at the function in the Lambda console.",
+  };
+}
+
+function span(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Ctrl-C during the wait. */
+export function functionCancelled(status: FunctionStatus): Diagnosis {
+  return {
+    layer: "function",
+    message: `cancelled while waiting for ${status.functionName} to be ready: ${describeFunction(status)}`,
+    advice: "Run verify again once the function is Active.",
+  };
+}
+
+/** Why reading the function's state failed, and what to do. */
+export function diagnoseFunctionReadError(error: unknown, functionName: string, region: string): Diagnosis {
+  const name = error instanceof Error ? error.name : "";
+  const where = `${functionName} in ${region}`;
+  if (name === "ResourceNotFoundException") {
+    return { layer: "function", message: errorMessage(error), advice: `The function ${where} does not exist: run deploy first.` };
+  }
+  if (name === "AccessDeniedException") {
+    return { layer: "function", message: errorMessage(error), advice: `Your identity needs lambda:GetFunctionConfiguration on ${where}.` };
+  }
+  return { layer: "function", message: errorMessage(error), advice: `Reading the state of ${where} failed; retry, or check the function in the Lambda console.` };
 }
 
 function unexpected(detail: string): Diagnosis {

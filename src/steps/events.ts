@@ -1,5 +1,6 @@
 // The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
+import type { FunctionStatus } from "../aws/function-state.js";
 import type { PlannedChange } from "../aws/stack.js";
 import type { StageKey } from "./stages.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
@@ -65,6 +66,14 @@ export type ProgressEvent =
       readonly summary: string;
       readonly at: number;
     } & StageRef)
+  // Before invoking, verify waits for the client function (DESIGN §10.5): it is Pending or an update is in
+  // progress ("not-ready"), or the first invoke found it idle and woke it ("inactive"). Emitted when the
+  // wait starts and whenever the function's state changes during it.
+  | { readonly kind: "function-waiting"; readonly cause: "not-ready" | "inactive"; readonly function: FunctionStatus; readonly at: number }
+  // The wait is over: State Active, LastUpdateStatus Successful.
+  | { readonly kind: "function-ready"; readonly function: FunctionStatus; readonly waitedMs: number; readonly at: number }
+  // `status`: the client function as Lambda reports it; ready means it can be invoked now.
+  | { readonly kind: "function-state"; readonly function: FunctionStatus; readonly ready: boolean; readonly at: number }
   | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
   | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
   | {

@@ -1,10 +1,13 @@
 // The three stacks as they are now, each in its own region. Preflight reuses the look-up, so "what
 // exists" is answered the same way before a deploy and in `status`.
 import type { AwsClients } from "../aws/clients.js";
+import { asCredentialsError, errorMessage } from "../aws/errors.js";
+import { readFunctionStatus, type FunctionStatus } from "../aws/function-state.js";
 import { describeStack as describeStackInfo } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Emit, StageNumber, StageRef } from "./events.js";
+import { judgeFunction } from "./function-ready.js";
 import { STAGES, stackName, type StageKey } from "./stages.js";
 
 export type StackState =
@@ -63,10 +66,12 @@ export interface StatusReport {
   // All three stacks present and in a ready state.
   readonly deployed: boolean;
   readonly lastVerify: LastVerify | undefined;
+  // The client function as Lambda reports it, when the client stack names one and Lambda answered.
+  readonly function: FunctionStatus | undefined;
 }
 
 export interface StatusContext {
-  readonly clients: Pick<AwsClients, "cloudFormation">;
+  readonly clients: Pick<AwsClients, "cloudFormation" | "lambda" | "profile">;
   readonly emit: Emit;
   // The engine's Clock fits, so the CLI can pass one context to every step.
   readonly clock?: Pick<Clock, "now"> | undefined;
@@ -91,13 +96,31 @@ export async function status(
       at: now(),
     });
   }
+  const fn = await lookupFunction(ctx, stacks.client, now);
   ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
   return {
     name: input.deployment.name,
     stacks,
     deployed: all.every((s) => s.present && READY.has(s.status)),
     lastVerify: input.lastVerify,
+    function: fn,
   };
+}
+
+// A stack can be complete while its function is not (Pending, Failed, Inactive): DESIGN §10.5.
+async function lookupFunction(ctx: StatusContext, client: StackState, now: () => number): Promise<FunctionStatus | undefined> {
+  const functionName = client.present ? client.outputs["FunctionName"] : undefined;
+  if (!functionName) return undefined;
+  try {
+    const fn = await readFunctionStatus(ctx.clients, client.ref.region, functionName);
+    ctx.emit({ kind: "function-state", function: fn, ready: judgeFunction(fn) === "ready", at: now() });
+    return fn;
+  } catch (error) {
+    const credentials = asCredentialsError(error, ctx.clients.profile);
+    if (credentials) throw credentials;
+    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${errorMessage(error)}`, stage: client.ref.stage, at: now() });
+    return undefined;
+  }
 }
 
 export function describeStack(state: StackState): string {

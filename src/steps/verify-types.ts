@@ -36,5 +36,6 @@ export interface VerifyReport {
   readonly samples: readonly VerifySample[];
   readonly cold: { readonly insideMs: number | null; readonly roundTripMs: number } | undefined;
   readonly warm: { readonly inside: LatencyStats | undefined; readonly roundTrip: LatencyStats | undefined };
-  readonly failure: { readonly layer: FailureLayer | "unexpected" | "invoke"; readonly message: string; readonly advice: string } | undefined;
+  // "function": Lambda never made the function ready (Failed, a failed update, or still waiting at the limit).
+  readonly failure: { readonly layer: FailureLayer | "unexpected" | "invoke" | "function"; readonly message: string; readonly advice: string } | undefined;
 }

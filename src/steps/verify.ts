@@ -2,18 +2,24 @@
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
 import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError } from "../aws/errors.js";
+import { notReadyCause } from "../aws/function-state.js";
 import { invokeFunction, type Invocation } from "../aws/invoke.js";
 import { diagnoseInvokeError, diagnoseSample, excerpt, type Diagnosis } from "./diagnose.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Emit } from "./events.js";
+import { waitUntilReady } from "./function-ready.js";
 import { latencyStats } from "./latency.js";
 import type { ClientAnswer, ClientTimings, FailureLayer, VerifyReport, VerifySample } from "./verify-types.js";
 
 export interface VerifyContext {
   readonly clients: Pick<AwsClients, "lambda" | "profile">;
   readonly emit: Emit;
-  // Times each round trip and stamps events; the engine's Clock fits, so one context serves every step.
-  readonly clock?: Pick<Clock, "now"> | undefined;
+  // Times each round trip, stamps events and paces the wait for the function; the engine's Clock fits, so
+  // one context serves every step.
+  readonly clock?: Clock | undefined;
+  // Ctrl-C ends the wait for the function.
+  readonly signal?: AbortSignal | undefined;
+  readonly random?: (() => number) | undefined;
 }
 
 export interface VerifyInput {
@@ -23,6 +29,8 @@ export interface VerifyInput {
   readonly samples: number;
   // The API VPC's range, to tell whether the API hostname resolved to the endpoint.
   readonly apiCidr: string;
+  // How long to wait for the function to be ready (default READY_LIMIT_MS).
+  readonly readyLimitMs?: number | undefined;
 }
 
 export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<VerifyReport> {
@@ -32,8 +40,12 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
   const clock = ctx.clock ?? systemClock;
   const now = () => clock.now();
   const samples: VerifySample[] = [];
-  let invokeFailure: Diagnosis | undefined;
-  for (let index = 1; index <= input.samples; index++) {
+  const ready = { ...ctx, clock };
+  const target = { region: input.region, functionName: input.functionName, limitMs: input.readyLimitMs };
+  let invokeFailure = await waitUntilReady(ready, target, "not-ready");
+  // Lambda refuses the first invoke of an inactive function and starts restoring it: wait once, retry.
+  let woken = false;
+  for (let index = 1; index <= input.samples && !invokeFailure; index++) {
     const started = now();
     let invocation: Invocation;
     try {
@@ -41,6 +53,13 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
     } catch (error) {
       const credentials = asCredentialsError(error, ctx.clients.profile);
       if (credentials) throw credentials;
+      const cause = woken ? undefined : notReadyCause(error);
+      if (cause) {
+        woken = true;
+        invokeFailure = await waitUntilReady(ready, target, cause === "inactive" ? "inactive" : "not-ready");
+        index--; // the same sample again, once the function is ready
+        continue;
+      }
       // The same call would fail the same way N times; one clear answer is enough.
       invokeFailure = diagnoseInvokeError(error, input.functionName, input.region);
       break;

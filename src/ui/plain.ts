@@ -6,6 +6,7 @@ import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import { functionText } from "./function-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -135,6 +136,12 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         write(`${label(e.stage)}${e.summary}`);
         for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);
         return;
+      case "function-waiting":
+      case "function-ready":
+      case "function-state": {
+        const { text, attention } = functionText(e);
+        return void write(attention ? paint("yellow", text) : text);
+      }
       case "verify-sample":
         return void write(sampleLine(e.sample));
       case "verify-result":
@@ -144,6 +151,11 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         for (const command of e.next) write(`  next: ${command}`);
         return;
       }
+      case "stages-queued":
+        // Each stage gets its own line as it starts; a list up front would only repeat them.
+        return;
+      default:
+        return unknownEvent(e);
     }
   }
 
@@ -157,6 +169,11 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
     },
     close: stop,
   };
+}
+
+// A new event kind is a compile error here until this renderer says something about it.
+function unknownEvent(event: never): never {
+  throw new Error(`the plain renderer has no line for ${JSON.stringify(event)}`);
 }
 
 function finishedText(outcome: "created" | "updated" | "no-op" | "deleted" | "absent", stackName: string): string {

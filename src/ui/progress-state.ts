@@ -3,6 +3,7 @@
 import type { ProgressEvent, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
+import { functionText } from "./function-text.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -164,6 +165,12 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
     case "stack-state": {
       const outputs = Object.entries(event.outputs).map(([key, value]) => `${key}: ${value}`);
       return append(state, { kind: "note", note: { tone: "info", text: [event.summary, ...outputs.map((o) => `  ${o}`)].join("\n") } });
+    }
+    case "function-waiting":
+    case "function-ready":
+    case "function-state": {
+      const { text, attention } = functionText(event);
+      return append(state, { kind: "note", note: { tone: attention ? "attention" : "info", text } });
     }
     case "verify-sample":
       return { ...state, samples: [...state.samples, event.sample] };

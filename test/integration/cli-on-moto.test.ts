@@ -182,6 +182,11 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     expect(result.stdout).toMatch(/\[1\/3 api us-east-1\] creating it-api\n[\s\S]*\[1\/3 api us-east-1\] created it-api/);
     expect(result.stdout).toMatch(/\[2\/3 client eu-west-1\] created it-client/);
     expect(result.stdout).toMatch(/\[3\/3 routes us-east-1\] created it-routes/);
+    // The new VPC function is Pending for a moment (the launcher models Lambda's function states): verify
+    // waits for it, then invokes it; an invoke while Pending would have been refused with a 409.
+    expect(result.stdout).toMatch(
+      /created it-routes[\s\S]*\nwaiting for the function it-client to be ready: State Pending \(Creating: The function is being created\.\)\nthe function it-client is ready \(State Active, LastUpdateStatus Successful\) after \ds\nsample 1 \(cold\)/,
+    );
     expect(result.stdout).toContain("sample 1 (cold): ok 200 · inside 358 ms");
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max\ninside function +358 +302 +302 +305 +305\nround trip /);
     expect(result.stdout).toContain("(cold: the first invocation; min/p50/p95/max over 2 warm samples)");
@@ -247,6 +252,8 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     // A no-op still hands its outputs on: verification found the function by them.
     expect((finished[1]?.outputs as Record<string, string>).FunctionName).toBe(`${NAME}-client`);
     expect(events.filter((e) => e.kind === "resource")).toEqual([]);
+    // Active by now: nothing to wait for.
+    expect(events.filter((e) => e.kind === "function-waiting" || e.kind === "function-ready")).toEqual([]);
     expect(events.at(-1)).toMatchObject({ kind: "result", operation: "deploy", ok: true });
     expect(result.stderr).toContain("it-api is up to date");
     expect(await stackStates()).toEqual(before);
@@ -301,6 +308,12 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
       [1, `${STACKS.api} (${A}): CREATE_COMPLETE`],
       [2, `${STACKS.client} (${B}): CREATE_COMPLETE`],
       [3, `${STACKS.routes} (${A}): CREATE_COMPLETE`],
+    ]);
+    expect(events.filter((e) => e.kind === "function-state")).toEqual([
+      expect.objectContaining({
+        ready: true,
+        function: expect.objectContaining({ functionName: `${NAME}-client`, region: B, state: "Active", lastUpdateStatus: "Successful" }),
+      }),
     ]);
     expect(events.some((e) => e.kind === "info" && String(e.message).startsWith("verification last failed at"))).toBe(true);
     expect(events.at(-1)).toMatchObject({ kind: "result", operation: "status", ok: true, summary: `Deployment "${NAME}" is deployed.` });

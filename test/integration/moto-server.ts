@@ -33,6 +33,8 @@ export interface MotoServerOptions {
    * so a progress view sees a stack being built instead of built already. Tests leave it unset.
    */
   readonly paceMs?: number;
+  /** How long a new VPC function stays Pending before it is Active (the launcher's default when omitted). */
+  readonly lambdaPendingMs?: number;
 }
 
 /** What an SDK v3 client needs to talk to moto (spread into the client's constructor). */
@@ -79,7 +81,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   writeFileSync(credentialsFile, "");
 
   const pace = options.paceMs ? ["--pace-ms", String(options.paceMs)] : [];
-  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...pace], {
+  const pending = options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)];
+  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...pace, ...pending], {
     env: withoutAws(process.env),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -27,7 +27,13 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import { GetFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+  waitUntilFunctionActiveV2,
+} from "@aws-sdk/client-lambda";
 import { ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STAGES, ssmPrefix, stackName, type StageDef } from "../../src/steps/stages.js";
@@ -235,6 +241,68 @@ describe("the moto server helper", () => {
   });
 });
 
+describe("Lambda function states on the launcher (AWS: a new VPC function is Pending, then Active)", () => {
+  // Its own server with a Pending time long enough to look at on a busy machine.
+  let slow: MotoServer;
+  beforeAll(async () => {
+    slow = await startMotoServer({ lambdaPendingMs: 4000 });
+  }, 60_000);
+  afterAll(() => slow?.stop());
+
+  it("answers Pending with AWS's reason while the function is created, refuses Invoke then as AWS does, then is Active", async () => {
+    const lambda = new LambdaClient(slow.clientConfig(REGION_B));
+    const created = Date.now();
+    await new CloudFormationClient(slow.clientConfig(REGION_B)).send(
+      new CreateStackCommand({
+        StackName: "pending",
+        Capabilities: ["CAPABILITY_IAM"],
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.99.0.0/16" } },
+            Subnet: { Type: "AWS::EC2::Subnet", Properties: { VpcId: { Ref: "Vpc" }, CidrBlock: "10.99.1.0/24" } },
+            Role: {
+              Type: "AWS::IAM::Role",
+              Properties: {
+                AssumeRolePolicyDocument: {
+                  Version: "2012-10-17",
+                  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                },
+              },
+            },
+            InVpc: {
+              Type: "AWS::Lambda::Function",
+              Properties: {
+                FunctionName: "in-vpc",
+                Runtime: "nodejs24.x",
+                Handler: "index.handler",
+                Role: { "Fn::GetAtt": ["Role", "Arn"] },
+                Code: { ZipFile: "exports.handler = async (event) => event;" },
+                VpcConfig: { SubnetIds: [{ Ref: "Subnet" }], SecurityGroupIds: [] },
+              },
+            },
+          },
+        }),
+      }),
+    );
+    const pending = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "in-vpc" }));
+    await expect(lambda.send(new InvokeCommand({ FunctionName: "in-vpc" }))).rejects.toMatchObject({
+      name: "ResourceConflictException",
+      message: "The operation cannot be performed at this time. The function is currently in the following state: Pending",
+      $metadata: { httpStatusCode: 409 },
+    });
+    expect(Date.now() - created, "the checks above must run inside the Pending time").toBeLessThan(4000);
+    expect(pending).toMatchObject({ State: "Pending", StateReason: "The function is being created.", StateReasonCode: "Creating" });
+    expect(pending.LastUpdateStatus).toBeUndefined();
+
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: "in-vpc" });
+    expect(Date.now() - created).toBeGreaterThanOrEqual(4000);
+    const active = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "in-vpc" }));
+    expect(active).toMatchObject({ State: "Active", LastUpdateStatus: "Successful" });
+    expect(active.StateReasonCode).toBeUndefined();
+    expect((await lambda.send(new InvokeCommand({ FunctionName: "in-vpc" }))).StatusCode).toBe(200);
+  });
+});
+
 describe("the three real templates on moto, deployed through change sets", () => {
   const outputs: Partial<Record<StageDef["key"], Outputs>> = {};
 
@@ -321,6 +389,8 @@ describe("the three real templates on moto, deployed through change sets", () =>
 
     const answer = { ok: true, url: outputs.api!.InvokeUrl, status: 200, body: "{}", error: null };
     await moto.queueLambdaResults(REGION_B, [JSON.stringify(answer)]);
+    // A new VPC function is Pending for a moment, and Lambda refuses to invoke it until it is Active.
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: outputs.client!.FunctionName });
     const result = await lambda.send(
       new InvokeCommand({ FunctionName: outputs.client!.FunctionName, InvocationType: "RequestResponse" }),
     );

@@ -1,12 +1,15 @@
 import { CloudFormationClient, DescribeStacksCommand, type Stack, type StackStatus } from "@aws-sdk/client-cloudformation";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import { status } from "../../src/steps/status.js";
 import { recorder, stackMissing, testClients } from "../preflight/aws-fixtures.js";
+import { accessDenied, active, functionConfiguration } from "../verify/function-configurations.js";
 
 const deployment = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
 const cfn = mockClient(CloudFormationClient);
+const lambda = mockClient(LambdaClient);
 
 function stack(name: string, status: StackStatus, extra: Partial<Stack> = {}) {
   return { Stacks: [{ StackName: name, StackStatus: status, CreationTime: new Date("2026-11-24T09:00:00Z"), ...extra }] };
@@ -16,6 +19,8 @@ describe("status", () => {
   let clients: AwsClients;
   beforeEach(() => {
     cfn.reset();
+    lambda.reset();
+    lambda.on(GetFunctionConfigurationCommand).resolves(functionConfiguration(active));
     clients = testClients();
     cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => Promise.reject(stackMissing(input.StackName)));
   });
@@ -45,6 +50,7 @@ describe("status", () => {
       [1, "UPDATE_COMPLETE", "demo-api (us-east-1): UPDATE_COMPLETE, last change 2026-11-25T08:30:00.000Z", { ApiId: "a1b2c3d4e5", VpcId: "vpc-0api" }],
       [2, "CREATE_COMPLETE", "demo-client (eu-west-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z", { FunctionName: "demo-client" }],
       [3, "CREATE_COMPLETE", "demo-routes (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z", {}],
+      "function-state",
       "verification last passed at 2026-11-25T08:40:00Z",
     ]);
   });
@@ -94,6 +100,76 @@ describe("status", () => {
       expect.objectContaining({ kind: "stack-state", status: "ROLLBACK_COMPLETE", summary: expect.stringContaining("ROLLBACK_COMPLETE, last change 2026-11-24T09:00:00.000Z — The following resource(s) failed to create: [Peering].") }),
     );
     expect(events.at(-1)).toMatchObject({ kind: "info", message: "verification last failed at 2026-11-24T10:00:00Z" });
+  });
+
+  it("reads the client function's state in the client region and reports it with Lambda's reason", async () => {
+    for (const name of ["demo-api", "demo-routes"]) cfn.on(DescribeStacksCommand, { StackName: name }).resolves(stack(name, "CREATE_COMPLETE"));
+    cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(
+      stack("demo-client", "CREATE_COMPLETE", { Outputs: [{ OutputKey: "FunctionName", OutputValue: "demo-client" }] }),
+    );
+    lambda.on(GetFunctionConfigurationCommand).resolves(
+      functionConfiguration({ State: "Inactive", StateReasonCode: "Idle", StateReason: "The function is inactive because it has been idle.", LastUpdateStatus: "Successful" }),
+    );
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit, clock: { now: () => 7 } }, { deployment });
+
+    const call = lambda.commandCalls(GetFunctionConfigurationCommand)[0];
+    expect(call?.args[0].input).toEqual({ FunctionName: "demo-client" });
+    expect(await (call?.thisValue as LambdaClient).config.region()).toBe("eu-west-1");
+    expect(report.function).toMatchObject({ state: "Inactive", stateReasonCode: "Idle", lastUpdateStatus: "Successful" });
+    expect(events.find((e) => e.kind === "function-state")).toEqual({
+      kind: "function-state",
+      function: {
+        functionName: "demo-client",
+        region: "eu-west-1",
+        state: "Inactive",
+        stateReason: "The function is inactive because it has been idle.",
+        stateReasonCode: "Idle",
+        lastUpdateStatus: "Successful",
+        lastUpdateStatusReason: undefined,
+        lastUpdateStatusReasonCode: undefined,
+      },
+      ready: false,
+      at: 7,
+    });
+    // The stacks are complete, so the deployment is; the function's state is shown beside it.
+    expect(report.deployed).toBe(true);
+  });
+
+  it("calls an Active function with a Successful last update ready", async () => {
+    cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(
+      stack("demo-client", "CREATE_COMPLETE", { Outputs: [{ OutputKey: "FunctionName", OutputValue: "demo-client" }] }),
+    );
+    const { events, emit } = recorder();
+    await status({ clients, emit }, { deployment });
+    expect(events.find((e) => e.kind === "function-state")).toMatchObject({ ready: true, function: { state: "Active", lastUpdateStatus: "Successful" } });
+  });
+
+  it("asks Lambda nothing when the client stack names no function", async () => {
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit }, { deployment });
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+    expect(report.function).toBeUndefined();
+    expect(events.some((e) => e.kind === "function-state")).toBe(false);
+  });
+
+  it("warns, and still reports the stacks, when the function's state cannot be read", async () => {
+    cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(
+      stack("demo-client", "CREATE_COMPLETE", { Outputs: [{ OutputKey: "FunctionName", OutputValue: "demo-client" }] }),
+    );
+    lambda.on(GetFunctionConfigurationCommand).rejects(accessDenied("lambda:GetFunctionConfiguration"));
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit }, { deployment });
+
+    expect(report.function).toBeUndefined();
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        kind: "warning",
+        stage: 2,
+        message: expect.stringMatching(/^could not read the state of the function demo-client: AccessDeniedException: User: .* is not authorized to perform: lambda:GetFunctionConfiguration/),
+      }),
+    );
+    expect(events.filter((e) => e.kind === "stack-state")).toHaveLength(3);
   });
 
   it("lets errors other than a missing stack through", async () => {

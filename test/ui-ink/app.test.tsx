@@ -4,7 +4,20 @@ import type { ProgressEvent } from "../../src/steps/events.js";
 import { App } from "../../src/ui/ink/App.js";
 import { createProgressStore } from "../../src/ui/ink/progress-store.js";
 import { waitForText, widest } from "./frames.js";
-import { api, at, client, deployStage1, failingReport, failStage2, finishStage1, finishTeardown, routes, teardown, verifyPass } from "./script.js";
+import {
+  api,
+  at,
+  client,
+  deployStage1,
+  failingReport,
+  failStage2,
+  finishStage1,
+  finishTeardown,
+  pendingFunction,
+  routes,
+  teardown,
+  verifyPass,
+} from "./script.js";
 
 const mounted: (() => void)[] = [];
 afterEach(() => mounted.splice(0).forEach((unmount) => unmount()));
@@ -132,6 +145,29 @@ describe("Ink progress screen", () => {
     expect(frame).toContain("cause: getaddrinfo ENOTFOUND");
     expect(frame).toContain("what to do: Check that the private hosted zone");
     expect(frame).not.toContain("verification passed");
+  });
+
+  it("shows the wait for the function, and a function Lambda could not make ready as a function-layer failure", async () => {
+    const ui = mount({ columns: 120 });
+    ui.send([
+      { kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: at(1) },
+      {
+        kind: "verify-result",
+        report: {
+          ok: false,
+          samples: [],
+          cold: undefined,
+          warm: { inside: undefined, roundTrip: undefined },
+          failure: { layer: "function", message: "Lambda could not make demo-client in eu-west-1 ready: State Failed (SubnetOutOfIPAddresses)", advice: "Free some addresses." },
+        },
+        at: at(9),
+      },
+      { kind: "result", operation: "verify", ok: false, summary: "The path does not work.", next: [], at: at(9) },
+    ]);
+    const frame = await ui.waitFor("The path does not work.");
+    expect(frame).toContain("waiting for the function demo-client to be ready: State Pending (Creating: The function is being created.)");
+    expect(frame).toContain("layer: function (Lambda has not made the client function ready)");
+    expect(frame).toContain("cause: Lambda could not make demo-client in eu-west-1 ready: State Failed (SubnetOutOfIPAddresses)");
   });
 
   it("shows warnings as lines of their own, and a stage's warning under its row", async () => {

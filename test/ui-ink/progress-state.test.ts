@@ -17,6 +17,9 @@ import {
   stackEvent,
   teardown,
   verifyPass,
+  activeFunction,
+  failedFunction,
+  pendingFunction,
 } from "./script.js";
 
 const fold = (events: readonly ProgressEvent[]) => events.reduce(reduce, initialState);
@@ -233,6 +236,23 @@ describe("progress state", () => {
     const snapshot = structuredClone(before);
     reduce(before, finishStage1[0] as ProgressEvent);
     expect(before).toEqual(snapshot);
+  });
+
+  it("keeps the wait for the function as notes, a woken inactive function and a function not ready drawing attention", () => {
+    const state = fold([
+      { kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: at(0) },
+      { kind: "function-ready", function: activeFunction, waitedMs: 3_000, at: at(3) },
+      { kind: "function-waiting", cause: "inactive", function: pendingFunction, at: at(4) },
+      { kind: "function-state", function: failedFunction, ready: false, at: at(5) },
+      { kind: "function-state", function: activeFunction, ready: true, at: at(6) },
+    ]);
+    expect(state.history.map((item) => (item.kind === "note" ? [item.note.tone, item.note.text.split(":")[0]] : item.kind))).toEqual([
+      ["info", "waiting for the function demo-client to be ready"],
+      ["info", "the function demo-client is ready (State Active, LastUpdateStatus Successful) after 3s"],
+      ["attention", "the function demo-client was inactive; Lambda is restoring its network interfaces (can take a minute)"],
+      ["attention", "function demo-client (eu-west-1)"],
+      ["info", "function demo-client (eu-west-1)"],
+    ]);
   });
 
   it("keeps a stack's state and outputs as one history note", () => {

@@ -1,5 +1,6 @@
 // Realistic event scripts, shaped as the engine emits them: the stack's own events carry its status, a
 // resource's first event has no physical id (so rows key on logicalId), a rollback follows a failure.
+import type { FunctionStatus } from "../../src/aws/function-state.js";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
 import type { ClientAnswer, VerifyReport, VerifySample } from "../../src/steps/verify-types.js";
 
@@ -174,3 +175,28 @@ export const verifyPass: ProgressEvent[] = [
     at: at(210),
   },
 ];
+
+// The client function as Lambda reports it while verify waits for it (GetFunctionConfiguration's fields).
+export const pendingFunction: FunctionStatus = {
+  functionName: "demo-client",
+  region: "eu-west-1",
+  state: "Pending",
+  stateReason: "The function is being created.",
+  stateReasonCode: "Creating",
+  lastUpdateStatus: undefined,
+  lastUpdateStatusReason: undefined,
+  lastUpdateStatusReasonCode: undefined,
+};
+export const activeFunction: FunctionStatus = {
+  ...pendingFunction,
+  state: "Active",
+  stateReason: undefined,
+  stateReasonCode: undefined,
+  lastUpdateStatus: "Successful",
+};
+export const failedFunction: FunctionStatus = {
+  ...pendingFunction,
+  state: "Failed",
+  stateReasonCode: "SubnetOutOfIPAddresses",
+  stateReason: "Lambda was unable to configure access to your environment variables because the subnet has insufficient IP addresses.",
+};

@@ -3,6 +3,7 @@ import type { ProgressEvent } from "../../src/steps/events.js";
 import { createJsonRenderer } from "../../src/ui/json.js";
 import { createPlainRenderer } from "../../src/ui/plain.js";
 import { fanOut } from "../../src/ui/renderer.js";
+import { activeFunction, pendingFunction } from "../ui-ink/script.js";
 import { captureStream } from "./capture.js";
 
 const ref = { stage: 2, key: "client", stackName: "demo-client", region: "eu-west-1" } as const;
@@ -11,6 +12,8 @@ const events: ProgressEvent[] = [
   { kind: "stage-started", action: "create", at: 2, ...ref },
   { kind: "resource", logicalId: "Fn", resourceType: "AWS::Lambda::Function", status: "CREATE_FAILED", reason: 'Line "one"\nline two', eventId: "e1", at: 3, ...ref },
   { kind: "stage-finished", outcome: "created", outputs: { FunctionName: "demo-client" }, at: 4, ...ref },
+  { kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: 4 },
+  { kind: "function-ready", function: activeFunction, waitedMs: 41_000, at: 5 },
   { kind: "result", operation: "deploy", ok: true, summary: "deployed", next: ["xregion-private-api verify"], at: 5 },
 ];
 
@@ -38,5 +41,6 @@ describe("json mode", () => {
 
     expect(stdout.lines().map((line) => JSON.parse(line) as unknown)).toEqual(events);
     expect(stderr.lines()[0]).toBe("deploy demo");
+    expect(stderr.text()).toContain("waiting for the function demo-client to be ready: State Pending (Creating: The function is being created.)\n");
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
 import type { VerifyReport } from "../../src/steps/verify-types.js";
 import { createPlainRenderer, type Timers } from "../../src/ui/plain.js";
+import { activeFunction, failedFunction, pendingFunction } from "../ui-ink/script.js";
 import { captureStream } from "./capture.js";
 
 const api: StageRef = { stage: 1, key: "api", stackName: "demo-api", region: "us-east-1" };
@@ -232,6 +233,40 @@ describe("plain renderer", () => {
       "(cold: the first invocation; min/p50/p95/max over 0 warm samples)",
       "verification failed at the unexpected layer: the function failed (Unhandled): boom",
       "    Check its CloudWatch logs.",
+    ]);
+  });
+
+  it("tells the wait for the client function: when it starts, when its state changes, and when it is ready", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    const updating = { ...activeFunction, lastUpdateStatus: "InProgress" };
+    renderer.onEvent({ kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: at(0) });
+    renderer.onEvent({ kind: "function-waiting", cause: "not-ready", function: updating, at: at(50) });
+    renderer.onEvent({ kind: "function-ready", function: activeFunction, waitedMs: 64_000, at: at(64) });
+    renderer.close();
+
+    expect(out.lines()).toEqual([
+      "waiting for the function demo-client to be ready: State Pending (Creating: The function is being created.)",
+      "waiting for the function demo-client to be ready: State Active, LastUpdateStatus InProgress",
+      "the function demo-client is ready (State Active, LastUpdateStatus Successful) after 1m04s",
+    ]);
+  });
+
+  it("says an inactive function was woken, and shows the function's state in status", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    const restoring = { ...pendingFunction, stateReasonCode: "Restoring", stateReason: "The function is being restored.", lastUpdateStatus: "Successful" };
+    renderer.onEvent({ kind: "function-waiting", cause: "inactive", function: restoring, at: at(0) });
+    renderer.onEvent({ kind: "function-state", function: failedFunction, ready: false, at: at(1) });
+    renderer.onEvent({ kind: "function-state", function: activeFunction, ready: true, at: at(2) });
+    renderer.close();
+
+    expect(out.lines()).toEqual([
+      "the function demo-client was inactive; Lambda is restoring its network interfaces (can take a minute): " +
+        "State Pending (Restoring: The function is being restored.), LastUpdateStatus Successful",
+      "function demo-client (eu-west-1): State Failed (SubnetOutOfIPAddresses: Lambda was unable to configure access to your " +
+        "environment variables because the subnet has insufficient IP addresses.)",
+      "function demo-client (eu-west-1): State Active, LastUpdateStatus Successful",
     ]);
   });
 

@@ -1,12 +1,14 @@
-import { InvokeCommand, LambdaClient, ResourceNotFoundException, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, ResourceNotFoundException, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import { ExpiredTokenException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import { CredentialsError } from "../../src/aws/errors.js";
+import type { Clock } from "../../src/steps/clock.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import { verify } from "../../src/steps/verify.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";
+import { functionConfiguration } from "./function-configurations.js";
 import * as payload from "./payloads.js";
 
 const lambda = mockClient(LambdaClient);
@@ -17,7 +19,7 @@ function reply(text: string, extra: Partial<InvokeCommandOutput> = {}): InvokeCo
 }
 
 // Each scripted invocation advances the fake clock by its round trip, so latency is known exactly.
-function script(steps: Array<{ ms: number; out: InvokeCommandOutput | Error }>): () => number {
+function script(steps: Array<{ ms: number; out: InvokeCommandOutput | Error }>): Clock {
   let now = 1_000_000;
   let call = 0;
   lambda.on(InvokeCommand).callsFake(async () => {
@@ -27,7 +29,12 @@ function script(steps: Array<{ ms: number; out: InvokeCommandOutput | Error }>):
     if (step.out instanceof Error) throw step.out;
     return step.out;
   });
-  return () => now;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
 }
 
 function kinds(events: ProgressEvent[]): string[] {
@@ -38,13 +45,14 @@ describe("verify", () => {
   let clients: AwsClients;
   beforeEach(() => {
     lambda.reset();
+    lambda.on(GetFunctionConfigurationCommand).resolves(functionConfiguration({ State: "Active", LastUpdateStatus: "Successful" }));
     clients = testClients("p");
   });
   afterEach(() => clients.destroy());
 
   it("invokes the client function synchronously with the log tail, once per sample, in its region", async () => {
-    const now = script([{ ms: 100, out: reply(payload.success()) }]);
-    await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 3 });
+    const clock = script([{ ms: 100, out: reply(payload.success()) }]);
+    await verify({ clients, emit: () => {}, clock }, { ...input, samples: 3 });
 
     const calls = lambda.commandCalls(InvokeCommand);
     expect(calls).toHaveLength(3);
@@ -53,7 +61,7 @@ describe("verify", () => {
   });
 
   it("passes when every answer is ok, keeping the cold sample apart from the warm statistics", async () => {
-    const now = script([
+    const clock = script([
       { ms: 1400, out: reply(payload.success(900)) },
       { ms: 120, out: reply(payload.success(40)) },
       { ms: 100, out: reply(payload.success(35)) },
@@ -61,7 +69,7 @@ describe("verify", () => {
       { ms: 110, out: reply(payload.success(38)) },
     ]);
     const { events, emit } = recorder();
-    const report = await verify({ clients, emit, clock: { now } }, input);
+    const report = await verify({ clients, emit, clock }, input);
 
     expect(report.ok).toBe(true);
     expect(report.failure).toBeUndefined();
@@ -72,16 +80,16 @@ describe("verify", () => {
   });
 
   it("reads the answer exactly as the function sent it", async () => {
-    const now = script([{ ms: 100, out: reply(payload.success()) }]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 1 });
+    const clock = script([{ ms: 100, out: reply(payload.success()) }]);
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 1 });
 
     expect(report.samples[0]).toEqual({ index: 1, roundTripMs: 100, kind: "answer", answer: JSON.parse(payload.success()) });
     expect(report.warm).toEqual({ inside: undefined, roundTrip: undefined });
   });
 
   it("blames the resource policy for a 403 through the endpoint", async () => {
-    const now = script([{ ms: 300, out: reply(payload.forbidden) }]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 2 });
+    const clock = script([{ ms: 300, out: reply(payload.forbidden) }]);
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 2 });
 
     expect(report.ok).toBe(false);
     expect(report.failure?.layer).toBe("http");
@@ -90,8 +98,8 @@ describe("verify", () => {
   });
 
   it("points a DNS failure at the private hosted zone and its association with the client VPC", async () => {
-    const now = script([{ ms: 60, out: reply(payload.dnsFailure) }]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 1 });
+    const clock = script([{ ms: 60, out: reply(payload.dnsFailure) }]);
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 1 });
 
     expect(report.failure).toMatchObject({ layer: "dns", message: `${payload.HOST} did not resolve: ENOTFOUND: getaddrinfo ENOTFOUND ${payload.HOST}` });
     expect(report.failure?.advice).toContain(`private hosted zone for ${payload.HOST}`);
@@ -99,8 +107,8 @@ describe("verify", () => {
   });
 
   it("says the zone is not used when the name resolved outside the API VPC", async () => {
-    const now = script([{ ms: 5100, out: reply(payload.connectToPublic) }]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 1 });
+    const clock = script([{ ms: 5100, out: reply(payload.connectToPublic) }]);
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 1 });
 
     expect(report.failure?.layer).toBe("connect");
     expect(report.failure?.advice).toContain("resolved to 3.5.140.2, 52.94.236.248, outside the API VPC range 10.10.0.0/16");
@@ -108,9 +116,9 @@ describe("verify", () => {
   });
 
   it("reports an unhandled function error as an unexpected answer, not a crash", async () => {
-    const now = script([{ ms: 80, out: reply(payload.unhandled, { FunctionError: "Unhandled" }) }]);
+    const clock = script([{ ms: 80, out: reply(payload.unhandled, { FunctionError: "Unhandled" }) }]);
     const { events, emit } = recorder();
-    const report = await verify({ clients, emit, clock: { now } }, { ...input, samples: 1 });
+    const report = await verify({ clients, emit, clock }, { ...input, samples: 1 });
 
     expect(report.samples[0]).toMatchObject({
       kind: "unexpected",
@@ -122,8 +130,8 @@ describe("verify", () => {
   });
 
   it("recognises the function's own timeout and quotes its last log line", async () => {
-    const now = script([{ ms: 10_050, out: reply(payload.functionTimedOut, { FunctionError: "Unhandled", LogResult: payload.logTail }) }]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 1 });
+    const clock = script([{ ms: 10_050, out: reply(payload.functionTimedOut, { FunctionError: "Unhandled", LogResult: payload.logTail }) }]);
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 1 });
 
     expect(report.failure?.layer).toBe("timeout");
     expect(report.failure?.message).toContain("Task timed out after 10.00 seconds");
@@ -131,8 +139,8 @@ describe("verify", () => {
   });
 
   it("reports a payload that is not JSON as unexpected, quoting it", async () => {
-    const now = script([{ ms: 50, out: reply("Internal Server Error") }]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 1 });
+    const clock = script([{ ms: 50, out: reply("Internal Server Error") }]);
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 1 });
 
     expect(report.samples[0]).toMatchObject({
       kind: "unexpected",
@@ -142,12 +150,12 @@ describe("verify", () => {
   });
 
   it("keeps sampling after a bad answer and fails the run on it", async () => {
-    const now = script([
+    const clock = script([
       { ms: 900, out: reply(payload.success(400)) },
       { ms: 100, out: reply(JSON.stringify({ statusCode: 200, body: "hello" })) },
       { ms: 100, out: reply(payload.success(40)) },
     ]);
-    const report = await verify({ clients, emit: () => {}, clock: { now } }, { ...input, samples: 3 });
+    const report = await verify({ clients, emit: () => {}, clock }, { ...input, samples: 3 });
 
     expect(report.samples.map((s) => s.kind)).toEqual(["answer", "unexpected", "answer"]);
     expect(report.warm.inside).toMatchObject({ count: 1, min: 40 });
@@ -162,9 +170,9 @@ describe("verify", () => {
       Type: "User",
       $metadata: { httpStatusCode: 404 },
     });
-    const now = script([{ ms: 40, out: missing }]);
+    const clock = script([{ ms: 40, out: missing }]);
     const { events, emit } = recorder();
-    const report = await verify({ clients, emit, clock: { now } }, input);
+    const report = await verify({ clients, emit, clock }, input);
 
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(1);
     expect(report).toMatchObject({ ok: false, samples: [], cold: undefined });
@@ -173,8 +181,8 @@ describe("verify", () => {
   });
 
   it("raises expired credentials as a CredentialsError instead of a failed sample", async () => {
-    const now = script([{ ms: 10, out: new ExpiredTokenException({ message: "The security token included in the request is expired", $metadata: {} }) }]);
-    await expect(verify({ clients, emit: () => {}, clock: { now } }, input)).rejects.toBeInstanceOf(CredentialsError);
+    const clock = script([{ ms: 10, out: new ExpiredTokenException({ message: "The security token included in the request is expired", $metadata: {} }) }]);
+    await expect(verify({ clients, emit: () => {}, clock }, input)).rejects.toBeInstanceOf(CredentialsError);
   });
 
   it("refuses a sample count below one", async () => {

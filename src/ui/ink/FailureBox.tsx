@@ -9,10 +9,16 @@ interface Told {
   readonly todo: string;
 }
 
+// Layers that are not the client's own request: the function never ran it.
+const WHAT_FAILED: Readonly<Record<string, string>> = {
+  function: "Lambda has not made the client function ready",
+  invoke: "calling the client function",
+};
+
 function tell(failure: Failure): Told {
   if (failure.kind === "verify") {
     const { layer, message, advice } = failure.failure;
-    return { title: "verification failed", layer: `${layer} (the client's request to the private API)`, cause: message, todo: advice };
+    return { title: "verification failed", layer: `${layer} (${WHAT_FAILED[layer] ?? "the client's request to the private API"})`, cause: message, todo: advice };
   }
   const { stage } = failure;
   const cause = stage.failure?.rootCause;

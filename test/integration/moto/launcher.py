@@ -18,6 +18,8 @@ they never change what a template means. Test-only code: nothing here ships. In 
   Route53::HostedZone                   -> VPCs make it private and associated; delete
   SSM::Parameter                        -> Fn::GetAtt Value/Type; Tags as a JSON object
   Lambda::Function via CloudFormation   -> lands in the Docker-less backend Invoke reads
+  Lambda function states                -> a new VPC function is Pending, then Active; Invoke refused
+                                           while Pending (--lambda-pending-ms, default 1500)
   ExecuteChangeSet                      -> Outputs shown; a failure rolls back with FAILED events
   CreateChangeSet, unchanged stack      -> change set FAILED "didn't contain changes"
   CreateChangeSet/CreateStack           -> parameters and IAM capabilities checked like AWS
@@ -43,6 +45,9 @@ from typing import Any
 
 from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backends
 from moto.awslambda import models as lambda_models
+from moto.awslambda.exceptions import LambdaClientError
+from moto.awslambda.models import LambdaBackend, LambdaFunction
+from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.awslambda.utils import get_backend as lambda_backend_for_config
 from moto.cloudformation import parsing
 from moto.cloudformation.parsing import ResourceMap
@@ -442,6 +447,68 @@ class _LambdaBackendsByConfig:
 lambda_models.lambda_backends = _LambdaBackendsByConfig()
 
 
+# --- Lambda function states: a new VPC function is Pending before it is Active ----------------------------
+# Gap: moto's functions are State Active, LastUpdateStatus Successful from the moment they exist. AWS
+# (Lambda developer guide, "Lambda function states",
+# https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html): "When you create a function, the
+# function is initially in the Pending state ... When you first connect a function to a VPC, Lambda
+# provisions network interfaces, which takes about a minute ... While the state is Pending, invocations and
+# other API actions that operate on the function return an error." GetFunctionConfiguration then answers
+# State Pending, StateReason "The function is being created.", StateReasonCode Creating (no LastUpdateStatus
+# yet), and Invoke answers ResourceConflictException (HTTP 409) "The operation cannot be performed at this
+# time. The function is currently in the following state: Pending". Here a function created with subnets is
+# Pending for --lambda-pending-ms (AWS: about a minute; 0 turns this off). Only Invoke is refused: the
+# other calls AWS refuses while Pending are not ones our tool makes then.
+_lambda_pending = {"ms": 1500}
+
+
+class FunctionNotActive(LambdaClientError):
+    code = 409
+
+    def __init__(self, state: str):
+        super().__init__(
+            "ResourceConflictException",
+            f"The operation cannot be performed at this time. The function is currently in the following state: {state}",
+        )
+
+
+_original_function_init = LambdaFunction.__init__
+_original_get_configuration = LambdaFunction.get_configuration
+
+
+def function_init(self, account_id, spec, region, version=1):
+    _original_function_init(self, account_id, spec, region, version)
+    subnets = (spec.get("VpcConfig") or {}).get("SubnetIds") or []
+    self.active_at = time.time() + _lambda_pending["ms"] / 1000 if subnets else 0.0
+
+
+def _pending(function: LambdaFunction) -> bool:
+    return time.time() < getattr(function, "active_at", 0.0)
+
+
+def get_configuration(self, on_create: bool = False) -> dict[str, Any]:
+    config = _original_get_configuration(self, on_create)
+    if _pending(self):
+        config.update(State="Pending", StateReason="The function is being created.", StateReasonCode="Creating")
+        config.pop("LastUpdateStatus", None)
+    return config
+
+
+def refusing_while_pending(original: Any) -> Any:
+    def invoke(self, function_name, qualifier, body, headers, response_headers):
+        if _pending(self.get_function(function_name, qualifier)):
+            raise FunctionNotActive("Pending")
+        return original(self, function_name, qualifier, body, headers, response_headers)
+
+    return invoke
+
+
+LambdaFunction.__init__ = function_init
+LambdaFunction.get_configuration = get_configuration
+LambdaBackend.invoke = refusing_while_pending(LambdaBackend.invoke)
+LambdaSimpleBackend.invoke = refusing_while_pending(LambdaSimpleBackend.invoke)
+
+
 # --- Change sets ------------------------------------------------------------------------------------------
 # Gap: after ExecuteChangeSet the stack keeps the empty template its CREATE change set started with,
 # so DescribeStacks shows no Outputs, and its parameters stay the first ones. AWS shows the outputs of
@@ -750,8 +817,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--pace-ms", type=int, default=0, help="the demo: reveal stack events this far apart")
+    parser.add_argument("--lambda-pending-ms", type=int, default=_lambda_pending["ms"],
+                        help="how long a new VPC function stays Pending (0: Active at once)")
     args = parser.parse_args()
     _pace["ms"] = args.pace_ms
+    _lambda_pending["ms"] = args.lambda_pending_ms
     from moto.server import main as moto_server_main
 
     moto_server_main(["-H", "127.0.0.1", "-p", str(args.port)])  # loopback only, ever
