@@ -55,26 +55,26 @@ export async function checkPermissions(
   const home = HOME_REGION[partition] ?? "us-east-1";
   const permissions = deployPermissions({ partition, account: caller.account, name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clientRegion });
   const timeoutMs = ctx.timeoutMs ?? TIMEOUT_MS;
-  // The first call that fails ends the others: one reason is enough to skip.
+  // The first call that fails, or the deadline, ends the others: one reason is enough to skip.
   const stop = new AbortController();
-  const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(timeoutMs)]);
-
+  const work = runGroups(groups(permissions), PARALLEL, async (group) => {
+    const region = group.region === GLOBAL ? home : group.region;
+    const answered = await simulate(ctx.clients.iam(home), {
+      principalArn: principal.arn,
+      actions: group.actions,
+      resources: group.resources,
+      context: { "aws:RequestedRegion": region },
+      signal: stop.signal,
+    });
+    return answered.map((d) => [pairKey(group.region, d.action, d.resource), d] as const);
+  });
   let decisions: Map<string, SimulatedDecision>;
   try {
-    decisions = await runGroups(groups(permissions), PARALLEL, async (group) => {
-      const region = group.region === GLOBAL ? home : group.region;
-      const answered = await simulate(ctx.clients.iam(home), {
-        principalArn: principal.arn,
-        actions: group.actions,
-        resources: group.resources,
-        context: { "aws:RequestedRegion": region },
-        signal,
-      });
-      return answered.map((d) => [pairKey(group.region, d.action, d.resource), d] as const);
-    }).then((entries) => new Map(entries.flat()));
+    decisions = new Map((await withDeadline(work, timeoutMs)).flat());
   } catch (error) {
-    stop.abort();
     return { outcome: "skipped", reason: skipReason(error, ctx, principal.arn, principal.fromSession, timeoutMs) };
+  } finally {
+    stop.abort();
   }
 
   const denied: PermissionFinding[] = [];
@@ -127,6 +127,26 @@ function pairKey(region: string, action: string, resource: string): string {
   return `${region} ${action} ${resource}`;
 }
 
+class DeadlineError extends Error {
+  override readonly name = "DeadlineError";
+}
+
+// A timer of our own rather than the SDK's abort alone, so a call that hangs before its socket opens ends too.
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError()), ms);
+    timer.unref?.();
+  });
+  // Whatever the loser does later (the aborted calls reject) is no longer anyone's concern.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function runGroups<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
@@ -152,7 +172,7 @@ function skipReason(error: unknown, ctx: PermissionCheckContext, principal: stri
       ? `IAM has no role ${principal}: the session ARN leaves out the role's path (IAM Identity Center roles live under /aws-reserved/sso.amazonaws.com/)`
       : `IAM has no principal ${principal}`;
   }
-  if (name === "TimeoutError" || name === "AbortError") return `IAM did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (name === "DeadlineError" || name === "TimeoutError") return `IAM did not answer within ${timeoutMs / 1000} s`;
   if (isServiceError(error)) return `IAM answered ${errorMessage(error)}`;
   if (typeof (error as { code?: unknown } | null)?.code === "string") return `IAM could not be reached (${errorMessage(error)})`;
   throw error;
