@@ -3,6 +3,7 @@
 // SDK's own AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables then work (moto, LocalStack).
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
@@ -20,6 +21,8 @@ export interface ClientOptions {
 export interface AwsClients {
   cloudFormation(region: string): CloudFormationClient;
   ec2(region: string): EC2Client;
+  // IAM is global: pass the partition's home region (us-east-1, cn-north-1, us-gov-west-1).
+  iam(region: string): IAMClient;
   lambda(region: string): LambdaClient;
   sts(region: string): STSClient;
   readonly profile: string | undefined;
@@ -54,6 +57,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     profile: options.profile,
     cloudFormation: (region) => get("cloudformation", CloudFormationClient as Ctor<CloudFormationClient>, region),
     ec2: (region) => get("ec2", EC2Client as Ctor<EC2Client>, region),
+    iam: (region) => get("iam", IAMClient as Ctor<IAMClient>, region),
     lambda: (region) => get("lambda", LambdaClient as Ctor<LambdaClient>, region),
     sts: (region) => get("sts", STSClient as Ctor<STSClient>, region),
     destroy() {

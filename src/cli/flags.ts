@@ -26,6 +26,8 @@ export interface Flags {
   readonly samples: number;
   readonly out?: string | undefined;
   readonly outputsFile?: string | undefined;
+  // deploy: simulate the caller's IAM permissions before the first stack (--no-permission-check: false).
+  readonly permissionCheck: boolean;
 }
 
 export const DEFAULT_SAMPLES = 5;
@@ -58,6 +60,12 @@ function addCommon(cmd: Command, command: CommandName): Command {
   if (command === "deploy" || command === "verify") cmd.option("--samples <n>", `how many times verification invokes the function (default ${DEFAULT_SAMPLES})`);
   if (command === "plan") cmd.option("--out <dir>", "folder to write the templates and parameter files into (default ./xregion-plan)");
   if (command === "deploy" || command === "status") cmd.option("--outputs-file <file>", "write every stage's outputs as JSON, also after a no-op or a failure");
+  if (command === "deploy") {
+    cmd.option(
+      "--no-permission-check",
+      "do not simulate your IAM permissions before deploying (for accounts where the simulation misleads: heavy SCPs, permissions boundaries, conditions on tags)",
+    );
+  }
   return cmd;
 }
 
@@ -118,6 +126,7 @@ function toFlags({ command, options }: Parsed): Flags {
     samples: parseSamples(str("samples")),
     out: str("out"),
     outputsFile: str("outputsFile"),
+    permissionCheck: options["permissionCheck"] !== false,
   };
 }
 

@@ -14,7 +14,8 @@ import { runVerification } from "./verification.js";
 export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: string): Promise<number> {
   const { answers } = plan;
   return withSession(ctx, answers, "deploy", async (session) => {
-    const checked = await preflight({ clients: session.clients, emit: session.emit }, answers);
+    const checked = await preflight({ clients: session.clients, emit: session.emit, checkPermissions: ctx.flags.permissionCheck }, answers);
+    if (checked.permissions.outcome === "denied") throw permissionsDenied(session, checked.permissions.denied.length);
     // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
     const replace = await approvedReplacements(ctx, checked.existingStacks);
     if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {
@@ -61,6 +62,13 @@ async function finish(ctx: CommandContext, session: Session, plan: Plan, result:
     at: Date.now(),
   });
   return ok ? 0 : 1;
+}
+
+// The denied actions were listed by the permission-check event; this only ends the run.
+function permissionsDenied(session: Session, count: number): FailureError {
+  const actions = `${count} action${count === 1 ? "" : "s"}`;
+  session.emit({ kind: "result", operation: "deploy", ok: false, summary: `Nothing was deployed: ${actions} denied (listed above).`, next: [], at: Date.now() });
+  return new FailureError(`the permission check denied ${actions}: nothing was deployed`);
 }
 
 // A stack left in ROLLBACK_COMPLETE by a failed first create can only be deleted and created again.

@@ -2,6 +2,7 @@
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
 import type { FunctionStatus } from "../aws/function-state.js";
 import type { PlannedChange } from "../aws/stack.js";
+import type { PermissionReport } from "./permission-check.js";
 import type { StageKey } from "./stages.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
 
@@ -21,6 +22,8 @@ export type ProgressEvent =
   | { readonly kind: "run-started"; readonly operation: Operation; readonly name: string; readonly at: number }
   | { readonly kind: "identity"; readonly account: string; readonly arn: string; readonly at: number }
   | { readonly kind: "warning"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  // Preflight's simulation of what the deployment needs: passed, denied (with the list) or skipped (why).
+  | { readonly kind: "permission-check"; readonly report: PermissionReport; readonly at: number }
   | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
   // The stages this run will go through, in order, before the first starts (deploy 1-2-3, teardown 3-2-1).
   | { readonly kind: "stages-queued"; readonly stages: readonly StageRef[]; readonly at: number }

@@ -7,6 +7,7 @@ import type { Answers } from "../config/answers.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Emit } from "./events.js";
+import { checkPermissions, type PermissionReport } from "./permission-check.js";
 import { STAGES, TAG_DEPLOYMENT, stackName } from "./stages.js";
 import { describeStack, lookupStacks, type StackStates } from "./status.js";
 
@@ -20,11 +21,14 @@ export interface PreflightResult {
   readonly azs: { readonly api: readonly string[]; readonly client: readonly string[] };
   readonly existingStacks: StackStates;
   readonly warnings: readonly string[];
+  readonly permissions: PermissionReport;
 }
 
 export interface PreflightContext {
-  readonly clients: Pick<AwsClients, "sts" | "ec2" | "cloudFormation" | "profile">;
+  readonly clients: Pick<AwsClients, "sts" | "ec2" | "cloudFormation" | "iam" | "profile">;
   readonly emit: Emit;
+  // false: --no-permission-check (the simulation misleads for some accounts).
+  readonly checkPermissions?: boolean | undefined;
   // The engine's Clock fits, so the CLI can pass one context to every step.
   readonly clock?: Pick<Clock, "now"> | undefined;
 }
@@ -37,6 +41,13 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
   const now = () => clock.now();
   const identity = await callerIdentity(ctx.clients, answers.apiRegion);
   ctx.emit({ kind: "identity", account: identity.account, arn: identity.arn, at: now() });
+  // Runs beside the look-ups below; its verdict is the caller's to act on (deploy stops on a denial).
+  const permissionCheck: Promise<PermissionReport> =
+    ctx.checkPermissions === false
+      ? Promise.resolve({ outcome: "skipped", reason: "--no-permission-check was given" })
+      : checkPermissions({ clients: ctx.clients }, identity, answers);
+  // A zone problem below may end preflight first; the check's own failure must not then go unhandled.
+  permissionCheck.catch(() => undefined);
 
   const [api, client] = await Promise.allSettled([
     availableZones(ctx.clients, answers.apiRegion),
@@ -61,7 +72,9 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
   for (const state of [existingStacks.api, existingStacks.client, existingStacks.routes]) {
     if (state.present) ctx.emit({ kind: "info", stage: state.ref.stage, message: describeStack(state), at: now() });
   }
-  return { account: identity.account, arn: identity.arn, azs, existingStacks, warnings };
+  const permissions = await permissionCheck;
+  ctx.emit({ kind: "permission-check", report: permissions, at: now() });
+  return { account: identity.account, arn: identity.arn, azs, existingStacks, warnings, permissions };
 }
 
 function zoneProblem(result: PromiseSettledResult<string[]>, region: string): string | undefined {

@@ -7,6 +7,7 @@ import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { functionText } from "./function-text.js";
+import { permissionLines } from "./permission-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -90,6 +91,11 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         return void write(`${label(e.stage)}${paint("yellow", "warning:")} ${e.message}`);
       case "info":
         return void write(`${label(e.stage)}${e.message}`);
+      case "permission-check": {
+        const [first = "", ...rest] = permissionLines(e.report);
+        write(e.report.outcome === "denied" ? paint("red", first) : first);
+        return void rest.forEach(write);
+      }
       case "stage-started":
         refs.set(e.stage, e);
         running = { ref: e, startedAt: e.at, status: STACK_STATUS[e.action] };

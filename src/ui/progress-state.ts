@@ -4,6 +4,7 @@ import type { ProgressEvent, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { functionText } from "./function-text.js";
+import { permissionLines } from "./permission-text.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -103,6 +104,10 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       return append(state, { kind: "note", note: { tone: "heading", text: `${event.operation} ${event.name}` } });
     case "identity":
       return append(state, { kind: "note", note: { tone: "info", text: `AWS account ${event.account} as ${event.arn}` } });
+    case "permission-check": {
+      const tone = event.report.outcome === "denied" ? "attention" : "info";
+      return append(state, { kind: "note", note: { tone, text: permissionLines(event.report).join("\n") } });
+    }
     case "warning":
     case "info": {
       const n: Note = { tone: event.kind, text: event.message };

@@ -16,7 +16,7 @@ describe("command surface", () => {
   });
 
   for (const [command, flags] of [
-    ["deploy", ["--name", "--api-region", "--client-region", "--api-cidr", "--client-cidr", "--profile", "--config", "--yes", "--progress", "--json", "--samples", "--outputs-file"]],
+    ["deploy", ["--name", "--api-region", "--client-region", "--api-cidr", "--client-cidr", "--profile", "--config", "--yes", "--progress", "--json", "--samples", "--outputs-file", "--no-permission-check"]],
     ["plan", ["--name", "--api-region", "--client-region", "--api-cidr", "--client-cidr", "--config", "--out", "--json"]],
     ["status", ["--name", "--api-region", "--client-region", "--profile", "--config", "--json", "--outputs-file"]],
     ["verify", ["--name", "--samples", "--profile", "--json"]],
@@ -28,4 +28,11 @@ describe("command surface", () => {
       for (const flag of flags) expect(run.stdout).toContain(flag);
     });
   }
+
+  it("says in deploy's help when to skip the permission check, and offers it nowhere else", () => {
+    expect(runCli(["deploy", "--help"]).stdout.replace(/\s+/g, " ")).toMatch(/--no-permission-check .*heavy SCPs, permissions boundaries/);
+    const run = runCli(["verify", "--no-permission-check"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown option '--no-permission-check'/);
+  });
 });

@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type Vpc } from "@aws-sdk/client-ec2";
+import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { ExpiredTokenException, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -36,6 +37,8 @@ describe("preflight", () => {
   let clients: AwsClients;
   const sts = mockClient(STSClient);
   const cfn = mockClient(CloudFormationClient);
+  // Every action allowed, answered as IAM does (per resource); the check's own cases are in test/steps.
+  const iam = mockClient(IAMClient);
   let ec2Api: ReturnType<typeof mockClient>;
   let ec2Client: ReturnType<typeof mockClient>;
 
@@ -43,6 +46,17 @@ describe("preflight", () => {
     clients = testClients("p");
     sts.reset();
     cfn.reset();
+    iam.reset();
+    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { ActionNames: string[]; ResourceArns: string[] }) =>
+      Promise.resolve({
+        EvaluationResults: input.ActionNames.map((action) => ({
+          EvalActionName: action,
+          EvalDecision: "allowed",
+          ResourceSpecificResults: input.ResourceArns.map((r) => ({ EvalResourceName: r, EvalResourceDecision: "allowed" })),
+        })),
+        IsTruncated: false,
+      }),
+    );
     sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012", Arn: ARN, UserId: "AROA:dev" });
     cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => Promise.reject(stackMissing(input.StackName)));
     ec2Api = mockClient(clients.ec2("us-east-1"));
@@ -66,6 +80,18 @@ describe("preflight", () => {
     expect(result.azs).toEqual({ api: ["us-east-1a", "us-east-1b", "us-east-1c"], client: ["eu-west-1a", "eu-west-1b"] });
     expect(result.warnings).toEqual([]);
     expect(result.existingStacks.api.present).toBe(false);
+  });
+
+  it("simulates the caller's permissions as its role, reports the verdict, and skips that only when told to", async () => {
+    const { events, emit } = recorder();
+    const result = await preflight({ clients, emit }, answers);
+    expect(result.permissions).toMatchObject({ outcome: "passed", principal: "arn:aws:iam::123456789012:role/Admin" });
+    expect(events.filter((e) => e.kind === "permission-check")).toEqual([expect.objectContaining({ report: result.permissions })]);
+
+    iam.resetHistory();
+    const skipped = await preflight({ clients, emit: () => {}, checkPermissions: false }, answers);
+    expect(skipped.permissions).toEqual({ outcome: "skipped", reason: "--no-permission-check was given" });
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(0);
   });
 
   it("asks only for available, real availability zones (no local or wavelength zones)", async () => {

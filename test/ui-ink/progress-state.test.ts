@@ -255,6 +255,18 @@ describe("progress state", () => {
     ]);
   });
 
+  it("keeps the permission check as one history note, a denial in the colour that asks for attention", () => {
+    const passed = reduce(initialState, { kind: "permission-check", report: { outcome: "passed", principal: "arn:aws:iam::123456789012:role/Admin", checked: 180, undecided: [] }, at: 0 });
+    expect(passed.history).toEqual([
+      expect.objectContaining({ kind: "note", note: { tone: "info", text: "permission check: arn:aws:iam::123456789012:role/Admin may do everything this deployment needs (180 actions checked on their resources)" } }),
+    ]);
+    const finding = { scope: "verify", region: "eu-west-1", resource: "arn:aws:lambda:eu-west-1:123456789012:function:demo-client", action: "lambda:InvokeFunction", decision: "implicitDeny", missingContext: [] } as const;
+    const denied = reduce(initialState, { kind: "permission-check", report: { outcome: "denied", principal: "arn:aws:iam::123456789012:role/Admin", checked: 180, denied: [finding], undecided: [] }, at: 0 });
+    const note = denied.history[0]?.kind === "note" ? denied.history[0].note : undefined;
+    expect(note?.tone).toBe("attention");
+    expect(note?.text.split("\n").slice(1, 3)).toEqual(["  verify", "    arn:aws:lambda:eu-west-1:123456789012:function:demo-client: lambda:InvokeFunction"]);
+  });
+
   it("keeps a stack's state and outputs as one history note", () => {
     const state = reduce(initialState, {
       kind: "stack-state", stage: 1, key: "api", stackName: "demo-api", region: "us-east-1",

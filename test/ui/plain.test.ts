@@ -290,6 +290,22 @@ describe("plain renderer", () => {
     expect(plain.text()).toBe("warning: careful\n");
   });
 
+  it("prints the permission check's skip in one line and a denial as one block", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "permission-check", report: { outcome: "skipped", reason: "you may not call iam:SimulatePrincipalPolicy (AccessDenied)" }, at: at(0) });
+    const finding = { scope: "routes", region: "us-east-1", resource: "*", action: "ec2:DescribeRouteTables", decision: "implicitDeny", missingContext: [] } as const;
+    renderer.onEvent({ kind: "permission-check", report: { outcome: "denied", principal: "arn:aws:iam::123456789012:user/ci", checked: 180, denied: [finding], undecided: [] }, at: at(1) });
+    renderer.close();
+    expect(out.lines()).toEqual([
+      "permission check skipped: you may not call iam:SimulatePrincipalPolicy (AccessDenied)",
+      "permission check: arn:aws:iam::123456789012:user/ci may not do 1 action this deployment needs; nothing was created",
+      "  stage 3/3 (return routes)",
+      "    any resource in us-east-1: ec2:DescribeRouteTables",
+      expect.stringMatching(/^grant them and run deploy again \(README: Permissions\), or pass --no-permission-check/),
+    ]);
+  });
+
   it("prints a stack's state with its outputs indented under it", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });
