@@ -1,7 +1,9 @@
 // The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
 import type { PlannedChange } from "../aws/stack.js";
-import type { StageKey } from "./stages.js";
+import type { ZonePair } from "./plan-types.js";
+import type { RegionRole, StageKey } from "./stages.js";
+import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
 
 export type StageNumber = 1 | 2 | 3;
@@ -21,6 +23,15 @@ export type ProgressEvent =
   | { readonly kind: "identity"; readonly account: string; readonly arn: string; readonly at: number }
   | { readonly kind: "warning"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
   | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  // The two Availability Zones a VPC's subnets go to, with their ids, and why these (preflight, per region).
+  | {
+      readonly kind: "zones";
+      readonly role: RegionRole;
+      readonly region: string;
+      readonly zones: ZonePair;
+      readonly source: ZoneSource;
+      readonly at: number;
+    }
   // The stages this run will go through, in order, before the first starts (deploy 1-2-3, teardown 3-2-1).
   | { readonly kind: "stages-queued"; readonly stages: readonly StageRef[]; readonly at: number }
   | ({ readonly kind: "stage-started"; readonly action: "create" | "update" | "delete" | "check"; readonly at: number } & StageRef)

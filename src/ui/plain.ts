@@ -6,6 +6,7 @@ import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import { zonesEventText } from "./plan-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -89,6 +90,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         return void write(`${label(e.stage)}${paint("yellow", "warning:")} ${e.message}`);
       case "info":
         return void write(`${label(e.stage)}${e.message}`);
+      case "zones":
+        return void write(zonesEventText(e));
       case "stage-started":
         refs.set(e.stage, e);
         running = { ref: e, startedAt: e.at, status: STACK_STATUS[e.action] };

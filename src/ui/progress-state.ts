@@ -3,6 +3,7 @@
 import type { ProgressEvent, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
+import { zonesEventText } from "./plan-text.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -102,6 +103,8 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       return append(state, { kind: "note", note: { tone: "heading", text: `${event.operation} ${event.name}` } });
     case "identity":
       return append(state, { kind: "note", note: { tone: "info", text: `AWS account ${event.account} as ${event.arn}` } });
+    case "zones":
+      return append(state, { kind: "note", note: { tone: "info", text: zonesEventText(event) } });
     case "warning":
     case "info": {
       const n: Note = { tone: event.kind, text: event.message };
