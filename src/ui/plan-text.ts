@@ -35,7 +35,7 @@ export function zonesEventText(event: Extract<ProgressEvent, { kind: "zones" }>)
   return `zones of the ${event.role === "api" ? "API" : "client"} VPC in ${event.region}: ${event.zones.map(zoneText).join(", ")} (${why})`;
 }
 
-const ZONES_LATER = "are chosen at deploy time (two per region that can hold the stack; --api-azs, --client-azs pick them)";
+const ZONES_LATER = "are chosen at deploy time (or pass --api-azs, --client-azs)";
 
 function zonesText(vpc: VpcPlan): string {
   return vpc.zones ? vpc.zones.map(zoneText).join(", ") : "chosen at deploy time";
