@@ -1,5 +1,6 @@
-// Read-only EC2 questions asked before any change: is the region usable, and which ranges are taken.
-import { DescribeAvailabilityZonesCommand, paginateDescribeVpcs } from "@aws-sdk/client-ec2";
+// Read-only EC2 questions asked before any change: is the region usable, which zones it offers, and
+// which ranges are taken.
+import { DescribeAvailabilityZonesCommand, DescribeVpcEndpointServicesCommand, paginateDescribeVpcs } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "./clients.js";
 
 export class RegionUnavailableError extends Error {
@@ -16,24 +17,46 @@ export class RegionUnavailableError extends Error {
 // Callers check credentials first (STS), so these answers here mean the region, not the keys.
 const NOT_ENABLED = new Set(["AuthFailure", "OptInRequired"]);
 
-export async function availableZones(clients: Pick<AwsClients, "ec2">, region: string): Promise<string[]> {
+/** One zone as DescribeAvailabilityZones describes it; the tool decides from these which it may use. */
+export interface ZoneInfo {
+  readonly name: string;
+  readonly id: string;
+  // availability-zone, local-zone or wavelength-zone: only the first holds what the stacks create.
+  readonly type: string;
+  readonly state: string;
+  readonly optIn: string;
+}
+
+// No Filters: the tool classifies every zone itself, so it can say why a zone named in a flag is refused.
+export async function describeZones(clients: Pick<AwsClients, "ec2">, region: string): Promise<ZoneInfo[]> {
   try {
-    const answer = await clients.ec2(region).send(
-      new DescribeAvailabilityZonesCommand({
-        Filters: [
-          { Name: "state", Values: ["available"] },
-          // Local and Wavelength zones cannot hold the endpoint's subnets.
-          { Name: "zone-type", Values: ["availability-zone"] },
-        ],
-      }),
-    );
-    return (answer.AvailabilityZones ?? []).flatMap((zone) => (zone.ZoneName ? [zone.ZoneName] : [])).sort();
+    const answer = await clients.ec2(region).send(new DescribeAvailabilityZonesCommand({}));
+    return (answer.AvailabilityZones ?? [])
+      .flatMap((zone) =>
+        zone.ZoneName && zone.ZoneId
+          ? [{ name: zone.ZoneName, id: zone.ZoneId, type: zone.ZoneType ?? "", state: zone.State ?? "", optIn: zone.OptInStatus ?? "" }]
+          : [],
+      )
+      .sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    throw regionError(error, region);
+    throw regionError(error, region, "ec2:DescribeAvailabilityZones");
   }
 }
 
-function regionError(error: unknown, region: string): RegionUnavailableError {
+/** The zone names in which a region offers an interface endpoint service (its AvailabilityZones). */
+export async function endpointServiceZones(clients: Pick<AwsClients, "ec2">, region: string, serviceName: string): Promise<string[]> {
+  try {
+    const answer = await clients.ec2(region).send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [serviceName] }));
+    const service = (answer.ServiceDetails ?? []).find((s) => s.ServiceName === serviceName);
+    return [...(service?.AvailabilityZones ?? [])].sort();
+  } catch (error) {
+    // AWS answers InvalidServiceName when the region does not offer the service at all.
+    if (error instanceof Error && error.name === "InvalidServiceName") return [];
+    throw regionError(error, region, "ec2:DescribeVpcEndpointServices");
+  }
+}
+
+function regionError(error: unknown, region: string, action: string): RegionUnavailableError {
   const name = error instanceof Error ? error.name : "Error";
   const detail = error instanceof Error ? `${name}: ${error.message}` : String(error);
   const options = { cause: error };
@@ -47,7 +70,7 @@ function regionError(error: unknown, region: string): RegionUnavailableError {
   if (name === "UnauthorizedOperation") {
     return new RegionUnavailableError(
       region,
-      `region ${region} refused ec2:DescribeAvailabilityZones: your role or an organisation policy does not allow it there (${detail})`,
+      `region ${region} refused ${action}: your role or an organisation policy does not allow it there (${detail})`,
       options,
     );
   }

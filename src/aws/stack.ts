@@ -20,6 +20,8 @@ export interface StackInfo {
   readonly status: string;
   readonly statusReason: string | undefined;
   readonly outputs: Record<string, string>;
+  // The parameter values the stack runs with (for a re-run that keeps what it chose, such as zones).
+  readonly parameters: Record<string, string>;
   // When the stack's current (or last) operation started, by AWS's clock.
   readonly operationStartedAt: number;
 }
@@ -38,12 +40,17 @@ export async function describeStack(cfn: CloudFormationClient, stack: string): P
     for (const output of found.Outputs ?? []) {
       if (output.OutputKey) outputs[output.OutputKey] = output.OutputValue ?? "";
     }
+    const parameters: Record<string, string> = {};
+    for (const parameter of found.Parameters ?? []) {
+      if (parameter.ParameterKey) parameters[parameter.ParameterKey] = parameter.ParameterValue ?? "";
+    }
     const startedAt = found.DeletionTime ?? found.LastUpdatedTime ?? found.CreationTime;
     return {
       stackId: found.StackId ?? stack,
       status: found.StackStatus ?? "UNKNOWN",
       statusReason: found.StackStatusReason,
       outputs,
+      parameters,
       operationStartedAt: startedAt?.getTime() ?? 0,
     };
   } catch (error) {

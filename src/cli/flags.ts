@@ -28,6 +28,8 @@ export interface Flags {
   readonly outputsFile?: string | undefined;
   // deploy: simulate the caller's IAM permissions before the first stack (--no-permission-check: false).
   readonly permissionCheck: boolean;
+  readonly apiAzs?: string | undefined;
+  readonly clientAzs?: string | undefined;
 }
 
 export const DEFAULT_SAMPLES = 5;
@@ -53,6 +55,11 @@ function addCommon(cmd: Command, command: CommandName): Command {
     .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)")
     .option("--profile <profile>", "AWS named profile (otherwise the SDK's default credential chain)")
     .option("--config <file>", "answers file to read and save (default ./xregion-private-api.json)");
+  if (command === "deploy" || command === "plan") {
+    cmd
+      .option("--api-azs <a,b>", "two Availability Zones of region A for the API VPC (default: chosen by preflight)")
+      .option("--client-azs <a,b>", "two Availability Zones of region B for the client VPC (default: chosen by preflight)");
+  }
   if (command === "deploy" || command === "teardown") cmd.option("--yes", "do not ask for confirmation (required without a terminal for teardown)");
   cmd
     .addOption(new Option("--progress <mode>", "how to show progress").choices(["auto", "ink", "plain", "json"]).default("auto"))
@@ -127,6 +134,8 @@ function toFlags({ command, options }: Parsed): Flags {
     out: str("out"),
     outputsFile: str("outputsFile"),
     permissionCheck: options["permissionCheck"] !== false,
+    apiAzs: str("apiAzs"),
+    clientAzs: str("clientAzs"),
   };
 }
 

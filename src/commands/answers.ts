@@ -20,6 +20,8 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
     ...(flags.apiCidr !== undefined && { apiCidr: flags.apiCidr }),
     ...(flags.clientCidr !== undefined && { clientCidr: flags.clientCidr }),
     ...(flags.profile !== undefined && { profile: flags.profile }),
+    ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
+    ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
   };
   // Inquirer loads only when a question will really be asked.
   const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
@@ -37,6 +39,8 @@ export function equivalentCommand(answers: Answers, command: string): string {
     `--api-cidr ${answers.apiCidr}`,
     `--client-cidr ${answers.clientCidr}`,
     ...(answers.profile ? [`--profile ${answers.profile}`] : []),
+    ...(answers.apiAzs ? [`--api-azs ${answers.apiAzs}`] : []),
+    ...(answers.clientAzs ? [`--client-azs ${answers.clientAzs}`] : []),
   ];
   return parts.join(" ");
 }

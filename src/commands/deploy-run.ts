@@ -3,6 +3,7 @@
 import { FailureError, InterruptedError } from "../errors.js";
 import { deployAll, type DeployResult } from "../steps/deploy.js";
 import type { Plan } from "../steps/plan-types.js";
+import { buildPlan } from "../steps/plan.js";
 import { preflight } from "../steps/preflight.js";
 import type { StackStates } from "../steps/status.js";
 import type { CommandContext } from "./context.js";
@@ -11,11 +12,13 @@ import { writeOutputsFile } from "./outputs-file.js";
 import { withSession, type Session } from "./session.js";
 import { runVerification } from "./verification.js";
 
-export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: string): Promise<number> {
-  const { answers } = plan;
+export async function deployPlan(ctx: CommandContext, planned: Plan, configFile: string): Promise<number> {
+  const { answers } = planned;
   return withSession(ctx, answers, "deploy", async (session) => {
     const checked = await preflight({ clients: session.clients, emit: session.emit, checkPermissions: ctx.flags.permissionCheck }, answers);
     if (checked.permissions.outcome === "denied") throw permissionsDenied(session, checked.permissions.denied.length);
+    // The zones are known now, with their ids: the stacks get these.
+    const plan = buildPlan(answers, checked.zones);
     // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
     const replace = await approvedReplacements(ctx, checked.existingStacks);
     if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {

@@ -54,14 +54,17 @@ async function writePlan(plan: Plan, out: string): Promise<string[]> {
 
 // CloudFormation's template configuration shape ({Parameters, Tags}), which CodePipeline and
 // `aws cloudformation deploy --parameter-overrides file://…` read. Values known only after an earlier
-// stage are spelled as the output to copy, so the file never pretends to hold a value it cannot know.
+// stage are spelled as the output to copy, and zones nobody chose yet as such, so the file never pretends
+// to hold a value it cannot know.
 function templateConfiguration(stage: StagePlan, plan: Plan) {
   const parameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(stage.parameters)) {
     parameters[key] =
       value.kind === "value"
         ? value.value
-        : `<output ${value.output} of stack ${plan.stages[value.stage - 1]?.stackName} in ${plan.stages[value.stage - 1]?.region}>`;
+        : value.kind === "zone"
+          ? `<zone ${value.index + 1} of ${stage.region}, chosen at deploy time (or pass ${value.role === "api" ? "--api-azs" : "--client-azs"})>`
+          : `<output ${value.output} of stack ${plan.stages[value.stage - 1]?.stackName} in ${plan.stages[value.stage - 1]?.region}>`;
   }
   return { Parameters: parameters, Tags: stage.tags };
 }

@@ -6,6 +6,9 @@ export interface Answers {
   readonly apiCidr: string;
   readonly clientCidr: string;
   readonly profile?: string | undefined;
+  // Two Availability Zones for each VPC, "us-east-1a,us-east-1b"; unset, preflight chooses them.
+  readonly apiAzs?: string | undefined;
+  readonly clientAzs?: string | undefined;
 }
 
 export type AnswerKey = keyof Answers;
@@ -26,4 +29,6 @@ export const FLAG_OF: Record<AnswerKey, string> = {
   apiCidr: "--api-cidr",
   clientCidr: "--client-cidr",
   profile: "--profile",
+  apiAzs: "--api-azs",
+  clientAzs: "--client-azs",
 };

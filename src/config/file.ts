@@ -17,7 +17,7 @@ export interface AnswersFile {
   readonly lastVerify?: LastVerify | undefined;
 }
 
-const KEYS = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile"] as const;
+const KEYS = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"] as const;
 
 export function configPath(flag: string | undefined, cwd = process.cwd()): string {
   return resolve(cwd, flag ?? DEFAULT_CONFIG_FILE);

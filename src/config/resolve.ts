@@ -3,7 +3,7 @@
 import { UsageError } from "../errors.js";
 import { checkVpcCidr, parseCidr, suggestFree } from "../net/index.js";
 import { DEFAULTS, FLAG_OF, type AnswerKey, type Answers } from "./answers.js";
-import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem, regionProblem } from "./validate.js";
+import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem, regionProblem, splitZones, zonesProblem } from "./validate.js";
 
 export interface AnswerSources {
   readonly flags: Partial<Answers>;
@@ -31,6 +31,8 @@ const EXAMPLE: Record<AnswerKey, string> = {
   apiCidr: DEFAULTS.apiCidr,
   clientCidr: DEFAULTS.clientCidr,
   profile: "default",
+  apiAzs: "us-east-1a,us-east-1b",
+  clientAzs: "eu-west-1a,eu-west-1b",
 };
 
 // "locate" is for commands that only find an existing deployment (status, verify, teardown): they need the
@@ -83,10 +85,31 @@ export async function resolveAnswers(
   fail(cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
 
   const profile = sources.flags.profile ?? sources.file?.profile;
+  const apiAzs = scope === "all" ? zones("apiAzs", apiRegion) : undefined;
+  const clientAzs = scope === "all" ? zones("clientAzs", clientRegion) : undefined;
   return {
-    answers: { name, apiRegion, clientRegion, apiCidr, clientCidr, ...(profile ? { profile } : {}) },
+    answers: {
+      name,
+      apiRegion,
+      clientRegion,
+      apiCidr,
+      clientCidr,
+      ...(profile ? { profile } : {}),
+      ...(apiAzs ? { apiAzs } : {}),
+      ...(clientAzs ? { clientAzs } : {}),
+    },
     asked,
   };
+
+  // Zones are never asked for: preflight chooses them. Saved zones of a region since changed by a flag
+  // no longer apply and are dropped; anything else wrong with them is an error naming the file.
+  function zones(key: "apiAzs" | "clientAzs", region: string): string | undefined {
+    const fromFlag = sources.flags[key];
+    const fromFile = sources.file?.[key];
+    const stale = fromFlag === undefined && fromFile !== undefined && !splitZones(fromFile).every((z) => z.startsWith(region));
+    const value = stale ? undefined : given(key, (text, label) => zonesProblem(text, label, region));
+    return value === undefined ? undefined : splitZones(value).join(",");
+  }
 
   async function ask(key: AnswerKey, question: () => Promise<string>): Promise<string> {
     asked.push(key);

@@ -46,3 +46,26 @@ export function cidrPairProblem(api: string, client: string, labels = { api: "--
   if (!a || !b) return undefined;
   return checkPair(a, b, labels);
 }
+
+// Offline, only the shape: two distinct names of the region's own zones (us-east-1a). Whether the
+// account has them and they can hold the stack is preflight's question.
+/** The two zone names of a --api-azs/--client-azs value, or the one-line problem with it. */
+export function zonesProblem(value: string, label: string, region: string): string | undefined {
+  const zones = splitZones(value);
+  const fix = `pass two distinct zones of ${region}, e.g. ${label.startsWith("--") ? `${label} ` : ""}${region}a,${region}b`;
+  if (zones.length !== 2) return `${label} "${value}" must name exactly two Availability Zones, comma-separated: ${fix}`;
+  const foreign = zones.find((zone) => !isZoneOf(zone, region));
+  if (foreign !== undefined) return `${label} "${value}": ${foreign || "(empty)"} is not an Availability Zone name of ${region}: ${fix}`;
+  if (zones[0] === zones[1]) return `${label} "${value}" names ${zones[0]} twice: each subnet needs its own zone; ${fix}`;
+  return undefined;
+}
+
+/** A --api-azs/--client-azs value as its zone names, trimmed. */
+export function splitZones(value: string): string[] {
+  return value.split(",").map((zone) => zone.trim());
+}
+
+/** Whether a name has the shape of one of the region's zones: the region code, then more, ending in a letter. */
+export function isZoneOf(zone: string, region: string): boolean {
+  return zone.length > region.length && zone.startsWith(region) && /^[a-z0-9-]*[a-z]$/.test(zone);
+}

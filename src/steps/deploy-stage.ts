@@ -264,8 +264,10 @@ function noOp(run: Run, outputs: Record<string, string>): StageResult {
   return { kind: "no-op", outputs, stats: run.stats };
 }
 
-function fail(run: Run, status: string, rootCause: RootCause | undefined, message: string): StageResult {
+function fail(run: Run, status: string, rootCause: RootCause | undefined, cause: string): StageResult {
   const { ctx, ref } = run;
+  const advice = rootCause ? ctx.adviseFailure?.(run.stage, rootCause) : undefined;
+  const message = advice ? `${cause} ${advice}` : cause;
   ctx.emit({ kind: "stage-failed", ...ref, status, rootCause, message, at: ctx.clock.now() });
   return { kind: "failed", status, rootCause, message, stats: run.stats };
 }

@@ -3,6 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { loadTemplateFacts } from "../aws/template-facts-file.js";
+import type { RootCause } from "../aws/event-poller.js";
+import { isLambdaZoneRefusal } from "../aws/lambda-zones.js";
 import { templatesDir } from "../templates-dir.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
 import { runStage, type StageResult } from "./deploy-stage.js";
@@ -11,6 +13,7 @@ import { stageRef, type DeployContext } from "./engine-context.js";
 import type { StageNumber } from "./events.js";
 import type { Plan, StagePlan } from "./plan-types.js";
 import { MissingOutputError, resolveParameters, type StageOutputs } from "./params.js";
+import { lambdaZoneAdvice } from "./zones.js";
 
 export interface StageReport {
   readonly stage: StageNumber;
@@ -32,7 +35,8 @@ export type DeployResult =
   | ({ readonly kind: "failed"; readonly stage: StageNumber; readonly message: string } & DeployCommon)
   | ({ readonly kind: "cancelled"; readonly message: string; readonly left: readonly LeftStack[] } & DeployCommon);
 
-export async function deployAll(ctx: DeployContext, plan: Plan): Promise<DeployResult> {
+export async function deployAll(deployCtx: DeployContext, plan: Plan): Promise<DeployResult> {
+  const ctx: DeployContext = { ...deployCtx, adviseFailure: deployCtx.adviseFailure ?? ((stage, cause) => failureAdvice(plan, stage, cause)) };
   ctx.emit({ kind: "stages-queued", stages: plan.stages.map(stageRef), at: ctx.clock.now() });
   const stages: StageReport[] = [];
   const outputs: { -readonly [K in keyof StageOutputs]: StageOutputs[K] } = {};
@@ -72,4 +76,10 @@ async function cancelledRun(
   const left = await describeLeft(ctx, plan.stages as readonly StagePlan[]);
   ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
   return { kind: "cancelled", message, left, stages, outputs };
+}
+
+// Lambda refusing a subnet's zone is the one failure a flag of ours fixes: say which.
+function failureAdvice(plan: Plan, stage: StagePlan, cause: RootCause): string | undefined {
+  if (stage.key !== "client" || !isLambdaZoneRefusal(cause.reason)) return undefined;
+  return lambdaZoneAdvice(plan.client.region, plan.client.zones);
 }

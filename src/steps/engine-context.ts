@@ -2,6 +2,7 @@
 // every stage shares for turning CloudFormation events into progress events.
 import type { StackEvent } from "@aws-sdk/client-cloudformation";
 import type { AwsClients } from "../aws/clients.js";
+import type { RootCause } from "../aws/event-poller.js";
 import type { Clock } from "./clock.js";
 import type { Emit, StageRef } from "./events.js";
 import type { StagePlan } from "./plan-types.js";
@@ -23,6 +24,8 @@ export interface DeployContext extends EngineContext {
   readonly templatesDir?: string | undefined;
   // How long to wait for another operation already running on a stack (default 60 minutes).
   readonly waitLimitMs?: number | undefined;
+  // What a failure's cause means for this deployment (the flag that fixes it), appended to its message.
+  readonly adviseFailure?: ((stage: StagePlan, cause: RootCause) => string | undefined) | undefined;
 }
 
 export function stageRef(stage: Pick<StagePlan, "number" | "key" | "stackName" | "region">): StageRef {

@@ -3,7 +3,9 @@
 import type { FunctionStatus } from "../aws/function-state.js";
 import type { PlannedChange } from "../aws/stack.js";
 import type { PermissionReport } from "./permission-check.js";
-import type { StageKey } from "./stages.js";
+import type { ZonePair } from "./plan-types.js";
+import type { RegionRole, StageKey } from "./stages.js";
+import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
 
 export type StageNumber = 1 | 2 | 3;
@@ -25,6 +27,15 @@ export type ProgressEvent =
   // Preflight's simulation of what the deployment needs: passed, denied (with the list) or skipped (why).
   | { readonly kind: "permission-check"; readonly report: PermissionReport; readonly at: number }
   | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  // The two Availability Zones a VPC's subnets go to, with their ids, and why these (preflight, per region).
+  | {
+      readonly kind: "zones";
+      readonly role: RegionRole;
+      readonly region: string;
+      readonly zones: ZonePair;
+      readonly source: ZoneSource;
+      readonly at: number;
+    }
   // The stages this run will go through, in order, before the first starts (deploy 1-2-3, teardown 3-2-1).
   | { readonly kind: "stages-queued"; readonly stages: readonly StageRef[]; readonly at: number }
   | ({ readonly kind: "stage-started"; readonly action: "create" | "update" | "delete" | "check"; readonly at: number } & StageRef)

@@ -15,6 +15,8 @@ export function resolveParameters(stage: StagePlan, outputs: StageOutputs): Reco
       resolved[key] = value.value;
       continue;
     }
+    // Deploy plans are rebuilt with preflight's zones; an open zone here is a bug, not user input.
+    if (value.kind === "zone") throw new Error(`Stage ${stage.number} has no zone chosen for ${key}`);
     const from = outputs[value.stage]?.[value.output];
     if (from === undefined || from === "") {
       throw new MissingOutputError(

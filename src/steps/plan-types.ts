@@ -1,10 +1,20 @@
 import type { Answers } from "../config/answers.js";
-import type { StageKey } from "./stages.js";
+import type { RegionRole, StageKey } from "./stages.js";
 
-// A parameter value is either known when planning, or read from an earlier stage's outputs at deploy time.
+// A parameter value is known when planning, read from an earlier stage's outputs at deploy time, or one
+// of the VPC's two zones that preflight chooses (offline, with no --api-azs/--client-azs, nobody knows them).
 export type ParamValue =
   | { readonly kind: "value"; readonly value: string }
-  | { readonly kind: "output"; readonly stage: 1 | 2 | 3; readonly output: string };
+  | { readonly kind: "output"; readonly stage: 1 | 2 | 3; readonly output: string }
+  | { readonly kind: "zone"; readonly role: RegionRole; readonly index: 0 | 1 };
+
+/** An Availability Zone by its account-specific name and, once AWS has been asked, its zone id. */
+export interface Zone {
+  readonly name: string;
+  readonly id?: string | undefined;
+}
+
+export type ZonePair = readonly [Zone, Zone];
 
 export interface SubnetPlan {
   readonly cidr: string;
@@ -15,6 +25,8 @@ export interface VpcPlan {
   readonly region: string;
   readonly cidr: string;
   readonly subnets: readonly [SubnetPlan, SubnetPlan];
+  // The subnets' zones, in subnet order; undefined until flags or preflight decide them.
+  readonly zones: ZonePair | undefined;
 }
 
 export interface StagePlan {

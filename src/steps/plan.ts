@@ -2,17 +2,28 @@
 import type { Answers } from "../config/answers.js";
 import { findRegion } from "../config/regions.js";
 import { carveSubnets, checkVpcCidr, parseCidr, type Cidr } from "../net/index.js";
-import type { ParamValue, Plan, StagePlan, VpcPlan } from "./plan-types.js";
-import { STAGES, TAG_DEPLOYMENT, TAG_STAGE, ssmPrefix, stackName, type StageDef } from "./stages.js";
+import { splitZones } from "../config/validate.js";
+import type { ParamValue, Plan, StagePlan, VpcPlan, ZonePair } from "./plan-types.js";
+import { STAGES, TAG_DEPLOYMENT, TAG_STAGE, ssmPrefix, stackName, type RegionRole, type StageDef } from "./stages.js";
 
 const value = (v: string): ParamValue => ({ kind: "value", value: v });
 const output = (stage: 1 | 2, name: string): ParamValue => ({ kind: "output", stage, output: name });
 
-export function buildPlan(answers: Answers): Plan {
+/** Zones preflight chose (with their ids); without them the plan takes the flags' zones or leaves them open. */
+export interface ChosenZones {
+  readonly api: ZonePair;
+  readonly client: ZonePair;
+}
+
+export function buildPlan(answers: Answers, chosen?: ChosenZones): Plan {
   const apiCidr = mustParse(answers.apiCidr);
   const clientCidr = mustParse(answers.clientCidr);
-  const api = vpcPlan(answers.apiRegion, apiCidr);
-  const client = vpcPlan(answers.clientRegion, clientCidr);
+  const api = vpcPlan(answers.apiRegion, apiCidr, chosen?.api ?? givenZones(answers.apiAzs));
+  const client = vpcPlan(answers.clientRegion, clientCidr, chosen?.client ?? givenZones(answers.clientAzs));
+  const zone = (role: RegionRole, vpc: VpcPlan, index: 0 | 1): ParamValue => {
+    const known = vpc.zones?.[index];
+    return known ? value(known.name) : { kind: "zone", role, index };
+  };
   const prefix = ssmPrefix(answers.name);
 
   const parameters: Record<1 | 2 | 3, Record<string, ParamValue>> = {
@@ -21,6 +32,8 @@ export function buildPlan(answers: Answers): Plan {
       VpcCidr: value(api.cidr),
       Subnet1Cidr: value(api.subnets[0].cidr),
       Subnet2Cidr: value(api.subnets[1].cidr),
+      AvailabilityZone1: zone("api", api, 0),
+      AvailabilityZone2: zone("api", api, 1),
       ClientVpcCidr: value(client.cidr),
     },
     2: {
@@ -28,6 +41,8 @@ export function buildPlan(answers: Answers): Plan {
       VpcCidr: value(client.cidr),
       Subnet1Cidr: value(client.subnets[0].cidr),
       Subnet2Cidr: value(client.subnets[1].cidr),
+      AvailabilityZone1: zone("client", client, 0),
+      AvailabilityZone2: zone("client", client, 1),
       ApiRegion: value(answers.apiRegion),
       ApiVpcId: output(1, "VpcId"),
       ApiVpcCidr: value(api.cidr),
@@ -71,9 +86,16 @@ export function buildPlan(answers: Answers): Plan {
   };
 }
 
-function vpcPlan(region: string, cidr: Cidr): VpcPlan {
+function vpcPlan(region: string, cidr: Cidr, zones: ZonePair | undefined): VpcPlan {
   const [first, second] = carveSubnets(cidr);
-  return { region, cidr: cidr.text, subnets: [{ cidr: first.text, azIndex: 0 }, { cidr: second.text, azIndex: 1 }] };
+  return { region, cidr: cidr.text, subnets: [{ cidr: first.text, azIndex: 0 }, { cidr: second.text, azIndex: 1 }], zones };
+}
+
+// Validated answers hold exactly two names ("a,b"); their ids are known only once AWS has been asked.
+function givenZones(text: string | undefined): ZonePair | undefined {
+  if (text === undefined) return undefined;
+  const [first = "", second = ""] = splitZones(text);
+  return [{ name: first }, { name: second }];
 }
 
 // The plan is built from validated answers; a bad range here is a bug upstream, not user input.

@@ -1,15 +1,20 @@
 // Everything we can learn before changing anything: who we are, whether both regions can hold the
 // deployment, which ranges are already in use, and what exists from an earlier run.
 import type { AwsClients } from "../aws/clients.js";
-import { availableZones, listVpcs, RegionUnavailableError, type ExistingVpc } from "../aws/ec2-lookups.js";
+import { describeZones, endpointServiceZones, listVpcs, RegionUnavailableError, type ExistingVpc } from "../aws/ec2-lookups.js";
 import { callerIdentity } from "../aws/identity.js";
+import { executeApiServiceName } from "../aws/service-names.js";
 import type { Answers } from "../config/answers.js";
+import { splitZones } from "../config/validate.js";
+import { UsageError } from "../errors.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Emit } from "./events.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
+import type { ChosenZones } from "./plan.js";
 import { STAGES, TAG_DEPLOYMENT, stackName } from "./stages.js";
-import { describeStack, lookupStacks, type StackStates } from "./status.js";
+import { describeStack, lookupStacks, type StackState, type StackStates } from "./status.js";
+import { capacityProblem, chooseZones, type RegionZones, type ZoneChoice, type ZoneOutcome } from "./zones.js";
 
 export class PreflightError extends Error {
   override readonly name = "PreflightError";
@@ -18,7 +23,8 @@ export class PreflightError extends Error {
 export interface PreflightResult {
   readonly account: string;
   readonly arn: string;
-  readonly azs: { readonly api: readonly string[]; readonly client: readonly string[] };
+  // Two zones per VPC, with their ids: the plan is rebuilt with them before anything is deployed.
+  readonly zones: ChosenZones;
   readonly existingStacks: StackStates;
   readonly warnings: readonly string[];
   readonly permissions: PermissionReport;
@@ -33,9 +39,6 @@ export interface PreflightContext {
   readonly clock?: Pick<Clock, "now"> | undefined;
 }
 
-// Each VPC spreads its two subnets over two zones, so the endpoint and the function survive a zone outage.
-const MIN_ZONES = 2;
-
 export async function preflight(ctx: PreflightContext, answers: Answers): Promise<PreflightResult> {
   const clock = ctx.clock ?? systemClock;
   const now = () => clock.now();
@@ -49,15 +52,20 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
   // A zone problem below may end preflight first; the check's own failure must not then go unhandled.
   permissionCheck.catch(() => undefined);
 
-  const [api, client] = await Promise.allSettled([
-    availableZones(ctx.clients, answers.apiRegion),
-    availableZones(ctx.clients, answers.clientRegion),
+  const serviceName = executeApiServiceName(answers.apiRegion);
+  const [apiZones, clientZones, offered] = await Promise.allSettled([
+    describeZones(ctx.clients, answers.apiRegion),
+    describeZones(ctx.clients, answers.clientRegion),
+    endpointServiceZones(ctx.clients, answers.apiRegion, serviceName),
   ]);
-  const problems = [zoneProblem(api, answers.apiRegion), zoneProblem(client, answers.clientRegion)].filter(
-    (p): p is string => p !== undefined,
-  );
+  const api: RegionZones = { role: "api", region: answers.apiRegion, zones: settled(apiZones), offered: new Set(settled(offered)), serviceName };
+  const client: RegionZones = { role: "client", region: answers.clientRegion, zones: settled(clientZones) };
+  // Both regions' problems at once: one that is not enabled, one without two usable zones.
+  const problems = [
+    regionProblem(apiZones) ?? regionProblem(offered) ?? capacityProblem(api),
+    regionProblem(clientZones) ?? capacityProblem(client),
+  ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new PreflightError(problems.join("\n"));
-  const azs = { api: settledValue(api), client: settledValue(client) };
 
   const [apiVpcs, clientVpcs, existingStacks] = await Promise.all([
     listVpcs(ctx.clients, answers.apiRegion),
@@ -72,23 +80,55 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
   for (const state of [existingStacks.api, existingStacks.client, existingStacks.routes]) {
     if (state.present) ctx.emit({ kind: "info", stage: state.ref.stage, message: describeStack(state), at: now() });
   }
+
+  const given = (text: string | undefined) => (text === undefined ? undefined : splitZones(text));
+  const apiChoice = chooseZones(api, given(answers.apiAzs), zonesInUse(existingStacks.api));
+  const clientChoice = chooseZones(client, given(answers.clientAzs), zonesInUse(existingStacks.client));
+  if (!apiChoice.ok || !clientChoice.ok) throw zoneError([apiChoice, clientChoice]);
+  for (const choice of [apiChoice.choice, clientChoice.choice]) announce(ctx, choice, existingStacks, now());
+  const zones = { api: apiChoice.choice.zones, client: clientChoice.choice.zones };
   const permissions = await permissionCheck;
   ctx.emit({ kind: "permission-check", report: permissions, at: now() });
-  return { account: identity.account, arn: identity.arn, azs, existingStacks, warnings, permissions };
+  return { account: identity.account, arn: identity.arn, zones, existingStacks, warnings, permissions };
 }
 
-function zoneProblem(result: PromiseSettledResult<string[]>, region: string): string | undefined {
-  if (result.status === "rejected") {
-    if (result.reason instanceof RegionUnavailableError) return result.reason.message;
-    throw result.reason;
-  }
-  const zones = result.value;
-  if (zones.length >= MIN_ZONES) return undefined;
-  const found = zones.length === 0 ? "no available availability zone" : `only one available availability zone (${zones.join(", ")})`;
-  return `region ${region} has ${found}; a VPC here needs ${MIN_ZONES}: choose another region`;
+// A flag naming a zone that cannot be used is bad input (exit 2); a region without two usable zones is not.
+function zoneError(outcomes: readonly ZoneOutcome[]): Error {
+  const failed = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome]));
+  const usage = failed.find((outcome) => outcome.kind === "usage");
+  return usage ? new UsageError(usage.message) : new PreflightError(failed.map((outcome) => outcome.message).join("\n"));
 }
 
-function settledValue(result: PromiseSettledResult<string[]>): string[] {
+// A stack that will be deleted and created again (ROLLBACK_COMPLETE) has nothing to keep: its zones may be why it failed.
+function zonesInUse(stack: StackState): string[] | undefined {
+  if (!stack.present || stack.status === "ROLLBACK_COMPLETE") return undefined;
+  const zones = [stack.parameters["AvailabilityZone1"], stack.parameters["AvailabilityZone2"]].filter((z): z is string => Boolean(z));
+  return zones.length === 2 ? zones : undefined;
+}
+
+function announce(ctx: PreflightContext, choice: ZoneChoice, stacks: StackStates, at: number): void {
+  const { role, region, zones, source, moves } = choice;
+  ctx.emit({ kind: "zones", role, region, zones, source, at });
+  if (!moves) return;
+  const stack = role === "api" ? stacks.api : stacks.client;
+  ctx.emit({
+    kind: "warning",
+    stage: stack.ref.stage,
+    message:
+      `${stack.ref.stackName} has its subnets in ${moves.map((z) => z.name).join(", ")}; moving them to ${zones.map((z) => z.name).join(", ")} ` +
+      `replaces both subnets and what sits in them (${role === "api" ? "the execute-api endpoint" : "the function's network interfaces"})`,
+    at,
+  });
+}
+
+// A region that is not enabled or refuses the call is reported with the other region's problem, not alone.
+function regionProblem(result: PromiseSettledResult<unknown>): string | undefined {
+  if (result.status === "fulfilled") return undefined;
+  if (result.reason instanceof RegionUnavailableError) return result.reason.message;
+  throw result.reason;
+}
+
+function settled<T>(result: PromiseSettledResult<readonly T[]>): readonly T[] {
   return result.status === "fulfilled" ? result.value : [];
 }
 

@@ -27,6 +27,8 @@ export const STAGES: readonly [StageDef, StageDef, StageDef] = [
       "VpcCidr",
       "Subnet1Cidr",
       "Subnet2Cidr",
+      "AvailabilityZone1",
+      "AvailabilityZone2",
       "ClientVpcCidr",
     ],
     outputs: [
@@ -51,6 +53,8 @@ export const STAGES: readonly [StageDef, StageDef, StageDef] = [
       "VpcCidr",
       "Subnet1Cidr",
       "Subnet2Cidr",
+      "AvailabilityZone1",
+      "AvailabilityZone2",
       "ApiRegion",
       "ApiVpcId",
       "ApiVpcCidr",

@@ -19,6 +19,7 @@ export type StackState =
       readonly reason: string | undefined;
       readonly lastChange: string;
       readonly outputs: Readonly<Record<string, string>>;
+      readonly parameters: Readonly<Record<string, string>>;
     };
 
 export type StackStates = Readonly<Record<StageKey, StackState>>;
@@ -49,6 +50,7 @@ async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: Sta
     reason: info.statusReason,
     lastChange: info.operationStartedAt ? new Date(info.operationStartedAt).toISOString() : "",
     outputs: info.outputs,
+    parameters: info.parameters,
   };
 }
 

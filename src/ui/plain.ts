@@ -8,6 +8,7 @@ import { changeSummary, changeText } from "./change-text.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
+import { zonesEventText } from "./plan-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -96,6 +97,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         write(e.report.outcome === "denied" ? paint("red", first) : first);
         return void rest.forEach(write);
       }
+      case "zones":
+        return void write(zonesEventText(e));
       case "stage-started":
         refs.set(e.stage, e);
         running = { ref: e, startedAt: e.at, status: STACK_STATUS[e.action] };

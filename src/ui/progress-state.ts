@@ -5,6 +5,7 @@ import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
+import { zonesEventText } from "./plan-text.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -108,6 +109,8 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       const tone = event.report.outcome === "denied" ? "attention" : "info";
       return append(state, { kind: "note", note: { tone, text: permissionLines(event.report).join("\n") } });
     }
+    case "zones":
+      return append(state, { kind: "note", note: { tone: "info", text: zonesEventText(event) } });
     case "warning":
     case "info": {
       const n: Note = { tone: event.kind, text: event.message };

@@ -97,6 +97,26 @@ const CASES: { what: string; args: string[]; says: RegExp[] }[] = [
     says: [/--progress/, /auto, ink, plain, json/],
   },
   {
+    what: "--api-azs with one zone",
+    args: ["plan", ...REGIONS, "--api-azs", "us-east-1a"],
+    says: [/--api-azs "us-east-1a" must name exactly two Availability Zones, comma-separated/, /pass two distinct zones of us-east-1, e\.g\. --api-azs us-east-1a,us-east-1b/],
+  },
+  {
+    what: "--client-azs with a zone of another region",
+    args: ["deploy", ...REGIONS, "--client-azs", "eu-west-1a,us-east-1b", "--yes"],
+    says: [/--client-azs "eu-west-1a,us-east-1b": us-east-1b is not an Availability Zone name of eu-west-1/, /e\.g\. --client-azs eu-west-1a,eu-west-1b/],
+  },
+  {
+    what: "--api-azs naming one zone twice",
+    args: ["plan", ...REGIONS, "--api-azs", "us-east-1a, us-east-1a"],
+    says: [/names us-east-1a twice/, /each subnet needs its own zone/],
+  },
+  {
+    what: "--api-azs naming a region instead of a zone",
+    args: ["plan", ...REGIONS, "--api-azs", "us-east-1,us-east-1b"],
+    says: [/us-east-1 is not an Availability Zone name of us-east-1/],
+  },
+  {
     what: "teardown with no TTY and no --yes",
     args: ["teardown", ...REGIONS, "--name", "demo"],
     says: [/no terminal to confirm on: pass --yes/],

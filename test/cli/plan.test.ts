@@ -29,17 +29,15 @@ describe("plan", () => {
       expect(readFileSync(join(run.cwd, "out", template), "utf8")).toBe(readFileSync(join(TEMPLATES, template), "utf8"));
     }
     const api = readJson(join(run.cwd, "out", "1-api.parameters.json"));
-    // Stage 1 as deploy sends it: the API Deployment's id hashes the template and these very values.
-    const shipped = readFileSync(join(TEMPLATES, "1-api.yaml"), "utf8");
-    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toBe(renderTemplate(shipped, api.Parameters).body);
-    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toContain(
-      `DeploymentId: !Ref Deployment${deploymentHash(shipped, api.Parameters)}\n`,
-    );
+    // The API Deployment's id hashes stage 1's values, and its zones are not known yet: the template as shipped.
+    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toBe(readFileSync(join(TEMPLATES, "1-api.yaml"), "utf8"));
     expect(api.Parameters).toEqual({
       DeploymentName: "demo",
       VpcCidr: "10.10.0.0/16",
       Subnet1Cidr: "10.10.0.0/24",
       Subnet2Cidr: "10.10.1.0/24",
+      AvailabilityZone1: "<zone 1 of us-east-1, chosen at deploy time (or pass --api-azs)>",
+      AvailabilityZone2: "<zone 2 of us-east-1, chosen at deploy time (or pass --api-azs)>",
       ClientVpcCidr: "10.20.0.0/16",
     });
     expect(api.Tags).toEqual({ "xregion-private-api:deployment": "demo", "xregion-private-api:stage": "1" });
@@ -55,6 +53,24 @@ describe("plan", () => {
     expect(run.stdout).toMatch(/Stage 3\/3 .*stack demo-routes in us-east-1/);
     expect(run.stdout).toMatch(/AZ-hour/);
     expect(run.stdout).toMatch(/per GB/);
+    expect(run.stdout).toMatch(/Zones +are chosen at deploy time/);
+  });
+
+  it("writes the zones of --api-azs and --client-azs into the parameter files and the plan, offline", () => {
+    const run = runCli(["plan", "--name", "demo", ...REGIONS, "--api-azs", "us-east-1c,us-east-1f", "--client-azs", "eu-west-1b,eu-west-1a", "--out", "out"], { env: OFFLINE });
+    expect(run.code).toBe(0);
+    const api = readJson(join(run.cwd, "out", "1-api.parameters.json"));
+    expect([api.Parameters.AvailabilityZone1, api.Parameters.AvailabilityZone2]).toEqual(["us-east-1c", "us-east-1f"]);
+    // Stage 1 as deploy sends it: the API Deployment's id hashes the template and these very values.
+    const shipped = readFileSync(join(TEMPLATES, "1-api.yaml"), "utf8");
+    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toBe(renderTemplate(shipped, api.Parameters).body);
+    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toContain(
+      `DeploymentId: !Ref Deployment${deploymentHash(shipped, api.Parameters)}\n`,
+    );
+    const client = readJson(join(run.cwd, "out", "2-client.parameters.json"));
+    expect([client.Parameters.AvailabilityZone1, client.Parameters.AvailabilityZone2]).toEqual(["eu-west-1b", "eu-west-1a"]);
+    expect(run.stdout).toMatch(/Zones +API us-east-1c, us-east-1f; client eu-west-1b, eu-west-1a/);
+    expect(run.stdout).toMatch(/Wrote 7 files/);
   });
 
   it("takes values from the answers file and lets flags override them", () => {

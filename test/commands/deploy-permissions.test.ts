@@ -4,7 +4,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { CloudFormationClient, CloudFormationServiceException, CreateChangeSetCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAvailabilityZonesCommand, DescribeVpcEndpointServicesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient, SimulatePrincipalPolicyCommand, type SimulatePrincipalPolicyCommandInput } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -67,7 +67,19 @@ describe("deploy and the permission check", () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012", Arn: "arn:aws:sts::123456789012:assumed-role/Deployer/ci", UserId: "AROA:ci" });
     ec2.on(DescribeAvailabilityZonesCommand).callsFake(async (_input, getClient: () => EC2Client) => {
       const region = await getClient().config.region();
-      return { AvailabilityZones: ["a", "b"].map((z) => ({ ZoneName: `${region}${z}`, State: "available" as const, RegionName: region })) };
+      return {
+        AvailabilityZones: ["a", "b"].map((z, i) => ({
+          ZoneName: `${region}${z}`,
+          ZoneId: `${region === "us-east-1" ? "use1" : "euw1"}-az${i + 1}`,
+          ZoneType: "availability-zone",
+          OptInStatus: "opt-in-not-required" as const,
+          State: "available" as const,
+          RegionName: region,
+        })),
+      };
+    });
+    ec2.on(DescribeVpcEndpointServicesCommand).resolves({
+      ServiceDetails: [{ ServiceName: "com.amazonaws.us-east-1.execute-api", AvailabilityZones: ["us-east-1a", "us-east-1b"] }],
     });
     ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
     cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => Promise.reject(stackMissing(input.StackName)));

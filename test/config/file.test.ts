@@ -14,6 +14,14 @@ describe("answers file", () => {
     expect(readdirSync(dir)).toEqual(["a.json"]);
   });
 
+  it("keeps the zones chosen with --api-azs and --client-azs", () => {
+    const path = join(tempDir(), "a.json");
+    const answers = { name: "demo", apiAzs: "us-east-1c,us-east-1d", clientAzs: "eu-west-1a,eu-west-1b" };
+    saveAnswersFile(path, { answers });
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual(answers);
+    expect(loadAnswersFile(path, true)?.answers).toEqual(answers);
+  });
+
   it("treats a missing default file as a first run, but a missing --config as an error", () => {
     const dir = tempDir();
     expect(loadAnswersFile(join(dir, "none.json"), false)).toBeUndefined();

@@ -80,6 +80,49 @@ describe("resolveAnswers", () => {
   });
 });
 
+describe("resolveAnswers: zones", () => {
+  it("keeps --api-azs/--client-azs in their canonical form, and asks nothing about them", async () => {
+    const terminal = asker();
+    const { answers, asked } = await resolveAnswers(
+      { flags: { ...REGIONS, name: "z", apiCidr: "10.1.0.0/16", clientCidr: "10.2.0.0/16", apiAzs: "us-east-1c, us-east-1d", clientAzs: "eu-west-1b,eu-west-1c" }, file: undefined, filePath: FILE },
+      terminal,
+    );
+    expect(answers).toMatchObject({ apiAzs: "us-east-1c,us-east-1d", clientAzs: "eu-west-1b,eu-west-1c" });
+    expect(asked).toEqual([]);
+  });
+
+  it("leaves them out when nobody chose zones (preflight will)", async () => {
+    const { answers } = await resolveAnswers({ flags: REGIONS, file: undefined, filePath: FILE }, undefined);
+    expect(answers).not.toHaveProperty("apiAzs");
+    expect(answers).not.toHaveProperty("clientAzs");
+  });
+
+  it("takes saved zones from the answers file, and names the file when they are broken", async () => {
+    const { answers } = await resolveAnswers({ flags: REGIONS, file: { clientAzs: "eu-west-1c,eu-west-1a" }, filePath: FILE }, undefined);
+    expect(answers.clientAzs).toBe("eu-west-1c,eu-west-1a");
+    await expect(resolveAnswers({ flags: REGIONS, file: { clientAzs: "eu-west-1c" }, filePath: FILE }, undefined)).rejects.toThrow(
+      `"clientAzs" in ${FILE} "eu-west-1c" must name exactly two Availability Zones`,
+    );
+  });
+
+  it("drops saved zones of a region a flag has since changed", async () => {
+    const { answers } = await resolveAnswers(
+      { flags: { apiRegion: "us-west-2", clientRegion: "eu-west-1" }, file: { apiRegion: "us-east-1", apiAzs: "us-east-1a,us-east-1b" }, filePath: FILE },
+      undefined,
+    );
+    expect(answers).not.toHaveProperty("apiAzs");
+  });
+
+  it("rejects flag zones of another region as bad input", async () => {
+    await expect(resolveAnswers({ flags: { ...REGIONS, apiAzs: "eu-west-1a,eu-west-1b" }, file: undefined, filePath: FILE }, undefined)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it("does not resolve zones for commands that only locate a deployment", async () => {
+    const { answers } = await resolveAnswers({ flags: REGIONS, file: { apiAzs: "us-east-1a" }, filePath: FILE }, undefined, "locate");
+    expect(answers).not.toHaveProperty("apiAzs");
+  });
+});
+
 describe("defaultClientCidr", () => {
   it("keeps the usual default when it is free", () => {
     expect(defaultClientCidr("10.10.0.0/16")).toBe("10.20.0.0/16");

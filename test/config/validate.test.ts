@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REGIONS, findRegion } from "../../src/config/regions.js";
 import { isOptIn, offeredRegions } from "../../src/config/partitions.js";
-import { nameProblem, regionPairProblem, regionProblem } from "../../src/config/validate.js";
+import { nameProblem, regionPairProblem, regionProblem, zonesProblem } from "../../src/config/validate.js";
 
 describe("deployment names", () => {
   it.each(["a", "demo", "xregion-demo-2", "a".repeat(24), "a-b-c"])("accepts %s", (name) => {
@@ -82,5 +82,29 @@ describe("the regions offered in the wizard", () => {
     expect(optIn).not.toContain("eu-west-1");
     expect(optIn).not.toContain("ap-northeast-3");
     expect(offeredRegions("aws-cn").some(isOptIn)).toBe(false);
+  });
+});
+
+describe("zone pairs (--api-azs, --client-azs), offline: the shape only", () => {
+  it.each(["us-east-1a,us-east-1b", " us-east-1f , us-east-1c ", "us-west-2-lax-1a,us-west-2b"])("accepts %j", (value) => {
+    const region = value.includes("us-west-2") ? "us-west-2" : "us-east-1";
+    expect(zonesProblem(value, "--api-azs", region)).toBeUndefined();
+  });
+
+  it.each([
+    ["us-east-1a", /must name exactly two/],
+    ["us-east-1a,us-east-1b,us-east-1c", /must name exactly two/],
+    ["us-east-1a,", /\(empty\) is not an Availability Zone name of us-east-1/],
+    ["use1-az1,use1-az2", /use1-az1 is not an Availability Zone name of us-east-1/],
+    ["us-east-1a,eu-west-1a", /eu-west-1a is not an Availability Zone name of us-east-1/],
+    ["us-east-1,us-east-1a", /us-east-1 is not an Availability Zone name/],
+    ["us-east-12,us-east-1a", /us-east-12 is not an Availability Zone name/],
+    ["US-EAST-1A,us-east-1b", /US-EAST-1A is not/],
+    ["us-east-1b,us-east-1b", /names us-east-1b twice/],
+  ])("rejects %j with the flag and an example of the fix", (value, says) => {
+    const problem = zonesProblem(value, "--api-azs", "us-east-1");
+    expect(problem).toMatch(says);
+    expect(problem).toMatch(/^--api-azs ".*"/);
+    expect(problem).toMatch(/pass two distinct zones of us-east-1, e\.g\. --api-azs us-east-1a,us-east-1b$/);
   });
 });

@@ -27,6 +27,24 @@ const peeringFails = {
   ],
 };
 
+// AWS's wording when CloudFormation's Lambda handler gets a subnet in a zone Lambda does not support.
+const lambdaRefusesZone = {
+  batches: [
+    [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), resourceEvent("Function", "AWS::Lambda::Function", "CREATE_IN_PROGRESS")],
+    [
+      resourceEvent(
+        "Function",
+        "AWS::Lambda::Function",
+        "CREATE_FAILED",
+        "Resource handler returned message: \"The provided subnets contain availability zone Lambda doesn't support. " +
+          "(Service: Lambda, Status Code: 400, Request ID: 3f6c1e2a-8b1d-4c0e-9a51-7d2e4b6f8a90)\" (RequestToken: 5e1f0c2d-1111-4a2b-8c3d-9e8f7a6b5c4d, HandlerErrorCode: InvalidRequest)",
+      ),
+      stackEvent("ROLLBACK_IN_PROGRESS"),
+    ],
+    [stackEvent("ROLLBACK_COMPLETE")],
+  ],
+};
+
 const stageEvents = (events: ReturnType<typeof harness>["events"]) =>
   sequence(events).filter((s) => s.startsWith("stage-"));
 
@@ -84,6 +102,27 @@ describe("deployAll", () => {
     ]);
     expect(h.confirmReplace).toHaveBeenCalledWith("demo-client", CLIENT_REGION);
     expect(h.cfn.count("DeleteStack")).toBe(1);
+  });
+
+  it("when Lambda refuses a client subnet's zone, the failure names the zones and the flag that moves them", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
+      .stack("demo-client", { execute: lambdaRefusesZone });
+    const result = await deployAll(h.ctx, PLAN);
+    const advice = "Lambda refused the Availability Zone us-east-1b (use1-az6) or us-east-1c (use1-az1) in us-east-1: run deploy again with two other zones of us-east-1, --client-azs <zone>,<zone>.";
+    expect(result).toMatchObject({ kind: "failed", stage: 2, message: expect.stringContaining(advice) });
+    expect(h.events.at(-1)).toMatchObject({ kind: "stage-failed", stage: 2, message: expect.stringMatching(/ROLLBACK_COMPLETE.*--client-azs/) });
+  });
+
+  it("gives no zone advice for other failures", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
+      .stack("demo-client", { execute: peeringFails });
+    const result = await deployAll(h.ctx, PLAN);
+    expect(result).toMatchObject({ kind: "failed", stage: 2 });
+    expect(result.kind === "failed" && result.message).not.toContain("--client-azs");
   });
 
   it("fails the stage clearly when an earlier stage has not produced an output it needs", async () => {

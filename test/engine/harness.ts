@@ -62,8 +62,8 @@ export const STAGE_3: StagePlan = {
 
 export const PLAN: Plan = {
   answers: { name: "demo", apiRegion: API_REGION, clientRegion: CLIENT_REGION, apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" },
-  api: { region: API_REGION, cidr: "10.10.0.0/16", subnets: [{ cidr: "10.10.0.0/24", azIndex: 0 }, { cidr: "10.10.1.0/24", azIndex: 1 }] },
-  client: { region: CLIENT_REGION, cidr: "10.20.0.0/16", subnets: [{ cidr: "10.20.0.0/24", azIndex: 0 }, { cidr: "10.20.1.0/24", azIndex: 1 }] },
+  api: { region: API_REGION, cidr: "10.10.0.0/16", subnets: [{ cidr: "10.10.0.0/24", azIndex: 0 }, { cidr: "10.10.1.0/24", azIndex: 1 }], zones: [{ name: "eu-west-1b", id: "euw1-az1" }, { name: "eu-west-1c", id: "euw1-az2" }] },
+  client: { region: CLIENT_REGION, cidr: "10.20.0.0/16", subnets: [{ cidr: "10.20.0.0/24", azIndex: 0 }, { cidr: "10.20.1.0/24", azIndex: 1 }], zones: [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }] },
   stages: [STAGE_1, STAGE_2, STAGE_3],
   ssmPrefix: "/xregion-private-api/demo",
   cost: { lines: [] },

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { CreateVpcCommand, DeleteVpcCommand } from "@aws-sdk/client-ec2";
+import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientAnswer } from "../../src/steps/verify-types.js";
@@ -159,6 +159,12 @@ function readJson(path: string): Record<string, any> {
   return JSON.parse(readFileSync(path, "utf8")) as Record<string, any>;
 }
 
+/** The zones of a VPC's subnets, in name order. */
+async function subnetZones(ec2: EC2Client, vpcId: string): Promise<string[]> {
+  const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+  return (Subnets ?? []).map((s) => s.AvailabilityZone ?? "").sort();
+}
+
 async function stackStates(): Promise<Record<string, string | undefined>> {
   return {
     api: (await describeStack(aws.cfn(A), STACKS.api))?.StackStatus,
@@ -196,6 +202,9 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     // moto's STS answers an ARN no IAM principal has (and moto has no policy simulator): one line, and on.
     expect(result.stdout).toContain("permission check skipped: the caller arn:aws:sts::123456789012:user/moto is neither an IAM user nor a role session");
     expect(result.stderr).toBe("");
+    // us-east-1a is this account's use1-az3, where execute-api is not offered (the launcher's model).
+    expect(result.stdout).toContain("zones of the API VPC in us-east-1: us-east-1b (use1-az6), us-east-1c (use1-az1) (chosen by preflight)");
+    expect(result.stdout).toContain("zones of the client VPC in eu-west-1: eu-west-1a (euw1-az3), eu-west-1b (euw1-az1) (chosen by preflight)");
 
     // The real state, read back with the SDK.
     expect(await stackStates()).toEqual({ api: "CREATE_COMPLETE", client: "CREATE_COMPLETE", routes: "CREATE_COMPLETE" });
@@ -217,6 +226,8 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     });
     const { Configuration } = await aws.lambda(B).send(new GetFunctionCommand({ FunctionName: `${NAME}-client` }));
     expect(Configuration?.Environment?.Variables?.API_URL).toBe(api.InvokeUrl);
+    expect(await subnetZones(aws.ec2(A), api.VpcId!)).toEqual(["us-east-1b", "us-east-1c"]);
+    expect(await subnetZones(aws.ec2(B), client.VpcId!)).toEqual(["eu-west-1a", "eu-west-1b"]);
 
     // --outputs-file: every stage's outputs, as the stacks report them.
     expect(readJson(join(cwd, "out.json"))).toEqual({
@@ -256,6 +267,10 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     expect(events.filter((e) => e.kind === "resource")).toEqual([]);
     // Active by now: nothing to wait for.
     expect(events.filter((e) => e.kind === "function-waiting" || e.kind === "function-ready")).toEqual([]);
+    expect(events.filter((e) => e.kind === "zones").map((e) => [e.role, e.source])).toEqual([
+      ["api", "existing stack"],
+      ["client", "existing stack"],
+    ]);
     expect(events.at(-1)).toMatchObject({ kind: "result", operation: "deploy", ok: true });
     expect(result.stderr).toContain("it-api is up to date");
     expect(await stackStates()).toEqual(before);
@@ -397,6 +412,88 @@ describe("a deploy that fails at stage 2, then resumes", () => {
     const teardown = await run(["teardown", "--yes"], cwd);
     expect(teardown.code, shown(teardown)).toBe(0);
     await expectNothingDeployed(aws, [A, B]);
+  });
+});
+
+describe("the client in us-east-1, where Lambda refuses use1-az3 (this account's us-east-1a)", () => {
+  // Regions swapped: the API in eu-west-1 (execute-api not offered in euw1-az3, eu-west-1a here).
+  const SWAPPED = ["--name", "swap", "--api-region", B, "--client-region", A] as const;
+  const stacks = { api: "swap-api", client: "swap-client", routes: "swap-routes" } as const;
+  beforeAll(async () => {
+    await moto.reset();
+  });
+
+  it("refuses --client-azs naming use1-az3 with exit 2, naming the zone, its id and the usable zones, before any stack", async () => {
+    const result = await run(["deploy", "--yes", ...SWAPPED, "--client-azs", "us-east-1a,us-east-1b"], workFolder());
+    expect(result.code, shown(result)).toBe(2);
+    expect(result.stderr.trimEnd().split("\n").at(-1)).toBe(
+      "error: --client-azs us-east-1a,us-east-1b: us-east-1a (use1-az3) cannot hold the client VPC: Lambda does not run VPC functions in use1-az3; " +
+        "usable zones in us-east-1: us-east-1b (use1-az6), us-east-1c (use1-az1), us-east-1d (use1-az2), us-east-1e (use1-az4), us-east-1f (use1-az5): " +
+        "pass e.g. --client-azs us-east-1b,us-east-1c",
+    );
+    expect(await liveStacks(aws.cfn(A))).toEqual([]);
+    expect(await liveStacks(aws.cfn(B))).toEqual([]);
+  });
+
+  it("deploys with the zones of --client-azs, and a re-run with no answers file keeps the zones the stacks use", async () => {
+    await moto.queueLambdaResults(A, okAnswers(2));
+    const first = await run(["deploy", "--yes", ...SWAPPED, "--client-azs", "us-east-1d,us-east-1c", "--samples", "1"], workFolder());
+    expect(first.code, shown(first)).toBe(0);
+    expect(first.stdout).toContain("zones of the API VPC in eu-west-1: eu-west-1b (euw1-az1), eu-west-1c (euw1-az2) (chosen by preflight)");
+    expect(first.stdout).toContain("zones of the client VPC in us-east-1: us-east-1d (use1-az2), us-east-1c (use1-az1) (from --client-azs)");
+    const client = outputsOf(await describeStack(aws.cfn(A), stacks.client));
+    expect(await subnetZones(aws.ec2(A), client.VpcId!)).toEqual(["us-east-1c", "us-east-1d"]);
+
+    // Left to itself, preflight would take us-east-1b and us-east-1c: the stack's own zones win.
+    const again = await run(["deploy", "--yes", "--json", ...SWAPPED, "--samples", "1"], workFolder());
+    expect(again.code, shown(again)).toBe(0);
+    const events = ndjson(again.stdout);
+    expect(events).toContainEqual(expect.objectContaining({ kind: "zones", role: "client", source: "existing stack", zones: [{ name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1c", id: "use1-az1" }] }));
+    expect(events.filter((e) => e.kind === "stage-finished").map((e) => e.outcome)).toEqual(["no-op", "no-op", "no-op"]);
+
+    expect((await run(["teardown", "--yes", ...SWAPPED], workFolder())).code).toBe(0);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("with no flags, chooses around use1-az3 by itself", async () => {
+    await moto.queueLambdaResults(A, okAnswers(1));
+    const cwd = workFolder();
+    const result = await run(["deploy", "--yes", ...SWAPPED, "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    expect(result.stdout).toContain("zones of the client VPC in us-east-1: us-east-1b (use1-az6), us-east-1c (use1-az1) (chosen by preflight)");
+    expect((await run(["teardown", "--yes"], cwd)).code).toBe(0);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+});
+
+describe("a zone Lambda refuses though the tool's list does not know it (usw2-az4, emulated only)", () => {
+  const C = "us-west-2";
+  const REFUSED = ["--name", "west", "--api-region", A, "--client-region", C] as const;
+  let cwd: string;
+  beforeAll(async () => {
+    await moto.reset();
+    await moto.warmUp([C]);
+    cwd = workFolder();
+  });
+
+  it("fails stage 2 with Lambda's reason, naming the zones and the flag that moves them", async () => {
+    const result = await run(["deploy", "--yes", ...REFUSED, "--client-azs", "us-west-2c,us-west-2d", "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(1);
+    expect(result.stdout).toContain("The provided subnets contain availability zone Lambda doesn't support.");
+    expect(result.stderr).toContain(
+      "Lambda refused the Availability Zone us-west-2c (usw2-az3) or us-west-2d (usw2-az4) in us-west-2: run deploy again with two other zones of us-west-2, --client-azs <zone>,<zone>.",
+    );
+    expect((await describeStack(aws.cfn(C), "west-client"))?.StackStatus).toBe("ROLLBACK_COMPLETE");
+  });
+
+  it("deploys once --client-azs names other zones, re-creating the rolled-back stack", async () => {
+    await moto.queueLambdaResults(C, okAnswers(1));
+    const result = await run(["deploy", "--yes", "--client-azs", "us-west-2a,us-west-2b", "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    expect(result.stdout).toContain("zones of the client VPC in us-west-2: us-west-2a (usw2-az2), us-west-2b (usw2-az1) (from --client-azs)");
+    expect(readJson(join(cwd, "xregion-private-api.json")).clientAzs).toBe("us-west-2a,us-west-2b");
+    expect((await run(["teardown", "--yes"], cwd)).code).toBe(0);
+    await expectNothingDeployed(aws, [A, C]);
   });
 });
 

@@ -23,6 +23,7 @@ import {
 import {
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
+  DescribeVpcEndpointServicesCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -52,6 +53,9 @@ import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const REGION_A = "us-east-1"; // the API
 const REGION_B = "eu-west-1"; // the client
+// Zones that can hold each stack in the emulated account (the launcher's Availability Zones section).
+const ZONES_A = { AvailabilityZone1: "us-east-1b", AvailabilityZone2: "us-east-1c" };
+const ZONES_B = { AvailabilityZone1: "eu-west-1a", AvailabilityZone2: "eu-west-1b" };
 const NAME = "itest";
 const API_CIDR = "10.10.0.0/16";
 const CLIENT_CIDR = "10.20.0.0/16";
@@ -160,6 +164,7 @@ function clientParameters(api: Outputs, [vpc, subnet1, subnet2]: readonly [strin
     VpcCidr: vpc,
     Subnet1Cidr: subnet1,
     Subnet2Cidr: subnet2,
+    ...ZONES_B,
     ApiRegion: REGION_A,
     ApiVpcId: api.VpcId!,
     ApiVpcCidr: api.VpcCidr!,
@@ -312,6 +317,7 @@ describe("the three real templates on moto, deployed through change sets", () =>
       VpcCidr: API_CIDR,
       Subnet1Cidr: "10.10.1.0/24",
       Subnet2Cidr: "10.10.2.0/24",
+      ...ZONES_A,
       ClientVpcCidr: CLIENT_CIDR,
     });
     for (const key of API.outputs) expect(outputs.api[key], key).toBeTruthy();
@@ -460,6 +466,7 @@ describe("a stage that fails on moto, as on AWS", () => {
     VpcCidr: CLIENT_CIDR,
     Subnet1Cidr: "10.20.1.0/24",
     Subnet2Cidr: "10.20.2.0/24",
+    ...ZONES_B,
     ApiRegion: REGION_A,
     ApiVpcId: "vpc-0123456789abcdef0",
     ApiVpcCidr: API_CIDR,
@@ -537,6 +544,7 @@ describe("a stage that fails on moto, as on AWS", () => {
       VpcCidr: API_CIDR,
       Subnet1Cidr: "10.10.1.0/24",
       Subnet2Cidr: "10.10.2.0/24",
+      ...ZONES_A,
       ClientVpcCidr: "10.10.128.0/20",
     });
     const { stack, events } = await execute(REGION_B, CLIENT, clientParameters(api, ["10.10.128.0/20", "10.10.129.0/24", "10.10.130.0/24"]));
@@ -546,5 +554,56 @@ describe("a stage that fails on moto, as on AWS", () => {
       ResourceStatusReason: expect.stringMatching(/overlap/),
     });
     expect(await nonDefaultVpcs(REGION_B)).toEqual([]);
+  });
+});
+
+describe("the emulated account's Availability Zones refuse what AWS refuses", () => {
+  const stage1 = (zones: Record<string, string>) => ({
+    DeploymentName: NAME,
+    VpcCidr: API_CIDR,
+    Subnet1Cidr: "10.10.1.0/24",
+    Subnet2Cidr: "10.10.2.0/24",
+    ...zones,
+    ClientVpcCidr: CLIENT_CIDR,
+  });
+
+  it("refuses a zone parameter that is no zone of the stack's region, before anything is created", async () => {
+    await moto.reset();
+    await expect(createChangeSet(REGION_A, API, stage1({ AvailabilityZone1: "eu-west-1a", AvailabilityZone2: "us-east-1b" }))).rejects.toMatchObject({
+      name: "ValidationError",
+      message: "Parameter validation failed: parameter value eu-west-1a for parameter name AvailabilityZone1 does not exist.",
+    });
+  });
+
+  it("fails the execute-api endpoint in a zone the endpoint service does not list, with AWS's reason", async () => {
+    await moto.reset();
+    const { ServiceDetails } = await ec2[REGION_A]!.send(
+      new DescribeVpcEndpointServicesCommand({ ServiceNames: [`com.amazonaws.${REGION_A}.execute-api`] }),
+    );
+    expect(ServiceDetails?.[0]?.AvailabilityZones).not.toContain("us-east-1a");
+    const { stack, events } = await execute(REGION_A, API, stage1({ AvailabilityZone1: "us-east-1a", AvailabilityZone2: "us-east-1b" }));
+    expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
+      LogicalResourceId: "Endpoint",
+      ResourceStatusReason: expect.stringMatching(
+        /^The VPC endpoint service com\.amazonaws\.us-east-1\.execute-api does not support the availability zone of the subnet: subnet-[0-9a-f]+\./,
+      ),
+    });
+  });
+
+  it("fails the client function in a subnet of use1-az3 with Lambda's reason", async () => {
+    await moto.reset();
+    const api = await deploy(REGION_B, API, stage1({ AvailabilityZone1: "eu-west-1b", AvailabilityZone2: "eu-west-1c" }));
+    const { stack, events } = await execute(REGION_A, CLIENT, {
+      ...clientParameters(api, [CLIENT_CIDR, "10.20.1.0/24", "10.20.2.0/24"]),
+      ApiRegion: REGION_B,
+      AvailabilityZone1: "us-east-1a", // use1-az3 in this account
+      AvailabilityZone2: "us-east-1b",
+    });
+    expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
+      ResourceType: "AWS::Lambda::Function",
+      ResourceStatusReason: expect.stringContaining("The provided subnets contain availability zone Lambda doesn't support."),
+    });
   });
 });

@@ -64,6 +64,31 @@ describe("buildPlan", () => {
     );
   });
 
+  it("leaves the zones open for preflight when no flag chose them", () => {
+    expect(plan.api.zones).toBeUndefined();
+    expect(plan.stages[0].parameters["AvailabilityZone1"]).toEqual({ kind: "zone", role: "api", index: 0 });
+    expect(plan.stages[1].parameters["AvailabilityZone2"]).toEqual({ kind: "zone", role: "client", index: 1 });
+  });
+
+  it("passes the flags' zones, in their order, to the stage of their region", () => {
+    const given = buildPlan({ ...ANSWERS, apiAzs: "us-east-1d,us-east-1b", clientAzs: "eu-west-1c,eu-west-1a" });
+    expect(given.api.zones).toEqual([{ name: "us-east-1d" }, { name: "us-east-1b" }]);
+    expect(given.stages[0].parameters["AvailabilityZone1"]).toEqual({ kind: "value", value: "us-east-1d" });
+    expect(given.stages[0].parameters["AvailabilityZone2"]).toEqual({ kind: "value", value: "us-east-1b" });
+    expect(given.stages[1].parameters["AvailabilityZone1"]).toEqual({ kind: "value", value: "eu-west-1c" });
+  });
+
+  it("takes preflight's zones, with their ids, over the flags' names", () => {
+    const chosen = {
+      api: [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }],
+      client: [{ name: "eu-west-1b", id: "euw1-az1" }, { name: "eu-west-1c", id: "euw1-az2" }],
+    } as const;
+    const zoned = buildPlan({ ...ANSWERS, apiAzs: "us-east-1b,us-east-1c" }, chosen);
+    expect(zoned.api.zones).toEqual(chosen.api);
+    expect(zoned.client.zones).toEqual(chosen.client);
+    expect(zoned.stages[1].parameters["AvailabilityZone2"]).toEqual({ kind: "value", value: "eu-west-1c" });
+  });
+
   it("is pure: the same answers give the same plan", () => {
     expect(buildPlan(ANSWERS)).toEqual(plan);
   });

@@ -26,3 +26,39 @@ export function recorder(): { events: ProgressEvent[]; emit: (e: ProgressEvent) 
   const events: ProgressEvent[] = [];
   return { events, emit: (e) => events.push(e) };
 }
+
+/** DescribeAvailabilityZones as AWS answers it for plain Availability Zones: name, id, type, opt-in, state. */
+export function zones(region: string, letters: readonly string[], prefix = region.replace(/^(\w+)-(\w)\w*-(\d+)$/, "$1$2$3")) {
+  return {
+    AvailabilityZones: letters.map((letter, i) => ({
+      ZoneName: `${region}${letter}`,
+      ZoneId: `${prefix}-az${i + 1}`,
+      ZoneType: "availability-zone",
+      OptInStatus: "opt-in-not-required" as const,
+      State: "available" as const,
+      RegionName: region,
+      GroupName: region,
+      NetworkBorderGroup: region,
+    })),
+  };
+}
+
+/** DescribeVpcEndpointServices for execute-api, offered in the zones named by letter. */
+export function endpointService(region: string, letters: readonly string[]) {
+  const name = `com.amazonaws.${region}.execute-api`;
+  return {
+    ServiceNames: [name],
+    ServiceDetails: [
+      {
+        ServiceName: name,
+        ServiceType: [{ ServiceType: "Interface" as const }],
+        AvailabilityZones: letters.map((letter) => `${region}${letter}`),
+        Owner: "amazon",
+        BaseEndpointDnsNames: [`execute-api.${region}.vpce.amazonaws.com`],
+        PrivateDnsName: `execute-api.${region}.amazonaws.com`,
+        VpcEndpointPolicySupported: true,
+        AcceptanceRequired: false,
+      },
+    ],
+  };
+}

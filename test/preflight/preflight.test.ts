@@ -1,5 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type Vpc } from "@aws-sdk/client-ec2";
+import { DescribeAvailabilityZonesCommand, DescribeVpcEndpointServicesCommand, DescribeVpcsCommand, type Vpc } from "@aws-sdk/client-ec2";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { ExpiredTokenException, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
@@ -8,7 +8,7 @@ import type { AwsClients } from "../../src/aws/clients.js";
 import { CredentialsError } from "../../src/aws/errors.js";
 import type { Answers } from "../../src/config/answers.js";
 import { preflight, PreflightError } from "../../src/steps/preflight.js";
-import { ec2Error, recorder, stackMissing, testClients } from "./aws-fixtures.js";
+import { ec2Error, endpointService, recorder, stackMissing, testClients, zones } from "./aws-fixtures.js";
 
 const answers: Answers = {
   name: "demo",
@@ -19,10 +19,6 @@ const answers: Answers = {
   profile: "p",
 };
 const ARN = "arn:aws:sts::123456789012:assumed-role/Admin/dev";
-
-function zones(region: string, names: string[]) {
-  return { AvailabilityZones: names.map((n) => ({ ZoneName: `${region}${n}`, State: "available" as const, RegionName: region })) };
-}
 
 function vpc(id: string, cidr: string, tags: Record<string, string> = {}): Vpc {
   return {
@@ -62,6 +58,7 @@ describe("preflight", () => {
     ec2Api = mockClient(clients.ec2("us-east-1"));
     ec2Client = mockClient(clients.ec2("eu-west-1"));
     ec2Api.on(DescribeAvailabilityZonesCommand).resolves(zones("us-east-1", ["a", "b", "c"]));
+    ec2Api.on(DescribeVpcEndpointServicesCommand).resolves(endpointService("us-east-1", ["a", "b", "c"]));
     ec2Client.on(DescribeAvailabilityZonesCommand).resolves(zones("eu-west-1", ["a", "b"]));
     ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: [vpc("vpc-default1", "172.31.0.0/16")] });
     ec2Client.on(DescribeVpcsCommand).resolves({ Vpcs: [vpc("vpc-default2", "172.31.0.0/16")] });
@@ -71,13 +68,16 @@ describe("preflight", () => {
     clients.destroy();
   });
 
-  it("shows who is calling before anything else and returns the zones of both regions", async () => {
+  it("shows who is calling before anything else and returns two zones of each region, with their ids", async () => {
     const { events, emit } = recorder();
     const result = await preflight({ clients, emit }, answers);
 
     expect(events[0]).toMatchObject({ kind: "identity", account: "123456789012", arn: ARN });
     expect(result.account).toBe("123456789012");
-    expect(result.azs).toEqual({ api: ["us-east-1a", "us-east-1b", "us-east-1c"], client: ["eu-west-1a", "eu-west-1b"] });
+    expect(result.zones).toEqual({
+      api: [{ name: "us-east-1a", id: "use1-az1" }, { name: "us-east-1b", id: "use1-az2" }],
+      client: [{ name: "eu-west-1a", id: "euw1-az1" }, { name: "eu-west-1b", id: "euw1-az2" }],
+    });
     expect(result.warnings).toEqual([]);
     expect(result.existingStacks.api.present).toBe(false);
   });
@@ -92,15 +92,6 @@ describe("preflight", () => {
     const skipped = await preflight({ clients, emit: () => {}, checkPermissions: false }, answers);
     expect(skipped.permissions).toEqual({ outcome: "skipped", reason: "--no-permission-check was given" });
     expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(0);
-  });
-
-  it("asks only for available, real availability zones (no local or wavelength zones)", async () => {
-    await preflight({ clients, emit: () => {} }, answers);
-    const input = ec2Api.commandCalls(DescribeAvailabilityZonesCommand)[0]?.args[0].input as { Filters: unknown };
-    expect(input.Filters).toEqual([
-      { Name: "state", Values: ["available"] },
-      { Name: "zone-type", Values: ["availability-zone"] },
-    ]);
   });
 
   it("says how to enable a region the account has not opted into", async () => {
@@ -120,8 +111,10 @@ describe("preflight", () => {
 
   it("refuses a region with only one available zone and names it", async () => {
     ec2Client.on(DescribeAvailabilityZonesCommand).resolves(zones("eu-west-1", ["a"]));
-    await expect(preflight({ clients, emit: () => {} }, answers)).rejects.toThrow(
-      "region eu-west-1 has only one available availability zone (eu-west-1a); a VPC here needs 2: choose another region",
+    const error = await preflight({ clients, emit: () => {} }, answers).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toBe(
+      "region eu-west-1 has only one Availability Zone (eu-west-1a (euw1-az1)) the client VPC can use; it needs 2: choose another region",
     );
   });
 
@@ -130,7 +123,7 @@ describe("preflight", () => {
     ec2Client.on(DescribeAvailabilityZonesCommand).rejects(ec2Error("AuthFailure", "not validated"));
     const error = (await preflight({ clients, emit: () => {} }, answers).catch((e: unknown) => e)) as Error;
     expect(error.message.split("\n")).toHaveLength(2);
-    expect(error.message).toContain("region us-east-1 has no available availability zone");
+    expect(error.message).toContain("region us-east-1 has no Availability Zone the API VPC can use");
     expect(error.message).toContain("region eu-west-1 is not enabled");
   });
 

@@ -276,6 +276,27 @@ describe.each(loaded)("template $stage.template", ({ stage, template }) => {
     expect(unpassed).toEqual([]);
   });
 
+  it("lists every parameter in its ParameterGroups (when it has them), each once", () => {
+    const metadata = (template as unknown as JsonObject).Metadata;
+    if (metadata === undefined) return;
+    const interfaceMeta = asObject(asObject(metadata)["AWS::CloudFormation::Interface"]);
+    const grouped = asArray(interfaceMeta["ParameterGroups"]).flatMap((group) => asArray(asObject(group)["Parameters"]).map(String));
+    expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
+  });
+
+  it("puts its subnets in the zones the tool chose (typed parameters), never in !GetAZs order", () => {
+    const subnets = resources.filter(([, r]) => r.Type === "AWS::EC2::Subnet");
+    if (stage.key === "routes") {
+      expect(subnets).toEqual([]);
+      return;
+    }
+    for (const name of ["AvailabilityZone1", "AvailabilityZone2"]) {
+      expect(template.Parameters[name]?.Type, name).toBe("AWS::EC2::AvailabilityZone::Name");
+    }
+    expect(subnets.map(([, r]) => props(r)["AvailabilityZone"])).toEqual([{ Ref: "AvailabilityZone1" }, { Ref: "AvailabilityZone2" }]);
+    expect(JSON.stringify(template)).not.toContain("Fn::GetAZs");
+  });
+
   it("declares every output the tool reads", () => {
     expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining([...stage.outputs]));
     for (const [name, output] of Object.entries(template.Outputs)) {

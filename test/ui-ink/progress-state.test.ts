@@ -274,4 +274,13 @@ describe("progress state", () => {
     });
     expect(state.history).toEqual([expect.objectContaining({ kind: "note", note: { tone: "info", text: "demo-api (us-east-1): CREATE_COMPLETE\n  VpcId: vpc-1" } })]);
   });
+
+  it("keeps preflight's zones as a history note, as the plain renderer words them", () => {
+    const state = reduce(initialState, {
+      kind: "zones", role: "client", region: "us-east-1", zones: [{ name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1c", id: "use1-az1" }], source: "existing stack", at: 0,
+    });
+    expect(state.history).toEqual([
+      expect.objectContaining({ kind: "note", note: { tone: "info", text: "zones of the client VPC in us-east-1: us-east-1d (use1-az2), us-east-1c (use1-az1) (kept from the existing stack)" } }),
+    ]);
+  });
 });

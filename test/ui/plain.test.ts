@@ -314,6 +314,19 @@ describe("plain renderer", () => {
     renderer.close();
     expect(out.text()).toBe("[1/3] demo-api (us-east-1): CREATE_COMPLETE\n    ApiId: a1b2c3d4e5\n[2/3] demo-client (eu-west-1): not deployed\n");
   });
+
+  it("prints each VPC's zones with their ids and where they came from", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    const zones = [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }] as const;
+    renderer.onEvent({ kind: "zones", role: "api", region: "us-east-1", zones, source: "chosen", at: at(0) });
+    renderer.onEvent({ kind: "zones", role: "client", region: "eu-west-1", zones: [{ name: "eu-west-1c", id: "euw1-az2" }, { name: "eu-west-1a", id: "euw1-az3" }], source: "flags", at: at(0) });
+    renderer.close();
+    expect(out.text()).toBe(
+      "zones of the API VPC in us-east-1: us-east-1b (use1-az6), us-east-1c (use1-az1) (chosen by preflight)\n" +
+        "zones of the client VPC in eu-west-1: eu-west-1c (euw1-az2), eu-west-1a (euw1-az3) (from --client-azs)\n",
+    );
+  });
 });
 
 function answer(totalMs: number) {
