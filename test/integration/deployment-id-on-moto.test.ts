@@ -25,6 +25,9 @@ const PARAMETERS = {
   VpcCidr: "10.10.0.0/16",
   Subnet1Cidr: "10.10.0.0/24",
   Subnet2Cidr: "10.10.1.0/24",
+  // The emulated account's us-east-1a is use1-az3, where execute-api is not offered.
+  AvailabilityZone1: "us-east-1b",
+  AvailabilityZone2: "us-east-1c",
   ClientVpcCidr: "10.20.0.0/16",
 };
 

@@ -264,7 +264,8 @@ describe("Lambda function states on the launcher (AWS: a new VPC function is Pen
         TemplateBody: JSON.stringify({
           Resources: {
             Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.99.0.0/16" } },
-            Subnet: { Type: "AWS::EC2::Subnet", Properties: { VpcId: { Ref: "Vpc" }, CidrBlock: "10.99.1.0/24" } },
+            // Placed in a zone explicitly, as the real templates do (a subnet without one lands in the first zone).
+            Subnet: { Type: "AWS::EC2::Subnet", Properties: { VpcId: { Ref: "Vpc" }, CidrBlock: "10.99.1.0/24", AvailabilityZone: `${REGION_B}b` } },
             Role: {
               Type: "AWS::IAM::Role",
               Properties: {
