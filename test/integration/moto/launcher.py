@@ -32,9 +32,9 @@ they never change what a template means. Test-only code: nothing here ships. In 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
-import os
 import re
 import sys
 import threading
@@ -43,9 +43,9 @@ from datetime import datetime, timezone
 from ipaddress import ip_network
 from typing import Any
 
-from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backends
-from moto.apigateway.models import APIGatewayBackend
 from moto.apigateway.exceptions import BadRequestException, NotFoundException as ApiGatewayNotFound
+from moto.apigateway.models import APIGatewayBackend
+from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backends
 from moto.awslambda import models as lambda_models
 from moto.awslambda.utils import get_backend as lambda_backend_for_config
 from moto.cloudformation import parsing
@@ -66,11 +66,12 @@ from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
 from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.exceptions import NotFoundException as IamNoSuchEntity
+from moto.iam.models import AWSManagedPolicy, Role, iam_backends
 from moto.moto_api._internal import mock_random
 from moto.route53.exceptions import NoSuchHostedZone
 from moto.route53.models import FakeZone, route53_backends
-from moto.iam.exceptions import NotFoundException as IamNoSuchEntity
-from moto.iam.models import Role, iam_backends
 from moto.ssm.models import Parameter
 from moto.utilities.utils import get_partition
 
@@ -805,17 +806,32 @@ def security_group_create(cls, resource_name, cloudformation_json, account_id, r
 # policy to the role, keeps the list in step on update, and detaches them before deleting the role; a
 # policy that does not exist fails the role: AttachRolePolicy answers NoSuchEntity, "Policy <arn> does not
 # exist or is not attachable." (IAM API reference, AttachRolePolicy errors). AWS managed policies exist in
-# every account, so moto's copy of them is loaded (the IAM backend reads this when it is created).
-os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+# every account: one named is taken from moto's copy of them when first attached (loading all ~1500 in
+# every IAM backend would cost a third of a second at each reset).
 _original_role_create = Role.create_from_cloudformation_json.__func__
 _original_role_update = Role.update_from_cloudformation_json.__func__
 _original_role_delete = Role.delete_from_cloudformation_json.__func__
+
+
+@functools.cache
+def _aws_managed_policies() -> dict[str, Any]:
+    return json.loads(aws_managed_policies_data)
+
+
+def _with_aws_managed_policy(backend: Any, arn: str) -> None:
+    name = arn.rsplit("/", 1)[-1]
+    data = _aws_managed_policies().get(name) if ":iam::aws:policy/" in arn else None
+    if data is not None and arn not in backend.managed_policies:
+        policy = AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
+        if policy.arn == arn:  # same path and partition
+            backend.managed_policies[arn] = policy
 
 
 def _attach_exactly(backend: Any, role: Role, arns: list[str]) -> None:
     for arn in [arn for arn in role.managed_policies if arn not in arns]:
         backend.detach_role_policy(arn, role.name)
     for arn in [arn for arn in arns if arn not in role.managed_policies]:
+        _with_aws_managed_policy(backend, arn)
         backend.attach_role_policy(arn, role.name)
 
 
