@@ -154,8 +154,8 @@ describe("an update moto cannot make fails as AWS fails an update, instead of pr
 });
 
 describe("what AWS answers where moto answered something else", () => {
-  it("an interface endpoint's DNS entries carry its own region's hosted zone id, not us-east-1's", async () => {
-    const region = "ap-southeast-2";
+  /** The hosted zone id of each DNS entry of a new execute-api interface endpoint in `region`. */
+  async function endpointZoneIds(region: string): Promise<string[]> {
     const ec2 = aws.ec2(region);
     const service = `com.amazonaws.${region}.execute-api`;
     const { ServiceDetails } = await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [service] }));
@@ -165,15 +165,19 @@ describe("what AWS answers where moto answered something else", () => {
       new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.40.1.0/24", AvailabilityZone: zone }),
     );
     const { VpcEndpoint } = await ec2.send(
-      new CreateVpcEndpointCommand({
-        VpcId: Vpc!.VpcId,
-        ServiceName: service,
-        VpcEndpointType: "Interface",
-        SubnetIds: [Subnet!.SubnetId!],
-      }),
+      new CreateVpcEndpointCommand({ VpcId: Vpc!.VpcId, ServiceName: service, VpcEndpointType: "Interface", SubnetIds: [Subnet!.SubnetId!] }),
     );
-    // ap-southeast-2.vpce.amazonaws.com's zone, as AWS answers it.
-    expect(VpcEndpoint?.DnsEntries?.map((e) => e.HostedZoneId)).toEqual(["ZDK2GCRPAFKGO", "ZDK2GCRPAFKGO"]);
+    return VpcEndpoint?.DnsEntries?.map((e) => e.HostedZoneId!) ?? [];
+  }
+
+  it("an interface endpoint's DNS entries carry its own region's hosted zone id, not us-east-1's", async () => {
+    // ap-southeast-2.vpce.amazonaws.com's zone, as AWS answers it; the regional name and the zone's name.
+    expect(await endpointZoneIds("ap-southeast-2")).toEqual(["ZDK2GCRPAFKGO", "ZDK2GCRPAFKGO"]);
+    // A region the launcher's table lacks still gets a zone of its own.
+    const [zone, ...rest] = await endpointZoneIds("ca-west-1");
+    expect(zone).toMatch(/^Z[0-9A-F]{13}$/);
+    expect(zone).not.toBe("Z7HUB22UULQXV");
+    expect(rest).toEqual([zone]);
   });
 
   it("a private hosted zone has no name servers; a public one has its four", async () => {

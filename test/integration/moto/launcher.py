@@ -776,28 +776,36 @@ class NotUpdatable(CloudFormationError):
                          "rather than report a change it did not make")
 
 
-# --- AWS::EC2::SecurityGroup SecurityGroupEgress -------------------------------------------------------------
+# --- AWS::EC2::SecurityGroup SecurityGroupEgress, rule descriptions ---------------------------------------------
 # Gap: moto ignores SecurityGroupEgress: every group keeps the default allow-all egress rule. AWS
 # (AWS::EC2::SecurityGroup reference): "When you create a security group, if you do not add egress rules,
 # we add egress rules that allow all outbound IPv4 and IPv6 traffic. Otherwise, we do not add them."
+# Gap: moto drops each ingress rule's Description; AWS keeps it on the rule's range.
 _original_security_group_create = SecurityGroup.create_from_cloudformation_json.__func__
+
+
+def _authorize(backend: Any, group: SecurityGroup, rule: dict[str, Any], egress: bool) -> None:
+    peer = "Destination" if egress else "Source"
+    described = {"Description": rule["Description"]} if rule.get("Description") else {}
+    ranges = [{key: rule[key], **described} for key in ("CidrIp", "CidrIpv6") if rule.get(key)]
+    groups = [{"GroupId": rule[f"{peer}SecurityGroupId"], **described}] if rule.get(f"{peer}SecurityGroupId") else []
+    prefixes = [{"PrefixListId": rule[f"{peer}PrefixListId"], **described}] if rule.get(f"{peer}PrefixListId") else []
+    authorize = backend.authorize_security_group_egress if egress else backend.authorize_security_group_ingress
+    authorize(group.id, str(rule["IpProtocol"]), rule.get("FromPort"), rule.get("ToPort"), ranges,
+              source_groups=groups, prefix_list_ids=prefixes, vpc_id=group.vpc_id)
 
 
 @creates(SecurityGroup)
 def security_group_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     group = _original_security_group_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-    egress = props(cloudformation_json).get("SecurityGroupEgress") or []
-    if egress:
+    p, backend = props(cloudformation_json), ec2_backends[account_id][region_name]
+    group.ingress_rules = []  # made again below, with their descriptions
+    for rule in p.get("SecurityGroupIngress") or []:
+        _authorize(backend, group, rule, egress=False)
+    if p.get("SecurityGroupEgress"):
         group.egress_rules = []
-    backend = ec2_backends[account_id][region_name]
-    for rule in egress:
-        described = {"Description": rule["Description"]} if rule.get("Description") else {}
-        ranges = [{key: rule[key], **described} for key in ("CidrIp", "CidrIpv6") if rule.get(key)]
-        groups = [{"GroupId": rule["DestinationSecurityGroupId"], **described}] if rule.get("DestinationSecurityGroupId") else []
-        prefixes = [{"PrefixListId": rule["DestinationPrefixListId"], **described}] if rule.get("DestinationPrefixListId") else []
-        backend.authorize_security_group_egress(
-            group.id, str(rule["IpProtocol"]), rule.get("FromPort"), rule.get("ToPort"), ranges,
-            source_groups=groups, prefix_list_ids=prefixes, vpc_id=group.vpc_id)
+    for rule in p.get("SecurityGroupEgress") or []:
+        _authorize(backend, group, rule, egress=True)
     return group
 
 
