@@ -23,8 +23,8 @@ import {
   DescribeVpcEndpointServicesCommand,
   DescribeVpcsCommand,
 } from "@aws-sdk/client-ec2";
-import { GetStageCommand, APIGatewayClient } from "@aws-sdk/client-api-gateway";
-import { IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
+import { APIGatewayClient, GetRestApiCommand, GetStageCommand } from "@aws-sdk/client-api-gateway";
+import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
@@ -121,6 +121,27 @@ describe("what AWS refuses, the launcher refuses", () => {
   });
 });
 
+describe("what AWS does where moto did nothing", () => {
+  it("a role's managed policies are attached, kept in step on update, and detached when it is deleted", async () => {
+    const withPolicy = (name: string) => template("role-with-missing-policy.yaml").replace("NoSuchPolicyAnywhere", name);
+    const iam = new IAMClient(moto.clientConfig(REGION));
+    const attached = async (): Promise<string[]> => {
+      const { Roles } = await iam.send(new ListRolesCommand({}));
+      expect(Roles).toHaveLength(1);
+      const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: Roles![0]!.RoleName }));
+      return AttachedPolicies?.map((p) => p.PolicyArn!) ?? [];
+    };
+    expect((await deploy("role", withPolicy("AWSLambdaVPCAccessExecutionRole"))).stack?.StackStatus).toBe("CREATE_COMPLETE");
+    expect(await attached()).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]);
+    expect((await deploy("role", withPolicy("AWSLambdaENIManagementAccess"))).stack?.StackStatus).toBe("UPDATE_COMPLETE");
+    expect(await attached()).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"]);
+    await aws.cfn(REGION).send(new DeleteStackCommand({ StackName: "role" }));
+    expect(await describeStack(aws.cfn(REGION), "role")).toBeUndefined();
+    expect((await iam.send(new ListRolesCommand({}))).Roles).toEqual([]);
+    iam.destroy();
+  });
+});
+
 describe("an update moto cannot make fails as AWS fails an update, instead of pretending", () => {
   it("a new VPC range (a replacement): UPDATE_FAILED, rolled back, the VPC and the stack as they were", async () => {
     const created = await deploy("net", template("vpc.yaml"), { Cidr: "10.30.0.0/16" });
@@ -140,15 +161,17 @@ describe("an update moto cannot make fails as AWS fails an update, instead of pr
     expect(Vpcs?.[0]?.CidrBlock).toBe("10.30.0.0/16");
   });
 
-  it("an update moto can make still completes: the stage moves to a new deployment", async () => {
+  it("an update moto can make still completes: the API renamed in place, its stage moved to a new deployment", async () => {
     const created = await deploy("staged", template("api-stage.yaml"));
     const { ApiId, DeploymentId: first } = outputsOf(created.stack);
-    const updated = await deploy("staged", template("api-stage.yaml").replaceAll("DeploymentA", "DeploymentB"));
+    const renamed = template("api-stage.yaml").replaceAll("DeploymentA", "DeploymentB").replace("Name: staged", "Name: restaged");
+    const updated = await deploy("staged", renamed);
     expect(updated.stack?.StackStatus).toBe("UPDATE_COMPLETE");
     const second = outputsOf(updated.stack).DeploymentId;
     expect(second).not.toBe(first);
     const apigateway = new APIGatewayClient(moto.clientConfig(REGION));
     expect((await apigateway.send(new GetStageCommand({ restApiId: ApiId, stageName: "v1" }))).deploymentId).toBe(second);
+    expect((await apigateway.send(new GetRestApiCommand({ restApiId: ApiId }))).name).toBe("restaged");
     apigateway.destroy();
   });
 });

@@ -25,6 +25,19 @@ they never change what a template means. Test-only code: nothing here ships. In 
   Stack events                          -> carry the operation's ClientRequestToken
   Resource events                       -> each resource's *_IN_PROGRESS / *_COMPLETE (moto: none)
 
+As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of that name, and in place):
+  EC2::SecurityGroup egress             -> declared SecurityGroupEgress replaces the allow-all default;
+                                           rule descriptions kept
+  IAM::Role ManagedPolicyArns           -> attached, kept in step, detached on delete; an unknown
+                                           policy fails the role (NoSuchEntity)
+  ApiGateway CreateDeployment           -> a PRIVATE API without a resource policy refused (BadRequest)
+  ApiGateway::RestApi without Name      -> refused unless Body/BodyS3Location; updated in place
+  ApiGateway::Stage DeploymentId        -> empty or unknown refused (NotFoundException); updated in place
+  ExecuteChangeSet modifying a resource -> UPDATE_FAILED and rolled back, not a pretended
+  moto cannot update                       UPDATE_COMPLETE
+  VPCEndpoint DnsEntries hosted zone    -> the endpoint region's *.vpce zone id (moto: us-east-1's)
+  Route53::HostedZone private NameServers -> none (no delegation set), as AWS
+
   --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
   (much faster) real deployment, instead of all at once. Nothing else changes.
 """
@@ -857,7 +870,8 @@ def role_create(cls, resource_name, cloudformation_json, account_id, region_name
 
 
 def role_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-    role = _original_role_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+    role = _original_role_update(cls, original_resource, new_resource_name, cloudformation_json,
+                                 account_id, region_name)
     _attach_exactly(iam_backends[account_id][get_partition(region_name)], role,
                     props(cloudformation_json).get("ManagedPolicyArns") or [])
     return role
