@@ -1020,6 +1020,7 @@ def main() -> None:
     parser.add_argument("--pace-ms", type=int, default=0, help="the demo: reveal stack events this far apart")
     args = parser.parse_args()
     _pace["ms"] = args.pace_ms
+    _aws_managed_policies()  # parsed (0.1 s) before serving, so that no deploy waits for it
     from moto.server import main as moto_server_main
 
     moto_server_main(["-H", "127.0.0.1", "-p", str(args.port)])  # loopback only, ever
