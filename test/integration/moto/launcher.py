@@ -171,7 +171,8 @@ def method_create(cls, resource_name, cloudformation_json, account_id, region_na
 # GetRestApi shows an EDGE API without a policy. AWS keeps both. Delete: not implemented in moto.
 # Gap: moto names an API without Name after its logical id. AWS (AWS::ApiGateway::RestApi reference:
 # "Name ... required if you don't specify a OpenAPI definition", i.e. Body or BodyS3Location) passes the
-# null name on to CreateRestApi, which refuses it with API Gateway's validation error.
+# null name on to CreateRestApi, which refuses it with API Gateway's validation error (worded as AWS words
+# it for an Authorizer without Name: awsdocs/aws-cloudformation-user-guide#879).
 @creates(RestAPI)
 def rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)
@@ -226,7 +227,9 @@ class StageModel(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         p = props(cloudformation_json)
-        if not p.get("DeploymentId"):  # AWS: the handler refuses it (the reference wrongly says optional)
+        # AWS's handler refuses a missing one, though the reference says optional (HandlerErrorCode
+        # InvalidRequest: aws-cloudformation/cloudformation-coverage-roadmap#2419).
+        if not p.get("DeploymentId"):
             raise InvalidRequest("DeploymentId cannot be empty")
         apigateway_backends[account_id][region_name].create_stage(
             p["RestApiId"], p["StageName"], p["DeploymentId"],
@@ -286,8 +289,7 @@ VPCE_ZONE_IDS = {
 
 
 def vpce_zone_id(region: str) -> str:
-    known = VPCE_ZONE_IDS.get(region)
-    return known or "Z" + hashlib.sha256(region.encode()).hexdigest().upper()[:13]
+    return VPCE_ZONE_IDS.get(region) or "Z" + hashlib.sha256(region.encode()).hexdigest().upper()[:13]
 
 
 def _realistic_dns_entries(backend: Any, endpoint: VPCEndPoint) -> list[dict[str, str]]:
