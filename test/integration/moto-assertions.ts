@@ -13,9 +13,11 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import {
   DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeVpcPeeringConnectionsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  type IpPermission,
   type RouteTable,
 } from "@aws-sdk/client-ec2";
 import { LambdaClient } from "@aws-sdk/client-lambda";
@@ -130,7 +132,17 @@ export function expectRoutesThroughPeering(tables: readonly RouteTable[], cidr: 
   }
 }
 
-/** The zone is private, named `hostname`, and associated with exactly this VPC. */
+/** A security group's rules, one `protocol from-to cidr (description)` line per range, inbound and outbound. */
+export async function securityGroupRules(ec2: EC2Client, groupId: string): Promise<{ inbound: string[]; outbound: string[] }> {
+  const { SecurityGroups } = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+  const lines = (permissions: readonly IpPermission[] | undefined): string[] =>
+    (permissions ?? []).flatMap((p) =>
+      (p.IpRanges ?? []).map((r) => `${p.IpProtocol} ${p.FromPort}-${p.ToPort} ${r.CidrIp} (${r.Description ?? ""})`),
+    );
+  return { inbound: lines(SecurityGroups?.[0]?.IpPermissions), outbound: lines(SecurityGroups?.[0]?.IpPermissionsEgress) };
+}
+
+/** The zone is private (no delegation set: a private zone has no name servers), named `hostname`, and associated with exactly this VPC. */
 export async function expectPrivateZone(
   route53: Route53Client,
   zoneId: string,
@@ -139,6 +151,7 @@ export async function expectPrivateZone(
 ): Promise<GetHostedZoneCommandOutput> {
   const zone = await route53.send(new GetHostedZoneCommand({ Id: zoneId }));
   expect(zone.HostedZone?.Config?.PrivateZone).toBe(true);
+  expect(zone.DelegationSet).toBeUndefined();
   expect(zone.HostedZone?.Name?.replace(/\.$/, "")).toBe(hostname);
   expect(zone.VPCs).toEqual([{ VPCId: vpc.vpcId, VPCRegion: vpc.region }]);
   return zone;

@@ -28,6 +28,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { IAMClient, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
@@ -46,6 +47,7 @@ import {
   motoAws,
   nonDefaultVpcs as nonDefaultVpcsWith,
   outputsOf,
+  securityGroupRules,
   subnetRouteTables,
   type MotoAws,
 } from "./moto-assertions.js";
@@ -330,13 +332,24 @@ describe("the three real templates on moto, deployed through change sets", () =>
     expect(outputs.api.EndpointDnsName).toMatch(
       new RegExp(`^vpce-[0-9a-z]+-[0-9a-z]+\\.execute-api\\.${REGION_A}\\.vpce\\.amazonaws\\.com$`),
     );
-    expect(outputs.api.EndpointHostedZoneId).toMatch(/^Z[0-9A-Z]+$/);
+    expect(outputs.api.EndpointHostedZoneId).toBe("Z7HUB22UULQXV"); // us-east-1.vpce.amazonaws.com's zone
 
     const { VpcEndpoints } = await ec2[REGION_A]!.send(new DescribeVpcEndpointsCommand({}));
     expect(VpcEndpoints?.map((e) => [e.VpcId, e.ServiceName, e.VpcEndpointType])).toEqual([
       [outputs.api.VpcId, `com.amazonaws.${REGION_A}.execute-api`, "Interface"],
     ]);
     expect(VpcEndpoints?.[0]?.DnsEntries?.[0]?.DnsName).toBe(outputs.api.EndpointDnsName);
+
+    // HTTPS in from both VPCs; the declared egress replaces the default allow-all: a rule that matches nothing.
+    const endpointGroup = VpcEndpoints?.[0]?.Groups?.map((g) => g.GroupId!) ?? [];
+    expect(endpointGroup).toHaveLength(1);
+    expect(await securityGroupRules(ec2[REGION_A]!, endpointGroup[0]!)).toEqual({
+      inbound: [
+        `tcp 443-443 ${CLIENT_CIDR} (HTTPS from the client VPC (other region, over the peering connection))`,
+        `tcp 443-443 ${API_CIDR} (HTTPS from this VPC)`,
+      ],
+      outbound: ["icmp 252-86 255.255.255.255/32 (Disallow all outbound traffic)"],
+    });
 
     // The two subnets sit in two of region A's zones and use the route table stage 3 will extend.
     const { Subnets } = await ec2[REGION_A]!.send(
@@ -393,6 +406,26 @@ describe("the three real templates on moto, deployed through change sets", () =>
     expect(Configuration).toMatchObject({ Runtime: "nodejs24.x", Handler: "index.handler", Timeout: 15 });
     expect(Configuration?.VpcConfig?.SubnetIds).toHaveLength(2);
     expect(Configuration?.Environment?.Variables?.API_URL).toBe(outputs.api!.InvokeUrl);
+
+    // No inbound rule; outbound only HTTPS to the API VPC (the default allow-all egress replaced).
+    const groups = Configuration?.VpcConfig?.SecurityGroupIds ?? [];
+    expect(groups).toHaveLength(1);
+    expect(await securityGroupRules(ec2[REGION_B]!, groups[0]!)).toEqual({
+      inbound: [],
+      outbound: [`tcp 443-443 ${API_CIDR} (HTTPS to the API VPC's execute-api endpoint (over the peering connection))`],
+    });
+    // The execution role has the AWS managed policy for network interfaces and logs, and nothing else.
+    const iam = new IAMClient(moto.clientConfig(REGION_B));
+    const { AttachedPolicies } = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: Configuration?.Role?.split("/").at(-1) }),
+    );
+    iam.destroy();
+    expect(AttachedPolicies).toEqual([
+      {
+        PolicyName: "AWSLambdaVPCAccessExecutionRole",
+        PolicyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+      },
+    ]);
 
     const answer = { ok: true, url: outputs.api!.InvokeUrl, status: 200, body: "{}", error: null };
     await moto.queueLambdaResults(REGION_B, [JSON.stringify(answer)]);

@@ -31,6 +31,19 @@ they never change what a template means. Test-only code: nothing here ships. In 
                                            refuses the others; Lambda refuses subnets in use1-az3 (and,
                                            emulated only, usw2-az4); zone parameters and subnets checked
 
+As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of that name, and in place):
+  EC2::SecurityGroup egress             -> declared SecurityGroupEgress replaces the allow-all default;
+                                           rule descriptions kept
+  IAM::Role ManagedPolicyArns           -> attached, kept in step, detached on delete; an unknown
+                                           policy fails the role (NoSuchEntity)
+  ApiGateway CreateDeployment           -> a PRIVATE API without a resource policy refused (BadRequest)
+  ApiGateway::RestApi without Name      -> refused unless Body/BodyS3Location; updated in place
+  ApiGateway::Stage DeploymentId        -> empty or unknown refused (NotFoundException); updated in place
+  ExecuteChangeSet modifying a resource -> UPDATE_FAILED and rolled back, not a pretended
+  moto cannot update                       UPDATE_COMPLETE
+  VPCEndpoint DnsEntries hosted zone    -> the endpoint region's *.vpce zone id (moto: us-east-1's)
+  Route53::HostedZone private NameServers -> none (no delegation set), as AWS
+
   --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
   (much faster) real deployment, instead of all at once. Nothing else changes.
 """
@@ -38,6 +51,8 @@ they never change what a template means. Test-only code: nothing here ships. In 
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import json
 import re
 import sys
@@ -47,6 +62,8 @@ from datetime import datetime, timezone
 from ipaddress import ip_network
 from typing import Any
 
+from moto.apigateway.exceptions import BadRequestException, NotFoundException as ApiGatewayNotFound
+from moto.apigateway.models import APIGatewayBackend
 from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backends
 from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import LambdaClientError
@@ -71,9 +88,13 @@ from moto.ec2.exceptions import (
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
 from moto.ec2.models.route_tables import Route, RouteTable
+from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.subnets import SubnetBackend, SubnetRouteTableAssociation
 from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
+from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.iam.exceptions import NotFoundException as IamNoSuchEntity
+from moto.iam.models import AWSManagedPolicy, Role, iam_backends
 from moto.moto_api._internal import mock_random
 from moto.route53.exceptions import NoSuchHostedZone
 from moto.route53.models import FakeZone, route53_backends
@@ -161,9 +182,16 @@ def method_create(cls, resource_name, cloudformation_json, account_id, region_na
 # --- AWS::ApiGateway::RestApi EndpointConfiguration / Policy ------------------------------------------
 # Gap: moto drops Policy and keeps EndpointConfiguration in CloudFormation's casing (Types), so
 # GetRestApi shows an EDGE API without a policy. AWS keeps both. Delete: not implemented in moto.
+# Gap: moto names an API without Name after its logical id. AWS (AWS::ApiGateway::RestApi reference:
+# "Name ... required if you don't specify a OpenAPI definition", i.e. Body or BodyS3Location) passes the
+# null name on to CreateRestApi, which refuses it with API Gateway's validation error (worded as AWS words
+# it for an Authorizer without Name: awsdocs/aws-cloudformation-user-guide#879).
 @creates(RestAPI)
 def rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)
+    if not p.get("Name") and not (p.get("Body") or p.get("BodyS3Location")):
+        raise BadRequestException("1 validation error detected: Value null at 'createRestApiInput.name' "
+                                  "failed to satisfy constraint: Member must not be null")
     config = p.get("EndpointConfiguration")
     if config:
         config = {"types": config.get("Types", []), **(
@@ -212,12 +240,31 @@ class StageModel(CloudFormationModel):
     @classmethod
     def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         p = props(cloudformation_json)
+        # AWS's handler refuses a missing one, though the reference says optional (HandlerErrorCode
+        # InvalidRequest: aws-cloudformation/cloudformation-coverage-roadmap#2419).
+        if not p.get("DeploymentId"):
+            raise InvalidRequest("DeploymentId cannot be empty")
         apigateway_backends[account_id][region_name].create_stage(
             p["RestApiId"], p["StageName"], p["DeploymentId"],
             variables=p.get("Variables"), description=p.get("Description", ""),
             tags={t["Key"]: t["Value"] for t in p.get("Tags") or []},
         )
         return cls(p["RestApiId"], p["StageName"])
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        # AWS updates DeploymentId and Description in place (UpdateStage); a new RestApiId or StageName
+        # replaces the stage. Only the in-place case is modelled: the stage then serves the new deployment.
+        p = props(cloudformation_json)
+        if (p["RestApiId"], p["StageName"]) != (original_resource.api_id, original_resource.name):
+            raise NotUpdatable("AWS::ApiGateway::Stage", "a new RestApiId or StageName (a replacement)")
+        backend = apigateway_backends[account_id][region_name]
+        _require_deployment(backend.get_rest_api(p["RestApiId"]), p.get("DeploymentId"))
+        stage = backend.get_stage(p["RestApiId"], p["StageName"])
+        stage.deployment_id, stage.description = p["DeploymentId"], p.get("Description", "")
+        stage.variables = p.get("Variables") or {}
+        return original_resource
 
     def delete(self, account_id, region_name):
         api = apigateway_backends[account_id][region_name].apis.get(self.api_id)
@@ -233,17 +280,36 @@ for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_t
 # Gap: any Fn::GetAtt on an endpoint is an HTTP 500 (the model has no get_cfn_attribute), and moto's
 # one DNS entry looks nothing like AWS's. AWS lists the regional name first, then one per zone,
 # each as "hostedZoneId:dnsName". Delete: not implemented in moto (the ENIs and endpoint stayed).
-VPCE_ZONE_IDS = {  # the Route 53 zone of *.vpce.amazonaws.com per region, as AWS answers
+# The Route 53 zone of <region>.vpce.amazonaws.com, one per region, as DescribeVpcEndpoints answers it.
+# AWS publishes no table of these; this one is kubernetes-sigs/external-dns's (provider/aws/aws.go,
+# canonicalHostedZones), collected from AWS's answers. A region missing here gets an id of its own
+# derived from its name (never another region's): an alias must name the target region's zone.
+VPCE_ZONE_IDS = {
     "us-east-1": "Z7HUB22UULQXV", "us-east-2": "ZC8PG0KIFKBRI", "us-west-1": "Z12I86A8N7VCZO",
-    "us-west-2": "Z1YSA3EXCYUU9Z", "eu-west-1": "Z38GZ743OKFT7T", "eu-central-1": "Z273ZU8SZ5RJPC",
+    "us-west-2": "Z1YSA3EXCYUU9Z", "ca-central-1": "ZRCXCF510Y6P9", "sa-east-1": "Z2LXUWEVLCVZIB",
+    "eu-west-1": "Z38GZ743OKFT7T", "eu-west-2": "Z7K1066E3PUKB", "eu-west-3": "Z1DWHTMFP0WECP",
+    "eu-central-1": "Z273ZU8SZ5RJPC", "eu-central-2": "Z045369019J4FUQ4S272E",
+    "eu-north-1": "Z3OWWK6JFDEDGC", "eu-south-1": "Z2A5FDNRLY7KZG", "eu-south-2": "Z014396544HENR57XQCJ",
+    "af-south-1": "Z09302161J80N9A7UTP7U", "me-south-1": "Z3B95P3VBGEQGY",
+    "me-central-1": "Z07122992YCEUCB9A9570", "ap-east-1": "Z2LIHJ7PKBEMWN",
+    "ap-south-1": "Z2KVTB3ZLFM7JR", "ap-south-2": "Z0952991RWSF5AHIQDIY",
+    "ap-northeast-1": "Z2E726K9Y6RL4W", "ap-northeast-2": "Z27UANNT0PRK1T",
+    "ap-northeast-3": "Z376B5OMM2JZL2", "ap-southeast-1": "Z18LLCSTV4NVNL",
+    "ap-southeast-2": "ZDK2GCRPAFKGO", "ap-southeast-3": "Z03881013RZ9BYYZO8N5W",
+    "ap-southeast-4": "Z07508191CO1RNBX3X3AU", "us-gov-east-1": "Z2MU5TEIGO9WXB",
+    "us-gov-west-1": "Z12529ZODG2B6H",
 }
+
+
+def vpce_zone_id(region: str) -> str:
+    return VPCE_ZONE_IDS.get(region) or "Z" + hashlib.sha256(region.encode()).hexdigest().upper()[:13]
 
 
 def _realistic_dns_entries(backend: Any, endpoint: VPCEndPoint) -> list[dict[str, str]]:
     region = backend.region_name
     prefix = f"com.amazonaws.{region}."
     service = endpoint.service_name[len(prefix):] if endpoint.service_name.startswith(prefix) else endpoint.service_name
-    zone = VPCE_ZONE_IDS.get(region, "Z7HUB22UULQXV")
+    zone = vpce_zone_id(region)
     base = f"{endpoint.id}-{mock_random.get_random_string(8, lower_case=True)}"
     names = [f"{base}.{service}.{region}.vpce.amazonaws.com"]
     for subnet_id in endpoint.subnet_ids or []:
@@ -389,8 +455,8 @@ def zone_create(cls, resource_name, cloudformation_json, account_id, region_name
 def zone_get_cfn_attribute(self, name: str) -> Any:
     if name == "Id":
         return self.resource_id
-    if name == "NameServers":
-        return list(self.delegation_set.name_servers) if self.delegation_set else []
+    if name == "NameServers":  # none for a private zone: AWS's GetHostedZone has no DelegationSet for it
+        return list(self.delegation_set.name_servers) if self.delegation_set and not self.private_zone else []
     raise UnformattedGetAttTemplateException()
 
 
@@ -545,7 +611,7 @@ parsing.parse_and_create_resource = parse_and_create_resource
 def _roll_back(stack, change_set, error: Exception) -> None:
     kind = change_set.change_set_type  # CREATE or UPDATE
     logical_id = getattr(error, "cfn_logical_id", stack.name)
-    code = getattr(error, "code", type(error).__name__)
+    code = getattr(error, "error_type", None) or getattr(error, "code", type(error).__name__)
     reason = f"{getattr(error, 'message', None) or error} (Error Code: {code})"
     _resource_event(stack, logical_id, "", getattr(error, "cfn_resource_type", None) or "AWS::CloudFormation::Stack",
                     f"{kind}_FAILED", reason)
@@ -932,6 +998,208 @@ def create_subnet_in_region(self, vpc_id, cidr_block, *args, **kwargs):
 
 SubnetBackend.create_subnet = create_subnet_in_region
 # ==========================================================================================================
+# === As strict as AWS where our templates live ==============================================================
+# The patches above fill gaps where moto fails or loses what a template says. These make moto do, or refuse,
+# what AWS does or refuses, so that a template mistake fails here as it would on AWS (issue 9, item 6).
+class InvalidRequest(CloudFormationError):
+    """A resource handler refusing the request itself (CloudFormation's HandlerErrorCode InvalidRequest)."""
+
+    code = "InvalidRequest"
+
+
+class NotUpdatable(CloudFormationError):
+    """An update moto cannot make: failed, never reported as done."""
+
+    code = "NotUpdatable"
+
+    def __init__(self, kind: str, what: str = "any change"):
+        super().__init__(f"This emulator (moto 5.2.1) cannot apply {what} to {kind}, so it fails the update "
+                         "rather than report a change it did not make")
+
+
+# --- AWS::EC2::SecurityGroup SecurityGroupEgress, rule descriptions ---------------------------------------------
+# Gap: moto ignores SecurityGroupEgress: every group keeps the default allow-all egress rule. AWS
+# (AWS::EC2::SecurityGroup reference): "When you create a security group, if you do not add egress rules,
+# we add egress rules that allow all outbound IPv4 and IPv6 traffic. Otherwise, we do not add them."
+# Gap: moto drops each ingress rule's Description; AWS keeps it on the rule's range.
+_original_security_group_create = SecurityGroup.create_from_cloudformation_json.__func__
+
+
+def _authorize(backend: Any, group: SecurityGroup, rule: dict[str, Any], egress: bool) -> None:
+    peer = "Destination" if egress else "Source"
+    described = {"Description": rule["Description"]} if rule.get("Description") else {}
+    ranges = [{key: rule[key], **described} for key in ("CidrIp", "CidrIpv6") if rule.get(key)]
+    groups = [{"GroupId": rule[f"{peer}SecurityGroupId"], **described}] if rule.get(f"{peer}SecurityGroupId") else []
+    prefixes = [{"PrefixListId": rule[f"{peer}PrefixListId"], **described}] if rule.get(f"{peer}PrefixListId") else []
+    authorize = backend.authorize_security_group_egress if egress else backend.authorize_security_group_ingress
+    authorize(group.id, str(rule["IpProtocol"]), rule.get("FromPort"), rule.get("ToPort"), ranges,
+              source_groups=groups, prefix_list_ids=prefixes, vpc_id=group.vpc_id)
+
+
+@creates(SecurityGroup)
+def security_group_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    group = _original_security_group_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    p, backend = props(cloudformation_json), ec2_backends[account_id][region_name]
+    group.ingress_rules = []  # made again below, with their descriptions
+    for rule in p.get("SecurityGroupIngress") or []:
+        _authorize(backend, group, rule, egress=False)
+    if p.get("SecurityGroupEgress"):
+        group.egress_rules = []
+    for rule in p.get("SecurityGroupEgress") or []:
+        _authorize(backend, group, rule, egress=True)
+    return group
+
+
+# --- AWS::IAM::Role ManagedPolicyArns --------------------------------------------------------------------------
+# Gap: moto drops ManagedPolicyArns (and loads no AWS managed policy unless told). AWS attaches each
+# policy to the role, keeps the list in step on update, and detaches them before deleting the role; a
+# policy that does not exist fails the role: AttachRolePolicy answers NoSuchEntity, "Policy <arn> does not
+# exist or is not attachable." (IAM API reference, AttachRolePolicy errors). AWS managed policies exist in
+# every account: one named is taken from moto's copy of them when first attached (loading all ~1500 in
+# every IAM backend would cost a third of a second at each reset).
+_original_role_create = Role.create_from_cloudformation_json.__func__
+_original_role_update = Role.update_from_cloudformation_json.__func__
+_original_role_delete = Role.delete_from_cloudformation_json.__func__
+
+
+@functools.cache
+def _aws_managed_policies() -> dict[str, Any]:
+    return json.loads(aws_managed_policies_data)
+
+
+def _with_aws_managed_policy(backend: Any, arn: str) -> None:
+    name = arn.rsplit("/", 1)[-1]
+    data = _aws_managed_policies().get(name) if ":iam::aws:policy/" in arn else None
+    if data is not None and arn not in backend.managed_policies:
+        policy = AWSManagedPolicy.from_data(name, backend.account_id, backend.region_name, data)
+        if policy.arn == arn:  # same path and partition
+            backend.managed_policies[arn] = policy
+
+
+def _attach_exactly(backend: Any, role: Role, arns: list[str]) -> None:
+    for arn in [arn for arn in role.managed_policies if arn not in arns]:
+        backend.detach_role_policy(arn, role.name)
+    for arn in [arn for arn in arns if arn not in role.managed_policies]:
+        _with_aws_managed_policy(backend, arn)
+        backend.attach_role_policy(arn, role.name)
+
+
+@creates(Role)
+def role_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    role = _original_role_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    backend = iam_backends[account_id][get_partition(region_name)]
+    try:
+        _attach_exactly(backend, role, props(cloudformation_json).get("ManagedPolicyArns") or [])
+    except IamNoSuchEntity:  # the role's creation failed: CloudFormation leaves no half-made role
+        _attach_exactly(backend, role, [])
+        _original_role_delete(cls, role.name, cloudformation_json, account_id, region_name)
+        raise
+    return role
+
+
+def role_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    role = _original_role_update(cls, original_resource, new_resource_name, cloudformation_json,
+                                 account_id, region_name)
+    _attach_exactly(iam_backends[account_id][get_partition(region_name)], role,
+                    props(cloudformation_json).get("ManagedPolicyArns") or [])
+    return role
+
+
+def role_delete(cls, resource_name, cloudformation_json, account_id, region_name):
+    backend = iam_backends[account_id][get_partition(region_name)]
+    role = next((role for role in backend.roles.values() if role.name == resource_name), None)
+    if role is not None:
+        _attach_exactly(backend, role, [])
+    _original_role_delete(cls, resource_name, cloudformation_json, account_id, region_name)
+
+
+Role.update_from_cloudformation_json = classmethod(role_update)
+Role.delete_from_cloudformation_json = classmethod(role_delete)
+
+
+# --- API Gateway: a private API's deployment, a stage's deployment, updates of a RestApi -------------------
+# Gap: moto deploys a PRIVATE REST API that has no resource policy. AWS refuses CreateDeployment:
+# BadRequestException "Private REST API doesn't have a resource policy attached to it" (API Gateway
+# developer guide, "Create and attach an API Gateway resource policy to an API": "For a private API, you
+# can't deploy your API without a resource policy").
+# Gap: moto creates a stage on any DeploymentId. AWS's CreateStage answers NotFoundException "Invalid
+# deployment identifier specified" when the API has no such deployment.
+# Gap: moto cannot update a RestApi. AWS updates Name, Description, Policy and EndpointConfiguration in
+# place (AWS::ApiGateway::RestApi reference: "Update requires: No interruption").
+_original_create_deployment = APIGatewayBackend.create_deployment
+_original_create_stage = APIGatewayBackend.create_stage
+
+
+def create_deployment(self, function_id, name, description="", stage_variables=None):
+    api = self.get_rest_api(function_id)
+    if "PRIVATE" in (api.endpoint_configuration or {}).get("types", []) and not api.policy:
+        raise BadRequestException("Private REST API doesn't have a resource policy attached to it")
+    return _original_create_deployment(self, function_id, name, description, stage_variables)
+
+
+def _require_deployment(api: RestAPI, deployment_id: str | None) -> None:
+    if deployment_id not in api.deployments:
+        raise ApiGatewayNotFound("Invalid deployment identifier specified")
+
+
+def create_stage(self, function_id, stage_name, deploymentId, *args, **kwargs):
+    _require_deployment(self.get_rest_api(function_id), deploymentId)
+    return _original_create_stage(self, function_id, stage_name, deploymentId, *args, **kwargs)
+
+
+def rest_api_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    p = props(cloudformation_json)
+    if not p.get("Name") and not (p.get("Body") or p.get("BodyS3Location")):
+        raise NotUpdatable("AWS::ApiGateway::RestApi", "a removed Name")
+    api, config, policy = original_resource, p.get("EndpointConfiguration") or {}, p.get("Policy")
+    api.name, api.description = p.get("Name", api.name), p.get("Description", "")
+    api.policy = json.dumps(policy) if isinstance(policy, dict) else policy
+    api.endpoint_configuration = {"types": config.get("Types") or ["EDGE"], **(
+        {"vpcEndpointIds": config["VpcEndpointIds"]} if config.get("VpcEndpointIds") else {})}
+    return api
+
+
+APIGatewayBackend.create_deployment = create_deployment
+APIGatewayBackend.create_stage = create_stage
+RestAPI.update_from_cloudformation_json = classmethod(rest_api_update)
+
+
+# --- Updates moto cannot make ------------------------------------------------------------------------------------
+# Gap: when an update modifies a resource whose moto model has no update, moto silently drops the resource
+# from the stack and reports UPDATE_COMPLETE: a change that never happened looks done. AWS updates the
+# resource (in place or by replacement) or fails it: UPDATE_FAILED, then UPDATE_ROLLBACK_IN_PROGRESS and
+# UPDATE_ROLLBACK_COMPLETE with the stack as it was. This emulator cannot make the change, so it fails
+# before touching anything, the way AWS fails an update at that resource and rolls everything back.
+def _first_not_updatable(stack: Stack, change_set: Any) -> tuple[str, str] | None:
+    resources = change_set.template_dict.get("Resources") or {}
+    modified = stack.resource_map.build_resource_diff(change_set.template_dict, change_set.parameters)["Modify"]
+    for logical_id in [name for name in resources if name in modified]:
+        kind = resources[logical_id].get("Type", "")
+        model = parsing.resource_class_from_type(kind)
+        if model is not None and hasattr(model.update_from_cloudformation_json, "__isabstractmethod__"):
+            return logical_id, kind
+    return None
+
+
+_execute_change_set_leniently = CloudFormationBackend.execute_change_set
+
+
+def execute_change_set_strictly(self, change_set_name, stack_name=None):
+    change_set = self.describe_change_set(change_set_name)
+    stack = self.stacks[change_set.stack_id]
+    refused = _first_not_updatable(stack, change_set) if change_set.change_set_type == "UPDATE" else None
+    if refused is None:
+        return _execute_change_set_leniently(self, change_set_name, stack_name)
+    logical_id, kind = refused
+    stack._add_stack_event("UPDATE_IN_PROGRESS", resource_status_reason="User Initiated")
+    _resource_event(stack, logical_id, _physical_id(stack.resource_map._parsed_resources.get(logical_id)), kind,
+                    "UPDATE_IN_PROGRESS")
+    error = NotUpdatable(kind)
+    error.cfn_logical_id, error.cfn_resource_type = logical_id, kind
+    _roll_back(stack, change_set, error)
+
+
+CloudFormationBackend.execute_change_set = execute_change_set_strictly
 
 
 # --- Pacing, for the demo only ------------------------------------------------------------------------------
@@ -983,6 +1251,7 @@ def main() -> None:
     args = parser.parse_args()
     _pace["ms"] = args.pace_ms
     _lambda_pending["ms"] = args.lambda_pending_ms
+    _aws_managed_policies()  # parsed (0.1 s) before serving, so that no deploy waits for it
     from moto.server import main as moto_server_main
 
     moto_server_main(["-H", "127.0.0.1", "-p", str(args.port)])  # loopback only, ever

@@ -1,0 +1,213 @@
+// What AWS refuses, refused on moto too: small templates under moto/strict/ that AWS would fail, each
+// deployed through a change set (as the tool deploys) and expected to fail with AWS's error, roll back
+// and leave nothing; and what AWS does where moto did something else (an update it cannot make, the
+// endpoint's hosted zone in another region, a private zone's name servers). Each test fails without its
+// patch in moto/launcher.py.
+
+import { readFileSync } from "node:fs";
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  ExecuteChangeSetCommand,
+  type ChangeSetType,
+  type Stack,
+  type StackEvent,
+} from "@aws-sdk/client-cloudformation";
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DescribeVpcEndpointServicesCommand,
+  DescribeVpcsCommand,
+} from "@aws-sdk/client-ec2";
+import { APIGatewayClient, GetRestApiCommand, GetStageCommand } from "@aws-sdk/client-api-gateway";
+import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
+import { startMotoServer, type MotoServer } from "./moto-server.js";
+
+const REGION = "eu-west-1";
+
+let moto: MotoServer;
+let aws: MotoAws;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  aws = motoAws(moto);
+});
+
+afterAll(async () => {
+  aws?.destroy();
+  await moto?.stop();
+});
+
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const template = (file: string): string => readFileSync(new URL(`./moto/strict/${file}`, import.meta.url), "utf8");
+
+interface Outcome {
+  readonly stack: Stack | undefined;
+  /** Oldest first. */
+  readonly events: StackEvent[];
+  readonly failed: StackEvent[];
+}
+
+/** CreateChangeSet (CREATE, or UPDATE when the stack exists), ExecuteChangeSet, then the stack and its events. */
+async function deploy(name: string, body: string, parameters: Record<string, string> = {}): Promise<Outcome> {
+  const cfn: CloudFormationClient = aws.cfn(REGION);
+  const existing = await describeStack(cfn, name);
+  const type: ChangeSetType = existing ? "UPDATE" : "CREATE";
+  const { Id } = await cfn.send(
+    new CreateChangeSetCommand({
+      StackName: name,
+      ChangeSetName: `strict-${Date.now()}`,
+      ChangeSetType: type,
+      TemplateBody: body,
+      Capabilities: ["CAPABILITY_IAM"],
+      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+    }),
+  );
+  const changeSet = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }));
+  expect(changeSet.Status, changeSet.StatusReason).toBe("CREATE_COMPLETE");
+  await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id }));
+  const { StackEvents } = await cfn.send(new DescribeStackEventsCommand({ StackName: name }));
+  const events = [...(StackEvents ?? [])].reverse();
+  return { stack: await describeStack(cfn, name), events, failed: events.filter((e) => e.ResourceStatus?.endsWith("_FAILED")) };
+}
+
+/** The stack rolled back its creation because of `logicalId` alone, and is then deleted. */
+async function expectRefusedCreate(name: string, outcome: Outcome, logicalId: string): Promise<string> {
+  expect(outcome.stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+  expect(outcome.failed.map((e) => [e.LogicalResourceId, e.ResourceStatus])).toEqual([[logicalId, "CREATE_FAILED"]]);
+  await aws.cfn(REGION).send(new DeleteStackCommand({ StackName: name }));
+  return outcome.failed[0]?.ResourceStatusReason ?? "";
+}
+
+describe("what AWS refuses, the launcher refuses", () => {
+  it("deploying a private API that has no resource policy (BadRequestException)", async () => {
+    const outcome = await deploy("no-policy", template("private-api-without-policy.yaml"));
+    const reason = await expectRefusedCreate("no-policy", outcome, "Deployment");
+    expect(reason).toBe("Private REST API doesn't have a resource policy attached to it (Error Code: BadRequestException)");
+  });
+
+  it("a RestApi with neither Name nor an OpenAPI body", async () => {
+    const outcome = await deploy("no-name", template("rest-api-without-name.yaml"));
+    const reason = await expectRefusedCreate("no-name", outcome, "Api");
+    expect(reason).toMatch(/^1 validation error detected: Value null at 'createRestApiInput\.name'/);
+  });
+
+  it("a Stage whose DeploymentId is not a deployment of the API (NotFoundException), or is empty", async () => {
+    const unknown = await deploy("bad-stage", template("api-stage.yaml"), { DeploymentId: "abc123" });
+    expect(await expectRefusedCreate("bad-stage", unknown, "Stage")).toBe(
+      "Invalid deployment identifier specified (Error Code: NotFoundException)",
+    );
+    const empty = await deploy("empty-stage", template("api-stage.yaml"), { DeploymentId: "" });
+    expect(await expectRefusedCreate("empty-stage", empty, "Stage")).toBe("DeploymentId cannot be empty (Error Code: InvalidRequest)");
+  });
+
+  it("a role naming a managed policy that does not exist (NoSuchEntity), leaving no role behind", async () => {
+    const outcome = await deploy("bad-role", template("role-with-missing-policy.yaml"));
+    expect(await expectRefusedCreate("bad-role", outcome, "Role")).toBe(
+      "Policy arn:aws:iam::aws:policy/service-role/NoSuchPolicyAnywhere does not exist or is not attachable. (Error Code: NoSuchEntity)",
+    );
+    const iam = new IAMClient(moto.clientConfig(REGION));
+    expect((await iam.send(new ListRolesCommand({}))).Roles).toEqual([]);
+    iam.destroy();
+  });
+});
+
+describe("what AWS does where moto did nothing", () => {
+  it("a role's managed policies are attached, kept in step on update, and detached when it is deleted", async () => {
+    const withPolicy = (name: string) => template("role-with-missing-policy.yaml").replace("NoSuchPolicyAnywhere", name);
+    const iam = new IAMClient(moto.clientConfig(REGION));
+    const attached = async (): Promise<string[]> => {
+      const { Roles } = await iam.send(new ListRolesCommand({}));
+      expect(Roles).toHaveLength(1);
+      const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: Roles![0]!.RoleName }));
+      return AttachedPolicies?.map((p) => p.PolicyArn!) ?? [];
+    };
+    expect((await deploy("role", withPolicy("AWSLambdaVPCAccessExecutionRole"))).stack?.StackStatus).toBe("CREATE_COMPLETE");
+    expect(await attached()).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]);
+    expect((await deploy("role", withPolicy("AWSLambdaENIManagementAccess"))).stack?.StackStatus).toBe("UPDATE_COMPLETE");
+    expect(await attached()).toEqual(["arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"]);
+    await aws.cfn(REGION).send(new DeleteStackCommand({ StackName: "role" }));
+    expect(await describeStack(aws.cfn(REGION), "role")).toBeUndefined();
+    expect((await iam.send(new ListRolesCommand({}))).Roles).toEqual([]);
+    iam.destroy();
+  });
+});
+
+describe("an update moto cannot make fails as AWS fails an update, instead of pretending", () => {
+  it("a new VPC range (a replacement): UPDATE_FAILED, rolled back, the VPC and the stack as they were", async () => {
+    const created = await deploy("net", template("vpc.yaml"), { Cidr: "10.30.0.0/16" });
+    expect(created.stack?.StackStatus).toBe("CREATE_COMPLETE");
+    const { VpcId } = outputsOf(created.stack);
+
+    const updated = await deploy("net", template("vpc.yaml"), { Cidr: "10.31.0.0/16" });
+    expect(updated.stack?.StackStatus).toBe("UPDATE_ROLLBACK_COMPLETE");
+    expect(updated.failed).toHaveLength(1);
+    expect(updated.failed[0]).toMatchObject({ LogicalResourceId: "Vpc", ResourceStatus: "UPDATE_FAILED" });
+    expect(updated.failed[0]?.ResourceStatusReason).toMatch(/cannot apply .* to AWS::EC2::VPC.*\(Error Code: NotUpdatable\)$/);
+    const statuses = updated.events.filter((e) => e.LogicalResourceId === "net").map((e) => e.ResourceStatus);
+    expect(statuses.slice(-4)).toEqual(["CREATE_COMPLETE", "UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "UPDATE_ROLLBACK_COMPLETE"]);
+    expect(outputsOf(updated.stack)).toEqual({ VpcId });
+    expect(updated.stack?.Parameters).toEqual([{ ParameterKey: "Cidr", ParameterValue: "10.30.0.0/16" }]);
+    const { Vpcs } = await aws.ec2(REGION).send(new DescribeVpcsCommand({ VpcIds: [VpcId!] }));
+    expect(Vpcs?.[0]?.CidrBlock).toBe("10.30.0.0/16");
+  });
+
+  it("an update moto can make still completes: the API renamed in place, its stage moved to a new deployment", async () => {
+    const created = await deploy("staged", template("api-stage.yaml"));
+    const { ApiId, DeploymentId: first } = outputsOf(created.stack);
+    const renamed = template("api-stage.yaml").replaceAll("DeploymentA", "DeploymentB").replace("Name: staged", "Name: restaged");
+    const updated = await deploy("staged", renamed);
+    expect(updated.stack?.StackStatus).toBe("UPDATE_COMPLETE");
+    const second = outputsOf(updated.stack).DeploymentId;
+    expect(second).not.toBe(first);
+    const apigateway = new APIGatewayClient(moto.clientConfig(REGION));
+    expect((await apigateway.send(new GetStageCommand({ restApiId: ApiId, stageName: "v1" }))).deploymentId).toBe(second);
+    expect((await apigateway.send(new GetRestApiCommand({ restApiId: ApiId }))).name).toBe("restaged");
+    apigateway.destroy();
+  });
+});
+
+describe("what AWS answers where moto answered something else", () => {
+  /** The hosted zone id of each DNS entry of a new execute-api interface endpoint in `region`. */
+  async function endpointZoneIds(region: string): Promise<string[]> {
+    const ec2 = aws.ec2(region);
+    const service = `com.amazonaws.${region}.execute-api`;
+    const { ServiceDetails } = await ec2.send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [service] }));
+    const zone = ServiceDetails?.[0]?.AvailabilityZones?.[0];
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.40.0.0/16" }));
+    const { Subnet } = await ec2.send(
+      new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.40.1.0/24", AvailabilityZone: zone }),
+    );
+    const { VpcEndpoint } = await ec2.send(
+      new CreateVpcEndpointCommand({ VpcId: Vpc!.VpcId, ServiceName: service, VpcEndpointType: "Interface", SubnetIds: [Subnet!.SubnetId!] }),
+    );
+    return VpcEndpoint?.DnsEntries?.map((e) => e.HostedZoneId!) ?? [];
+  }
+
+  it("an interface endpoint's DNS entries carry its own region's hosted zone id, not us-east-1's", async () => {
+    // ap-southeast-2.vpce.amazonaws.com's zone, as AWS answers it; the regional name and the zone's name.
+    expect(await endpointZoneIds("ap-southeast-2")).toEqual(["ZDK2GCRPAFKGO", "ZDK2GCRPAFKGO"]);
+    // A region the launcher's table lacks still gets a zone of its own.
+    const [zone, ...rest] = await endpointZoneIds("ca-west-1");
+    expect(zone).toMatch(/^Z[0-9A-F]{13}$/);
+    expect(zone).not.toBe("Z7HUB22UULQXV");
+    expect(rest).toEqual([zone]);
+  });
+
+  it("a private hosted zone has no name servers; a public one has its four", async () => {
+    const outcome = await deploy("zones", template("zones.yaml"));
+    expect(outcome.stack?.StackStatus).toBe("CREATE_COMPLETE");
+    const outputs = outputsOf(outcome.stack);
+    expect(outputs.PrivateNameServers ?? "").toBe("");
+    expect(outputs.PublicNameServers?.split(",")).toHaveLength(4);
+  });
+});
