@@ -63,6 +63,8 @@ export class FakeFunctionNetwork {
   inProgressPolls = 2;
   // After the function has left the VPC, its interfaces turn available this much later (fake clock).
   availableAfterMs = 6_000;
+  // Answer every interface whatever the filters say, to show the caller's own checks hold.
+  ignoreFilters = false;
   private left: number | undefined;
   private pendingPolls = 0;
   private readonly failures: { command: Command; error: Error }[] = [];
@@ -143,7 +145,7 @@ export class FakeFunctionNetwork {
       throw ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`);
     };
     const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-    const matching = this.interfaces.filter((eni) => filters.every((f) => f.Values.some((v) => glob(v).test(value(eni, f.Name) ?? ""))));
+    const matching = this.ignoreFilters ? this.interfaces : this.interfaces.filter((eni) => filters.every((f) => f.Values.some((v) => glob(v).test(value(eni, f.Name) ?? ""))));
     return {
       NetworkInterfaces: matching.map((eni) => ({
         NetworkInterfaceId: eni.id,
