@@ -1,10 +1,12 @@
 // The three stacks as they are now, each in its own region. Preflight reuses the look-up, so "what
 // exists" is answered the same way before a deploy and in `status`.
 import type { AwsClients } from "../aws/clients.js";
+import { errorMessage, isServiceError } from "../aws/errors.js";
 import { describeStack as describeStackInfo } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Emit, StageNumber, StageRef } from "./events.js";
+import { leftoverInterfaces, leftoverText } from "./leftover-interfaces.js";
 import { STAGES, stackName, type StageKey } from "./stages.js";
 
 export type StackState =
@@ -66,7 +68,8 @@ export interface StatusReport {
 }
 
 export interface StatusContext {
-  readonly clients: Pick<AwsClients, "cloudFormation">;
+  // EC2 and Lambda look for network interfaces the client function left behind.
+  readonly clients: Pick<AwsClients, "cloudFormation" | "ec2" | "lambda">;
   readonly emit: Emit;
   // The engine's Clock fits, so the CLI can pass one context to every step.
   readonly clock?: Pick<Clock, "now"> | undefined;
@@ -91,6 +94,7 @@ export async function status(
       at: now(),
     });
   }
+  await reportLeftovers(ctx, stacks.client, now);
   ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
   return {
     name: input.deployment.name,
@@ -105,6 +109,21 @@ export function describeStack(state: StackState): string {
   if (!state.present) return `${where}: not deployed`;
   const reason = state.reason && !READY.has(state.status) ? ` — ${state.reason}` : "";
   return `${where}: ${state.status}, last change ${state.lastChange}${reason}`;
+}
+
+// Only a client stack still standing can hold them: its VPC goes with it.
+async function reportLeftovers(ctx: StatusContext, client: StackState, now: () => number): Promise<void> {
+  if (!client.present) return;
+  const { VpcId: vpcId, FunctionName: functionName } = client.outputs;
+  if (!vpcId || !functionName) return;
+  const place = { region: client.ref.region, stackName: client.ref.stackName, functionName, vpcId };
+  try {
+    const leftovers = await leftoverInterfaces(ctx.clients, place);
+    if (leftovers.length > 0) ctx.emit({ kind: "warning", stage: client.ref.stage, message: leftoverText(place, leftovers), at: now() });
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${errorMessage(error)}`, at: now() });
+  }
 }
 
 function describeVerify(last: LastVerify | undefined): string {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runStage } from "../../src/steps/deploy-stage.js";
 import { teardownAll } from "../../src/steps/teardown.js";
-import { resourceEvent, stackEvent } from "../helpers/cfn-timeline.js";
+import { resourceEvent, stackEvent, type StackSetup } from "../helpers/cfn-timeline.js";
 import { ec2Error, FUNCTION, lambdaError, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
 import { API_REGION, CLIENT_REGION, FIXTURES, harness, sequence, STAGE_2 } from "./harness.js";
 
@@ -46,7 +46,7 @@ const slowClientDelete = {
   ],
 };
 
-function deployed(h: ReturnType<typeof harness>, clientDelete: object = quickClientDelete) {
+function deployed(h: ReturnType<typeof harness>, clientDelete: StackSetup["delete"] = quickClientDelete) {
   h.cfn
     .stack("demo-routes", { status: "CREATE_COMPLETE", delete: routesDelete })
     .stack("demo-client", { status: "CREATE_COMPLETE", resources: CLIENT_RESOURCES, delete: clientDelete })
