@@ -8,6 +8,7 @@
 // CloudFormation deletes the function, which depends on the role, before the role.
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
+import { pollDelay } from "../aws/backoff.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import { deleteInterface, detachFromVpc, functionInterfaces, functionVpcState, type FunctionVpcState } from "../aws/function-network.js";
 import { stackResourceIds } from "../aws/stack.js";
@@ -21,7 +22,6 @@ export type ReleaseOutcome =
   | { readonly kind: "left-to-lambda"; readonly why: string }
   | { readonly kind: "aborted" };
 
-const POLL_MS = 2_000;
 // Lambda refuses a configuration change while the function is Pending or another update runs.
 const BUSY_LIMIT_MS = 5 * 60_000;
 const DETACH_LIMIT_MS = 5 * 60_000;
@@ -37,6 +37,8 @@ interface Job {
   readonly vpcId: string;
   readonly lambda: LambdaClient;
   readonly ec2: EC2Client;
+  // Polls so far in the current wait: quick at first, when most detaches finish, then every 5 s.
+  polls: number;
 }
 
 type Detached =
@@ -52,7 +54,7 @@ export async function releaseClientInterfaces(ctx: EngineContext, ref: StageRef,
   const functionName = ids?.get("AWS::Lambda::Function");
   const vpcId = ids?.get("AWS::EC2::VPC");
   if (!functionName || !vpcId) return { kind: "nothing" };
-  const job: Job = { ctx, ref, signal, functionName, vpcId, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region) };
+  const job: Job = { ctx, ref, signal, functionName, vpcId, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
   const detached = await guarded<Detached>(() => detach(job), (reason) => notPossible(job, { kind: "not-possible", reason }));
   switch (detached.kind) {
     case "aborted":
@@ -85,6 +87,7 @@ async function detach(job: Job): Promise<Detached> {
   if (outcome) return notPossible(job, outcome);
   // Lambda accepts the change at once and carries it out in the background: LastUpdateStatus tells when.
   const deadline = ctx.clock.now() + DETACH_LIMIT_MS;
+  job.polls = 0;
   for (;;) {
     fn = await functionVpcState(job.lambda, functionName);
     if (!fn) return { kind: "gone" };
@@ -100,6 +103,7 @@ async function detach(job: Job): Promise<Detached> {
 // Undefined once the detach request was accepted; otherwise why it was not.
 async function detachWhenIdle(job: Job, first: FunctionVpcState): Promise<Exclude<Detached, { kind: "detached" }> | undefined> {
   const deadline = job.ctx.clock.now() + BUSY_LIMIT_MS;
+  job.polls = 0;
   let fn: FunctionVpcState | undefined = first;
   for (;;) {
     if (fn.state !== "Pending" && fn.lastUpdateStatus !== "InProgress") {
@@ -130,7 +134,7 @@ function notPossible(job: Job, outcome: Exclude<Detached, { kind: "detached" }>)
 async function pause(job: Job, deadline: number, late: string): Promise<{ kind: "aborted" } | { kind: "not-possible"; reason: string } | undefined> {
   if (job.signal?.aborted) return { kind: "aborted" };
   if (job.ctx.clock.now() >= deadline) return { kind: "not-possible", reason: late };
-  await job.ctx.clock.sleep(POLL_MS, job.signal);
+  await job.ctx.clock.sleep(pollDelay(job.polls++, job.ctx.random), job.signal);
   return job.signal?.aborted ? { kind: "aborted" } : undefined;
 }
 
@@ -148,6 +152,7 @@ async function release(job: Job): Promise<ReleaseOutcome> {
       if (total === 0) return { kind: "released", count: 0 };
       emit("started");
       const deadline = ctx.clock.now() + RELEASE_LIMIT_MS;
+      job.polls = 0;
       for (;;) {
         const before = deleted;
         for (const eni of left.filter((e) => e.status === "available")) {

@@ -129,8 +129,8 @@ describe("teardown releases the client function's network interfaces before dele
     expect(notes(h).find((n) => /20-40/.test(n))).toMatch(/1 of its 2 network interfaces stayed in use 3 minutes.*deleted anyway and CloudFormation waits/);
     // Bounded: the fake clock moved about three minutes, not forever.
     const polls = h.net.count("DescribeNetworkInterfaces");
-    expect(polls).toBeGreaterThan(60);
-    expect(polls).toBeLessThan(120);
+    expect(polls).toBeGreaterThan(30);
+    expect(polls).toBeLessThan(60);
     expect(h.cfn.count("DeleteStack")).toBe(3);
   });
 

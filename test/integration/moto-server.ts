@@ -33,6 +33,12 @@ export interface MotoServerOptions {
    * so a progress view sees a stack being built instead of built already. Tests leave it unset.
    */
   readonly paceMs?: number;
+  /**
+   * Lambda's network interfaces (launcher.py, "Lambda VPC network interfaces"): how long a deleted
+   * function's stay in use (it stands for AWS's 20-40 minutes), and how long after a detach they turn
+   * available. Both 0 when unset: released with the function.
+   */
+  readonly lambdaEni?: { readonly releaseMs: number; readonly detachMs: number };
 }
 
 /** What an SDK v3 client needs to talk to moto (spread into the client's constructor). */
@@ -78,8 +84,13 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   writeFileSync(configFile, "");
   writeFileSync(credentialsFile, "");
 
-  const pace = options.paceMs ? ["--pace-ms", String(options.paceMs)] : [];
-  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...pace], {
+  const launcherArgs = [
+    ...(options.paceMs ? ["--pace-ms", String(options.paceMs)] : []),
+    ...(options.lambdaEni
+      ? ["--lambda-eni-release-ms", String(options.lambdaEni.releaseMs), "--lambda-eni-detach-ms", String(options.lambdaEni.detachMs)]
+      : []),
+  ];
+  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...launcherArgs], {
     env: withoutAws(process.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
