@@ -25,6 +25,11 @@ they never change what a template means. Test-only code: nothing here ships. In 
   Stack events                          -> carry the operation's ClientRequestToken
   Resource events                       -> each resource's *_IN_PROGRESS / *_COMPLETE (moto: none)
 
+  Lambda VPC network interfaces        -> Hyperplane ENIs: made per subnet and group, released after a
+                                           delay, available after a detach; they hold subnets and groups,
+                                           and CloudFormation waits for them (moto: none at all)
+
+  --lambda-eni-release-ms N, --lambda-eni-detach-ms N: that model's delays (see its section; 0 by default).
   --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
   (much faster) real deployment, instead of all at once. Nothing else changes.
 """
