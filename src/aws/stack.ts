@@ -7,6 +7,7 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   type DescribeChangeSetCommandOutput,
+  DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   type CloudFormationClient,
@@ -175,4 +176,21 @@ export async function deleteStack(cfn: CloudFormationClient, stack: string, toke
 
 export async function cancelUpdate(cfn: CloudFormationClient, stack: string, token: string): Promise<void> {
   await cfn.send(new CancelUpdateStackCommand({ StackName: stack, ClientRequestToken: token }));
+}
+
+/** Physical ids of a stack's resources by type, whatever state it is in; undefined when there is no stack. */
+export async function stackResourceIds(cfn: CloudFormationClient, stack: string): Promise<ReadonlyMap<string, string> | undefined> {
+  try {
+    const answer = await cfn.send(new DescribeStackResourcesCommand({ StackName: stack }));
+    const ids = new Map<string, string>();
+    for (const resource of answer.StackResources ?? []) {
+      // Deleted ones stay listed: a deleted function's name still finds the interfaces it left behind.
+      if (!resource.ResourceType || !resource.PhysicalResourceId) continue;
+      ids.set(resource.ResourceType, resource.PhysicalResourceId);
+    }
+    return ids;
+  } catch (error) {
+    if (isStackMissing(error)) return undefined;
+    throw error;
+  }
 }

@@ -21,6 +21,8 @@ import { info, stageRef, type DeployContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";
 import { followStack } from "./follow-stack.js";
 import type { StagePlan } from "./plan-types.js";
+import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
+import { deleteAndFollow } from "./stack-delete.js";
 import { failureMessage, manualFix } from "./stage-messages.js";
 
 export interface StageStats extends PollStats {
@@ -204,14 +206,9 @@ async function replaceRolledBack(run: Run, stack: StackInfo): Promise<StageResul
         `Rerun with --yes to allow that, or delete it yourself: ${deleteCommand}`);
   }
   info(ctx, ref, `Deleting ${stage.stackName} (ROLLBACK_COMPLETE from an earlier failed create) to create it again.`);
-  const token = newToken("replace");
-  const { poller, watched } = await followStack(ctx, ref, {
-    stack: stack.stackId,
-    tokens: [token],
-    since: ctx.clock.now(),
-    stats: run.stats,
-    start: () => deleteStack(cfn, stack.stackId, token),
-  });
+  const deleted = await deleteAndFollow(ctx, ref, { stackId: stack.stackId, stats: run.stats, operation: "replace" });
+  if (deleted.kind === "aborted-before-delete") return cancelled(run, `Cancelled before deleting the rolled-back ${stage.stackName}; nothing was changed.`);
+  const { poller, watched } = deleted;
   run.status = watched.status;
   if (watched.aborted) return cancelled(run, `Stopped waiting; the delete of ${stage.stackName} continues in AWS.`);
   if (watched.status !== "DELETE_COMPLETE") {
@@ -234,6 +231,11 @@ async function cancelOperation(
   poller.addToken(token);
   if (type === "CREATE") {
     info(ctx, ref, `Cancelling: deleting ${stage.stackName}, which was still being created.`);
+    // The first Ctrl-C asked for this delete, so the release is not cut short by it; a second press is the CLI's.
+    if (ref.key === "client") {
+      const released = await releaseClientInterfaces(ctx, ref, undefined);
+      if (released.kind === "left-to-lambda") info(ctx, ref, waitNote(stage.stackName, released.why));
+    }
     await deleteStack(cfn, stackId, token);
     // CREATE_COMPLETE here means the create won the race and the delete has not shown up yet.
     return (status) => status !== "CREATE_COMPLETE";

@@ -8,7 +8,8 @@ import type { Emit, StageRef } from "./events.js";
 import type { StagePlan } from "./plan-types.js";
 
 export interface EngineContext {
-  readonly clients: Pick<AwsClients, "cloudFormation" | "profile">;
+  // Lambda and EC2 free the client function's network interfaces before its stack is deleted.
+  readonly clients: Pick<AwsClients, "cloudFormation" | "ec2" | "lambda" | "profile">;
   readonly emit: Emit;
   readonly clock: Clock;
   // First Ctrl-C: cancel the running operation and report what is left. A second press is the CLI's.

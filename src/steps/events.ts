@@ -88,6 +88,25 @@ export type ProgressEvent =
   | { readonly kind: "function-ready"; readonly function: FunctionStatus; readonly waitedMs: number; readonly at: number }
   // `status`: the client function as Lambda reports it; ready means it can be invoked now.
   | { readonly kind: "function-state"; readonly function: FunctionStatus; readonly ready: boolean; readonly at: number }
+  // Before the client stack is deleted: the function leaves its VPC and its network interfaces are
+  // deleted, so CloudFormation has nothing to wait 20-40 minutes for (DESIGN §11).
+  | ({
+      readonly kind: "function-detach";
+      readonly functionName: string;
+      readonly phase: "started" | "done" | "not-possible";
+      // Why detaching was not possible (not-possible only).
+      readonly reason?: string | undefined;
+      readonly at: number;
+    } & StageRef)
+  | ({
+      readonly kind: "interfaces-release";
+      // stuck: some stayed in use past our wait; not-possible: they could not be read or deleted.
+      readonly phase: "started" | "progress" | "done" | "stuck" | "not-possible";
+      readonly total: number;
+      readonly deleted: number;
+      readonly reason?: string | undefined;
+      readonly at: number;
+    } & StageRef)
   | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
   | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
   | {

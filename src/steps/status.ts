@@ -1,13 +1,14 @@
 // The three stacks as they are now, each in its own region. Preflight reuses the look-up, so "what
 // exists" is answered the same way before a deploy and in `status`.
 import type { AwsClients } from "../aws/clients.js";
-import { asCredentialsError, errorMessage } from "../aws/errors.js";
+import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function-state.js";
 import { describeStack as describeStackInfo } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { Emit, StageNumber, StageRef } from "./events.js";
 import { judgeFunction } from "./function-ready.js";
+import { leftoverInterfaces, leftoverText } from "./leftover-interfaces.js";
 import { STAGES, stackName, type StageKey } from "./stages.js";
 
 export type StackState =
@@ -73,7 +74,8 @@ export interface StatusReport {
 }
 
 export interface StatusContext {
-  readonly clients: Pick<AwsClients, "cloudFormation" | "lambda" | "profile">;
+  // Lambda reads the function's state; EC2 and Lambda look for network interfaces the client function left behind.
+  readonly clients: Pick<AwsClients, "cloudFormation" | "ec2" | "lambda" | "profile">;
   readonly emit: Emit;
   // The engine's Clock fits, so the CLI can pass one context to every step.
   readonly clock?: Pick<Clock, "now"> | undefined;
@@ -99,6 +101,7 @@ export async function status(
     });
   }
   const fn = await lookupFunction(ctx, stacks.client, now);
+  await reportLeftovers(ctx, stacks.client, now);
   ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
   return {
     name: input.deployment.name,
@@ -120,6 +123,11 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
   } catch (error) {
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
+    // A stack whose delete failed part-way may have lost its function already: a fact, not a fault of status.
+    if (isServiceError(error) && error instanceof Error && error.name === "ResourceNotFoundException") {
+      ctx.emit({ kind: "info", message: `the function ${functionName} no longer exists`, stage: client.ref.stage, at: now() });
+      return undefined;
+    }
     ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${errorMessage(error)}`, stage: client.ref.stage, at: now() });
     return undefined;
   }
@@ -130,6 +138,21 @@ export function describeStack(state: StackState): string {
   if (!state.present) return `${where}: not deployed`;
   const reason = state.reason && !READY.has(state.status) ? ` — ${state.reason}` : "";
   return `${where}: ${state.status}, last change ${state.lastChange}${reason}`;
+}
+
+// Only a client stack still standing can hold them: its VPC goes with it.
+async function reportLeftovers(ctx: StatusContext, client: StackState, now: () => number): Promise<void> {
+  if (!client.present) return;
+  const { VpcId: vpcId, FunctionName: functionName } = client.outputs;
+  if (!vpcId || !functionName) return;
+  const place = { region: client.ref.region, stackName: client.ref.stackName, functionName, vpcId };
+  try {
+    const leftovers = await leftoverInterfaces(ctx.clients, place);
+    if (leftovers.length > 0) ctx.emit({ kind: "warning", stage: client.ref.stage, message: leftoverText(place, leftovers), at: now() });
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${errorMessage(error)}`, at: now() });
+  }
 }
 
 function describeVerify(last: LastVerify | undefined): string {

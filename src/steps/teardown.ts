@@ -2,11 +2,13 @@
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
-import { deleteStack, describeStack, newToken } from "../aws/stack.js";
+import { describeStack } from "../aws/stack.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
 import { info, type EngineContext } from "./engine-context.js";
 import type { StageNumber, StageRef } from "./events.js";
 import { followStack } from "./follow-stack.js";
+import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
+import { deleteAndFollow } from "./stack-delete.js";
 import { failureMessage } from "./stage-messages.js";
 import { STAGES, stackName } from "./stages.js";
 
@@ -43,10 +45,6 @@ type StageOutcome =
   | { readonly kind: "failed"; readonly status: string; readonly rootCause: RootCause | undefined; readonly message: string }
   | { readonly kind: "cancelled"; readonly message: string };
 
-const ENI_NOTE =
-  "can take many minutes (often 20-40) while Lambda releases the function's network interfaces " +
-  "(hyperplane ENIs) in the VPC. This is expected: progress continues below.";
-
 function teardownOrder(target: TeardownTarget): StageRef[] {
   return [...STAGES].reverse().map((def) => ({
     stage: def.number,
@@ -60,12 +58,18 @@ export async function teardownAll(ctx: EngineContext, target: TeardownTarget): P
   const order = teardownOrder(target);
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
   const stages: TeardownStageReport[] = [];
+  // Region B frees the client function's network interfaces while region A deletes the routes: by the
+  // time stage 2's turn comes, its stack has nothing left to wait for (DESIGN §11).
+  const client = order.find((ref) => ref.key === "client");
+  const release = client && settled(releaseClientInterfaces(ctx, client, ctx.signal));
   for (const ref of order) {
-    const outcome = await teardownStage(ctx, ref);
+    const outcome = await teardownStage(ctx, ref, ref === client ? release : undefined);
     if (outcome.kind === "deleted" || outcome.kind === "absent") {
       stages.push({ stage: ref.stage, stackName: ref.stackName, region: ref.region, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
       continue;
     }
+    // Whatever the release was doing finishes (or stops, on Ctrl-C) before the run reports.
+    await release?.catch(() => undefined);
     const left = await describeLeft(ctx, order.map((r) => ({ number: r.stage, stackName: r.stackName, region: r.region })));
     ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
     if (outcome.kind === "cancelled") return { kind: "cancelled", stages, message: outcome.message, left };
@@ -74,9 +78,15 @@ export async function teardownAll(ctx: EngineContext, target: TeardownTarget): P
   return { kind: "done", stages };
 }
 
-async function teardownStage(ctx: EngineContext, ref: StageRef): Promise<StageOutcome> {
+// Started before anyone awaits it: a rejection is held (not unhandled) until stage 2 reads it.
+function settled(promise: Promise<ReleaseOutcome>): Promise<ReleaseOutcome> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
   try {
-    return await deleteOne(ctx, ref);
+    return await deleteOne(ctx, ref, release);
   } catch (error) {
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
@@ -87,7 +97,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef): Promise<StageOu
   }
 }
 
-async function deleteOne(ctx: EngineContext, ref: StageRef): Promise<StageOutcome> {
+async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
   const cfn = ctx.clients.cloudFormation(ref.region);
   const stats = { describeStackEventsCalls: 0 };
   let stack = await describeStack(cfn, ref.stackName);
@@ -96,7 +106,6 @@ async function deleteOne(ctx: EngineContext, ref: StageRef): Promise<StageOutcom
     return { kind: "absent", calls: 0 };
   }
   ctx.emit({ kind: "stage-started", ...ref, action: "delete", at: ctx.clock.now() });
-  if (ref.key === "client") info(ctx, ref, `Deleting ${ref.stackName} ${ENI_NOTE}`);
   // Another operation (often an earlier teardown's delete) must finish before DeleteStack is accepted.
   // Neither can be cancelled: on Ctrl-C we stop following it and say so.
   if (stack.status.endsWith("_IN_PROGRESS") && stack.status !== "REVIEW_IN_PROGRESS") {
@@ -106,15 +115,13 @@ async function deleteOne(ctx: EngineContext, ref: StageRef): Promise<StageOutcom
     stack = await describeStack(cfn, stack.stackId);
   }
   if (stack) {
-    const { stackId } = stack;
-    const token = newToken("teardown");
-    const { poller, watched } = await followStack(ctx, ref, {
-      stack: stackId,
-      tokens: [token],
-      since: ctx.clock.now(),
-      stats,
-      start: () => deleteStack(cfn, stackId, token),
-    });
+    const deleted = await deleteAndFollow(ctx, ref, { stackId: stack.stackId, stats, operation: "teardown", release });
+    if (deleted.kind === "aborted-before-delete") {
+      const message = `Cancelled before deleting ${ref.stackName}; it is still there. Run teardown again to delete it.`;
+      ctx.emit({ kind: "stage-cancelled", ...ref, status: stack.status, message, at: ctx.clock.now() });
+      return { kind: "cancelled", message };
+    }
+    const { poller, watched } = deleted;
     if (watched.aborted) return stopFollowing(ctx, ref);
     if (watched.status !== "DELETE_COMPLETE") {
       const status = watched.status ?? "UNKNOWN";

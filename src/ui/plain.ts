@@ -9,6 +9,7 @@ import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
 import { zonesEventText } from "./plan-text.js";
+import { releaseStepText } from "./release-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -47,6 +48,7 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
   let running: Running | undefined;
   // CloudFormation repeats *_IN_PROGRESS ("Resource creation Initiated") for every resource; one line each.
   const shownStatus = new Map<string, string>();
+  const stepStarted = new Map<string, number>();
   let lastEventAt = now();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -150,6 +152,19 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       case "function-state": {
         const { text, attention } = functionText(e);
         return void write(attention ? paint("yellow", text) : text);
+      }
+      case "function-detach":
+      case "interfaces-release": {
+        // Stage 2's release runs beside stage 3: its lines carry their own stage, its time its own clock.
+        refs.set(e.stage, e);
+        const step = releaseStepText(e);
+        const started = stepStarted.get(step.step) ?? e.at;
+        stepStarted.set(step.step, started);
+        const status = step.state === "fallback" ? paint("yellow", step.status) : step.status;
+        const took = step.state === "running" && e.at === started ? "" : ` ${formatDuration(e.at - started)}`;
+        write(`${label(e.stage)}${status}  ${step.label}${took}`);
+        if (e.reason) write(`    ${e.reason}`);
+        return;
       }
       case "verify-sample":
         return void write(sampleLine(e.sample));

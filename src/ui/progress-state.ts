@@ -1,11 +1,12 @@
 // What the Ink screen shows, folded from the event stream by one pure function. Finished things are
 // appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
-import type { ProgressEvent, StageOutcome, StageRef } from "../steps/events.js";
+import type { ProgressEvent, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
 import { zonesEventText } from "./plan-text.js";
+import { releaseStepText, type ReleaseEvent, type ReleaseStepText } from "./release-text.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -14,6 +15,12 @@ export interface ResourceRow {
   readonly status: string;
   // The first failure is kept: a rollback moves the status on to DELETE_COMPLETE, the cause stays.
   readonly failure: { readonly status: string; readonly reason: string | undefined } | undefined;
+  readonly firstAt: number;
+  readonly lastAt: number;
+}
+
+// A step the tool itself takes for a stage (freeing the client function's network interfaces).
+export interface StepRow extends ReleaseStepText {
   readonly firstAt: number;
   readonly lastAt: number;
 }
@@ -36,6 +43,7 @@ export interface StageView extends StageRef {
   readonly finishedAt: number | undefined;
   // Keyed by logicalId, in order of first appearance: the physical id is empty on a resource's first event.
   readonly resources: readonly ResourceRow[];
+  readonly steps: readonly StepRow[];
   // The resource whose failure started it all; its reason is the one worth reading.
   readonly rootCauseId: string | undefined;
   readonly notes: readonly Note[];
@@ -82,17 +90,20 @@ export interface ProgressState {
   readonly outputs: readonly StageOutputs[];
   // Stages of this run not started yet, shown as waiting rows under the running one.
   readonly pending: readonly StageRef[];
+  // Steps of a stage that has not started: stage 2's release runs while stage 3 is being deleted.
+  readonly ahead: Readonly<Partial<Record<StageNumber, readonly StepRow[]>>>;
 }
 
-export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [] };
+export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [], ahead: {} };
 
 export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
   return apply(noLongerWaiting(state, event), event);
 }
 
-// Anything said about a stage means it has begun (or was skipped): it is no longer waiting.
+// Anything said about a stage means it has begun (or was skipped): it is no longer waiting. Its release
+// steps are the exception: they are prepared while the stage still waits for its turn.
 function noLongerWaiting(state: ProgressState, event: ProgressEvent): ProgressState {
-  const stage = "stage" in event ? event.stage : undefined;
+  const stage = "stage" in event && !isReleaseEvent(event) ? event.stage : undefined;
   if (stage === undefined || !state.pending.some((p) => p.stage === stage)) return state;
   return { ...state, pending: state.pending.filter((p) => p.stage !== stage) };
 }
@@ -129,8 +140,9 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
         action: event.action,
         startedAt: same?.startedAt ?? event.at,
         notes: same?.notes ?? [],
+        steps: same?.steps ?? state.ahead[event.stage] ?? [],
       };
-      return { ...(same ? state : settleRunning(state, event.at)), running };
+      return { ...(same ? state : settleRunning(state, event.at)), running, ahead: without(state.ahead, event.stage) };
     }
     case "resource": {
       const running = state.running;
@@ -180,6 +192,12 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       const { text, attention } = functionText(event);
       return append(state, { kind: "note", note: { tone: attention ? "attention" : "info", text } });
     }
+    case "function-detach":
+    case "interfaces-release": {
+      const running = state.running;
+      if (running?.stage === event.stage) return { ...state, running: { ...running, steps: withStep(running.steps, event) } };
+      return { ...state, ahead: { ...state.ahead, [event.stage]: withStep(state.ahead[event.stage] ?? [], event) } };
+    }
     case "verify-sample":
       return { ...state, samples: [...state.samples, event.sample] };
     case "verify-result": {
@@ -224,6 +242,7 @@ function newStage(e: StageRef): StageView {
     startedAt: undefined,
     finishedAt: undefined,
     resources: [],
+    steps: [],
     rootCauseId: undefined,
     notes: [],
     failure: undefined,
@@ -233,12 +252,30 @@ function newStage(e: StageRef): StageView {
 
 // The stage an event is about: the running one, or one we only hear of as it ends (absent, never started).
 function current(state: ProgressState, e: StageRef): StageView {
-  return state.running?.stage === e.stage ? state.running : newStage(e);
+  return state.running?.stage === e.stage ? state.running : { ...newStage(e), steps: state.ahead[e.stage] ?? [] };
+}
+
+function isReleaseEvent(event: ProgressEvent): event is ReleaseEvent {
+  return event.kind === "function-detach" || event.kind === "interfaces-release";
+}
+
+function without(ahead: ProgressState["ahead"], stage: StageNumber): ProgressState["ahead"] {
+  if (!(stage in ahead)) return ahead;
+  const { [stage]: _started, ...rest } = ahead;
+  return rest;
+}
+
+// A step keeps one row (by step), its clock running from its first event.
+function withStep(steps: readonly StepRow[], event: ReleaseEvent): readonly StepRow[] {
+  const text = releaseStepText(event);
+  const old = steps.find((s) => s.step === text.step);
+  const row: StepRow = { ...text, firstAt: old?.firstAt ?? event.at, lastAt: event.at };
+  return old ? steps.map((s) => (s === old ? row : s)) : [...steps, row];
 }
 
 function retire(state: ProgressState, stage: StageView): ProgressState {
   const running = state.running?.stage === stage.stage ? undefined : state.running;
-  return append({ ...state, running }, { kind: "stage", stage });
+  return append({ ...state, running, ahead: without(state.ahead, stage.stage) }, { kind: "stage", stage });
 }
 
 // A stage still running when another starts (or the run ends) never told us how it ended: keep it as it

@@ -2,11 +2,14 @@
 // an AbortController standing in for Ctrl-C, and a three-stage plan over the fixture templates.
 import { fileURLToPath } from "node:url";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { onTestFinished, vi } from "vitest";
 import type { DeployContext } from "../../src/steps/engine-context.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import type { Plan, StagePlan } from "../../src/steps/plan-types.js";
 import { FakeClock, FakeCloudFormation } from "../helpers/cfn-timeline.js";
+import { FakeFunctionNetwork } from "../helpers/function-network-timeline.js";
 
 export const API_REGION = "eu-west-1";
 export const CLIENT_REGION = "us-east-1";
@@ -15,10 +18,15 @@ export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 export function harness(options: { profile?: string } = {}) {
   const clock = new FakeClock();
   const cfn = new FakeCloudFormation(clock);
-  onTestFinished(() => cfn.mock.restore());
+  const net = new FakeFunctionNetwork(clock);
+  onTestFinished(() => {
+    cfn.mock.restore();
+    net.restore();
+  });
   const events: ProgressEvent[] = [];
   const controller = new AbortController();
   const clients = new Map<string, CloudFormationClient>();
+  const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret" };
   const confirmReplace = vi.fn(async (_stackName: string, _region: string) => true);
   const ctx: DeployContext = {
     clients: {
@@ -26,11 +34,13 @@ export function harness(options: { profile?: string } = {}) {
       cloudFormation: (region) => {
         let client = clients.get(region);
         if (!client) {
-          client = new CloudFormationClient({ region, credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" } });
+          client = new CloudFormationClient({ region, credentials });
           clients.set(region, client);
         }
         return client;
       },
+      lambda: (region) => new LambdaClient({ region, credentials }),
+      ec2: (region) => new EC2Client({ region, credentials }),
     },
     emit: (event) => events.push(event),
     clock,
@@ -39,7 +49,7 @@ export function harness(options: { profile?: string } = {}) {
     confirmReplace,
     templatesDir: FIXTURES,
   };
-  return { clock, cfn, events, controller, ctx, confirmReplace };
+  return { clock, cfn, net, events, controller, ctx, confirmReplace };
 }
 
 const TAGS = { "xregion-private-api:deployment": "demo" };

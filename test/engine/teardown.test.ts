@@ -39,12 +39,12 @@ describe("teardownAll", () => {
       "stage-started:2:delete", "stage-finished:2:deleted",
       "stage-started:1:delete", "stage-finished:1:deleted",
     ]);
-    const eni = h.events.find((e) => e.kind === "info");
-    expect(eni).toMatchObject({ stage: 2, message: expect.stringMatching(/many minutes.*20-40.*network interfaces/) });
-    expect(seq.indexOf("info")).toBe(seq.indexOf("stage-started:2:delete") + 1);
+    // A stack that names no function has no interfaces to release, so no wait to announce.
+    expect(h.events.some((e) => e.kind === "info")).toBe(false);
     expect(seq.filter((s) => s.startsWith("resource:")).length).toBeGreaterThanOrEqual(6);
 
     expect(h.cfn.calls.filter((c) => c.command !== "DescribeStackEvents").map((c) => `${c.command} ${String(c.input["StackName"]).split("/")[1] ?? c.input["StackName"]} ${c.region}`)).toEqual([
+      `DescribeStackResources demo-client ${CLIENT_REGION}`,
       `DescribeStacks demo-routes ${API_REGION}`,
       `DescribeStacks demo-client ${CLIENT_REGION}`,
       `DeleteStack demo-client ${CLIENT_REGION}`,
@@ -94,7 +94,8 @@ describe("teardownAll", () => {
         { stage: 1, status: "CREATE_COMPLETE" },
       ],
     });
-    expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([API_REGION, CLIENT_REGION]);
+    // A security group held by a dependent object is retried once, after looking for the function's interfaces.
+    expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([API_REGION, CLIENT_REGION, CLIENT_REGION]);
     expect(h.events.at(-1)).toMatchObject({ kind: "info", message: expect.stringContaining("demo-client (us-east-1) DELETE_FAILED") });
   });
 

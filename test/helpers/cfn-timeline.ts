@@ -13,6 +13,7 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   type ResourceChange,
@@ -109,7 +110,10 @@ export interface StackSetup {
   // What a ready change set lists (DescribeChangeSet's Changes), two to a page as AWS pages them.
   readonly changes?: readonly ResourceChange[];
   readonly execute?: Script;
-  readonly delete?: Script;
+  // One script, or one per DeleteStack call (a delete retried after DELETE_FAILED).
+  readonly delete?: Script | readonly Script[];
+  // What DescribeStackResources lists (physical ids), e.g. the client stack's function and VPC.
+  readonly resources?: readonly { readonly logicalId: string; readonly type: string; readonly physicalId: string }[];
   readonly cancel?: Script;
   // An operation someone else started before the run (e.g. from the console), still going.
   readonly running?: Script;
@@ -117,7 +121,7 @@ export interface StackSetup {
 
 type CommandName =
   | "DescribeStacks" | "DescribeStackEvents" | "CreateChangeSet" | "DescribeChangeSet" | "ExecuteChangeSet"
-  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack";
+  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack" | "DescribeStackResources";
 
 export class FakeCloudFormation {
   readonly mock = mockClient(CloudFormationClient);
@@ -132,6 +136,7 @@ export class FakeCloudFormation {
   private readonly changeSets = new Map<string, { stack: StackState; outcome: ChangeSetOutcome; describes: number; created: Date }>();
   private readonly failures: { command: CommandName; error: Error }[] = [];
   private readonly hooks: { command: CommandName; nth: number; run: () => void }[] = [];
+  private readonly deletes = new Map<string, number>();
 
   constructor(readonly clock: FakeClock) {
     this.handle(DescribeStacksCommand, "DescribeStacks", (input) => this.describeStacks(input));
@@ -142,6 +147,7 @@ export class FakeCloudFormation {
     this.handle(DeleteChangeSetCommand, "DeleteChangeSet", () => ({}));
     this.handle(DeleteStackCommand, "DeleteStack", (input) => this.deleteStack(input));
     this.handle(CancelUpdateStackCommand, "CancelUpdateStack", (input) => this.cancelUpdate(input));
+    this.handle(DescribeStackResourcesCommand, "DescribeStackResources", (input) => this.describeResources(input));
   }
 
   // Describes a stack name: its state before the run (absent unless status is given) and its scripts.
@@ -324,10 +330,28 @@ export class FakeCloudFormation {
     return {};
   }
 
+  private describeResources(input: Record<string, unknown>) {
+    const state = this.find(input["StackName"]);
+    if (!state || state.status === "DELETE_COMPLETE") {
+      throw serviceError("ValidationError", `Stack with id ${String(input["StackName"])} does not exist`);
+    }
+    const resources = this.setups.get(state.name)?.resources ?? [];
+    return {
+      StackResources: resources.map((r) => ({
+        StackName: state.name, StackId: state.id, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId,
+        ResourceType: r.type, ResourceStatus: "CREATE_COMPLETE" as const, Timestamp: state.created,
+      })),
+    };
+  }
+
   private deleteStack(input: Record<string, unknown>) {
     const state = this.find(input["StackName"]);
     if (!state || state.status === "DELETE_COMPLETE") return {};
-    const script = this.setups.get(state.name)?.delete ?? { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [stackEvent("DELETE_COMPLETE")]] };
+    const scripted = this.setups.get(state.name)?.delete;
+    const nth = (this.deletes.get(state.name) ?? 0) + 1;
+    this.deletes.set(state.name, nth);
+    const script = (Array.isArray(scripted) ? scripted[nth - 1] : scripted) as Script | undefined
+      ?? { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [stackEvent("DELETE_COMPLETE")]] };
     this.start(state, script, input["ClientRequestToken"], "delete");
     return {};
   }

@@ -35,6 +35,12 @@ export interface MotoServerOptions {
   readonly paceMs?: number;
   /** How long a new VPC function stays Pending before it is Active (the launcher's default when omitted). */
   readonly lambdaPendingMs?: number;
+  /**
+   * Lambda's network interfaces (launcher.py, "Lambda VPC network interfaces"): how long a deleted
+   * function's stay in use (it stands for AWS's 20-40 minutes), and how long after a detach they turn
+   * available. Both 0 when unset: released with the function.
+   */
+  readonly lambdaEni?: { readonly releaseMs: number; readonly detachMs: number };
 }
 
 /** What an SDK v3 client needs to talk to moto (spread into the client's constructor). */
@@ -80,9 +86,14 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   writeFileSync(configFile, "");
   writeFileSync(credentialsFile, "");
 
-  const pace = options.paceMs ? ["--pace-ms", String(options.paceMs)] : [];
-  const pending = options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)];
-  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...pace, ...pending], {
+  const launcherArgs = [
+    ...(options.paceMs ? ["--pace-ms", String(options.paceMs)] : []),
+    ...(options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)]),
+    ...(options.lambdaEni
+      ? ["--lambda-eni-release-ms", String(options.lambdaEni.releaseMs), "--lambda-eni-detach-ms", String(options.lambdaEni.detachMs)]
+      : []),
+  ];
+  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...launcherArgs], {
     env: withoutAws(process.env),
     stdio: ["ignore", "pipe", "pipe"],
   });

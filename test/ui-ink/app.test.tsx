@@ -5,18 +5,7 @@ import { App } from "../../src/ui/ink/App.js";
 import { createProgressStore } from "../../src/ui/ink/progress-store.js";
 import { waitForText, widest } from "./frames.js";
 import {
-  api,
-  at,
-  client,
-  deployStage1,
-  failingReport,
-  failStage2,
-  finishStage1,
-  finishTeardown,
-  pendingFunction,
-  routes,
-  teardown,
-  verifyPass,
+  api, at, client, deployStage1, failingReport, failStage2, finishQuickTeardown, finishStage1, finishTeardown, pendingFunction, quickTeardown, routes, teardown, verifyPass,
 } from "./script.js";
 
 const mounted: (() => void)[] = [];
@@ -99,6 +88,22 @@ describe("Ink progress screen", () => {
     expect(shown.length).toBeGreaterThan(1);
     for (const line of shown) expect(line).toMatch(/^ {2}\S/);
     expect(shown.map((line) => line.trim()).join(" ")).toBe(notice);
+  });
+
+  it("shows stage 2's release under its waiting row while stage 3 is deleted, then under stage 2 itself", async () => {
+    const ui = mount({ now: () => at(12), columns: 80 });
+    ui.send(quickTeardown);
+    let frame = await ui.waitFor("Releasing");
+    const waiting = lineWith(frame, "○ stage 2/3 demo-client");
+    expect(frame.split("\n")[waiting + 1]).toMatch(/^ {2}✔ Detaching the client function from its VPC +DETACHED +8s$/);
+    expect(frame.split("\n")[waiting + 2]).toMatch(/^ {2}… Releasing 2 network interfaces +0\/2 DELETED +2s$/);
+    expect(lineWith(frame, "… stage 3/3 demo-routes")).toBeLessThan(waiting);
+
+    ui.send(finishQuickTeardown);
+    frame = await ui.waitFor(/stage 2\/3 demo-client \(eu-west-1\) +DELETE_IN_PROGRESS/);
+    const running = lineWith(frame, "… stage 2/3 demo-client");
+    expect(frame.split("\n")[running + 2]).toMatch(/✔ Releasing 2 network interfaces +DELETED +12s$/);
+    expect(frame).not.toMatch(/20-40/);
   });
 
   it("ends a teardown with every stage deleted and the notice kept with its stage", async () => {

@@ -9,8 +9,10 @@ import {
   failingReport,
   failStage2,
   finishStage1,
+  finishQuickTeardown,
   finishTeardown,
   PEERING_REASON,
+  quickTeardown,
   resource,
   routes,
   samples,
@@ -180,6 +182,33 @@ const cases: Case[] = [
       ]);
       expect(state.running).toBeUndefined();
       expect(stages(state)[1]?.notes).toHaveLength(1);
+    },
+  },
+  {
+    name: "keeps stage 2's release rows under its waiting row while stage 3 runs",
+    events: quickTeardown,
+    check: (state) => {
+      expect(state.running?.stage).toBe(3);
+      expect(state.pending.map((p) => p.stage)).toEqual([2, 1]);
+      expect(state.ahead[2]?.map((s) => [s.label, s.status, s.state])).toEqual([
+        ["Detaching the client function from its VPC", "DETACHED", "done"],
+        ["Releasing 2 network interfaces", "0/2 DELETED", "running"],
+      ]);
+      expect(state.ahead[2]?.[0]).toMatchObject({ firstAt: at(1), lastAt: at(9) });
+    },
+  },
+  {
+    name: "carries the release rows into stage 2 when it starts, and keeps them in its history line",
+    events: [...quickTeardown, ...finishQuickTeardown],
+    check: (state) => {
+      expect(state.running?.stage).toBe(2);
+      expect(state.ahead).toEqual({});
+      expect(state.running?.steps.map((s) => [s.status, s.firstAt, s.lastAt])).toEqual([
+        ["DETACHED", at(1), at(9)],
+        ["DELETED", at(10), at(22)],
+      ]);
+      const done = fold([...quickTeardown, ...finishQuickTeardown, { kind: "stage-finished", outcome: "deleted", outputs: {}, at: at(30), ...client }]);
+      expect(stages(done).find((s) => s.stage === 2)?.steps).toHaveLength(2);
     },
   },
   {

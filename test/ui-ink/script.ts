@@ -200,3 +200,24 @@ export const failedFunction: FunctionStatus = {
   stateReasonCode: "SubnetOutOfIPAddresses",
   stateReason: "Lambda was unable to configure access to your environment variables because the subnet has insufficient IP addresses.",
 };
+// A teardown that releases the client function's interfaces in region B while region A deletes stage 3.
+const release = (phase: "started" | "progress" | "done", deleted: number, seconds: number): ProgressEvent => ({
+  kind: "interfaces-release", ...client, phase, total: 2, deleted, at: at(seconds),
+});
+export const quickTeardown: ProgressEvent[] = [
+  { kind: "run-started", operation: "teardown", name: "demo", at: at(0) },
+  { kind: "stages-queued", stages: [routes, client, api], at: at(0) },
+  { kind: "stage-started", action: "delete", at: at(1), ...routes },
+  { kind: "function-detach", ...client, functionName: "demo-client", phase: "started", at: at(1) },
+  stackEvent(routes, "DELETE_IN_PROGRESS", 2),
+  { kind: "function-detach", ...client, functionName: "demo-client", phase: "done", at: at(9) },
+  release("started", 0, 10),
+];
+export const finishQuickTeardown: ProgressEvent[] = [
+  release("progress", 1, 14),
+  stackEvent(routes, "DELETE_COMPLETE", 20),
+  { kind: "stage-finished", outcome: "deleted", outputs: {}, at: at(21), ...routes },
+  { kind: "stage-started", action: "delete", at: at(21), ...client },
+  release("done", 2, 22),
+  stackEvent(client, "DELETE_IN_PROGRESS", 23),
+];

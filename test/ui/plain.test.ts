@@ -105,6 +105,34 @@ describe("plain renderer", () => {
     ]);
   });
 
+  it("prints stage 2's release as its own lines while stage 3 runs, each with its stage and time", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    const routes: StageRef = { stage: 3, key: "routes", stackName: "demo-routes", region: "us-east-1" };
+    for (const event of [
+      { kind: "stage-started", action: "delete", at: at(0), ...routes },
+      { kind: "function-detach", functionName: "demo-client", phase: "started", at: at(0), ...client },
+      { kind: "function-detach", functionName: "demo-client", phase: "done", at: at(8), ...client },
+      { kind: "interfaces-release", phase: "started", total: 2, deleted: 0, at: at(9), ...client },
+      { kind: "interfaces-release", phase: "done", total: 2, deleted: 2, at: at(15), ...client },
+      { kind: "stage-finished", outcome: "deleted", outputs: {}, at: at(20), ...routes },
+      { kind: "function-detach", functionName: "demo-client", phase: "not-possible", reason: "AccessDeniedException: not authorized to perform: lambda:UpdateFunctionConfiguration", at: at(21), ...client },
+    ] satisfies ProgressEvent[]) {
+      renderer.onEvent(event);
+    }
+    renderer.close();
+    expect(out.lines()).toEqual([
+      "[3/3 routes us-east-1] deleting demo-routes",
+      "[2/3 client eu-west-1] IN_PROGRESS  Detaching the client function from its VPC",
+      "[2/3 client eu-west-1] DETACHED  Detaching the client function from its VPC 8s",
+      "[2/3 client eu-west-1] 0/2 DELETED  Releasing 2 network interfaces",
+      "[2/3 client eu-west-1] DELETED  Releasing 2 network interfaces 6s",
+      "[3/3 routes us-east-1] deleted demo-routes in 20s",
+      "[2/3 client eu-west-1] NOT POSSIBLE  Detaching the client function from its VPC 21s",
+      "    AccessDeniedException: not authorized to perform: lambda:UpdateFunctionConfiguration",
+    ]);
+  });
+
   it("says a stage was cancelled in one line, not as a failure, and what is left after it", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });

@@ -5,6 +5,7 @@ import { Row } from "./Row.js";
 import { stageTitle } from "./row-text.js";
 import { SamplesLive } from "./SamplesLive.js";
 import { StageRow } from "./StageRow.js";
+import { StepRows } from "./StepRows.js";
 import { ColorContext } from "./use-paint.js";
 import { useNow } from "./use-now.js";
 import { useProgress } from "./use-progress.js";
@@ -37,7 +38,10 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
       <Box flexDirection="column" width={width}>
         {state.running && <StageRow stage={state.running} now={clock} width={width} />}
         {state.pending.map((stage) => (
-          <Row key={stage.stage} glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
+          <Box key={stage.stage} flexDirection="column">
+            <Row glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
+            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} />
+          </Box>
         ))}
         <SamplesLive samples={state.samples} width={width} />
       </Box>

@@ -3,6 +3,7 @@ import { visibleResources, type StageView } from "../progress-state.js";
 import { NoteLine } from "./NoteLine.js";
 import { ResourceRow } from "./ResourceRow.js";
 import { Row } from "./Row.js";
+import { StepRows } from "./StepRows.js";
 import { stageElapsed, stageGlyph, stageTitle, stageStatus } from "./row-text.js";
 
 // A running stage shows every described resource; a finished one folds them away, a failed one keeps
@@ -20,6 +21,7 @@ export function StageRow({ stage, now, width }: { readonly stage: StageView; rea
   return (
     <Box flexDirection="column">
       <Row glyph={stageGlyph(stage)} label={stageTitle(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} bold />
+      <StepRows steps={stage.steps} now={now} />
       {stage.notes.map((note, i) => (
         <NoteLine key={i} note={note} indent={2} width={width} />
       ))}

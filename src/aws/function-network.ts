@@ -1,0 +1,101 @@
+// The client function's VPC attachment and the network interfaces Lambda made for it there (Hyperplane
+// ENIs), as small typed calls. The sequence that frees them before a stack delete is
+// steps/release-interfaces.ts (DESIGN §11).
+import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+
+/** The parts of GetFunctionConfiguration that decide whether and when the function can leave its VPC. */
+export interface FunctionVpcState {
+  // Pending | Active | Inactive | Failed
+  readonly state: string | undefined;
+  // InProgress | Successful | Failed: an update (ours included) is done only at Successful.
+  readonly lastUpdateStatus: string | undefined;
+  readonly lastUpdateStatusReason: string | undefined;
+  // Empty once the function has no VPC configuration.
+  readonly vpcId: string;
+}
+
+/** A network interface Lambda made for our function in our VPC. */
+export interface LambdaInterface {
+  readonly id: string;
+  // in-use while Lambda holds it; available once released, when it may be deleted.
+  readonly status: string;
+}
+
+function errorName(error: unknown): string {
+  return typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The function's VPC state; undefined when there is no such function (ResourceNotFoundException). */
+export async function functionVpcState(lambda: LambdaClient, functionName: string): Promise<FunctionVpcState | undefined> {
+  try {
+    const answer = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    return {
+      state: answer.State,
+      lastUpdateStatus: answer.LastUpdateStatus,
+      lastUpdateStatusReason: answer.LastUpdateStatusReason,
+      vpcId: answer.VpcConfig?.VpcId ?? "",
+    };
+  } catch (error) {
+    if (errorName(error) === "ResourceNotFoundException") return undefined;
+    throw error;
+  }
+}
+
+/** Takes the function out of its VPC (empty subnet and security-group lists); Lambda finishes it asynchronously. */
+export async function detachFromVpc(lambda: LambdaClient, functionName: string): Promise<void> {
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } }));
+}
+
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+// Lambda describes each interface as "AWS Lambda VPC ENI-<function name>-<uuid>". Requiring the uuid to
+// follow the name keeps "<name>-client-2"'s interfaces out of "<name>-client"'s; a suffix we do not
+// recognise is left alone, because waiting is the safe way to be wrong.
+function ownDescription(functionName: string): RegExp {
+  return new RegExp(`^AWS Lambda VPC ENI-${functionName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-${UUID}$`);
+}
+
+/** The interfaces Lambda made for this function in this VPC: requester-managed, described as the function's. */
+export async function functionInterfaces(ec2: EC2Client, functionName: string, vpcId: string): Promise<LambdaInterface[]> {
+  const own = ownDescription(functionName);
+  const found: LambdaInterface[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeNetworkInterfacesCommand({
+        Filters: [
+          { Name: "vpc-id", Values: [vpcId] },
+          { Name: "requester-managed", Values: ["true"] },
+          { Name: "description", Values: [`AWS Lambda VPC ENI-${functionName}-*`] },
+        ],
+        NextToken: nextToken,
+      }),
+    );
+    for (const eni of page.NetworkInterfaces ?? []) {
+      // The filters ran on AWS's side; they are checked again here because a deleted interface that was
+      // someone else's cannot be brought back.
+      if (!eni.NetworkInterfaceId || eni.VpcId !== vpcId || eni.RequesterManaged !== true || !own.test(eni.Description ?? "")) continue;
+      found.push({ id: eni.NetworkInterfaceId, status: eni.Status ?? "" });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return found;
+}
+
+/** Deletes one interface: "gone" when Lambda removed it first, "in-use" when it is not released yet. */
+export async function deleteInterface(ec2: EC2Client, id: string): Promise<"deleted" | "gone" | "in-use"> {
+  try {
+    await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
+    return "deleted";
+  } catch (error) {
+    const name = errorName(error);
+    if (name === "InvalidNetworkInterfaceID.NotFound") return "gone";
+    if (name === "InvalidParameterValue" && /in use/i.test(errorText(error))) return "in-use";
+    throw error;
+  }
+}
