@@ -1,6 +1,7 @@
 // The entry point and the only place that ends the process: parse flags once, decide interactivity,
 // run one command, and turn whatever happened into an exit code and at most a line or two on stderr.
 import { parseFlags, type CommandName } from "./cli/flags.js";
+import { invocation } from "./cli/invocation.js";
 import type { CommandContext } from "./commands/context.js";
 import { EXIT, FailureError, InterruptedError, UsageError } from "./errors.js";
 
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       stderr: process.stderr,
       env: process.env,
       cwd: process.cwd(),
+      invocation: invocation(process.argv[1], process.env, process.cwd()),
       exit: (code) => process.exit(code),
     };
     const run = await RUNNERS[flags.command]();

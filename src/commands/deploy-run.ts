@@ -39,11 +39,11 @@ export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: st
 async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {
   const { answers } = plan;
   if (result.kind === "cancelled") {
-    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(answers, ["status", "teardown"]), at: Date.now() });
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(ctx.invocation, answers, ["status", "teardown"]), at: Date.now() });
     throw new InterruptedError(`Deployment cancelled. ${result.message}`);
   }
   if (result.kind === "failed") {
-    const next = nextCommands(answers, ["deploy", "teardown"]);
+    const next = nextCommands(ctx.invocation, answers, ["deploy", "teardown"]);
     session.emit({ kind: "result", operation: "deploy", ok: false, summary: result.message, next, at: Date.now() });
     throw new FailureError(`stage ${result.stage}/3 failed: ${result.message}`, [
       `fix the cause and run deploy again to resume (finished stages are kept), or remove everything: ${next[1]}`,
@@ -57,7 +57,7 @@ async function finish(ctx: CommandContext, session: Session, plan: Plan, result:
     operation: "deploy",
     ok,
     summary: ok ? "The client in " + answers.clientRegion + " reaches the private API in " + answers.apiRegion + "." : "Deployed, but the path does not work.",
-    next: nextCommands(answers, ["verify", "status", "teardown"]),
+    next: nextCommands(ctx.invocation, answers, ["verify", "status", "teardown"]),
     at: Date.now(),
   });
   return ok ? 0 : 1;

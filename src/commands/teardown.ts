@@ -22,11 +22,11 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
     await session.goLive();
     const result = await teardownAll({ clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal }, answers);
     if (result.kind === "cancelled") {
-      session.emit({ kind: "result", operation: "teardown", ok: false, summary: "Teardown cancelled.", next: nextCommands(answers, ["teardown"]), at: Date.now() });
+      session.emit({ kind: "result", operation: "teardown", ok: false, summary: "Teardown cancelled.", next: nextCommands(ctx.invocation, answers, ["teardown"]), at: Date.now() });
       throw new InterruptedError(`Teardown cancelled. ${result.message}`);
     }
     if (result.kind === "failed") {
-      const next = nextCommands(answers, ["teardown"]);
+      const next = nextCommands(ctx.invocation, answers, ["teardown"]);
       session.emit({ kind: "result", operation: "teardown", ok: false, summary: result.message, next, at: Date.now() });
       throw new FailureError(`deleting stage ${result.stage}/3 failed: ${result.message}`, [`after fixing the cause, run again: ${next[0]}`]);
     }

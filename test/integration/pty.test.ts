@@ -86,9 +86,10 @@ describe("the guided deploy in a terminal (tmux)", () => {
 
     // The plan and the equivalent command, preflight against moto, then the one confirmation.
     const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
-    // One line however wide (the terminal folds it; a copy stays one command in any shell).
+    // One line however wide (the terminal folds it; a copy stays one command in any shell), started the
+    // way this run was: node and the path of the built CLI, as from a clone.
     expect(confirming).toContain(
-      `  npx xregion-private-api deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
+      `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
     );
     expect(confirming).toContain('Deployment "pty"');
     expect(confirming).toContain("AWS account 123456789012");
