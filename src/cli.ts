@@ -67,6 +67,14 @@ function isPromptCancel(error: unknown): boolean {
   return error instanceof Error && error.name === "ExitPromptError";
 }
 
+// A reader that stops early (`--help | head`) has what it wanted: leave quietly instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(EXIT.ok);
+  });
+}
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });
