@@ -18,7 +18,9 @@ export async function deployPlan(ctx: CommandContext, plan: Plan, configFile: st
     // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
     const replace = await approvedReplacements(ctx, checked.existingStacks);
     if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {
-      throw new InterruptedError("Nothing was deployed.");
+      // A "no" is an answer, not an interruption: like a declined `sam deploy` change set, it ends with 0.
+      session.emit({ kind: "result", operation: "deploy", ok: true, summary: "Nothing deployed.", next: [], at: Date.now() });
+      return 0;
     }
     await session.goLive();
     const result = await deployAll(

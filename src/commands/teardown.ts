@@ -12,7 +12,11 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   if (!ctx.flags.yes) {
     const { askConfirm } = await import("../ui/confirm.js");
     const question = `Delete ${answers.name}-routes and ${answers.name}-api (${answers.apiRegion}) and ${answers.name}-client (${answers.clientRegion})?`;
-    if (!(await askConfirm(question, false))) throw new InterruptedError("Nothing was deleted.");
+    if (!(await askConfirm(question, false))) {
+      // A "no" is an answer, not an interruption (exit 130 is Ctrl-C's).
+      (ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout).write("Nothing deleted.\n");
+      return 0;
+    }
   }
   const [{ withSession }, { teardownAll }] = await Promise.all([
     import("./session.js"),

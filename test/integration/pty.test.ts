@@ -141,4 +141,25 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(term.screen()).toMatch(/✔ stage 1\/3 live-api \(us-east-1\) +DELETE_COMPLETE/);
     await expectNothingDeployed(aws, [A, B]);
   });
+
+  it("answering no at a confirmation is a choice, not Ctrl-C: exit 0, nothing deployed or deleted", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    const flags = ["--name", "declined", "--api-region", A, "--client-region", B];
+    const ranges = ["--api-cidr", "10.10.0.0/16", "--client-cidr", "10.20.0.0/16"];
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", ...flags, ...ranges], cwd, env, columns: 80 });
+    await term.waitFor('? Deploy the three stages of "declined" now? (Y/n)', 20_000);
+    await term.type("n");
+    term.press("Enter");
+    expect(await term.exitCode()).toBe(0);
+    expect(term.screen()).toMatch(/^✔ Deploy the three stages of "declined" now\? No\nNothing deployed\.$/m);
+    await expectNothingDeployed(aws, [A, B]);
+
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", ...flags], cwd, env, columns: 120 });
+    await term.waitFor("? Delete declined-routes and declined-api (us-east-1) and declined-client (eu-west-1)? (y/N)");
+    term.press("Enter");
+    expect(await term.exitCode()).toBe(0);
+    expect(term.screen()).toMatch(/^✔ Delete declined-routes .* No\nNothing deleted\.$/m);
+  });
 });
