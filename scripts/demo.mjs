@@ -4,8 +4,10 @@
 // folder, then `teardown`, then stops moto. Without a terminal on stdin (`npm run demo </dev/null`, CI)
 // it runs the same with flags: deploy --name demo --api-region us-east-1 --client-region eu-west-1 --yes.
 //
-// Needs Node >= 22.18 (it imports the TypeScript moto helper directly), moto 5.2.1 in `python3`, and a
-// built dist/ (`npm run demo` builds first).
+//   npm run demo [-- --port 5055]     (or XREGION_DEMO_PORT=5055; a free port otherwise)
+//
+// Needs the Node of package.json's engines, moto 5.2.1 in `python3` (or XREGION_PYTHON), and a built
+// dist/ (`npm run demo` builds first).
 //
 // Moto runs in a helper process of its own process group (this file, re-run with --hold-moto): a Ctrl-C in
 // the terminal then reaches the CLI, which cancels its running operation against a moto that is still up,
@@ -16,6 +18,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { nodeProblem } from "./check-node.mjs";
+import { clientAnswers } from "./client-answers.mjs";
+import { loadMotoServer, MOTO_NEEDED, parsePort } from "./moto-helper.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist/cli.js");
@@ -23,13 +28,22 @@ const ANSWERS_FILE = "xregion-private-api.json";
 const SAMPLES = 10;
 const PACE_MS = Number(process.env.XREGION_DEMO_PACE_MS ?? 120);
 
-if (process.argv[2] === "--hold-moto") await holdMoto(process.argv[3]);
+if (process.argv[2] === "--hold-moto") await holdMoto(process.argv[3], parsePort(process.argv[4], "--port"));
 else process.exitCode = await main();
 
 async function main() {
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 22 || (major === 22 && minor < 18)) {
-    console.error(`The demo needs Node.js 22.18 or newer (it loads a TypeScript helper directly); this is ${process.version}.`);
+  const problem = nodeProblem();
+  if (problem) {
+    console.error(problem);
+    return 2;
+  }
+  let port;
+  try {
+    const at = process.argv.indexOf("--port");
+    port = at > 0 ? parsePort(process.argv[at + 1] ?? "", "--port") : parsePort(process.env.XREGION_DEMO_PORT, "XREGION_DEMO_PORT");
+    if (at > 0 && port === undefined) throw new Error("--port needs a number: npm run demo -- --port 5055");
+  } catch (error) {
+    console.error(error.message);
     return 2;
   }
   if (!existsSync(CLI)) {
@@ -57,9 +71,9 @@ async function main() {
 
   console.log("Starting moto, a local AWS emulator, on 127.0.0.1 …");
   try {
-    moto = await startHolder(cwd);
+    moto = await startHolder(cwd, port);
   } catch (error) {
-    console.error(`${error.message}\nThe demo needs moto 5.2.1 with its server in \`python3\` (pipx install 'moto[server]==5.2.1').`);
+    console.error(`${error.message}\nThe demo needs ${MOTO_NEEDED}.`);
     await stop(1);
   }
   printHeader(moto.endpoint, cwd, guided);
@@ -91,7 +105,7 @@ async function main() {
   } else {
     console.log("\nLeft as it is; it disappears with the emulator in a moment anyway.");
   }
-  console.log("\nStopping the emulator. To try it on AWS: npx xregion-private-api");
+  console.log("\nStopping the emulator. To try it on AWS, from this folder: npx xregion-private-api (or node dist/cli.js)");
   await stop(deployed !== 0 ? deployed : tornDown);
 }
 
@@ -135,8 +149,8 @@ function ask(question) {
 }
 
 // Starts the helper that owns moto and waits for its first line: the endpoint and the environment.
-async function startHolder(cwd) {
-  const holder = spawn(process.execPath, [fileURLToPath(import.meta.url), "--hold-moto", cwd], {
+async function startHolder(cwd, port) {
+  const holder = spawn(process.execPath, [fileURLToPath(import.meta.url), "--hold-moto", cwd, ...(port === undefined ? [] : [String(port)])], {
     detached: true, // its own process group: a Ctrl-C in the terminal does not reach moto
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -163,13 +177,13 @@ async function startHolder(cwd) {
   };
 }
 
-// --hold-moto <folder>: start moto, print {endpoint, env} as one JSON line, queue the client function's
+// --hold-moto <folder> [port]: start moto, print {endpoint, env} as one JSON line, queue the client function's
 // answers in region B as soon as the CLI has saved the answers file in <folder>, and stop moto when stdin
 // closes (the demo finished or died) or on SIGTERM.
-async function holdMoto(folder) {
-  const { startMotoServer } = await import("../test/integration/moto-server.ts");
+async function holdMoto(folder, port) {
+  const { startMotoServer } = await loadMotoServer();
   // About 20 s for the three stages instead of AWS's 3-5 minutes, but long enough to watch them build.
-  const moto = await startMotoServer({ paceMs: PACE_MS });
+  const moto = await startMotoServer({ paceMs: PACE_MS, ...(port === undefined ? {} : { port }) });
   const env = Object.fromEntries(Object.entries(moto.env()).filter(([key]) => key.startsWith("AWS_")));
   process.stdout.write(`${JSON.stringify({ endpoint: moto.endpoint, env })}\n`);
 
@@ -203,47 +217,4 @@ async function holdMoto(folder) {
       console.error(`demo: could not queue the client function's answers: ${error.message}`);
     }
   }, 50);
-}
-
-// What the client function (template 2) answers when the path works, DESIGN section 9: one call from
-// region B to the private API in region A. Cross-region numbers: one round trip ~70 ms for TCP, two for
-// TLS, one for the first byte; the first (cold) sample also pays a DNS lookup and a full TLS handshake.
-function clientAnswers({ apiRegion, apiCidr = "10.10.0.0/16", clientCidr = "10.20.0.0/16" }, n) {
-  const apiId = "a1b2c3d4e5";
-  // The endpoint's two interfaces, one in each of the API VPC's subnets; the caller in the client VPC.
-  const subnet = Math.min(256, 2 ** (32 - Number(apiCidr.split("/")[1])) / 2); // as `plan` carves them
-  const usable = subnet - 5; // AWS keeps the first four addresses and the last one of a subnet
-  const endpointAddresses = [host(apiCidr, 4 + (33 % usable)), host(apiCidr, subnet + 4 + (138 % usable))];
-  const jitter = (i, spread) => Math.round((((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1 * spread * 10) / 10; // fixed noise
-  return Array.from({ length: n }, (_, i) => {
-    const cold = i === 0;
-    const dnsMs = cold ? 26.4 : 1.1 + jitter(i, 1.5);
-    const connectMs = 68.5 + jitter(i + 1, 6);
-    const tlsMs = (cold ? 162 : 141) + jitter(i + 2, 14);
-    const firstByteMs = (cold ? 97 : 76) + jitter(i + 3, 12);
-    const totalMs = Math.round((dnsMs + connectMs + tlsMs + firstByteMs + 2.4) * 10) / 10;
-    return JSON.stringify({
-      ok: true,
-      url: `https://${apiId}.execute-api.${apiRegion}.amazonaws.com/v1/hello`,
-      status: 200,
-      body: JSON.stringify({
-        message: "Hello from the private API",
-        region: apiRegion,
-        apiId,
-        stage: "v1",
-        requestId: `c0ffee00-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
-        sourceIp: host(clientCidr, 77),
-        vpceId: "vpce-0a1b2c3d4e5f60718",
-      }),
-      timings: { dnsMs, connectMs, tlsMs, firstByteMs, totalMs },
-      resolvedAddresses: endpointAddresses,
-      error: null,
-    });
-  });
-}
-
-// The address `offset` places into an IPv4 range ("10.10.0.0/16", 37 → "10.10.0.37").
-function host(cidr, offset) {
-  const base = cidr.split("/")[0].split(".").reduce((n, octet) => n * 256 + Number(octet), 0) + offset;
-  return [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join(".");
 }

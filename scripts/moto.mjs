@@ -1,21 +1,63 @@
 #!/usr/bin/env node
 // Start the patched moto server (test/integration/moto/launcher.py) on 127.0.0.1 for manual runs:
 //
-//   node scripts/moto.mjs [--port 5055]
+//   node scripts/moto.mjs [--port 5055] [--api-region us-east-1] [--client-region eu-west-1]
+//                         [--api-cidr 10.10.0.0/16] [--client-cidr 10.20.0.0/16]
 //
 // It prints the environment to paste into another shell (the tool and the AWS CLI then talk to moto
-// and to nothing else), and stops the server on Ctrl-C. Needs Node >= 22.18 (it imports the
-// TypeScript helper directly) and moto 5.2.1 in `python3`.
-import { startMotoServer } from "../test/integration/moto-server.ts";
+// and to nothing else), and stops the server on Ctrl-C. moto never runs the client function, so it
+// queues what the function answers on a working path (the demo's answers) for a deployment with these
+// regions and ranges. Needs the Node of package.json's engines and moto 5.2.1 in `python3` (or
+// XREGION_PYTHON).
+import { parseArgs } from "node:util";
+import { nodeProblem } from "./check-node.mjs";
+import { clientAnswers } from "./client-answers.mjs";
+import { loadMotoServer, MOTO_NEEDED, parsePort } from "./moto-helper.mjs";
 
-const at = process.argv.indexOf("--port");
-const port = at > 0 ? Number(process.argv[at + 1]) : undefined;
-if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-  console.error("usage: node scripts/moto.mjs [--port N]");
+const USAGE =
+  "usage: node scripts/moto.mjs [--port N] [--api-region R] [--client-region R] [--api-cidr CIDR] [--client-cidr CIDR]";
+// Enough for 200 verifications of the default 5 samples; after that moto answers its own placeholder.
+const QUEUED = 1000;
+
+const problem = nodeProblem();
+if (problem) {
+  console.error(problem);
+  process.exit(2);
+}
+let options;
+let port;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      port: { type: "string" },
+      "api-region": { type: "string", default: "us-east-1" },
+      "client-region": { type: "string", default: "eu-west-1" },
+      "api-cidr": { type: "string", default: "10.10.0.0/16" },
+      "client-cidr": { type: "string", default: "10.20.0.0/16" },
+    },
+  }));
+  port = parsePort(options.port, "--port");
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
   process.exit(2);
 }
 
-const moto = await startMotoServer(port === undefined ? {} : { port });
+const { startMotoServer } = await loadMotoServer();
+let moto;
+try {
+  moto = await startMotoServer(port === undefined ? {} : { port });
+} catch (error) {
+  console.error(`${error.message}\nThis needs ${MOTO_NEEDED}.`);
+  process.exit(1);
+}
+const answers = {
+  apiRegion: options["api-region"],
+  clientRegion: options["client-region"],
+  apiCidr: options["api-cidr"],
+  clientCidr: options["client-cidr"],
+};
+await moto.queueLambdaResults(answers.clientRegion, clientAnswers(answers, QUEUED));
+
 const env = moto.env();
 console.log(`# moto (patched) on ${moto.endpoint}, pid ${moto.pid}; Ctrl-C stops it. In another shell:`);
 for (const key of [
@@ -29,6 +71,11 @@ for (const key of [
   console.log(`export ${key}=${env[key]}`);
 }
 console.log("unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN");
+console.log(
+  `# The client function never runs in moto: ${QUEUED} answers of a working path (HTTP 200 from an API in ${answers.apiRegion},\n` +
+    `# ${answers.apiCidr}, called from ${answers.clientCidr}) are queued in ${answers.clientRegion} for verification to read.\n` +
+    `# Deploy with --api-region ${answers.apiRegion} --client-region ${answers.clientRegion}, or start this with other --api-region/--client-region.`,
+);
 
 let stopping = false;
 const stop = async () => {

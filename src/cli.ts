@@ -1,6 +1,7 @@
 // The entry point and the only place that ends the process: parse flags once, decide interactivity,
 // run one command, and turn whatever happened into an exit code and at most a line or two on stderr.
 import { parseFlags, type CommandName } from "./cli/flags.js";
+import { invocation } from "./cli/invocation.js";
 import type { CommandContext } from "./commands/context.js";
 import { EXIT, FailureError, InterruptedError, UsageError } from "./errors.js";
 
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       stderr: process.stderr,
       env: process.env,
       cwd: process.cwd(),
+      invocation: invocation(process.argv[1], process.env, process.cwd()),
       exit: (code) => process.exit(code),
     };
     const run = await RUNNERS[flags.command]();
@@ -63,6 +65,14 @@ function report(error: unknown): number {
 // Inquirer rejects with ExitPromptError when the user presses Ctrl-C at a question.
 function isPromptCancel(error: unknown): boolean {
   return error instanceof Error && error.name === "ExitPromptError";
+}
+
+// A reader that stops early (`--help | head`) has what it wanted: leave quietly instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(EXIT.ok);
+  });
 }
 
 main(process.argv.slice(2)).then((code) => {

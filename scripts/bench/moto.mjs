@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { loadMotoServer } from "../moto-helper.mjs";
 import { median } from "./measure.mjs";
 
 const ANSWER = JSON.stringify({
@@ -19,7 +20,7 @@ const ANSWER = JSON.stringify({
 });
 
 export async function motoRows(root, runs = Number(process.env.BENCH_MOTO_RUNS ?? 3)) {
-  const { startMotoServer } = await import("../../test/integration/moto-server.ts");
+  const { startMotoServer } = await loadMotoServer();
   // The tool's own time: how long Lambda keeps a new function Pending is Lambda's (the launcher models it,
   // 1.5 s by default), and `verify` would wait it out on any tool's behalf.
   const moto = await startMotoServer({ lambdaPendingMs: 0 });

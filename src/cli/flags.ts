@@ -45,26 +45,38 @@ const DESCRIPTIONS: Record<CommandName, string> = {
 
 type Parsed = { command: CommandName; options: Record<string, unknown> };
 
+// Flags a command accepts but does not use: still accepted (a script may pass one set of flags to every
+// command), left out of that command's help.
+const UNUSED_BY: Record<CommandName, readonly string[]> = {
+  deploy: [],
+  plan: ["--profile", "--progress"],
+  status: ["--api-cidr", "--client-cidr"],
+  verify: ["--api-cidr", "--client-cidr"],
+  teardown: ["--api-cidr", "--client-cidr"],
+};
+const REQUIRED = "required (asked in a terminal, or read from the answers file)";
+
 function addCommon(cmd: Command, command: CommandName): Command {
   cmd
-    .option("--name <name>", "deployment name: prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths")
-    .option("--api-region <region>", "region A, where the private API lives (e.g. us-east-1)")
-    .option("--client-region <region>", "region B, where the client function runs (e.g. eu-west-1)");
+    .option("--name <name>", "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)")
+    .option("--api-region <region>", `region A, where the private API lives, e.g. us-east-1; ${REQUIRED}`)
+    .option("--client-region <region>", `region B, where the client function runs, e.g. eu-west-1; same partition, not region A; ${REQUIRED}`);
   cmd
     .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
     .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)")
     .option("--profile <profile>", "AWS named profile (otherwise the SDK's default credential chain)")
-    .option("--config <file>", "answers file to read and save (default ./xregion-private-api.json)");
+    .option("--config <file>", `answers file to read${command === "deploy" || command === "verify" ? " and save" : ""} (default ./xregion-private-api.json)`);
   if (command === "deploy" || command === "plan") {
     cmd
       .option("--api-azs <a,b>", "two Availability Zones of region A for the API VPC (default: chosen by preflight)")
       .option("--client-azs <a,b>", "two Availability Zones of region B for the client VPC (default: chosen by preflight)");
   }
-  if (command === "deploy" || command === "teardown") cmd.option("--yes", "do not ask for confirmation (required without a terminal for teardown)");
+  if (command === "deploy") cmd.option("--yes", "do not ask for confirmation; take the defaults of optional answers");
+  if (command === "teardown") cmd.option("--yes", "do not ask for confirmation; required without a terminal");
   cmd
     .addOption(new Option("--progress <mode>", "how to show progress").choices(["auto", "ink", "plain", "json"]).default("auto"))
-    .option("--json", "same as --progress json: NDJSON events on stdout, human text on stderr");
-  if (command === "deploy" || command === "verify") cmd.option("--samples <n>", `how many times verification invokes the function (default ${DEFAULT_SAMPLES})`);
+    .option("--json", command === "plan" ? "print the plan and the files written as one JSON object" : "same as --progress json: NDJSON events on stdout, human text on stderr");
+  if (command === "deploy" || command === "verify") cmd.option("--samples <n>", `how many times verification invokes the function, 1 to ${MAX_SAMPLES} (default ${DEFAULT_SAMPLES})`);
   if (command === "plan") cmd.option("--out <dir>", "folder to write the templates and parameter files into (default ./xregion-plan)");
   if (command === "deploy" || command === "status") cmd.option("--outputs-file <file>", "write every stage's outputs as JSON, also after a no-op or a failure");
   if (command === "deploy") {
@@ -73,6 +85,7 @@ function addCommon(cmd: Command, command: CommandName): Command {
       "do not simulate your IAM permissions before deploying (for accounts where the simulation misleads: heavy SCPs, permissions boundaries, conditions on tags)",
     );
   }
+  for (const option of cmd.options) if (option.long && UNUSED_BY[command].includes(option.long)) option.hideHelp();
   return cmd;
 }
 

@@ -30,9 +30,9 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
 }
 
 // The non-interactive command that repeats this run, printed after a guided run (like create-vite).
-export function equivalentCommand(answers: Answers, command: string): string {
+export function equivalentCommand(invocation: string, answers: Answers, command: string): string {
   const parts = [
-    `npx xregion-private-api ${command}`,
+    `${invocation} ${command}`,
     `--name ${answers.name}`,
     `--api-region ${answers.apiRegion}`,
     `--client-region ${answers.clientRegion}`,

@@ -9,6 +9,8 @@ export interface CommandContext {
   readonly stderr: NodeJS.WriteStream;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  // How this tool was started (`npx xregion-private-api`, `node dist/cli.js`, …): printed commands start so.
+  readonly invocation: string;
   // Only for the second Ctrl-C, which must leave at once; everything else returns an exit code.
   readonly exit: (code: number) => never;
 }

@@ -22,7 +22,9 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
     // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
     const replace = await approvedReplacements(ctx, checked.existingStacks);
     if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {
-      throw new InterruptedError("Nothing was deployed.");
+      // A "no" is an answer, not an interruption: like a declined `sam deploy` change set, it ends with 0.
+      session.emit({ kind: "result", operation: "deploy", ok: true, summary: "Nothing deployed.", next: [], at: Date.now() });
+      return 0;
     }
     await session.goLive();
     const result = await deployAll(
@@ -43,11 +45,11 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
 async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {
   const { answers } = plan;
   if (result.kind === "cancelled") {
-    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(answers, ["status", "teardown"]), at: Date.now() });
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(ctx.invocation, answers, ["status", "teardown"]), at: Date.now() });
     throw new InterruptedError(`Deployment cancelled. ${result.message}`);
   }
   if (result.kind === "failed") {
-    const next = nextCommands(answers, ["deploy", "teardown"]);
+    const next = nextCommands(ctx.invocation, answers, ["deploy", "teardown"]);
     session.emit({ kind: "result", operation: "deploy", ok: false, summary: result.message, next, at: Date.now() });
     throw new FailureError(`stage ${result.stage}/3 failed: ${result.message}`, [
       `fix the cause and run deploy again to resume (finished stages are kept), or remove everything: ${next[1]}`,
@@ -61,7 +63,7 @@ async function finish(ctx: CommandContext, session: Session, plan: Plan, result:
     operation: "deploy",
     ok,
     summary: ok ? "The client in " + answers.clientRegion + " reaches the private API in " + answers.apiRegion + "." : "Deployed, but the path does not work.",
-    next: nextCommands(answers, ["verify", "status", "teardown"]),
+    next: nextCommands(ctx.invocation, answers, ["verify", "status", "teardown"]),
     at: Date.now(),
   });
   return ok ? 0 : 1;

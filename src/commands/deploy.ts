@@ -14,7 +14,7 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
   const columns = terminalColumns(human);
   // One line, however wide: the terminal folds it without breaking a copy, in any shell.
-  if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(answers, "deploy")} --yes\n\n`);
+  if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(ctx.invocation, answers, "deploy")} --yes\n\n`);
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
   const { deployPlan } = await import("./deploy-run.js");

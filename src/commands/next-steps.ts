@@ -10,7 +10,7 @@ export function locateFlags(answers: Pick<Answers, "name" | "apiRegion" | "clien
   ].join(" ");
 }
 
-export function nextCommands(answers: Answers, commands: readonly string[]): string[] {
+export function nextCommands(invocation: string, answers: Answers, commands: readonly string[]): string[] {
   const flags = locateFlags(answers);
-  return commands.map((command) => `npx xregion-private-api ${command} ${flags}`);
+  return commands.map((command) => `${invocation} ${command} ${flags}`);
 }

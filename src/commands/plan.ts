@@ -28,7 +28,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     [...planLines(plan), "", `Wrote ${written.length} files to ${shown(out)}/: ${written.map((f) => relative(out, f)).join(", ")}`],
     columns,
   );
-  if (asked.length > 0) lines.push("", "The same plan without questions:", `  ${equivalentCommand(answers, "plan")}`);
+  if (asked.length > 0) lines.push("", "The same plan without questions:", `  ${equivalentCommand(ctx.invocation, answers, "plan")}`);
   ctx.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

@@ -50,7 +50,7 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
     const flags = locateFlags(answers);
     human.write(
       `\nDetached. CloudFormation carries on with whatever was running. See where it stands or remove it with:\n` +
-        `  npx xregion-private-api status ${flags}\n  npx xregion-private-api teardown ${flags}\n`,
+        `  ${ctx.invocation} status ${flags}\n  ${ctx.invocation} teardown ${flags}\n`,
     );
     ctx.exit(130);
   };

@@ -24,7 +24,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       operation: "status",
       ok: true,
       summary: report.deployed ? `Deployment "${answers.name}" is deployed.` : `Deployment "${answers.name}" is not fully deployed.`,
-      next: nextCommands(answers, report.deployed ? ["verify", "teardown"] : ["deploy", "teardown"]),
+      next: nextCommands(ctx.invocation, answers, report.deployed ? ["verify", "teardown"] : ["deploy", "teardown"]),
       at: Date.now(),
     });
     return 0;

@@ -12,7 +12,11 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   if (!ctx.flags.yes) {
     const { askConfirm } = await import("../ui/confirm.js");
     const question = `Delete ${answers.name}-routes and ${answers.name}-api (${answers.apiRegion}) and ${answers.name}-client (${answers.clientRegion})?`;
-    if (!(await askConfirm(question, false))) throw new InterruptedError("Nothing was deleted.");
+    if (!(await askConfirm(question, false))) {
+      // A "no" is an answer, not an interruption (exit 130 is Ctrl-C's).
+      (ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout).write("Nothing deleted.\n");
+      return 0;
+    }
   }
   const [{ withSession }, { teardownAll }] = await Promise.all([
     import("./session.js"),
@@ -22,11 +26,11 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
     await session.goLive();
     const result = await teardownAll({ clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal }, answers);
     if (result.kind === "cancelled") {
-      session.emit({ kind: "result", operation: "teardown", ok: false, summary: "Teardown cancelled.", next: nextCommands(answers, ["teardown"]), at: Date.now() });
+      session.emit({ kind: "result", operation: "teardown", ok: false, summary: "Teardown cancelled.", next: nextCommands(ctx.invocation, answers, ["teardown"]), at: Date.now() });
       throw new InterruptedError(`Teardown cancelled. ${result.message}`);
     }
     if (result.kind === "failed") {
-      const next = nextCommands(answers, ["teardown"]);
+      const next = nextCommands(ctx.invocation, answers, ["teardown"]);
       session.emit({ kind: "result", operation: "teardown", ok: false, summary: result.message, next, at: Date.now() });
       throw new FailureError(`deleting stage ${result.stage}/3 failed: ${result.message}`, [`after fixing the cause, run again: ${next[0]}`]);
     }

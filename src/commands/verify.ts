@@ -20,7 +20,7 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
     if (!functionName) {
       throw new FailureError(
         `no client function found: stack ${client.ref.stackName} in ${client.ref.region} is ${client.present ? `${client.status} without a FunctionName output` : "not deployed"}`,
-        [`deploy it first: npx xregion-private-api deploy ${locateFlags(answers)}`],
+        [`deploy it first: ${ctx.invocation} deploy ${locateFlags(answers)}`],
       );
     }
     // The API range as deployed, not as typed today: it tells whether DNS answered with the endpoint.
@@ -31,7 +31,7 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
       operation: "verify",
       ok,
       summary: ok ? "The path works." : "The path does not work.",
-      next: nextCommands(answers, ok ? ["status", "teardown"] : ["status", "deploy"]),
+      next: nextCommands(ctx.invocation, answers, ok ? ["status", "teardown"] : ["status", "deploy"]),
       at: Date.now(),
     });
     return ok ? 0 : 1;

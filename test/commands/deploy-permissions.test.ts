@@ -52,6 +52,7 @@ function context(args: string[], cwd: string) {
     stderr: stderr as unknown as NodeJS.WriteStream,
     env: {},
     cwd,
+    invocation: "npx xregion-private-api",
     exit: (code) => {
       throw new Error(`exit ${code}`);
     },

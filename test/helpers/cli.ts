@@ -1,8 +1,9 @@
 // Runs the built CLI as a user's shell would: a real process, no TTY on stdin, its own working folder.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
 
 export const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 
@@ -13,8 +14,17 @@ export interface CliRun {
   readonly cwd: string;
 }
 
+const made: string[] = [];
+// Imported while a test file is collected, so this runs when that file's tests are done.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new folder in the temporary directory, removed after the test file that made it. */
 export function tempDir(prefix = "xregion-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliRun {

@@ -4,7 +4,7 @@
 // (it never runs the code): they are realistic DESIGN section 9 answers, not proof of a network path.
 
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Client } from "@aws-sdk/client-ec2";
@@ -26,7 +26,7 @@ import {
   subnetRouteTables,
   type MotoAws,
 } from "./moto-assertions.js";
-import { startMotoServer, type MotoServer } from "./moto-server.js";
+import { freePort, startMotoServer, type MotoServer } from "./moto-server.js";
 
 const A = "us-east-1"; // the API
 const B = "eu-west-1"; // the client
@@ -572,21 +572,27 @@ describe("Ctrl-C during a stage, on a moto that reveals events at a real pace", 
 });
 
 describe("npm run demo without a terminal", () => {
-  it("starts its own moto, deploys with flags, shows the latency table and tears everything down", async () => {
-    // The demo and the moto helper it imports, beside the private copy of the CLI (dist/ is ../dist to it).
+  it("starts its own moto on the port asked for, deploys with flags, shows the latency table and tears everything down", async () => {
+    // The demo and the helpers it imports, beside the private copy of the CLI (dist/ is ../dist to it);
+    // the clone's node_modules for esbuild, which compiles the TypeScript moto helper.
     const root = resolve(import.meta.dirname, "../..");
     const copy = resolve(cli.path, "../..");
-    for (const file of ["scripts/demo.mjs", "test/integration/moto-server.ts", "test/integration/moto/launcher.py"]) {
+    const files = ["scripts/demo.mjs", "scripts/check-node.mjs", "scripts/client-answers.mjs", "scripts/moto-helper.mjs"];
+    for (const file of [...files, "test/integration/moto-server.ts", "test/integration/moto/launcher.py"]) {
       cpSync(join(root, file), join(copy, file), { recursive: true });
     }
+    symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
     const script = join(copy, "scripts/demo.mjs");
+    const port = await freePort();
     const env = { ...withoutColourForcing(process.env), NO_COLOR: "1", XREGION_DEMO_PACE_MS: "10" };
-    const result = await runNode([script], { env }, 45_000);
+    const result = await runNode([script, "--port", String(port)], { env }, 45_000);
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(result.stdout).toContain("local AWS emulator");
+    expect(result.stdout).toContain(`local AWS emulator on http://127.0.0.1:${port}`);
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);
     expect(result.stdout).toContain("verification passed");
     expect(result.stdout).toContain('Deleted 3 stacks of "demo".');
+    // The CLI ran as `node <path>/dist/cli.js`, so that is how its next commands start.
+    expect(result.stdout).toContain(`next: node ${cli.path} teardown --name demo --api-region us-east-1 --client-region eu-west-1`);
     // Paced, the stacks are seen being built: resource lines come before each stage's completion.
     expect(result.stdout).toMatch(/\[1\/3 api us-east-1\] CREATE_COMPLETE .*\n[\s\S]*\[1\/3 api us-east-1\] created demo-api/);
     // The test's own moto saw none of it.

@@ -26,7 +26,7 @@ export interface MotoServerOptions {
   readonly port?: number;
   /** How long to wait for the server to answer (it needs about 3-5 s to import moto). */
   readonly startTimeoutMs?: number;
-  /** Python interpreter (default `python3`, the pyenv one with moto on PATH). */
+  /** Python interpreter with moto 5.2.1 (default: the XREGION_PYTHON variable, else `python3`). */
   readonly python?: string;
   /**
    * The demo only: reveal each stack's events this many ms apart (slow resource types several steps),
@@ -78,7 +78,12 @@ export interface MotoServer {
 }
 
 export async function startMotoServer(options: MotoServerOptions = {}): Promise<MotoServer> {
+  // A port someone else listens on would answer the readiness check for a launcher that cannot bind it.
+  if (options.port !== undefined && !(await isFree(options.port))) {
+    throw new Error(`port ${options.port} on ${HOST} is in use: choose another one, or none for a free one`);
+  }
   const port = options.port ?? (await freePort());
+  const python = options.python ?? (process.env["XREGION_PYTHON"] || "python3");
   const endpoint = `http://${HOST}:${port}`;
   const scratch = mkdtempSync(join(tmpdir(), "xregion-moto-"));
   const configFile = join(scratch, "config");
@@ -93,7 +98,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
       ? ["--lambda-eni-release-ms", String(options.lambdaEni.releaseMs), "--lambda-eni-detach-ms", String(options.lambdaEni.detachMs)]
       : []),
   ];
-  const child = spawn(options.python ?? "python3", [LAUNCHER, "--port", String(port), ...launcherArgs], {
+  const child = spawn(python, [LAUNCHER, "--port", String(port), ...launcherArgs], {
     env: withoutAws(process.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -106,7 +111,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const exited = new Promise<number | null>((resolve) => {
     child.once("exit", (code) => resolve(code));
     child.once("error", (error) => {
-      output += `\ncould not start ${options.python ?? "python3"}: ${error.message}`;
+      output += `\ncould not start ${python} (XREGION_PYTHON names another interpreter): ${error.message}`;
       resolve(null);
     });
   });
@@ -179,7 +184,8 @@ export function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith("AWS_")));
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on at 127.0.0.1 now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -188,6 +194,14 @@ async function freePort(): Promise<number> {
       const port = typeof address === "object" && address ? address.port : 0;
       probe.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
     });
+  });
+}
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, HOST, () => probe.close(() => resolve(true)));
   });
 }
 

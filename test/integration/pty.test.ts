@@ -91,9 +91,10 @@ describe("the guided deploy in a terminal (tmux)", () => {
 
     // The plan and the equivalent command, preflight against moto, then the one confirmation.
     const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
-    // One line however wide (the terminal folds it; a copy stays one command in any shell).
+    // One line however wide (the terminal folds it; a copy stays one command in any shell), started the
+    // way this run was: node and the path of the built CLI, as from a clone.
     expect(confirming).toContain(
-      `  npx xregion-private-api deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
+      `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
     );
     expect(confirming).toContain('Deployment "pty"');
     expect(confirming).toContain("AWS account 123456789012");
@@ -144,5 +145,26 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(await term.exitCode(30_000)).toBe(0);
     expect(term.screen()).toMatch(/✔ stage 1\/3 live-api \(us-east-1\) +DELETE_COMPLETE/);
     await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("answering no at a confirmation is a choice, not Ctrl-C: exit 0, nothing deployed or deleted", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    const flags = ["--name", "declined", "--api-region", A, "--client-region", B];
+    const ranges = ["--api-cidr", "10.10.0.0/16", "--client-cidr", "10.20.0.0/16"];
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", ...flags, ...ranges], cwd, env, columns: 80 });
+    await term.waitFor('? Deploy the three stages of "declined" now? (Y/n)', 20_000);
+    await term.type("n");
+    term.press("Enter");
+    expect(await term.exitCode()).toBe(0);
+    expect(term.screen()).toMatch(/^✔ Deploy the three stages of "declined" now\? No\nNothing deployed\.$/m);
+    await expectNothingDeployed(aws, [A, B]);
+
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", ...flags], cwd, env, columns: 120 });
+    await term.waitFor("? Delete declined-routes and declined-api (us-east-1) and declined-client (eu-west-1)? (y/N)");
+    term.press("Enter");
+    expect(await term.exitCode()).toBe(0);
+    expect(term.screen()).toMatch(/^✔ Delete declined-routes .* No\nNothing deleted\.$/m);
   });
 });

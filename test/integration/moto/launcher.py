@@ -55,6 +55,24 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
 
 from __future__ import annotations
 
+# First, before any moto import: the patches rebind moto 5.2.1's internals by name, and its server needs
+# the [server] extra (Flask). Anything else gets one line naming the fix instead of a traceback.
+import sys
+from importlib.metadata import PackageNotFoundError, version as _installed_version
+
+MOTO_VERSION = "5.2.1"
+_FIX = f"{sys.executable} -m pip install 'moto[server]=={MOTO_VERSION}'"
+try:
+    _found = _installed_version("moto")
+except PackageNotFoundError:
+    _found = "none"
+if _found != MOTO_VERSION:
+    sys.exit(f"moto {MOTO_VERSION} is needed, found {_found}: {_FIX}")
+try:
+    import flask  # noqa: F401  (what moto[server] adds)
+except ImportError:
+    sys.exit(f"moto {MOTO_VERSION} is there without its server (moto[server], Flask): {_FIX}")
+
 import argparse
 import functools
 from types import SimpleNamespace
@@ -62,7 +80,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 import threading
 import time
 from datetime import datetime, timezone

@@ -1,0 +1,4 @@
+// Types of check-node.mjs, for the tests that import it.
+export declare const NODE_RANGE: string;
+export declare function satisfies(version: string, range: string): boolean;
+export declare function nodeProblem(version?: string): string | undefined;

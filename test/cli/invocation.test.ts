@@ -1,0 +1,43 @@
+// The printed commands ("next:", the equivalent command) start the way this run was started: what npx,
+// npm, a global install and a clone really put in process.argv[1] and the environment.
+import { describe, expect, it } from "vitest";
+import { invocation } from "../../src/cli/invocation.js";
+
+const npmEnv = { npm_command: "exec", npm_lifecycle_event: "npx", npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js", PATH: "/usr/bin:/bin" };
+
+describe("invocation", () => {
+  it("is npx for a run through npx or npm exec (the bin in npx's cache)", () => {
+    expect(invocation("/root/.npm/_npx/9151e521479dfc89/node_modules/.bin/xregion-private-api", npmEnv, "/home/me/work")).toBe("npx xregion-private-api");
+  });
+
+  it("is npx for a project's own install run by an npm script, even though npm put its .bin on PATH", () => {
+    const bin = "/home/me/app/node_modules/.bin/xregion-private-api";
+    const env = { npm_command: "run", npm_lifecycle_event: "infra", PATH: "/home/me/app/node_modules/.bin:/usr/bin" };
+    expect(invocation(bin, env, "/home/me/app")).toBe("npx xregion-private-api");
+    expect(invocation(bin, { PATH: "/usr/bin" }, "/home/me/app")).toBe("npx xregion-private-api");
+  });
+
+  it("is the bare name for a global install, whose bin is on PATH", () => {
+    expect(invocation("/usr/local/bin/xregion-private-api", { PATH: "/home/me/bin:/usr/local/bin:/usr/bin" }, "/home/me")).toBe("xregion-private-api");
+  });
+
+  it("is node and the path for a clone, relative when the run is inside it", () => {
+    expect(invocation("/home/me/xregion-private-api/dist/cli.js", { PATH: "/usr/bin" }, "/home/me/xregion-private-api")).toBe("node dist/cli.js");
+    expect(invocation("/home/me/xregion-private-api/dist/cli.js", { PATH: "/usr/bin" }, "/tmp/try")).toBe("node /home/me/xregion-private-api/dist/cli.js");
+  });
+
+  it("is node and the path for a clone's dist run from an npm script: the inherited npm variables do not make it npx", () => {
+    expect(invocation("/home/me/x/dist/cli.js", { ...npmEnv, npm_command: "run", npm_lifecycle_event: "demo" }, "/tmp/xregion-demo-1")).toBe(
+      "node /home/me/x/dist/cli.js",
+    );
+  });
+
+  it("quotes a path a shell would split", () => {
+    expect(invocation("/home/me/My Projects/x/dist/cli.js", { PATH: "/usr/bin" }, "/tmp")).toBe("node '/home/me/My Projects/x/dist/cli.js'");
+    expect(invocation("/home/me/it's/dist/cli.js", { PATH: "/usr/bin" }, "/tmp")).toBe(`node '/home/me/it'\\''s/dist/cli.js'`);
+  });
+
+  it("is npx when Node was given no script path", () => {
+    expect(invocation(undefined, {}, "/tmp")).toBe("npx xregion-private-api");
+  });
+});

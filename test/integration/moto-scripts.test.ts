@@ -1,0 +1,84 @@
+// The moto helpers as a person starts them by hand: the launcher under an interpreter without moto (named
+// by XREGION_PYTHON), a port that is taken, and `node scripts/moto.mjs`, whose server must let a deploy
+// verify (moto never runs the client function: the script queues its realistic answers).
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, describe, expect, it } from "vitest";
+import { copyOfBuiltCli } from "./moto-assertions.js";
+import { freePort, startMotoServer } from "./moto-server.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const scratch = mkdtempSync(join(tmpdir(), "xregion-moto-scripts-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("the moto launcher and its helpers", () => {
+  it("refuses, in one line naming the fix, an interpreter without moto 5.2.1 (XREGION_PYTHON names it)", async () => {
+    // python3 without its site-packages: no moto there.
+    const python = join(scratch, "python-without-moto");
+    writeFileSync(python, '#!/bin/sh\nexec python3 -S "$@"\n');
+    chmodSync(python, 0o755);
+    const direct = spawnSync(python, [join(ROOT, "test/integration/moto/launcher.py"), "--port", "1"], { encoding: "utf8" });
+    expect(direct.status).toBe(1);
+    expect(direct.stderr.trim()).toMatch(/^moto 5\.2\.1 is needed, found none: \S*python\S* -m pip install 'moto\[server\]==5\.2\.1'$/);
+
+    const before = process.env["XREGION_PYTHON"];
+    process.env["XREGION_PYTHON"] = python;
+    try {
+      await expect(startMotoServer({ startTimeoutMs: 10_000 })).rejects.toThrow(/moto 5\.2\.1 is needed, found none/);
+    } finally {
+      if (before === undefined) delete process.env["XREGION_PYTHON"];
+      else process.env["XREGION_PYTHON"] = before;
+    }
+  });
+
+  it("refuses a port something else listens on, instead of talking to it", async () => {
+    const other = createServer();
+    const port = await new Promise<number>((done) => other.listen(0, "127.0.0.1", () => done((other.address() as { port: number }).port)));
+    try {
+      await expect(startMotoServer({ port })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      other.close();
+    }
+  });
+
+  it("node scripts/moto.mjs queues the function's answers, so a deploy against it verifies", async () => {
+    const cli = copyOfBuiltCli();
+    const port = await freePort();
+    const script = spawn(process.execPath, [join(ROOT, "scripts/moto.mjs"), "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    script.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exited = new Promise((done) => script.once("exit", done));
+    try {
+      const printed: string[] = [];
+      for await (const line of createInterface({ input: script.stdout })) {
+        printed.push(line);
+        if (line.startsWith("# Deploy with")) break;
+      }
+      const text = printed.join("\n");
+      expect(text, stderr).toContain(`moto (patched) on http://127.0.0.1:${port}`);
+      expect(text).toMatch(/answers of a working path \(HTTP 200 from an API in us-east-1,\n# 10\.10\.0\.0\/16, called from 10\.20\.0\.0\/16\) are queued in eu-west-1/);
+      const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_")));
+      for (const [, key, value] of text.matchAll(/^export (\w+)=(.*)$/gm)) env[key!] = value;
+      const cwd = join(scratch, "work");
+      mkdirSync(cwd);
+      const flags = ["--name", "mine", "--api-region", "us-east-1", "--client-region", "eu-west-1"];
+      const deploy = spawnSync(process.execPath, [cli.path, "deploy", ...flags, "--yes"], {
+        cwd,
+        env: { ...env, CI: "true", NO_COLOR: "1" },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(deploy.status, `${deploy.stdout}\n${deploy.stderr}`).toBe(0);
+      expect(deploy.stdout).toContain("verification passed");
+      expect(deploy.stdout).toContain('"message":"Hello from the private API","region":"us-east-1"');
+    } finally {
+      script.kill("SIGTERM"); // the script stops its moto server
+      await exited;
+      cli.remove();
+    }
+  });
+});
