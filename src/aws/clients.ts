@@ -6,6 +6,8 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
+import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 declare const __VERSION__: string;
@@ -22,6 +24,10 @@ export interface AwsClients {
   ec2(region: string): EC2Client;
   lambda(region: string): LambdaClient;
   sts(region: string): STSClient;
+  // Only `doctor` reads these: they load on first use, so other commands never carry them.
+  apiGateway(region: string): Promise<APIGatewayClient>;
+  // Route 53 is global; the region only picks the partition's endpoint.
+  route53(region: string): Promise<Route53Client>;
   readonly profile: string | undefined;
   destroy(): void;
 }
@@ -56,6 +62,8 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     ec2: (region) => get("ec2", EC2Client as Ctor<EC2Client>, region),
     lambda: (region) => get("lambda", LambdaClient as Ctor<LambdaClient>, region),
     sts: (region) => get("sts", STSClient as Ctor<STSClient>, region),
+    apiGateway: async (region) => get("apigateway", (await import("@aws-sdk/client-api-gateway")).APIGatewayClient as Ctor<APIGatewayClient>, region),
+    route53: async (region) => get("route53", (await import("@aws-sdk/client-route-53")).Route53Client as Ctor<Route53Client>, region),
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -24,6 +24,9 @@ they never change what a template means. Test-only code: nothing here ships. In 
   DescribeStacks Parameters             -> SSM-typed: name + ResolvedValue
   Stack events                          -> carry the operation's ClientRequestToken
   Resource events                       -> each resource's *_IN_PROGRESS / *_COMPLETE (moto: none)
+  doctor's reads                        -> SecurityGroupEgress replaces the default rule; VPC DNS
+                                           attributes as declared; Lambda VpcConfig.VpcId; endpoint
+                                           interfaces addressed inside their subnets
 
   --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
   (much faster) real deployment, instead of all at once. Nothing else changes.
@@ -704,6 +707,88 @@ def delete_with_events(self, parsed_resource, resource_json):
 
 
 ResourceMap._delete_resource = delete_with_events
+
+
+# --- doctor: what its Describe/Get calls read ------------------------------------------------------------
+# `doctor` judges the path from these answers, so they must say what AWS would say of the same resources.
+# Gap: AWS::EC2::SecurityGroup's SecurityGroupEgress is ignored and the default allow-all egress rule kept.
+# AWS: declaring SecurityGroupEgress replaces the default rule with the declared ones (the resource's
+# reference page, "SecurityGroupEgress"; VPC User Guide, "Default security group rules").
+from moto.awslambda.models import LambdaFunction  # noqa: E402
+from moto.ec2.models.security_groups import SecurityGroup  # noqa: E402
+from moto.ec2.models.vpcs import VPC  # noqa: E402
+from moto.ec2.utils import generate_dns_from_ip, random_private_ip  # noqa: E402
+
+_original_sg_create = SecurityGroup.create_from_cloudformation_json.__func__
+
+
+@creates(SecurityGroup)
+def sg_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    group = _original_sg_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    egress = props(cloudformation_json).get("SecurityGroupEgress")
+    if egress is not None:
+        group.egress_rules = []
+        backend = ec2_backends[account_id][region_name]
+        for rule in egress:
+            backend.authorize_security_group_egress(
+                group.id, str(rule["IpProtocol"]), rule.get("FromPort"), rule.get("ToPort"),
+                [{"CidrIp": rule["CidrIp"]}] if rule.get("CidrIp") else [],
+                source_groups=[{"GroupId": rule["DestinationSecurityGroupId"]}] if rule.get("DestinationSecurityGroupId") else [],
+                prefix_list_ids=[{"PrefixListId": rule["DestinationPrefixListId"]}] if rule.get("DestinationPrefixListId") else [],
+                vpc_id=group.vpc_id)
+    return group
+
+
+# Gap: AWS::EC2::VPC's EnableDnsSupport / EnableDnsHostnames are ignored (a new VPC reads hostnames off).
+# AWS sets both attributes as declared (AWS::EC2::VPC reference page).
+_original_vpc_create = VPC.create_from_cloudformation_json.__func__
+
+
+@creates(VPC)
+def vpc_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    vpc = _original_vpc_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    p = props(cloudformation_json)
+    for key, attribute in (("EnableDnsSupport", "enable_dns_support"), ("EnableDnsHostnames", "enable_dns_hostnames")):
+        if key in p:
+            setattr(vpc, attribute, str(p[key]).lower() == "true")
+    return vpc
+
+
+# Gap: GetFunctionConfiguration answers VpcConfig.VpcId "vpc-123abc" whatever the subnets. AWS answers the
+# VPC of the function's subnets (Lambda API reference, VpcConfigResponse).
+def lambda_vpc_config(self):
+    if not self._vpc_config:
+        return None
+    config = self._vpc_config.copy()
+    subnets = config.get("SubnetIds") or []
+    if subnets:
+        try:
+            config["VpcId"] = ec2_backends[self.account_id][self.region].get_subnet(subnets[0]).vpc_id
+        except EC2ClientError:
+            config["VpcId"] = ""
+    return config
+
+
+LambdaFunction.vpc_config = property(lambda_vpc_config)
+
+
+# Gap: an interface endpoint's network interfaces get random addresses outside their subnets. AWS gives
+# each one an address from its subnet's range (PrivateLink guide, "Endpoint network interfaces").
+_create_vpc_endpoint_with_dns = VPCBackend.create_vpc_endpoint
+
+
+def create_vpc_endpoint_in_subnets(self, *args, **kwargs):
+    endpoint = _create_vpc_endpoint_with_dns(self, *args, **kwargs)
+    for eni_id in endpoint.network_interface_ids or []:
+        eni = self.get_network_interface(eni_id)
+        address = random_private_ip(eni.subnet.cidr_block)
+        eni.private_ip_address = address
+        eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": address}]
+        eni.private_dns_name = generate_dns_from_ip(address)
+    return endpoint
+
+
+VPCBackend.create_vpc_endpoint = create_vpc_endpoint_in_subnets
 
 
 # --- Pacing, for the demo only ------------------------------------------------------------------------------
