@@ -8,7 +8,7 @@ declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 export const BIN = "xregion-private-api";
 
-export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown"] as const;
+export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export type ProgressMode = "auto" | "ink" | "plain" | "json";
 
@@ -26,6 +26,10 @@ export interface Flags {
   readonly samples: number;
   readonly out?: string | undefined;
   readonly outputsFile?: string | undefined;
+  /** doctor, a setup we did not deploy: the client function (name or ARN), the API and its stage. */
+  readonly functionName?: string | undefined;
+  readonly apiId?: string | undefined;
+  readonly stage?: string | undefined;
 }
 
 export const DEFAULT_SAMPLES = 5;
@@ -37,6 +41,7 @@ const DESCRIPTIONS: Record<CommandName, string> = {
   status: "show the three stacks in both regions, their state and outputs, and the last verification",
   verify: "invoke the client function --samples times and report the API's answer and latency",
   teardown: "delete stage 3 (routes), then 2 (client), then 1 (API); safe to run again",
+  doctor: "check every hop of the path from AWS's own answers (ours, or any setup with --function and --api-id)",
 };
 
 type Parsed = { command: CommandName; options: Record<string, unknown> };
@@ -46,9 +51,18 @@ function addCommon(cmd: Command, command: CommandName): Command {
     .option("--name <name>", "deployment name: prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths")
     .option("--api-region <region>", "region A, where the private API lives (e.g. us-east-1)")
     .option("--client-region <region>", "region B, where the client function runs (e.g. eu-west-1)");
+  if (command !== "doctor") {
+    cmd
+      .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
+      .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)");
+  }
+  if (command === "doctor") {
+    cmd
+      .option("--function <name|arn>", "a client function we did not deploy (with --api-id): its name or ARN in --client-region")
+      .option("--api-id <id>", "the private REST API's id in --api-region (with --function)")
+      .option("--stage <name>", "the API's stage to check (default: ours, or every stage)");
+  }
   cmd
-    .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
-    .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)")
     .option("--profile <profile>", "AWS named profile (otherwise the SDK's default credential chain)")
     .option("--config <file>", "answers file to read and save (default ./xregion-private-api.json)");
   if (command === "deploy" || command === "teardown") cmd.option("--yes", "do not ask for confirmation (required without a terminal for teardown)");
@@ -118,6 +132,9 @@ function toFlags({ command, options }: Parsed): Flags {
     samples: parseSamples(str("samples")),
     out: str("out"),
     outputsFile: str("outputsFile"),
+    functionName: str("function"),
+    apiId: str("apiId"),
+    stage: str("stage"),
   };
 }
 

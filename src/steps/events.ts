@@ -1,11 +1,12 @@
 // The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
 import type { PlannedChange } from "../aws/stack.js";
+import type { HopName } from "./doctor/hops.js";
 import type { StageKey } from "./stages.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
 
 export type StageNumber = 1 | 2 | 3;
-export type Operation = "deploy" | "teardown" | "verify" | "status";
+export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor";
 
 export interface StageRef {
   readonly stage: StageNumber;
@@ -67,6 +68,15 @@ export type ProgressEvent =
     } & StageRef)
   | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
   | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
+  // One hop of the path judged by `doctor`: ok, broken (with the fix), or not checkable (ok null).
+  | {
+      readonly kind: "doctor-hop";
+      readonly hop: HopName;
+      readonly ok: boolean | null;
+      readonly detail: string;
+      readonly fix: string | null;
+      readonly at: number;
+    }
   | {
       readonly kind: "result";
       readonly operation: Operation;

@@ -68,6 +68,7 @@ export type HistoryItem =
   | { readonly key: string; readonly kind: "note"; readonly note: Note }
   | { readonly key: string; readonly kind: "stage"; readonly stage: StageView }
   | { readonly key: string; readonly kind: "verify"; readonly report: VerifyReport }
+  | { readonly key: string; readonly kind: "hop"; readonly hop: DoctorHop }
   | { readonly key: string; readonly kind: "result"; readonly outcome: Outcome };
 
 export interface ProgressState {
@@ -80,6 +81,8 @@ export interface ProgressState {
   // Stages of this run not started yet, shown as waiting rows under the running one.
   readonly pending: readonly StageRef[];
 }
+
+export type DoctorHop = Omit<Extract<ProgressEvent, { kind: "doctor-hop" }>, "kind" | "at">;
 
 export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [] };
 
@@ -172,6 +175,8 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       const next = { ...state, samples: [], failure: state.failure ?? (failure ? { kind: "verify" as const, failure } : undefined) };
       return append(next, { kind: "verify", report: event.report });
     }
+    case "doctor-hop":
+      return append(state, { kind: "hop", hop: { hop: event.hop, ok: event.ok, detail: event.detail, fix: event.fix } });
     case "result": {
       const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
       return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });
