@@ -1,7 +1,8 @@
-// Reads the whole path for `doctor` in three rounds, both regions in parallel within each round:
-// 1. the function (B) and the API with its stages and methods (A);
-// 2. the function's VPC and its private zones (B), every execute-api endpoint of region A;
-// 3. the endpoint's VPC and addresses (A), the peering connections between the two VPCs (B).
+// Reads the whole path for `doctor` in two rounds (three when only DNS names the endpoint), both regions
+// in parallel within each round:
+// 1. the function (B); the API with its stages and methods, every execute-api endpoint (A);
+// 2. the function's VPC and its private zones (B); the endpoint's VPC and addresses (A), the peering
+//    connections between the two VPCs (B).
 // Which endpoint is the API's is decided here (later reads depend on it): the API's own endpoint
 // configuration, else the resource policy's aws:SourceVpce, else the endpoint the DNS record names.
 import { GetResourcesCommand, GetRestApiCommand, GetStagesCommand, type APIGatewayClient } from "@aws-sdk/client-api-gateway";
@@ -36,27 +37,35 @@ export async function readPathSnapshot(clients: Clients, query: PathQuery): Prom
   const hostname = `${apiId}.execute-api.${apiRegion}.${suffix}`;
   const gateway = await clients.apiGateway(apiRegion);
 
-  const [fn, api, stages, methods] = await Promise.all([
+  const [fn, api, stages, methods, endpoints] = await Promise.all([
     attempt("lambda:GetFunctionConfiguration", () => readFunction(clients, clientRegion, query.functionName)),
     attempt("apigateway:GET /restapis/{id}", () => readApi(gateway, apiId)),
     attempt("apigateway:GET /restapis/{id}/stages", () => readStages(gateway, apiId)),
     attempt("apigateway:GET /restapis/{id}/resources", () => readMethods(gateway, apiId)),
-  ]);
-
-  const clientVpcId = fn.ok ? fn.value.vpcId : undefined;
-  const [clientSide, dns, endpoints] = await Promise.all([
-    clientVpcId ? readVpcSide(clients.ec2(clientRegion), clientRegion, clientVpcId, fn.ok ? fn.value.securityGroupIds : []) : undefined,
-    clientVpcId ? readDns(clients, clientRegion, clientVpcId, hostname) : undefined,
     attempt("ec2:DescribeVpcEndpoints", () => readEndpoints(clients.ec2(apiRegion), apiRegion)),
   ]);
 
-  const endpoint = endpoints.ok ? chooseEndpoint(endpoints.value, api, dns?.records, hostname, dns?.zone) : undefined;
-  const apiVpcId = endpoint?.facts.vpcId;
-  const [apiSide, endpointAddresses, peerings] = await Promise.all([
-    apiVpcId && endpoint ? readVpcSide(clients.ec2(apiRegion), apiRegion, apiVpcId, endpoint.facts.securityGroupIds) : undefined,
-    endpoint ? attempt("ec2:DescribeNetworkInterfaces", () => readAddresses(clients.ec2(apiRegion), endpoint.facts.networkInterfaceIds)) : undefined,
-    clientVpcId && apiVpcId ? attempt("ec2:DescribeVpcPeeringConnections", () => readPeerings(clients.ec2(clientRegion), [clientVpcId, apiVpcId])) : undefined,
+  const clientVpcId = fn.ok ? fn.value.vpcId : undefined;
+  // The endpoint's side: its VPC and addresses (A), the peerings between the two VPCs (B).
+  const endpointSide = (endpoint: ChosenEndpoint) =>
+    Promise.all([
+      readVpcSide(clients.ec2(apiRegion), apiRegion, endpoint.facts.vpcId, endpoint.facts.securityGroupIds),
+      attempt("ec2:DescribeNetworkInterfaces", () => readAddresses(clients.ec2(apiRegion), endpoint.facts.networkInterfaceIds)),
+      clientVpcId ? attempt("ec2:DescribeVpcPeeringConnections", () => readPeerings(clients.ec2(clientRegion), [clientVpcId, endpoint.facts.vpcId])) : undefined,
+    ] as const);
+  // Usually the API names its endpoint (configuration or policy): that side is read at once, beside the
+  // client's. The DNS record, read meanwhile, says which endpoint the client really reaches: when it names
+  // another one, that one is read after.
+  const list = endpoints.ok ? endpoints.value : [];
+  const guess = fromConfiguration(list, api) ?? fromPolicy(list, api);
+  const [clientSide, dns, early] = await Promise.all([
+    clientVpcId ? readVpcSide(clients.ec2(clientRegion), clientRegion, clientVpcId, fn.ok ? fn.value.securityGroupIds : []) : undefined,
+    clientVpcId ? readDns(clients, clientRegion, clientVpcId, hostname) : undefined,
+    guess ? endpointSide(guess) : undefined,
   ]);
+  const endpoint = fromConfiguration(list, api) ?? fromDns(list, dns, hostname) ?? guess;
+  const [apiSide, endpointAddresses, peerings] = early && endpoint?.facts.id === guess?.facts.id ? early : endpoint ? await endpointSide(endpoint) : [];
+  const apiVpcId = endpoint?.facts.vpcId;
 
   return {
     clientRegion,
@@ -170,23 +179,25 @@ async function readDns(clients: Clients, region: string, vpcId: string, hostname
   return { zones, zone, records };
 }
 
-function chooseEndpoint(
-  endpoints: readonly EndpointFacts[],
-  api: Read<ApiFacts>,
-  records: Read<readonly DnsRecord[]> | undefined,
-  hostname: string,
-  zone: ZoneRef | undefined,
-): { facts: EndpointFacts; source: EndpointSource } | undefined {
-  const byId = (ids: readonly string[]) => endpoints.find((e) => ids.includes(e.id));
-  const configured = api.ok ? byId(api.value.vpcEndpointIds) : undefined;
-  if (configured) return { facts: configured, source: "api-configuration" };
-  const fromPolicy = api.ok && api.value.policy ? byId(api.value.policy.match(/vpce-[0-9a-f]+/g) ?? []) : undefined;
-  if (fromPolicy) return { facts: fromPolicy, source: "resource-policy" };
-  if (records?.ok && zone) {
-    const answer = answerFor(records.value, hostname, zone.name);
-    const target = answer.kind === "alias" ? answer.record.alias?.dnsName : answer.kind === "cname" ? answer.record.values[0] : undefined;
-    const named = target ? endpoints.find((e) => e.dnsEntries.some((d) => normalName(d.name) === normalName(target).replace(/^dualstack\./, ""))) : undefined;
-    if (named) return { facts: named, source: "dns-record" };
-  }
-  return undefined;
+type ChosenEndpoint = { readonly facts: EndpointFacts; readonly source: EndpointSource };
+
+function fromConfiguration(endpoints: readonly EndpointFacts[], api: Read<ApiFacts>): ChosenEndpoint | undefined {
+  const facts = api.ok ? endpoints.find((e) => api.value.vpcEndpointIds.includes(e.id)) : undefined;
+  return facts && { facts, source: "api-configuration" };
+}
+
+function fromPolicy(endpoints: readonly EndpointFacts[], api: Read<ApiFacts>): ChosenEndpoint | undefined {
+  const ids: readonly string[] = api.ok ? (api.value.policy?.match(/vpce-[0-9a-f]+/g) ?? []) : [];
+  const facts = endpoints.find((e) => ids.includes(e.id));
+  return facts && { facts, source: "resource-policy" };
+}
+
+function fromDns(endpoints: readonly EndpointFacts[], dns: DnsReads | undefined, hostname: string): ChosenEndpoint | undefined {
+  if (!dns?.zone || !dns.records?.ok) return undefined;
+  const answer = answerFor(dns.records.value, hostname, dns.zone.name);
+  const target = answer.kind === "alias" ? answer.record.alias?.dnsName : answer.kind === "cname" ? answer.record.values[0] : undefined;
+  if (!target) return undefined;
+  const name = normalName(target).replace(/^dualstack\./, "");
+  const facts = endpoints.find((e) => e.dnsEntries.some((d) => normalName(d.name) === name));
+  return facts && { facts, source: "dns-record" };
 }
