@@ -142,7 +142,7 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         return void verifyLines(e.report, paint).forEach(write);
       case "doctor-hop": {
         const line = hopLine(e);
-        write(`${line.tone ? paint(line.tone, line.mark) : line.mark} ${line.head}`);
+        write(`${line.tone ? paint(line.tone, line.mark) : line.mark} ${line.name}  ${line.detail}`);
         if (line.fix) write(`    fix: ${line.fix}`);
         return;
       }
