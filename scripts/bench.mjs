@@ -1,5 +1,6 @@
 // `npm run bench`: every performance figure of the project, each printed next to its anchor measured in
-// the same run. Sections: start-up (help, plan, first question), first npx run, engine, moto deploy.
+// the same run. Sections: start-up (help, plan, first question), first npx run, engine, moto deploy,
+// doctor on moto.
 // Pass section names to run only some: `npm run bench -- startup engine`.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,4 +57,10 @@ if (want("moto")) {
   const { motoRows } = await import("./bench/moto.mjs");
   console.log("\nWhole deploy against moto, next to the AWS CLI doing the same");
   await motoRows(root);
+}
+
+if (want("doctor")) {
+  const { doctorRows } = await import("./bench/doctor.mjs");
+  console.log("\ndoctor against moto (median of", runs, "runs)");
+  await doctorRows(root, runs);
 }
