@@ -1,6 +1,6 @@
 // `npm run bench`: every performance figure of the project, each printed next to its anchor measured in
 // the same run. Sections: start-up (help, plan, first question), first npx run, engine, moto deploy,
-// teardown (Lambda's network interfaces released by us, next to the plain stack deletes).
+// teardown (Lambda's network interfaces released by us, next to the plain stack deletes), doctor on moto.
 // Pass section names to run only some: `npm run bench -- startup engine`.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,4 +63,10 @@ if (want("teardown")) {
   const { teardownRows } = await import("./bench/teardown.mjs");
   console.log("\nTeardown on the model of Lambda's network interfaces, AWS-like durations at 1:60");
   await teardownRows(root);
+}
+
+if (want("doctor")) {
+  const { doctorRows } = await import("./bench/doctor.mjs");
+  console.log("\ndoctor against moto (median of", runs, "runs)");
+  await doctorRows(root, runs);
 }

@@ -14,6 +14,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   status: async () => (await import("./commands/status.js")).runStatus,
   verify: async () => (await import("./commands/verify.js")).runVerify,
   teardown: async () => (await import("./commands/teardown.js")).runTeardown,
+  doctor: async () => (await import("./commands/doctor.js")).runDoctor,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

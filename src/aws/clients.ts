@@ -7,6 +7,8 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
+import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
 declare const __VERSION__: string;
@@ -25,6 +27,10 @@ export interface AwsClients {
   iam(region: string): IAMClient;
   lambda(region: string): LambdaClient;
   sts(region: string): STSClient;
+  // Only `doctor` reads these: they load on first use, so other commands never carry them.
+  apiGateway(region: string): Promise<APIGatewayClient>;
+  // Route 53 is global; the region only picks the partition's endpoint.
+  route53(region: string): Promise<Route53Client>;
   readonly profile: string | undefined;
   destroy(): void;
 }
@@ -60,6 +66,8 @@ export function createClients(options: ClientOptions = {}): AwsClients {
     iam: (region) => get("iam", IAMClient as Ctor<IAMClient>, region),
     lambda: (region) => get("lambda", LambdaClient as Ctor<LambdaClient>, region),
     sts: (region) => get("sts", STSClient as Ctor<STSClient>, region),
+    apiGateway: async (region) => get("apigateway", (await import("@aws-sdk/client-api-gateway")).APIGatewayClient as Ctor<APIGatewayClient>, region),
+    route53: async (region) => get("route53", (await import("@aws-sdk/client-route-53")).Route53Client as Ctor<Route53Client>, region),
     destroy() {
       for (const client of cache.values()) client.destroy();
       cache.clear();

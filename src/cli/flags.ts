@@ -8,7 +8,7 @@ declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 export const BIN = "xregion-private-api";
 
-export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown"] as const;
+export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 export type ProgressMode = "auto" | "ink" | "plain" | "json";
 
@@ -30,6 +30,10 @@ export interface Flags {
   readonly permissionCheck: boolean;
   readonly apiAzs?: string | undefined;
   readonly clientAzs?: string | undefined;
+  /** doctor, a setup we did not deploy: the client function (name or ARN), the API and its stage. */
+  readonly functionName?: string | undefined;
+  readonly apiId?: string | undefined;
+  readonly stage?: string | undefined;
 }
 
 export const DEFAULT_SAMPLES = 5;
@@ -41,6 +45,7 @@ const DESCRIPTIONS: Record<CommandName, string> = {
   status: "show the three stacks in both regions, their state and outputs, and the last verification",
   verify: "invoke the client function --samples times and report the API's answer and latency",
   teardown: "delete stage 3 (routes), then 2 (client), then 1 (API); safe to run again",
+  doctor: "check every hop of the path from AWS's own answers (ours, or any setup with --function and --api-id)",
 };
 
 type Parsed = { command: CommandName; options: Record<string, unknown> };
@@ -53,6 +58,7 @@ const UNUSED_BY: Record<CommandName, readonly string[]> = {
   status: ["--api-cidr", "--client-cidr"],
   verify: ["--api-cidr", "--client-cidr"],
   teardown: ["--api-cidr", "--client-cidr"],
+  doctor: [],
 };
 const REQUIRED = "required (asked in a terminal, or read from the answers file)";
 
@@ -61,9 +67,18 @@ function addCommon(cmd: Command, command: CommandName): Command {
     .option("--name <name>", "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)")
     .option("--api-region <region>", `region A, where the private API lives, e.g. us-east-1; ${REQUIRED}`)
     .option("--client-region <region>", `region B, where the client function runs, e.g. eu-west-1; same partition, not region A; ${REQUIRED}`);
+  if (command !== "doctor") {
+    cmd
+      .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
+      .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)");
+  }
+  if (command === "doctor") {
+    cmd
+      .option("--function <name|arn>", "a client function we did not deploy (with --api-id): its name or ARN in --client-region")
+      .option("--api-id <id>", "the private REST API's id in --api-region (with --function)")
+      .option("--stage <name>", "the API's stage to check (default: ours, or every stage)");
+  }
   cmd
-    .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
-    .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)")
     .option("--profile <profile>", "AWS named profile (otherwise the SDK's default credential chain)")
     .option("--config <file>", `answers file to read${command === "deploy" || command === "verify" ? " and save" : ""} (default ./xregion-private-api.json)`);
   if (command === "deploy" || command === "plan") {
@@ -149,6 +164,9 @@ function toFlags({ command, options }: Parsed): Flags {
     permissionCheck: options["permissionCheck"] !== false,
     apiAzs: str("apiAzs"),
     clientAzs: str("clientAzs"),
+    functionName: str("function"),
+    apiId: str("apiId"),
+    stage: str("stage"),
   };
 }
 

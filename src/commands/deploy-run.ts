@@ -63,7 +63,7 @@ async function finish(ctx: CommandContext, session: Session, plan: Plan, result:
     operation: "deploy",
     ok,
     summary: ok ? "The client in " + answers.clientRegion + " reaches the private API in " + answers.apiRegion + "." : "Deployed, but the path does not work.",
-    next: nextCommands(ctx.invocation, answers, ["verify", "status", "teardown"]),
+    next: nextCommands(ctx.invocation, answers, ok ? ["verify", "status", "teardown"] : ["doctor", "verify", "status", "teardown"]),
     at: Date.now(),
   });
   return ok ? 0 : 1;

@@ -31,7 +31,8 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
       operation: "verify",
       ok,
       summary: ok ? "The path works." : "The path does not work.",
-      next: nextCommands(ctx.invocation, answers, ok ? ["status", "teardown"] : ["status", "deploy"]),
+      // A failed path: doctor names the broken hop.
+      next: nextCommands(ctx.invocation, answers, ok ? ["status", "teardown"] : ["doctor", "status", "deploy"]),
       at: Date.now(),
     });
     return ok ? 0 : 1;

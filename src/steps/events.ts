@@ -2,6 +2,7 @@
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
 import type { FunctionStatus } from "../aws/function-state.js";
 import type { PlannedChange } from "../aws/stack.js";
+import type { HopName } from "./doctor/hops.js";
 import type { PermissionReport } from "./permission-check.js";
 import type { ZonePair } from "./plan-types.js";
 import type { RegionRole, StageKey } from "./stages.js";
@@ -9,7 +10,7 @@ import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./verify-types.js";
 
 export type StageNumber = 1 | 2 | 3;
-export type Operation = "deploy" | "teardown" | "verify" | "status";
+export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor";
 
 export interface StageRef {
   readonly stage: StageNumber;
@@ -109,6 +110,15 @@ export type ProgressEvent =
     } & StageRef)
   | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
   | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
+  // One hop of the path judged by `doctor`: ok, broken (with the fix), or not checkable (ok null).
+  | {
+      readonly kind: "doctor-hop";
+      readonly hop: HopName;
+      readonly ok: boolean | null;
+      readonly detail: string;
+      readonly fix: string | null;
+      readonly at: number;
+    }
   | {
       readonly kind: "result";
       readonly operation: Operation;

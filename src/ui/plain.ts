@@ -10,6 +10,7 @@ import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
 import { zonesEventText } from "./plan-text.js";
 import { releaseStepText } from "./release-text.js";
+import { hopLine } from "./hop-text.js";
 import type { Renderer } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
@@ -170,6 +171,12 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         return void write(sampleLine(e.sample));
       case "verify-result":
         return void verifyLines(e.report, paint).forEach(write);
+      case "doctor-hop": {
+        const line = hopLine(e);
+        write(`${line.tone ? paint(line.tone, line.mark) : line.mark} ${line.name}  ${line.detail}`);
+        if (line.fix) write(`    fix: ${line.fix}`);
+        return;
+      }
       case "result": {
         write(e.ok ? paint("green", e.summary) : paint("red", e.summary));
         for (const command of e.next) write(`  next: ${command}`);

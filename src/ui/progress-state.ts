@@ -79,6 +79,7 @@ export type HistoryItem =
   | { readonly key: string; readonly kind: "note"; readonly note: Note }
   | { readonly key: string; readonly kind: "stage"; readonly stage: StageView }
   | { readonly key: string; readonly kind: "verify"; readonly report: VerifyReport }
+  | { readonly key: string; readonly kind: "hop"; readonly hop: DoctorHop }
   | { readonly key: string; readonly kind: "result"; readonly outcome: Outcome };
 
 export interface ProgressState {
@@ -93,6 +94,8 @@ export interface ProgressState {
   // Steps of a stage that has not started: stage 2's release runs while stage 3 is being deleted.
   readonly ahead: Readonly<Partial<Record<StageNumber, readonly StepRow[]>>>;
 }
+
+export type DoctorHop = Omit<Extract<ProgressEvent, { kind: "doctor-hop" }>, "kind" | "at">;
 
 export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [], ahead: {} };
 
@@ -205,6 +208,8 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       const next = { ...state, samples: [], failure: state.failure ?? (failure ? { kind: "verify" as const, failure } : undefined) };
       return append(next, { kind: "verify", report: event.report });
     }
+    case "doctor-hop":
+      return append(state, { kind: "hop", hop: { hop: event.hop, ok: event.ok, detail: event.detail, fix: event.fix } });
     case "result": {
       const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
       return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });

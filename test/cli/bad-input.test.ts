@@ -117,6 +117,31 @@ const CASES: { what: string; args: string[]; says: RegExp[] }[] = [
     says: [/us-east-1 is not an Availability Zone name of us-east-1/],
   },
   {
+    what: "doctor --function without --api-id",
+    args: ["doctor", ...REGIONS, "--function", "orders-caller"],
+    says: [/--function needs --api-id too/, /--api-id <the private API's id/],
+  },
+  {
+    what: "doctor --api-id that is not an API id",
+    args: ["doctor", ...REGIONS, "--function", "orders-caller", "--api-id", "Orders-API"],
+    says: [/--api-id "Orders-API" is not a REST API id/, /e\.g\. --api-id a1b2c3d4e5/],
+  },
+  {
+    what: "doctor --function that is not a name or ARN",
+    args: ["doctor", ...REGIONS, "--function", "arn:aws:s3:::bucket", "--api-id", "a1b2c3d4e5"],
+    says: [/--function "arn:aws:s3:::bucket" is not a function name or ARN/],
+  },
+  {
+    what: "doctor --stage without --function",
+    args: ["doctor", ...REGIONS, "--stage", "prod"],
+    says: [/--stage goes with --function and --api-id/],
+  },
+  {
+    what: "doctor --api-cidr (doctor reads the ranges, it does not take them)",
+    args: ["doctor", ...REGIONS, "--api-cidr", "10.0.0.0/16"],
+    says: [/unknown option '--api-cidr'/],
+  },
+  {
     what: "teardown with no TTY and no --yes",
     args: ["teardown", ...REGIONS, "--name", "demo"],
     says: [/no terminal to confirm on: pass --yes/],

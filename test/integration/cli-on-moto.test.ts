@@ -297,6 +297,7 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     expect(result.stdout).toContain("verification failed at the http layer: HTTP 403 Forbidden");
     expect(result.stdout).toMatch(/resource policy allows execute-api:Invoke only with aws:SourceVpce/);
     expect(result.stdout).toContain("The path does not work.");
+    expect(result.stdout).toMatch(new RegExp(`next: node \\S+/dist/cli\\.js doctor ${FLAGS.join(" ")}`));
     expect(readJson(join(cwd, "xregion-private-api.json")).lastVerify).toMatchObject({
       ok: false,
       summary: "0/1 samples ok; http: HTTP 403 Forbidden",

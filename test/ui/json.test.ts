@@ -27,7 +27,16 @@ describe("NDJSON renderer", () => {
     expect(out.text().endsWith("\n")).toBe(true);
     const lines = out.lines();
     expect(lines).toHaveLength(events.length);
-    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(events);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(events.map((e) => ({ type: e.kind, ...e })));
+  });
+
+  it("names each event by `type` first and by `kind` as before; a doctor hop is one line of the issue's shape", () => {
+    const out = captureStream();
+    const renderer = createJsonRenderer(out);
+    renderer.onEvent({ kind: "doctor-hop", hop: "client-route", ok: false, detail: "rtb-0abc (subnet-1): 10.10.0.0/16 has no route", fix: "aws ec2 create-route …", at: 7 });
+    const line = out.lines()[0]!;
+    expect(line.startsWith('{"type":"doctor-hop","kind":"doctor-hop","hop":"client-route","ok":false')).toBe(true);
+    expect(JSON.parse(line)).toMatchObject({ type: "doctor-hop", hop: "client-route", ok: false, detail: expect.any(String), fix: "aws ec2 create-route …" });
   });
 });
 
@@ -39,7 +48,7 @@ describe("json mode", () => {
     for (const event of events) renderer.onEvent(event);
     renderer.close();
 
-    expect(stdout.lines().map((line) => JSON.parse(line) as unknown)).toEqual(events);
+    expect(stdout.lines().map((line) => JSON.parse(line) as unknown)).toEqual(events.map((e) => ({ type: e.kind, ...e })));
     expect(stderr.lines()[0]).toBe("deploy demo");
     expect(stderr.text()).toContain("waiting for the function demo-client to be ready: State Pending (Creating: The function is being created.)\n");
   });

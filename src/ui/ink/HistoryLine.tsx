@@ -1,4 +1,5 @@
 import type { HistoryItem } from "../progress-state.js";
+import { HopLine } from "./HopLine.js";
 import { NoteLine } from "./NoteLine.js";
 import { ResultView } from "./ResultView.js";
 import { StageRow } from "./StageRow.js";
@@ -13,6 +14,8 @@ export function HistoryLine({ item, width }: { readonly item: HistoryItem; reado
       return <StageRow stage={item.stage} now={item.stage.finishedAt ?? item.stage.startedAt ?? 0} width={width} />;
     case "verify":
       return <VerifyView report={item.report} width={width} />;
+    case "hop":
+      return <HopLine hop={item.hop} width={width} />;
     case "result":
       return <ResultView outcome={item.outcome} width={width} />;
   }

@@ -30,6 +30,8 @@ they never change what a template means. Test-only code: nothing here ships. In 
                                            execute-api offered in some zones only, CreateVpcEndpoint
                                            refuses the others; Lambda refuses subnets in use1-az3 (and,
                                            emulated only, usw2-az4); zone parameters and subnets checked
+  doctor's reads                        -> VPC DNS attributes as declared; endpoint
+                                           interfaces addressed inside their subnets
 
 As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of that name, and in place):
   EC2::SecurityGroup egress             -> declared SecurityGroupEgress replaces the allow-all default;
@@ -1250,6 +1252,62 @@ def execute_change_set_strictly(self, change_set_name, stack_name=None):
 
 
 CloudFormationBackend.execute_change_set = execute_change_set_strictly
+
+
+# --- doctor: what its Describe/Get calls read ------------------------------------------------------------
+# `doctor` judges the path from these answers, so they must say what AWS would say of the same resources.
+# (Security-group egress and Lambda's VpcConfig.VpcId, which it reads too, are modelled in the strictness
+# and Lambda network-interface sections.)
+from moto.ec2.models.vpcs import VPC  # noqa: E402
+from moto.ec2.utils import generate_dns_from_ip, random_private_ip  # noqa: E402
+
+# Gap: AWS::EC2::VPC's EnableDnsSupport / EnableDnsHostnames are ignored (a new VPC reads hostnames off).
+# AWS sets both attributes as declared (AWS::EC2::VPC reference page).
+_original_vpc_create = VPC.create_from_cloudformation_json.__func__
+
+
+@creates(VPC)
+def vpc_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    vpc = _original_vpc_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    p = props(cloudformation_json)
+    for key, attribute in (("EnableDnsSupport", "enable_dns_support"), ("EnableDnsHostnames", "enable_dns_hostnames")):
+        if key in p:
+            setattr(vpc, attribute, str(p[key]).lower() == "true")
+    return vpc
+
+
+# Gap: an interface endpoint's network interfaces get random addresses outside their subnets. AWS gives
+# each one an address from its subnet's range (PrivateLink guide, "Endpoint network interfaces").
+_create_vpc_endpoint_in_offered_zones = VPCBackend.create_vpc_endpoint
+
+
+def create_vpc_endpoint_in_subnets(self, *args, **kwargs):
+    endpoint = _create_vpc_endpoint_in_offered_zones(self, *args, **kwargs)
+    for eni_id in endpoint.network_interface_ids or []:
+        eni = self.get_network_interface(eni_id)
+        address = random_private_ip(eni.subnet.cidr_block)
+        eni.private_ip_address = address
+        eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": address}]
+        eni.private_dns_name = generate_dns_from_ip(address)
+    return endpoint
+
+
+VPCBackend.create_vpc_endpoint = create_vpc_endpoint_in_subnets
+
+
+# Gap: an endpoint's PolicyDocument given as a JSON object in a template is stored as that object, and
+# DescribeVpcEndpoints then answers Python's repr of it. AWS stores and answers the policy as a JSON string
+# (EC2 API reference, VpcEndpoint.PolicyDocument; AWS::EC2::VPCEndpoint takes a JSON object or a string).
+_create_vpc_endpoint_addressed = VPCBackend.create_vpc_endpoint
+
+
+def create_vpc_endpoint_with_json_policy(self, *args, **kwargs):
+    if isinstance(kwargs.get("policy_document"), dict):
+        kwargs["policy_document"] = json.dumps(kwargs["policy_document"])
+    return _create_vpc_endpoint_addressed(self, *args, **kwargs)
+
+
+VPCBackend.create_vpc_endpoint = create_vpc_endpoint_with_json_policy
 
 
 # --- Pacing, for the demo only ------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+// client-egress and endpoint-ingress: the security groups (stateful: one direction is enough) and the
+// subnets' network ACLs (stateless: the request on 443 and the answer on the client's ephemeral ports,
+// 1024-65535, are both checked) at each end of the path.
+import type { VpcSide } from "../../aws/path-facts.js";
+import type { AddressSet } from "../../net/address-set.js";
+import { aclDecision, aclOfSubnet, type AclDecision, type PortRange } from "../../net/network-acls.js";
+import { sgAdmits, type SgRule } from "../../net/security-groups.js";
+import { combine, fail, pass, unknown, type Judgement } from "./hops.js";
+import { describeSet, type PathContext } from "./path-context.js";
+
+const HTTPS: PortRange = { from: 443, to: 443 };
+const EPHEMERAL: PortRange = { from: 1024, to: 65535 };
+
+interface End {
+  readonly side: VpcSide;
+  readonly groupIds: readonly string[];
+  readonly subnetIds: readonly string[];
+  /** The other end: where requests go (client) or come from (endpoint). */
+  readonly peers: AddressSet;
+  readonly peersText: string;
+  /** A range to name in a fix: the other VPC's range. */
+  readonly peerCidr: string;
+  readonly role: "client" | "endpoint";
+}
+
+export function judgeClientEgress(ctx: PathContext): Judgement {
+  if (!ctx.fn.ok) return unknown(ctx.fn.why);
+  if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
+  if (!ctx.endpointRange.ok) return unknown(`where requests go is not known: ${ctx.endpointRange.why}`);
+  const apiCidr = ctx.apiSide.ok && ctx.apiSide.value.vpc.ok ? ctx.apiSide.value.vpc.value.cidrs[0] : undefined;
+  return judgeEnd({
+    side: ctx.clientSide.value,
+    groupIds: ctx.fn.value.securityGroupIds,
+    subnetIds: ctx.fn.value.subnetIds,
+    peers: ctx.endpointRange.value.set,
+    peersText: ctx.endpointRange.value.text,
+    peerCidr: apiCidr ?? ctx.endpointRange.value.text.split(", ")[0] ?? "",
+    role: "client",
+  });
+}
+
+export function judgeEndpointIngress(ctx: PathContext): Judgement {
+  const endpoint = ctx.snapshot.endpoint?.facts;
+  if (!endpoint) return unknown("the API's endpoint is not known (see the endpoint hop)");
+  if (!ctx.apiSide.ok) return unknown(ctx.apiSide.why);
+  if (!ctx.functionRange.ok) return unknown(`where requests come from is not known: ${ctx.functionRange.why}`);
+  const clientCidr = ctx.clientSide.ok && ctx.clientSide.value.vpc.ok ? ctx.clientSide.value.vpc.value.cidrs[0] : undefined;
+  return judgeEnd({
+    side: ctx.apiSide.value,
+    groupIds: endpoint.securityGroupIds,
+    subnetIds: endpoint.subnetIds,
+    peers: ctx.functionRange.value,
+    peersText: describeSet(ctx.functionRange.value),
+    peerCidr: clientCidr ?? describeSet(ctx.functionRange.value),
+    role: "endpoint",
+  });
+}
+
+function judgeEnd(end: End): Judgement {
+  return combine([securityGroups(end), ...networkAcls(end)]);
+}
+
+function securityGroups(end: End): Judgement {
+  const { side, role } = end;
+  const reads = side.securityGroups;
+  if (!reads.ok) return unknown(reads.error);
+  const groups = reads.value.filter((g) => end.groupIds.includes(g.id));
+  const direction = role === "client" ? "egress" : "ingress";
+  const arrow = role === "client" ? "→" : "←";
+  const decision = sgAdmits(groups, direction, { protocol: "tcp", port: 443, peers: end.peers });
+  const rules = decision.matched.map((m) => `${m.groupId} ${direction} ${ruleText(m.rule)} ${arrow} ${m.rule.cidrs.join(", ")}`);
+  if (decision.allowed === true) return pass(`${rules.join("; ")} (${end.peersText})`);
+  if (decision.allowed === null) {
+    return unknown(`${end.groupIds.join(", ")}: ${describeSet(decision.missing)} on 443 only through prefix lists ${decision.prefixLists.join(", ")}, whose ranges are not read`);
+  }
+  const refs = decision.groupRefs.length > 0 ? `; rules naming groups (${decision.groupRefs.join(", ")}) cannot match a VPC in another region` : "";
+  const group = end.groupIds[0] ?? "<security group>";
+  const fix =
+    role === "client"
+      ? `aws ec2 authorize-security-group-egress --group-id ${group} --protocol tcp --port 443 --cidr ${end.peerCidr} --region ${side.region}`
+      : `aws ec2 authorize-security-group-ingress --group-id ${group} --protocol tcp --port 443 --cidr ${end.peerCidr} --region ${side.region}`;
+  return fail(`${end.groupIds.join(", ") || "no security group"}: no ${direction} rule admits TCP 443 ${arrow} ${describeSet(decision.missing)}${refs}`, fix);
+}
+
+function ruleText(rule: SgRule): string {
+  if (rule.protocol === "-1") return "all traffic";
+  return rule.fromPort === rule.toPort ? `${rule.protocol} ${rule.fromPort}` : `${rule.protocol} ${rule.fromPort}-${rule.toPort}`;
+}
+
+function networkAcls(end: End): Judgement[] {
+  const { side } = end;
+  if (!side.acls.ok) return [unknown(side.acls.error)];
+  const acls = side.acls.value;
+  // Requests leave the client on 443 and answers come back to its ephemeral ports; the endpoint mirrors it.
+  const checks: readonly { direction: "inbound" | "outbound"; ports: PortRange }[] =
+    end.role === "client"
+      ? [{ direction: "outbound", ports: HTTPS }, { direction: "inbound", ports: EPHEMERAL }]
+      : [{ direction: "inbound", ports: HTTPS }, { direction: "outbound", ports: EPHEMERAL }];
+  const bySubnet = new Map<string, string[]>();
+  for (const subnetId of end.subnetIds) {
+    const acl = aclOfSubnet(acls, subnetId);
+    if (!acl) return [unknown(`no network ACL found for ${subnetId}`)];
+    bySubnet.set(acl.id, [...(bySubnet.get(acl.id) ?? []), subnetId]);
+  }
+  return [...bySubnet].map(([aclId, subnets]) => {
+    const acl = acls.find((a) => a.id === aclId)!;
+    const parts: string[] = [];
+    for (const check of checks) {
+      const decision = aclDecision(acl, check.direction, { protocol: "6", ports: check.ports, peers: end.peers });
+      if (!decision.allowed) return aclFailure(end, aclId, subnets, check.direction, decision);
+      const rules = decision.by.map((e) => e.ruleNumber).join(", ");
+      parts.push(`${check.direction === "inbound" ? "in" : "out"} tcp ${portText(check.ports)} rule ${rules} allow`);
+    }
+    return pass(`${aclId} (${subnets.join(", ")}): ${parts.join(", ")}`);
+  });
+}
+
+function aclFailure(end: End, aclId: string, subnets: readonly string[], direction: "inbound" | "outbound", d: Extract<AclDecision, { allowed: false }>): Judgement {
+  const rule = d.rule ? `rule ${d.rule.ruleNumber} (${d.rule.action} ${d.rule.cidr})` : "the final * rule (deny)";
+  const egress = direction === "outbound" ? " --egress" : " --ingress";
+  const number = d.rule ? Math.max(1, d.rule.ruleNumber - 1) : 100;
+  const fix = `aws ec2 create-network-acl-entry --network-acl-id ${aclId} --rule-number ${number} --protocol tcp --port-range From=${d.ports.from},To=${d.ports.to} --cidr-block ${end.peerCidr} --rule-action allow${egress} --region ${end.side.region}`;
+  const what = direction === "outbound" ? `to ${describeSet(d.addresses)}` : `from ${describeSet(d.addresses)}`;
+  const answer = (end.role === "client") === (direction === "inbound") ? " (the answers, stateless)" : "";
+  return fail(`${aclId} (${subnets.join(", ")}): ${direction} tcp ${portText(d.ports)} ${what} is denied by ${rule}${answer}`, fix);
+}
+
+function portText(p: PortRange): string {
+  return p.from === p.to ? String(p.from) : `${p.from}-${p.to}`;
+}
