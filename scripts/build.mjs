@@ -53,7 +53,7 @@ await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
 const factsModule = new URL("../dist/.template-facts.mjs", import.meta.url);
 await build({
   stdin: {
-    contents: `export { templateFacts } from "./src/aws/template-facts.ts"; export { templateHash } from "./src/aws/template-facts-file.ts";`,
+    contents: `export { templateFacts } from "./src/aws/template-facts.ts"; export { templateHash } from "./src/aws/templates.ts";`,
     resolveDir: fileURLToPath(new URL("..", import.meta.url)),
     loader: "ts",
   },

@@ -5,8 +5,8 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { join } from "node:path";
 import { deployAll } from "../../src/steps/deploy.js";
 import { buildPlan } from "../../src/steps/plan.js";
-import { templatesDir } from "../../src/templates-dir.js";
-import type { Clock } from "../../src/steps/clock.js";
+import { templatesDir } from "../../src/aws/templates.js";
+import type { Clock } from "../../src/aws/clock.js";
 import { FakeCloudFormation, FakeClock, resourceEvent, stackEvent, type EventSpec } from "../../test/helpers/cfn-timeline.js";
 import { loadTemplate } from "../../test/helpers/cfn-yaml.js";
 

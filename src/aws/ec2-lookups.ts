@@ -99,3 +99,31 @@ export async function listVpcs(clients: Pick<AwsClients, "ec2">, region: string)
   }
   return vpcs;
 }
+
+// What Lambda refuses about a VPC function's subnets, by Availability Zone id (ids name the same physical
+// zone in every account; names such as us-east-1a do not).
+/**
+ * Zone ids where Lambda does not run VPC functions. Source: AWS Lambda Developer Guide, "Giving Lambda
+ * functions access to resources in an Amazon VPC" (docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
+ * use1-az3 in us-east-1 is not supported for VPC-connected functions.
+ */
+export const LAMBDA_REFUSED_ZONE_IDS: ReadonlySet<string> = new Set(["use1-az3"]);
+
+// Lambda's answer to CreateFunction/UpdateFunctionConfiguration with such a subnet
+// (InvalidParameterValueException): "The provided subnets contain availability zone Lambda doesn't
+// support." It names no zone, so the tool names the ones it chose. Seen in CloudFormation reasons since
+// 2017 (keboola/developer-portal#81) and matched by AWS's own Quick Start subnet tests.
+const UNSUPPORTED_ZONE = /subnets contain availability zone Lambda doesn'?t support/i;
+
+/** True when a failure reason is Lambda refusing a subnet's Availability Zone. */
+export function isLambdaZoneRefusal(reason: string | undefined): boolean {
+  return reason !== undefined && UNSUPPORTED_ZONE.test(reason);
+}
+
+// AWS service names that differ by partition. China names its endpoint services with a "cn." prefix
+// (AWS China docs, "Amazon VPC endpoint service names"); every other partition uses com.amazonaws.
+// China's regions are the only ones whose code starts with "cn-".
+/** The interface endpoint service of API Gateway's execute-api in a region, as DescribeVpcEndpointServices names it. */
+export function executeApiServiceName(region: string): string {
+  return `${region.startsWith("cn-") ? "cn." : ""}com.amazonaws.${region}.execute-api`;
+}

@@ -1,5 +1,6 @@
 // Classifies AWS errors in one place, so steps can tell "wait and retry" from "stack is gone" from "the
 // user must log in again", and the CLI can map the last one to exit 1 with the exact fix.
+import { FailureError, UsageError } from "../errors.js";
 
 interface AwsErrorShape {
   readonly name?: string;
@@ -95,4 +96,23 @@ export function asCredentialsError(error: unknown, profile: string | undefined):
     return new CredentialsError("missing", `No AWS credentials found for ${who}: ${text}`, fix, error);
   }
   return undefined;
+}
+
+// Errors from AWS that a person can act on become FailureErrors (exit 1) carrying the fixing command.
+export function asFailure(error: unknown, profile: string | undefined): unknown {
+  if (error instanceof FailureError || error instanceof UsageError) return error;
+  // Without --profile the SDK reads AWS_PROFILE, so the fix must name that profile too.
+  const credentials = asCredentialsError(error, profile ?? process.env["AWS_PROFILE"]);
+  if (credentials) return new FailureError(credentials.message, [`fix: ${credentials.fix}`]);
+  if (error instanceof Error && error.name === "PreflightError") {
+    const [first = "", ...rest] = error.message.split("\n");
+    return new FailureError(first, rest);
+  }
+  if (error instanceof Error && error.name === "RequestExpired") {
+    return new FailureError("AWS refused the request as expired: this machine's clock is probably off; sync it (e.g. with NTP) and run again");
+  }
+  if (error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === "object") {
+    return new FailureError(`AWS answered ${error.name}: ${error.message}`);
+  }
+  return error;
 }

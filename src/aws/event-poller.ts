@@ -2,8 +2,8 @@
 // events not seen before, oldest first, cut off at the start of our own operation; completion comes from
 // the stack's own event, so no DescribeStacks loop is needed.
 import { DescribeStackEventsCommand, type CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
-import type { Clock } from "../steps/clock.js";
-import { pollDelay, throttledDelay } from "./backoff.js";
+import type { Clock } from "./clock.js";
+import { pollDelay, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
 export interface RootCause {

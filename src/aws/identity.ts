@@ -1,5 +1,6 @@
 // Who we are. Credentials failures leave here as the one CredentialsError of ./errors.ts, so the CLI maps
 // them to exit 1 with the fixing command whichever step met them first.
+import { type EvaluationResult, type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "./clients.js";
 import { asCredentialsError } from "./errors.js";
@@ -27,4 +28,106 @@ function homeRegionOf(region: string): string {
   if (region.startsWith("cn-")) return "cn-north-1";
   if (region.startsWith("us-gov-")) return "us-gov-west-1";
   return "us-east-1";
+}
+
+// IAM's policy simulator, asked about the caller: which principal to simulate for the ARN STS reports,
+// and one batched, paginated SimulatePrincipalPolicy call answered action by action and resource by resource.
+/** The IAM principal whose policies stand for the caller, or why none can. */
+export type SimulationPrincipal =
+  | { readonly kind: "principal"; readonly arn: string; readonly fromSession: boolean }
+  | { readonly kind: "unsupported"; readonly reason: string };
+
+/**
+ * Maps GetCallerIdentity's ARN to a user or role ARN. An assumed-role session
+ * (arn:aws:sts::123:assumed-role/Role/session) maps to arn:aws:iam::123:role/Role: the session ARN does not
+ * carry the role's path, so a role with a path is not found (the check then says so and is skipped);
+ * finding the path would take iam:GetRole, one more permission to ask of every user.
+ */
+export function simulationPrincipal(callerArn: string): SimulationPrincipal {
+  const match = /^arn:([^:]+):(iam|sts)::(\d{12}):(.+)$/.exec(callerArn);
+  if (!match) return { kind: "unsupported", reason: `the caller ARN ${callerArn} is not one IAM can simulate` };
+  const [, partition, service, account, resource = ""] = match;
+  if (service === "iam" && resource === "root") {
+    return { kind: "unsupported", reason: "the caller is the account's root user, which IAM cannot simulate (it may do everything an organisation's policies allow)" };
+  }
+  if (service === "iam" && resource.startsWith("user/")) return { kind: "principal", arn: callerArn, fromSession: false };
+  if (service === "sts" && resource.startsWith("assumed-role/")) {
+    const role = resource.split("/")[1];
+    if (role) return { kind: "principal", arn: `arn:${partition}:iam::${account}:role/${role}`, fromSession: true };
+  }
+  if (service === "sts" && resource.startsWith("federated-user/")) {
+    return { kind: "unsupported", reason: "the caller is a federated user (GetFederationToken), whose session policy IAM cannot simulate" };
+  }
+  return { kind: "unsupported", reason: `the caller ${callerArn} is neither an IAM user nor a role session, which IAM cannot simulate` };
+}
+
+export type Decision = "allowed" | "explicitDeny" | "implicitDeny";
+
+/** One action on one resource, as the simulator decided it. */
+export interface SimulatedDecision {
+  readonly action: string;
+  readonly resource: string;
+  readonly decision: Decision;
+  // Condition keys a policy asked for that the simulation had no value for: the decision may be wrong.
+  readonly missingContext: readonly string[];
+}
+
+export interface SimulationRequest {
+  readonly principalArn: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly context: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal | undefined;
+}
+
+// IAM answers at most 1000 results a page.
+const PAGE = 1000;
+
+/** Every action against every resource of the request; pages through IsTruncated/Marker. */
+export async function simulate(iam: IAMClient, request: SimulationRequest): Promise<SimulatedDecision[]> {
+  const decisions: SimulatedDecision[] = [];
+  let marker: string | undefined;
+  do {
+    const answer = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: request.principalArn,
+        ActionNames: [...request.actions],
+        ResourceArns: [...request.resources],
+        ContextEntries: Object.entries(request.context).map(([ContextKeyName, value]) => ({
+          ContextKeyName,
+          ContextKeyValues: [value],
+          ContextKeyType: "string",
+        })),
+        MaxItems: PAGE,
+        Marker: marker,
+      }),
+      { abortSignal: request.signal },
+    );
+    for (const result of answer.EvaluationResults ?? []) decisions.push(...decisionsOf(result, request.resources));
+    marker = answer.IsTruncated ? answer.Marker : undefined;
+  } while (marker);
+  return decisions;
+}
+
+// With several resources IAM answers per resource in ResourceSpecificResults; with one it may answer only
+// at the top, naming the resource (or "*") in EvalResourceName.
+function decisionsOf(result: EvaluationResult, resources: readonly string[]): SimulatedDecision[] {
+  const action = result.EvalActionName ?? "";
+  const topMissing = result.MissingContextValues ?? [];
+  const specific = result.ResourceSpecificResults ?? [];
+  if (specific.length > 0) {
+    return specific.map((r) => ({
+      action,
+      resource: r.EvalResourceName ?? "",
+      decision: asDecision(r.EvalResourceDecision),
+      missingContext: r.MissingContextValues ?? topMissing,
+    }));
+  }
+  const named = result.EvalResourceName;
+  const covered = named === undefined || (named === "*" && !resources.includes("*")) ? resources : [named];
+  return covered.map((resource) => ({ action, resource, decision: asDecision(result.EvalDecision), missingContext: topMissing }));
+}
+
+function asDecision(value: string | undefined): Decision {
+  return value === "allowed" || value === "explicitDeny" ? value : "implicitDeny";
 }

@@ -12,8 +12,8 @@ import {
   ExecuteChangeSetCommand,
   type CloudFormationClient,
 } from "@aws-sdk/client-cloudformation";
-import type { Clock } from "../steps/clock.js";
-import { throttledDelay } from "./backoff.js";
+import type { Clock } from "./clock.js";
+import { throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
 export interface StackInfo {

@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { renderTemplate } from "../steps/deployment-id.js";
 import { buildPlan } from "../steps/plan.js";
 import type { Plan, StagePlan } from "../steps/plan-types.js";
-import { templatesDir } from "../templates-dir.js";
+import { templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";
 import { equivalentCommand, loadAnswers } from "./answers.js";

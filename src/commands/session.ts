@@ -6,13 +6,13 @@
 import type { Writable } from "node:stream";
 import { createClients, type AwsClients } from "../aws/clients.js";
 import type { Answers } from "../config/answers.js";
-import { systemClock, type Clock } from "../steps/clock.js";
+import { systemClock, type Clock } from "../aws/clock.js";
 import type { Emit, Operation, ProgressEvent } from "../steps/events.js";
 import { createJsonRenderer } from "../ui/json.js";
 import { createPlainRenderer } from "../ui/plain.js";
 import type { Renderer } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
-import { asFailure } from "./failures.js";
+import { asFailure } from "../aws/errors.js";
 import { locateFlags } from "./next-steps.js";
 
 export interface Session {

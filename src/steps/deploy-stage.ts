@@ -14,8 +14,8 @@ import {
   waitForChangeSet,
   type StackInfo,
 } from "../aws/stack.js";
-import { readTemplate } from "../aws/template-descriptions.js";
-import { loadTemplateFacts } from "../aws/template-facts-file.js";
+import { readTemplate } from "../aws/templates.js";
+import { loadTemplateFacts } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
 import { info, stageRef, type DeployContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";

@@ -2,10 +2,10 @@
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { loadTemplateFacts } from "../aws/template-facts-file.js";
+import { loadTemplateFacts } from "../aws/templates.js";
 import type { RootCause } from "../aws/event-poller.js";
-import { isLambdaZoneRefusal } from "../aws/lambda-zones.js";
-import { templatesDir } from "../templates-dir.js";
+import { isLambdaZoneRefusal } from "../aws/ec2-lookups.js";
+import { templatesDir } from "../aws/templates.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
 import { runStage, type StageResult } from "./deploy-stage.js";
 import { renameInFacts, renderTemplate } from "./deployment-id.js";

@@ -1,7 +1,7 @@
 // Turns a failed sample, or a function Lambda will not run, into "which layer failed and what to check".
 // Pure: the advice names the stage that owns the fix, so the reader knows which template or stack to look at.
 import { errorMessage } from "../aws/errors.js";
-import type { FunctionStatus } from "../aws/function-state.js";
+import type { FunctionStatus } from "../aws/function.js";
 import type { ClientAnswer, VerifyReport, VerifySample } from "./verify-types.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 

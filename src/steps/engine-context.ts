@@ -3,7 +3,7 @@
 import type { StackEvent } from "@aws-sdk/client-cloudformation";
 import type { AwsClients } from "../aws/clients.js";
 import type { RootCause } from "../aws/event-poller.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../aws/clock.js";
 import type { Emit, StageRef } from "./events.js";
 import type { StagePlan } from "./plan-types.js";
 

@@ -1,6 +1,6 @@
 // The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
-import type { FunctionStatus } from "../aws/function-state.js";
+import type { FunctionStatus } from "../aws/function.js";
 import type { PlannedChange } from "../aws/stack.js";
 import type { HopName } from "./doctor/hops.js";
 import type { PermissionReport } from "./permission-check.js";

@@ -3,10 +3,10 @@
 // (about a minute, AWS says); an update runs with LastUpdateStatus InProgress; a function idle for weeks is
 // Inactive until an invoke wakes it. AWS: https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
 import type { AwsClients } from "../aws/clients.js";
-import { pollDelay } from "../aws/backoff.js";
+import { pollDelay } from "../aws/clock.js";
 import { asCredentialsError } from "../aws/errors.js";
-import { readFunctionStatus, type FunctionStatus } from "../aws/function-state.js";
-import type { Clock } from "./clock.js";
+import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
+import type { Clock } from "../aws/clock.js";
 import { diagnoseFunctionReadError, functionCancelled, functionFailed, functionNotRestored, functionTimedOut, type Diagnosis } from "./diagnose.js";
 import type { Emit } from "./events.js";
 

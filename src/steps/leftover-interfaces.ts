@@ -1,7 +1,7 @@
 // `status`: network interfaces the client function left in the client VPC (a teardown stopped half-way,
 // a plain delete-stack that failed on them), each with the command that removes it.
 import type { AwsClients } from "../aws/clients.js";
-import { functionInterfaces, functionVpcState, type LambdaInterface } from "../aws/function-network.js";
+import { functionInterfaces, functionVpcState, type LambdaInterface } from "../aws/function.js";
 
 /** Where to look: the client stack's function and VPC, from its outputs. */
 export interface ClientPlace {

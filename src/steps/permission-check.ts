@@ -3,7 +3,7 @@
 // federated caller) is skipped with one reason, never a failure: it only ever saves a half-built deploy.
 import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
-import { simulate, simulationPrincipal, type SimulatedDecision } from "../aws/policy-simulation.js";
+import { simulate, simulationPrincipal, type SimulatedDecision } from "../aws/identity.js";
 import type { Answers } from "../config/answers.js";
 import { deployPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
 

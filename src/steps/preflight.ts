@@ -3,12 +3,12 @@
 import type { AwsClients } from "../aws/clients.js";
 import { describeZones, endpointServiceZones, listVpcs, RegionUnavailableError, type ExistingVpc } from "../aws/ec2-lookups.js";
 import { callerIdentity } from "../aws/identity.js";
-import { executeApiServiceName } from "../aws/service-names.js";
+import { executeApiServiceName } from "../aws/ec2-lookups.js";
 import type { Answers } from "../config/answers.js";
 import { splitZones } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { overlapOf, parseCidr } from "../net/index.js";
-import { systemClock, type Clock } from "./clock.js";
+import { systemClock, type Clock } from "../aws/clock.js";
 import type { Emit } from "./events.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
 import type { ChosenZones } from "./plan.js";

@@ -8,9 +8,9 @@
 // CloudFormation deletes the function, which depends on the role, before the role.
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { pollDelay } from "../aws/backoff.js";
+import { pollDelay } from "../aws/clock.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
-import { deleteInterface, detachFromVpc, functionInterfaces, functionVpcState, type FunctionVpcState } from "../aws/function-network.js";
+import { deleteInterface, detachFromVpc, functionInterfaces, functionVpcState, type FunctionVpcState } from "../aws/function.js";
 import { stackResourceIds } from "../aws/stack.js";
 import type { EngineContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";

@@ -2,10 +2,10 @@
 // exists" is answered the same way before a deploy and in `status`.
 import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
-import { readFunctionStatus, type FunctionStatus } from "../aws/function-state.js";
+import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import { describeStack as describeStackInfo } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
-import { systemClock, type Clock } from "./clock.js";
+import { systemClock, type Clock } from "../aws/clock.js";
 import type { Emit, StageNumber, StageRef } from "./events.js";
 import { judgeFunction } from "./function-ready.js";
 import { leftoverInterfaces, leftoverText } from "./leftover-interfaces.js";

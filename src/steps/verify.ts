@@ -2,10 +2,10 @@
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
 import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError } from "../aws/errors.js";
-import { notReadyCause } from "../aws/function-state.js";
-import { invokeFunction, type Invocation } from "../aws/invoke.js";
+import { notReadyCause } from "../aws/function.js";
+import { invokeFunction, type Invocation } from "../aws/function.js";
 import { diagnoseInvokeError, diagnoseSample, excerpt, type Diagnosis } from "./diagnose.js";
-import { systemClock, type Clock } from "./clock.js";
+import { systemClock, type Clock } from "../aws/clock.js";
 import type { Emit } from "./events.js";
 import { waitUntilReady } from "./function-ready.js";
 import { latencyStats } from "./latency.js";

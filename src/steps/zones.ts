@@ -2,7 +2,7 @@
 // to a different physical zone (zone id) in every account, and some zones cannot hold what a stack puts
 // there (DESIGN §10.1). The rules and the choice are pure; preflight asks AWS and passes the answers in.
 import type { ZoneInfo } from "../aws/ec2-lookups.js";
-import { LAMBDA_REFUSED_ZONE_IDS } from "../aws/lambda-zones.js";
+import { LAMBDA_REFUSED_ZONE_IDS } from "../aws/ec2-lookups.js";
 import type { Zone, ZonePair } from "./plan-types.js";
 import type { RegionRole } from "./stages.js";
 

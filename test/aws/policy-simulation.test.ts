@@ -1,7 +1,7 @@
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { simulate, simulationPrincipal } from "../../src/aws/policy-simulation.js";
+import { simulate, simulationPrincipal } from "../../src/aws/identity.js";
 
 describe("the principal simulated for a caller", () => {
   it("keeps an IAM user's ARN, path included", () => {

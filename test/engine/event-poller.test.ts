@@ -1,6 +1,6 @@
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { pollDelay, throttledDelay } from "../../src/aws/backoff.js";
+import { pollDelay, throttledDelay } from "../../src/aws/clock.js";
 import { StackEventPoller, watchStack } from "../../src/aws/event-poller.js";
 import {
   createdResource,

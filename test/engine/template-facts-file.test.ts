@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { FACTS_FILE, loadTemplateFacts, templateHash } from "../../src/aws/template-facts-file.js";
+import { FACTS_FILE, loadTemplateFacts, templateHash } from "../../src/aws/templates.js";
 import { templateFacts } from "../../src/aws/template-facts.js";
 import { tempDir } from "../helpers/cli.js";
 

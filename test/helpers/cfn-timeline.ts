@@ -21,7 +21,7 @@ import {
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
-import type { Clock } from "../../src/steps/clock.js";
+import type { Clock } from "../../src/aws/clock.js";
 
 export const ACCOUNT = "123456789012";
 export const T0 = Date.parse("2026-11-25T10:00:00.000Z");

@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
-import { executeApiServiceName } from "../../src/aws/service-names.js";
+import { executeApiServiceName } from "../../src/aws/ec2-lookups.js";
 import type { Answers } from "../../src/config/answers.js";
 import { UsageError } from "../../src/errors.js";
 import { preflight, PreflightError } from "../../src/steps/preflight.js";

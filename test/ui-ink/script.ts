@@ -1,6 +1,6 @@
 // Realistic event scripts, shaped as the engine emits them: the stack's own events carry its status, a
 // resource's first event has no physical id (so rows key on logicalId), a rollback follows a failure.
-import type { FunctionStatus } from "../../src/aws/function-state.js";
+import type { FunctionStatus } from "../../src/aws/function.js";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
 import type { ClientAnswer, VerifyReport, VerifySample } from "../../src/steps/verify-types.js";
 

@@ -4,7 +4,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import { CredentialsError } from "../../src/aws/errors.js";
-import type { Clock } from "../../src/steps/clock.js";
+import type { Clock } from "../../src/aws/clock.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import { verify } from "../../src/steps/verify.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";

@@ -3,7 +3,7 @@
 import type { AwsClients } from "../../aws/clients.js";
 import type { PathSnapshot } from "../../aws/path-facts.js";
 import { readPathSnapshot, type PathQuery } from "../../aws/path-snapshot.js";
-import { systemClock, type Clock } from "../clock.js";
+import { systemClock, type Clock } from "../../aws/clock.js";
 import type { Emit } from "../events.js";
 import { HOPS, type HopName, type HopVerdict, type Judgement } from "./hops.js";
 import { judgeApiPolicy, judgeApiStage, judgeEndpoint } from "./judge-api.js";

@@ -984,7 +984,7 @@ VPCBackend.create_vpc_endpoint = create_vpc_endpoint_in_offered_zones
 # Lambda refuses a VPC function whose subnets are in a zone it does not support, with
 # InvalidParameterValueException "The provided subnets contain availability zone Lambda doesn't support."
 # (CloudFormation shows it as the function's CREATE_FAILED reason; keboola/developer-portal#81). AWS documents
-# use1-az3 (Lambda Developer Guide, VPC configuration), the one id the tool knows (src/aws/lambda-zones.ts).
+# use1-az3 (Lambda Developer Guide, VPC configuration), the one id the tool knows (src/aws/ec2-lookups.ts).
 # The emulated account's Lambda also refuses usw2-az4, which the tool does not know: it stands for a zone
 # Lambda refuses anyway, so the suite sees the failure message that names the zones and --client-azs.
 LAMBDA_REFUSED_ZONE_IDS_AWS = {"use1-az3"}

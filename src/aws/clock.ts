@@ -1,7 +1,30 @@
+// Time is injected so the engine's waits (event polling, change-set polling, backoff) run instantly in
+// tests while a fake clock records every sleep for assertions.
+export interface Clock {
+  now(): number;
+  // Resolves after ms, or at once when the signal aborts (never rejects): callers check signal.aborted.
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep(ms, signal) {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  },
+};
+
 // How long to wait between CloudFormation polls: quick at first, when most short operations finish, then
 // every 5 s; much longer, doubling, while AWS is throttling us. Jittered so that several runs (or
 // stages) do not poll in lockstep.
-
 // Poll intervals in seconds.
 const SCHEDULE = [1, 1, 2, 3, 5];
 const THROTTLED_BASE_MS = 5_000;
