@@ -1,7 +1,7 @@
 // The entry point and the only place that ends the process: parse flags once, decide interactivity,
 // run one command, and turn whatever happened into an exit code and at most a line or two on stderr.
-import { parseFlags, type CommandName } from "./cli/flags.js";
-import { invocation } from "./cli/invocation.js";
+import { parseFlags, type CommandName } from "./config/flags.js";
+import { invocation } from "./commands/next-steps.js";
 import type { CommandContext } from "./commands/context.js";
 import { EXIT, FailureError, InterruptedError, UsageError } from "./errors.js";
 

@@ -1,6 +1,5 @@
 // Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
-import type { Answers } from "../config/answers.js";
-import { configPath, loadAnswersFile, type AnswersFile } from "../config/file.js";
+import { configPath, loadAnswersFile, type Answers, type AnswersFile } from "../config/answers.js";
 import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import type { CommandContext } from "./context.js";
 
@@ -27,20 +26,4 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
   const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
   const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope, flags.yes);
   return { ...resolved, path, file };
-}
-
-// The non-interactive command that repeats this run, printed after a guided run (like create-vite).
-export function equivalentCommand(invocation: string, answers: Answers, command: string): string {
-  const parts = [
-    `${invocation} ${command}`,
-    `--name ${answers.name}`,
-    `--api-region ${answers.apiRegion}`,
-    `--client-region ${answers.clientRegion}`,
-    `--api-cidr ${answers.apiCidr}`,
-    `--client-cidr ${answers.clientCidr}`,
-    ...(answers.profile ? [`--profile ${answers.profile}`] : []),
-    ...(answers.apiAzs ? [`--api-azs ${answers.apiAzs}`] : []),
-    ...(answers.clientAzs ? [`--client-azs ${answers.clientAzs}`] : []),
-  ];
-  return parts.join(" ");
 }

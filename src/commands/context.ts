@@ -1,6 +1,6 @@
 // What every command receives from the CLI: the parsed flags and the facts about this process that
 // decide interactivity and rendering. Commands return an exit code; they never exit themselves.
-import type { Flags } from "../cli/flags.js";
+import type { Flags } from "../config/flags.js";
 
 export interface CommandContext {
   readonly flags: Flags;

@@ -1,10 +1,11 @@
 // `deploy`: answers → plan → (AWS from here on) preflight → confirm → three stages → verify. The AWS
 // half loads only after the questions, so the first question appears without waiting for the SDK.
-import { saveAnswersFile } from "../config/file.js";
+import { saveAnswersFile } from "../config/answers.js";
 import { buildPlan } from "../steps/plan.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";
-import { equivalentCommand, loadAnswers } from "./answers.js";
+import { loadAnswers } from "./answers.js";
+import { equivalentCommand } from "./next-steps.js";
 import type { CommandContext } from "./context.js";
 
 export async function runDeploy(ctx: CommandContext): Promise<number> {

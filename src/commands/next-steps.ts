@@ -1,16 +1,62 @@
 // The commands a person types next, with the flags that find this deployment again.
-import type { Answers } from "../config/answers.js";
+import { delimiter, dirname, isAbsolute, relative, sep } from "node:path";
+import { FLAG_OF, type AnswerKey, type Answers } from "../config/answers.js";
+import { BIN } from "../config/flags.js";
 
-export function locateFlags(answers: Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">): string {
-  return [
-    `--name ${answers.name}`,
-    `--api-region ${answers.apiRegion}`,
-    `--client-region ${answers.clientRegion}`,
-    ...(answers.profile ? [`--profile ${answers.profile}`] : []),
-  ].join(" ");
+// The answers that find a deployment again (its name and regions, and the profile that reaches them),
+// and every answer, in the order `--help` lists their flags.
+const LOCATE: readonly AnswerKey[] = ["name", "apiRegion", "clientRegion", "profile"];
+const EVERY: readonly AnswerKey[] = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"];
+
+/** The one flag-list builder: `--flag value` for each answer in scope that is set. */
+export function answerFlags(answers: Partial<Answers>, scope: "locate" | "all" = "locate"): string {
+  return (scope === "all" ? EVERY : LOCATE)
+    .filter((key) => answers[key])
+    .map((key) => `${FLAG_OF[key]} ${answers[key]}`)
+    .join(" ");
 }
 
+/** The flags that find this deployment again, for "next:" and detach hints. */
+export function locateFlags(answers: Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">): string {
+  return answerFlags(answers, "locate");
+}
+
+/** Each command in turn, started as this tool was and pointed at this deployment. */
 export function nextCommands(invocation: string, answers: Answers, commands: readonly string[]): string[] {
   const flags = locateFlags(answers);
   return commands.map((command) => `${invocation} ${command} ${flags}`);
+}
+
+/** The non-interactive command that repeats this run, printed after a guided run (like create-vite). */
+export function equivalentCommand(invocation: string, answers: Answers, command: string): string {
+  return `${invocation} ${command} ${answerFlags(answers, "all")}`;
+}
+
+// How this process was started, as the words a person types to start it again: the "next:" commands and
+// the equivalent command must work the way the tool was run (the package is not on the registry yet, so
+// a printed `npx xregion-private-api` only works where npx finds the package).
+const NPX = `npx ${BIN}`;
+
+/**
+ * The command that starts this tool the way it was started, read from the script path Node was given:
+ * `npx xregion-private-api` for a bin in npx's cache or a project's node_modules/.bin (npx, npm exec, npm
+ * scripts: npx finds it again from that folder), the bare name for a bin on PATH (a global install),
+ * otherwise `node <path to cli.js>` (a clone, or a copy of dist/). npm's variables only confirm a bin:
+ * whatever an npm script spawns inherits them.
+ */
+export function invocation(argv1: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  if (argv1 === undefined) return NPX;
+  const parts = argv1.split(sep);
+  const dir = dirname(argv1);
+  if (parts.at(-1) === BIN) {
+    if (parts.includes("_npx") || dir.endsWith(`${sep}node_modules${sep}.bin`) || env["npm_lifecycle_event"] === "npx") return NPX;
+    if ((env["PATH"] ?? "").split(delimiter).includes(dir)) return BIN;
+  }
+  const path = relative(cwd, argv1);
+  return `node ${shellWord(path.startsWith("..") || isAbsolute(path) ? argv1 : path)}`;
+}
+
+// A path as one shell word: quoted only when it holds something a shell would split or expand.
+function shellWord(text: string): string {
+  return /^[\w./+:@%=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

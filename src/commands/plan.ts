@@ -7,7 +7,8 @@ import type { Plan, StagePlan } from "../steps/plan-types.js";
 import { templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";
-import { equivalentCommand, loadAnswers } from "./answers.js";
+import { loadAnswers } from "./answers.js";
+import { equivalentCommand } from "./next-steps.js";
 import type { CommandContext } from "./context.js";
 
 export const DEFAULT_PLAN_DIR = "xregion-plan";

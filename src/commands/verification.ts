@@ -1,6 +1,6 @@
 // Shared by `deploy` and `verify`: invoke the client N times and remember whether the path worked, so
 // `status` can tell later.
-import { saveAnswersFile, loadAnswersFile } from "../config/file.js";
+import { saveAnswersFile, loadAnswersFile } from "../config/answers.js";
 import type { Answers } from "../config/answers.js";
 import { verify } from "../steps/verify.js";
 import type { CommandContext } from "./context.js";

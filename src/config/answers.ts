@@ -1,4 +1,8 @@
 // The one shape every run resolves to, whatever mixture of flags, answers file and prompts produced it.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { UsageError } from "../errors.js";
+
 export interface Answers {
   readonly name: string;
   readonly apiRegion: string;
@@ -32,3 +36,75 @@ export const FLAG_OF: Record<AnswerKey, string> = {
   apiAzs: "--api-azs",
   clientAzs: "--client-azs",
 };
+
+// The answers file, like SAM's samconfig.toml: what a guided run decided, so later runs need no re-typing.
+export const DEFAULT_CONFIG_FILE = "xregion-private-api.json";
+
+export interface LastVerify {
+  readonly ok: boolean;
+  readonly at: string;
+  readonly summary: string;
+}
+
+export interface AnswersFile {
+  readonly answers: Partial<Answers>;
+  readonly lastVerify?: LastVerify | undefined;
+}
+
+const KEYS = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"] as const;
+
+export function configPath(flag: string | undefined, cwd = process.cwd()): string {
+  return resolve(cwd, flag ?? DEFAULT_CONFIG_FILE);
+}
+
+// A missing file is normal (first run); a broken one is an error, never silently ignored.
+export function loadAnswersFile(path: string, explicit: boolean): AnswersFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      if (explicit) throw new UsageError(`--config ${path} does not exist: check the path, or drop --config to use ./${DEFAULT_CONFIG_FILE}`);
+      return undefined;
+    }
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path} is not valid JSON: fix it or delete it and answer the questions again`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UsageError(`${path} must hold a JSON object: fix it or delete it`);
+  }
+  const record = data as Record<string, unknown>;
+  const answers: Record<string, string> = {};
+  for (const key of KEYS) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string") throw new UsageError(`${path}: "${key}" must be a string: fix the file or pass the flag instead`);
+    answers[key] = value;
+  }
+  return { answers: answers as Partial<Answers>, lastVerify: parseLastVerify(record["lastVerify"]) };
+}
+
+function parseLastVerify(value: unknown): LastVerify | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v["ok"] !== "boolean" || typeof v["at"] !== "string") return undefined;
+  return { ok: v["ok"], at: v["at"], summary: typeof v["summary"] === "string" ? v["summary"] : "" };
+}
+
+// Written through a temporary file so an interrupted run never leaves half a file behind.
+export function saveAnswersFile(path: string, file: AnswersFile): void {
+  const body: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value = file.answers[key];
+    if (value !== undefined) body[key] = value;
+  }
+  if (file.lastVerify) body["lastVerify"] = file.lastVerify;
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`);
+  renameSync(temp, path);
+}

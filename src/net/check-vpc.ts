@@ -1,6 +1,6 @@
 import { makeCidr, readCidr, type Cidr } from "./cidr.js";
-import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, SMALLEST_SUBNET_PREFIX } from "./limits.js";
-import { overlapOf } from "./overlap.js";
+import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, SMALLEST_SUBNET_PREFIX } from "./cidr.js";
+import { overlapOf } from "./check-pair.js";
 import { AWS_SERVICE_RANGE, isNonPublic, reservedRangeOf } from "./ranges.js";
 import { suggestFree } from "./suggest.js";
 

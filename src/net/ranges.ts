@@ -1,5 +1,5 @@
 import { cidrLiteral, type Cidr } from "./cidr.js";
-import { contains, overlapOf } from "./overlap.js";
+import { contains, overlapOf } from "./check-pair.js";
 
 export interface NamedRange {
   readonly cidr: Cidr;

@@ -1,5 +1,5 @@
 import { blockSize, makeCidr, type Cidr } from "./cidr.js";
-import { overlapOf } from "./overlap.js";
+import { overlapOf } from "./check-pair.js";
 import { AWS_SERVICE_RANGE, RFC1918, rfc1918BlockOf } from "./ranges.js";
 
 // A same-size block inside RFC 1918 that overlaps nothing in `avoid`. Scanning starts just above `near`

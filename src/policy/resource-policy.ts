@@ -2,7 +2,7 @@
 // applies wins; otherwise an Allow that applies is needed; otherwise the call is implicitly denied.
 // API Gateway reads `execute-api:/…` resources as this API's ARN prefix. Pure: the request is given.
 import { and, evaluateConditions, type RequestContext, type Tri } from "./conditions.js";
-import { arnMatch, globMatch } from "./wildcards.js";
+import { arnMatch, globMatch } from "./conditions.js";
 
 export interface ApiCall {
   /** arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/${METHOD}/${path} */

@@ -1,7 +1,7 @@
 // The searchable region list of the wizard. Region A's list holds the partitions this pattern deploys
 // to; region B's holds region A's partition only (peering never crosses partitions). A search that
 // matches only regions the list leaves out says why, instead of "No results found".
-import { isOptIn, offeredRegions, partitionProblem } from "../config/partitions.js";
+import { isOptIn, offeredRegions, partitionProblem } from "../config/regions.js";
 import { findRegion, REGIONS, type RegionInfo } from "../config/regions.js";
 import { regionPairProblem } from "../config/validate.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFlags, type Flags } from "../../src/cli/flags.js";
+import { parseFlags, type Flags } from "../../src/config/flags.js";
 
 const parse = (argv: string[]) => parseFlags(argv, () => {}) as Flags;
 

@@ -1,7 +1,7 @@
 // The printed commands ("next:", the equivalent command) start the way this run was started: what npx,
 // npm, a global install and a clone really put in process.argv[1] and the environment.
 import { describe, expect, it } from "vitest";
-import { invocation } from "../../src/cli/invocation.js";
+import { invocation } from "../../src/commands/next-steps.js";
 
 const npmEnv = { npm_command: "exec", npm_lifecycle_event: "npx", npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js", PATH: "/usr/bin:/bin" };
 

@@ -9,7 +9,7 @@ import { IAMClient, SimulatePrincipalPolicyCommand, type SimulatePrincipalPolicy
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseFlags, type Flags } from "../../src/cli/flags.js";
+import { parseFlags, type Flags } from "../../src/config/flags.js";
 import type { CommandContext } from "../../src/commands/context.js";
 import { deployPlan } from "../../src/commands/deploy-run.js";
 import type { Answers } from "../../src/config/answers.js";

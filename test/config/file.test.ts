@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadAnswersFile, saveAnswersFile } from "../../src/config/file.js";
+import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers.js";
 import { tempDir } from "../helpers/cli.js";
 
 describe("answers file", () => {

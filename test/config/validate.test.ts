@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REGIONS, findRegion } from "../../src/config/regions.js";
-import { isOptIn, offeredRegions } from "../../src/config/partitions.js";
+import { isOptIn, offeredRegions } from "../../src/config/regions.js";
 import { nameProblem, regionPairProblem, regionProblem, zonesProblem } from "../../src/config/validate.js";
 
 describe("deployment names", () => {
