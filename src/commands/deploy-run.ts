@@ -2,10 +2,11 @@
 // --outputs-file whatever happens, and exits 1 unless the path really works.
 import { FailureError, InterruptedError } from "../errors.js";
 import { deployAll, type DeployResult } from "../steps/deploy.js";
-import type { Plan } from "../steps/plan-types.js";
+import type { Plan } from "../steps/plan.js";
 import { buildPlan } from "../steps/plan.js";
 import { preflight } from "../steps/preflight.js";
-import type { StackStates } from "../steps/status.js";
+import { stageRef } from "../steps/stages.js";
+import type { StackStates } from "../steps/stacks.js";
 import type { CommandContext } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 import { writeOutputsFile } from "./outputs-file.js";
@@ -37,7 +38,7 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
       },
       plan,
     );
-    if (ctx.flags.outputsFile) writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, plan.stages, result.outputs);
+    if (ctx.flags.outputsFile) writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, plan.stages.map(stageRef), result.outputs);
     return await finish(ctx, session, plan, result, configFile);
   });
 }

@@ -58,7 +58,7 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
 }
 
 async function ourDeployment(clients: Pick<AwsClients, "cloudFormation">, answers: Answers, invocation: string): Promise<PathQuery> {
-  const { lookupStacks } = await import("../steps/status.js");
+  const { lookupStacks } = await import("../steps/stacks.js");
   const stacks = await lookupStacks(clients, answers);
   const api = stacks.api.present ? stacks.api.outputs : {};
   const client = stacks.client.present ? stacks.client.outputs : {};

@@ -3,7 +3,7 @@ import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { renderTemplate } from "../steps/deployment-id.js";
 import { buildPlan } from "../steps/plan.js";
-import type { Plan, StagePlan } from "../steps/plan-types.js";
+import type { Plan, StagePlan } from "../steps/plan.js";
 import { templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";

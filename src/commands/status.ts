@@ -3,7 +3,6 @@ import { loadAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 import { writeOutputsFile } from "./outputs-file.js";
-import { buildStageList } from "./stage-list.js";
 
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const { answers, file } = await loadAnswers(ctx, "locate");
@@ -17,7 +16,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     if (ctx.flags.outputsFile) {
       const stacks = [report.stacks.api, report.stacks.client, report.stacks.routes];
       const outputs = Object.fromEntries(stacks.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
-      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, buildStageList(answers), outputs);
+      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, stacks.map((s) => s.ref), outputs);
     }
     session.emit({
       kind: "result",

@@ -9,7 +9,7 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   const { answers } = loaded;
   const [{ withSession }, { lookupStacks }, { runVerification }] = await Promise.all([
     import("./session.js"),
-    import("../steps/status.js"),
+    import("../steps/stacks.js"),
     import("./verification.js"),
   ]);
   return withSession(ctx, answers, "verify", async (session) => {

@@ -17,13 +17,14 @@ import {
 import { readTemplate } from "../aws/templates.js";
 import { loadTemplateFacts } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
-import { info, stageRef, type DeployContext } from "./engine-context.js";
+import { info, type DeployContext } from "./context.js";
+import { stageRef } from "./stages.js";
 import type { StageRef } from "./events.js";
-import { followStack } from "./follow-stack.js";
-import type { StagePlan } from "./plan-types.js";
+import { followStack } from "./stacks.js";
+import type { StagePlan } from "./plan.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
-import { deleteAndFollow } from "./stack-delete.js";
-import { failureMessage, manualFix } from "./stage-messages.js";
+import { deleteAndFollow } from "./stacks.js";
+import { failureMessage, manualFix } from "./deploy.js";
 
 export interface StageStats extends PollStats {
   // Clock readings for the benchmark: this stage's first AWS call, and when its stack was seen settled.

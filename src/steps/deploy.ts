@@ -2,17 +2,16 @@
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { loadTemplateFacts } from "../aws/templates.js";
-import type { RootCause } from "../aws/event-poller.js";
 import { isLambdaZoneRefusal } from "../aws/ec2-lookups.js";
-import { templatesDir } from "../aws/templates.js";
-import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
+import type { RootCause } from "../aws/event-poller.js";
+import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
+import type { DeployContext } from "./context.js";
+import { stageRef } from "./stages.js";
 import { runStage, type StageResult } from "./deploy-stage.js";
 import { renameInFacts, renderTemplate } from "./deployment-id.js";
-import { stageRef, type DeployContext } from "./engine-context.js";
 import type { StageNumber } from "./events.js";
-import type { Plan, StagePlan } from "./plan-types.js";
-import { MissingOutputError, resolveParameters, type StageOutputs } from "./params.js";
+import type { Plan, StagePlan } from "./plan.js";
+import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
 import { lambdaZoneAdvice } from "./zones.js";
 
 export interface StageReport {
@@ -82,4 +81,81 @@ async function cancelledRun(
 function failureAdvice(plan: Plan, stage: StagePlan, cause: RootCause): string | undefined {
   if (stage.key !== "client" || !isLambdaZoneRefusal(cause.reason)) return undefined;
   return lambdaZoneAdvice(plan.client.region, plan.client.zones);
+}
+
+// Turns a stage's planned parameters into the strings CloudFormation takes, reading the values that only
+// exist once an earlier stage has deployed from that stage's outputs.
+export type StageOutputs = Partial<Record<1 | 2 | 3, Readonly<Record<string, string>>>>;
+
+export class MissingOutputError extends Error {
+  override readonly name = "MissingOutputError";
+}
+
+export function resolveParameters(stage: StagePlan, outputs: StageOutputs): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [key, value] of Object.entries(stage.parameters)) {
+    if (value.kind === "value") {
+      resolved[key] = value.value;
+      continue;
+    }
+    // Deploy plans are rebuilt with preflight's zones; an open zone here is a bug, not user input.
+    if (value.kind === "zone") throw new Error(`Stage ${stage.number} has no zone chosen for ${key}`);
+    const from = outputs[value.stage]?.[value.output];
+    if (from === undefined || from === "") {
+      throw new MissingOutputError(
+        `Stage ${stage.number} needs parameter ${key} from output ${value.output} of stage ${value.stage}, ` +
+          `but stage ${value.stage} ${outputs[value.stage] ? "has no such output" : "has not been deployed in this run"}.`,
+      );
+    }
+    resolved[key] = from;
+  }
+  return resolved;
+}
+
+// What a failed stage says: what state the stack is in, the first failure that caused it, and what the
+// next run will do about it (or the one command that unblocks it).
+export function formatRootCause(cause: RootCause): string {
+  return `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`;
+}
+
+export function failureMessage(
+  stackName: string,
+  status: string,
+  rootCause: RootCause | undefined,
+  statusReason: string | undefined,
+): string {
+  const cause = rootCause
+    ? ` Cause: ${formatRootCause(rootCause)}`
+    : statusReason
+      ? ` CloudFormation says: ${statusReason}`
+      : "";
+  switch (status) {
+    case "ROLLBACK_COMPLETE":
+      return (
+        `${stackName} could not be created and was rolled back (ROLLBACK_COMPLETE).${cause} ` +
+        "The next run will delete it and create it again (it asks first; pass --yes in CI)."
+      );
+    case "UPDATE_ROLLBACK_COMPLETE":
+      return `The update of ${stackName} failed and was rolled back; the stack is as it was before.${cause}`;
+    case "DELETE_FAILED":
+      return `${stackName} could not be deleted (DELETE_FAILED).${cause}`;
+    default:
+      return `${stackName} ended in ${status}.${cause}`;
+  }
+}
+
+// States no deploy can move on from by itself: the command that unblocks each one.
+export function manualFix(status: string, stackName: string, region: string): string | undefined {
+  const where = `--stack-name ${stackName} --region ${region}`;
+  switch (status) {
+    case "UPDATE_ROLLBACK_FAILED":
+      return `${stackName} is in UPDATE_ROLLBACK_FAILED. Finish its rollback, then run again: aws cloudformation continue-update-rollback ${where}`;
+    case "ROLLBACK_FAILED":
+    case "CREATE_FAILED":
+    case "DELETE_FAILED":
+    case "IMPORT_ROLLBACK_FAILED":
+      return `${stackName} is in ${status} and must be deleted before it can be deployed: aws cloudformation delete-stack ${where}`;
+    default:
+      return undefined;
+  }
 }

@@ -2,7 +2,7 @@
 // Pure: the advice names the stage that owns the fix, so the reader knows which template or stack to look at.
 import { errorMessage } from "../aws/errors.js";
 import type { FunctionStatus } from "../aws/function.js";
-import type { ClientAnswer, VerifyReport, VerifySample } from "./verify-types.js";
+import type { ClientAnswer, VerifyReport, VerifySample } from "./client-answer.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 
 export type Diagnosis = NonNullable<VerifyReport["failure"]>;

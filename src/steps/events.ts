@@ -2,12 +2,12 @@
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
 import type { FunctionStatus } from "../aws/function.js";
 import type { PlannedChange } from "../aws/stack.js";
-import type { HopName } from "./doctor/hops.js";
+import type { HopName } from "./doctor/doctor.js";
 import type { PermissionReport } from "./permission-check.js";
-import type { ZonePair } from "./plan-types.js";
+import type { ZonePair } from "./plan.js";
 import type { RegionRole, StageKey } from "./stages.js";
 import type { ZoneSource } from "./zones.js";
-import type { VerifyReport, VerifySample } from "./verify-types.js";
+import type { VerifyReport, VerifySample } from "./client-answer.js";
 
 export type StageNumber = 1 | 2 | 3;
 export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor";

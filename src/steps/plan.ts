@@ -1,10 +1,9 @@
 // Answers → Plan, with no I/O: everything the tool will create, where, and from which values.
 import type { Answers } from "../config/answers.js";
 import { findRegion } from "../config/regions.js";
-import { carveSubnets, checkVpcCidr, parseCidr, type Cidr } from "../net/index.js";
 import { splitZones } from "../config/validate.js";
-import type { ParamValue, Plan, StagePlan, VpcPlan, ZonePair } from "./plan-types.js";
-import { STAGES, TAG_DEPLOYMENT, TAG_STAGE, ssmPrefix, stackName, type RegionRole, type StageDef } from "./stages.js";
+import { carveSubnets, checkVpcCidr, type Cidr, parseCidr } from "../net/index.js";
+import { type RegionRole, ssmPrefix, stackName, type StageDef, type StageKey, STAGES, TAG_DEPLOYMENT, TAG_STAGE } from "./stages.js";
 
 const value = (v: string): ParamValue => ({ kind: "value", value: v });
 const output = (stage: 1 | 2, name: string): ParamValue => ({ kind: "output", stage, output: name });
@@ -130,4 +129,57 @@ function costNote(answers: Answers): { lines: string[] } {
       "Nothing here runs for free: run `teardown` when you are done.",
     ],
   };
+}
+
+// A parameter value is known when planning, read from an earlier stage's outputs at deploy time, or one
+// of the VPC's two zones that preflight chooses (offline, with no --api-azs/--client-azs, nobody knows them).
+export type ParamValue =
+  | { readonly kind: "value"; readonly value: string }
+  | { readonly kind: "output"; readonly stage: 1 | 2 | 3; readonly output: string }
+  | { readonly kind: "zone"; readonly role: RegionRole; readonly index: 0 | 1 };
+
+/** An Availability Zone by its account-specific name and, once AWS has been asked, its zone id. */
+export interface Zone {
+  readonly name: string;
+  readonly id?: string | undefined;
+}
+
+export type ZonePair = readonly [Zone, Zone];
+
+export interface SubnetPlan {
+  readonly cidr: string;
+  readonly azIndex: 0 | 1;
+}
+
+export interface VpcPlan {
+  readonly region: string;
+  readonly cidr: string;
+  readonly subnets: readonly [SubnetPlan, SubnetPlan];
+  // The subnets' zones, in subnet order; undefined until flags or preflight decide them.
+  readonly zones: ZonePair | undefined;
+}
+
+export interface StagePlan {
+  readonly number: 1 | 2 | 3;
+  readonly key: StageKey;
+  readonly title: string;
+  readonly region: string;
+  readonly stackName: string;
+  readonly template: string;
+  readonly parameters: Readonly<Record<string, ParamValue>>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface CostNote {
+  readonly lines: readonly string[];
+}
+
+export interface Plan {
+  readonly answers: Answers;
+  readonly api: VpcPlan;
+  readonly client: VpcPlan;
+  readonly stages: readonly [StagePlan, StagePlan, StagePlan];
+  readonly ssmPrefix: string;
+  readonly cost: CostNote;
+  readonly warnings: readonly string[];
 }

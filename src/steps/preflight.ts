@@ -13,7 +13,7 @@ import type { Emit } from "./events.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
 import type { ChosenZones } from "./plan.js";
 import { STAGES, TAG_DEPLOYMENT, stackName } from "./stages.js";
-import { describeStack, lookupStacks, type StackState, type StackStates } from "./status.js";
+import { lookupStacks, stackSummary, type StackState, type StackStates } from "./stacks.js";
 import { capacityProblem, chooseZones, type RegionZones, type ZoneChoice, type ZoneOutcome } from "./zones.js";
 
 export class PreflightError extends Error {
@@ -78,7 +78,7 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
   ];
   for (const message of warnings) ctx.emit({ kind: "warning", message, at: now() });
   for (const state of [existingStacks.api, existingStacks.client, existingStacks.routes]) {
-    if (state.present) ctx.emit({ kind: "info", stage: state.ref.stage, message: describeStack(state), at: now() });
+    if (state.present) ctx.emit({ kind: "info", stage: state.ref.stage, message: stackSummary(state), at: now() });
   }
 
   const given = (text: string | undefined) => (text === undefined ? undefined : splitZones(text));

@@ -1,6 +1,9 @@
 // The contract between the tool and the three templates: which template each stage deploys, in which
 // region, and the names of the parameters it takes and the outputs the tool reads back. Template tests
-// check both directions against the YAML, so a rename on either side fails the suite.
+// check both directions against the YAML, so a rename on either side fails the suite. Also the one
+// locator of a stage's stack (name and region).
+import type { Answers } from "../config/answers.js";
+import type { StageRef } from "./events.js";
 
 export type StageKey = "api" | "client" | "routes";
 export type RegionRole = "api" | "client";
@@ -85,4 +88,19 @@ export function ssmPrefix(name: string): string {
 
 export function stackName(name: string, key: StageKey): string {
   return `${name}-${key}`;
+}
+
+/** Where each stage lives, from the name and regions alone: the one locator, enough to find a deployment without a plan. */
+export function stageRefs(deployment: Pick<Answers, "name" | "apiRegion" | "clientRegion">): readonly StageRef[] {
+  return STAGES.map((def) => ({
+    stage: def.number,
+    key: def.key,
+    stackName: stackName(deployment.name, def.key),
+    region: def.regionRole === "api" ? deployment.apiRegion : deployment.clientRegion,
+  }));
+}
+
+/** A planned stage's location, as events carry it. */
+export function stageRef(stage: Pick<StageDef, "number" | "key"> & Pick<StageRef, "stackName" | "region">): StageRef {
+  return { stage: stage.number, key: stage.key, stackName: stage.stackName, region: stage.region };
 }

@@ -1,74 +1,21 @@
-// The three stacks as they are now, each in its own region. Preflight reuses the look-up, so "what
-// exists" is answered the same way before a deploy and in `status`.
+// `status`: the three stacks as they are now (stacks.ts reads them, as preflight does), the client
+// function's state, interfaces it left behind, and the last verification.
 import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
-import { describeStack as describeStackInfo } from "../aws/stack.js";
-import type { Answers } from "../config/answers.js";
+import type { LastVerify } from "../config/answers.js";
 import { systemClock, type Clock } from "../aws/clock.js";
 import type { Emit, StageNumber, StageRef } from "./events.js";
-import { judgeFunction } from "./function-ready.js";
-import { leftoverInterfaces, leftoverText } from "./leftover-interfaces.js";
-import { STAGES, stackName, type StageKey } from "./stages.js";
-
-export type StackState =
-  | { readonly ref: StageRef; readonly present: false }
-  | {
-      readonly ref: StageRef;
-      readonly present: true;
-      readonly status: string;
-      readonly reason: string | undefined;
-      readonly lastChange: string;
-      readonly outputs: Readonly<Record<string, string>>;
-      readonly parameters: Readonly<Record<string, string>>;
-    };
-
-export type StackStates = Readonly<Record<StageKey, StackState>>;
-
-export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
-
-export function stageRefs(deployment: Deployment): readonly StageRef[] {
-  return STAGES.map((def) => ({
-    stage: def.number as StageNumber,
-    key: def.key,
-    stackName: stackName(deployment.name, def.key),
-    region: def.regionRole === "api" ? deployment.apiRegion : deployment.clientRegion,
-  }));
-}
-
-export async function lookupStacks(clients: Pick<AwsClients, "cloudFormation">, deployment: Deployment): Promise<StackStates> {
-  const states = await Promise.all(stageRefs(deployment).map((ref) => lookupStack(clients, ref)));
-  return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<StageKey, StackState>;
-}
-
-async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: StageRef): Promise<StackState> {
-  const info = await describeStackInfo(clients.cloudFormation(ref.region), ref.stackName);
-  if (!info) return { ref, present: false };
-  return {
-    ref,
-    present: true,
-    status: info.status,
-    reason: info.statusReason,
-    lastChange: info.operationStartedAt ? new Date(info.operationStartedAt).toISOString() : "",
-    outputs: info.outputs,
-    parameters: info.parameters,
-  };
-}
-
-// Stable states in which the stack serves its current or previous template.
-const READY = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"]);
-
-export interface LastVerify {
-  readonly ok: boolean;
-  readonly at: string;
-}
+import { judgeFunction } from "./verify.js";
+import { leftoverInterfaces, leftoverText } from "./release-interfaces.js";
+import { type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
 
 export interface StatusReport {
   readonly name: string;
   readonly stacks: StackStates;
   // All three stacks present and in a ready state.
   readonly deployed: boolean;
-  readonly lastVerify: LastVerify | undefined;
+  readonly lastVerify: Pick<LastVerify, "ok" | "at"> | undefined;
   // The client function as Lambda reports it, when the client stack names one and Lambda answered.
   readonly function: FunctionStatus | undefined;
 }
@@ -83,7 +30,7 @@ export interface StatusContext {
 
 export async function status(
   ctx: StatusContext,
-  input: { readonly deployment: Deployment; readonly lastVerify?: LastVerify | undefined },
+  input: { readonly deployment: Deployment; readonly lastVerify?: Pick<LastVerify, "ok" | "at"> | undefined },
 ): Promise<StatusReport> {
   const clock = ctx.clock ?? systemClock;
   const now = () => clock.now();
@@ -96,7 +43,7 @@ export async function status(
       status: state.present ? state.status : null,
       lastChange: state.present ? state.lastChange : null,
       outputs: state.present ? state.outputs : {},
-      summary: describeStack(state),
+      summary: stackSummary(state),
       at: now(),
     });
   }
@@ -133,13 +80,6 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
   }
 }
 
-export function describeStack(state: StackState): string {
-  const where = `${state.ref.stackName} (${state.ref.region})`;
-  if (!state.present) return `${where}: not deployed`;
-  const reason = state.reason && !READY.has(state.status) ? ` — ${state.reason}` : "";
-  return `${where}: ${state.status}, last change ${state.lastChange}${reason}`;
-}
-
 // Only a client stack still standing can hold them: its VPC goes with it.
 async function reportLeftovers(ctx: StatusContext, client: StackState, now: () => number): Promise<void> {
   if (!client.present) return;
@@ -155,7 +95,7 @@ async function reportLeftovers(ctx: StatusContext, client: StackState, now: () =
   }
 }
 
-function describeVerify(last: LastVerify | undefined): string {
+function describeVerify(last: Pick<LastVerify, "ok" | "at"> | undefined): string {
   if (!last) return "not verified yet";
   return last.ok ? `verification last passed at ${last.at}` : `verification last failed at ${last.at}`;
 }

@@ -3,13 +3,13 @@
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack } from "../aws/stack.js";
-import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
-import { info, type EngineContext } from "./engine-context.js";
+import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
+import { info, type EngineContext } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
-import { followStack } from "./follow-stack.js";
+import { followStack } from "./stacks.js";
 import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
-import { deleteAndFollow } from "./stack-delete.js";
-import { failureMessage } from "./stage-messages.js";
+import { deleteAndFollow } from "./stacks.js";
+import { failureMessage } from "./deploy.js";
 import { STAGES, stackName } from "./stages.js";
 
 export interface TeardownTarget {

@@ -1,15 +1,12 @@
 // Proves the path works: invoke the client function N times, one after another, and read only the
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
 import type { AwsClients } from "../aws/clients.js";
+import { type Clock, pollDelay, systemClock } from "../aws/clock.js";
 import { asCredentialsError } from "../aws/errors.js";
-import { notReadyCause } from "../aws/function.js";
-import { invokeFunction, type Invocation } from "../aws/function.js";
-import { diagnoseInvokeError, diagnoseSample, excerpt, type Diagnosis } from "./diagnose.js";
-import { systemClock, type Clock } from "../aws/clock.js";
+import { type FunctionStatus, type Invocation, invokeFunction, notReadyCause, readFunctionStatus } from "../aws/function.js";
+import { latencyStats, parseClientAnswer, type VerifyReport, type VerifySample } from "./client-answer.js";
+import { diagnoseFunctionReadError, diagnoseInvokeError, diagnoseSample, type Diagnosis, excerpt, functionCancelled, functionFailed, functionNotRestored, functionTimedOut } from "./diagnose.js";
 import type { Emit } from "./events.js";
-import { waitUntilReady } from "./function-ready.js";
-import { latencyStats } from "./latency.js";
-import type { ClientAnswer, ClientTimings, FailureLayer, VerifyReport, VerifySample } from "./verify-types.js";
 
 export interface VerifyContext {
   readonly clients: Pick<AwsClients, "lambda" | "profile">;
@@ -127,44 +124,82 @@ function functionErrorDetail(invocation: Invocation): string {
   return `the function failed (${invocation.functionError}): ${what}${lastLog ? ` — last log line: ${lastLog}` : ""}`;
 }
 
-const LAYERS: readonly FailureLayer[] = ["dns", "connect", "tls", "http", "timeout"];
-const TIMING_KEYS = ["dnsMs", "connectMs", "tlsMs", "firstByteMs", "totalMs"] as const;
+// DESIGN §10.5: invoke the client function only when Lambda says it can run — State Active and
+// LastUpdateStatus Successful. A new VPC function is Pending while Lambda sets up its network interfaces
+// (about a minute, AWS says); an update runs with LastUpdateStatus InProgress; a function idle for weeks is
+// Inactive until an invoke wakes it. AWS: https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
+/** How long to wait for a ready function: like the SDK's waitUntilFunctionActiveV2, enough for a VPC function's interfaces. */
+export const READY_LIMIT_MS = 5 * 60_000;
 
-// Returns the answer, or a sentence saying what is wrong with it. Fields beyond the contract are dropped.
-export function parseClientAnswer(value: unknown): ClientAnswer | string {
-  if (!isRecord(value)) return `the answer is not a JSON object: ${excerpt(JSON.stringify(value) ?? String(value))}`;
-  const { ok, url, status, body, timings, resolvedAddresses, error } = value;
-  if (typeof ok !== "boolean") return "the answer has no boolean `ok`";
-  if (typeof url !== "string") return "the answer has no string `url`";
-  if (status !== null && !(typeof status === "number" && Number.isInteger(status))) return "`status` is neither an integer nor null";
-  if (body !== null && typeof body !== "string") return "`body` is neither a string nor null";
-  if (!isRecord(timings)) return "the answer has no `timings` object";
-  for (const key of TIMING_KEYS) {
-    const ms = timings[key];
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) return `\`timings.${key}\` is not a number of milliseconds`;
-  }
-  if (!Array.isArray(resolvedAddresses) || !resolvedAddresses.every((a) => typeof a === "string")) {
-    return "`resolvedAddresses` is not a list of strings";
-  }
-  let failure: ClientAnswer["error"] = null;
-  if (error !== null) {
-    if (!isRecord(error) || !LAYERS.includes(error["layer"] as FailureLayer) || typeof error["message"] !== "string") {
-      return `\`error\` is neither null nor { layer: ${LAYERS.join("|")}, message }`;
-    }
-    failure = { layer: error["layer"] as FailureLayer, message: error["message"] };
-  }
-  if (ok === (failure !== null)) return ok ? "`ok` is true but `error` is set" : "`ok` is false but `error` is null";
-  return {
-    ok,
-    url,
-    status,
-    body,
-    timings: Object.fromEntries(TIMING_KEYS.map((k) => [k, timings[k]])) as unknown as ClientTimings,
-    resolvedAddresses: [...resolvedAddresses],
-    error: failure,
-  };
+/** What the wait needs from its caller (verify's context fits). */
+export interface ReadyContext {
+  readonly clients: Pick<AwsClients, "lambda" | "profile">;
+  readonly emit: Emit;
+  readonly clock: Clock;
+  // Ctrl-C ends the wait.
+  readonly signal?: AbortSignal | undefined;
+  // Poll-interval jitter; tests pass a constant.
+  readonly random?: (() => number) | undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** The function to wait for, and for how long at most. */
+export interface ReadyInput {
+  readonly region: string;
+  readonly functionName: string;
+  readonly limitMs?: number | undefined;
+}
+
+/** What to do about a function in this state: invoke it, wait, or give up with a reason. */
+export type Judgement = "ready" | "wait" | "inactive" | "failed";
+
+/** Lambda's answer read as what a caller may do with the function now. */
+export function judgeFunction(status: FunctionStatus): Judgement {
+  if (status.state === "Failed" || status.lastUpdateStatus === "Failed") return "failed";
+  if (status.state === "Inactive") return "inactive";
+  // A function still being created has no LastUpdateStatus yet; once Active it has run no update.
+  if (status.state === "Active" && (status.lastUpdateStatus === undefined || status.lastUpdateStatus === "Successful")) return "ready";
+  return "wait";
+}
+
+/**
+ * Waits (bounded, emitting progress) until the function is ready to invoke. "not-ready": before the first
+ * invoke, where an Inactive function counts as ready (the invoke wakes it); "inactive": after an invoke was
+ * refused because the function was inactive, so Lambda is restoring it and Inactive means it gave up.
+ * Returns undefined when the function is ready, else why it is not.
+ */
+export async function waitUntilReady(ctx: ReadyContext, input: ReadyInput, cause: "not-ready" | "inactive"): Promise<Diagnosis | undefined> {
+  const limit = input.limitMs ?? READY_LIMIT_MS;
+  const started = ctx.clock.now();
+  let shown: string | undefined;
+  let restoring = false;
+  for (let attempt = 0; ; attempt++) {
+    let status: FunctionStatus;
+    try {
+      status = await readFunctionStatus(ctx.clients, input.region, input.functionName);
+    } catch (error) {
+      const credentials = asCredentialsError(error, ctx.clients.profile);
+      if (credentials) throw credentials;
+      return diagnoseFunctionReadError(error, input.functionName, input.region);
+    }
+    const judgement = judgeFunction(status);
+    const waitedMs = ctx.clock.now() - started;
+    if (judgement === "failed") return functionFailed(status);
+    if (cause === "inactive" && judgement === "inactive" && restoring) return functionNotRestored(status);
+    const ready = judgement === "ready" || (judgement === "inactive" && cause === "not-ready");
+    const key = `${status.state}/${status.lastUpdateStatus ?? ""}/${status.stateReasonCode ?? ""}`;
+    // Waking an inactive function is worth saying even when Lambda has restored it by the first look.
+    if ((!ready || (cause === "inactive" && shown === undefined)) && key !== shown) {
+      ctx.emit({ kind: "function-waiting", cause, function: status, at: ctx.clock.now() });
+      shown = key;
+    }
+    if (ready) {
+      if (shown !== undefined) ctx.emit({ kind: "function-ready", function: status, waitedMs, at: ctx.clock.now() });
+      return undefined;
+    }
+    // Right after the refused invoke Lambda may still say Inactive; once it says Pending it is restoring.
+    restoring ||= status.state === "Pending";
+    if (waitedMs >= limit) return functionTimedOut(status, limit);
+    await ctx.clock.sleep(Math.min(pollDelay(attempt, ctx.random), limit - waitedMs), ctx.signal);
+    if (ctx.signal?.aborted) return functionCancelled(status);
+  }
 }

@@ -3,7 +3,7 @@
 // there (DESIGN §10.1). The rules and the choice are pure; preflight asks AWS and passes the answers in.
 import type { ZoneInfo } from "../aws/ec2-lookups.js";
 import { LAMBDA_REFUSED_ZONE_IDS } from "../aws/ec2-lookups.js";
-import type { Zone, ZonePair } from "./plan-types.js";
+import type { Zone, ZonePair } from "./plan.js";
 import type { RegionRole } from "./stages.js";
 
 /** What a region answered about its zones, and for region A where the execute-api endpoint service is offered. */

@@ -1,6 +1,6 @@
 // One doctor hop as text, the same for the plain lines and the live view: ✔ passed, ✘ broken,
 // – could not be checked; the hop's name in a fixed column, then the evidence, then the fix.
-import type { HopName } from "../steps/doctor/hops.js";
+import type { HopName } from "../steps/doctor/doctor.js";
 
 export interface HopLine {
   readonly mark: "✔" | "✘" | "–";

@@ -3,7 +3,7 @@
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
-import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
+import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { functionText } from "./function-text.js";

@@ -1,6 +1,6 @@
 // The plan as a person reads it: regions, stacks, ranges, what flows between stages, and what it costs.
 import type { ProgressEvent } from "../steps/events.js";
-import type { Plan, ParamValue, VpcPlan, Zone } from "../steps/plan-types.js";
+import type { Plan, ParamValue, VpcPlan, Zone } from "../steps/plan.js";
 
 // `plan` lists every parameter; `deploy` shows the short form before asking to go ahead.
 export function planLines(plan: Plan, options: { parameters: boolean } = { parameters: true }): string[] {

@@ -1,7 +1,7 @@
 // What the Ink screen shows, folded from the event stream by one pure function. Finished things are
 // appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
 import type { ProgressEvent, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
-import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
+import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
 import { changeSummary, changeText } from "./change-text.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";

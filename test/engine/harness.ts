@@ -5,9 +5,9 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { onTestFinished, vi } from "vitest";
-import type { DeployContext } from "../../src/steps/engine-context.js";
+import type { DeployContext } from "../../src/steps/context.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import type { Plan, StagePlan } from "../../src/steps/plan-types.js";
+import type { Plan, StagePlan } from "../../src/steps/plan.js";
 import { FakeClock, FakeCloudFormation } from "../helpers/cfn-timeline.js";
 import { FakeFunctionNetwork } from "../helpers/function-network-timeline.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { asCredentialsError, isThrottling } from "../../src/aws/errors.js";
 import { readTemplate } from "../../src/aws/templates.js";
 import { templateFacts } from "../../src/aws/template-facts.js";
-import { MissingOutputError, resolveParameters } from "../../src/steps/params.js";
+import { MissingOutputError, resolveParameters } from "../../src/steps/deploy.js";
 import { serviceError } from "../helpers/cfn-timeline.js";
 import { STAGE_2 } from "./harness.js";
 

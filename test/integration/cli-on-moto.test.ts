@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientAnswer } from "../../src/steps/verify-types.js";
+import type { ClientAnswer } from "../../src/steps/client-answer.js";
 import {
   cloudWatchLogs,
   copyOfBuiltCli,

@@ -33,7 +33,7 @@ import {
   type VPCRegion,
 } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HOPS } from "../../src/steps/doctor/hops.js";
+import { HOPS } from "../../src/steps/doctor/doctor.js";
 import { buildHandMadePath } from "./hand-made-path.js";
 import { copyOfBuiltCli, describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";

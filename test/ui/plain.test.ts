@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
-import type { VerifyReport } from "../../src/steps/verify-types.js";
+import type { VerifyReport } from "../../src/steps/client-answer.js";
 import { createPlainRenderer, type Timers } from "../../src/ui/plain.js";
 import { activeFunction, failedFunction, pendingFunction } from "../ui-ink/script.js";
 import { captureStream } from "./capture.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseClientAnswer } from "../../src/steps/verify.js";
+import { parseClientAnswer } from "../../src/steps/client-answer.js";
 import * as payload from "./payloads.js";
 
 const good = JSON.parse(payload.success()) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnoseInvokeError, diagnoseSample } from "../../src/steps/diagnose.js";
-import type { ClientAnswer, VerifySample } from "../../src/steps/verify-types.js";
+import type { ClientAnswer, VerifySample } from "../../src/steps/client-answer.js";
 import { HOST, URL } from "./payloads.js";
 
 const API_CIDR = "10.10.0.0/16";

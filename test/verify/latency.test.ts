@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { latencyStats, nearestRank } from "../../src/steps/latency.js";
+import { latencyStats, nearestRank } from "../../src/steps/client-answer.js";
 
 describe("latency statistics (nearest-rank)", () => {
   it("takes p50 and p95 as measured samples, never interpolated", () => {

@@ -5,7 +5,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { READY_LIMIT_MS } from "../../src/steps/function-ready.js";
+import { READY_LIMIT_MS } from "../../src/steps/verify.js";
 import { verify } from "../../src/steps/verify.js";
 import { FakeClock } from "../helpers/cfn-timeline.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";

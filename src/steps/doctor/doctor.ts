@@ -1,15 +1,13 @@
 // `doctor`: read the path once (aws/path-snapshot), judge every hop that can be judged — not only up to
 // the first broken one — and emit one `doctor-hop` event per hop, in path order.
 import type { AwsClients } from "../../aws/clients.js";
+import { type Clock, systemClock } from "../../aws/clock.js";
 import type { PathSnapshot } from "../../aws/path-facts.js";
-import { readPathSnapshot, type PathQuery } from "../../aws/path-snapshot.js";
-import { systemClock, type Clock } from "../../aws/clock.js";
+import { type PathQuery, readPathSnapshot } from "../../aws/path-snapshot.js";
 import type { Emit } from "../events.js";
-import { HOPS, type HopName, type HopVerdict, type Judgement } from "./hops.js";
 import { judgeApiPolicy, judgeApiStage, judgeEndpoint } from "./judge-api.js";
-import { judgeClientEgress, judgeEndpointIngress } from "./judge-firewalls.js";
 import { judgeDns, judgeFunction } from "./judge-function.js";
-import { judgeClientRoute, judgePeering, judgeReturnRoute } from "./judge-routes.js";
+import { judgeClientEgress, judgeClientRoute, judgeEndpointIngress, judgePeering, judgeReturnRoute } from "./judge-network.js";
 import { pathContext, type PathContext } from "./path-context.js";
 
 export interface DoctorContext {
@@ -51,4 +49,46 @@ export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<Doct
   const hops = judgePath(snapshot);
   for (const verdict of hops) ctx.emit({ kind: "doctor-hop", ...verdict, at: now() });
   return { hops, ok: hops.every((h) => h.ok === true), broken: hops.find((h) => h.ok === false) };
+}
+
+// The hops of the path in the order a request takes them. The names are a contract (the `--json`
+// `doctor-hop` events carry them): change them only with the README and every reader of that stream.
+export const HOPS = [
+  "function",
+  "dns",
+  "client-egress",
+  "client-route",
+  "peering",
+  "return-route",
+  "endpoint-ingress",
+  "endpoint",
+  "api-policy",
+  "api-stage",
+] as const;
+
+export type HopName = (typeof HOPS)[number];
+
+/** One hop judged: ok (true), broken (false) or not checkable (null, the detail says why). */
+export interface HopVerdict {
+  readonly hop: HopName;
+  readonly ok: boolean | null;
+  /** The evidence, in AWS's own ids: `rtb-0abc: 10.10.0.0/16 → pcx-0123 (active)`. */
+  readonly detail: string;
+  /** For a broken hop: an AWS CLI command or one sentence; null otherwise. */
+  readonly fix: string | null;
+}
+
+export type Judgement = Omit<HopVerdict, "hop">;
+
+export const pass = (detail: string): Judgement => ({ ok: true, detail, fix: null });
+export const fail = (detail: string, fix: string): Judgement => ({ ok: false, detail, fix });
+export const unknown = (detail: string): Judgement => ({ ok: null, detail, fix: null });
+
+/** The first broken or uncheckable judgement of several checks of one hop, else all their evidence. */
+export function combine(judgements: readonly Judgement[]): Judgement {
+  const broken = judgements.find((j) => j.ok === false);
+  if (broken) return broken;
+  const open = judgements.find((j) => j.ok === null);
+  if (open) return open;
+  return pass(judgements.map((j) => j.detail).join("; "));
 }

@@ -4,7 +4,7 @@
 import type { MethodFacts, PathSnapshot } from "../../aws/path-facts.js";
 import type { RequestContext } from "../../policy/conditions.js";
 import { evaluatePolicy, type ApiCall, type PolicyDecision } from "../../policy/resource-policy.js";
-import { fail, pass, unknown, type Judgement } from "./hops.js";
+import { fail, pass, unknown, type Judgement } from "./doctor.js";
 import type { PathContext } from "./path-context.js";
 
 const SOURCE_KEYS = { vpce: "aws:sourcevpce", vpc: "aws:sourcevpc", account: "aws:vpceaccount" } as const;

@@ -1,7 +1,7 @@
 // The first two hops: the function itself (exists, Active, in a VPC) and what the client VPC's resolver
 // answers for the API's hostname (DNS attributes, the most specific private zone, its record's target).
 import { answerFor, normalName } from "../../net/private-zones.js";
-import { fail, pass, unknown, type Judgement } from "./hops.js";
+import { fail, pass, unknown, type Judgement } from "./doctor.js";
 import type { PathContext } from "./path-context.js";
 
 export function judgeFunction({ snapshot }: PathContext): Judgement {

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { LatencyStats, VerifyReport } from "../../steps/verify-types.js";
+import type { LatencyStats, VerifyReport } from "../../steps/client-answer.js";
 import { formatMs } from "../format.js";
 
 // 16 + 5 × 7 = 51 columns: fits a 60-column terminal without wrapping.

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { VerifySample } from "../../steps/verify-types.js";
+import type { VerifySample } from "../../steps/client-answer.js";
 import { formatMs } from "../format.js";
 import { Glyph } from "./Glyph.js";
 import { Sparkline } from "./Sparkline.js";

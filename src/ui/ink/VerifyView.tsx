@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import type { VerifyReport, VerifySample } from "../../steps/verify-types.js";
+import type { VerifyReport, VerifySample } from "../../steps/client-answer.js";
 import { Glyph } from "./Glyph.js";
 import { LatencyTable } from "./LatencyTable.js";
 import { responseLines } from "./response-text.js";

@@ -5,7 +5,7 @@ import type { AwsClients } from "../aws/clients.js";
 import type { RootCause } from "../aws/event-poller.js";
 import type { Clock } from "../aws/clock.js";
 import type { Emit, StageRef } from "./events.js";
-import type { StagePlan } from "./plan-types.js";
+import type { StagePlan } from "./plan.js";
 
 export interface EngineContext {
   // Lambda and EC2 free the client function's network interfaces before its stack is deleted.
@@ -27,10 +27,6 @@ export interface DeployContext extends EngineContext {
   readonly waitLimitMs?: number | undefined;
   // What a failure's cause means for this deployment (the flag that fixes it), appended to its message.
   readonly adviseFailure?: ((stage: StagePlan, cause: RootCause) => string | undefined) | undefined;
-}
-
-export function stageRef(stage: Pick<StagePlan, "number" | "key" | "stackName" | "region">): StageRef {
-  return { stage: stage.number, key: stage.key, stackName: stage.stackName, region: stage.region };
 }
 
 export function info(ctx: EngineContext, ref: StageRef, message: string): void {

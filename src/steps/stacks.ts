@@ -1,0 +1,181 @@
+// Following one operation on a stack, as every stage does it: a poller that counts only this operation's
+// events (its tokens, or events since it began), each event turned into a progress event, until the stack
+// settles. `start` runs once the poller exists, so that nothing the operation records is missed.
+import type { AwsClients } from "../aws/clients.js";
+import { type PollStats, type RootCause, StackEventPoller, type WatchResult, watchStack } from "../aws/event-poller.js";
+import { deleteStack, describeStack, newToken } from "../aws/stack.js";
+import type { Answers } from "../config/answers.js";
+import { type EngineContext, info, resourceEmitter } from "./context.js";
+import type { StageNumber, StageRef } from "./events.js";
+import { stageRefs, type StageKey } from "./stages.js";
+import { releaseClientInterfaces, type ReleaseOutcome, waitNote } from "./release-interfaces.js";
+
+export interface Follow {
+  // The stack id (ARN) where known: unlike the name, it still answers after the stack is deleted.
+  readonly stack: string;
+  readonly tokens: readonly string[];
+  readonly since: number;
+  readonly stats?: PollStats | undefined;
+  // The template's plain-English names for the progress rows.
+  readonly descriptions?: ReadonlyMap<string, string> | undefined;
+  readonly start?: (() => Promise<void>) | undefined;
+  readonly onAbort?: ((poller: StackEventPoller) => Promise<(status: string) => boolean>) | undefined;
+  readonly deadline?: number | undefined;
+}
+
+export async function followStack(ctx: EngineContext, ref: StageRef, follow: Follow): Promise<{ poller: StackEventPoller; watched: WatchResult }> {
+  const { onAbort } = follow;
+  const poller = new StackEventPoller(ctx.clients.cloudFormation(ref.region), {
+    stack: follow.stack,
+    stackName: ref.stackName,
+    tokens: follow.tokens,
+    since: follow.since,
+    stats: follow.stats,
+  });
+  await follow.start?.();
+  const watched = await watchStack(poller, {
+    clock: ctx.clock,
+    signal: ctx.signal,
+    random: ctx.random,
+    onEvents: resourceEmitter(ctx, ref, follow.descriptions),
+    onAbort: onAbort && (() => onAbort(poller)),
+    deadline: follow.deadline,
+  });
+  return { poller, watched };
+}
+
+// Deleting one stack and following it to the end, as teardown, a replace and a Ctrl-C do it. The client
+// stack first has its function's network interfaces released (release-interfaces.ts); a delete that
+// still fails on a subnet or security group they hold (DependencyViolation) is retried once after
+// cleaning them again.
+export interface DeleteRequest {
+  readonly stackId: string;
+  readonly stats: PollStats;
+  // The ClientRequestToken prefix: whose delete this is (teardown, replace).
+  readonly operation: string;
+  // The client stage's release, when the caller started it earlier (teardown runs it beside stage 3).
+  readonly release?: Promise<ReleaseOutcome> | undefined;
+}
+
+export type DeleteResult =
+  | { readonly kind: "followed"; readonly poller: StackEventPoller; readonly watched: WatchResult }
+  // Ctrl-C while the interfaces were being released: the stack was not deleted.
+  | { readonly kind: "aborted-before-delete" };
+
+const HELD_BY_INTERFACES = /DependencyViolation|has dependencies and cannot be deleted|has a dependent object/i;
+const HOLDERS = new Set(["AWS::EC2::Subnet", "AWS::EC2::SecurityGroup"]);
+
+/** Deletes a stack (the client stack once its interfaces are released) and follows it until it settles. */
+export async function deleteAndFollow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Promise<DeleteResult> {
+  if (ref.key !== "client") return { kind: "followed", ...(await follow(ctx, ref, request)) };
+  const released = await (request.release ?? releaseClientInterfaces(ctx, ref, ctx.signal));
+  if (released.kind === "aborted") return { kind: "aborted-before-delete" };
+  if (released.kind === "left-to-lambda") info(ctx, ref, waitNote(ref.stackName, released.why));
+  const first = await follow(ctx, ref, request);
+  const cause = first.poller.rootCause;
+  if (first.watched.aborted || first.watched.status !== "DELETE_FAILED" || !heldByInterfaces(cause)) return { kind: "followed", ...first };
+  info(ctx, ref,
+    `${ref.stackName} could not delete ${cause.logicalId} (${cause.reason}); ` +
+      "releasing the client function's network interfaces and deleting the stack once more.");
+  const again = await releaseClientInterfaces(ctx, ref, ctx.signal);
+  if (again.kind === "aborted") return { kind: "followed", ...first };
+  if (again.kind === "left-to-lambda") info(ctx, ref, waitNote(ref.stackName, again.why));
+  return { kind: "followed", ...(await follow(ctx, ref, request)) };
+}
+
+function heldByInterfaces(cause: RootCause | undefined): cause is RootCause {
+  return cause !== undefined && HOLDERS.has(cause.resourceType) && HELD_BY_INTERFACES.test(cause.reason);
+}
+
+function follow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Promise<{ poller: StackEventPoller; watched: WatchResult }> {
+  const token = newToken(request.operation);
+  const cfn = ctx.clients.cloudFormation(ref.region);
+  return followStack(ctx, ref, {
+    stack: request.stackId,
+    tokens: [token],
+    since: ctx.clock.now(),
+    stats: request.stats,
+    start: () => deleteStack(cfn, request.stackId, token),
+  });
+}
+
+// After a cancel or a failure the user needs to know what exists now: each stack's state, read fresh,
+// because a stage from an earlier run may exist even when this run never reached it.
+export interface LeftStack {
+  readonly stage: StageNumber;
+  readonly stackName: string;
+  readonly region: string;
+  // A CloudFormation stack status, "absent", or "UNKNOWN" when it could not be read.
+  readonly status: string;
+}
+
+export async function describeLeft(
+  ctx: EngineContext,
+  stacks: readonly { readonly number: StageNumber; readonly stackName: string; readonly region: string }[],
+): Promise<LeftStack[]> {
+  return Promise.all(
+    stacks.map(async ({ number, stackName, region }) => {
+      let status: string;
+      try {
+        status = (await describeStack(ctx.clients.cloudFormation(region), stackName))?.status ?? "absent";
+      } catch {
+        status = "UNKNOWN";
+      }
+      return { stage: number, stackName, region, status };
+    }),
+  );
+}
+
+export function describeLeftText(left: readonly LeftStack[]): string {
+  const present = left.filter((stack) => stack.status !== "absent");
+  if (present.length === 0) return "No stacks are left.";
+  return `Left: ${present.map((s) => `${s.stackName} (${s.region}) ${s.status}`).join(", ")}.`;
+}
+
+// The three stacks as they are now, each in its own region. Preflight and `status` share the look-up, so
+// "what exists" is answered the same way before a deploy and in `status`.
+export type StackState =
+  | { readonly ref: StageRef; readonly present: false }
+  | {
+      readonly ref: StageRef;
+      readonly present: true;
+      readonly status: string;
+      readonly reason: string | undefined;
+      readonly lastChange: string;
+      readonly outputs: Readonly<Record<string, string>>;
+      readonly parameters: Readonly<Record<string, string>>;
+    };
+
+export type StackStates = Readonly<Record<StageKey, StackState>>;
+
+export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
+
+export async function lookupStacks(clients: Pick<AwsClients, "cloudFormation">, deployment: Deployment): Promise<StackStates> {
+  const states = await Promise.all(stageRefs(deployment).map((ref) => lookupStack(clients, ref)));
+  return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<StageKey, StackState>;
+}
+
+async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: StageRef): Promise<StackState> {
+  const info = await describeStack(clients.cloudFormation(ref.region), ref.stackName);
+  if (!info) return { ref, present: false };
+  return {
+    ref,
+    present: true,
+    status: info.status,
+    reason: info.statusReason,
+    lastChange: info.operationStartedAt ? new Date(info.operationStartedAt).toISOString() : "",
+    outputs: info.outputs,
+    parameters: info.parameters,
+  };
+}
+
+// Stable states in which the stack serves its current or previous template.
+export const READY = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"]);
+
+/** One line on a stack as it is now: where, its status, its last change, and why when it is not ready. */
+export function stackSummary(state: StackState): string {
+  const where = `${state.ref.stackName} (${state.ref.region})`;
+  if (!state.present) return `${where}: not deployed`;
+  const reason = state.reason && !READY.has(state.status) ? ` — ${state.reason}` : "";
+  return `${where}: ${state.status}, last change ${state.lastChange}${reason}`;
+}
