@@ -1,6 +1,11 @@
 // What every command receives from the CLI: the parsed flags and the facts about this process that
 // decide interactivity and rendering. Commands return an exit code; they never exit themselves.
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
 import type { Flags } from "../config/flags.js";
+import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
+import type { StageRef } from "../steps/events.js";
 
 export interface CommandContext {
   readonly flags: Flags;
@@ -13,4 +18,46 @@ export interface CommandContext {
   readonly invocation: string;
   // Only for the second Ctrl-C, which must leave at once; everything else returns an exit code.
   readonly exit: (code: number) => never;
+}
+
+// Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
+export interface LoadedAnswers extends Resolved {
+  readonly path: string;
+  readonly file: AnswersFile | undefined;
+}
+
+export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Promise<LoadedAnswers> {
+  const { flags } = ctx;
+  const path = configPath(flags.config, ctx.cwd);
+  const file = loadAnswersFile(path, flags.config !== undefined);
+  const fromFlags: Partial<Answers> = {
+    ...(flags.name !== undefined && { name: flags.name }),
+    ...(flags.apiRegion !== undefined && { apiRegion: flags.apiRegion }),
+    ...(flags.clientRegion !== undefined && { clientRegion: flags.clientRegion }),
+    ...(flags.apiCidr !== undefined && { apiCidr: flags.apiCidr }),
+    ...(flags.clientCidr !== undefined && { clientCidr: flags.clientCidr }),
+    ...(flags.profile !== undefined && { profile: flags.profile }),
+    ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
+    ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
+  };
+  // Inquirer loads only when a question will really be asked.
+  const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
+  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope, flags.yes);
+  return { ...resolved, path, file };
+}
+
+// --outputs-file: every stage's outputs as JSON, written whatever the run's outcome, so a CI job can read
+// what exists even after a failure.
+export function writeOutputsFile(
+  file: string,
+  cwd: string,
+  name: string,
+  stages: readonly StageRef[],
+  outputs: Partial<Record<1 | 2 | 3, Readonly<Record<string, string>> | undefined>>,
+): void {
+  const byKey: Record<string, unknown> = {};
+  for (const stage of stages) {
+    byKey[stage.key] = { stackName: stage.stackName, region: stage.region, outputs: outputs[stage.stage] ?? null };
+  }
+  writeFileSync(resolve(cwd, file), `${JSON.stringify({ name, stages: byKey }, null, 2)}\n`);
 }

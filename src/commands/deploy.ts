@@ -1,12 +1,15 @@
-// `deploy`: answers → plan → (AWS from here on) preflight → confirm → three stages → verify. The AWS
-// half loads only after the questions, so the first question appears without waiting for the SDK.
+// `deploy`: answers → plan → (AWS from here on) preflight → confirm → three stages → verify.
 import { saveAnswersFile } from "../config/answers.js";
-import { buildPlan } from "../steps/plan.js";
+import { FailureError, InterruptedError } from "../errors.js";
+import type { DeployResult } from "../steps/deploy.js";
+import { buildPlan, type Plan } from "../steps/plan.js";
+import type { StackStates } from "../steps/stacks.js";
+import { stageRef } from "../steps/stages.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";
-import { loadAnswers } from "./answers.js";
-import { equivalentCommand } from "./next-steps.js";
-import type { CommandContext } from "./context.js";
+import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js";
+import { equivalentCommand, nextCommands } from "./next-steps.js";
+import type { Session } from "./session.js";
 
 export async function runDeploy(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx);
@@ -18,6 +21,97 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(ctx.invocation, answers, "deploy")} --yes\n\n`);
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
-  const { deployPlan } = await import("./deploy-run.js");
   return deployPlan(ctx, plan, loaded.path);
+}
+
+// The AWS half of `deploy`: preflight, confirm, the three stages, then verification. Writes
+// --outputs-file whatever happens, and exits 1 unless the path really works. Its modules (the SDK among
+// them) load here, after the questions, so the first question appears without waiting for them.
+export async function deployPlan(ctx: CommandContext, planned: Plan, configFile: string): Promise<number> {
+  const { answers } = planned;
+  const [{ withSession }, { preflight }, { deployAll }] = await Promise.all([
+    import("./session.js"),
+    import("../steps/preflight.js"),
+    import("../steps/deploy.js"),
+  ]);
+  return withSession(ctx, answers, "deploy", async (session) => {
+    const checked = await preflight({ clients: session.clients, emit: session.emit, checkPermissions: ctx.flags.permissionCheck }, answers);
+    if (checked.permissions.outcome === "denied") throw permissionsDenied(session, checked.permissions.denied.length);
+    // The zones are known now, with their ids: the stacks get these.
+    const plan = buildPlan(answers, checked.zones);
+    // Every question comes before the live view starts: a prompt cannot share the screen with Ink.
+    const replace = await approvedReplacements(ctx, checked.existingStacks);
+    if (ctx.interactive && !ctx.flags.yes && !(await confirm(`Deploy the three stages of "${answers.name}" now?`, true))) {
+      // A "no" is an answer, not an interruption: like a declined `sam deploy` change set, it ends with 0.
+      session.emit({ kind: "result", operation: "deploy", ok: true, summary: "Nothing deployed.", next: [], at: Date.now() });
+      return 0;
+    }
+    await session.goLive();
+    const result = await deployAll(
+      {
+        clients: session.clients,
+        emit: session.emit,
+        clock: session.clock,
+        signal: session.signal,
+        confirmReplace: async (stack) => ctx.flags.yes || replace.has(stack),
+      },
+      plan,
+    );
+    if (ctx.flags.outputsFile) writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, plan.stages.map(stageRef), result.outputs);
+    return await finish(ctx, session, plan, result, configFile);
+  });
+}
+
+async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {
+  const { answers } = plan;
+  if (result.kind === "cancelled") {
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(ctx.invocation, answers, ["status", "teardown"]), at: Date.now() });
+    throw new InterruptedError(`Deployment cancelled. ${result.message}`);
+  }
+  if (result.kind === "failed") {
+    const next = nextCommands(ctx.invocation, answers, ["deploy", "teardown"]);
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: result.message, next, at: Date.now() });
+    throw new FailureError(`stage ${result.stage}/3 failed: ${result.message}`, [
+      `fix the cause and run deploy again to resume (finished stages are kept), or remove everything: ${next[1]}`,
+    ]);
+  }
+  const functionName = result.outputs[2]?.["FunctionName"];
+  if (!functionName) throw new FailureError(`stack ${plan.stages[1].stackName} reported no FunctionName output: cannot verify the path`);
+  const { runVerification } = await import("./verify.js");
+  const ok = await runVerification(ctx, session, answers, functionName, configFile);
+  session.emit({
+    kind: "result",
+    operation: "deploy",
+    ok,
+    summary: ok ? "The client in " + answers.clientRegion + " reaches the private API in " + answers.apiRegion + "." : "Deployed, but the path does not work.",
+    next: nextCommands(ctx.invocation, answers, ok ? ["verify", "status", "teardown"] : ["doctor", "verify", "status", "teardown"]),
+    at: Date.now(),
+  });
+  return ok ? 0 : 1;
+}
+
+// The denied actions were listed by the permission-check event; this only ends the run.
+function permissionsDenied(session: Session, count: number): FailureError {
+  const actions = `${count} action${count === 1 ? "" : "s"}`;
+  session.emit({ kind: "result", operation: "deploy", ok: false, summary: `Nothing was deployed: ${actions} denied (listed above).`, next: [], at: Date.now() });
+  return new FailureError(`the permission check denied ${actions}: nothing was deployed`);
+}
+
+// A stack left in ROLLBACK_COMPLETE by a failed first create can only be deleted and created again.
+// Without a terminal, --yes is the answer; the engine's failure message says so.
+async function approvedReplacements(ctx: CommandContext, stacks: StackStates): Promise<Set<string>> {
+  const approved = new Set<string>();
+  if (ctx.flags.yes || !ctx.interactive) return approved;
+  for (const state of [stacks.api, stacks.client, stacks.routes]) {
+    if (!state.present || state.status !== "ROLLBACK_COMPLETE") continue;
+    const { stackName, region } = state.ref;
+    if (await confirm(`Stack ${stackName} in ${region} is in ROLLBACK_COMPLETE from a failed first create: delete it and create it again?`, true)) {
+      approved.add(stackName);
+    }
+  }
+  return approved;
+}
+
+async function confirm(message: string, initial: boolean): Promise<boolean> {
+  return (await import("../ui/confirm.js")).askConfirm(message, initial);
 }

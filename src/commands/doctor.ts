@@ -4,7 +4,7 @@ import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { Answers } from "../config/answers.js";
 import { FailureError, UsageError } from "../errors.js";
-import { loadAnswers } from "./answers.js";
+import { loadAnswers } from "./context.js";
 import type { CommandContext } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 

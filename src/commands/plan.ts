@@ -7,7 +7,7 @@ import type { Plan, StagePlan } from "../steps/plan.js";
 import { templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";
-import { loadAnswers } from "./answers.js";
+import { loadAnswers } from "./context.js";
 import { equivalentCommand } from "./next-steps.js";
 import type { CommandContext } from "./context.js";
 

@@ -1,6 +1,6 @@
 // `teardown`: stage 3, then 2, then 1, found by name in both regions; safe to run again.
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
-import { loadAnswers } from "./answers.js";
+import { loadAnswers } from "./context.js";
 import type { CommandContext } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 

@@ -1,17 +1,14 @@
 // `verify`: find the deployed client function by name and prove the path again, N samples.
+import { type Answers, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
 import { FailureError } from "../errors.js";
-import { loadAnswers } from "./answers.js";
-import type { CommandContext } from "./context.js";
+import { type CommandContext, loadAnswers } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
+import type { Session } from "./session.js";
 
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   const { answers } = loaded;
-  const [{ withSession }, { lookupStacks }, { runVerification }] = await Promise.all([
-    import("./session.js"),
-    import("../steps/stacks.js"),
-    import("./verification.js"),
-  ]);
+  const [{ withSession }, { lookupStacks }] = await Promise.all([import("./session.js"), import("../steps/stacks.js")]);
   return withSession(ctx, answers, "verify", async (session) => {
     await session.goLive();
     const stacks = await lookupStacks(session.clients, answers);
@@ -37,4 +34,29 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
     });
     return ok ? 0 : 1;
   });
+}
+
+// Shared by `deploy` and `verify`: invoke the client N times and remember whether the path worked, so
+// `status` can tell later.
+export async function runVerification(
+  ctx: CommandContext,
+  session: Session,
+  answers: Answers,
+  functionName: string,
+  configFile: string | undefined,
+): Promise<boolean> {
+  const { verify } = await import("../steps/verify.js");
+  const report = await verify(
+    { clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal },
+    { region: answers.clientRegion, functionName, samples: ctx.flags.samples, apiCidr: answers.apiCidr },
+  );
+  if (configFile) {
+    const file = loadAnswersFile(configFile, false);
+    if (file) {
+      const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
+      const summary = `${passed}/${report.samples.length} samples ok${report.failure ? `; ${report.failure.layer}: ${report.failure.message}` : ""}`;
+      saveAnswersFile(configFile, { ...file, lastVerify: { ok: report.ok, at: new Date().toISOString(), summary } });
+    }
+  }
+  return report.ok;
 }

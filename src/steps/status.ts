@@ -5,7 +5,7 @@ import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";
 import { systemClock, type Clock } from "../aws/clock.js";
-import type { Emit, StageNumber, StageRef } from "./events.js";
+import type { Emit } from "./events.js";
 import { judgeFunction } from "./verify.js";
 import { leftoverInterfaces, leftoverText } from "./release-interfaces.js";
 import { type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";

@@ -11,7 +11,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseFlags, type Flags } from "../../src/config/flags.js";
 import type { CommandContext } from "../../src/commands/context.js";
-import { deployPlan } from "../../src/commands/deploy-run.js";
+import { deployPlan } from "../../src/commands/deploy.js";
 import type { Answers } from "../../src/config/answers.js";
 import { FailureError } from "../../src/errors.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
