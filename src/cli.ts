@@ -4,6 +4,7 @@ import { parseFlags, type CommandName } from "./config/flags.js";
 import { invocation } from "./commands/next-steps.js";
 import type { CommandContext } from "./commands/context.js";
 import { EXIT, FailureError, InterruptedError, UsageError } from "./errors.js";
+import { isInteractive } from "./ui/renderer.js";
 
 type Runner = (ctx: CommandContext) => Promise<number>;
 
@@ -23,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (flags === "exit-ok") return EXIT.ok;
     const ctx: CommandContext = {
       flags,
-      interactive: isInteractive(),
+      interactive: isInteractive(process.stdin, process.env),
       stdout: process.stdout,
       stderr: process.stderr,
       env: process.env,
@@ -36,12 +37,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return report(error);
   }
-}
-
-// A guided run needs a person at a terminal; CI=true means nobody is there even when a TTY is.
-function isInteractive(): boolean {
-  const ci = process.env["CI"];
-  return process.stdin.isTTY === true && !(ci && ci !== "false" && ci !== "0");
 }
 
 function report(error: unknown): number {

@@ -1,9 +1,8 @@
 // DescribeStackEvents poller in the shape of aws-cdk-cli's StackEventPoller: each poll() returns only the
 // events not seen before, oldest first, cut off at the start of our own operation; completion comes from
 // the stack's own event, so no DescribeStacks loop is needed.
-import { DescribeStackEventsCommand, type CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
-import type { Clock } from "./clock.js";
-import { pollDelay, throttledDelay } from "./clock.js";
+import { type CloudFormationClient, DescribeStackEventsCommand, type StackEvent } from "@aws-sdk/client-cloudformation";
+import { type Clock, pollDelay, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
 export interface RootCause {

@@ -1,19 +1,7 @@
 // The CloudFormation calls a stage makes, each small and typed; sequencing and events live in steps/.
 import { randomUUID } from "node:crypto";
-import {
-  CancelUpdateStackCommand,
-  CreateChangeSetCommand,
-  DeleteChangeSetCommand,
-  DeleteStackCommand,
-  DescribeChangeSetCommand,
-  type DescribeChangeSetCommandOutput,
-  DescribeStackResourcesCommand,
-  DescribeStacksCommand,
-  ExecuteChangeSetCommand,
-  type CloudFormationClient,
-} from "@aws-sdk/client-cloudformation";
-import type { Clock } from "./clock.js";
-import { throttledDelay } from "./clock.js";
+import { CancelUpdateStackCommand, type CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, type DescribeChangeSetCommandOutput, DescribeStackResourcesCommand, DescribeStacksCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import { type Clock, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
 export interface StackInfo {

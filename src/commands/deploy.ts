@@ -6,7 +6,7 @@ import { buildPlan, type Plan } from "../steps/plan.js";
 import type { StackStates } from "../steps/stacks.js";
 import { stageRef } from "../steps/stages.js";
 import { planLines } from "../ui/plan-text.js";
-import { terminalColumns, wrapLines } from "../ui/wrap.js";
+import { terminalColumns, wrapLines } from "../ui/format.js";
 import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js";
 import { equivalentCommand, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
@@ -113,5 +113,5 @@ async function approvedReplacements(ctx: CommandContext, stacks: StackStates): P
 }
 
 async function confirm(message: string, initial: boolean): Promise<boolean> {
-  return (await import("../ui/confirm.js")).askConfirm(message, initial);
+  return (await import("../ui/prompts.js")).askConfirm(message, initial);
 }

@@ -4,8 +4,7 @@ import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { Answers } from "../config/answers.js";
 import { FailureError, UsageError } from "../errors.js";
-import { loadAnswers } from "./context.js";
-import type { CommandContext } from "./context.js";
+import { type CommandContext, loadAnswers } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 
 const FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;

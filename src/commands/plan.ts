@@ -2,14 +2,12 @@
 import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { renderTemplate } from "../steps/deployment-id.js";
-import { buildPlan } from "../steps/plan.js";
-import type { Plan, StagePlan } from "../steps/plan.js";
+import { buildPlan, type Plan, type StagePlan } from "../steps/plan.js";
 import { templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
-import { terminalColumns, wrapLines } from "../ui/wrap.js";
-import { loadAnswers } from "./context.js";
+import { terminalColumns, wrapLines } from "../ui/format.js";
+import { type CommandContext, loadAnswers } from "./context.js";
 import { equivalentCommand } from "./next-steps.js";
-import type { CommandContext } from "./context.js";
 
 export const DEFAULT_PLAN_DIR = "xregion-plan";
 

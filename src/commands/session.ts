@@ -8,9 +8,8 @@ import { createClients, type AwsClients } from "../aws/clients.js";
 import type { Answers } from "../config/answers.js";
 import { systemClock, type Clock } from "../aws/clock.js";
 import type { Emit, Operation, ProgressEvent } from "../steps/events.js";
-import { createJsonRenderer } from "../ui/json.js";
 import { createPlainRenderer } from "../ui/plain.js";
-import type { Renderer } from "../ui/renderer.js";
+import { createJsonRenderer, type Renderer, wantsInk } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
 import { asFailure } from "../aws/errors.js";
 import { locateFlags } from "./next-steps.js";
@@ -64,7 +63,7 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
     signal: controller.signal,
     human,
     async goLive() {
-      if (!wantsInk(ctx)) return;
+      if (!wantsInk(ctx.flags.progress, ctx.stdout, ctx.env)) return;
       // Ink and its React tree load only for a terminal that will show them.
       const { createInkRenderer } = await import("../ui/ink-renderer.js");
       await view.close();
@@ -95,13 +94,4 @@ export async function withSession<T>(
   } finally {
     await session.close();
   }
-}
-
-// `auto` draws live rows only for a person at a terminal; CI logs and pipes get one line per change.
-function wantsInk(ctx: CommandContext): boolean {
-  const { progress } = ctx.flags;
-  if (progress === "ink") return true;
-  if (progress !== "auto") return false;
-  const ci = ctx.env["CI"];
-  return ctx.stdout.isTTY === true && !(ci && ci !== "false" && ci !== "0");
 }

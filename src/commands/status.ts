@@ -1,8 +1,6 @@
 // `status`: the three stacks in their regions, their state and outputs, and the last verification.
-import { loadAnswers } from "./context.js";
-import type { CommandContext } from "./context.js";
+import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js";
 import { nextCommands } from "./next-steps.js";
-import { writeOutputsFile } from "./context.js";
 
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const { answers, file } = await loadAnswers(ctx, "locate");

@@ -1,7 +1,6 @@
 // `teardown`: stage 3, then 2, then 1, found by name in both regions; safe to run again.
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
-import { loadAnswers } from "./context.js";
-import type { CommandContext } from "./context.js";
+import { type CommandContext, loadAnswers } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 
 export async function runTeardown(ctx: CommandContext): Promise<number> {
@@ -10,7 +9,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   }
   const { answers } = await loadAnswers(ctx, "locate");
   if (!ctx.flags.yes) {
-    const { askConfirm } = await import("../ui/confirm.js");
+    const { askConfirm } = await import("../ui/prompts.js");
     const question = `Delete ${answers.name}-routes and ${answers.name}-api (${answers.apiRegion}) and ${answers.name}-client (${answers.clientRegion})?`;
     if (!(await askConfirm(question, false))) {
       // A "no" is an answer, not an interruption (exit 130 is Ctrl-C's).

@@ -1,8 +1,7 @@
 // Validators shared by flags, the answers file and prompts: each returns the one-line message for a
 // bad value, or undefined. The message names where the value came from and how to fix it.
 import { checkPair, checkVpcCidr, parseCidr } from "../net/index.js";
-import { offeredRegions, partitionProblem } from "./regions.js";
-import { closestRegion, findRegion } from "./regions.js";
+import { closestRegion, findRegion, offeredRegions, partitionProblem } from "./regions.js";
 
 export const NAME_RULE = "lowercase letters, digits and hyphens, starting with a letter, at most 24 characters";
 const NAME = /^[a-z][a-z0-9-]{0,23}$/;

@@ -1,5 +1,4 @@
-import { makeCidr, readCidr, type Cidr } from "./cidr.js";
-import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, SMALLEST_SUBNET_PREFIX } from "./cidr.js";
+import { type Cidr, makeCidr, MAX_VPC_PREFIX, MIN_VPC_PREFIX, readCidr, SMALLEST_SUBNET_PREFIX } from "./cidr.js";
 import { overlapOf } from "./check-pair.js";
 import { AWS_SERVICE_RANGE, isNonPublic, reservedRangeOf } from "./ranges.js";
 import { suggestFree } from "./suggest.js";

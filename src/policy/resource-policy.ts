@@ -1,8 +1,7 @@
 // An API Gateway resource policy evaluated for one call, as AWS evaluates it: an explicit Deny that
 // applies wins; otherwise an Allow that applies is needed; otherwise the call is implicitly denied.
 // API Gateway reads `execute-api:/…` resources as this API's ARN prefix. Pure: the request is given.
-import { and, evaluateConditions, type RequestContext, type Tri } from "./conditions.js";
-import { arnMatch, globMatch } from "./conditions.js";
+import { and, arnMatch, evaluateConditions, globMatch, type RequestContext, type Tri } from "./conditions.js";
 
 export interface ApiCall {
   /** arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/${METHOD}/${path} */

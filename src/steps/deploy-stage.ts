@@ -3,27 +3,15 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { asCredentialsError, errorMessage, isNoUpdates, isServiceError } from "../aws/errors.js";
 import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
-import {
-  cancelUpdate,
-  createChangeSet,
-  deleteChangeSet,
-  deleteStack,
-  describeStack,
-  executeChangeSet,
-  newToken,
-  waitForChangeSet,
-  type StackInfo,
-} from "../aws/stack.js";
-import { readTemplate } from "../aws/templates.js";
-import { loadTemplateFacts } from "../aws/templates.js";
+import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeStack, executeChangeSet, newToken, type StackInfo, waitForChangeSet } from "../aws/stack.js";
+import { loadTemplateFacts, readTemplate } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
-import { info, type DeployContext } from "./context.js";
+import { type DeployContext, info } from "./context.js";
 import { stageRef } from "./stages.js";
 import type { StageRef } from "./events.js";
-import { followStack } from "./stacks.js";
+import { deleteAndFollow, followStack } from "./stacks.js";
 import type { StagePlan } from "./plan.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
-import { deleteAndFollow } from "./stacks.js";
 import { failureMessage, manualFix } from "./deploy.js";
 
 export interface StageStats extends PollStats {

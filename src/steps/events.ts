@@ -1,5 +1,6 @@
 // The one stream every step emits and every renderer reads. Kinds are short and kebab-case; every
 // stage-scoped event carries its stage number so renderers can key rows without guessing.
+import type { RootCause } from "../aws/event-poller.js";
 import type { FunctionStatus } from "../aws/function.js";
 import type { PlannedChange } from "../aws/stack.js";
 import type { HopName } from "./doctor/doctor.js";
@@ -9,6 +10,7 @@ import type { RegionRole, StageKey } from "./stages.js";
 import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./client-answer.js";
 
+export type { RootCause };
 export type StageNumber = 1 | 2 | 3;
 export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor";
 
@@ -61,7 +63,7 @@ export type ProgressEvent =
   | ({
       readonly kind: "stage-failed";
       readonly status: string;
-      readonly rootCause: { readonly logicalId: string; readonly resourceType: string; readonly reason: string } | undefined;
+      readonly rootCause: RootCause | undefined;
       readonly message: string;
       readonly at: number;
     } & StageRef)

@@ -1,19 +1,18 @@
 // Everything we can learn before changing anything: who we are, whether both regions can hold the
 // deployment, which ranges are already in use, and what exists from an earlier run.
 import type { AwsClients } from "../aws/clients.js";
-import { describeZones, endpointServiceZones, listVpcs, RegionUnavailableError, type ExistingVpc } from "../aws/ec2-lookups.js";
+import { describeZones, endpointServiceZones, executeApiServiceName, type ExistingVpc, listVpcs, RegionUnavailableError } from "../aws/ec2-lookups.js";
 import { callerIdentity } from "../aws/identity.js";
-import { executeApiServiceName } from "../aws/ec2-lookups.js";
 import type { Answers } from "../config/answers.js";
 import { splitZones } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { overlapOf, parseCidr } from "../net/index.js";
-import { systemClock, type Clock } from "../aws/clock.js";
+import { type Clock, systemClock } from "../aws/clock.js";
 import type { Emit } from "./events.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
 import type { ChosenZones } from "./plan.js";
-import { STAGES, TAG_DEPLOYMENT, stackName } from "./stages.js";
-import { lookupStacks, stackSummary, type StackState, type StackStates } from "./stacks.js";
+import { stackName, STAGES, TAG_DEPLOYMENT } from "./stages.js";
+import { lookupStacks, type StackState, type StackStates, stackSummary } from "./stacks.js";
 import { capacityProblem, chooseZones, type RegionZones, type ZoneChoice, type ZoneOutcome } from "./zones.js";
 
 export class PreflightError extends Error {

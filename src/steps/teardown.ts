@@ -3,14 +3,12 @@
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack } from "../aws/stack.js";
-import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
-import { info, type EngineContext } from "./context.js";
+import { deleteAndFollow, describeLeft, describeLeftText, followStack, type LeftStack } from "./stacks.js";
+import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
-import { followStack } from "./stacks.js";
 import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
-import { deleteAndFollow } from "./stacks.js";
 import { failureMessage } from "./deploy.js";
-import { STAGES, stackName } from "./stages.js";
+import { stackName, STAGES } from "./stages.js";
 
 export interface TeardownTarget {
   readonly name: string;

@@ -1,8 +1,7 @@
 // Two Availability Zones per VPC, chosen from AWS's answers instead of `!GetAZs` order: a zone name maps
 // to a different physical zone (zone id) in every account, and some zones cannot hold what a stack puts
 // there (DESIGN §10.1). The rules and the choice are pure; preflight asks AWS and passes the answers in.
-import type { ZoneInfo } from "../aws/ec2-lookups.js";
-import { LAMBDA_REFUSED_ZONE_IDS } from "../aws/ec2-lookups.js";
+import { LAMBDA_REFUSED_ZONE_IDS, type ZoneInfo } from "../aws/ec2-lookups.js";
 import type { Zone, ZonePair } from "./plan.js";
 import type { RegionRole } from "./stages.js";
 

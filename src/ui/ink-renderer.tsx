@@ -1,10 +1,14 @@
 // The terminal renderer: events go into a store, Ink draws it. Keys and Ctrl-C stay the CLI's (its SIGINT
 // handler cancels, then detaches), so Ink neither reads stdin nor patches the console.
-import { render } from "ink";
+import { Box, render, Static, useWindowSize } from "ink";
 import type { Writable } from "node:stream";
-import { App } from "./ink/App.js";
-import { createProgressStore } from "./ink/progress-store.js";
-import type { Renderer } from "./renderer.js";
+import { useSyncExternalStore } from "react";
+import type { ProgressEvent } from "../steps/events.js";
+import { ColorContext, NoteLine, Row, StageRow, stageTitle, StepRows, useNow } from "./ink/rows.js";
+import { HopLine, ResultView } from "./ink/result.js";
+import { SamplesLive, VerifyView } from "./ink/verify.js";
+import { type Renderer, unreachable } from "./renderer.js";
+import { type HistoryItem, initialState, type ProgressState, reduce } from "./progress-state.js";
 
 export interface InkRendererOptions {
   readonly stdout: Writable & { readonly columns?: number; readonly isTTY?: boolean; hasColors?(count?: number, env?: object): boolean };
@@ -51,4 +55,89 @@ export function wantsColor(stream: InkRendererOptions["stdout"], env: NodeJS.Pro
   if (env["NO_COLOR"] !== undefined || env["NODE_DISABLE_COLORS"] !== undefined) return false;
   if (env["FORCE_COLOR"] !== undefined) return env["FORCE_COLOR"] !== "0" && env["FORCE_COLOR"] !== "false";
   return stream.isTTY === true;
+}
+
+export interface AppProps {
+  readonly store: ProgressStore;
+  readonly now?: () => number;
+  // Overrides the terminal's width (tests, or a caller that knows better).
+  readonly columns?: number | undefined;
+  readonly color?: boolean;
+}
+
+const systemNow = () => Date.now();
+
+// Finished lines go to <Static> and are printed once; only the running stage and the samples redraw.
+export function App({ store, now = systemNow, columns, color = true }: AppProps) {
+  const state = useProgress(store);
+  const terminal = useWindowSize();
+  const width = columns ?? terminal.columns;
+  const clock = useNow(now, state.running !== undefined);
+  return (
+    <ColorContext value={color}>
+      <Static items={[...state.history]} style={{ width }}>
+        {(item) => (
+          <Box key={item.key} width={width} flexDirection="column">
+            <HistoryLine item={item} width={width} />
+          </Box>
+        )}
+      </Static>
+      <Box flexDirection="column" width={width}>
+        {state.running && <StageRow stage={state.running} now={clock} width={width} />}
+        {state.pending.map((stage) => (
+          <Box key={stage.stage} flexDirection="column">
+            <Row glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
+            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} />
+          </Box>
+        ))}
+        <SamplesLive samples={state.samples} width={width} />
+      </Box>
+    </ColorContext>
+  );
+}
+
+// The bridge between `onEvent` (called by the engine, outside React) and the screen: one state, folded by
+// the pure reducer, read through useSyncExternalStore.
+export interface ProgressStore {
+  getState(): ProgressState;
+  dispatch(event: ProgressEvent): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export function createProgressStore(): ProgressStore {
+  let state = initialState;
+  const listeners = new Set<() => void>();
+  return {
+    getState: () => state,
+    dispatch(event) {
+      state = reduce(state, event);
+      for (const listener of listeners) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export function useProgress(store: ProgressStore): ProgressState {
+  return useSyncExternalStore(store.subscribe, store.getState, store.getState);
+}
+
+// Printed once by <Static>: a finished item never changes, so its time is its own, not the clock's.
+export function HistoryLine({ item, width }: { readonly item: HistoryItem; readonly width: number }) {
+  switch (item.kind) {
+    case "note":
+      return <NoteLine note={item.note} width={width} />;
+    case "stage":
+      return <StageRow stage={item.stage} now={item.stage.finishedAt ?? item.stage.startedAt ?? 0} width={width} />;
+    case "verify":
+      return <VerifyView report={item.report} width={width} />;
+    case "hop":
+      return <HopLine hop={item.hop} width={width} />;
+    case "result":
+      return <ResultView outcome={item.outcome} width={width} />;
+    default:
+      return unreachable(item);
+  }
 }

@@ -4,14 +4,10 @@ import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
-import { changeSummary, changeText } from "./change-text.js";
+import { changeSummary, changeText, functionText, hopLine, permissionLines, releaseStepText } from "./wording.js";
 import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
-import { functionText } from "./function-text.js";
-import { permissionLines } from "./permission-text.js";
 import { zonesEventText } from "./plan-text.js";
-import { releaseStepText } from "./release-text.js";
-import { hopLine } from "./hop-text.js";
-import type { Renderer } from "./renderer.js";
+import { type Renderer, unreachable } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
 
@@ -186,7 +182,7 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         // Each stage gets its own line as it starts; a list up front would only repeat them.
         return;
       default:
-        return unknownEvent(e);
+        return unreachable(e);
     }
   }
 
@@ -200,11 +196,6 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
     },
     close: stop,
   };
-}
-
-// A new event kind is a compile error here until this renderer says something about it.
-function unknownEvent(event: never): never {
-  throw new Error(`the plain renderer has no line for ${JSON.stringify(event)}`);
 }
 
 function finishedText(outcome: "created" | "updated" | "no-op" | "deleted" | "absent", stackName: string): string {

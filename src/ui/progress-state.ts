@@ -1,12 +1,10 @@
 // What the Ink screen shows, folded from the event stream by one pure function. Finished things are
 // appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
-import type { ProgressEvent, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
+import type { ProgressEvent, RootCause, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
-import { changeSummary, changeText } from "./change-text.js";
-import { functionText } from "./function-text.js";
-import { permissionLines } from "./permission-text.js";
+import { changeSummary, changeText, functionText, permissionLines, type ReleaseEvent, releaseStepText, type ReleaseStepText } from "./wording.js";
 import { zonesEventText } from "./plan-text.js";
-import { releaseStepText, type ReleaseEvent, type ReleaseStepText } from "./release-text.js";
+import { unreachable } from "./renderer.js";
 
 export interface ResourceRow {
   readonly logicalId: string;
@@ -26,12 +24,6 @@ export interface StepRow extends ReleaseStepText {
 }
 
 export type StagePhase = "running" | "done" | "failed" | "cancelled";
-
-export interface RootCause {
-  readonly logicalId: string;
-  readonly resourceType: string;
-  readonly reason: string;
-}
 
 export interface StageView extends StageRef {
   readonly phase: StagePhase;
@@ -214,16 +206,14 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
       return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });
     }
+    default:
+      return unreachable(event);
   }
 }
 
 // Rows worth a line: the template describes them in plain English, or they failed.
 export function visibleResources(stage: StageView): readonly ResourceRow[] {
   return stage.resources.filter((row) => row.description !== undefined || row.failure !== undefined);
-}
-
-export function isSettled(status: string): boolean {
-  return status.endsWith("_COMPLETE") || status.endsWith("_FAILED") || status.endsWith("_SKIPPED");
 }
 
 type Unkeyed = { [K in HistoryItem["kind"]]: Omit<Extract<HistoryItem, { kind: K }>, "key"> }[HistoryItem["kind"]];

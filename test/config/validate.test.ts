@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REGIONS, findRegion } from "../../src/config/regions.js";
-import { isOptIn, offeredRegions } from "../../src/config/regions.js";
+import { findRegion, isOptIn, offeredRegions, REGIONS } from "../../src/config/regions.js";
 import { nameProblem, regionPairProblem, regionProblem, zonesProblem } from "../../src/config/validate.js";
 
 describe("deployment names", () => {

@@ -1,8 +1,7 @@
 import { DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
-import { doctor } from "../../src/steps/doctor/doctor.js";
-import { HOPS } from "../../src/steps/doctor/doctor.js";
+import { doctor, HOPS } from "../../src/steps/doctor/doctor.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";
 import { A, acl, API_ID, B, intact, mocks, PCX, script, VPCE } from "./path-fixtures.js";
 

@@ -1,12 +1,9 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { App } from "../../src/ui/ink/App.js";
-import { createProgressStore } from "../../src/ui/ink/progress-store.js";
+import { App, createProgressStore } from "../../src/ui/ink-renderer.js";
 import { waitForText, widest } from "./frames.js";
-import {
-  api, at, client, deployStage1, failingReport, failStage2, finishQuickTeardown, finishStage1, finishTeardown, pendingFunction, quickTeardown, routes, teardown, verifyPass,
-} from "./script.js";
+import { api, at, client, deployStage1, failingReport, failStage2, finishQuickTeardown, finishStage1, finishTeardown, pendingFunction, quickTeardown, routes, teardown, verifyPass } from "./script.js";
 
 const mounted: (() => void)[] = [];
 afterEach(() => mounted.splice(0).forEach((unmount) => unmount()));

@@ -1,8 +1,7 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { App } from "../../src/ui/ink/App.js";
-import { createProgressStore } from "../../src/ui/ink/progress-store.js";
+import { App, createProgressStore } from "../../src/ui/ink-renderer.js";
 import { createPlainRenderer } from "../../src/ui/plain.js";
 import { captureStream } from "../ui/capture.js";
 import { waitForText } from "./frames.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { responseLines } from "../../src/ui/ink/response-text.js";
-import { sparkline } from "../../src/ui/ink/Sparkline.js";
+import { responseLines } from "../../src/ui/wording.js";
+import { sparkline } from "../../src/ui/ink/verify.js";
 
 describe("sparkline", () => {
   it.each([

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { createJsonRenderer } from "../../src/ui/json.js";
+import { createJsonRenderer, fanOut } from "../../src/ui/renderer.js";
 import { createPlainRenderer } from "../../src/ui/plain.js";
-import { fanOut } from "../../src/ui/renderer.js";
 import { activeFunction, pendingFunction } from "../ui-ink/script.js";
 import { captureStream } from "./capture.js";
 

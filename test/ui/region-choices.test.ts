@@ -1,7 +1,7 @@
 // The wizard's region lists: region B follows region A's partition, opt-in regions are marked, and a
 // search that finds only regions left out says why instead of "No results found".
 import { describe, expect, it } from "vitest";
-import { OPT_IN_NOTE, regionChoices } from "../../src/ui/region-choices.js";
+import { OPT_IN_NOTE, regionChoices } from "../../src/ui/prompts.js";
 
 const ids = (apiRegion: string | undefined, term?: string) => regionChoices(apiRegion, term).map((c) => c.value);
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { terminalColumns, wrapCommand, wrapLines } from "../../src/ui/wrap.js";
+import { terminalColumns, wrapCommand, wrapLines } from "../../src/ui/format.js";
 
 const COST =
   "  • Interface endpoint (execute-api) in us-east-1: about $0.01 per AZ-hour × 2 AZs ≈ $0.48/day ($14.60/month) while deployed, plus $0.01 per GB processed.";

@@ -1,12 +1,11 @@
 // verify waits for the client function to be Active with its last update Successful before invoking it,
 // wakes an inactive one, and fails clearly (layer "function") when Lambda cannot make it ready.
-import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput } from "@aws-sdk/client-lambda";
+import { GetFunctionConfigurationCommand, InvokeCommand, type InvokeCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { READY_LIMIT_MS } from "../../src/steps/verify.js";
-import { verify } from "../../src/steps/verify.js";
+import { READY_LIMIT_MS, verify } from "../../src/steps/verify.js";
 import { FakeClock } from "../helpers/cfn-timeline.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";
 import { accessDenied, active, creating, FUNCTION, functionConfiguration, notReady, pendingConflict, REGION } from "./function-configurations.js";

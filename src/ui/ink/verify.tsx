@@ -1,0 +1,110 @@
+import { Box, Text } from "ink";
+import type { LatencyStats, VerifyReport, VerifySample } from "../../steps/client-answer.js";
+import { formatMs } from "../format.js";
+import { responseLines } from "../wording.js";
+import { Glyph, usePaint } from "./rows.js";
+
+// 16 + 5 × 7 = 51 columns: fits a 60-column terminal without wrapping.
+const cells = (name: string, values: readonly (number | null | undefined)[]) =>
+  [name.padEnd(16), ...values.map((v) => formatMs(v).padStart(7))].join("");
+
+const row = (name: string, cold: number | null | undefined, warm: LatencyStats | undefined) =>
+  cells(name, [cold, warm?.min, warm?.p50, warm?.p95, warm?.max]);
+
+export function LatencyTable({ report }: { readonly report: VerifyReport }) {
+  const warmCount = report.warm.roundTrip?.count ?? 0;
+  return (
+    <Box flexDirection="column">
+      <Text bold>{["latency (ms)".padEnd(16), ...["cold", "min", "p50", "p95", "max"].map((h) => h.padStart(7))].join("")}</Text>
+      <Text>{row("inside function", report.cold?.insideMs, report.warm.inside)}</Text>
+      <Text>{row("round trip", report.cold?.roundTripMs, report.warm.roundTrip)}</Text>
+      <Text dimColor>
+        cold: the first invocation; min/p50/p95/max over {warmCount} warm sample{warmCount === 1 ? "" : "s"}
+      </Text>
+    </Box>
+  );
+}
+
+function describe(sample: VerifySample): string {
+  if (sample.kind === "unexpected") return `unexpected answer: ${sample.detail}`;
+  const { answer } = sample;
+  if (answer.ok) return `HTTP ${answer.status ?? "?"} in ${formatMs(answer.timings.totalMs)} ms`;
+  return `${answer.error?.layer ?? "failed"}: ${answer.error?.message ?? ""}`;
+}
+
+export function SamplesLive({ samples, width }: { readonly samples: readonly VerifySample[]; readonly width: number }) {
+  const last = samples.at(-1);
+  if (!last) return null;
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Box flexShrink={0} marginRight={1}>
+          <Glyph kind="running" />
+        </Box>
+        <Text wrap="truncate-end">
+          invoking the client: sample {last.index} ({last.index === 1 ? "cold" : "warm"}) {describe(last)}
+        </Text>
+      </Box>
+      <Sparkline label="warm round trips" values={warmRoundTrips(samples)} width={width} />
+    </Box>
+  );
+}
+
+const BARS = "▁▂▃▄▅▆▇█";
+
+// One bar per value, scaled between the smallest and the largest; the newest `width` values when there
+// are more than fit.
+export function sparkline(values: readonly number[], width: number): string {
+  const shown = values.slice(-Math.max(1, width));
+  const low = Math.min(...shown);
+  const span = Math.max(...shown) - low;
+  return shown.map((v) => BARS[span === 0 ? 0 : Math.round(((v - low) / span) * (BARS.length - 1))]).join("");
+}
+
+export interface SparklineProps {
+  readonly label: string;
+  readonly values: readonly number[];
+  readonly width: number;
+}
+
+export function Sparkline({ label, values, width }: SparklineProps) {
+  const paint = usePaint();
+  if (values.length === 0) return null;
+  const range = `${Math.round(Math.min(...values))}-${Math.round(Math.max(...values))} ms`;
+  const room = width - label.length - range.length - 4;
+  return (
+    <Text>
+      {label}  <Text color={paint("cyan")}>{sparkline(values, room)}</Text>  <Text dimColor>{range}</Text>
+    </Text>
+  );
+}
+
+// The cold sample is apart in the table; the sparkline shows only the warm ones so it is not flattened.
+export const warmRoundTrips = (samples: readonly VerifySample[]) => samples.filter((s) => s.index > 1).map((s) => s.roundTripMs);
+
+export function VerifyView({ report, width }: { readonly report: VerifyReport; readonly width: number }) {
+  // The latest answer the API itself gave; a DNS or connect failure has no response to show.
+  const last = report.samples.findLast((s) => s.kind === "answer" && s.answer.status !== null);
+  const answer = last?.kind === "answer" ? last.answer : undefined;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {answer && (
+        <Box flexDirection="column" marginBottom={1}>
+          <Text bold>response {answer.status}</Text>
+          <Box paddingLeft={2} flexDirection="column">
+            {responseLines(answer.body).map((line, i) => (
+              <Text key={i}>{line}</Text>
+            ))}
+          </Box>
+        </Box>
+      )}
+      <LatencyTable report={report} />
+      <Sparkline label="warm round trips" values={warmRoundTrips(report.samples)} width={width} />
+      {report.ok && (
+        <Text>
+          <Glyph kind="done" /> verification passed
+        </Text>
+      )}
+    </Box>
+  );
+}
