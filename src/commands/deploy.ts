@@ -35,7 +35,7 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
     import("../steps/deploy.js"),
   ]);
   return withSession(ctx, answers, "deploy", async (session) => {
-    const checked = await preflight({ clients: session.clients, emit: session.emit, checkPermissions: ctx.flags.permissionCheck }, answers);
+    const checked = await preflight({ ...session, checkPermissions: ctx.flags.permissionCheck }, answers);
     if (checked.permissions.outcome === "denied") throw permissionsDenied(session, checked.permissions.denied.length);
     // The zones are known now, with their ids: the stacks get these.
     const plan = buildPlan(answers, checked.zones);
@@ -47,16 +47,7 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
       return 0;
     }
     await session.goLive();
-    const result = await deployAll(
-      {
-        clients: session.clients,
-        emit: session.emit,
-        clock: session.clock,
-        signal: session.signal,
-        confirmReplace: async (stack) => ctx.flags.yes || replace.has(stack),
-      },
-      plan,
-    );
+    const result = await deployAll({ ...session, confirmReplace: async (stack) => ctx.flags.yes || replace.has(stack) }, plan);
     if (ctx.flags.outputsFile) writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, plan.stages.map(stageRef), result.outputs);
     return await finish(ctx, session, plan, result, configFile);
   });

@@ -35,7 +35,7 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
     const query: PathQuery = target
       ? { clientRegion: answers.clientRegion, apiRegion: answers.apiRegion, ...target }
       : await ourDeployment(session.clients, answers, ctx.invocation);
-    const report = await doctor({ clients: session.clients, emit: session.emit }, query);
+    const report = await doctor(session, query);
     const broken = report.hops.filter((h) => h.ok === false).map((h) => h.hop);
     const open = report.hops.filter((h) => h.ok === null).map((h) => h.hop);
     const summary = report.ok

@@ -6,7 +6,8 @@
 import type { Writable } from "node:stream";
 import { createClients, type AwsClients } from "../aws/clients.js";
 import type { Answers } from "../config/answers.js";
-import { systemClock, type Clock } from "../aws/clock.js";
+import { systemClock } from "../aws/clock.js";
+import type { StepContext } from "../steps/context.js";
 import type { Emit, Operation, ProgressEvent } from "../steps/events.js";
 import { createPlainRenderer } from "../ui/plain.js";
 import { createJsonRenderer, type Renderer, wantsInk } from "../ui/renderer.js";
@@ -14,10 +15,9 @@ import type { CommandContext } from "./context.js";
 import { asFailure } from "../aws/errors.js";
 import { locateFlags } from "./next-steps.js";
 
-export interface Session {
-  readonly emit: Emit;
+/** A command's AWS run: the one step context (every client, Ctrl-C wired) plus where people read and the live view. */
+export interface Session extends StepContext {
   readonly clients: AwsClients;
-  readonly clock: Clock;
   readonly signal: AbortSignal;
   // Where sentences for people go: stderr when stdout carries NDJSON.
   readonly human: Writable;

@@ -10,7 +10,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   ]);
   return withSession(ctx, answers, "status", async (session) => {
     await session.goLive();
-    const report = await status({ clients: session.clients, emit: session.emit }, { deployment: answers, lastVerify: file?.lastVerify });
+    const report = await status(session, { deployment: answers, lastVerify: file?.lastVerify });
     if (ctx.flags.outputsFile) {
       const stacks = [report.stacks.api, report.stacks.client, report.stacks.routes];
       const outputs = Object.fromEntries(stacks.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));

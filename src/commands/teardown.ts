@@ -23,7 +23,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   ]);
   return withSession(ctx, answers, "teardown", async (session) => {
     await session.goLive();
-    const result = await teardownAll({ clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal }, answers);
+    const result = await teardownAll(session, answers);
     if (result.kind === "cancelled") {
       session.emit({ kind: "result", operation: "teardown", ok: false, summary: "Teardown cancelled.", next: nextCommands(ctx.invocation, answers, ["teardown"]), at: Date.now() });
       throw new InterruptedError(`Teardown cancelled. ${result.message}`);

@@ -47,7 +47,7 @@ export async function runVerification(
 ): Promise<boolean> {
   const { verify } = await import("../steps/verify.js");
   const report = await verify(
-    { clients: session.clients, emit: session.emit, clock: session.clock, signal: session.signal },
+    session,
     { region: answers.clientRegion, functionName, samples: ctx.flags.samples, apiCidr: answers.apiCidr },
   );
   if (configFile) {

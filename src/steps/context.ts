@@ -1,5 +1,6 @@
-// What the deploy and teardown engine needs from its caller (the CLI, or a test), and the small helpers
-// every stage shares for turning CloudFormation events into progress events.
+// The one context every step gets from its caller (the CLI's session, or a test): the AWS clients it
+// may use, where its events go, the clock, and Ctrl-C; and the helpers every stage shares for turning
+// CloudFormation events into progress events.
 import type { StackEvent } from "@aws-sdk/client-cloudformation";
 import type { AwsClients } from "../aws/clients.js";
 import type { RootCause } from "../aws/event-poller.js";
@@ -7,17 +8,24 @@ import type { Clock } from "../aws/clock.js";
 import type { Emit, StageRef } from "./events.js";
 import type { StagePlan } from "./plan.js";
 
-export interface EngineContext {
-  // Lambda and EC2 free the client function's network interfaces before its stack is deleted.
-  readonly clients: Pick<AwsClients, "cloudFormation" | "ec2" | "lambda" | "profile">;
+/** What every step gets: the clients it may use (C), the event sink, the clock (tests pass a fake) and Ctrl-C. */
+export interface StepContext<C extends keyof AwsClients = keyof AwsClients> {
+  readonly clients: Pick<AwsClients, C>;
   readonly emit: Emit;
+  // Times waits and stamps events; tests pass a fake that records every sleep.
   readonly clock: Clock;
   // First Ctrl-C: cancel the running operation and report what is left. A second press is the CLI's.
-  readonly signal: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   // Poll-interval jitter; tests pass a constant.
   readonly random?: (() => number) | undefined;
 }
 
+/** The deploy and teardown engine's context: Lambda and EC2 free the client function's interfaces before its stack is deleted, and Ctrl-C is always wired. */
+export interface EngineContext extends StepContext<"cloudFormation" | "ec2" | "lambda" | "profile"> {
+  readonly signal: AbortSignal;
+}
+
+/** The engine's context for a deploy: what to ask, where the templates are, how long to wait. */
 export interface DeployContext extends EngineContext {
   // A stack left in ROLLBACK_COMPLETE can only be deleted and created again: ask first (TTY prompt or --yes).
   readonly confirmReplace: (stackName: string, region: string) => Promise<boolean>;

@@ -263,7 +263,7 @@ function fail(run: Run, status: string, rootCause: RootCause | undefined, cause:
   return { kind: "failed", status, rootCause, message, stats: run.stats };
 }
 
-// The event union has no stage-cancelled kind: a cancelled stage ends its row as failed, saying why.
+// Ctrl-C stopped the stage: its row ends as cancelled (not failed), with what CloudFormation did about it.
 function cancelled(run: Run, message: string): StageResult {
   const { ctx, ref } = run;
   const status = run.status ?? "NOT_STARTED";

@@ -7,7 +7,7 @@ import type { Answers } from "../config/answers.js";
 import { splitZones } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { overlapOf, parseCidr } from "../net/index.js";
-import { type Clock, systemClock } from "../aws/clock.js";
+import type { StepContext } from "./context.js";
 import type { Emit } from "./events.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
 import type { ChosenZones } from "./plan.js";
@@ -29,17 +29,13 @@ export interface PreflightResult {
   readonly permissions: PermissionReport;
 }
 
-export interface PreflightContext {
-  readonly clients: Pick<AwsClients, "sts" | "ec2" | "cloudFormation" | "iam" | "profile">;
-  readonly emit: Emit;
-  // false: --no-permission-check (the simulation misleads for some accounts).
+/** Preflight's context; --no-permission-check sets checkPermissions false (the simulation misleads for some accounts). */
+export interface PreflightContext extends StepContext<"sts" | "ec2" | "cloudFormation" | "iam" | "profile"> {
   readonly checkPermissions?: boolean | undefined;
-  // The engine's Clock fits, so the CLI can pass one context to every step.
-  readonly clock?: Pick<Clock, "now"> | undefined;
 }
 
 export async function preflight(ctx: PreflightContext, answers: Answers): Promise<PreflightResult> {
-  const clock = ctx.clock ?? systemClock;
+  const { clock } = ctx;
   const now = () => clock.now();
   const identity = await callerIdentity(ctx.clients, answers.apiRegion);
   ctx.emit({ kind: "identity", account: identity.account, arn: identity.arn, at: now() });

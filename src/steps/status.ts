@@ -4,8 +4,7 @@ import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";
-import { systemClock, type Clock } from "../aws/clock.js";
-import type { Emit } from "./events.js";
+import type { StepContext } from "./context.js";
 import { judgeFunction } from "./verify.js";
 import { leftoverInterfaces, leftoverText } from "./release-interfaces.js";
 import { type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
@@ -20,19 +19,14 @@ export interface StatusReport {
   readonly function: FunctionStatus | undefined;
 }
 
-export interface StatusContext {
-  // Lambda reads the function's state; EC2 and Lambda look for network interfaces the client function left behind.
-  readonly clients: Pick<AwsClients, "cloudFormation" | "ec2" | "lambda" | "profile">;
-  readonly emit: Emit;
-  // The engine's Clock fits, so the CLI can pass one context to every step.
-  readonly clock?: Pick<Clock, "now"> | undefined;
-}
+/** Status's context: Lambda reads the function's state; EC2 and Lambda look for interfaces it left behind. */
+export type StatusContext = StepContext<"cloudFormation" | "ec2" | "lambda" | "profile">;
 
 export async function status(
   ctx: StatusContext,
   input: { readonly deployment: Deployment; readonly lastVerify?: Pick<LastVerify, "ok" | "at"> | undefined },
 ): Promise<StatusReport> {
-  const clock = ctx.clock ?? systemClock;
+  const { clock } = ctx;
   const now = () => clock.now();
   const stacks = await lookupStacks(ctx.clients, input.deployment);
   const all = [stacks.api, stacks.client, stacks.routes];

@@ -1,23 +1,15 @@
 // Proves the path works: invoke the client function N times, one after another, and read only the
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
 import type { AwsClients } from "../aws/clients.js";
-import { type Clock, pollDelay, systemClock } from "../aws/clock.js";
+import { pollDelay } from "../aws/clock.js";
 import { asCredentialsError } from "../aws/errors.js";
 import { type FunctionStatus, type Invocation, invokeFunction, notReadyCause, readFunctionStatus } from "../aws/function.js";
 import { latencyStats, parseClientAnswer, type VerifyReport, type VerifySample } from "./client-answer.js";
 import { diagnoseFunctionReadError, diagnoseInvokeError, diagnoseSample, type Diagnosis, excerpt, functionCancelled, functionFailed, functionNotRestored, functionTimedOut } from "./diagnose.js";
-import type { Emit } from "./events.js";
+import type { StepContext } from "./context.js";
 
-export interface VerifyContext {
-  readonly clients: Pick<AwsClients, "lambda" | "profile">;
-  readonly emit: Emit;
-  // Times each round trip, stamps events and paces the wait for the function; the engine's Clock fits, so
-  // one context serves every step.
-  readonly clock?: Clock | undefined;
-  // Ctrl-C ends the wait for the function.
-  readonly signal?: AbortSignal | undefined;
-  readonly random?: (() => number) | undefined;
-}
+/** Verify's context; the readiness wait uses the same. */
+export type VerifyContext = StepContext<"lambda" | "profile">;
 
 export interface VerifyInput {
   readonly region: string;
@@ -34,7 +26,7 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
   if (!Number.isInteger(input.samples) || input.samples < 1) {
     throw new RangeError(`samples must be a whole number of at least 1, got ${input.samples}`);
   }
-  const clock = ctx.clock ?? systemClock;
+  const { clock } = ctx;
   const now = () => clock.now();
   const samples: VerifySample[] = [];
   const ready = { ...ctx, clock };
@@ -131,17 +123,6 @@ function functionErrorDetail(invocation: Invocation): string {
 /** How long to wait for a ready function: like the SDK's waitUntilFunctionActiveV2, enough for a VPC function's interfaces. */
 export const READY_LIMIT_MS = 5 * 60_000;
 
-/** What the wait needs from its caller (verify's context fits). */
-export interface ReadyContext {
-  readonly clients: Pick<AwsClients, "lambda" | "profile">;
-  readonly emit: Emit;
-  readonly clock: Clock;
-  // Ctrl-C ends the wait.
-  readonly signal?: AbortSignal | undefined;
-  // Poll-interval jitter; tests pass a constant.
-  readonly random?: (() => number) | undefined;
-}
-
 /** The function to wait for, and for how long at most. */
 export interface ReadyInput {
   readonly region: string;
@@ -167,7 +148,7 @@ export function judgeFunction(status: FunctionStatus): Judgement {
  * refused because the function was inactive, so Lambda is restoring it and Inactive means it gave up.
  * Returns undefined when the function is ready, else why it is not.
  */
-export async function waitUntilReady(ctx: ReadyContext, input: ReadyInput, cause: "not-ready" | "inactive"): Promise<Diagnosis | undefined> {
+export async function waitUntilReady(ctx: VerifyContext, input: ReadyInput, cause: "not-ready" | "inactive"): Promise<Diagnosis | undefined> {
   const limit = input.limitMs ?? READY_LIMIT_MS;
   const started = ctx.clock.now();
   let shown: string | undefined;

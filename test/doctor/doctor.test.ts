@@ -4,6 +4,7 @@ import type { AwsClients } from "../../src/aws/clients.js";
 import { doctor, HOPS } from "../../src/steps/doctor/doctor.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";
 import { A, acl, API_ID, B, intact, mocks, PCX, script, VPCE } from "./path-fixtures.js";
+import { systemClock } from "../../src/aws/clock.js";
 
 const query = { clientRegion: B, apiRegion: A, functionName: "demo-client", apiId: API_ID, stage: "v1" };
 let clients: AwsClients;
@@ -17,7 +18,7 @@ afterAll(() => clients?.destroy());
 async function run(answers = intact()) {
   script(answers);
   const { events, emit } = recorder();
-  const report = await doctor({ clients, emit }, query);
+  const report = await doctor({ clients, emit, clock: systemClock }, query);
   const byHop = Object.fromEntries(report.hops.map((h) => [h.hop, h]));
   return { report, events, byHop };
 }

@@ -9,6 +9,7 @@ import { CredentialsError } from "../../src/aws/errors.js";
 import type { Answers } from "../../src/config/answers.js";
 import { preflight, PreflightError } from "../../src/steps/preflight.js";
 import { ec2Error, endpointService, recorder, stackMissing, testClients, zones } from "./aws-fixtures.js";
+import { systemClock } from "../../src/aws/clock.js";
 
 const answers: Answers = {
   name: "demo",
@@ -70,7 +71,7 @@ describe("preflight", () => {
 
   it("shows who is calling before anything else and returns two zones of each region, with their ids", async () => {
     const { events, emit } = recorder();
-    const result = await preflight({ clients, emit }, answers);
+    const result = await preflight({ clients, emit, clock: systemClock }, answers);
 
     expect(events[0]).toMatchObject({ kind: "identity", account: "123456789012", arn: ARN });
     expect(result.account).toBe("123456789012");
@@ -84,19 +85,19 @@ describe("preflight", () => {
 
   it("simulates the caller's permissions as its role, reports the verdict, and skips that only when told to", async () => {
     const { events, emit } = recorder();
-    const result = await preflight({ clients, emit }, answers);
+    const result = await preflight({ clients, emit, clock: systemClock }, answers);
     expect(result.permissions).toMatchObject({ outcome: "passed", principal: "arn:aws:iam::123456789012:role/Admin" });
     expect(events.filter((e) => e.kind === "permission-check")).toEqual([expect.objectContaining({ report: result.permissions })]);
 
     iam.resetHistory();
-    const skipped = await preflight({ clients, emit: () => {}, checkPermissions: false }, answers);
+    const skipped = await preflight({ clients, emit: () => {}, clock: systemClock, checkPermissions: false }, answers);
     expect(skipped.permissions).toEqual({ outcome: "skipped", reason: "--no-permission-check was given" });
     expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(0);
   });
 
   it("says how to enable a region the account has not opted into", async () => {
     ec2Client.on(DescribeAvailabilityZonesCommand).rejects(ec2Error("AuthFailure", "AWS was not able to validate the provided access credentials"));
-    const error = await preflight({ clients, emit: () => {} }, answers).catch((e: unknown) => e);
+    const error = await preflight({ clients, emit: () => {}, clock: systemClock }, answers).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toContain(
@@ -106,12 +107,12 @@ describe("preflight", () => {
 
   it("treats OptInRequired the same way", async () => {
     ec2Api.on(DescribeAvailabilityZonesCommand).rejects(ec2Error("OptInRequired", "You are not subscribed to this service."));
-    await expect(preflight({ clients, emit: () => {} }, answers)).rejects.toThrow(/region us-east-1 is not enabled for this account/);
+    await expect(preflight({ clients, emit: () => {}, clock: systemClock }, answers)).rejects.toThrow(/region us-east-1 is not enabled for this account/);
   });
 
   it("refuses a region with only one available zone and names it", async () => {
     ec2Client.on(DescribeAvailabilityZonesCommand).resolves(zones("eu-west-1", ["a"]));
-    const error = await preflight({ clients, emit: () => {} }, answers).catch((e: unknown) => e);
+    const error = await preflight({ clients, emit: () => {}, clock: systemClock }, answers).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toBe(
       "region eu-west-1 has only one Availability Zone (eu-west-1a (euw1-az1)) the client VPC can use; it needs 2: choose another region",
@@ -121,7 +122,7 @@ describe("preflight", () => {
   it("reports problems in both regions at once", async () => {
     ec2Api.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [] });
     ec2Client.on(DescribeAvailabilityZonesCommand).rejects(ec2Error("AuthFailure", "not validated"));
-    const error = (await preflight({ clients, emit: () => {} }, answers).catch((e: unknown) => e)) as Error;
+    const error = (await preflight({ clients, emit: () => {}, clock: systemClock }, answers).catch((e: unknown) => e)) as Error;
     expect(error.message.split("\n")).toHaveLength(2);
     expect(error.message).toContain("region us-east-1 has no Availability Zone the API VPC can use");
     expect(error.message).toContain("region eu-west-1 is not enabled");
@@ -132,7 +133,7 @@ describe("preflight", () => {
       Vpcs: [vpc("vpc-0shared", "10.20.128.0/20", { Name: "shared-services" }), vpc("vpc-default2", "172.31.0.0/16")],
     });
     const { events, emit } = recorder();
-    const result = await preflight({ clients, emit }, answers);
+    const result = await preflight({ clients, emit, clock: systemClock }, answers);
 
     expect(result.warnings).toEqual([
       'the client VPC range 10.20.0.0/16 overlaps existing VPC vpc-0shared "shared-services" 10.20.128.0/20 in eu-west-1: ' +
@@ -151,7 +152,7 @@ describe("preflight", () => {
         vpc("vpc-other", "10.20.0.0/16", { "xregion-private-api:deployment": "other" }),
       ],
     });
-    const result = await preflight({ clients, emit: () => {} }, answers);
+    const result = await preflight({ clients, emit: () => {}, clock: systemClock }, answers);
 
     expect(result.warnings).toHaveLength(1);
     expect(result.warnings[0]).toContain("vpc-other (no Name tag) 10.20.0.0/16");
@@ -169,7 +170,7 @@ describe("preflight", () => {
       ],
     });
     const { events, emit } = recorder();
-    const result = await preflight({ clients, emit }, answers);
+    const result = await preflight({ clients, emit, clock: systemClock }, answers);
 
     expect(result.existingStacks.api).toMatchObject({ present: true, status: "ROLLBACK_COMPLETE", lastChange: "2026-11-24T09:00:00.000Z" });
     expect(result.existingStacks.client.present).toBe(false);
@@ -181,7 +182,7 @@ describe("preflight", () => {
     sts.on(GetCallerIdentityCommand).rejects(
       new ExpiredTokenException({ message: "The security token included in the request is expired", $metadata: { httpStatusCode: 400 } }),
     );
-    const error = await preflight({ clients, emit: () => {} }, answers).catch((e: unknown) => e);
+    const error = await preflight({ clients, emit: () => {}, clock: systemClock }, answers).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(CredentialsError);
     expect((error as CredentialsError).fix).toMatch(/^aws sso login --profile p\b/);

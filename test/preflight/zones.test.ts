@@ -12,6 +12,7 @@ import { UsageError } from "../../src/errors.js";
 import { preflight, PreflightError } from "../../src/steps/preflight.js";
 import { lambdaZoneAdvice } from "../../src/steps/zones.js";
 import { ec2Error, endpointService, recorder, stackMissing, testClients } from "./aws-fixtures.js";
+import { systemClock } from "../../src/aws/clock.js";
 
 // Client in us-east-1 (where Lambda refuses use1-az3), API in eu-west-1; mappings as one real account has them.
 const answers: Answers = { name: "demo", apiRegion: "eu-west-1", clientRegion: "us-east-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
@@ -78,7 +79,7 @@ describe("zones chosen by preflight", () => {
 
   const run = (over: Partial<Answers> = {}) => {
     const { events, emit } = recorder();
-    return preflight({ clients, emit }, { ...answers, ...over }).then((result) => ({ result, events }));
+    return preflight({ clients, emit, clock: systemClock }, { ...answers, ...over }).then((result) => ({ result, events }));
   };
   const failure = (over: Partial<Answers> = {}) => run(over).then(
     () => expect.unreachable("preflight should have failed"),

@@ -7,6 +7,7 @@ import { status } from "../../src/steps/status.js";
 import { FakeClock } from "../helpers/cfn-timeline.js";
 import { ec2Error, FakeFunctionNetwork, FUNCTION, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
 import { recorder, stackMissing, testClients } from "../preflight/aws-fixtures.js";
+import { systemClock } from "../../src/aws/clock.js";
 
 const deployment = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
 const cfn = mockClient(CloudFormationClient);
@@ -41,7 +42,7 @@ describe("status: leftover Lambda network interfaces", () => {
     const held = lambdaInterface();
     net.interfaces = [available, held, lambdaInterface(`${FUNCTION}-2`, VPC, { status: "available" }), lambdaInterface(FUNCTION, "vpc-0ther0000000000")];
     const { events, emit } = recorder();
-    await status({ clients, emit }, { deployment });
+    await status({ clients, emit, clock: systemClock }, { deployment });
 
     const warning = events.find((e) => e.kind === "warning");
     expect(warning).toMatchObject({ stage: 2 });
@@ -58,7 +59,7 @@ describe("status: leftover Lambda network interfaces", () => {
     clientStack("CREATE_COMPLETE");
     net.interfaces = [lambdaInterface(), lambdaInterface()];
     const { events, emit } = recorder();
-    await status({ clients, emit }, { deployment });
+    await status({ clients, emit, clock: systemClock }, { deployment });
     expect(events.some((e) => e.kind === "warning")).toBe(false);
     expect(net.count("DescribeNetworkInterfaces")).toBe(1);
   });
@@ -67,7 +68,7 @@ describe("status: leftover Lambda network interfaces", () => {
     clientStack("DELETE_FAILED");
     net.failNext("DescribeNetworkInterfaces", ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation."));
     const { events, emit } = recorder();
-    const report = await status({ clients, emit }, { deployment });
+    const report = await status({ clients, emit, clock: systemClock }, { deployment });
     expect(report.stacks.client).toMatchObject({ present: true, status: "DELETE_FAILED" });
     expect(events).toContainEqual(expect.objectContaining({ kind: "info", message: expect.stringMatching(/^Could not look for network interfaces demo-client left behind: UnauthorizedOperation/) }));
   });

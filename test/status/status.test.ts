@@ -6,6 +6,7 @@ import type { AwsClients } from "../../src/aws/clients.js";
 import { status } from "../../src/steps/status.js";
 import { recorder, stackMissing, testClients } from "../preflight/aws-fixtures.js";
 import { accessDenied, active, functionConfiguration } from "../verify/function-configurations.js";
+import { systemClock } from "../../src/aws/clock.js";
 
 const deployment = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
 const cfn = mockClient(CloudFormationClient);
@@ -41,7 +42,7 @@ describe("status", () => {
     );
     cfn.on(DescribeStacksCommand, { StackName: "demo-routes" }).resolves(stack("demo-routes", "CREATE_COMPLETE"));
     const { events, emit } = recorder();
-    const report = await status({ clients, emit, clock: { now: () => 0 } }, { deployment, lastVerify: { ok: true, at: "2026-11-25T08:40:00Z" } });
+    const report = await status({ clients, emit, clock: { ...systemClock, now: () => 0 } }, { deployment, lastVerify: { ok: true, at: "2026-11-25T08:40:00Z" } });
 
     expect(report.deployed).toBe(true);
     expect(report.stacks.api).toMatchObject({ present: true, status: "UPDATE_COMPLETE", lastChange: "2026-11-25T08:30:00.000Z" });
@@ -56,7 +57,7 @@ describe("status", () => {
   });
 
   it("asks each region only for its own stacks", async () => {
-    await status({ clients, emit: () => {} }, { deployment });
+    await status({ clients, emit: () => {}, clock: systemClock }, { deployment });
     const asked = await Promise.all(
       cfn.commandCalls(DescribeStacksCommand).map(async (c) => [
         (c.args[0].input as { StackName: string }).StackName,
@@ -73,7 +74,7 @@ describe("status", () => {
   it("reports absent stacks as not deployed, without failing", async () => {
     cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).resolves(stack("demo-api", "CREATE_COMPLETE"));
     const { events, emit } = recorder();
-    const report = await status({ clients, emit }, { deployment });
+    const report = await status({ clients, emit, clock: systemClock }, { deployment });
 
     expect(report.deployed).toBe(false);
     expect(report.stacks.client).toMatchObject({ present: false, ref: { stackName: "demo-client", region: "eu-west-1", stage: 2 } });
@@ -93,7 +94,7 @@ describe("status", () => {
       stack("demo-client", "ROLLBACK_COMPLETE", { StackStatusReason: "The following resource(s) failed to create: [Peering]." }),
     );
     const { events, emit } = recorder();
-    const report = await status({ clients, emit }, { deployment, lastVerify: { ok: false, at: "2026-11-24T10:00:00Z" } });
+    const report = await status({ clients, emit, clock: systemClock }, { deployment, lastVerify: { ok: false, at: "2026-11-24T10:00:00Z" } });
 
     expect(report.deployed).toBe(false);
     expect(events).toContainEqual(
@@ -111,7 +112,7 @@ describe("status", () => {
       functionConfiguration({ State: "Inactive", StateReasonCode: "Idle", StateReason: "The function is inactive because it has been idle.", LastUpdateStatus: "Successful" }),
     );
     const { events, emit } = recorder();
-    const report = await status({ clients, emit, clock: { now: () => 7 } }, { deployment });
+    const report = await status({ clients, emit, clock: { ...systemClock, now: () => 7 } }, { deployment });
 
     const call = lambda.commandCalls(GetFunctionConfigurationCommand)[0];
     expect(call?.args[0].input).toEqual({ FunctionName: "demo-client" });
@@ -141,13 +142,13 @@ describe("status", () => {
       stack("demo-client", "CREATE_COMPLETE", { Outputs: [{ OutputKey: "FunctionName", OutputValue: "demo-client" }] }),
     );
     const { events, emit } = recorder();
-    await status({ clients, emit }, { deployment });
+    await status({ clients, emit, clock: systemClock }, { deployment });
     expect(events.find((e) => e.kind === "function-state")).toMatchObject({ ready: true, function: { state: "Active", lastUpdateStatus: "Successful" } });
   });
 
   it("asks Lambda nothing when the client stack names no function", async () => {
     const { events, emit } = recorder();
-    const report = await status({ clients, emit }, { deployment });
+    const report = await status({ clients, emit, clock: systemClock }, { deployment });
     expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
     expect(report.function).toBeUndefined();
     expect(events.some((e) => e.kind === "function-state")).toBe(false);
@@ -159,7 +160,7 @@ describe("status", () => {
     );
     lambda.on(GetFunctionConfigurationCommand).rejects(accessDenied("lambda:GetFunctionConfiguration"));
     const { events, emit } = recorder();
-    const report = await status({ clients, emit }, { deployment });
+    const report = await status({ clients, emit, clock: systemClock }, { deployment });
 
     expect(report.function).toBeUndefined();
     expect(events).toContainEqual(
@@ -174,6 +175,6 @@ describe("status", () => {
 
   it("lets errors other than a missing stack through", async () => {
     cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
-    await expect(status({ clients, emit: () => {} }, { deployment })).rejects.toThrow("Rate exceeded");
+    await expect(status({ clients, emit: () => {}, clock: systemClock }, { deployment })).rejects.toThrow("Rate exceeded");
   });
 });

@@ -4,7 +4,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import { CredentialsError } from "../../src/aws/errors.js";
-import type { Clock } from "../../src/aws/clock.js";
+import { systemClock, type Clock } from "../../src/aws/clock.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import { verify } from "../../src/steps/verify.js";
 import { recorder, testClients } from "../preflight/aws-fixtures.js";
@@ -186,6 +186,6 @@ describe("verify", () => {
   });
 
   it("refuses a sample count below one", async () => {
-    await expect(verify({ clients, emit: () => {} }, { ...input, samples: 0 })).rejects.toThrow(RangeError);
+    await expect(verify({ clients, emit: () => {}, clock: systemClock }, { ...input, samples: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -1,20 +1,17 @@
 // `doctor`: read the path once (aws/path-snapshot), judge every hop that can be judged — not only up to
 // the first broken one — and emit one `doctor-hop` event per hop, in path order.
 import type { AwsClients } from "../../aws/clients.js";
-import { type Clock, systemClock } from "../../aws/clock.js";
 import type { PathSnapshot } from "../../aws/path-facts.js";
 import { type PathQuery, readPathSnapshot } from "../../aws/path-snapshot.js";
+import type { StepContext } from "../context.js";
 import type { Emit } from "../events.js";
 import { judgeApiPolicy, judgeApiStage, judgeEndpoint } from "./judge-api.js";
 import { judgeDns, judgeFunction } from "./judge-function.js";
 import { judgeClientEgress, judgeClientRoute, judgeEndpointIngress, judgePeering, judgeReturnRoute } from "./judge-network.js";
 import { pathContext, type PathContext } from "./path-context.js";
 
-export interface DoctorContext {
-  readonly clients: Pick<AwsClients, "ec2" | "lambda" | "apiGateway" | "route53">;
-  readonly emit: Emit;
-  readonly clock?: Pick<Clock, "now"> | undefined;
-}
+/** Doctor's context: it reads the path; it changes nothing. */
+export type DoctorContext = StepContext<"ec2" | "lambda" | "apiGateway" | "route53">;
 
 export interface DoctorReport {
   readonly hops: readonly HopVerdict[];
@@ -44,7 +41,7 @@ export function judgePath(snapshot: PathSnapshot): HopVerdict[] {
 }
 
 export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<DoctorReport> {
-  const now = () => (ctx.clock ?? systemClock).now();
+  const now = () => ctx.clock.now();
   const snapshot = await readPathSnapshot(ctx.clients, query);
   const hops = judgePath(snapshot);
   for (const verdict of hops) ctx.emit({ kind: "doctor-hop", ...verdict, at: now() });
