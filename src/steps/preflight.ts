@@ -1,6 +1,5 @@
 // Everything we can learn before changing anything: who we are, whether both regions can hold the
 // deployment, which ranges are already in use, and what exists from an earlier run.
-import type { AwsClients } from "../aws/clients.js";
 import { describeZones, endpointServiceZones, executeApiServiceName, type ExistingVpc, listVpcs, RegionUnavailableError } from "../aws/ec2-lookups.js";
 import { callerIdentity } from "../aws/identity.js";
 import type { Answers } from "../config/answers.js";
@@ -8,7 +7,6 @@ import { splitZones } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 import type { StepContext } from "./context.js";
-import type { Emit } from "./events.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
 import type { ChosenZones } from "./plan.js";
 import { stackName, STAGES, TAG_DEPLOYMENT } from "./stages.js";

@@ -1,6 +1,5 @@
 // `status`: the three stacks as they are now (stacks.ts reads them, as preflight does), the client
 // function's state, interfaces it left behind, and the last verification.
-import type { AwsClients } from "../aws/clients.js";
 import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";

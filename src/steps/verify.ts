@@ -1,6 +1,5 @@
 // Proves the path works: invoke the client function N times, one after another, and read only the
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
-import type { AwsClients } from "../aws/clients.js";
 import { pollDelay } from "../aws/clock.js";
 import { asCredentialsError } from "../aws/errors.js";
 import { type FunctionStatus, type Invocation, invokeFunction, notReadyCause, readFunctionStatus } from "../aws/function.js";

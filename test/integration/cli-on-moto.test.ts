@@ -11,6 +11,7 @@ import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Cli
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientAnswer } from "../../src/steps/client-answer.js";
+import { clientAnswer } from "../helpers/payloads.js";
 import {
   cloudWatchLogs,
   copyOfBuiltCli,
@@ -51,17 +52,13 @@ function answer(overrides: Partial<ClientAnswer> = {}): string {
     vpceId: "vpce-0a1b2c3d4e5f60718",
     requestTime: "25/Nov/2026:11:30:00 +0000",
   };
-  const full: ClientAnswer = {
-    ok: true,
+  return JSON.stringify(clientAnswer({
     url: URL_CALLED,
-    status: 200,
     body: JSON.stringify(body),
     timings: { dnsMs: 2.1, connectMs: 71.4, tlsMs: 148.9, firstByteMs: 82.3, totalMs: 305.6 },
     resolvedAddresses: ["10.10.0.37", "10.10.1.142"], // the endpoint's interfaces in A's two subnets
-    error: null,
     ...overrides,
-  };
-  return JSON.stringify(full);
+  }));
 }
 
 /** n successful answers; the first (cold: fresh DNS cache, no TLS session) slower. */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkVpcCidr, MAX_VPC_PREFIX, MIN_VPC_PREFIX, type CidrCheck } from "../../src/net/index.js";
-import { arbVpcCidr, dotted, isSpecialPurpose, networkOf, u32 } from "./arbitraries.js";
+import { arbVpcCidr, dotted, isSpecialPurpose, networkOf, u32 } from "../helpers/net-arbitraries.js";
 
 const LABEL = "--api-cidr";
 

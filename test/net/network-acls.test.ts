@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBlock } from "../../src/net/address-set.js";
 import { aclDecision, aclOfSubnet, CATCH_ALL_RULE, type AclEntry, type NetworkAcl } from "../../src/net/network-acls.js";
-import { addressesOf, arbBlock, inBlock, type Block } from "./small-space.js";
+import { addressesOf, arbBlock, inBlock, type Block } from "../helpers/net-small-space.js";
 
 const entry = (ruleNumber: number, action: "allow" | "deny", cidr: string, over: Partial<AclEntry> = {}): AclEntry => ({
   ruleNumber, egress: false, action, protocol: "-1", cidr, ...over,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBlock } from "../../src/net/address-set.js";
 import { routeFor, routeRange, tableOfSubnet, type Route, type RouteTable } from "../../src/net/route-match.js";
-import { addressesOf, arbBlock, inBlock, type Block } from "./small-space.js";
+import { addressesOf, arbBlock, inBlock, type Block } from "../helpers/net-small-space.js";
 
 const ip = (text: string) => (parseBlock(text) as readonly { first: number }[])[0]!.first;
 const set = (text: string) => parseBlock(text)!;

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseBlock } from "../../src/net/address-set.js";
 import { sgAdmits, type SecurityGroup, type SgRule } from "../../src/net/security-groups.js";
-import { addressesOf, arbBlock, inBlock, type Block } from "./small-space.js";
+import { addressesOf, arbBlock, inBlock, type Block } from "../helpers/net-small-space.js";
 
 const rule = (over: Partial<SgRule>): SgRule => ({ protocol: "tcp", fromPort: 443, toPort: 443, cidrs: [], prefixListIds: [], groupIds: [], ...over });
 const group = (id: string, egress: SgRule[], ingress: SgRule[] = []): SecurityGroup => ({ id, egress, ingress });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { suggestFree, type Cidr } from "../../src/net/index.js";
-import { arbCidr, arbVpcCidr, cidr, dotted, isInsideRfc1918, overlapsBruteForce } from "./arbitraries.js";
+import { arbCidr, arbVpcCidr, cidr, dotted, isInsideRfc1918, overlapsBruteForce } from "../helpers/net-arbitraries.js";
 
 const AWS_SERVICE = cidr("172.17.0.0/16");
 const RFC1918 = [cidr("10.0.0.0/8"), cidr("172.16.0.0/12"), cidr("192.168.0.0/16")];

@@ -14,7 +14,7 @@ import type { Answers } from "../../src/config/answers.js";
 import { checkPermissions, type PermissionReport } from "../../src/steps/permission-check.js";
 import { deployPermissions } from "../../src/steps/permissions.js";
 import { permissionLines } from "../../src/ui/wording.js";
-import { testClients } from "../preflight/aws-fixtures.js";
+import { testClients } from "../helpers/aws-fixtures.js";
 
 const answers: Answers = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
 const caller = { arn: "arn:aws:sts::123456789012:assumed-role/Deployer/alice", account: "123456789012" };

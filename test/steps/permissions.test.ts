@@ -13,7 +13,7 @@ import {
   type Permission,
   type PermissionScope,
 } from "../../src/steps/permissions.js";
-import { loadStages, TEMPLATES_DIR } from "../templates/fixtures.js";
+import { loadStages, TEMPLATES_DIR } from "../helpers/template-fixtures.js";
 
 const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
 const README = join(TEMPLATES_DIR, "..", "README.md");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { STAGES } from "../../src/steps/stages.js";
-import { TEMPLATES_DIR } from "./fixtures.js";
+import { TEMPLATES_DIR } from "../helpers/template-fixtures.js";
 
 const run = promisify(execFile);
 // Each partition the templates are written for: aws, China (aws-cn) and GovCloud (aws-us-gov).

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ClientAnswer } from "../../src/steps/client-answer.js";
-import { asObject, loadStages, onlyResourceOfType, props } from "./fixtures.js";
+import { asObject, loadStages, onlyResourceOfType, props } from "../helpers/template-fixtures.js";
 
 type Lookup = (host: string, opts: { all?: boolean }, cb: (err: Error | null, addresses?: { address: string; family: number }[]) => void) => void;
 interface ClientModule {

@@ -3,7 +3,7 @@
 // amazonaws.com or arn:aws: would deploy in the aws partition and break in China.
 import { describe, expect, it } from "vitest";
 import { walk, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
-import { asObject, loadStages, onlyResourceOfType, props } from "./fixtures.js";
+import { asObject, loadStages, onlyResourceOfType, props } from "../helpers/template-fixtures.js";
 
 const loaded = loadStages();
 const api = loaded[0]!;

@@ -1,7 +1,7 @@
 // The security rules of DESIGN section 5, read straight from the templates.
 import { describe, expect, it } from "vitest";
 import { walk, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
-import { asArray, asObject, loadStages, onlyResourceOfType, props, resourcesOfType } from "./fixtures.js";
+import { asArray, asObject, loadStages, onlyResourceOfType, props, resourcesOfType } from "../helpers/template-fixtures.js";
 
 const loaded = loadStages();
 const [api, client] = loaded as [(typeof loaded)[0], (typeof loaded)[0], (typeof loaded)[0]];

@@ -6,7 +6,7 @@ import type { Property, PropertyType, Resource, SpecDatabase } from "@aws-cdk/se
 import { beforeAll, describe, expect, it } from "vitest";
 import { ssmPrefix, STAGES, TAG_DEPLOYMENT } from "../../src/steps/stages.js";
 import { isIntrinsic, parseTemplate, walk, type Json, type JsonObject, type Template } from "../helpers/cfn-yaml.js";
-import { asArray, asObject, loadStages, props, resourcesOfType } from "./fixtures.js";
+import { asArray, asObject, loadStages, props, resourcesOfType } from "../helpers/template-fixtures.js";
 
 const PSEUDO_PARAMETERS = new Set([
   "AWS::AccountId",

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
 import type { VerifyReport } from "../../src/steps/client-answer.js";
 import { createPlainRenderer, type Timers } from "../../src/ui/plain.js";
-import { activeFunction, failedFunction, pendingFunction } from "../ui-ink/script.js";
-import { captureStream } from "./capture.js";
+import { activeFunction, failedFunction, pendingFunction } from "../helpers/script.js";
+import { captureStream } from "../helpers/output.js";
 
 const api: StageRef = { stage: 1, key: "api", stackName: "demo-api", region: "us-east-1" };
 const client: StageRef = { stage: 2, key: "client", stackName: "demo-client", region: "eu-west-1" };

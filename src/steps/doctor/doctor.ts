@@ -1,10 +1,8 @@
 // `doctor`: read the path once (aws/path-snapshot), judge every hop that can be judged — not only up to
 // the first broken one — and emit one `doctor-hop` event per hop, in path order.
-import type { AwsClients } from "../../aws/clients.js";
 import type { PathSnapshot } from "../../aws/path-facts.js";
 import { type PathQuery, readPathSnapshot } from "../../aws/path-snapshot.js";
 import type { StepContext } from "../context.js";
-import type { Emit } from "../events.js";
 import { judgeApiPolicy, judgeApiStage, judgeEndpoint } from "./judge-api.js";
 import { judgeDns, judgeFunction } from "./judge-function.js";
 import { judgeClientEgress, judgeClientRoute, judgeEndpointIngress, judgePeering, judgeReturnRoute } from "./judge-network.js";

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { CredentialsError } from "../../src/aws/errors.js";
+import { teardownAll } from "../../src/steps/teardown.js";
+import { resourceEvent, serviceError, stackEvent } from "../helpers/cfn-timeline.js";
+import { API_REGION, CLIENT_REGION, harness, sequence } from "../helpers/engine-harness.js";
+
+const TARGET = { name: "demo", apiRegion: API_REGION, clientRegion: CLIENT_REGION };
+
+// Lambda's hyperplane ENIs keep the client stack deleting for a long time: many quiet polls.
+const slowClientDelete = {
+  batches: [
+    [stackEvent("DELETE_IN_PROGRESS", "User Initiated"), resourceEvent("Function", "AWS::Lambda::Function", "DELETE_IN_PROGRESS")],
+    [resourceEvent("Function", "AWS::Lambda::Function", "DELETE_COMPLETE"), resourceEvent("Subnet1", "AWS::EC2::Subnet", "DELETE_IN_PROGRESS")],
+    [], [], [], [],
+    [resourceEvent("Subnet1", "AWS::EC2::Subnet", "DELETE_COMPLETE")],
+    [stackEvent("DELETE_COMPLETE")],
+  ],
+};
+
+describe("teardownAll", () => {
+  it("tears down a partial deployment: routes absent, client deleted after many polls, then the api", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-client", { status: "CREATE_COMPLETE", delete: slowClientDelete })
+      .stack("demo-api", { status: "CREATE_COMPLETE" });
+    const result = await teardownAll(h.ctx, TARGET);
+
+    expect(result).toMatchObject({
+      kind: "done",
+      stages: [
+        { stage: 3, outcome: "absent" },
+        { stage: 2, outcome: "deleted", describeStackEventsCalls: 8 },
+        { stage: 1, outcome: "deleted" },
+      ],
+    });
+    const seq = sequence(h.events);
+    expect(seq.filter((s) => s.startsWith("stage-"))).toEqual([
+      "stage-finished:3:absent",
+      "stage-started:2:delete", "stage-finished:2:deleted",
+      "stage-started:1:delete", "stage-finished:1:deleted",
+    ]);
+    // A stack that names no function has no interfaces to release, so no wait to announce.
+    expect(h.events.some((e) => e.kind === "info")).toBe(false);
+    expect(seq.filter((s) => s.startsWith("resource:")).length).toBeGreaterThanOrEqual(6);
+
+    expect(h.cfn.calls.filter((c) => c.command !== "DescribeStackEvents").map((c) => `${c.command} ${String(c.input["StackName"]).split("/")[1] ?? c.input["StackName"]} ${c.region}`)).toEqual([
+      `DescribeStackResources demo-client ${CLIENT_REGION}`,
+      `DescribeStacks demo-routes ${API_REGION}`,
+      `DescribeStacks demo-client ${CLIENT_REGION}`,
+      `DeleteStack demo-client ${CLIENT_REGION}`,
+      `DescribeStacks demo-api ${API_REGION}`,
+      `DeleteStack demo-api ${API_REGION}`,
+    ]);
+    expect(h.clock.sleeps.slice(0, 6)).toEqual([1000, 1000, 2000, 3000, 5000, 5000]);
+  });
+
+  it("finds nothing to do the second time", async () => {
+    const h = harness();
+    h.cfn.stack("demo-client", { status: "CREATE_COMPLETE" }).stack("demo-api", { status: "UPDATE_COMPLETE" });
+    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    h.events.length = 0;
+    const deletes = h.cfn.count("DeleteStack");
+
+    const again = await teardownAll(h.ctx, TARGET);
+    expect(again).toMatchObject({ kind: "done", stages: [{ outcome: "absent" }, { outcome: "absent" }, { outcome: "absent" }] });
+    expect(h.cfn.count("DeleteStack")).toBe(deletes);
+    expect(sequence(h.events)).toEqual(["stages-queued:3,2,1", "stage-finished:3:absent", "stage-finished:2:absent", "stage-finished:1:absent"]);
+  });
+
+  it("stops at DELETE_FAILED with the root cause and says what is left", async () => {
+    const h = harness();
+    h.cfn
+      .stack("demo-routes", { status: "CREATE_COMPLETE" })
+      .stack("demo-client", {
+        status: "CREATE_COMPLETE",
+        delete: {
+          batches: [
+            [stackEvent("DELETE_IN_PROGRESS", "User Initiated")],
+            [resourceEvent("SecurityGroup", "AWS::EC2::SecurityGroup", "DELETE_FAILED", "resource sg-0c3 has a dependent object")],
+            [stackEvent("DELETE_FAILED", "The following resource(s) failed to delete: [SecurityGroup].")],
+          ],
+        },
+      })
+      .stack("demo-api", { status: "CREATE_COMPLETE" });
+    const result = await teardownAll(h.ctx, TARGET);
+    expect(result).toMatchObject({
+      kind: "failed",
+      stage: 2,
+      status: "DELETE_FAILED",
+      rootCause: { logicalId: "SecurityGroup", reason: "resource sg-0c3 has a dependent object" },
+      left: [
+        { stage: 3, status: "absent" },
+        { stage: 2, status: "DELETE_FAILED" },
+        { stage: 1, status: "CREATE_COMPLETE" },
+      ],
+    });
+    // A security group held by a dependent object is retried once, after looking for the function's interfaces.
+    expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([API_REGION, CLIENT_REGION, CLIENT_REGION]);
+    expect(h.events.at(-1)).toMatchObject({ kind: "info", message: expect.stringContaining("demo-client (us-east-1) DELETE_FAILED") });
+  });
+
+  it("follows a delete an earlier teardown started instead of starting another", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", {
+      status: "DELETE_IN_PROGRESS",
+      running: { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [], [stackEvent("DELETE_COMPLETE")]] },
+    });
+    const result = await teardownAll(h.ctx, TARGET);
+    expect(result).toMatchObject({ kind: "done", stages: [{ outcome: "absent" }, { outcome: "absent" }, { outcome: "deleted" }] });
+    expect(h.cfn.count("DeleteStack")).toBe(0);
+  });
+
+  it("on Ctrl-C stops following the delete, which continues in AWS, and says what is left", async () => {
+    const h = harness();
+    h.cfn.stack("demo-client", { status: "CREATE_COMPLETE", delete: slowClientDelete }).stack("demo-api", { status: "CREATE_COMPLETE" });
+    h.cfn.after("DescribeStackEvents", 2, () => h.controller.abort());
+    const result = await teardownAll(h.ctx, TARGET);
+    expect(result).toMatchObject({
+      kind: "cancelled",
+      message: expect.stringContaining("continues in AWS"),
+      left: [{ stage: 3, status: "absent" }, { stage: 2, status: "DELETE_IN_PROGRESS" }, { stage: 1, status: "CREATE_COMPLETE" }],
+    });
+    expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([CLIENT_REGION]);
+    expect(sequence(h.events)).toContain("stage-cancelled:2:DELETE_IN_PROGRESS");
+  });
+
+  it("turns missing credentials into a CredentialsError that suggests aws configure", async () => {
+    const h = harness();
+    const missing = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    h.cfn.failNext("DescribeStacks", missing);
+    const error = await teardownAll(h.ctx, TARGET).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ problem: "missing", fix: expect.stringContaining("aws configure") });
+  });
+
+  it("treats expired credentials during the wait as a CredentialsError too", async () => {
+    const h = harness({ profile: "prod-sso" });
+    h.cfn.stack("demo-api", { status: "CREATE_COMPLETE" });
+    h.cfn.failNext("DescribeStackEvents", serviceError("ExpiredToken", "The security token included in the request is expired"));
+    const error = await teardownAll(h.ctx, TARGET).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "CredentialsError", fix: expect.stringContaining("aws sso login --profile prod-sso") });
+  });
+});
