@@ -18,6 +18,7 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   doctor: async () => (await import("./commands/doctor.js")).runDoctor,
 };
 
+/** Runs one command from argv and returns its exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const flags = parseFlags(argv, (text) => process.stdout.write(text));

@@ -14,12 +14,14 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "dev";
 
+/** How to build the clients: the profile to sign with, and a test's endpoint override. */
 export interface ClientOptions {
   readonly profile?: string | undefined;
   // Tests inject static credentials; real runs use the default chain (env, SSO, shared files, process).
   readonly credentials?: AwsCredentialIdentityProvider | undefined;
 }
 
+/** One lazily made SDK client per service and region, shared by every step of a run. */
 export interface AwsClients {
   cloudFormation(region: string): CloudFormationClient;
   ec2(region: string): EC2Client;
@@ -37,6 +39,7 @@ export interface AwsClients {
 
 type Ctor<T> = new (config: Record<string, unknown>) => T;
 
+/** Makes the client factory a run uses; `destroy()` releases every client it made. */
 export function createClients(options: ClientOptions = {}): AwsClients {
   // One provider for every client, so an SSO token or assumed role is resolved once per run.
   const credentials =

@@ -1,11 +1,14 @@
-// Time is injected so the engine's waits (event polling, change-set polling, backoff) run instantly in
-// tests while a fake clock records every sleep for assertions.
+/**
+ * Time is injected so the engine's waits (event polling, change-set polling, backoff) run instantly in
+ * tests while a fake clock records every sleep for assertions.
+ */
 export interface Clock {
   now(): number;
   // Resolves after ms, or at once when the signal aborts (never rejects): callers check signal.aborted.
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The real clock: Date.now and an abortable setTimeout. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep(ms, signal) {
@@ -35,11 +38,13 @@ function jitter(ms: number, random: () => number): number {
   return Math.round(ms * (0.8 + 0.4 * random()));
 }
 
+/** The wait before the next CloudFormation poll: quick at first, then every 5 s, jittered. */
 export function pollDelay(attempt: number, random: () => number = Math.random): number {
   const seconds = SCHEDULE[Math.min(attempt, SCHEDULE.length - 1)] ?? 5;
   return jitter(seconds * 1000, random);
 }
 
+/** The wait after a throttled call: doubling with each throttle in a row, jittered. */
 export function throttledDelay(streak: number, random: () => number = Math.random): number {
   return jitter(Math.min(THROTTLED_BASE_MS * 2 ** Math.max(0, streak - 1), THROTTLED_MAX_MS), random);
 }

@@ -3,6 +3,7 @@
 import { DescribeAvailabilityZonesCommand, DescribeVpcEndpointServicesCommand, paginateDescribeVpcs } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "./clients.js";
 
+/** A region this account cannot use (opt-in not enabled, or unknown): the CLI names the fix. */
 export class RegionUnavailableError extends Error {
   override readonly name = "RegionUnavailableError";
   constructor(
@@ -27,7 +28,7 @@ export interface ZoneInfo {
   readonly optIn: string;
 }
 
-// No Filters: the tool classifies every zone itself, so it can say why a zone named in a flag is refused.
+/** No Filters: the tool classifies every zone itself, so it can say why a zone named in a flag is refused. */
 export async function describeZones(clients: Pick<AwsClients, "ec2">, region: string): Promise<ZoneInfo[]> {
   try {
     const answer = await clients.ec2(region).send(new DescribeAvailabilityZonesCommand({}));
@@ -77,6 +78,7 @@ function regionError(error: unknown, region: string, action: string): RegionUnav
   return new RegionUnavailableError(region, `region ${region} is not reachable (${detail})`, options);
 }
 
+/** A VPC already in the region, for the overlap check against the ranges asked for. */
 export interface ExistingVpc {
   readonly id: string;
   readonly name: string | undefined;
@@ -84,6 +86,7 @@ export interface ExistingVpc {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** Every VPC of the region with its IPv4 ranges. */
 export async function listVpcs(clients: Pick<AwsClients, "ec2">, region: string): Promise<ExistingVpc[]> {
   const vpcs: ExistingVpc[] = [];
   for await (const page of paginateDescribeVpcs({ client: clients.ec2(region) }, {})) {

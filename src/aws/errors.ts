@@ -15,32 +15,37 @@ function shape(error: unknown): AwsErrorShape {
 
 const THROTTLING = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"]);
 
-// The SDK already retried these (adaptive mode); one that still escapes means "slow down", not "fail".
+/** The SDK already retried these (adaptive mode); one that still escapes means "slow down", not "fail". */
 export function isThrottling(error: unknown): boolean {
   const e = shape(error);
   return THROTTLING.has(e.name ?? "") || e.$metadata?.httpStatusCode === 429;
 }
 
-// DescribeStacks/DescribeStackEvents answer a ValidationError for a stack that is not there:
-// "Stack with id X does not exist" (by name) or "Stack [X] does not exist".
+/**
+ * DescribeStacks/DescribeStackEvents answer a ValidationError for a stack that is not there:
+ * "Stack with id X does not exist" (by name) or "Stack [X] does not exist".
+ */
 export function isStackMissing(error: unknown): boolean {
   const e = shape(error);
   return e.name === "ValidationError" && /does not exist/.test(e.message ?? "");
 }
 
-// AWS reports an empty change set through the change set's status; UpdateStack (and moto's
-// CreateChangeSet) answer this error instead.
+/**
+ * AWS reports an empty change set through the change set's status; UpdateStack (and moto's
+ * CreateChangeSet) answer this error instead.
+ */
 export function isNoUpdates(error: unknown): boolean {
   const e = shape(error);
   return e.name === "ValidationError" && /No updates are to be performed/.test(e.message ?? "");
 }
 
-// An answer from an AWS service (as opposed to a bug in our code): it becomes a failed stage, not a crash.
+/** An answer from an AWS service (as opposed to a bug in our code): it becomes a failed stage, not a crash. */
 export function isServiceError(error: unknown): boolean {
   const e = shape(error);
   return e.$metadata !== undefined || e.$fault !== undefined;
 }
 
+/** An error as one readable line: the SDK's name and message, or the text. */
 export function errorMessage(error: unknown): string {
   const e = shape(error);
   if (e.name && e.message) return `${e.name}: ${e.message}`;
@@ -58,9 +63,10 @@ const INVALID = new Set([
   "AuthFailure",
 ]);
 
+/** What is wrong with the credentials, which decides the fix printed. */
 export type CredentialsProblem = "expired" | "missing" | "invalid";
 
-// Thrown by steps when credentials are the problem; the CLI prints message and fix, and exits 1.
+/** Thrown by steps when credentials are the problem; the CLI prints message and fix, and exits 1. */
 export class CredentialsError extends Error {
   override readonly name = "CredentialsError";
   constructor(
@@ -73,12 +79,14 @@ export class CredentialsError extends Error {
   }
 }
 
+/** The one line that tells a person how to get working credentials for this profile. */
 export function credentialsFix(profile: string | undefined): string {
   return profile
     ? `aws sso login --profile ${profile}   (or, if that profile does not use SSO: aws configure --profile ${profile})`
     : "aws configure   (or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
 }
 
+/** The error as a CredentialsError when credentials are its cause, else undefined. */
 export function asCredentialsError(error: unknown, profile: string | undefined): CredentialsError | undefined {
   if (error instanceof CredentialsError) return error;
   const e = shape(error);
@@ -98,7 +106,7 @@ export function asCredentialsError(error: unknown, profile: string | undefined):
   return undefined;
 }
 
-// Errors from AWS that a person can act on become FailureErrors (exit 1) carrying the fixing command.
+/** Errors from AWS that a person can act on become FailureErrors (exit 1) carrying the fixing command. */
 export function asFailure(error: unknown, profile: string | undefined): unknown {
   if (error instanceof FailureError || error instanceof UsageError) return error;
   // Without --profile the SDK reads AWS_PROFILE, so the fix must name that profile too.

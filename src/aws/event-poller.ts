@@ -5,16 +5,19 @@ import { type CloudFormationClient, DescribeStackEventsCommand, type StackEvent 
 import { type Clock, pollDelay, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
+/** The first resource that failed, and why: what a failed stage reports. */
 export interface RootCause {
   readonly logicalId: string;
   readonly resourceType: string;
   readonly reason: string;
 }
 
+/** Counts of DescribeStackEvents calls, for the benchmark and the tests. */
 export interface PollStats {
   describeStackEventsCalls: number;
 }
 
+/** Which stack to follow and which of its events belong to this operation. */
 export interface PollerProps {
   // The stack id (ARN) where known: unlike the name, it still answers after the stack is deleted.
   readonly stack: string;
@@ -37,6 +40,7 @@ function isTerminal(status: string | undefined): boolean {
   return status !== undefined && !status.endsWith("_IN_PROGRESS");
 }
 
+/** Reads a stack's new events page by page, keeping only this operation's, and remembers the first failure. */
 export class StackEventPoller {
   complete = false;
   // The stack's latest status as its own events report it, with the reason CloudFormation gave.
@@ -113,6 +117,7 @@ export class StackEventPoller {
   }
 }
 
+/** How to watch: the clock, Ctrl-C, jitter, where events go, what an abort does, the deadline. */
 export interface WatchOptions {
   readonly clock: Clock;
   readonly signal?: AbortSignal | undefined;
@@ -124,6 +129,7 @@ export interface WatchOptions {
   readonly deadline?: number | undefined;
 }
 
+/** How a watch ended: the stack's last status, and whether Ctrl-C or the deadline stopped it. */
 export interface WatchResult {
   readonly status: string | undefined;
   readonly settled: boolean;
@@ -132,8 +138,10 @@ export interface WatchResult {
   readonly settledAt: number | undefined;
 }
 
-// Polls until the stack settles. Throttling never ends the watch; an abort runs onAbort once, then keeps
-// following the stack (sleeps no longer listen to the signal, which stays aborted) until it settles.
+/**
+ * Polls until the stack settles. Throttling never ends the watch; an abort runs onAbort once, then keeps
+ * following the stack (sleeps no longer listen to the signal, which stays aborted) until it settles.
+ */
 export async function watchStack(poller: StackEventPoller, options: WatchOptions): Promise<WatchResult> {
   const { clock, signal, onEvents } = options;
   const random = options.random ?? Math.random;

@@ -1,4 +1,5 @@
-// The client function's VPC attachment and the network interfaces Lambda made for it there (Hyperplane
+// The client function as Lambda and EC2 see it: its state (is it ready to invoke?), one invocation, and
+// its VPC attachment and the network interfaces Lambda made for it there (Hyperplane
 // ENIs), as small typed calls. The sequence that frees them before a stack delete is
 // steps/release-interfaces.ts (DESIGN §11).
 import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, type EC2Client } from "@aws-sdk/client-ec2";
@@ -154,6 +155,7 @@ export function notReadyCause(error: unknown): "inactive" | "pending" | undefine
   return undefined;
 }
 
+/** What Invoke returned: the payload, the function error Lambda reported (if any), and the log tail. */
 export interface Invocation {
   readonly payload: string;
   // Set by Lambda when the handler threw or timed out; the payload then holds errorType/errorMessage.
@@ -163,6 +165,7 @@ export interface Invocation {
 
 const utf8 = new TextDecoder();
 
+/** Invokes the client function once and reads its payload as text. */
 export async function invokeFunction(
   clients: Pick<AwsClients, "lambda">,
   region: string,

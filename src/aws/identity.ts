@@ -1,15 +1,17 @@
-// Who we are. Credentials failures leave here as the one CredentialsError of ./errors.ts, so the CLI maps
+// Who we are, and what we may do (IAM's policy simulation). Credentials failures leave here as the one CredentialsError of ./errors.ts, so the CLI maps
 // them to exit 1 with the fixing command whichever step met them first.
 import { type EvaluationResult, type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import type { AwsClients } from "./clients.js";
 import { asCredentialsError } from "./errors.js";
 
+/** Who the credentials are: account and ARN, from STS. */
 export interface CallerIdentity {
   readonly account: string;
   readonly arn: string;
 }
 
+/** Asks STS who we are; credentials problems leave as a CredentialsError. */
 export async function callerIdentity(
   clients: Pick<AwsClients, "sts" | "profile">,
   region: string,
@@ -61,6 +63,7 @@ export function simulationPrincipal(callerArn: string): SimulationPrincipal {
   return { kind: "unsupported", reason: `the caller ${callerArn} is neither an IAM user nor a role session, which IAM cannot simulate` };
 }
 
+/** IAM's answer for one action: allowed, or denied explicitly or by default. */
 export type Decision = "allowed" | "explicitDeny" | "implicitDeny";
 
 /** One action on one resource, as the simulator decided it. */
@@ -72,6 +75,7 @@ export interface SimulatedDecision {
   readonly missingContext: readonly string[];
 }
 
+/** The actions and resources to simulate for one principal. */
 export interface SimulationRequest {
   readonly principalArn: string;
   readonly actions: readonly string[];

@@ -9,6 +9,7 @@ import type { SecurityGroup } from "../net/security-groups.js";
 /** A read's answer, or why there is none (the action and AWS's error, in words). */
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
+/** The client function as Lambda reports it: its VPC, subnets and security groups. */
 export interface FunctionFacts {
   readonly name: string;
   readonly arn: string;
@@ -21,6 +22,7 @@ export interface FunctionFacts {
   readonly securityGroupIds: readonly string[];
 }
 
+/** A VPC's ranges and DNS settings. */
 export interface VpcFacts {
   readonly id: string;
   readonly cidrs: readonly string[];
@@ -28,6 +30,7 @@ export interface VpcFacts {
   readonly dnsHostnames: Read<boolean>;
 }
 
+/** A subnet's range, zone, route table and network ACL. */
 export interface SubnetFacts {
   readonly id: string;
   readonly cidr: string;
@@ -45,6 +48,7 @@ export interface VpcSide {
   readonly acls: Read<readonly NetworkAcl[]>;
 }
 
+/** An execute-api interface endpoint: its VPC, subnets, groups, private DNS and policy. */
 export interface EndpointFacts {
   readonly id: string;
   readonly vpcId: string;
@@ -58,6 +62,7 @@ export interface EndpointFacts {
   readonly policy: string | undefined;
 }
 
+/** The private REST API: its endpoint configuration and resource policy. */
 export interface ApiFacts {
   readonly id: string;
   readonly name: string | undefined;
@@ -66,16 +71,19 @@ export interface ApiFacts {
   readonly policy: string | undefined;
 }
 
+/** The API stage doctor checks. */
 export interface StageFacts {
   readonly name: string;
   readonly deploymentId: string | undefined;
 }
 
+/** The method doctor calls, and whether it needs authorization. */
 export interface MethodFacts {
   readonly path: string;
   readonly method: string;
 }
 
+/** A VPC peering connection: its status and the two VPCs it joins. */
 export interface PeeringFacts {
   readonly id: string;
   readonly status: string;
@@ -84,6 +92,7 @@ export interface PeeringFacts {
   readonly accepter: PeerVpc;
 }
 
+/** One side of a peering connection. */
 export interface PeerVpc {
   readonly vpcId: string;
   readonly region: string | undefined;
@@ -93,6 +102,7 @@ export interface PeerVpc {
 /** How the endpoint was found, for a hand-made setup that does not say. */
 export type EndpointSource = "api-configuration" | "resource-policy" | "dns-record";
 
+/** Everything doctor reads about the path, each part read or the reason it could not be. */
 export interface PathSnapshot {
   readonly clientRegion: string;
   readonly apiRegion: string;

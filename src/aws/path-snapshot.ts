@@ -13,6 +13,7 @@ import type { AwsClients } from "./clients.js";
 import type { ApiFacts, EndpointFacts, EndpointSource, FunctionFacts, MethodFacts, PathSnapshot, Read, StageFacts } from "./path-facts.js";
 import { attempt, readAddresses, readEndpoints, readPeerings, readVpcSide } from "./path-reads.js";
 
+/** Where the path is: the function, the API, the stage and the two regions. */
 export interface PathQuery {
   readonly clientRegion: string;
   readonly apiRegion: string;
@@ -31,6 +32,7 @@ export function partitionOf(region: string): { readonly partition: string; reado
   return { partition: "aws", suffix: "amazonaws.com" };
 }
 
+/** Reads the whole path from AWS in parallel; a failed read is kept as its reason, not thrown. */
 export async function readPathSnapshot(clients: Clients, query: PathQuery): Promise<PathSnapshot> {
   const { clientRegion, apiRegion, apiId } = query;
   const { partition, suffix } = partitionOf(apiRegion);

@@ -4,6 +4,7 @@ import { CancelUpdateStackCommand, type CloudFormationClient, CreateChangeSetCom
 import { type Clock, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
+/** The parts of DescribeStacks the tool reads. */
 export interface StackInfo {
   readonly stackId: string;
   readonly status: string;
@@ -15,11 +16,12 @@ export interface StackInfo {
   readonly operationStartedAt: number;
 }
 
-// ClientRequestToken: [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128 characters.
+/** ClientRequestToken: [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128 characters. */
 export function newToken(operation: string): string {
   return `xregion-${operation}-${randomUUID()}`;
 }
 
+/** The stack as CloudFormation describes it now, or undefined when it does not exist. */
 export async function describeStack(cfn: CloudFormationClient, stack: string): Promise<StackInfo | undefined> {
   try {
     const answer = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
@@ -48,6 +50,7 @@ export async function describeStack(cfn: CloudFormationClient, stack: string): P
   }
 }
 
+/** What a change set is made from: the stack, template, parameters, tags and token. */
 export interface ChangeSetRequest {
   readonly stackName: string;
   readonly type: "CREATE" | "UPDATE";
@@ -58,11 +61,13 @@ export interface ChangeSetRequest {
   readonly now: number;
 }
 
+/** The change set and stack ids CreateChangeSet returned. */
 export interface ChangeSetRef {
   readonly id: string;
   readonly stackId: string;
 }
 
+/** Creates a CREATE or UPDATE change set for the stack. */
 export async function createChangeSet(cfn: CloudFormationClient, request: ChangeSetRequest): Promise<ChangeSetRef> {
   const answer = await cfn.send(
     new CreateChangeSetCommand({
@@ -82,7 +87,7 @@ export async function createChangeSet(cfn: CloudFormationClient, request: Change
   return { id: answer.Id ?? "", stackId: answer.StackId ?? request.stackName };
 }
 
-// One resource a change set will touch, as DescribeChangeSet lists it.
+/** One resource a change set will touch, as DescribeChangeSet lists it. */
 export interface PlannedChange {
   readonly action: string; // Add | Modify | Remove | Import | Dynamic
   readonly logicalId: string;
@@ -91,6 +96,7 @@ export interface PlannedChange {
   readonly replacement: string | undefined;
 }
 
+/** How a change set ended: ready (with its changes), empty, or failed with a reason. */
 export type ChangeSetState =
   | { readonly kind: "ready"; readonly createdAt: number; readonly changes: readonly PlannedChange[] }
   | { readonly kind: "empty" }
@@ -100,6 +106,7 @@ export type ChangeSetState =
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 const CHANGE_SET_POLL_MS = 1_000;
 
+/** Polls a change set until it is ready, empty or failed. */
 export async function waitForChangeSet(
   cfn: CloudFormationClient,
   changeSetId: string,
@@ -150,18 +157,22 @@ async function allChanges(cfn: CloudFormationClient, changeSetId: string, first:
   return changes;
 }
 
+/** Deletes a change set nobody will run (an empty one). */
 export async function deleteChangeSet(cfn: CloudFormationClient, changeSetId: string): Promise<void> {
   await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: changeSetId }));
 }
 
+/** Runs a ready change set under this operation's token. */
 export async function executeChangeSet(cfn: CloudFormationClient, changeSetId: string, token: string): Promise<void> {
   await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: changeSetId, ClientRequestToken: token }));
 }
 
+/** Deletes the stack under this operation's token. */
 export async function deleteStack(cfn: CloudFormationClient, stack: string, token: string): Promise<void> {
   await cfn.send(new DeleteStackCommand({ StackName: stack, ClientRequestToken: token }));
 }
 
+/** Asks CloudFormation to stop an update in progress (Ctrl-C). */
 export async function cancelUpdate(cfn: CloudFormationClient, stack: string, token: string): Promise<void> {
   await cfn.send(new CancelUpdateStackCommand({ StackName: stack, ClientRequestToken: token }));
 }

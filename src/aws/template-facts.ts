@@ -4,6 +4,7 @@
 // shipped templates (dist/template-facts.json), so a deploy does not load a YAML parser.
 import { parseDocument } from "yaml";
 
+/** What the engine needs from a template: resource descriptions, and whether it names IAM resources. */
 export interface TemplateFacts {
   // Logical id → description, `${…}` references still in place.
   readonly descriptions: Readonly<Record<string, string>>;
@@ -19,6 +20,7 @@ function asObject(value: unknown): Json | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
+/** Reads a template's facts with the YAML parser (the build does this once per shipped template). */
 export function templateFacts(body: string): TemplateFacts {
   // Short-form intrinsics (!Ref, !Sub, !GetAtt, any other !Tag) are unknown to the YAML library: it only
   // warns and keeps the tagged value, which is all a description needs.

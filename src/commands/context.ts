@@ -1,5 +1,6 @@
-// What every command receives from the CLI: the parsed flags and the facts about this process that
-// decide interactivity and rendering. Commands return an exit code; they never exit themselves.
+// What every command receives from the CLI (the parsed flags and the facts about this process that
+// decide interactivity and rendering), and what commands share: loading the answers, --outputs-file.
+// Commands return an exit code; they never exit themselves.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
@@ -7,6 +8,7 @@ import type { Flags } from "../config/flags.js";
 import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import type { StageRef } from "../steps/events.js";
 
+/** What every command receives from the CLI: flags, interactivity, streams, how it was started. */
 export interface CommandContext {
   readonly flags: Flags;
   readonly interactive: boolean;
@@ -20,12 +22,13 @@ export interface CommandContext {
   readonly exit: (code: number) => never;
 }
 
-// Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
+/** Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command. */
 export interface LoadedAnswers extends Resolved {
   readonly path: string;
   readonly file: AnswersFile | undefined;
 }
 
+/** Flags, answers file and (in a terminal) prompts resolved to validated answers. */
 export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Promise<LoadedAnswers> {
   const { flags } = ctx;
   const path = configPath(flags.config, ctx.cwd);
@@ -46,8 +49,10 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
   return { ...resolved, path, file };
 }
 
-// --outputs-file: every stage's outputs as JSON, written whatever the run's outcome, so a CI job can read
-// what exists even after a failure.
+/**
+ * --outputs-file: every stage's outputs as JSON, written whatever the run's outcome, so a CI job can read
+ * what exists even after a failure.
+ */
 export function writeOutputsFile(
   file: string,
   cwd: string,

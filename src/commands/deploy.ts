@@ -11,6 +11,7 @@ import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js
 import { equivalentCommand, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
+/** `deploy`: questions and plan, then the AWS half. */
 export async function runDeploy(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx);
   const { answers } = loaded;
@@ -24,9 +25,11 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   return deployPlan(ctx, plan, loaded.path);
 }
 
-// The AWS half of `deploy`: preflight, confirm, the three stages, then verification. Writes
-// --outputs-file whatever happens, and exits 1 unless the path really works. Its modules (the SDK among
-// them) load here, after the questions, so the first question appears without waiting for them.
+/**
+ * The AWS half of `deploy`: preflight, confirm, the three stages, then verification. Writes
+ * --outputs-file whatever happens, and exits 1 unless the path really works. Its modules (the SDK among
+ * them) load here, after the questions, so the first question appears without waiting for them.
+ */
 export async function deployPlan(ctx: CommandContext, planned: Plan, configFile: string): Promise<number> {
   const { answers } = planned;
   const [{ withSession }, { preflight }, { deployAll }] = await Promise.all([

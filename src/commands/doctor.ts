@@ -26,6 +26,7 @@ export function handMadeTarget(flags: CommandContext["flags"]): { functionName: 
   return { functionName, apiId, stage };
 }
 
+/** `doctor`: judges the path hop by hop and names the first broken one. */
 export async function runDoctor(ctx: CommandContext): Promise<number> {
   const target = handMadeTarget(ctx.flags);
   const { answers } = await loadAnswers(ctx, "locate");

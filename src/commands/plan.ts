@@ -9,8 +9,10 @@ import { terminalColumns, wrapLines } from "../ui/format.js";
 import { type CommandContext, loadAnswers } from "./context.js";
 import { equivalentCommand } from "./next-steps.js";
 
+/** Where `plan` writes the templates and parameters when --out is not given. */
 export const DEFAULT_PLAN_DIR = "xregion-plan";
 
+/** `plan`: what a deploy would create, with no AWS call. */
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const { answers, asked } = await loadAnswers(ctx);
   const plan = buildPlan(answers);

@@ -78,8 +78,10 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
   };
 }
 
-// Runs a command's AWS part in a session that is always closed (the final frame drawn, the clients
-// released), with AWS errors a person can act on turned into exit-1 failures.
+/**
+ * Runs a command's AWS part in a session that is always closed (the final frame drawn, the clients
+ * released), with AWS errors a person can act on turned into exit-1 failures.
+ */
 export async function withSession<T>(
   ctx: CommandContext,
   answers: Answers,

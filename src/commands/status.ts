@@ -2,6 +2,7 @@
 import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 
+/** `status`: the three stacks, the client function and the last verification. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const { answers, file } = await loadAnswers(ctx, "locate");
   const [{ withSession }, { status }] = await Promise.all([

@@ -3,6 +3,7 @@ import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 
+/** `teardown`: deletes stage 3, 2, then 1, after confirmation or --yes. */
 export async function runTeardown(ctx: CommandContext): Promise<number> {
   if (!ctx.interactive && !ctx.flags.yes) {
     throw new UsageError("teardown deletes three stacks and there is no terminal to confirm on: pass --yes");

@@ -1,10 +1,12 @@
-// `verify`: find the deployed client function by name and prove the path again, N samples.
+// `verify`: find the deployed client function by name and prove the path again, N samples; and the
+// verification `deploy` ends with, which records its outcome in the answers file for `status`.
 import { type Answers, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
 import { FailureError } from "../errors.js";
 import { type CommandContext, loadAnswers } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
+/** `verify`: finds the deployed client function and proves the path again. */
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   const { answers } = loaded;
@@ -36,8 +38,10 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   });
 }
 
-// Shared by `deploy` and `verify`: invoke the client N times and remember whether the path worked, so
-// `status` can tell later.
+/**
+ * Shared by `deploy` and `verify`: invoke the client N times and remember whether the path worked, so
+ * `status` can tell later.
+ */
 export async function runVerification(
   ctx: CommandContext,
   session: Session,

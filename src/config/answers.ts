@@ -1,8 +1,10 @@
-// The one shape every run resolves to, whatever mixture of flags, answers file and prompts produced it.
+// The one shape every run resolves to, whatever mixture of flags, answers file and prompts produced it,
+// and the answers file it is saved in.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 
+/** The one shape every run resolves to, whatever mixture of flags, file and prompts made it. */
 export interface Answers {
   readonly name: string;
   readonly apiRegion: string;
@@ -15,17 +17,20 @@ export interface Answers {
   readonly clientAzs?: string | undefined;
 }
 
+/** The name of one answer. */
 export type AnswerKey = keyof Answers;
 
-// Regions have no default on purpose: deploying into a region nobody chose costs money and is easy to
-// miss in a CI log. The name and the two ranges have safe defaults that never overlap.
+/**
+ * Regions have no default on purpose: deploying into a region nobody chose costs money and is easy to
+ * miss in a CI log. The name and the two ranges have safe defaults that never overlap.
+ */
 export const DEFAULTS = {
   name: "xregion",
   apiCidr: "10.10.0.0/16",
   clientCidr: "10.20.0.0/16",
 } as const satisfies Partial<Answers>;
 
-// The flag a user passes for each answer: error messages name it so the fix is one copy-paste away.
+/** The flag a user passes for each answer: error messages name it so the fix is one copy-paste away. */
 export const FLAG_OF: Record<AnswerKey, string> = {
   name: "--name",
   apiRegion: "--api-region",
@@ -37,15 +42,17 @@ export const FLAG_OF: Record<AnswerKey, string> = {
   clientAzs: "--client-azs",
 };
 
-// The answers file, like SAM's samconfig.toml: what a guided run decided, so later runs need no re-typing.
+/** The answers file, like SAM's samconfig.toml: what a guided run decided, so later runs need no re-typing. */
 export const DEFAULT_CONFIG_FILE = "xregion-private-api.json";
 
+/** The last verification's outcome, kept in the answers file for `status`. */
 export interface LastVerify {
   readonly ok: boolean;
   readonly at: string;
   readonly summary: string;
 }
 
+/** The answers file: the answers, and the last verification. */
 export interface AnswersFile {
   readonly answers: Partial<Answers>;
   readonly lastVerify?: LastVerify | undefined;
@@ -53,11 +60,12 @@ export interface AnswersFile {
 
 const KEYS = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"] as const;
 
+/** The answers file's path: --config, else the default in the working directory. */
 export function configPath(flag: string | undefined, cwd = process.cwd()): string {
   return resolve(cwd, flag ?? DEFAULT_CONFIG_FILE);
 }
 
-// A missing file is normal (first run); a broken one is an error, never silently ignored.
+/** A missing file is normal (first run); a broken one is an error, never silently ignored. */
 export function loadAnswersFile(path: string, explicit: boolean): AnswersFile | undefined {
   let text: string;
   try {
@@ -96,7 +104,7 @@ function parseLastVerify(value: unknown): LastVerify | undefined {
   return { ok: v["ok"], at: v["at"], summary: typeof v["summary"] === "string" ? v["summary"] : "" };
 }
 
-// Written through a temporary file so an interrupted run never leaves half a file behind.
+/** Written through a temporary file so an interrupted run never leaves half a file behind. */
 export function saveAnswersFile(path: string, file: AnswersFile): void {
   const body: Record<string, unknown> = {};
   for (const key of KEYS) {

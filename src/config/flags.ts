@@ -5,13 +5,19 @@ import { closest } from "fastest-levenshtein";
 import { UsageError } from "../errors.js";
 
 declare const __VERSION__: string;
+/** The package version, set by the build. */
 export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
+/** The command's name, as installed. */
 export const BIN = "xregion-private-api";
 
+/** The commands, in the order `--help` lists them. */
 export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor"] as const;
+/** One command's name. */
 export type CommandName = (typeof COMMANDS)[number];
+/** How progress is shown: chosen from the terminal, live rows, plain lines or NDJSON. */
 export type ProgressMode = "auto" | "ink" | "plain" | "json";
 
+/** Every flag parsed and typed: the one input commands read. */
 export interface Flags {
   readonly command: CommandName;
   readonly name?: string | undefined;
@@ -36,6 +42,7 @@ export interface Flags {
   readonly stage?: string | undefined;
 }
 
+/** How many invocations `verify` makes by default. */
 export const DEFAULT_SAMPLES = 5;
 const MAX_SAMPLES = 100;
 
@@ -104,6 +111,7 @@ function addCommon(cmd: Command, command: CommandName): Command {
   return cmd;
 }
 
+/** Parses argv into Flags; `--help` and `--version` print and return "exit-ok". */
 export function parseFlags(argv: readonly string[], write: (text: string) => void): Flags | "exit-ok" {
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {

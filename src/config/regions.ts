@@ -3,6 +3,7 @@
 import { partitionsInfo } from "aws-sdk-partitions";
 import { closest } from "fastest-levenshtein";
 
+/** A region the SDK knows, with its partition and name. */
 export interface RegionInfo {
   readonly id: string;
   readonly description: string;
@@ -12,6 +13,7 @@ export interface RegionInfo {
 // Pseudo-regions such as "aws-global" name an endpoint, not a place a VPC can live.
 const PSEUDO = /global$/;
 
+/** Every region of the SDK's partitions file. */
 export const REGIONS: readonly RegionInfo[] = partitionsInfo.partitions.flatMap((partition) =>
   Object.entries(partition.regions)
     .filter(([id]) => !PSEUDO.test(id))
@@ -20,11 +22,12 @@ export const REGIONS: readonly RegionInfo[] = partitionsInfo.partitions.flatMap(
 
 const BY_ID = new Map(REGIONS.map((r) => [r.id, r]));
 
+/** The region with this id, if the SDK knows it. */
 export function findRegion(id: string): RegionInfo | undefined {
   return BY_ID.get(id);
 }
 
-// The nearest known id, for "did you mean" hints on typos such as "us-east1".
+/** The nearest known id, for "did you mean" hints on typos such as "us-east1". */
 export function closestRegion(id: string): string {
   return closest(id, REGIONS.map((r) => r.id));
 }
@@ -39,6 +42,7 @@ export interface MissingPiece {
   readonly source: string;
 }
 
+/** The partitions the templates are made for (AWS and China). */
 export const DEPLOYABLE_PARTITIONS: readonly string[] = ["aws", "aws-cn"];
 
 const MISSING: Readonly<Record<string, MissingPiece>> = {

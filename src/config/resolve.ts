@@ -5,20 +5,24 @@ import { checkVpcCidr, parseCidr, suggestFree } from "../net/index.js";
 import { DEFAULTS, FLAG_OF, type AnswerKey, type Answers } from "./answers.js";
 import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem, regionProblem, splitZones, zonesProblem } from "./validate.js";
 
+/** Where answers come from, in order: flags, then the answers file. */
 export interface AnswerSources {
   readonly flags: Partial<Answers>;
   readonly file: Partial<Answers> | undefined;
   readonly filePath: string;
 }
 
-// Implemented by the terminal UI; only ever called when stdin is a TTY. Each question validates as the
-// user types, with the same validators the flags use, so what it returns is already valid.
+/**
+ * Implemented by the terminal UI; only ever called when stdin is a TTY. Each question validates as the
+ * user types, with the same validators the flags use, so what it returns is already valid.
+ */
 export interface Asker {
   name(initial: string): Promise<string>;
   region(role: "api" | "client", initial: string | undefined, other: string | undefined): Promise<string>;
   cidr(role: "api" | "client", initial: string, other: string | undefined): Promise<string>;
 }
 
+/** Answers resolved, with which were asked (to print the command without questions). */
 export interface Resolved {
   readonly answers: Answers;
   readonly asked: readonly AnswerKey[];
@@ -35,12 +39,16 @@ const EXAMPLE: Record<AnswerKey, string> = {
   clientAzs: "eu-west-1a,eu-west-1b",
 };
 
-// "locate" is for commands that only find an existing deployment (status, verify, teardown): they need the
-// name and the regions, and never ask about address ranges.
+/**
+ * "locate" is for commands that only find an existing deployment (status, verify, teardown): they need the
+ * name and the regions, and never ask about address ranges.
+ */
 export type Scope = "all" | "locate";
 
-// `acceptDefaults` (--yes) takes the defaults of optional answers instead of asking; required answers
-// (the regions) are still asked for when a terminal is there.
+/**
+ * `acceptDefaults` (--yes) takes the defaults of optional answers instead of asking; required answers
+ * (the regions) are still asked for when a terminal is there.
+ */
 export async function resolveAnswers(
   sources: AnswerSources,
   asker: Asker | undefined,
@@ -139,7 +147,7 @@ function normalised(cidr: string | undefined): string | undefined {
   return check.ok ? check.cidr.text : cidr;
 }
 
-// The client's default moves out of the way when the API range was chosen on top of it.
+/** The client's default moves out of the way when the API range was chosen on top of it. */
 export function defaultClientCidr(apiCidr: string): string {
   const api = parseCidr(apiCidr);
   const preferred = parseCidr(DEFAULTS.clientCidr);

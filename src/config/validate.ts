@@ -3,9 +3,11 @@
 import { checkPair, checkVpcCidr, parseCidr } from "../net/index.js";
 import { closestRegion, findRegion, offeredRegions, partitionProblem } from "./regions.js";
 
+/** The rule a deployment name follows, in words for error messages. */
 export const NAME_RULE = "lowercase letters, digits and hyphens, starting with a letter, at most 24 characters";
 const NAME = /^[a-z][a-z0-9-]{0,23}$/;
 
+/** What is wrong with a deployment name, as one line naming the fix, or undefined. */
 export function nameProblem(value: string, label = "--name"): string | undefined {
   if (NAME.test(value)) return undefined;
   const hint = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 24);
@@ -13,11 +15,13 @@ export function nameProblem(value: string, label = "--name"): string | undefined
   return `${label} "${value}" is not a valid deployment name: use ${NAME_RULE} (e.g. ${example})`;
 }
 
+/** What is wrong with a region id, with the closest known region, or undefined. */
 export function regionProblem(value: string, label: string): string | undefined {
   if (findRegion(value)) return undefined;
   return `${label} "${value}" is not an AWS region: did you mean ${closestRegion(value)}?`;
 }
 
+/** What is wrong with the two regions together (the same region, different partitions), or undefined. */
 export function regionPairProblem(api: string, client: string, labels = { api: "--api-region", client: "--client-region" }): string | undefined {
   if (api === client) {
     return `${labels.api} and ${labels.client} are both ${api}: the client must run in another region than the API; pick a different ${labels.client}`;
@@ -34,11 +38,13 @@ export function regionPairProblem(api: string, client: string, labels = { api: "
   return partitionProblem(api, `${labels.api} ${api} and ${labels.client} ${client}`);
 }
 
+/** What is wrong with one VPC range, or undefined. */
 export function cidrProblem(value: string, label: string): string | undefined {
   const check = checkVpcCidr(value, label);
   return check.ok ? undefined : check.message;
 }
 
+/** What is wrong with the two VPC ranges together (overlap), or undefined. */
 export function cidrPairProblem(api: string, client: string, labels = { api: "--api-cidr", client: "--client-cidr" }): string | undefined {
   const a = parseCidr(api);
   const b = parseCidr(client);

@@ -12,6 +12,7 @@ export interface Span {
 /** A set of addresses: sorted, disjoint, non-adjacent spans. */
 export type AddressSet = readonly Span[];
 
+/** The set with no address. */
 export const EMPTY: AddressSet = [];
 
 /** The set of one block. */
@@ -59,6 +60,7 @@ export function subtract(a: AddressSet, b: AddressSet): AddressSet {
   return union(rest);
 }
 
+/** Whether the set holds no address. */
 export function isEmpty(set: AddressSet): boolean {
   return set.length === 0;
 }

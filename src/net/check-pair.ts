@@ -1,11 +1,14 @@
+// The two VPC ranges checked together: they must not overlap, and where they do, a free range is suggested.
 import type { Cidr } from "./cidr.js";
 import { suggestFree } from "./suggest.js";
 
 const DEFAULT_LABELS = { api: "--api-cidr", client: "--client-cidr" } as const;
 
-// Peering between overlapping VPCs goes straight to `failed` in AWS, minutes into a deploy; catching it
-// here turns that into a one-line fix. The suggestion moves the client range because the API side is
-// usually the one that already exists or is shared with other consumers.
+/**
+ * Peering between overlapping VPCs goes straight to `failed` in AWS, minutes into a deploy; catching it
+ * here turns that into a one-line fix. The suggestion moves the client range because the API side is
+ * usually the one that already exists or is shared with other consumers.
+ */
 export function checkPair(api: Cidr, client: Cidr, labels: { api: string; client: string } = DEFAULT_LABELS): string | undefined {
   const overlap = overlapOf(api, client);
   if (overlap === undefined) return undefined;
@@ -21,12 +24,13 @@ export function checkPair(api: Cidr, client: Cidr, labels: { api: string; client
   return `${problem}: peered VPCs need disjoint ranges; ${fix}`;
 }
 
-// Two CIDR blocks are either disjoint or nested, so the overlap is always the smaller block itself.
+/** Two CIDR blocks are either disjoint or nested, so the overlap is always the smaller block itself. */
 export function overlapOf(a: Cidr, b: Cidr): Cidr | undefined {
   if (a.last < b.first || b.last < a.first) return undefined;
   return a.prefix >= b.prefix ? a : b;
 }
 
+/** Whether the outer block holds all of the inner one. */
 export function contains(outer: Cidr, inner: Cidr): boolean {
   return outer.first <= inner.first && inner.last <= outer.last;
 }

@@ -3,12 +3,15 @@ import { overlapOf } from "./check-pair.js";
 import { AWS_SERVICE_RANGE, isNonPublic, reservedRangeOf } from "./ranges.js";
 import { suggestFree } from "./suggest.js";
 
+/** A VPC range checked: usable (with warnings), or the message that says why not. */
 export type CidrCheck = { ok: true; cidr: Cidr; warnings: string[] } | { ok: false; message: string };
 
 const SHAPE = "write it as a.b.c.d/n, for example 10.0.0.0/16";
 
-// Every refusal is one line that names the flag, the problem and a value that would be accepted, so a
-// CI log alone is enough to fix the command.
+/**
+ * Every refusal is one line that names the flag, the problem and a value that would be accepted, so a
+ * CI log alone is enough to fix the command.
+ */
 export function checkVpcCidr(input: string, label: string): CidrCheck {
   const typed = input.trim();
   const quoted = quote(typed);

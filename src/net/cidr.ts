@@ -1,8 +1,11 @@
+// IPv4 ranges: parsing, arithmetic, the VPC size limits, and carving a VPC into its two subnets.
 import IPCIDR from "ip-cidr";
 
-// Addresses are plain numbers in 0..2^32-1. Arithmetic (division, multiplication) is used instead of
-// bitwise operators throughout this folder, because JS bitwise operators are signed 32-bit and would
-// make every address from 128.0.0.0 up negative.
+/**
+ * Addresses are plain numbers in 0..2^32-1. Arithmetic (division, multiplication) is used instead of
+ * bitwise operators throughout this folder, because JS bitwise operators are signed 32-bit and would
+ * make every address from 128.0.0.0 up negative.
+ */
 export interface Cidr {
   readonly text: string;
   readonly network: string;
@@ -12,18 +15,23 @@ export interface Cidr {
   readonly size: number;
 }
 
+/** How many IPv4 addresses there are. */
 export const ADDRESS_SPACE = 2 ** 32;
 
+/** How many addresses a prefix length covers. */
 export function blockSize(prefix: number): number {
   return 2 ** (32 - prefix);
 }
 
+/** An address as dotted decimal. */
 export function formatAddress(value: number): string {
   return [2 ** 24, 2 ** 16, 2 ** 8, 1].map((unit) => Math.floor(value / unit) % 256).join(".");
 }
 
-// Builds the block of `prefix` that contains `address`; callers that computed an aligned address get
-// it back unchanged, callers holding a host address get its network.
+/**
+ * Builds the block of `prefix` that contains `address`; callers that computed an aligned address get
+ * it back unchanged, callers holding a host address get its network.
+ */
 export function makeCidr(address: number, prefix: number): Cidr {
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
     throw new RangeError(`prefix must be an integer from 0 to 32, got ${prefix}`);
@@ -37,14 +45,14 @@ export function makeCidr(address: number, prefix: number): Cidr {
   return { text: `${network}/${prefix}`, network, prefix, first, last: first + size - 1, size };
 }
 
-// For constants written in source: a typo there is a bug, not user input, so it throws.
+/** For constants written in source: a typo there is a bug, not user input, so it throws. */
 export function cidrLiteral(text: string): Cidr {
   const reading = readCidr(text);
   if (reading.kind !== "ok") throw new Error(`not a canonical CIDR literal: ${text}`);
   return reading.cidr;
 }
 
-// Why a text is or is not a CIDR, in enough detail for a message that tells the user the fix.
+/** Why a text is or is not a CIDR, in enough detail for a message that tells the user the fix. */
 export type CidrReading =
   | { readonly kind: "ok"; readonly cidr: Cidr }
   | { readonly kind: "empty" }
@@ -57,6 +65,7 @@ export type CidrReading =
 
 const DIGITS = /^[0-9]+$/;
 
+/** Reads a range as typed, saying exactly what is wrong with it when it is not one. */
 export function readCidr(input: string): CidrReading {
   const text = input.trim();
   if (text === "") return { kind: "empty" };
@@ -94,28 +103,35 @@ export function readCidr(input: string): CidrReading {
   return { kind: "ok", cidr };
 }
 
+/** The range, or undefined when the text is not one. */
 export function parseCidr(input: string): Cidr | undefined {
   const reading = readCidr(input);
   return reading.kind === "ok" ? reading.cidr : undefined;
 }
 
-// AWS accepts a VPC from /16 (65,536 addresses) down to /28 (16 addresses) (Amazon VPC User Guide,
-// "VPC CIDR blocks"). The lower bound is AWS's. The upper bound is ours: this tool creates one subnet in
-// each of two AZs, a subnet is at least /28, so the VPC must hold two /28s, i.e. be /27 or larger.
+/**
+ * AWS accepts a VPC from /16 (65,536 addresses) down to /28 (16 addresses) (Amazon VPC User Guide,
+ * "VPC CIDR blocks"). The lower bound is AWS's. The upper bound is ours: this tool creates one subnet in
+ * each of two AZs, a subnet is at least /28, so the VPC must hold two /28s, i.e. be /27 or larger.
+ */
 export const MIN_VPC_PREFIX = 16;
+/** /27: the smallest VPC that holds one /28 subnet in each of two zones. */
 export const MAX_VPC_PREFIX = 27;
 
-// The smallest subnet AWS accepts.
+/** The smallest subnet AWS accepts. */
 export const SMALLEST_SUBNET_PREFIX = 28;
 
-// One subnet per AZ, two AZs. Subnets are /24 in VPCs of /23 or larger, so a big VPC keeps most of its
-// space free for subnets added later (a /16 keeps 254 of its 256 /24s); smaller VPCs are split in two
-// halves, down to two /28s in a /27, the smallest subnet AWS accepts. Both are the first blocks of the
-// VPC, so the layout is predictable from the VPC range alone.
+/**
+ * One subnet per AZ, two AZs. Subnets are /24 in VPCs of /23 or larger, so a big VPC keeps most of its
+ * space free for subnets added later (a /16 keeps 254 of its 256 /24s); smaller VPCs are split in two
+ * halves, down to two /28s in a /27, the smallest subnet AWS accepts. Both are the first blocks of the
+ * VPC, so the layout is predictable from the VPC range alone.
+ */
 export function subnetPrefixFor(vpcPrefix: number): number {
   return Math.max(vpcPrefix + 1, 24);
 }
 
+/** The two subnets a VPC gets: its first two blocks of the subnet size for its prefix. */
 export function carveSubnets(vpc: Cidr): readonly [Cidr, Cidr] {
   if (vpc.prefix > MAX_VPC_PREFIX) {
     throw new RangeError(`${vpc.text} is too small for one /28 subnet in each of two AZs`);

@@ -1,5 +1,7 @@
-// The public face of net/: everything config, prompts and the plan need to validate and lay out the two
-// VPC ranges. Internals (readCidr, the range tables) stay importable from their own files for tests.
+/**
+ * The public face of net/: everything config, prompts and the plan need to validate and lay out the two
+ * VPC ranges. Internals (readCidr, the range tables) stay importable from their own files for tests.
+ */
 export type { Cidr } from "./cidr.js";
 export { parseCidr } from "./cidr.js";
 export { checkVpcCidr, type CidrCheck } from "./check-vpc.js";

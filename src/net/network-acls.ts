@@ -3,6 +3,7 @@
 // the first rule that matches a packet decides, and the final `*` rule denies whatever is left.
 import { intersect, isEmpty, parseBlock, subtract, type AddressSet } from "./address-set.js";
 
+/** One network ACL rule as EC2 describes it. */
 export interface AclEntry {
   readonly ruleNumber: number;
   readonly egress: boolean;
@@ -14,11 +15,13 @@ export interface AclEntry {
   readonly ports?: PortRange | undefined;
 }
 
+/** The ports a rule covers, inclusive. */
 export interface PortRange {
   readonly from: number;
   readonly to: number;
 }
 
+/** A network ACL: its rules and the subnets it is associated with. */
 export interface NetworkAcl {
   readonly id: string;
   readonly isDefault: boolean;
@@ -36,6 +39,7 @@ export interface Flow {
 /** The rule number AWS shows for the final catch-all rule of each direction. */
 export const CATCH_ALL_RULE = 32767;
 
+/** What the ACL does with a flow: allowed or denied, by which rule. */
 export type AclDecision =
   | { readonly allowed: true; readonly by: readonly AclEntry[] }
   | {

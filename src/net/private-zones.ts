@@ -3,11 +3,13 @@
 // answers alone, even when it has no record for it (then NXDOMAIN: no fall-back to public DNS or to a
 // less specific zone); inside the zone, the name's own records, else the closest wildcard.
 
+/** A private hosted zone by id and name. */
 export interface ZoneRef {
   readonly id: string;
   readonly name: string;
 }
 
+/** One record of a private zone. */
 export interface DnsRecord {
   readonly name: string;
   readonly type: string;
@@ -15,6 +17,7 @@ export interface DnsRecord {
   readonly alias?: { readonly dnsName: string; readonly hostedZoneId: string } | undefined;
 }
 
+/** What the zone answers for a name: a record, no data (the name has other types only), or no such name. */
 export type DnsAnswer =
   | { readonly kind: "alias" | "cname" | "address"; readonly record: DnsRecord }
   // The name exists with other types only: an empty answer, not an error.

@@ -3,6 +3,7 @@
 // address, the longest prefix wins; a route whose target is gone is a blackhole and drops the packet.
 import { intersect, isEmpty, parseBlock, subtract, union, type AddressSet } from "./address-set.js";
 
+/** One route of a route table: destination, target and state. */
 export interface Route {
   /** A CIDR block, or a managed prefix list id (pl-…) whose ranges are not known here. */
   readonly destination: string;
@@ -11,6 +12,7 @@ export interface Route {
   readonly state: "active" | "blackhole";
 }
 
+/** A route table and its routes. */
 export interface RouteTable {
   readonly id: string;
   readonly main: boolean;
@@ -36,6 +38,7 @@ export interface RoutedPart {
   readonly route: Route | undefined;
 }
 
+/** Where a range's traffic goes: the route chosen for each part of it. */
 export interface RangeRouting {
   readonly parts: readonly RoutedPart[];
   /** Routes to prefix lists: they may take part of the range, but their ranges are not known here. */

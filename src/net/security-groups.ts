@@ -4,6 +4,7 @@
 // which cannot match traffic from a peer VPC in another region.
 import { covers, EMPTY, intersect, isEmpty, parseBlock, subtract, union, type AddressSet } from "./address-set.js";
 
+/** One security group rule as EC2 describes it. */
 export interface SgRule {
   /** "-1" (all), or a name or number: "tcp"/"6", "udp"/"17", "icmp"/"1". */
   readonly protocol: string;
@@ -14,6 +15,7 @@ export interface SgRule {
   readonly groupIds: readonly string[];
 }
 
+/** A security group: its ingress and egress rules. */
 export interface SecurityGroup {
   readonly id: string;
   readonly ingress: readonly SgRule[];
@@ -27,6 +29,7 @@ export interface Connection {
   readonly peers: AddressSet;
 }
 
+/** Whether the groups allow a flow, and by which rule. */
 export interface SgDecision {
   /** true: every peer admitted; false: some are not; null: the rest hangs on prefix lists. */
   readonly allowed: boolean | null;

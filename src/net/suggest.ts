@@ -2,10 +2,12 @@ import { blockSize, makeCidr, type Cidr } from "./cidr.js";
 import { overlapOf } from "./check-pair.js";
 import { AWS_SERVICE_RANGE, RFC1918, rfc1918BlockOf } from "./ranges.js";
 
-// A same-size block inside RFC 1918 that overlaps nothing in `avoid`. Scanning starts just above `near`
-// (the value the user typed is the best hint of where they want to be), runs to the end of near's RFC 1918
-// block, wraps to that block's start, then tries the other RFC 1918 blocks in order. 172.17.0.0/16 is
-// always avoided too: AWS warns against it, so suggesting it would only trade one warning for another.
+/**
+ * A same-size block inside RFC 1918 that overlaps nothing in `avoid`. Scanning starts just above `near`
+ * (the value the user typed is the best hint of where they want to be), runs to the end of near's RFC 1918
+ * block, wraps to that block's start, then tries the other RFC 1918 blocks in order. 172.17.0.0/16 is
+ * always avoided too: AWS warns against it, so suggesting it would only trade one warning for another.
+ */
 export function suggestFree(prefix: number, avoid: readonly Cidr[], near?: Cidr): Cidr | undefined {
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
   const blocked = [...avoid, AWS_SERVICE_RANGE];

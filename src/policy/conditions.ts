@@ -4,6 +4,7 @@
 /** true, false, or null when the answer depends on something that cannot be read. */
 export type Tri = boolean | null;
 
+/** The request's context keys a condition is evaluated against. */
 export interface RequestContext {
   /** Keys in lower case → value, for the keys present in the request. */
   readonly values: Readonly<Record<string, string>>;
@@ -11,6 +12,7 @@ export interface RequestContext {
   readonly known: ReadonlySet<string>;
 }
 
+/** Three-valued AND: false wins, then unknown (null), then true. */
 export function and(values: readonly Tri[]): Tri {
   if (values.includes(false)) return false;
   return values.includes(null) ? null : true;

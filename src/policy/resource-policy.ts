@@ -3,6 +3,7 @@
 // API Gateway reads `execute-api:/…` resources as this API's ARN prefix. Pure: the request is given.
 import { and, arnMatch, evaluateConditions, globMatch, type RequestContext, type Tri } from "./conditions.js";
 
+/** The call to judge: its ARN, action and context keys. */
 export interface ApiCall {
   /** arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/${METHOD}/${path} */
   readonly arn: string;
@@ -12,12 +13,14 @@ export interface ApiCall {
   readonly request: RequestContext;
 }
 
+/** The statement that decided, for the message. */
 export interface StatementRef {
   readonly index: number;
   readonly sid: string | undefined;
   readonly effect: "Allow" | "Deny";
 }
 
+/** What the resource policy does with the call: allowed, denied (by which statement), or unknown. */
 export interface PolicyDecision {
   readonly allowed: Tri;
   /** explicit-deny / allow: the statement that decided; unknown: the one whose answer is unknown. */

@@ -2,8 +2,10 @@
 // the answers. `verify` trusts nothing else the function says.
 import { excerpt } from "./diagnose.js";
 
+/** Where a request failed: DNS, connect, TLS, HTTP or timeout. */
 export type FailureLayer = "dns" | "connect" | "tls" | "http" | "timeout";
 
+/** The client function's timings of one request, in milliseconds. */
 export interface ClientTimings {
   readonly dnsMs: number;
   readonly connectMs: number;
@@ -12,6 +14,7 @@ export interface ClientTimings {
   readonly totalMs: number;
 }
 
+/** The client function's answer (DESIGN section 9), the only thing verify trusts. */
 export interface ClientAnswer {
   readonly ok: boolean;
   readonly url: string;
@@ -22,10 +25,12 @@ export interface ClientAnswer {
   readonly error: { readonly layer: FailureLayer; readonly message: string } | null;
 }
 
+/** One invocation: the answer, or what came back instead and why it is not one. */
 export type VerifySample =
   | { readonly index: number; readonly roundTripMs: number; readonly kind: "answer"; readonly answer: ClientAnswer }
   | { readonly index: number; readonly roundTripMs: number; readonly kind: "unexpected"; readonly detail: string };
 
+/** Latency figures over the samples: count, min, p50, p95, max. */
 export interface LatencyStats {
   readonly count: number;
   readonly min: number;
@@ -34,6 +39,7 @@ export interface LatencyStats {
   readonly max: number;
 }
 
+/** What verify found: the samples, their figures, and the first failure with its diagnosis. */
 export interface VerifyReport {
   readonly ok: boolean;
   readonly samples: readonly VerifySample[];
@@ -43,14 +49,17 @@ export interface VerifyReport {
   readonly failure: { readonly layer: FailureLayer | "unexpected" | "invoke" | "function"; readonly message: string; readonly advice: string } | undefined;
 }
 
-// Nearest-rank: the smallest sample with at least p% of samples at or below it. It always answers a value
-// that was really measured, which is what a reader of five samples expects (no interpolated p95).
+/**
+ * Nearest-rank: the smallest sample with at least p% of samples at or below it. It always answers a value
+ * that was really measured, which is what a reader of five samples expects (no interpolated p95).
+ */
 export function nearestRank(sorted: readonly number[], percent: number): number {
   if (sorted.length === 0) throw new RangeError("nearestRank needs at least one sample");
   const rank = Math.max(1, Math.ceil((percent / 100) * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1] as number;
 }
 
+/** Nearest-rank statistics over round trips, or undefined for none. */
 export function latencyStats(values: readonly number[]): LatencyStats | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
@@ -66,7 +75,7 @@ export function latencyStats(values: readonly number[]): LatencyStats | undefine
 const LAYERS: readonly FailureLayer[] = ["dns", "connect", "tls", "http", "timeout"];
 const TIMING_KEYS = ["dnsMs", "connectMs", "tlsMs", "firstByteMs", "totalMs"] as const;
 
-// Returns the answer, or a sentence saying what is wrong with it. Fields beyond the contract are dropped.
+/** Returns the answer, or a sentence saying what is wrong with it. Fields beyond the contract are dropped. */
 export function parseClientAnswer(value: unknown): ClientAnswer | string {
   if (!isRecord(value)) return `the answer is not a JSON object: ${excerpt(JSON.stringify(value) ?? String(value))}`;
   const { ok, url, status, body, timings, resolvedAddresses, error } = value;

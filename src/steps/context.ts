@@ -37,11 +37,12 @@ export interface DeployContext extends EngineContext {
   readonly adviseFailure?: ((stage: StagePlan, cause: RootCause) => string | undefined) | undefined;
 }
 
+/** Emits an info line for the stage. */
 export function info(ctx: EngineContext, ref: StageRef, message: string): void {
   ctx.emit({ kind: "info", message, stage: ref.stage, at: ctx.clock.now() });
 }
 
-// One `resource` event per CloudFormation event, the stack's own included (it carries the stack's status).
+/** One `resource` event per CloudFormation event, the stack's own included (it carries the stack's status). */
 export function resourceEmitter(
   ctx: EngineContext,
   ref: StageRef,

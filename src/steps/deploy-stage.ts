@@ -14,12 +14,14 @@ import type { StagePlan } from "./plan.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
 import { failureMessage, manualFix } from "./deploy.js";
 
+/** A stage's poll counts, and the clock readings the benchmark reads. */
 export interface StageStats extends PollStats {
   // Clock readings for the benchmark: this stage's first AWS call, and when its stack was seen settled.
   readonly firstCallAt: number;
   settledAt: number | undefined;
 }
 
+/** How a stage ended: created, updated, no-op, failed or cancelled, with its outputs. */
 export type StageResult =
   | { readonly kind: "deployed"; readonly outcome: "created" | "updated"; readonly outputs: Record<string, string>; readonly stats: StageStats }
   | { readonly kind: "no-op"; readonly outputs: Record<string, string>; readonly stats: StageStats }
@@ -43,6 +45,7 @@ interface Run {
   status: string | undefined;
 }
 
+/** Deploys one stage through a change set and follows it until the stack settles. */
 export async function runStage(
   ctx: DeployContext,
   stage: StagePlan,

@@ -1,4 +1,4 @@
-// Stages 1 → 2 → 3, each one's outputs feeding the next one's parameters. Stops at the first failure;
+// A deploy: stages 1 → 2 → 3, each one's outputs feeding the next one's parameters. Stops at the first failure;
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -14,6 +14,7 @@ import type { Plan, StagePlan } from "./plan.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
 import { lambdaZoneAdvice } from "./zones.js";
 
+/** One stage's outcome in a deploy's result. */
 export interface StageReport {
   readonly stage: StageNumber;
   readonly stackName: string;
@@ -29,11 +30,13 @@ interface DeployCommon {
   readonly outputs: StageOutputs;
 }
 
+/** How a deploy ended: deployed (with every stage's outputs), failed at a stage, or cancelled. */
 export type DeployResult =
   | ({ readonly kind: "deployed" } & DeployCommon)
   | ({ readonly kind: "failed"; readonly stage: StageNumber; readonly message: string } & DeployCommon)
   | ({ readonly kind: "cancelled"; readonly message: string; readonly left: readonly LeftStack[] } & DeployCommon);
 
+/** Deploys the three stages in order, each fed the outputs of the ones before. */
 export async function deployAll(deployCtx: DeployContext, plan: Plan): Promise<DeployResult> {
   const ctx: DeployContext = { ...deployCtx, adviseFailure: deployCtx.adviseFailure ?? ((stage, cause) => failureAdvice(plan, stage, cause)) };
   ctx.emit({ kind: "stages-queued", stages: plan.stages.map(stageRef), at: ctx.clock.now() });
@@ -83,14 +86,18 @@ function failureAdvice(plan: Plan, stage: StagePlan, cause: RootCause): string |
   return lambdaZoneAdvice(plan.client.region, plan.client.zones);
 }
 
-// Turns a stage's planned parameters into the strings CloudFormation takes, reading the values that only
-// exist once an earlier stage has deployed from that stage's outputs.
+/**
+ * Turns a stage's planned parameters into the strings CloudFormation takes, reading the values that only
+ * exist once an earlier stage has deployed from that stage's outputs.
+ */
 export type StageOutputs = Partial<Record<1 | 2 | 3, Readonly<Record<string, string>>>>;
 
+/** A stage needs an output an earlier stage did not give. */
 export class MissingOutputError extends Error {
   override readonly name = "MissingOutputError";
 }
 
+/** A stage's parameters, with the earlier stages' outputs filled in. */
 export function resolveParameters(stage: StagePlan, outputs: StageOutputs): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [key, value] of Object.entries(stage.parameters)) {
@@ -112,12 +119,15 @@ export function resolveParameters(stage: StagePlan, outputs: StageOutputs): Reco
   return resolved;
 }
 
-// What a failed stage says: what state the stack is in, the first failure that caused it, and what the
-// next run will do about it (or the one command that unblocks it).
+/**
+ * What a failed stage says: what state the stack is in, the first failure that caused it, and what the
+ * next run will do about it (or the one command that unblocks it).
+ */
 export function formatRootCause(cause: RootCause): string {
   return `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`;
 }
 
+/** What a failed stage says: status, the root cause, and what to do. */
 export function failureMessage(
   stackName: string,
   status: string,
@@ -144,7 +154,7 @@ export function failureMessage(
   }
 }
 
-// States no deploy can move on from by itself: the command that unblocks each one.
+/** States no deploy can move on from by itself: the command that unblocks each one. */
 export function manualFix(status: string, stackName: string, region: string): string | undefined {
   const where = `--stack-name ${stackName} --region ${region}`;
   switch (status) {

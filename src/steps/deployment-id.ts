@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { TemplateFacts } from "../aws/template-facts.js";
 
+/** The resource type whose logical id carries the hash. */
 export const DEPLOYMENT_TYPE = "AWS::ApiGateway::Deployment";
 const HASH_LENGTH = 8;
 

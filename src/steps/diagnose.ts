@@ -5,6 +5,7 @@ import type { FunctionStatus } from "../aws/function.js";
 import type { ClientAnswer, VerifyReport, VerifySample } from "./client-answer.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 
+/** A failure explained: where it broke, why, and what to check. */
 export type Diagnosis = NonNullable<VerifyReport["failure"]>;
 
 const PEERING_PATH =
@@ -13,8 +14,10 @@ const PEERING_PATH =
   "the endpoint security group allowing 443 from the client range (stage 1, api), " +
   "and the peering connection being active";
 
-// `apiCidr` is the API VPC's range: the endpoint's addresses live there, so anything else the name
-// resolved to proves the client VPC is not using our private hosted zone.
+/**
+ * `apiCidr` is the API VPC's range: the endpoint's addresses live there, so anything else the name
+ * resolved to proves the client VPC is not using our private hosted zone.
+ */
 export function diagnoseSample(sample: VerifySample, apiCidr: string): Diagnosis | undefined {
   if (sample.kind === "unexpected") return unexpected(sample.detail);
   const answer = sample.answer;
@@ -59,6 +62,7 @@ export function diagnoseSample(sample: VerifySample, apiCidr: string): Diagnosis
   }
 }
 
+/** Why Invoke itself failed (permissions, throttling, the function), as a diagnosis. */
 export function diagnoseInvokeError(error: unknown, functionName: string, region: string): Diagnosis {
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
@@ -229,6 +233,7 @@ function resolvedNote(answer: ClientAnswer, apiCidr: string): string {
   return ` (it resolved to ${list})`;
 }
 
+/** At most `max` characters of text, on one line, for messages. */
 export function excerpt(text: string, max = 200): string {
   if (text === "") return "(empty)";
   return text.length > max ? `${text.slice(0, max)}…` : text;

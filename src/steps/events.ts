@@ -11,9 +11,12 @@ import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./client-answer.js";
 
 export type { RootCause };
+/** A stage's number: 1 API, 2 client, 3 routes. */
 export type StageNumber = 1 | 2 | 3;
+/** The command a run belongs to. */
 export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor";
 
+/** A stage's location: its number, key, stack name and region. */
 export interface StageRef {
   readonly stage: StageNumber;
   readonly key: StageKey;
@@ -21,8 +24,10 @@ export interface StageRef {
   readonly region: string;
 }
 
+/** How a finished stage ended. */
 export type StageOutcome = "created" | "updated" | "no-op" | "deleted" | "absent";
 
+/** Everything a step reports: the one union every renderer reads. */
 export type ProgressEvent =
   | { readonly kind: "run-started"; readonly operation: Operation; readonly name: string; readonly at: number }
   | { readonly kind: "identity"; readonly account: string; readonly arn: string; readonly at: number }
@@ -130,11 +135,13 @@ export type ProgressEvent =
       readonly at: number;
     };
 
-// A change set's entry with the template's plain-English name for the resource.
+/** A change set's entry with the template's plain-English name for the resource. */
 export interface ChangeView extends PlannedChange {
   readonly description: string | undefined;
 }
 
+/** The kind of one event. */
 export type ProgressKind = ProgressEvent["kind"];
 
+/** Where steps send their events. */
 export type Emit = (event: ProgressEvent) => void;

@@ -30,6 +30,7 @@ export type PermissionReport =
     }
   | { readonly outcome: "skipped"; readonly reason: string };
 
+/** What the simulation needs: IAM, and how long it may take. */
 export interface PermissionCheckContext {
   readonly clients: Pick<AwsClients, "iam" | "profile">;
   // How long IAM may take over the whole check before it counts as not answering.

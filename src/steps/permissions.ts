@@ -8,9 +8,10 @@
 // the CloudFormation resource provider schemas' handler permissions, narrowed to what our templates use.
 import { STAGES, ssmPrefix, stackName, type StageKey } from "./stages.js";
 
-// "tool": preflight and status; the stages are keyed as in stages.ts.
+/** "tool": preflight and status; the stages are keyed as in stages.ts. */
 export type PermissionScope = "tool" | StageKey | "verify" | "teardown";
 
+/** One IAM action the tool needs, for which part, on which resource. */
 export interface Permission {
   readonly scope: PermissionScope;
   readonly actions: readonly string[];
@@ -20,6 +21,7 @@ export interface Permission {
   readonly region: string;
 }
 
+/** The deployment the permissions are for: partition, account, regions, name. */
 export interface PermissionTarget {
   readonly partition: string;
   readonly account: string;
@@ -28,9 +30,10 @@ export interface PermissionTarget {
   readonly clientRegion: string;
 }
 
+/** The region of a global service's permissions. */
 export const GLOBAL = "global";
 
-// The resource types of each stage's template; a test compares them with the YAML both ways.
+/** The resource types of each stage's template; a test compares them with the YAML both ways. */
 export const STAGE_RESOURCE_TYPES: Readonly<Record<StageKey, readonly string[]>> = {
   api: [
     "AWS::EC2::VPC",
@@ -86,7 +89,7 @@ const parameters = (w: Where) => `arn:${w.t.partition}:ssm:${w.t.apiRegion}:${w.
 const logGroup = (w: Where) => `arn:${w.t.partition}:logs:${w.region}:${w.t.account}:log-group:/aws/lambda/${w.t.name}-client:*`;
 const apiGateway = (...verbs: string[]) => verbs.map((v) => `apigateway:${v}`);
 
-// What CloudFormation calls, with the caller's credentials, to create, read and delete each resource type.
+/** What CloudFormation calls, with the caller's credentials, to create, read and delete each resource type. */
 export const RESOURCE_TYPE_PERMISSIONS: Catalogue = {
   "AWS::EC2::VPC": (w) => [
     on(ec2(w, "vpc"), w.region, "ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DescribeVpcAttribute", "ec2:DeleteVpc", "ec2:CreateTags"),

@@ -1,4 +1,4 @@
-// Answers → Plan, with no I/O: everything the tool will create, where, and from which values.
+// Answers → Plan (and the Plan's types), with no I/O: everything the tool will create, where, and from which values.
 import type { Answers } from "../config/answers.js";
 import { findRegion } from "../config/regions.js";
 import { splitZones } from "../config/validate.js";
@@ -14,6 +14,7 @@ export interface ChosenZones {
   readonly client: ZonePair;
 }
 
+/** The three stages from the answers: stacks, ranges, subnets, zones and parameters (pure). */
 export function buildPlan(answers: Answers, chosen?: ChosenZones): Plan {
   const apiCidr = mustParse(answers.apiCidr);
   const clientCidr = mustParse(answers.clientCidr);
@@ -131,8 +132,10 @@ function costNote(answers: Answers): { lines: string[] } {
   };
 }
 
-// A parameter value is known when planning, read from an earlier stage's outputs at deploy time, or one
-// of the VPC's two zones that preflight chooses (offline, with no --api-azs/--client-azs, nobody knows them).
+/**
+ * A parameter value is known when planning, read from an earlier stage's outputs at deploy time, or one
+ * of the VPC's two zones that preflight chooses (offline, with no --api-azs/--client-azs, nobody knows them).
+ */
 export type ParamValue =
   | { readonly kind: "value"; readonly value: string }
   | { readonly kind: "output"; readonly stage: 1 | 2 | 3; readonly output: string }
@@ -144,13 +147,16 @@ export interface Zone {
   readonly id?: string | undefined;
 }
 
+/** The two Availability Zones of a VPC's subnets. */
 export type ZonePair = readonly [Zone, Zone];
 
+/** One subnet: its range and zone. */
 export interface SubnetPlan {
   readonly cidr: string;
   readonly azIndex: 0 | 1;
 }
 
+/** One VPC: its range and its two subnets. */
 export interface VpcPlan {
   readonly region: string;
   readonly cidr: string;
@@ -159,6 +165,7 @@ export interface VpcPlan {
   readonly zones: ZonePair | undefined;
 }
 
+/** One stage as it will be deployed: stack, region, template and parameters. */
 export interface StagePlan {
   readonly number: 1 | 2 | 3;
   readonly key: StageKey;
@@ -170,10 +177,12 @@ export interface StagePlan {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** What the deployment costs while it stands, in words. */
 export interface CostNote {
   readonly lines: readonly string[];
 }
 
+/** The deployment as planned: the answers, the three stages, and the costs. */
 export interface Plan {
   readonly answers: Answers;
   readonly api: VpcPlan;

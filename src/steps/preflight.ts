@@ -13,10 +13,12 @@ import { stackName, STAGES, TAG_DEPLOYMENT } from "./stages.js";
 import { lookupStacks, type StackState, type StackStates, stackSummary } from "./stacks.js";
 import { capacityProblem, chooseZones, type RegionZones, type ZoneChoice, type ZoneOutcome } from "./zones.js";
 
+/** Preflight found something that stops the deploy; the message names the fix. */
 export class PreflightError extends Error {
   override readonly name = "PreflightError";
 }
 
+/** What preflight learned: identity, the stacks that exist, the zones, the permission report. */
 export interface PreflightResult {
   readonly account: string;
   readonly arn: string;
@@ -32,6 +34,7 @@ export interface PreflightContext extends StepContext<"sts" | "ec2" | "cloudForm
   readonly checkPermissions?: boolean | undefined;
 }
 
+/** Checks the account before anything is created: identity, regions, ranges, zones, permissions, stacks. */
 export async function preflight(ctx: PreflightContext, answers: Answers): Promise<PreflightResult> {
   const { clock } = ctx;
   const now = () => clock.now();

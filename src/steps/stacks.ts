@@ -1,3 +1,6 @@
+// The stacks of a deployment, as steps see them: following one operation, deleting one, what is left
+// after a cancel, what exists now.
+//
 // Following one operation on a stack, as every stage does it: a poller that counts only this operation's
 // events (its tokens, or events since it began), each event turned into a progress event, until the stack
 // settles. `start` runs once the poller exists, so that nothing the operation records is missed.
@@ -10,6 +13,7 @@ import type { StageNumber, StageRef } from "./events.js";
 import { stageRefs, type StageKey } from "./stages.js";
 import { releaseClientInterfaces, type ReleaseOutcome, waitNote } from "./release-interfaces.js";
 
+/** One operation to follow on a stack: its id, tokens, start time, and what to do on Ctrl-C. */
 export interface Follow {
   // The stack id (ARN) where known: unlike the name, it still answers after the stack is deleted.
   readonly stack: string;
@@ -23,6 +27,7 @@ export interface Follow {
   readonly deadline?: number | undefined;
 }
 
+/** Starts the operation and follows it, emitting a progress event per stack event, until it settles. */
 export async function followStack(ctx: EngineContext, ref: StageRef, follow: Follow): Promise<{ poller: StackEventPoller; watched: WatchResult }> {
   const { onAbort } = follow;
   const poller = new StackEventPoller(ctx.clients.cloudFormation(ref.region), {
@@ -44,10 +49,12 @@ export async function followStack(ctx: EngineContext, ref: StageRef, follow: Fol
   return { poller, watched };
 }
 
-// Deleting one stack and following it to the end, as teardown, a replace and a Ctrl-C do it. The client
-// stack first has its function's network interfaces released (release-interfaces.ts); a delete that
-// still fails on a subnet or security group they hold (DependencyViolation) is retried once after
-// cleaning them again.
+/**
+ * Deleting one stack and following it to the end, as teardown, a replace and a Ctrl-C do it. The client
+ * stack first has its function's network interfaces released (release-interfaces.ts); a delete that
+ * still fails on a subnet or security group they hold (DependencyViolation) is retried once after
+ * cleaning them again.
+ */
 export interface DeleteRequest {
   readonly stackId: string;
   readonly stats: PollStats;
@@ -57,6 +64,7 @@ export interface DeleteRequest {
   readonly release?: Promise<ReleaseOutcome> | undefined;
 }
 
+/** How a delete ended: followed to the end, or stopped by Ctrl-C before the stack was deleted. */
 export type DeleteResult =
   | { readonly kind: "followed"; readonly poller: StackEventPoller; readonly watched: WatchResult }
   // Ctrl-C while the interfaces were being released: the stack was not deleted.
@@ -99,8 +107,10 @@ function follow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Prom
   });
 }
 
-// After a cancel or a failure the user needs to know what exists now: each stack's state, read fresh,
-// because a stage from an earlier run may exist even when this run never reached it.
+/**
+ * After a cancel or a failure the user needs to know what exists now: each stack's state, read fresh,
+ * because a stage from an earlier run may exist even when this run never reached it.
+ */
 export interface LeftStack {
   readonly stage: StageNumber;
   readonly stackName: string;
@@ -109,6 +119,7 @@ export interface LeftStack {
   readonly status: string;
 }
 
+/** Each stack's status now, read fresh, for the message after a cancel or a failure. */
 export async function describeLeft(
   ctx: EngineContext,
   stacks: readonly { readonly number: StageNumber; readonly stackName: string; readonly region: string }[],
@@ -126,14 +137,17 @@ export async function describeLeft(
   );
 }
 
+/** The stacks that still exist, in one sentence. */
 export function describeLeftText(left: readonly LeftStack[]): string {
   const present = left.filter((stack) => stack.status !== "absent");
   if (present.length === 0) return "No stacks are left.";
   return `Left: ${present.map((s) => `${s.stackName} (${s.region}) ${s.status}`).join(", ")}.`;
 }
 
-// The three stacks as they are now, each in its own region. Preflight and `status` share the look-up, so
-// "what exists" is answered the same way before a deploy and in `status`.
+/**
+ * The three stacks as they are now, each in its own region. Preflight and `status` share the look-up, so
+ * "what exists" is answered the same way before a deploy and in `status`.
+ */
 export type StackState =
   | { readonly ref: StageRef; readonly present: false }
   | {
@@ -146,10 +160,13 @@ export type StackState =
       readonly parameters: Readonly<Record<string, string>>;
     };
 
+/** The three stacks by stage key. */
 export type StackStates = Readonly<Record<StageKey, StackState>>;
 
+/** What finds a deployment: its name and regions. */
 export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
 
+/** The three stacks as they are now, read in parallel. */
 export async function lookupStacks(clients: Pick<AwsClients, "cloudFormation">, deployment: Deployment): Promise<StackStates> {
   const states = await Promise.all(stageRefs(deployment).map((ref) => lookupStack(clients, ref)));
   return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<StageKey, StackState>;
@@ -169,7 +186,7 @@ async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: Sta
   };
 }
 
-// Stable states in which the stack serves its current or previous template.
+/** Stable states in which the stack serves its current or previous template. */
 export const READY = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"]);
 
 /** One line on a stack as it is now: where, its status, its last change, and why when it is not ready. */

@@ -5,9 +5,12 @@
 import type { Answers } from "../config/answers.js";
 import type { StageRef } from "./events.js";
 
+/** A stage's key: api, client or routes. */
 export type StageKey = "api" | "client" | "routes";
+/** Which region a stage deploys to: the API's or the client's. */
 export type RegionRole = "api" | "client";
 
+/** One stage of the contract: template, region, parameters taken and outputs given. */
 export interface StageDef {
   readonly number: 1 | 2 | 3;
   readonly key: StageKey;
@@ -18,6 +21,7 @@ export interface StageDef {
   readonly outputs: readonly string[];
 }
 
+/** The three stages, in deploy order. */
 export const STAGES: readonly [StageDef, StageDef, StageDef] = [
   {
     number: 1,
@@ -79,13 +83,17 @@ export const STAGES: readonly [StageDef, StageDef, StageDef] = [
   },
 ];
 
+/** The tag that names the deployment on each stack. */
 export const TAG_DEPLOYMENT = "xregion-private-api:deployment";
+/** The tag that names the stage on each stack. */
 export const TAG_STAGE = "xregion-private-api:stage";
 
+/** The SSM parameter path prefix of a deployment's parameters. */
 export function ssmPrefix(name: string): string {
   return `/xregion-private-api/${name}`;
 }
 
+/** A stage's stack name for a deployment. */
 export function stackName(name: string, key: StageKey): string {
   return `${name}-${key}`;
 }

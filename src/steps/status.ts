@@ -8,6 +8,7 @@ import { judgeFunction } from "./verify.js";
 import { leftoverInterfaces, leftoverText } from "./release-interfaces.js";
 import { type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
 
+/** What `status` found: the stacks, whether all are deployed and ready, the function, the last verification. */
 export interface StatusReport {
   readonly name: string;
   readonly stacks: StackStates;
@@ -21,6 +22,7 @@ export interface StatusReport {
 /** Status's context: Lambda reads the function's state; EC2 and Lambda look for interfaces it left behind. */
 export type StatusContext = StepContext<"cloudFormation" | "ec2" | "lambda" | "profile">;
 
+/** Reads the stacks, the client function and the interfaces it left, and emits what it found. */
 export async function status(
   ctx: StatusContext,
   input: { readonly deployment: Deployment; readonly lastVerify?: Pick<LastVerify, "ok" | "at"> | undefined },

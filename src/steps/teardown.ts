@@ -10,12 +10,14 @@ import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfac
 import { failureMessage } from "./deploy.js";
 import { stackName, STAGES } from "./stages.js";
 
+/** What finds the deployment to delete: its name and regions. */
 export interface TeardownTarget {
   readonly name: string;
   readonly apiRegion: string;
   readonly clientRegion: string;
 }
 
+/** One stage's outcome in a teardown. */
 export interface TeardownStageReport {
   readonly stage: StageNumber;
   readonly stackName: string;
@@ -24,6 +26,7 @@ export interface TeardownStageReport {
   readonly describeStackEventsCalls: number;
 }
 
+/** How a teardown ended: done, failed at a stage, or cancelled. */
 export type TeardownResult =
   | { readonly kind: "done"; readonly stages: readonly TeardownStageReport[] }
   | {
@@ -52,6 +55,7 @@ function teardownOrder(target: TeardownTarget): StageRef[] {
   }));
 }
 
+/** Deletes stage 3, then 2, then 1; a stack already gone counts as deleted. */
 export async function teardownAll(ctx: EngineContext, target: TeardownTarget): Promise<TeardownResult> {
   const order = teardownOrder(target);
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });

@@ -1,4 +1,4 @@
-// Proves the path works: invoke the client function N times, one after another, and read only the
+// Proves the path works, after waiting for the function to be ready: invoke the client function N times, one after another, and read only the
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
 import { pollDelay } from "../aws/clock.js";
 import { asCredentialsError } from "../aws/errors.js";
@@ -10,6 +10,7 @@ import type { StepContext } from "./context.js";
 /** Verify's context; the readiness wait uses the same. */
 export type VerifyContext = StepContext<"lambda" | "profile">;
 
+/** The function to invoke, how often, and the API range DNS should answer from. */
 export interface VerifyInput {
   readonly region: string;
   // The client stack's FunctionName output.
@@ -21,6 +22,7 @@ export interface VerifyInput {
   readonly readyLimitMs?: number | undefined;
 }
 
+/** Invokes the client function N times, one after another, and reports the samples and the first failure. */
 export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<VerifyReport> {
   if (!Number.isInteger(input.samples) || input.samples < 1) {
     throw new RangeError(`samples must be a whole number of at least 1, got ${input.samples}`);

@@ -18,6 +18,7 @@ export interface RegionZones {
 /** Where a VPC's zones came from: the flag, the stack that already uses them, or the tool's choice. */
 export type ZoneSource = "flags" | "existing stack" | "chosen";
 
+/** The zones chosen for one region, and why these. */
 export interface ZoneChoice {
   readonly role: RegionRole;
   readonly region: string;
@@ -27,11 +28,13 @@ export interface ZoneChoice {
   readonly moves: ZonePair | undefined;
 }
 
+/** The zones chosen, or the line that says why none can be. */
 export type ZoneOutcome =
   | { readonly ok: true; readonly choice: ZoneChoice }
   // usage: a flag named zones that cannot be used (exit 2); region: the region cannot hold the VPC (exit 1).
   | { readonly ok: false; readonly kind: "usage" | "region"; readonly message: string };
 
+/** The flag that sets each region's zones. */
 export const ZONE_FLAG: Record<RegionRole, string> = { api: "--api-azs", client: "--client-azs" };
 const VPC: Record<RegionRole, string> = { api: "API VPC", client: "client VPC" };
 

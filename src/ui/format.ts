@@ -2,6 +2,7 @@
 import { wrapAnsi } from "fast-wrap-ansi";
 import type { StageRef } from "../steps/events.js";
 
+/** A duration as the rows show it: 12s, 3m05s, 1h02m. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
@@ -10,14 +11,17 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
+/** Milliseconds rounded to a whole number, or `-` when unknown. */
 export function formatMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : String(Math.round(ms));
 }
 
+/** A stage's label for plain lines: [1/3 api us-east-1]. */
 export function stageLabel(ref: Pick<StageRef, "stage" | "key" | "region">): string {
   return `[${ref.stage}/3 ${ref.key} ${ref.region}]`;
 }
 
+/** The text cut to `max` characters, saying how many more there were. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max)}… (${text.length - max} more characters)`;

@@ -1,4 +1,5 @@
-// The terminal renderer: events go into a store, Ink draws it. Keys and Ctrl-C stay the CLI's (its SIGINT
+// The terminal renderer: events go into a store, Ink draws it (the App, its store and history here; the
+// rows, verify and result components in ink/). Keys and Ctrl-C stay the CLI's (its SIGINT
 // handler cancels, then detaches), so Ink neither reads stdin nor patches the console.
 import { Box, render, Static, useWindowSize } from "ink";
 import type { Writable } from "node:stream";
@@ -10,6 +11,7 @@ import { SamplesLive, VerifyView } from "./ink/verify.js";
 import { type Renderer, unreachable } from "./renderer.js";
 import { type HistoryItem, initialState, type ProgressState, reduce } from "./progress-state.js";
 
+/** Where the live view draws, and the clock and environment it reads. */
 export interface InkRendererOptions {
   readonly stdout: Writable & { readonly columns?: number; readonly isTTY?: boolean; hasColors?(count?: number, env?: object): boolean };
   // Width to lay out for; the terminal's own width (following resizes) when absent.
@@ -19,11 +21,13 @@ export interface InkRendererOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** A renderer whose close waits for the last frame. */
 export interface InkRenderer extends Renderer {
   // Unmounts and resolves once the final frame has been written.
   close(): Promise<void>;
 }
 
+/** The live view: events into the store, Ink draws it. */
 export function createInkRenderer(options: InkRendererOptions): InkRenderer {
   const { stdout, columns, now } = options;
   const store = createProgressStore();
@@ -48,8 +52,10 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
   };
 }
 
-// A real terminal answers with Node's own rule (NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR, TERM=dumb);
-// anything else gets the same rule from the environment.
+/**
+ * A real terminal answers with Node's own rule (NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR, TERM=dumb);
+ * anything else gets the same rule from the environment.
+ */
 export function wantsColor(stream: InkRendererOptions["stdout"], env: NodeJS.ProcessEnv): boolean {
   if (typeof stream.hasColors === "function") return stream.hasColors(16, env);
   if (env["NO_COLOR"] !== undefined || env["NODE_DISABLE_COLORS"] !== undefined) return false;
@@ -57,6 +63,7 @@ export function wantsColor(stream: InkRendererOptions["stdout"], env: NodeJS.Pro
   return stream.isTTY === true;
 }
 
+/** The screen's store, clock, width and colour. */
 export interface AppProps {
   readonly store: ProgressStore;
   readonly now?: () => number;
@@ -67,7 +74,7 @@ export interface AppProps {
 
 const systemNow = () => Date.now();
 
-// Finished lines go to <Static> and are printed once; only the running stage and the samples redraw.
+/** Finished lines go to <Static> and are printed once; only the running stage and the samples redraw. */
 export function App({ store, now = systemNow, columns, color = true }: AppProps) {
   const state = useProgress(store);
   const terminal = useWindowSize();
@@ -96,14 +103,17 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
   );
 }
 
-// The bridge between `onEvent` (called by the engine, outside React) and the screen: one state, folded by
-// the pure reducer, read through useSyncExternalStore.
+/**
+ * The bridge between `onEvent` (called by the engine, outside React) and the screen: one state, folded by
+ * the pure reducer, read through useSyncExternalStore.
+ */
 export interface ProgressStore {
   getState(): ProgressState;
   dispatch(event: ProgressEvent): void;
   subscribe(listener: () => void): () => void;
 }
 
+/** The external store the reducer folds events into. */
 export function createProgressStore(): ProgressStore {
   let state = initialState;
   const listeners = new Set<() => void>();
@@ -120,11 +130,12 @@ export function createProgressStore(): ProgressStore {
   };
 }
 
+/** The store's state, re-rendered on every event. */
 export function useProgress(store: ProgressStore): ProgressState {
   return useSyncExternalStore(store.subscribe, store.getState, store.getState);
 }
 
-// Printed once by <Static>: a finished item never changes, so its time is its own, not the clock's.
+/** Printed once by <Static>: a finished item never changes, so its time is its own, not the clock's. */
 export function HistoryLine({ item, width }: { readonly item: HistoryItem; readonly width: number }) {
   switch (item.kind) {
     case "note":

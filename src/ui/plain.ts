@@ -11,11 +11,13 @@ import { type Renderer, unreachable } from "./renderer.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
 
+/** The timers the heartbeat uses; tests pass fakes. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
   clearTimeout(handle: ReturnType<typeof setTimeout>): void;
 }
 
+/** Where the lines go, the clock, the timers and the heartbeat interval. */
 export interface PlainOptions {
   readonly stream: Writable;
   readonly now?: () => number;
@@ -34,6 +36,7 @@ interface Running {
   status: string;
 }
 
+/** One line per state change, and a heartbeat during quiet waits. */
 export function createPlainRenderer(options: PlainOptions): Renderer {
   const { stream, heartbeatMs = 30_000 } = options;
   const now = options.now ?? (() => Date.now());

@@ -2,7 +2,7 @@
 import type { ProgressEvent } from "../steps/events.js";
 import type { Plan, ParamValue, VpcPlan, Zone } from "../steps/plan.js";
 
-// `plan` lists every parameter; `deploy` shows the short form before asking to go ahead.
+/** `plan` lists every parameter; `deploy` shows the short form before asking to go ahead. */
 export function planLines(plan: Plan, options: { parameters: boolean } = { parameters: true }): string[] {
   const { answers } = plan;
   const lines = [

@@ -6,6 +6,7 @@ import { changeSummary, changeText, functionText, permissionLines, type ReleaseE
 import { zonesEventText } from "./plan-text.js";
 import { unreachable } from "./renderer.js";
 
+/** One resource row of a stage. */
 export interface ResourceRow {
   readonly logicalId: string;
   readonly resourceType: string;
@@ -17,14 +18,16 @@ export interface ResourceRow {
   readonly lastAt: number;
 }
 
-// A step the tool itself takes for a stage (freeing the client function's network interfaces).
+/** A step the tool itself takes for a stage (freeing the client function's network interfaces). */
 export interface StepRow extends ReleaseStepText {
   readonly firstAt: number;
   readonly lastAt: number;
 }
 
+/** Where a stage is: running, done, failed or cancelled. */
 export type StagePhase = "running" | "done" | "failed" | "cancelled";
 
+/** One stage as the screen shows it. */
 export interface StageView extends StageRef {
   readonly phase: StagePhase;
   readonly action: "create" | "update" | "delete" | "check" | undefined;
@@ -44,20 +47,24 @@ export interface StageView extends StageRef {
   readonly cancelled: { readonly status: string; readonly message: string } | undefined;
 }
 
+/** A line of text under a stage or in the history. */
 export interface Note {
   // attention: worth a second look, though nothing is wrong (a resource an update replaces).
   readonly tone: "heading" | "info" | "warning" | "attention";
   readonly text: string;
 }
 
+/** The failure the screen boxes: a stage's, or verify's. */
 export type Failure =
   | { readonly kind: "stage"; readonly stage: StageView }
   | { readonly kind: "verify"; readonly failure: NonNullable<VerifyReport["failure"]> };
 
+/** A finished stage's outputs. */
 export interface StageOutputs extends StageRef {
   readonly outputs: Readonly<Record<string, string>>;
 }
 
+/** The run's result as shown last. */
 export interface Outcome {
   readonly ok: boolean;
   readonly summary: string;
@@ -67,6 +74,7 @@ export interface Outcome {
   readonly outputs: readonly StageOutputs[];
 }
 
+/** A finished line: printed once, never redrawn. */
 export type HistoryItem =
   | { readonly key: string; readonly kind: "note"; readonly note: Note }
   | { readonly key: string; readonly kind: "stage"; readonly stage: StageView }
@@ -74,6 +82,7 @@ export type HistoryItem =
   | { readonly key: string; readonly kind: "hop"; readonly hop: DoctorHop }
   | { readonly key: string; readonly kind: "result"; readonly outcome: Outcome };
 
+/** The screen's state: history, the running stage, samples, failure, outputs. */
 export interface ProgressState {
   // Append-only, so <Static> can print each item exactly once.
   readonly history: readonly HistoryItem[];
@@ -87,10 +96,13 @@ export interface ProgressState {
   readonly ahead: Readonly<Partial<Record<StageNumber, readonly StepRow[]>>>;
 }
 
+/** One doctor hop as the screen shows it. */
 export type DoctorHop = Omit<Extract<ProgressEvent, { kind: "doctor-hop" }>, "kind" | "at">;
 
+/** The state before any event. */
 export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [], ahead: {} };
 
+/** Folds one event into the state (pure). */
 export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
   return apply(noLongerWaiting(state, event), event);
 }
@@ -211,7 +223,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
   }
 }
 
-// Rows worth a line: the template describes them in plain English, or they failed.
+/** Rows worth a line: the template describes them in plain English, or they failed. */
 export function visibleResources(stage: StageView): readonly ResourceRow[] {
   return stage.resources.filter((row) => row.description !== undefined || row.failure !== undefined);
 }

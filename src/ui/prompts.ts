@@ -1,4 +1,4 @@
-// The questions of a guided run. Only called with a terminal on stdin; each validates as the user types
+// The questions of a guided run (and the yes/no confirmations). Only called with a terminal on stdin; each validates as the user types
 // with the validators the flags use, so the overlap message and its suggested range appear inline.
 import { confirm, input, search, Separator } from "@inquirer/prompts";
 import { styleText } from "node:util";
@@ -25,6 +25,7 @@ const ROLE_TEXT = {
   client: { region: "Region B — where the client function runs", cidr: "IPv4 range of the client VPC (region B)" },
 } as const;
 
+/** The questions asked in a terminal, each validated as typed. */
 export function terminalAsker(): Asker {
   return {
     name: (initial) =>
@@ -65,7 +66,7 @@ export function terminalAsker(): Asker {
   };
 }
 
-// The one yes/no question a run may ask; only ever shown with a terminal on stdin.
+/** The one yes/no question a run may ask; only ever shown with a terminal on stdin. */
 export function askConfirm(message: string, initial = false): Promise<boolean> {
   return confirm({ message, default: initial });
 }
@@ -81,6 +82,7 @@ export interface RegionChoice {
   readonly description?: string;
 }
 
+/** What an opt-in region needs, in the region list. */
 export const OPT_IN_NOTE = "Opt-in region: enable it for the account first (Account → AWS Regions), or pick another.";
 
 const LABELS = { api: "region A", client: "region B" };

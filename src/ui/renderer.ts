@@ -4,14 +4,14 @@ import type { Writable } from "node:stream";
 import type { ProgressMode } from "../config/flags.js";
 import type { ProgressEvent } from "../steps/events.js";
 
-// Chosen once per run by the CLI; steps only know `emit`, which the CLI wires to `onEvent`.
+/** Chosen once per run by the CLI; steps only know `emit`, which the CLI wires to `onEvent`. */
 export interface Renderer {
   onEvent(event: ProgressEvent): void;
   // Stops timers and flushes; the CLI calls it once, whatever the outcome.
   close(): void;
 }
 
-// `--json` wants NDJSON on stdout and the human lines on stderr at once: one emit, two renderers.
+/** `--json` wants NDJSON on stdout and the human lines on stderr at once: one emit, two renderers. */
 export function fanOut(...renderers: readonly Renderer[]): Renderer {
   return {
     onEvent(event) {
@@ -23,9 +23,11 @@ export function fanOut(...renderers: readonly Renderer[]): Renderer {
   };
 }
 
-// NDJSON for machines: one event per line, in emit order, and nothing else on this stream. Each line
-// names its event twice: `type` (the name `doctor`'s hop lines were specified with, first on the line)
-// and `kind` (the original name, kept for existing readers). Both always hold the same value.
+/**
+ * NDJSON for machines: one event per line, in emit order, and nothing else on this stream. Each line
+ * names its event twice: `type` (the name `doctor`'s hop lines were specified with, first on the line)
+ * and `kind` (the original name, kept for existing readers). Both always hold the same value.
+ */
 export function createJsonRenderer(stream: Writable): Renderer {
   return {
     onEvent(event) {

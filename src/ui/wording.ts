@@ -1,3 +1,6 @@
+// The sentences both renderers print (plain lines and the live view), so they say the same things:
+// changes, the function's readiness, doctor's hops, permissions, releasing interfaces, the API's answer.
+//
 // One planned change in words, for the plain lines and the live view alike. Replacing or removing a
 // resource is what an update can lose data or break traffic with, so it is flagged.
 import { describeFunction } from "../steps/diagnose.js";
@@ -8,6 +11,7 @@ import type { PermissionScope } from "../steps/permissions.js";
 import { formatDuration } from "./format.js";
 import { unreachable } from "./renderer.js";
 
+/** A change in words, and whether it is risky. */
 export interface ChangeText {
   readonly text: string;
   readonly risky: boolean;
@@ -18,12 +22,14 @@ const REPLACEMENT: Record<string, string> = {
   Conditional: " (may be replaced)",
 };
 
+/** One planned change in words. */
 export function changeText(change: ChangeView): ChangeText {
   const what = change.description ? `${change.description} (${change.logicalId})` : `${change.logicalId} (${change.resourceType})`;
   const replacement = change.action === "Modify" ? REPLACEMENT[change.replacement ?? ""] ?? "" : "";
   return { text: `${change.action.padEnd(6)} ${what}${replacement}`, risky: change.action === "Remove" || replacement !== "" };
 }
 
+/** The line that heads a change set's list. */
 export function changeSummary(count: number): string {
   return count === 1 ? "the change set has 1 change:" : `the change set has ${count} changes:`;
 }
@@ -49,8 +55,10 @@ export function functionText(event: FunctionEvent): { readonly text: string; rea
   }
 }
 
-// One doctor hop as text, the same for the plain lines and the live view: ✔ passed, ✘ broken,
-// – could not be checked; the hop's name in a fixed column, then the evidence, then the fix.
+/**
+ * One doctor hop as text, the same for the plain lines and the live view: ✔ passed, ✘ broken,
+ * – could not be checked; the hop's name in a fixed column, then the evidence, then the fix.
+ */
 export interface HopLine {
   readonly mark: "✔" | "✘" | "–";
   readonly tone: "green" | "red" | undefined;
@@ -66,6 +74,7 @@ const NAME_WIDTH = "endpoint-ingress".length;
 /** Where the evidence starts: the mark, a space, the name column, two spaces. */
 export const DETAIL_COLUMN = 2 + NAME_WIDTH + 2;
 
+/** One doctor hop as text: mark, name, evidence, fix. */
 export function hopLine(hop: { readonly hop: HopName; readonly ok: boolean | null; readonly detail: string; readonly fix: string | null }): HopLine {
   const mark = hop.ok === true ? "✔" : hop.ok === false ? "✘" : "–";
   const tone = hop.ok === true ? "green" : hop.ok === false ? "red" : undefined;
@@ -84,6 +93,7 @@ const SCOPE_LABEL: Record<PermissionScope, string> = {
   teardown: "teardown",
 };
 
+/** What to do about denied actions, in words. */
 export const SKIP_FLAG_ADVICE =
   "grant them and run deploy again (README: Permissions), or pass --no-permission-check if the simulation is wrong " +
   "for this account (conditions on tags, session policies, heavy SCPs, permissions boundaries)";
@@ -172,6 +182,7 @@ export function releaseStepText(e: ReleaseEvent): ReleaseStepText {
 // The API's answer as people read it: JSON pretty-printed, and never more than a screenful.
 const MAX_LINES = 12;
 
+/** The API's answer as people read it: JSON pretty-printed, at most a screenful. */
 export function responseLines(body: string | null): string[] {
   if (body === null || body === "") return ["(no body)"];
   let text = body;

@@ -18,7 +18,7 @@ function bundleLayout(facts: object): string {
   const dist = tempDir("xregion-facts-");
   mkdirSync(join(dist, "chunks"));
   writeFileSync(join(dist, FACTS_FILE), JSON.stringify(facts));
-  return pathToFileURL(join(dist, "chunks", "deploy-run.js")).href;
+  return pathToFileURL(join(dist, "chunks", "deploy.js")).href;
 }
 
 describe("loadTemplateFacts", () => {

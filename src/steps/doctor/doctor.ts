@@ -11,6 +11,7 @@ import { pathContext, type PathContext } from "./path-context.js";
 /** Doctor's context: it reads the path; it changes nothing. */
 export type DoctorContext = StepContext<"ec2" | "lambda" | "apiGateway" | "route53">;
 
+/** Every hop's verdict, whether all passed, and the first broken hop. */
 export interface DoctorReport {
   readonly hops: readonly HopVerdict[];
   /** Every hop passed. */
@@ -38,6 +39,7 @@ export function judgePath(snapshot: PathSnapshot): HopVerdict[] {
   return HOPS.map((hop) => ({ hop, ...JUDGES[hop](ctx) }));
 }
 
+/** Reads the path once and judges each hop in path order. */
 export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<DoctorReport> {
   const now = () => ctx.clock.now();
   const snapshot = await readPathSnapshot(ctx.clients, query);
@@ -46,8 +48,10 @@ export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<Doct
   return { hops, ok: hops.every((h) => h.ok === true), broken: hops.find((h) => h.ok === false) };
 }
 
-// The hops of the path in the order a request takes them. The names are a contract (the `--json`
-// `doctor-hop` events carry them): change them only with the README and every reader of that stream.
+/**
+ * The hops of the path in the order a request takes them. The names are a contract (the `--json`
+ * `doctor-hop` events carry them): change them only with the README and every reader of that stream.
+ */
 export const HOPS = [
   "function",
   "dns",
@@ -61,6 +65,7 @@ export const HOPS = [
   "api-stage",
 ] as const;
 
+/** One hop of the path, in path order. */
 export type HopName = (typeof HOPS)[number];
 
 /** One hop judged: ok (true), broken (false) or not checkable (null, the detail says why). */
@@ -73,10 +78,14 @@ export interface HopVerdict {
   readonly fix: string | null;
 }
 
+/** A hop's verdict without its name: ok, broken or not checkable, the evidence, the fix. */
 export type Judgement = Omit<HopVerdict, "hop">;
 
+/** A hop that works, with the evidence. */
 export const pass = (detail: string): Judgement => ({ ok: true, detail, fix: null });
+/** A broken hop, with the evidence and the fix. */
 export const fail = (detail: string, fix: string): Judgement => ({ ok: false, detail, fix });
+/** A hop that could not be checked, and why. */
 export const unknown = (detail: string): Judgement => ({ ok: null, detail, fix: null });
 
 /** The first broken or uncheckable judgement of several checks of one hop, else all their evidence. */

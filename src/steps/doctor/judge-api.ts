@@ -9,6 +9,7 @@ import type { PathContext } from "./path-context.js";
 
 const SOURCE_KEYS = { vpce: "aws:sourcevpce", vpc: "aws:sourcevpc", account: "aws:vpceaccount" } as const;
 
+/** The execute-api endpoint: available, private DNS on, in the API's VPC. */
 export function judgeEndpoint(ctx: PathContext): Judgement {
   const { snapshot } = ctx;
   const region = snapshot.apiRegion;
@@ -34,6 +35,7 @@ export function judgeEndpoint(ctx: PathContext): Judgement {
   return fail(`${shown}; its custom endpoint policy ${verdict.detail}`, `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${e.id} --reset-policy --region ${region}`);
 }
 
+/** The API's resource policy: allows the call through this endpoint. */
 export function judgeApiPolicy(ctx: PathContext): Judgement {
   const { snapshot } = ctx;
   const region = snapshot.apiRegion;
@@ -59,6 +61,7 @@ export function judgeApiPolicy(ctx: PathContext): Judgement {
   return verdict.ok ? pass(shown) : fail(shown, fix);
 }
 
+/** The API stage exists and serves the method. */
 export function judgeApiStage(ctx: PathContext): Judgement {
   const { snapshot } = ctx;
   const region = snapshot.apiRegion;

@@ -4,6 +4,7 @@ import { answerFor, normalName } from "../../net/private-zones.js";
 import { fail, pass, unknown, type Judgement } from "./doctor.js";
 import type { PathContext } from "./path-context.js";
 
+/** The client function: in its VPC, ready to invoke. */
 export function judgeFunction({ snapshot }: PathContext): Judgement {
   const region = snapshot.clientRegion;
   if (!snapshot.fn.ok) {
@@ -36,6 +37,7 @@ export function judgeFunction({ snapshot }: PathContext): Judgement {
   return pass(`${f.name}: ${f.state ?? "Active"}, last update ${f.lastUpdateStatus ?? "Successful"}; ${where}`);
 }
 
+/** The API hostname resolves, in the client's VPC, to the endpoint's addresses. */
 export function judgeDns(ctx: PathContext): Judgement {
   const { snapshot } = ctx;
   const host = snapshot.hostname;

@@ -1,3 +1,5 @@
+// The network hops doctor judges: routes, peering, security groups and network ACLs.
+//
 // client-route, peering and return-route: each end's subnets must send the other end's addresses to the
 // peering connection (longest prefix, the subnet's own table or the main one, no blackhole), and that
 // connection must be active between the two VPCs.
@@ -9,6 +11,7 @@ import { sgAdmits, type SgRule } from "../../net/security-groups.js";
 import { combine, fail, type Judgement, pass, unknown } from "./doctor.js";
 import { describeSet, type PathContext } from "./path-context.js";
 
+/** The client subnets route the API range to the peering. */
 export function judgeClientRoute(ctx: PathContext): Judgement {
   if (!ctx.fn.ok) return unknown(ctx.fn.why);
   if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
@@ -17,6 +20,7 @@ export function judgeClientRoute(ctx: PathContext): Judgement {
   return routesOf(ctx, ctx.clientSide.value, ctx.fn.value.subnetIds, ctx.endpointRange.value.set, apiCidr);
 }
 
+/** The API subnets route the client range back through the peering. */
 export function judgeReturnRoute(ctx: PathContext): Judgement {
   const endpoint = ctx.snapshot.endpoint?.facts;
   if (!endpoint) return unknown("the API's endpoint is not known (see the endpoint hop)");
@@ -26,6 +30,7 @@ export function judgeReturnRoute(ctx: PathContext): Judgement {
   return routesOf(ctx, ctx.apiSide.value, endpoint.subnetIds, ctx.functionRange.value, clientCidr);
 }
 
+/** The peering connection is active between the two VPCs. */
 export function judgePeering(ctx: PathContext): Judgement {
   const { snapshot } = ctx;
   if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
@@ -102,6 +107,7 @@ interface End {
   readonly role: "client" | "endpoint";
 }
 
+/** The client's security groups and network ACLs let HTTPS out to the endpoint. */
 export function judgeClientEgress(ctx: PathContext): Judgement {
   if (!ctx.fn.ok) return unknown(ctx.fn.why);
   if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
@@ -118,6 +124,7 @@ export function judgeClientEgress(ctx: PathContext): Judgement {
   });
 }
 
+/** The endpoint's security groups and network ACLs let HTTPS in from the client. */
 export function judgeEndpointIngress(ctx: PathContext): Judgement {
   const endpoint = ctx.snapshot.endpoint?.facts;
   if (!endpoint) return unknown("the API's endpoint is not known (see the endpoint hop)");

@@ -4,8 +4,10 @@ import type { FunctionFacts, PathSnapshot, PeeringFacts, SubnetFacts, VpcSide } 
 import { parseBlock, union, type AddressSet } from "../../net/address-set.js";
 import { formatAddress } from "../../net/cidr.js";
 
+/** A fact doctor knows, or why it does not. */
 export type Known<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string };
 
+/** The snapshot with the facts every judge needs worked out once. */
 export interface PathContext {
   readonly snapshot: PathSnapshot;
   readonly fn: Known<FunctionFacts>;
@@ -21,10 +23,12 @@ export interface PathContext {
   readonly account: string | undefined;
 }
 
+/** A known fact. */
 export function known<T>(value: T): Known<T> {
   return { ok: true, value };
 }
 
+/** A fact that could not be known, and why. */
 export function missing<T>(why: string): Known<T> {
   return { ok: false, why };
 }
@@ -36,6 +40,7 @@ export function describeSet(set: AddressSet): string {
 
 const STATUS_ORDER = ["active", "pending-acceptance", "provisioning", "initiating-request"];
 
+/** Works out from the snapshot what every judge needs. */
 export function pathContext(snapshot: PathSnapshot): PathContext {
   const fn: Known<FunctionFacts> = snapshot.fn.ok ? known(snapshot.fn.value) : missing(`the function could not be read (${snapshot.fn.error})`);
   const clientSide: Known<VpcSide> = snapshot.clientSide ? known(snapshot.clientSide) : missing(fn.ok ? `${fn.value.name} is not in a VPC` : fn.why);

@@ -1,10 +1,11 @@
+// How a run ends on screen: the failure box, each stage's outputs, doctor's hops, the result and next commands.
 import { Box, Text } from "ink";
 import { wrapCommand, wrapLines } from "../format.js";
 import type { DoctorHop, Failure, Outcome, StageOutputs } from "../progress-state.js";
 import { DETAIL_COLUMN, hopLine } from "../wording.js";
 import { Glyph, usePaint } from "./rows.js";
 
-// A next command wider than the terminal breaks before a flag with " \", so it still pastes and runs.
+/** A next command wider than the terminal breaks before a flag with " \", so it still pastes and runs. */
 export function ResultView({ outcome, width }: { readonly outcome: Outcome; readonly width: number }) {
   const paint = usePaint();
   return (
@@ -54,7 +55,7 @@ function tell(failure: Failure): Told {
   };
 }
 
-// The one failure that explains the run, boxed so it is the first thing the eye lands on.
+/** The one failure that explains the run, boxed so it is the first thing the eye lands on. */
 export function FailureBox({ failure }: { readonly failure: Failure }) {
   const paint = usePaint();
   const { title, layer, cause, todo } = tell(failure);
@@ -87,6 +88,7 @@ export function FailureBox({ failure }: { readonly failure: Failure }) {
 // endpoint's hosted zone, the SSM parameter name): those are in --outputs-file and `status`.
 const SHOWN = ["VpcId", "ApiId", "InvokeUrl", "EndpointId", "PeeringConnectionId", "FunctionName", "HostedZoneId"];
 
+/** Each stage's outputs, once the run has them. */
 export function OutputsList({ stages }: { readonly stages: readonly StageOutputs[] }) {
   const shown = stages
     .map((s) => ({ ...s, entries: SHOWN.flatMap((key) => (s.outputs[key] === undefined ? [] : [[key, s.outputs[key]] as const])) }))
@@ -121,8 +123,10 @@ export function OutputsList({ stages }: { readonly stages: readonly StageOutputs
 
 const FIX = "    fix: ";
 
-// A doctor hop, printed once: the mark, the hop and its evidence, and under a broken hop its fix.
-// Wrapped here (see NoteLine): continuation lines line up under the evidence and under the command.
+/**
+ * A doctor hop, printed once: the mark, the hop and its evidence, and under a broken hop its fix.
+ * Wrapped here (see NoteLine): continuation lines line up under the evidence and under the command.
+ */
 export function HopLine({ hop, width }: { readonly hop: DoctorHop; readonly width: number }) {
   const paint = usePaint();
   const line = hopLine(hop);

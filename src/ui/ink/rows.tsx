@@ -1,11 +1,15 @@
+// The live view's rows: marks, a stage and its resources and steps, notes, and the hooks they share
+// (colour on or off, a ticking clock).
 import { Box, Text } from "ink";
 import type { StageRef } from "../../steps/events.js";
 import { formatDuration, wrapLines } from "../format.js";
 import { createContext, useContext, useEffect, useState } from "react";
 import { type Note, type ResourceRow, type ResourceRow as ResourceRowView, type StageView, type StepRow, visibleResources } from "../progress-state.js";
 
-// Elapsed times keep moving while a stage waits with no events (stage 2's delete can be quiet for 30
-// minutes): re-render once a second while `active`, and read the clock fresh on every render.
+/**
+ * Elapsed times keep moving while a stage waits with no events (stage 2's delete can be quiet for 30
+ * minutes): re-render once a second while `active`, and read the clock fresh on every render.
+ */
 export function useNow(clock: () => number, active: boolean): number {
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -18,17 +22,22 @@ export function useNow(clock: () => number, active: boolean): number {
   return clock();
 }
 
-// chalk (Ink's colouring) ignores NO_COLOR and looks at process.stdout, not our stream; the renderer
-// decides once and components only name a colour when colour is on.
+/**
+ * chalk (Ink's colouring) ignores NO_COLOR and looks at process.stdout, not our stream; the renderer
+ * decides once and components only name a colour when colour is on.
+ */
 export const ColorContext = createContext(true);
 
+/** The colours the live view uses. */
 export type Colour = "green" | "red" | "yellow" | "cyan";
 
+/** The colour to use, or none when colour is off. */
 export function usePaint(): (colour: Colour) => Colour | undefined {
   const enabled = useContext(ColorContext);
   return (colour) => (enabled ? colour : undefined);
 }
 
+/** A row's state mark. */
 export type GlyphKind = "done" | "failed" | "running" | "skipped" | "pending" | "cancelled";
 
 // Copilot's status marks; "running" is a still frame so every frame is predictable.
@@ -41,12 +50,14 @@ const SHAPES: Record<GlyphKind, readonly [string, Colour | undefined]> = {
   cancelled: ["⊘", "yellow"],
 };
 
+/** A row's state mark, coloured. */
 export function Glyph({ kind }: { readonly kind: GlyphKind }) {
   const paint = usePaint();
   const [shape, colour] = SHAPES[kind];
   return <Text color={colour && paint(colour)}>{shape}</Text>;
 }
 
+/** One row: mark, label, status, time and emphasis. */
 export interface RowProps {
   readonly glyph: GlyphKind;
   readonly label: string;
@@ -57,7 +68,7 @@ export interface RowProps {
   readonly dim?: boolean;
 }
 
-// `[glyph] label … status elapsed`: the label gives way (truncated) so status and time stay readable.
+/** `[glyph] label … status elapsed`: the label gives way (truncated) so status and time stay readable. */
 export function Row({ glyph, label, status, elapsedMs, indent = 0, bold = false, dim = false }: RowProps) {
   const paint = usePaint();
   const colour = glyph === "failed" ? paint("red") : undefined;
@@ -82,6 +93,7 @@ export function Row({ glyph, label, status, elapsedMs, indent = 0, bold = false,
   );
 }
 
+/** A resource row, the clock, and whether to show its reason. */
 export interface ResourceRowProps {
   readonly row: ResourceRowView;
   readonly now: number;
@@ -89,6 +101,7 @@ export interface ResourceRowProps {
   readonly showReason: boolean;
 }
 
+/** One resource of the running stage. */
 export function ResourceRow({ row, now, showReason }: ResourceRowProps) {
   const paint = usePaint();
   const reason = showReason ? row.failure?.reason : undefined;
@@ -106,7 +119,7 @@ export function ResourceRow({ row, now, showReason }: ResourceRowProps) {
 
 const GLYPH: Record<StepRow["state"], GlyphKind> = { running: "running", done: "done", fallback: "skipped" };
 
-// The tool's own steps for a stage (freeing the client function's network interfaces), one row each.
+/** The tool's own steps for a stage (freeing the client function's network interfaces), one row each. */
 export function StepRows({ steps, now }: { readonly steps: readonly StepRow[]; readonly now: number }) {
   return (
     <>
@@ -124,8 +137,10 @@ export function StepRows({ steps, now }: { readonly steps: readonly StepRow[]; r
   );
 }
 
-// A running stage shows every described resource; a finished one folds them away, a failed one keeps
-// only its failed rows, the root cause's reason under it.
+/**
+ * A running stage shows every described resource; a finished one folds them away, a failed one keeps
+ * only its failed rows, the root cause's reason under it.
+ */
 export function StageRow({ stage, now, width }: { readonly stage: StageView; readonly now: number; readonly width: number }) {
   const shown = visibleResources(stage);
   const rows = stage.phase === "running" ? shown : stage.phase === "failed" ? shown.filter((r) => r.failure) : [];
@@ -155,7 +170,7 @@ export function StageRow({ stage, now, width }: { readonly stage: StageView; rea
   );
 }
 
-// Wrapped here rather than by Ink, whose wrapping starts a continuation line with the space it broke at.
+/** Wrapped here rather than by Ink, whose wrapping starts a continuation line with the space it broke at. */
 export function NoteLine({ note, indent = 0, width }: { readonly note: Note; readonly indent?: number; readonly width: number }) {
   const paint = usePaint();
   const text = wrapLines(note.text.split("\n"), width - indent - (note.tone === "warning" ? "warning: ".length : 0), 0).join("\n");
@@ -189,10 +204,12 @@ const STARTING = {
   check: "WAITING",
 } as const;
 
+/** A stage's title: number, name and region. */
 export function stageTitle(stage: StageRef): string {
   return `stage ${stage.stage}/3 ${stage.stackName} (${stage.region})`;
 }
 
+/** What a stage row says: the stack's status or the outcome. */
 export function stageStatus(stage: StageView): string {
   if (stage.phase === "failed") return stage.failure?.status ?? "FAILED";
   if (stage.phase === "cancelled") return stage.cancelled?.status ?? "CANCELLED";
@@ -200,6 +217,7 @@ export function stageStatus(stage: StageView): string {
   return stage.stackStatus ?? (stage.action ? STARTING[stage.action] : "");
 }
 
+/** A stage row's mark. */
 export function stageGlyph(stage: StageView): GlyphKind {
   if (stage.phase === "failed") return "failed";
   if (stage.phase === "cancelled") return "cancelled";
@@ -207,21 +225,25 @@ export function stageGlyph(stage: StageView): GlyphKind {
   return stage.outcome === "absent" ? "skipped" : "done";
 }
 
+/** How long a stage has run, or ran. */
 export function stageElapsed(stage: StageView, now: number): number | undefined {
   if (stage.startedAt === undefined) return undefined;
   return Math.max(0, (stage.finishedAt ?? now) - stage.startedAt);
 }
 
+/** A resource row's label: its description, or its id and type. */
 export function resourceLabel(row: ResourceRow): string {
   return row.description ?? `${row.logicalId} (${row.resourceType})`;
 }
 
+/** A resource row's mark. */
 export function resourceGlyph(row: ResourceRow): GlyphKind {
   if (row.failure) return "failed";
   if (row.status.endsWith("_SKIPPED")) return "skipped";
   return isSettled(row.status) ? "done" : "running";
 }
 
+/** How long a resource has been changing. */
 export function resourceElapsed(row: ResourceRow, now: number): number {
   return Math.max(0, (isSettled(row.status) ? row.lastAt : now) - row.firstAt);
 }

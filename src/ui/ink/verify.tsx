@@ -1,3 +1,4 @@
+// The live view of a verification: samples as they come, a sparkline, and the latency table.
 import { Box, Text } from "ink";
 import type { LatencyStats, VerifyReport, VerifySample } from "../../steps/client-answer.js";
 import { formatMs } from "../format.js";
@@ -11,6 +12,7 @@ const cells = (name: string, values: readonly (number | null | undefined)[]) =>
 const row = (name: string, cold: number | null | undefined, warm: LatencyStats | undefined) =>
   cells(name, [cold, warm?.min, warm?.p50, warm?.p95, warm?.max]);
 
+/** The latency figures of a verification. */
 export function LatencyTable({ report }: { readonly report: VerifyReport }) {
   const warmCount = report.warm.roundTrip?.count ?? 0;
   return (
@@ -32,6 +34,7 @@ function describe(sample: VerifySample): string {
   return `${answer.error?.layer ?? "failed"}: ${answer.error?.message ?? ""}`;
 }
 
+/** The samples so far, with a sparkline of their round trips. */
 export function SamplesLive({ samples, width }: { readonly samples: readonly VerifySample[]; readonly width: number }) {
   const last = samples.at(-1);
   if (!last) return null;
@@ -52,8 +55,10 @@ export function SamplesLive({ samples, width }: { readonly samples: readonly Ver
 
 const BARS = "▁▂▃▄▅▆▇█";
 
-// One bar per value, scaled between the smallest and the largest; the newest `width` values when there
-// are more than fit.
+/**
+ * One bar per value, scaled between the smallest and the largest; the newest `width` values when there
+ * are more than fit.
+ */
 export function sparkline(values: readonly number[], width: number): string {
   const shown = values.slice(-Math.max(1, width));
   const low = Math.min(...shown);
@@ -61,12 +66,14 @@ export function sparkline(values: readonly number[], width: number): string {
   return shown.map((v) => BARS[span === 0 ? 0 : Math.round(((v - low) / span) * (BARS.length - 1))]).join("");
 }
 
+/** A labelled sparkline's values and width. */
 export interface SparklineProps {
   readonly label: string;
   readonly values: readonly number[];
   readonly width: number;
 }
 
+/** A labelled sparkline. */
 export function Sparkline({ label, values, width }: SparklineProps) {
   const paint = usePaint();
   if (values.length === 0) return null;
@@ -79,9 +86,10 @@ export function Sparkline({ label, values, width }: SparklineProps) {
   );
 }
 
-// The cold sample is apart in the table; the sparkline shows only the warm ones so it is not flattened.
+/** The cold sample is apart in the table; the sparkline shows only the warm ones so it is not flattened. */
 export const warmRoundTrips = (samples: readonly VerifySample[]) => samples.filter((s) => s.index > 1).map((s) => s.roundTripMs);
 
+/** A finished verification: the table, the failure, the API's answer. */
 export function VerifyView({ report, width }: { readonly report: VerifyReport; readonly width: number }) {
   // The latest answer the API itself gave; a DNS or connect failure has no response to show.
   const last = report.samples.findLast((s) => s.kind === "answer" && s.answer.status !== null);
