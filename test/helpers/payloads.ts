@@ -23,36 +23,32 @@ export function success(totalMs = 223): string {
   return JSON.stringify(clientAnswer({ timings: { dnsMs: 2.1, connectMs: 71.4, tlsMs: 148.9, firstByteMs: totalMs - 2, totalMs } }));
 }
 
-export const forbidden = JSON.stringify({
+export const forbidden = JSON.stringify(clientAnswer({
   ok: false,
-  url: URL,
   status: 403,
   body: '{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********2012:a1b2c3d4e5/prod/GET/hello with an explicit deny"}',
   timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 230, totalMs: 231 },
-  resolvedAddresses: ["10.10.0.37", "10.10.1.154"],
   error: { layer: "http", message: `HTTP 403 (denied: resource policy, endpoint or hostname) from ${HOST}` },
-});
+}));
 
-export const dnsFailure = JSON.stringify({
+export const dnsFailure = JSON.stringify(clientAnswer({
   ok: false,
-  url: URL,
   status: null,
   body: null,
   timings: { dnsMs: 4, connectMs: 0, tlsMs: 0, firstByteMs: 0, totalMs: 4 },
   resolvedAddresses: [],
   error: { layer: "dns", message: `${HOST} did not resolve: ENOTFOUND: getaddrinfo ENOTFOUND ${HOST}` },
-});
+}));
 
 // The private zone is not associated, so the name resolves publicly and the connection goes nowhere.
-export const connectToPublic = JSON.stringify({
+export const connectToPublic = JSON.stringify(clientAnswer({
   ok: false,
-  url: URL,
   status: null,
   body: null,
   timings: { dnsMs: 3, connectMs: 5000, tlsMs: 0, firstByteMs: 0, totalMs: 5003 },
   resolvedAddresses: ["3.5.140.2", "52.94.236.248"],
   error: { layer: "connect", message: "TCP connect to 3.5.140.2 port 443 timed out after 5000 ms (route or security group?)" },
-});
+}));
 
 export const unhandled = JSON.stringify({
   errorType: "Runtime.UserCodeSyntaxError",
