@@ -9,7 +9,7 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { pollDelay } from "../aws/backoff.js";
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
 import { deleteInterface, detachFromVpc, functionInterfaces, functionVpcState, type FunctionVpcState } from "../aws/function-network.js";
 import { stackResourceIds } from "../aws/stack.js";
 import type { EngineContext } from "./engine-context.js";
@@ -203,7 +203,7 @@ async function guarded<T>(run: () => Promise<T>, refused: (reason: string) => T)
     return await run();
   } catch (error) {
     if (asCredentialsError(error, undefined) || !isServiceError(error)) throw error;
-    return refused(errorMessage(error));
+    return refused(describeAwsError(error));
   }
 }
 

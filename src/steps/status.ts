@@ -1,7 +1,7 @@
 // The three stacks as they are now, each in its own region. Preflight reuses the look-up, so "what
 // exists" is answered the same way before a deploy and in `status`.
 import type { AwsClients } from "../aws/clients.js";
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function-state.js";
 import { describeStack as describeStackInfo } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
@@ -128,7 +128,7 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
       ctx.emit({ kind: "info", message: `the function ${functionName} no longer exists`, stage: client.ref.stage, at: now() });
       return undefined;
     }
-    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${errorMessage(error)}`, stage: client.ref.stage, at: now() });
+    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${describeAwsError(error)}`, stage: client.ref.stage, at: now() });
     return undefined;
   }
 }
@@ -151,7 +151,7 @@ async function reportLeftovers(ctx: StatusContext, client: StackState, now: () =
     if (leftovers.length > 0) ctx.emit({ kind: "warning", stage: client.ref.stage, message: leftoverText(place, leftovers), at: now() });
   } catch (error) {
     if (!isServiceError(error)) throw error;
-    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${errorMessage(error)}`, at: now() });
+    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${describeAwsError(error)}`, at: now() });
   }
 }
 
