@@ -5,7 +5,7 @@ import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
-import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import { failureStatus, formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
 import { zonesEventText } from "./plan-text.js";
@@ -129,7 +129,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       }
       case "stage-failed": {
         if (running?.ref.stage === e.stage) running = undefined;
-        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${e.status} ${e.message}`);
+        const status = failureStatus(e.status);
+        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${status ? `${status} ` : ""}${e.message}`);
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }

@@ -52,6 +52,20 @@ describe("Ink progress screen", () => {
     expect(frame).not.toContain("Resource creation cancelled");
   });
 
+  it("draws a stage that failed before changing anything as FAILED, not as its stack's last status", async () => {
+    const ui = mount();
+    const message = "The change set for demo-api failed: Parameter 'VpcCidr' must be a valid CIDR";
+    ui.send([
+      { kind: "stage-started", action: "update", at: at(1), ...api },
+      { kind: "stage-failed", ...api, status: "UPDATE_COMPLETE", rootCause: undefined, message, at: at(4) },
+      { kind: "result", operation: "deploy", ok: false, summary: message, next: [], at: at(5) },
+    ]);
+    const frame = await ui.waitFor("│ stage 1/3 failed");
+    expect(frame).toMatch(/✖ stage 1\/3 demo-api \(us-east-1\) +FAILED +3s/);
+    expect(frame).not.toContain("UPDATE_COMPLETE");
+    expect(frame).toContain("│ stage 1/3 failed ");
+  });
+
   it("boxes the root cause with the layer that failed and what to do", async () => {
     const ui = mount();
     ui.send([...deployStage1, ...finishStage1, ...failStage2]);

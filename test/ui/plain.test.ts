@@ -81,6 +81,15 @@ describe("plain renderer", () => {
     ]);
   });
 
+  it("does not call a stage that failed before changing anything by its stack's last status", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "stage-started", action: "update", at: at(0), ...api });
+    renderer.onEvent({ kind: "stage-failed", ...api, status: "UPDATE_COMPLETE", rootCause: undefined, message: "demo-api: ValidationError: bad", at: at(2) });
+    renderer.close();
+    expect(out.lines()).toEqual(["[1/3 api us-east-1] updating demo-api", "[1/3 api us-east-1] FAILED demo-api: demo-api: ValidationError: bad"]);
+  });
+
   it("lists an update's changes under its stage, replacements and removals flagged in words", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });

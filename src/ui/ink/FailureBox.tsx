@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { failureStatus } from "../format.js";
 import type { Failure } from "../progress-state.js";
 import { usePaint } from "./use-paint.js";
 
@@ -23,7 +24,7 @@ function tell(failure: Failure): Told {
   const { stage } = failure;
   const cause = stage.failure?.rootCause;
   return {
-    title: `stage ${stage.stage}/3 failed: ${stage.failure?.status ?? "FAILED"}`,
+    title: `stage ${stage.stage}/3 failed${failureStatus(stage.failure?.status) ? `: ${failureStatus(stage.failure?.status)}` : ""}`,
     layer: `CloudFormation, stack ${stage.stackName} in ${stage.region}`,
     cause: cause && `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`,
     todo: stage.failure?.message ?? "",

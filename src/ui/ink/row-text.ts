@@ -1,5 +1,6 @@
 // What a stage or resource row says, from its view; pure so the reducer tests and the components agree.
 import type { StageRef } from "../../steps/events.js";
+import { failureStatus } from "../format.js";
 import { isSettled, type ResourceRow, type StageView } from "../progress-state.js";
 import type { GlyphKind } from "./Glyph.js";
 
@@ -23,7 +24,7 @@ export function stageTitle(stage: StageRef): string {
 }
 
 export function stageStatus(stage: StageView): string {
-  if (stage.phase === "failed") return stage.failure?.status ?? "FAILED";
+  if (stage.phase === "failed") return failureStatus(stage.failure?.status) ?? "FAILED";
   if (stage.phase === "cancelled") return stage.cancelled?.status ?? "CANCELLED";
   if (stage.phase === "done") return stage.outcome ? FINISHED[stage.outcome] : "done";
   return stage.stackStatus ?? (stage.action ? STARTING[stage.action] : "");
