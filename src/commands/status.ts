@@ -23,8 +23,12 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       kind: "result",
       operation: "status",
       ok: true,
-      summary: report.deployed ? `Deployment "${answers.name}" is deployed.` : `Deployment "${answers.name}" is not fully deployed.`,
-      next: nextCommands(ctx.invocation, answers, report.deployed ? ["verify", "teardown"] : ["deploy", "teardown"]),
+      summary: report.deployed
+        ? `Deployment "${answers.name}" is deployed.`
+        : report.absent
+          ? `Deployment "${answers.name}" is not deployed.`
+          : `Deployment "${answers.name}" is not fully deployed.`,
+      next: nextCommands(ctx.invocation, answers, report.deployed ? ["verify", "teardown"] : report.absent ? ["deploy"] : ["deploy", "teardown"]),
       at: Date.now(),
     });
     return 0;

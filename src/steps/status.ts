@@ -68,6 +68,8 @@ export interface StatusReport {
   readonly stacks: StackStates;
   // All three stacks present and in a ready state.
   readonly deployed: boolean;
+  // Not one of the three stacks exists.
+  readonly absent: boolean;
   readonly lastVerify: LastVerify | undefined;
   // The client function as Lambda reports it, when the client stack names one and Lambda answered.
   readonly function: FunctionStatus | undefined;
@@ -102,12 +104,14 @@ export async function status(
   }
   const fn = await lookupFunction(ctx, stacks.client, now);
   await reportLeftovers(ctx, stacks.client, now);
-  ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
+  const nothing = all.every((s) => !s.present);
+  ctx.emit({ kind: "info", message: describeVerify(nothing ? undefined : input.lastVerify, nothing), at: now() });
   return {
     name: input.deployment.name,
     stacks,
     deployed: all.every((s) => s.present && READY.has(s.status)),
-    lastVerify: input.lastVerify,
+    absent: nothing,
+    lastVerify: nothing ? undefined : input.lastVerify,
     function: fn,
   };
 }
@@ -155,7 +159,9 @@ async function reportLeftovers(ctx: StatusContext, client: StackState, now: () =
   }
 }
 
-function describeVerify(last: LastVerify | undefined): string {
+// With no stack left, an old verdict (of a deployment since torn down) would mislead.
+function describeVerify(last: LastVerify | undefined, nothingDeployed: boolean): string {
+  if (nothingDeployed) return "nothing deployed, so nothing to verify";
   if (!last) return "not verified yet";
   return last.ok ? `verification last passed at ${last.at}` : `verification last failed at ${last.at}`;
 }

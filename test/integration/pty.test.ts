@@ -140,6 +140,14 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(screen).toContain("✔ verification passed");
     expect(screen).toMatch(/outputs:\n {2}live-api \(us-east-1\)\n {4}VpcId +vpc-/);
 
+    // The stacks are looked up before the question, which names those that exist; "no" deletes nothing.
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", ...flags], cwd, env, columns: 120 });
+    await term.waitFor("? Delete live-routes (us-east-1) and live-client (eu-west-1) and live-api (us-east-1)? (y/N)", 20_000);
+    term.press("Enter");
+    expect(await term.exitCode()).toBe(0);
+    expect(term.screen()).toMatch(/^✔ Delete live-routes .* No\nNothing deleted\.$/m);
+
     term.close();
     term = openTerminal({ command: [process.execPath, cli.path, "teardown", "--yes", ...flags], cwd, env, columns: 80 });
     expect(await term.exitCode(30_000)).toBe(0);
@@ -147,7 +155,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
     await expectNothingDeployed(aws, [A, B]);
   });
 
-  it("answering no at a confirmation is a choice, not Ctrl-C: exit 0, nothing deployed or deleted", async () => {
+  it("answering no at the deploy's confirmation is a choice, not Ctrl-C: exit 0, nothing deployed, nothing to tear down", async () => {
     term?.close();
     const { CI: _ci, ...env } = moto.env();
     const flags = ["--name", "declined", "--api-region", A, "--client-region", B];
@@ -160,11 +168,11 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(term.screen()).toMatch(/^✔ Deploy the three stages of "declined" now\? No\nNothing deployed\.$/m);
     await expectNothingDeployed(aws, [A, B]);
 
+    // Nothing was deployed, so teardown has nothing to ask about.
     term.close();
     term = openTerminal({ command: [process.execPath, cli.path, "teardown", ...flags], cwd, env, columns: 120 });
-    await term.waitFor("? Delete declined-routes and declined-api (us-east-1) and declined-client (eu-west-1)? (y/N)");
-    term.press("Enter");
-    expect(await term.exitCode()).toBe(0);
-    expect(term.screen()).toMatch(/^✔ Delete declined-routes .* No\nNothing deleted\.$/m);
+    expect(await term.exitCode(20_000)).toBe(0);
+    expect(term.screen()).toContain('Nothing to delete: no stack of "declined" exists.');
+    expect(term.screen()).not.toContain("? Delete");
   });
 });
