@@ -2,7 +2,7 @@
 import { saveAnswersFile } from "../config/file.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import type { StackStates } from "../steps/status.js";
-import { loadAnswers, type LoadedAnswers } from "./answers.js";
+import { loadAnswers, stopOnCredentials, type LoadedAnswers } from "./answers.js";
 import type { CommandContext } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 
@@ -11,6 +11,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
     throw new UsageError("teardown deletes three stacks and there is no terminal to confirm on: pass --yes");
   }
   const loaded = await loadAnswers(ctx, "locate");
+  await stopOnCredentials(loaded);
   const { answers } = loaded;
   const [{ withSession }, { teardownAll }, { lookupStacks }] = await Promise.all([
     import("./session.js"),

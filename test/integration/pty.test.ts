@@ -3,7 +3,7 @@
 // .ci/run installs it, and without it this test fails rather than skip, so CI never drops it silently.
 // Answers are typed key by key; each step waits for its question on the screen.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,6 +111,55 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(await t.exitCode()).toBe(130);
     expect(t.screen()).toMatch(/\? Deploy the three stages of "pty" now\? \(Y\/n\)\ncancelled$/m);
     await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("refuses a mistyped flag before the first question", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--api-region", "us-eats-1"], cwd, env, columns: 80 });
+    expect(await term.exitCode()).toBe(2);
+    expect(term.screen()).toMatch(/^error: --api-region "us-eats-1" is not an AWS region: did you mean us-east-1\?$/m);
+    expect(term.screen()).not.toContain("Deployment name");
+  });
+
+  it("tells missing credentials while the questions are on screen, and stops before the plan", async () => {
+    term?.close();
+    // No keys, no profile files, no instance metadata: the SDK's chain finds nothing, as on a new machine.
+    const { CI: _ci, AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...moto_ } = moto.env();
+    const env = { ...moto_, AWS_CONFIG_FILE: join(cwd, "none", "config"), AWS_SHARED_CREDENTIALS_FILE: join(cwd, "none", "credentials") };
+    const folder = join(cwd, "nocreds");
+    mkdirSync(folder);
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy"], cwd: folder, env, columns: 80 });
+    const t = term;
+    await t.waitFor("? Deployment name");
+    await t.type("nocreds");
+    t.press("Enter");
+    for (const [question, answer] of [["? Region A", A], ["? Region B", B]] as const) {
+      await t.waitFor(question);
+      await t.type(answer);
+      await t.waitFor(/❯ \S+-\S+-\d — /);
+      t.press("Enter");
+    }
+    await t.waitFor("? IPv4 range of the API VPC");
+    t.press("Enter");
+    await t.waitFor("? IPv4 range of the client VPC");
+    const notice = /^✖ No AWS credentials found for the default credentials: .*— fix: aws configure/m;
+    // Our own line, wrapped at the terminal's width under a hanging indent: read it as one.
+    const unwrapped = (text: string) => text.replace(/\n {2}(?=\S)/g, " ");
+    // Told while there are still questions to answer: above one of them, not after the last.
+    const asking = unwrapped(t.screen());
+    expect(asking).toMatch(notice);
+    expect(asking.search(notice)).toBeLessThan(asking.indexOf("? IPv4 range of the client VPC"));
+    t.press("Enter");
+    expect(await t.exitCode()).toBe(1);
+    const screen = unwrapped(t.screen());
+    expect(screen).toMatch(/^error: No AWS credentials found for the default credentials/m);
+    expect(screen).toMatch(/^error: No AWS credentials found for the default credentials: .* fix: aws configure/m);
+    expect(screen.match(notice)).toHaveLength(1);
+    // Before the plan and the confirmation; the answers are kept for the run after the fix.
+    expect(screen).not.toContain('Deployment "nocreds"');
+    expect(screen).not.toContain("? Deploy the three stages");
+    expect(JSON.parse(readFileSync(join(folder, "xregion-private-api.json"), "utf8"))).toMatchObject({ name: "nocreds", apiRegion: A, clientRegion: B });
   });
 
   it("draws the live view from the bundle through a whole deploy, then the teardown, in the same terminal", async () => {
