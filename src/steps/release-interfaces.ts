@@ -72,7 +72,7 @@ export async function releaseClientInterfaces(ctx: EngineContext, ref: StageRef,
 export function waitNote(stackName: string, why: string): string {
   return (
     `Deleting ${stackName} can take many minutes (often 20-40) while Lambda releases the function's network ` +
-    `interfaces (hyperplane ENIs) in the VPC: ${why}. This is expected: progress continues below.`
+    `interfaces (hyperplane ENIs) in the VPC: ${why}. This is expected, not a hang.`
   );
 }
 
