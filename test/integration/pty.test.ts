@@ -91,9 +91,9 @@ describe("the guided deploy in a terminal (tmux)", () => {
 
     // The plan and the equivalent command, preflight against moto, then the one confirmation.
     const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
-    // One line however wide (the terminal folds it; a copy stays one command in any shell), started the
-    // way this run was: node and the path of the built CLI, as from a clone.
-    expect(confirming).toContain(
+    // Broken before words with " \\" to fit the terminal (the shell joins it again), started the way this
+    // run was: node and the path of the built CLI, as from a clone.
+    expect(confirming.replace(/ \\\n +/g, " ")).toContain(
       `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
     );
     expect(confirming).toContain('Deployment "pty"');
@@ -202,6 +202,63 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(await term.exitCode(30_000)).toBe(0);
     expect(term.screen()).toMatch(/✔ stage 1\/3 live-api \(us-east-1\) +DELETE_COMPLETE/);
     await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("lays the live view out for 50 columns: no line folded by the terminal but a whole URL, every stage with its region", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    const flags = ["--name", "narrow", "--api-region", A, "--client-region", B];
+    await moto.queueLambdaResults(B, [
+      JSON.stringify({
+        ok: true,
+        url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
+        status: 200,
+        body: JSON.stringify({ message: "Hello from the private API", region: A }),
+        timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 },
+        resolvedAddresses: ["10.10.0.37"],
+        error: null,
+      }),
+    ]);
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 50 });
+    expect(await term.exitCode(30_000)).toBe(0);
+    // screen() joins what the terminal folded: a joined line wider than 50 is one the terminal had to fold.
+    const lines = term.screen().split("\n");
+    const folded = lines.filter((line) => line.length > 50 && /\S\s+\S/.test(line.trim()));
+    expect(folded).toEqual([]);
+    for (const [n, key, region] of [[1, "api", A], [2, "client", B], [3, "routes", A]] as const) {
+      expect(lines.some((line) => new RegExp(`^✔ (stage )?${n}/3 narrow-${key} \\(${region}\\) +\\S+ +\\d+s$`).test(line))).toBe(true);
+    }
+    expect(lines.find((line) => line.startsWith("latency (ms)"))?.trim().split(/\s+/).slice(2)).toEqual(["cold", "min", "p50", "p95"]);
+    expect(lines.some((line) => /^ +https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com\/v1\/hello$/.test(line))).toBe(true);
+
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", "--yes", ...flags], cwd, env, columns: 50 });
+    expect(await term.exitCode(30_000)).toBe(0);
+    expect(term.screen().split("\n").filter((line) => line.length > 50 && /\S\s+\S/.test(line.trim()))).toEqual([]);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("redraws cleanly when the terminal is made narrower while a stage is running", async () => {
+    term?.close();
+    // Stacks revealed event by event, as the demo does, so that a stage is still running when the window shrinks.
+    const paced = await startMotoServer({ paceMs: 60 });
+    try {
+      await paced.warmUp([A, B]);
+      const { CI: _ci, ...env } = paced.env();
+      const flags = ["--name", "resized", "--api-region", A, "--client-region", B];
+      term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 120 });
+      await term.waitFor(/… stage 1\/3 resized-api \(us-east-1\) +CREATE_IN_PROGRESS/, 30_000);
+      term.resize(90);
+      await term.waitFor(/✔ stage 2\/3 resized-client/, 60_000);
+      term.resize(84);
+      await term.exitCode(60_000);
+      const screen = term.screen();
+      // Every live frame was erased whole: no running or waiting row is left behind, each stage shows once.
+      expect(screen).not.toMatch(/_IN_PROGRESS|○ stage|^… /m);
+      for (const n of [1, 2, 3]) expect(screen.match(new RegExp(`^✔ stage ${n}/3 `, "gm"))).toHaveLength(1);
+    } finally {
+      await paced.stop();
+    }
   });
 
   it("answering no at the deploy's confirmation is a choice, not Ctrl-C: exit 0, nothing deployed, nothing to tear down", async () => {

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
 import type { VerifyReport } from "../../src/steps/verify-types.js";
@@ -78,6 +79,22 @@ describe("plain renderer", () => {
       "    Peering (AWS::EC2::VPCPeeringConnection): VpcPeeringConnection failed: overlapping CIDR range",
       "deploy failed at stage 2",
       "  next: xregion-private-api teardown --name demo",
+    ]);
+  });
+
+  it("wraps at whole words in a terminal, to its width at the time of each line, keeping an ARN whole", () => {
+    const out = Object.assign(captureStream(), { isTTY: true, columns: 50 });
+    const renderer = createPlainRenderer({ stream: out });
+    const arn = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane";
+    renderer.onEvent({ kind: "identity", account: "123456789012", arn, at: at(0) });
+    out.columns = 80; // the terminal was made wider
+    renderer.onEvent({ kind: "warning", message: "the client VPC range 10.20.0.0/16 overlaps existing VPC vpc-0123456789abcdef0 in eu-west-1", at: at(1) });
+    renderer.close();
+    expect(out.lines().map((line) => stripVTControlCharacters(line))).toEqual([
+      "AWS account 123456789012 as",
+      `  ${arn}`,
+      "warning: the client VPC range 10.20.0.0/16 overlaps existing VPC",
+      "  vpc-0123456789abcdef0 in eu-west-1",
     ]);
   });
 

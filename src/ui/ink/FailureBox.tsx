@@ -1,6 +1,8 @@
 import { Box, Text } from "ink";
 import { failureStatus } from "../format.js";
 import type { Failure } from "../progress-state.js";
+import { wrapLines } from "../wrap.js";
+import { Lines } from "./Lines.js";
 import { usePaint } from "./use-paint.js";
 
 interface Told {
@@ -31,31 +33,25 @@ function tell(failure: Failure): Told {
   };
 }
 
+// Narrower than this, a border would cost more words per line than it is worth.
+const BORDER_MIN = 60;
+
 // The one failure that explains the run, boxed so it is the first thing the eye lands on.
-export function FailureBox({ failure }: { readonly failure: Failure }) {
+export function FailureBox({ failure, width }: { readonly failure: Failure; readonly width: number }) {
   const paint = usePaint();
   const { title, layer, cause, todo } = tell(failure);
+  const bordered = width >= BORDER_MIN;
+  // Inside the border and its padding: 4 columns; ids in the cause are never split (Lines.tsx).
+  const room = bordered ? width - 4 : width;
+  const field = (label: string, text: string) => (
+    <Lines lines={wrapLines([`${label} ${text}`], room, 2)} render={(line, i) => (i === 0 ? <><Text dimColor>{label}</Text>{line.slice(label.length)}</> : line)} />
+  );
   return (
-    <Box borderStyle="round" borderColor={paint("red")} flexDirection="column" paddingX={1}>
-      <Text bold color={paint("red")}>
-        {title}
-      </Text>
-      <Text>
-        <Text dimColor>layer: </Text>
-        {layer}
-      </Text>
-      {cause !== undefined && (
-        <Text>
-          <Text dimColor>cause: </Text>
-          {cause}
-        </Text>
-      )}
-      {todo !== "" && (
-        <Text>
-          <Text dimColor>what to do: </Text>
-          {todo}
-        </Text>
-      )}
+    <Box borderStyle={bordered ? "round" : undefined} borderColor={paint("red")} flexDirection="column" paddingX={bordered ? 1 : 0}>
+      <Lines lines={wrapLines([title], room, 2)} bold color={paint("red")} />
+      {field("layer:", layer)}
+      {cause !== undefined && field("cause:", cause)}
+      {todo !== "" && field("what to do:", todo)}
     </Box>
   );
 }
