@@ -1,15 +1,22 @@
 // Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
+import type { CredentialsError } from "../aws/errors.js";
 import type { Answers } from "../config/answers.js";
 import { configPath, loadAnswersFile, type AnswersFile } from "../config/file.js";
 import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
+import { FailureError } from "../errors.js";
+import { terminalColumns, wrapLines } from "../ui/wrap.js";
 import type { CommandContext } from "./context.js";
+import { credentialsCheck, withCredentialsNotice } from "./credentials-check.js";
 
 export interface LoadedAnswers extends Resolved {
   readonly path: string;
   readonly file: AnswersFile | undefined;
+  // When questions were asked and the command needs AWS: the credentials problem found meanwhile, if any.
+  readonly credentials: () => Promise<CredentialsError | undefined>;
 }
 
-export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Promise<LoadedAnswers> {
+// `aws`: the command talks to AWS, so credentials are checked while the questions are on screen.
+export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws = true): Promise<LoadedAnswers> {
   const { flags } = ctx;
   const path = configPath(flags.config, ctx.cwd);
   const file = loadAnswersFile(path, flags.config !== undefined);
@@ -25,8 +32,22 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
   };
   // Inquirer loads only when a question will really be asked.
   const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
-  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope, flags.yes);
-  return { ...resolved, path, file };
+  const check = asker && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
+  const columns = terminalColumns(ctx.stdout);
+  const notice = (line: string) => ctx.stdout.write(`${wrapLines([line], columns).join("\n")}\n`);
+  const resolved = await resolveAnswers(
+    { flags: fromFlags, file: file?.answers, filePath: path },
+    asker && check ? withCredentialsNotice(asker, check, notice) : asker,
+    scope,
+    flags.yes,
+  );
+  return { ...resolved, path, file, credentials: async () => check?.verdict(resolved.answers.apiRegion) };
+}
+
+/** Ends the run (exit 1, with the fix) when the check during the questions found the credentials unusable. */
+export async function stopOnCredentials(loaded: LoadedAnswers): Promise<void> {
+  const problem = await loaded.credentials();
+  if (problem) throw new FailureError(problem.message, [`fix: ${problem.fix}`]);
 }
 
 // The non-interactive command that repeats this run, printed after a guided run (like create-vite).

@@ -1,5 +1,5 @@
 // Errors from AWS that a person can act on become FailureErrors (exit 1) carrying the fixing command.
-import { asCredentialsError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isAwsAnswer } from "../aws/errors.js";
 import { FailureError, UsageError } from "../errors.js";
 
 export function asFailure(error: unknown, profile: string | undefined): unknown {
@@ -15,7 +15,7 @@ export function asFailure(error: unknown, profile: string | undefined): unknown 
     return new FailureError("AWS refused the request as expired: this machine's clock is probably off; sync it (e.g. with NTP) and run again");
   }
   if (error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === "object") {
-    return new FailureError(`AWS answered ${error.name}: ${error.message}`);
+    return new FailureError(isAwsAnswer(error) ? `AWS answered ${describeAwsError(error)}` : describeAwsError(error));
   }
   return error;
 }

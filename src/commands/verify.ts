@@ -1,11 +1,12 @@
 // `verify`: find the deployed client function by name and prove the path again, N samples.
 import { FailureError } from "../errors.js";
-import { loadAnswers } from "./answers.js";
+import { loadAnswers, stopOnCredentials } from "./answers.js";
 import type { CommandContext } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
+  await stopOnCredentials(loaded);
   const { answers } = loaded;
   const [{ withSession }, { lookupStacks }, { runVerification }] = await Promise.all([
     import("./session.js"),

@@ -21,3 +21,12 @@ export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
+
+/**
+ * The stack status worth showing beside a failed stage, or undefined when the stack's status says
+ * nothing about the failure: a stage can fail before it changes anything (a refused change set), and
+ * then its stack still reads UPDATE_COMPLETE.
+ */
+export function failureStatus(status: string | undefined): string | undefined {
+  return status !== undefined && /FAILED|ROLLBACK/.test(status) ? status : undefined;
+}

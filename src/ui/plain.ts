@@ -5,13 +5,14 @@ import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/verify-types.js";
 import { changeSummary, changeText } from "./change-text.js";
-import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import { failureStatus, formatDuration, formatMs, stageLabel, truncate } from "./format.js";
 import { functionText } from "./function-text.js";
 import { permissionLines } from "./permission-text.js";
 import { zonesEventText } from "./plan-text.js";
 import { releaseStepText } from "./release-text.js";
 import { hopLine } from "./hop-text.js";
 import type { Renderer } from "./renderer.js";
+import { terminalColumns, wrapLines } from "./wrap.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
 
@@ -55,7 +56,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
 
   // styleText drops the codes itself when the stream is not a TTY or NO_COLOR / NODE_DISABLE_COLORS is set.
   const paint = (style: Style, text: string) => styleText(style, text, { validateStream: true, stream });
-  const write = (line: string) => stream.write(`${line}\n`);
+  // In a terminal, whole words to its width as it is now (it may have been resized); pipes get one line each.
+  const write = (line: string) => stream.write(`${wrapLines([line], terminalColumns(stream as { isTTY?: boolean; columns?: number })).join("\n")}\n`);
   const label = (stage: StageNumber | undefined) => {
     if (stage === undefined) return "";
     const ref = refs.get(stage);
@@ -130,7 +132,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       }
       case "stage-failed": {
         if (running?.ref.stage === e.stage) running = undefined;
-        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${e.status} ${e.message}`);
+        const status = failureStatus(e.status);
+        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${status ? `${status} ` : ""}${e.message}`);
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }

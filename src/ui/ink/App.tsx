@@ -2,7 +2,7 @@ import { Box, Static, useWindowSize } from "ink";
 import { HistoryLine } from "./HistoryLine.js";
 import type { ProgressStore } from "./progress-store.js";
 import { Row } from "./Row.js";
-import { stageTitle } from "./row-text.js";
+import { stageLabels } from "./row-text.js";
 import { SamplesLive } from "./SamplesLive.js";
 import { StageRow } from "./StageRow.js";
 import { StepRows } from "./StepRows.js";
@@ -35,12 +35,15 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
           </Box>
         )}
       </Static>
-      <Box flexDirection="column" width={width}>
-        {state.running && <StageRow stage={state.running} now={clock} width={width} />}
+      {/* No width of its own unless told one: when the terminal narrows, Ink lays this out again at once,
+          before React hears of the new width, and a frame wider than the terminal would be folded by it
+          and leave its fold behind. */}
+      <Box flexDirection="column" {...(columns === undefined ? {} : { width })}>
+        {state.running && <StageRow stage={state.running} now={clock} width={width} live />}
         {state.pending.map((stage) => (
           <Box key={stage.stage} flexDirection="column">
-            <Row glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
-            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} />
+            <Row glyph="pending" {...stageLabels(stage)} status="waiting" elapsedMs={undefined} width={width} bold dim />
+            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} width={width} />
           </Box>
         ))}
         <SamplesLive samples={state.samples} width={width} />

@@ -1,11 +1,12 @@
 import { Box, Text } from "ink";
 import type { StageOutputs } from "../progress-state.js";
+import { Lines } from "./Lines.js";
 
 // The ids a user pastes into the console or a script, not the plumbing one stage hands the next (the
 // endpoint's hosted zone, the SSM parameter name): those are in --outputs-file and `status`.
 const SHOWN = ["VpcId", "ApiId", "InvokeUrl", "EndpointId", "PeeringConnectionId", "FunctionName", "HostedZoneId"];
 
-export function OutputsList({ stages }: { readonly stages: readonly StageOutputs[] }) {
+export function OutputsList({ stages, width }: { readonly stages: readonly StageOutputs[]; readonly width: number }) {
   const shown = stages
     .map((s) => ({ ...s, entries: SHOWN.flatMap((key) => (s.outputs[key] === undefined ? [] : [[key, s.outputs[key]] as const])) }))
     .filter((s) => s.entries.length > 0);
@@ -21,14 +22,24 @@ export function OutputsList({ stages }: { readonly stages: readonly StageOutputs
             <Text>
               {s.stackName} <Text dimColor>({s.region})</Text>
             </Text>
-            {s.entries.map(([key, value]) => (
-              <Box key={key} paddingLeft={2}>
-                <Box width={keyWidth + 2} flexShrink={0}>
-                  <Text dimColor>{key}</Text>
+            {s.entries.map(([key, value]) =>
+              // An id or URL is never split: one that does not fit beside its key goes under it, whole.
+              4 + keyWidth + 2 + value.length <= width ? (
+                <Box key={key} paddingLeft={2}>
+                  <Box width={keyWidth + 2} flexShrink={0}>
+                    <Text dimColor>{key}</Text>
+                  </Box>
+                  <Text>{value}</Text>
                 </Box>
-                <Text>{value}</Text>
-              </Box>
-            ))}
+              ) : (
+                <Box key={key} paddingLeft={2} flexDirection="column">
+                  <Text dimColor>{key}</Text>
+                  <Box paddingLeft={2}>
+                    <Lines lines={[value]} />
+                  </Box>
+                </Box>
+              ),
+            )}
           </Box>
         );
       })}

@@ -1,8 +1,9 @@
 import { Box, Text } from "ink";
 import type { Outcome } from "../progress-state.js";
-import { wrapCommand } from "../wrap.js";
+import { wrapCommand, wrapLines } from "../wrap.js";
 import { FailureBox } from "./FailureBox.js";
 import { Glyph } from "./Glyph.js";
+import { Lines } from "./Lines.js";
 import { OutputsList } from "./OutputsList.js";
 import { usePaint } from "./use-paint.js";
 
@@ -11,16 +12,18 @@ export function ResultView({ outcome, width }: { readonly outcome: Outcome; read
   const paint = usePaint();
   return (
     <Box flexDirection="column" marginTop={1}>
-      {outcome.outputs.length > 0 && <OutputsList stages={outcome.outputs} />}
-      {!outcome.ok && outcome.failure && <FailureBox failure={outcome.failure} />}
-      <Text bold color={paint(outcome.ok ? "green" : "red")}>
-        <Glyph kind={outcome.ok ? "done" : "failed"} /> {outcome.summary}
-      </Text>
+      {outcome.outputs.length > 0 && <OutputsList stages={outcome.outputs} width={width} />}
+      {!outcome.ok && outcome.failure && <FailureBox failure={outcome.failure} width={width} />}
+      <Box>
+        <Glyph kind={outcome.ok ? "done" : "failed"} />
+        <Text> </Text>
+        <Lines lines={wrapLines([outcome.summary], width - 2, 0)} bold color={paint(outcome.ok ? "green" : "red")} />
+      </Box>
       {outcome.next.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>next:</Text>
           {outcome.next.map((command) => (
-            <Text key={command}>{wrapCommand(command, 2, width).join("\n")}</Text>
+            <Lines key={command} lines={wrapCommand(command, 2, width)} />
           ))}
         </Box>
       )}

@@ -1,7 +1,9 @@
 import { Box, Text } from "ink";
 import type { VerifyReport, VerifySample } from "../../steps/verify-types.js";
 import { Glyph } from "./Glyph.js";
+import { wrapLines } from "../wrap.js";
 import { LatencyTable } from "./LatencyTable.js";
+import { Lines } from "./Lines.js";
 import { responseLines } from "./response-text.js";
 import { Sparkline } from "./Sparkline.js";
 
@@ -18,13 +20,11 @@ export function VerifyView({ report, width }: { readonly report: VerifyReport; r
         <Box flexDirection="column" marginBottom={1}>
           <Text bold>response {answer.status}</Text>
           <Box paddingLeft={2} flexDirection="column">
-            {responseLines(answer.body).map((line, i) => (
-              <Text key={i}>{line}</Text>
-            ))}
+            <Lines lines={wrapLines(responseLines(answer.body), width - 2)} />
           </Box>
         </Box>
       )}
-      <LatencyTable report={report} />
+      <LatencyTable report={report} width={width} />
       <Sparkline label="warm round trips" values={warmRoundTrips(report.samples)} width={width} />
       {report.ok && (
         <Text>

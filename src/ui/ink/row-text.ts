@@ -1,5 +1,6 @@
 // What a stage or resource row says, from its view; pure so the reducer tests and the components agree.
 import type { StageRef } from "../../steps/events.js";
+import { failureStatus } from "../format.js";
 import { isSettled, type ResourceRow, type StageView } from "../progress-state.js";
 import type { GlyphKind } from "./Glyph.js";
 
@@ -18,12 +19,64 @@ const STARTING = {
   check: "WAITING",
 } as const;
 
-export function stageTitle(stage: StageRef): string {
-  return `stage ${stage.stage}/3 ${stage.stackName} (${stage.region})`;
+/** A stage's row label, longest first, and its region, which the row keeps whatever the width. */
+export function stageLabels(stage: StageRef): { readonly labels: readonly string[]; readonly keep: string } {
+  return { labels: [`stage ${stage.stage}/3 ${stage.stackName}`, `${stage.stage}/3 ${stage.stackName}`], keep: ` (${stage.region})` };
+}
+
+// CloudFormation's words, shortened for a narrow terminal (the glyph already tells done from failed).
+const SHORT: Readonly<Record<string, string>> = {
+  CREATE_IN_PROGRESS: "CREATING",
+  UPDATE_IN_PROGRESS: "UPDATING",
+  DELETE_IN_PROGRESS: "DELETING",
+  CREATE_COMPLETE: "CREATED",
+  UPDATE_COMPLETE: "UPDATED",
+  DELETE_COMPLETE: "DELETED",
+  ROLLBACK_IN_PROGRESS: "ROLLING BACK",
+  UPDATE_ROLLBACK_IN_PROGRESS: "ROLLING BACK",
+  ROLLBACK_COMPLETE: "ROLLED BACK",
+  UPDATE_ROLLBACK_COMPLETE: "ROLLED BACK",
+  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: "CLEANING UP",
+};
+
+export function shortStatus(status: string): string {
+  return SHORT[status] ?? (status.endsWith("_FAILED") ? "FAILED" : status);
+}
+
+/** Rows never run past this, so a terminal made narrower down to it does not fold the live rows. */
+export const ROW_MAX = 80;
+
+export interface FittedRow {
+  readonly label: string;
+  readonly status: string;
+  readonly elapsed: string;
+}
+
+/**
+ * A row's texts for `room` columns (glyph and space included), giving way least useful first: the time
+ * column's padding, the long status word, the longer label, then the label's end. `keep` (a stage's
+ * region) is never cut.
+ */
+export function fitRow(labels: readonly string[], keep: string, status: string, elapsed: string, room: number): FittedRow {
+  const tight = elapsed === "" ? "" : ` ${elapsed}`;
+  const tries: { status: string; elapsed: string }[] = [
+    { status, elapsed: elapsed.padStart(7) },
+    { status, elapsed: tight },
+    { status: shortStatus(status), elapsed: elapsed.padStart(7) },
+    { status: shortStatus(status), elapsed: tight },
+  ];
+  const free = (t: { status: string; elapsed: string }) => room - 2 - 1 - t.status.length - t.elapsed.length - keep.length;
+  const [first = "", ...shorter] = labels;
+  const all = [...tries.map((t) => ({ ...t, label: first })), ...shorter.map((label) => ({ ...tries.at(-1)!, label }))];
+  const fits = all.find((t) => t.label.length <= free(t));
+  const chosen = fits ?? all.at(-1)!;
+  const space = Math.max(1, free(chosen));
+  const label = chosen.label.length <= space ? chosen.label : `${chosen.label.slice(0, Math.max(0, space - 1))}…`;
+  return { label: (label + keep).padEnd(room - 2 - chosen.status.length - chosen.elapsed.length), status: chosen.status, elapsed: chosen.elapsed };
 }
 
 export function stageStatus(stage: StageView): string {
-  if (stage.phase === "failed") return stage.failure?.status ?? "FAILED";
+  if (stage.phase === "failed") return failureStatus(stage.failure?.status) ?? "FAILED";
   if (stage.phase === "cancelled") return stage.cancelled?.status ?? "CANCELLED";
   if (stage.phase === "done") return stage.outcome ? FINISHED[stage.outcome] : "done";
   return stage.stackStatus ?? (stage.action ? STARTING[stage.action] : "");
