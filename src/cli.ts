@@ -36,17 +36,24 @@ export async function main(argv: readonly string[]): Promise<number> {
     const run = await RUNNERS[flags.command]();
     return await run(ctx);
   } catch (error) {
-    return report(error);
+    return report(error, await errorWrapper());
   }
 }
 
-function report(error: unknown): number {
+// In a terminal an error is wrapped at whole words (an id or URL kept whole); the wrapping code loads only
+// when there is an error to show, so that --help and plan do not pay for it.
+async function errorWrapper(): Promise<(lines: string[]) => string> {
+  const { terminalColumns, wrapLines } = await import("./ui/format.js");
+  return (lines) => lines.flatMap((line) => wrapLines([line], terminalColumns(process.stderr))).map((line) => `${line}\n`).join("");
+}
+
+function report(error: unknown, shown: (lines: string[]) => string): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(shown([`error: ${error.message}`]));
     return error.exitCode;
   }
   if (error instanceof FailureError) {
-    process.stderr.write(`error: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join("")}`);
+    process.stderr.write(shown([`error: ${error.message}`, ...error.details.map((d) => `  ${d}`)]));
     return error.exitCode;
   }
   if (error instanceof InterruptedError || isPromptCancel(error)) {
@@ -54,7 +61,7 @@ function report(error: unknown): number {
     return EXIT.interrupted;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: unexpected failure: ${message}\n`);
+  process.stderr.write(shown([`error: unexpected failure: ${message}`]));
   if (process.env["XREGION_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return EXIT.failure;
 }

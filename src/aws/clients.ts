@@ -9,7 +9,8 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import type { Route53Client } from "@aws-sdk/client-route-53";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { AwsCredentialIdentityProvider, BuildMiddleware } from "@smithy/types";
+import { noteEndpoint } from "./errors.js";
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "dev";
@@ -39,6 +40,22 @@ export interface AwsClients {
 
 type Ctor<T> = new (config: Record<string, unknown>) => T;
 
+interface Middlewared {
+  readonly middlewareStack: { add(middleware: BuildMiddleware<object, object>, options: { step: "build"; name: string }): void };
+}
+
+// A failed call's error learns where its request went, so that a message can name the endpoint that
+// could not be reached or answered something that is not AWS (errors.ts, describeAwsError).
+const endpointOnError: BuildMiddleware<object, object> = (next) => async (args) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+    if (request?.hostname) noteEndpoint(error, `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`);
+    throw error;
+  }
+};
+
 /** Makes the client factory a run uses; `destroy()` releases every client it made. */
 export function createClients(options: ClientOptions = {}): AwsClients {
   // One provider for every client, so an SSO token or assumed role is resolved once per run.
@@ -57,6 +74,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
         maxAttempts: 8,
         customUserAgent: [["xregion-private-api", VERSION]],
       });
+      (client as unknown as Middlewared).middlewareStack.add(endpointOnError, { step: "build", name: "xregionEndpointOnError" });
       cache.set(key, client);
     }
     return client;

@@ -2,6 +2,7 @@
 // which ranges are taken.
 import { DescribeAvailabilityZonesCommand, DescribeVpcEndpointServicesCommand, paginateDescribeVpcs } from "@aws-sdk/client-ec2";
 import type { AwsClients } from "./clients.js";
+import { describeAwsError } from "./errors.js";
 
 /** A region this account cannot use (opt-in not enabled, or unknown): the CLI names the fix. */
 export class RegionUnavailableError extends Error {
@@ -59,7 +60,7 @@ export async function endpointServiceZones(clients: Pick<AwsClients, "ec2">, reg
 
 function regionError(error: unknown, region: string, action: string): RegionUnavailableError {
   const name = error instanceof Error ? error.name : "Error";
-  const detail = error instanceof Error ? `${name}: ${error.message}` : String(error);
+  const detail = describeAwsError(error);
   const options = { cause: error };
   if (NOT_ENABLED.has(name)) {
     return new RegionUnavailableError(

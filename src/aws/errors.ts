@@ -45,11 +45,63 @@ export function isServiceError(error: unknown): boolean {
   return e.$metadata !== undefined || e.$fault !== undefined;
 }
 
-/** An error as one readable line: the SDK's name and message, or the text. */
-export function errorMessage(error: unknown): string {
+// The endpoint a failed request went to, set on the error by the client factory (clients.ts): a network
+// error names at most a host, and an answer that is not AWS's names nothing.
+const ENDPOINT = Symbol("xregion.endpoint");
+
+/** Records on an error the endpoint its request was sent to (kept off the error's enumerable fields). */
+export function noteEndpoint(error: unknown, endpoint: string): void {
+  if (typeof error === "object" && error !== null && !(ENDPOINT in error)) Object.defineProperty(error, ENDPOINT, { value: endpoint });
+}
+
+const DNS = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"]);
+const TLS = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/;
+// Why the SDK could not read an answer; the sentence it appends points at a field our users never see.
+const NOT_AWS = /Deserialization error|XML parse error|Unexpected token|is not valid JSON/i;
+
+/**
+ * One line for a person about a failed AWS call: what AWS answered, or which endpoint could not be
+ * reached and why, or that what answered was not AWS. Never the SDK's internals.
+ */
+export function describeAwsError(error: unknown): string {
+  const e = shape(error) as AwsErrorShape & { code?: string; hostname?: string; address?: string; port?: number };
+  const code = e.code ?? "";
+  const noted = (error as { [ENDPOINT]?: string } | null)?.[ENDPOINT];
+  const endpoint = noted ?? e.hostname ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ""}` : "the AWS endpoint");
+  const why = (text: string) => `could not reach ${endpoint}: ${text}`;
+  if (DNS.has(code)) {
+    const temporary = code === "EAI_AGAIN" ? "a temporary failure: check the network connection and the DNS server" : "no such host";
+    return why(`its name did not resolve (DNS ${code}, ${temporary})`);
+  }
+  if (code === "ECONNREFUSED") return why("the connection was refused (nothing listens there)");
+  if (code === "ETIMEDOUT" || e.name === "TimeoutError") return why("the connection timed out (no network, or a firewall dropping it)");
+  if (code === "ECONNRESET") return why("the connection was reset (a proxy or firewall closed it)");
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return why(`there is no route to it (${code})`);
+  if (TLS.test(code)) return why(`the TLS handshake failed (${code}): a proxy that intercepts TLS? AWS_CA_BUNDLE names extra CAs to trust`);
+  const message = (e.message ?? String(error)).split("\n")[0]!.trim();
+  if (!isAwsAnswer(error) && e.$metadata?.httpStatusCode !== undefined) {
+    const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : "";
+    return `${endpoint} answered something that is not AWS${status}: ${endpointHint()}`;
+  }
+  if (code && !e.$metadata?.httpStatusCode) return why(`${code}: ${message}`);
+  return e.name && e.name !== "Error" ? `${e.name}: ${message}` : message;
+}
+
+// Where an answer that is not AWS's usually comes from: an endpoint override, or a proxy.
+function endpointHint(): string {
+  const overrides = Object.entries(process.env).filter(([key, value]) => key.startsWith("AWS_ENDPOINT_URL") && value);
+  if (overrides.length > 0) return `is ${overrides.map(([key, value]) => `${key}=${value}`).join(", ")} meant?`;
+  return "a proxy in the way (HTTPS_PROXY)?";
+}
+
+// The SDK names an error by the code in AWS's answer; an answer without one ("Unknown", or a parse error
+// as a plain Error or no Error at all) did not come from AWS.
+const UNNAMED = new Set(["", "Error", "Unknown", "UnknownError"]);
+
+/** True when AWS itself answered (an error with AWS's name for it), not a network failure or a stranger. */
+export function isAwsAnswer(error: unknown): boolean {
   const e = shape(error);
-  if (e.name && e.message) return `${e.name}: ${e.message}`;
-  return e.message ?? String(error);
+  return e.$metadata?.httpStatusCode !== undefined && !UNNAMED.has(e.name ?? "") && !NOT_AWS.test(e.message ?? "");
 }
 
 // RequestExpired is not here on purpose: it means this machine's clock is off, and logging in again would
@@ -120,7 +172,7 @@ export function asFailure(error: unknown, profile: string | undefined): unknown 
     return new FailureError("AWS refused the request as expired: this machine's clock is probably off; sync it (e.g. with NTP) and run again");
   }
   if (error instanceof Error && typeof (error as { $metadata?: unknown }).$metadata === "object") {
-    return new FailureError(`AWS answered ${error.name}: ${error.message}`);
+    return new FailureError(isAwsAnswer(error) ? `AWS answered ${describeAwsError(error)}` : describeAwsError(error));
   }
   return error;
 }

@@ -24,9 +24,11 @@ export async function callerIdentity(
   }
 }
 
-// STS in an opt-in region that is not enabled rejects valid credentials as invalid, which would send the
-// user to fix the wrong thing; the partition's home region is always enabled.
-function homeRegionOf(region: string): string {
+/**
+ * The partition's home region, where STS is asked. STS in an opt-in region that is not enabled rejects
+ * valid credentials as invalid, which would send the user to fix the wrong thing; the home region is always enabled.
+ */
+export function homeRegionOf(region: string): string {
   if (region.startsWith("cn-")) return "cn-north-1";
   if (region.startsWith("us-gov-")) return "us-gov-west-1";
   return "us-east-1";

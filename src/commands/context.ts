@@ -2,11 +2,15 @@
 // decide interactivity and rendering), and what commands share: loading the answers, --outputs-file.
 // Commands return an exit code; they never exit themselves.
 import { writeFileSync } from "node:fs";
+import type { CredentialsError } from "../aws/errors.js";
 import { resolve } from "node:path";
 import { type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
 import type { Flags } from "../config/flags.js";
 import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
+import { FailureError } from "../errors.js";
 import type { StageRef } from "../steps/events.js";
+import { terminalColumns, wrapLines } from "../ui/format.js";
+import { credentialsCheck, withCredentialsNotice } from "./credentials-check.js";
 
 /** What every command receives from the CLI: flags, interactivity, streams, how it was started. */
 export interface CommandContext {
@@ -26,10 +30,15 @@ export interface CommandContext {
 export interface LoadedAnswers extends Resolved {
   readonly path: string;
   readonly file: AnswersFile | undefined;
+  // When questions were asked and the command needs AWS: the credentials problem found meanwhile, if any.
+  readonly credentials: () => Promise<CredentialsError | undefined>;
 }
 
-/** Flags, answers file and (in a terminal) prompts resolved to validated answers. */
-export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Promise<LoadedAnswers> {
+/**
+ * Flags, answers file and (in a terminal) prompts resolved to validated answers. `aws`: the command talks
+ * to AWS, so credentials are checked while the questions are on screen.
+ */
+export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws = true): Promise<LoadedAnswers> {
   const { flags } = ctx;
   const path = configPath(flags.config, ctx.cwd);
   const file = loadAnswersFile(path, flags.config !== undefined);
@@ -45,8 +54,22 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
   };
   // Inquirer loads only when a question will really be asked.
   const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
-  const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope, flags.yes);
-  return { ...resolved, path, file };
+  const check = asker && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
+  const columns = terminalColumns(ctx.stdout);
+  const notice = (line: string) => ctx.stdout.write(`${wrapLines([line], columns).join("\n")}\n`);
+  const resolved = await resolveAnswers(
+    { flags: fromFlags, file: file?.answers, filePath: path },
+    asker && check ? withCredentialsNotice(asker, check, notice) : asker,
+    scope,
+    flags.yes,
+  );
+  return { ...resolved, path, file, credentials: async () => check?.verdict(resolved.answers.apiRegion) };
+}
+
+/** Ends the run (exit 1, with the fix) when the check during the questions found the credentials unusable. */
+export async function stopOnCredentials(loaded: LoadedAnswers): Promise<void> {
+  const problem = await loaded.credentials();
+  if (problem) throw new FailureError(problem.message, [`fix: ${problem.fix}`]);
 }
 
 /**

@@ -6,8 +6,8 @@ import { buildPlan, type Plan } from "../steps/plan.js";
 import type { StackStates } from "../steps/stacks.js";
 import { stageRef } from "../steps/stages.js";
 import { planLines } from "../ui/plan-text.js";
-import { terminalColumns, wrapLines } from "../ui/format.js";
-import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js";
+import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
+import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
 import { equivalentCommand, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
@@ -18,8 +18,17 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   const plan = buildPlan(answers);
   const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
   const columns = terminalColumns(human);
-  // One line, however wide: the terminal folds it without breaking a copy, in any shell.
-  if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(ctx.invocation, answers, "deploy")} --yes\n\n`);
+  // Broken before its flags with " \\" to fit a terminal, so that it still pastes as one command.
+  if (loaded.asked.length > 0) {
+    const command = wrapCommand(`${equivalentCommand(ctx.invocation, answers, "deploy")} --yes`, 2, columns);
+    human.write(`\nThe same run without questions:\n${command.join("\n")}\n\n`);
+  }
+  // Credentials found unusable while the questions were asked end the run before the plan; the answers
+  // are kept for the run after the fix.
+  await stopOnCredentials(loaded).catch((error: unknown) => {
+    saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+    throw error;
+  });
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
   return deployPlan(ctx, plan, loaded.path);

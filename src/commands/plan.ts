@@ -14,7 +14,7 @@ export const DEFAULT_PLAN_DIR = "xregion-plan";
 
 /** `plan`: what a deploy would create, with no AWS call. */
 export async function runPlan(ctx: CommandContext): Promise<number> {
-  const { answers, asked } = await loadAnswers(ctx);
+  const { answers, asked } = await loadAnswers(ctx, "all", false);
   const plan = buildPlan(answers);
   const out = resolve(ctx.cwd, ctx.flags.out ?? DEFAULT_PLAN_DIR);
   const written = await writePlan(plan, out);

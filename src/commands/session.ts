@@ -10,6 +10,7 @@ import { systemClock } from "../aws/clock.js";
 import type { StepContext } from "../steps/context.js";
 import type { Emit, Operation, ProgressEvent } from "../steps/events.js";
 import { createPlainRenderer } from "../ui/plain.js";
+import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
 import { createJsonRenderer, type Renderer, wantsInk } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
 import { asFailure } from "../aws/errors.js";
@@ -47,10 +48,13 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
     }
     void view.close();
     const flags = locateFlags(answers);
-    human.write(
-      `\nDetached. CloudFormation carries on with whatever was running. See where it stands or remove it with:\n` +
-        `  ${ctx.invocation} status ${flags}\n  ${ctx.invocation} teardown ${flags}\n`,
-    );
+    const columns = terminalColumns(human);
+    const lines = [
+      ...wrapLines(["Detached. CloudFormation carries on with whatever was running. See where it stands or remove it with:"], columns),
+      ...wrapCommand(`${ctx.invocation} status ${flags}`, 2, columns),
+      ...wrapCommand(`${ctx.invocation} teardown ${flags}`, 2, columns),
+    ];
+    human.write(`\n${lines.join("\n")}\n`);
     ctx.exit(130);
   };
   process.on("SIGINT", onInterrupt);

@@ -1,10 +1,12 @@
 // `status`: the three stacks in their regions, their state and outputs, and the last verification.
-import { type CommandContext, loadAnswers, writeOutputsFile } from "./context.js";
+import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 
 /** `status`: the three stacks, the client function and the last verification. */
 export async function runStatus(ctx: CommandContext): Promise<number> {
-  const { answers, file } = await loadAnswers(ctx, "locate");
+  const loaded = await loadAnswers(ctx, "locate");
+  await stopOnCredentials(loaded);
+  const { answers, file } = loaded;
   const [{ withSession }, { status }] = await Promise.all([
     import("./session.js"),
     import("../steps/status.js"),
@@ -21,8 +23,12 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       kind: "result",
       operation: "status",
       ok: true,
-      summary: report.deployed ? `Deployment "${answers.name}" is deployed.` : `Deployment "${answers.name}" is not fully deployed.`,
-      next: nextCommands(ctx.invocation, answers, report.deployed ? ["verify", "teardown"] : ["deploy", "teardown"]),
+      summary: report.deployed
+        ? `Deployment "${answers.name}" is deployed.`
+        : report.absent
+          ? `Deployment "${answers.name}" is not deployed.`
+          : `Deployment "${answers.name}" is not fully deployed.`,
+      next: nextCommands(ctx.invocation, answers, report.deployed ? ["verify", "teardown"] : report.absent ? ["deploy"] : ["deploy", "teardown"]),
       at: Date.now(),
     });
     return 0;

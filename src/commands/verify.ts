@@ -2,13 +2,14 @@
 // verification `deploy` ends with, which records its outcome in the answers file for `status`.
 import { type Answers, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
 import { FailureError } from "../errors.js";
-import { type CommandContext, loadAnswers } from "./context.js";
+import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
 /** `verify`: finds the deployed client function and proves the path again. */
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
+  await stopOnCredentials(loaded);
   const { answers } = loaded;
   const [{ withSession }, { lookupStacks }] = await Promise.all([import("./session.js"), import("../steps/stacks.js")]);
   return withSession(ctx, answers, "verify", async (session) => {

@@ -70,31 +70,41 @@ export async function resolveAnswers(
     throw new UsageError(`${FLAG_OF[key]} is required when there is no terminal to ask on: pass ${FLAG_OF[key]} ${EXAMPLE[key]}`);
   }
 
-  const optionalAsker = acceptDefaults ? undefined : asker;
-  const name =
-    given("name", nameProblem) ?? (optionalAsker ? await ask("name", () => optionalAsker.name(DEFAULTS.name)) : DEFAULTS.name);
+  // Every given value is checked before the first question: a typo in a flag must not wait for answers.
+  const nameGiven = given("name", nameProblem);
+  const apiRegionGiven = given("apiRegion", regionProblem);
+  const clientRegionGiven = given("clientRegion", regionProblem);
+  if (apiRegionGiven !== undefined && clientRegionGiven !== undefined) {
+    fail(regionPairProblem(apiRegionGiven, clientRegionGiven, labelsFor("apiRegion", "clientRegion")));
+  }
+  const apiCidrGiven = normalised(given("apiCidr", cidrProblem));
+  const clientCidrGiven = normalised(given("clientCidr", cidrProblem));
+  if (apiCidrGiven !== undefined && clientCidrGiven !== undefined) {
+    fail(cidrPairProblem(apiCidrGiven, clientCidrGiven, labelsFor("apiCidr", "clientCidr")));
+  }
+  const earlyZones = (key: "apiAzs" | "clientAzs", region: string | undefined) => (scope === "all" && region !== undefined ? zones(key, region) : undefined);
+  const early = { api: earlyZones("apiAzs", apiRegionGiven), client: earlyZones("clientAzs", clientRegionGiven) };
 
-  const apiRegion = given("apiRegion", regionProblem) ?? (asker ? await ask("apiRegion", () => asker.region("api", undefined, undefined)) : missing("apiRegion"));
+  const optionalAsker = acceptDefaults ? undefined : asker;
+  const name = nameGiven ?? (optionalAsker ? await ask("name", () => optionalAsker.name(DEFAULTS.name)) : DEFAULTS.name);
+
+  const apiRegion = apiRegionGiven ?? (asker ? await ask("apiRegion", () => asker.region("api", undefined, undefined)) : missing("apiRegion"));
   const clientRegion =
-    given("clientRegion", regionProblem) ??
-    (asker ? await ask("clientRegion", () => asker.region("client", undefined, apiRegion)) : missing("clientRegion"));
+    clientRegionGiven ?? (asker ? await ask("clientRegion", () => asker.region("client", undefined, apiRegion)) : missing("clientRegion"));
   fail(regionPairProblem(apiRegion, clientRegion, labelsFor("apiRegion", "clientRegion")));
 
   const rangeAsker = scope === "all" ? optionalAsker : undefined;
-  const apiCidrGiven = given("apiCidr", cidrProblem);
-  const apiCidr =
-    normalised(apiCidrGiven) ?? (rangeAsker ? await ask("apiCidr", () => rangeAsker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);
-  const clientCidrGiven = given("clientCidr", cidrProblem);
+  const apiCidr = apiCidrGiven ?? (rangeAsker ? await ask("apiCidr", () => rangeAsker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);
   const clientCidr =
-    normalised(clientCidrGiven) ??
+    clientCidrGiven ??
     (rangeAsker
       ? await ask("clientCidr", () => rangeAsker.cidr("client", defaultClientCidr(apiCidr), apiCidr))
       : defaultClientCidr(apiCidr));
   fail(cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
 
   const profile = sources.flags.profile ?? sources.file?.profile;
-  const apiAzs = scope === "all" ? zones("apiAzs", apiRegion) : undefined;
-  const clientAzs = scope === "all" ? zones("clientAzs", clientRegion) : undefined;
+  const apiAzs = scope === "all" ? (early.api ?? zones("apiAzs", apiRegion)) : undefined;
+  const clientAzs = scope === "all" ? (early.client ?? zones("clientAzs", clientRegion)) : undefined;
   return {
     answers: {
       name,

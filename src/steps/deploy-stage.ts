@@ -1,7 +1,7 @@
 // One stage, one stack: settle whatever state the stack is in, make a change set, execute it, follow its
 // events, and answer with a tagged result whose outputs feed the next stage.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { asCredentialsError, errorMessage, isNoUpdates, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isNoUpdates, isServiceError } from "../aws/errors.js";
 import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
 import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeStack, executeChangeSet, newToken, type StackInfo, waitForChangeSet } from "../aws/stack.js";
 import { loadTemplateFacts, readTemplate } from "../aws/templates.js";
@@ -68,7 +68,7 @@ export async function runStage(
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
     if (!isServiceError(error)) throw error;
-    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${errorMessage(error)}`);
+    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${describeAwsError(error)}`);
   }
 }
 
@@ -238,7 +238,7 @@ async function cancelOperation(
   } catch (error) {
     if (asCredentialsError(error, ctx.clients.profile) || !isServiceError(error)) throw error;
     // The update got past the point where it can be cancelled: it finishes on its own.
-    info(ctx, ref, `The update of ${stage.stackName} can no longer be cancelled (${errorMessage(error)}); waiting for it to finish.`);
+    info(ctx, ref, `The update of ${stage.stackName} can no longer be cancelled (${describeAwsError(error)}); waiting for it to finish.`);
   }
   return () => true;
 }

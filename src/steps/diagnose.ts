@@ -1,6 +1,6 @@
 // Turns a failed sample, or a function Lambda will not run, into "which layer failed and what to check".
 // Pure: the advice names the stage that owns the fix, so the reader knows which template or stack to look at.
-import { errorMessage } from "../aws/errors.js";
+import { describeAwsError } from "../aws/errors.js";
 import type { FunctionStatus } from "../aws/function.js";
 import type { ClientAnswer, VerifyReport, VerifySample } from "./client-answer.js";
 import { overlapOf, parseCidr } from "../net/index.js";
@@ -72,7 +72,7 @@ export function diagnoseInvokeError(error: unknown, functionName: string, region
   if (name === "AccessDeniedException") {
     return { layer: "invoke", message, advice: `Your identity needs lambda:InvokeFunction on ${functionName} in ${region}.` };
   }
-  return { layer: "invoke", message: `${name}: ${message}`, advice: `Invoking ${functionName} in ${region} failed; retry, or check the function in the Lambda console.` };
+  return { layer: "invoke", message: describeAwsError(error), advice: `Invoking ${functionName} in ${region} failed; retry, or check the function in the Lambda console.` };
 }
 
 /** One line on where the function stands: its state, and the reasons Lambda gives when it is not ready. */
@@ -154,12 +154,12 @@ export function diagnoseFunctionReadError(error: unknown, functionName: string, 
   const name = error instanceof Error ? error.name : "";
   const where = `${functionName} in ${region}`;
   if (name === "ResourceNotFoundException") {
-    return { layer: "function", message: errorMessage(error), advice: `The function ${where} does not exist: run deploy first.` };
+    return { layer: "function", message: describeAwsError(error), advice: `The function ${where} does not exist: run deploy first.` };
   }
   if (name === "AccessDeniedException") {
-    return { layer: "function", message: errorMessage(error), advice: `Your identity needs lambda:GetFunctionConfiguration on ${where}.` };
+    return { layer: "function", message: describeAwsError(error), advice: `Your identity needs lambda:GetFunctionConfiguration on ${where}.` };
   }
-  return { layer: "function", message: errorMessage(error), advice: `Reading the state of ${where} failed; retry, or check the function in the Lambda console.` };
+  return { layer: "function", message: describeAwsError(error), advice: `Reading the state of ${where} failed; retry, or check the function in the Lambda console.` };
 }
 
 function unexpected(detail: string): Diagnosis {

@@ -2,7 +2,7 @@
 // policy simulator. A check that cannot run (the caller may not simulate, IAM does not answer, a root or
 // federated caller) is skipped with one reason, never a failure: it only ever saves a half-built deploy.
 import type { AwsClients } from "../aws/clients.js";
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isAwsAnswer, isServiceError } from "../aws/errors.js";
 import { simulate, simulationPrincipal, type SimulatedDecision } from "../aws/identity.js";
 import type { Answers } from "../config/answers.js";
 import { deployPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
@@ -174,7 +174,7 @@ function skipReason(error: unknown, ctx: PermissionCheckContext, principal: stri
       : `IAM has no principal ${principal}`;
   }
   if (name === "DeadlineError" || name === "TimeoutError") return `IAM did not answer within ${timeoutMs / 1000} s`;
-  if (isServiceError(error)) return `IAM answered ${errorMessage(error)}`;
-  if (typeof (error as { code?: unknown } | null)?.code === "string") return `IAM could not be reached (${errorMessage(error)})`;
+  if (isAwsAnswer(error)) return `IAM answered ${describeAwsError(error)}`;
+  if (isServiceError(error) || typeof (error as { code?: unknown } | null)?.code === "string") return describeAwsError(error);
   throw error;
 }

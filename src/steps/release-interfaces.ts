@@ -10,7 +10,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { AwsClients } from "../aws/clients.js";
 import { pollDelay } from "../aws/clock.js";
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
 import { deleteInterface, detachFromVpc, functionInterfaces, functionVpcState, type FunctionVpcState, type LambdaInterface } from "../aws/function.js";
 import { stackResourceIds } from "../aws/stack.js";
 import type { EngineContext } from "./context.js";
@@ -73,7 +73,7 @@ export async function releaseClientInterfaces(ctx: EngineContext, ref: StageRef,
 export function waitNote(stackName: string, why: string): string {
   return (
     `Deleting ${stackName} can take many minutes (often 20-40) while Lambda releases the function's network ` +
-    `interfaces (hyperplane ENIs) in the VPC: ${why}. This is expected: progress continues below.`
+    `interfaces (hyperplane ENIs) in the VPC: ${why}. This is expected, not a hang.`
   );
 }
 
@@ -204,7 +204,7 @@ async function guarded<T>(run: () => Promise<T>, refused: (reason: string) => T)
     return await run();
   } catch (error) {
     if (asCredentialsError(error, undefined) || !isServiceError(error)) throw error;
-    return refused(errorMessage(error));
+    return refused(describeAwsError(error));
   }
 }
 

@@ -62,6 +62,8 @@ export interface DeleteRequest {
   readonly operation: string;
   // The client stage's release, when the caller started it earlier (teardown runs it beside stage 3).
   readonly release?: Promise<ReleaseOutcome> | undefined;
+  // The template's plain-English names for the progress rows.
+  readonly descriptions?: ReadonlyMap<string, string> | undefined;
 }
 
 /** How a delete ended: followed to the end, or stopped by Ctrl-C before the stack was deleted. */
@@ -103,6 +105,7 @@ function follow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Prom
     tokens: [token],
     since: ctx.clock.now(),
     stats: request.stats,
+    descriptions: request.descriptions,
     start: () => deleteStack(cfn, request.stackId, token),
   });
 }

@@ -1,6 +1,6 @@
 // `status`: the three stacks as they are now (stacks.ts reads them, as preflight does), the client
 // function's state, interfaces it left behind, and the last verification.
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";
 import type { StepContext } from "./context.js";
@@ -14,6 +14,8 @@ export interface StatusReport {
   readonly stacks: StackStates;
   // All three stacks present and in a ready state.
   readonly deployed: boolean;
+  // Not one of the three stacks exists.
+  readonly absent: boolean;
   readonly lastVerify: Pick<LastVerify, "ok" | "at"> | undefined;
   // The client function as Lambda reports it, when the client stack names one and Lambda answered.
   readonly function: FunctionStatus | undefined;
@@ -44,12 +46,14 @@ export async function status(
   }
   const fn = await lookupFunction(ctx, stacks.client, now);
   await reportLeftovers(ctx, stacks.client, now);
-  ctx.emit({ kind: "info", message: describeVerify(input.lastVerify), at: now() });
+  const nothing = all.every((s) => !s.present);
+  ctx.emit({ kind: "info", message: describeVerify(nothing ? undefined : input.lastVerify, nothing), at: now() });
   return {
     name: input.deployment.name,
     stacks,
     deployed: all.every((s) => s.present && READY.has(s.status)),
-    lastVerify: input.lastVerify,
+    absent: nothing,
+    lastVerify: nothing ? undefined : input.lastVerify,
     function: fn,
   };
 }
@@ -70,7 +74,7 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
       ctx.emit({ kind: "info", message: `the function ${functionName} no longer exists`, stage: client.ref.stage, at: now() });
       return undefined;
     }
-    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${errorMessage(error)}`, stage: client.ref.stage, at: now() });
+    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${describeAwsError(error)}`, stage: client.ref.stage, at: now() });
     return undefined;
   }
 }
@@ -86,11 +90,13 @@ async function reportLeftovers(ctx: StatusContext, client: StackState, now: () =
     if (leftovers.length > 0) ctx.emit({ kind: "warning", stage: client.ref.stage, message: leftoverText(place, leftovers), at: now() });
   } catch (error) {
     if (!isServiceError(error)) throw error;
-    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${errorMessage(error)}`, at: now() });
+    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${describeAwsError(error)}`, at: now() });
   }
 }
 
-function describeVerify(last: Pick<LastVerify, "ok" | "at"> | undefined): string {
+// With no stack left, an old verdict (of a deployment since torn down) would mislead.
+function describeVerify(last: Pick<LastVerify, "ok" | "at"> | undefined, nothingDeployed: boolean): string {
+  if (nothingDeployed) return "nothing deployed, so nothing to verify";
   if (!last) return "not verified yet";
   return last.ok ? `verification last passed at ${last.at}` : `verification last failed at ${last.at}`;
 }

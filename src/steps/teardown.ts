@@ -1,9 +1,13 @@
 // Deletes stage 3 (A), then 2 (B), then 1 (A): each later stage depends on the earlier one's resources.
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack } from "../aws/stack.js";
+import { readTemplate, loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import { deleteAndFollow, describeLeft, describeLeftText, followStack, type LeftStack } from "./stacks.js";
+import { renameInFacts, renderTemplate } from "./deployment-id.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
 import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
@@ -93,7 +97,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
     if (!isServiceError(error)) throw error;
-    const message = `${ref.stackName}: ${errorMessage(error)}`;
+    const message = `${ref.stackName}: ${describeAwsError(error)}`;
     ctx.emit({ kind: "stage-failed", ...ref, status: "UNKNOWN", rootCause: undefined, message, at: ctx.clock.now() });
     return { kind: "failed", status: "UNKNOWN", rootCause: undefined, message };
   }
@@ -117,7 +121,8 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
     stack = await describeStack(cfn, stack.stackId);
   }
   if (stack) {
-    const deleted = await deleteAndFollow(ctx, ref, { stackId: stack.stackId, stats, operation: "teardown", release });
+    const descriptions = await descriptionsOf(ref, stack.parameters);
+    const deleted = await deleteAndFollow(ctx, ref, { stackId: stack.stackId, stats, operation: "teardown", release, descriptions });
     if (deleted.kind === "aborted-before-delete") {
       const message = `Cancelled before deleting ${ref.stackName}; it is still there. Run teardown again to delete it.`;
       ctx.emit({ kind: "stage-cancelled", ...ref, status: stack.status, message, at: ctx.clock.now() });
@@ -134,6 +139,21 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
   }
   ctx.emit({ kind: "stage-finished", ...ref, outcome: "deleted", outputs: {}, at: ctx.clock.now() });
   return { kind: "deleted", calls: stats.describeStackEventsCalls };
+}
+
+// The rows are named as deploy names them: by the shipped template's descriptions, the stack's own
+// parameters filled in, its API Deployment under the id it was deployed with. None when the template
+// cannot be read: the rows then show the resource types.
+async function descriptionsOf(ref: StageRef, parameters: Readonly<Record<string, string>>): Promise<ReadonlyMap<string, string>> {
+  const def = STAGES.find((s) => s.key === ref.key);
+  if (!def) return new Map();
+  try {
+    const source = await readFile(resolve(templatesDir(), def.template), "utf8");
+    const facts = renameInFacts(await loadTemplateFacts(source), renderTemplate(source, parameters).renamed);
+    return readTemplate(facts, { region: ref.region, stackName: ref.stackName, parameters }).descriptions;
+  } catch {
+    return new Map();
+  }
 }
 
 function stopFollowing(ctx: EngineContext, ref: StageRef): StageOutcome {

@@ -5,11 +5,12 @@ import { Box, render, Static, useWindowSize } from "ink";
 import type { Writable } from "node:stream";
 import { useSyncExternalStore } from "react";
 import type { ProgressEvent } from "../steps/events.js";
-import { ColorContext, NoteLine, Row, StageRow, stageTitle, StepRows, useNow } from "./ink/rows.js";
 import { HopLine, ResultView } from "./ink/result.js";
+import { ColorContext, NoteLine, Row, StageRow, StepRows, useNow } from "./ink/rows.js";
+import { stageLabels } from "./ink/row-text.js";
 import { SamplesLive, VerifyView } from "./ink/verify.js";
-import { type Renderer, unreachable } from "./renderer.js";
 import { type HistoryItem, initialState, type ProgressState, reduce } from "./progress-state.js";
+import { type Renderer, unreachable } from "./renderer.js";
 
 /** Where the live view draws, and the clock and environment it reads. */
 export interface InkRendererOptions {
@@ -89,12 +90,15 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
           </Box>
         )}
       </Static>
-      <Box flexDirection="column" width={width}>
-        {state.running && <StageRow stage={state.running} now={clock} width={width} />}
+      {/* No width of its own unless told one: when the terminal narrows, Ink lays this out again at once,
+          before React hears of the new width, and a frame wider than the terminal would be folded by it
+          and leave its fold behind. */}
+      <Box flexDirection="column" {...(columns === undefined ? {} : { width })}>
+        {state.running && <StageRow stage={state.running} now={clock} width={width} live />}
         {state.pending.map((stage) => (
           <Box key={stage.stage} flexDirection="column">
-            <Row glyph="pending" label={stageTitle(stage)} status="waiting" elapsedMs={undefined} bold dim />
-            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} />
+            <Row glyph="pending" {...stageLabels(stage)} status="waiting" elapsedMs={undefined} width={width} bold dim />
+            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} width={width} />
           </Box>
         ))}
         <SamplesLive samples={state.samples} width={width} />

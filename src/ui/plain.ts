@@ -5,7 +5,7 @@ import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
 import { changeSummary, changeText, functionText, hopLine, permissionLines, releaseStepText } from "./wording.js";
-import { formatDuration, formatMs, stageLabel, truncate } from "./format.js";
+import { failureStatus, formatDuration, formatMs, stageLabel, terminalColumns, truncate, wrapLines } from "./format.js";
 import { zonesEventText } from "./plan-text.js";
 import { type Renderer, unreachable } from "./renderer.js";
 
@@ -54,7 +54,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
 
   // styleText drops the codes itself when the stream is not a TTY or NO_COLOR / NODE_DISABLE_COLORS is set.
   const paint = (style: Style, text: string) => styleText(style, text, { validateStream: true, stream });
-  const write = (line: string) => stream.write(`${line}\n`);
+  // In a terminal, whole words to its width as it is now (it may have been resized); pipes get one line each.
+  const write = (line: string) => stream.write(`${wrapLines([line], terminalColumns(stream as { isTTY?: boolean; columns?: number })).join("\n")}\n`);
   const label = (stage: StageNumber | undefined) => {
     if (stage === undefined) return "";
     const ref = refs.get(stage);
@@ -129,7 +130,8 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       }
       case "stage-failed": {
         if (running?.ref.stage === e.stage) running = undefined;
-        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${e.status} ${e.message}`);
+        const status = failureStatus(e.status);
+        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${status ? `${status} ` : ""}${e.message}`);
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }

@@ -2,7 +2,7 @@
 // appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
 import type { ProgressEvent, RootCause, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
-import { changeSummary, changeText, functionText, permissionLines, type ReleaseEvent, releaseStepText, type ReleaseStepText } from "./wording.js";
+import { changeSummary, changeText, functionText, isReleaseEvent, permissionLines, type ReleaseEvent, releaseStepText, type ReleaseStepText } from "./wording.js";
 import { zonesEventText } from "./plan-text.js";
 import { unreachable } from "./renderer.js";
 
@@ -223,11 +223,6 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
   }
 }
 
-/** Rows worth a line: the template describes them in plain English, or they failed. */
-export function visibleResources(stage: StageView): readonly ResourceRow[] {
-  return stage.resources.filter((row) => row.description !== undefined || row.failure !== undefined);
-}
-
 type Unkeyed = { [K in HistoryItem["kind"]]: Omit<Extract<HistoryItem, { kind: K }>, "key"> }[HistoryItem["kind"]];
 
 function append(state: ProgressState, item: Unkeyed): ProgressState {
@@ -260,10 +255,6 @@ function newStage(e: StageRef): StageView {
 // The stage an event is about: the running one, or one we only hear of as it ends (absent, never started).
 function current(state: ProgressState, e: StageRef): StageView {
   return state.running?.stage === e.stage ? state.running : { ...newStage(e), steps: state.ahead[e.stage] ?? [] };
-}
-
-function isReleaseEvent(event: ProgressEvent): event is ReleaseEvent {
-  return event.kind === "function-detach" || event.kind === "interfaces-release";
 }
 
 function without(ahead: ProgressState["ahead"], stage: StageNumber): ProgressState["ahead"] {

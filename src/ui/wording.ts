@@ -152,6 +152,11 @@ export interface ReleaseStepText {
   readonly state: "running" | "done" | "fallback";
 }
 
+/** Whether the event is one of the release steps (detaching, deleting interfaces). */
+export function isReleaseEvent(event: ProgressEvent): event is ReleaseEvent {
+  return event.kind === "function-detach" || event.kind === "interfaces-release";
+}
+
 /** The row an event leaves behind. */
 export function releaseStepText(e: ReleaseEvent): ReleaseStepText {
   if (e.kind === "function-detach") {

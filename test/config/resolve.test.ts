@@ -47,6 +47,19 @@ describe("resolveAnswers", () => {
     );
   });
 
+  it.each([
+    ["a mistyped region", { apiRegion: "us-eats-1" }, undefined, /us-eats-1.*did you mean us-east-1/],
+    ["a region B given without region A, of another partition than region A's file value", { clientRegion: "cn-north-1" }, { apiRegion: "us-east-1" }, /partition/],
+    ["a range with host bits", { apiCidr: "10.0.0.1/16" }, undefined, /host bits/],
+    ["two given ranges that overlap", { apiCidr: "10.0.0.0/16", clientCidr: "10.0.128.0/17" }, undefined, /overlap/],
+    ["zones of another region than the given one", { apiRegion: "us-east-1", apiAzs: "eu-west-1a,eu-west-1b" }, undefined, /--api-azs/],
+    ["a broken value in the answers file", {}, { clientCidr: "10.0.0.0/33" }, /"clientCidr" in/],
+  ])("refuses %s before asking a single question", async (_what, flags, file, expected) => {
+    const terminal = asker();
+    await expect(resolveAnswers({ flags, file, filePath: FILE }, terminal)).rejects.toThrow(expected);
+    expect(terminal.calls).toEqual([]);
+  });
+
   it("names the answers file when a value from it is invalid", async () => {
     const run = resolveAnswers({ flags: REGIONS, file: { name: "Bad Name" }, filePath: FILE }, undefined);
     await expect(run).rejects.toBeInstanceOf(UsageError);

@@ -42,6 +42,8 @@ export interface Terminal {
   /** Types text one key at a time, `delayMs` apart, like a person. */
   type(text: string, delayMs?: number): Promise<void>;
   press(key: Key, times?: number): void;
+  /** Changes the terminal's width, as a person dragging the window's edge. */
+  resize(columns: number): void;
   /** The program's exit code once it has ended (the pane stays open to be read; 128+n for signal n). */
   exitCode(timeoutMs?: number): Promise<number>;
   /** Stops this terminal's tmux server (and the program, if it still runs). */
@@ -107,6 +109,9 @@ export function openTerminal(options: TerminalOptions): Terminal {
     },
     press(key, times = 1) {
       tmux("send-keys", "-t", "main", ...Array.from({ length: times }, () => key));
+    },
+    resize(columns) {
+      tmux("resize-window", "-t", "main", "-x", String(columns));
     },
     async exitCode(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

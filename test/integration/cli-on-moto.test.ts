@@ -348,10 +348,18 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
   it("teardown --yes again finds nothing to delete and succeeds", async () => {
     const result = await run(["teardown", "--yes"], cwd);
     expect(result.code, shown(result)).toBe(0);
-    expect(result.stdout).toContain("it-routes does not exist");
-    expect(result.stdout).toContain("it-client does not exist");
-    expect(result.stdout).toContain("it-api does not exist");
     expect(result.stdout).toContain('Nothing to delete: no stack of "it" exists.');
+    expect(result.stdout).not.toContain("deleting");
+  });
+
+  it("status after the teardown forgets the old verification and suggests deploy, not teardown", async () => {
+    expect(JSON.parse(readFileSync(join(cwd, "xregion-private-api.json"), "utf8"))).not.toHaveProperty("lastVerify");
+    const result = await run(["status"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    expect(result.stdout).toContain('Deployment "it" is not deployed.');
+    expect(result.stdout).not.toMatch(/verification last (passed|failed)/);
+    expect(result.stdout).toMatch(/next: .* deploy --name it/);
+    expect(result.stdout).not.toMatch(/next: .* teardown/);
   });
 });
 

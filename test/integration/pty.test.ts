@@ -3,7 +3,7 @@
 // .ci/run installs it, and without it this test fails rather than skip, so CI never drops it silently.
 // Answers are typed key by key; each step waits for its question on the screen.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,9 +91,9 @@ describe("the guided deploy in a terminal (tmux)", () => {
 
     // The plan and the equivalent command, preflight against moto, then the one confirmation.
     const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
-    // One line however wide (the terminal folds it; a copy stays one command in any shell), started the
-    // way this run was: node and the path of the built CLI, as from a clone.
-    expect(confirming).toContain(
+    // Broken before words with " \\" to fit the terminal (the shell joins it again), started the way this
+    // run was: node and the path of the built CLI, as from a clone.
+    expect(confirming.replace(/ \\\n +/g, " ")).toContain(
       `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
     );
     expect(confirming).toContain('Deployment "pty"');
@@ -111,6 +111,55 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(await t.exitCode()).toBe(130);
     expect(t.screen()).toMatch(/\? Deploy the three stages of "pty" now\? \(Y\/n\)\ncancelled$/m);
     await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("refuses a mistyped flag before the first question", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--api-region", "us-eats-1"], cwd, env, columns: 80 });
+    expect(await term.exitCode()).toBe(2);
+    expect(term.screen()).toMatch(/^error: --api-region "us-eats-1" is not an AWS region: did you mean us-east-1\?$/m);
+    expect(term.screen()).not.toContain("Deployment name");
+  });
+
+  it("tells missing credentials while the questions are on screen, and stops before the plan", async () => {
+    term?.close();
+    // No keys, no profile files, no instance metadata: the SDK's chain finds nothing, as on a new machine.
+    const { CI: _ci, AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...moto_ } = moto.env();
+    const env = { ...moto_, AWS_CONFIG_FILE: join(cwd, "none", "config"), AWS_SHARED_CREDENTIALS_FILE: join(cwd, "none", "credentials") };
+    const folder = join(cwd, "nocreds");
+    mkdirSync(folder);
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy"], cwd: folder, env, columns: 80 });
+    const t = term;
+    await t.waitFor("? Deployment name");
+    await t.type("nocreds");
+    t.press("Enter");
+    for (const [question, answer] of [["? Region A", A], ["? Region B", B]] as const) {
+      await t.waitFor(question);
+      await t.type(answer);
+      await t.waitFor(/❯ \S+-\S+-\d — /);
+      t.press("Enter");
+    }
+    await t.waitFor("? IPv4 range of the API VPC");
+    t.press("Enter");
+    await t.waitFor("? IPv4 range of the client VPC");
+    const notice = /^✖ No AWS credentials found for the default credentials: .*— fix: aws configure/m;
+    // Our own line, wrapped at the terminal's width under a hanging indent: read it as one.
+    const unwrapped = (text: string) => text.replace(/\n {2}(?=\S)/g, " ");
+    // Told while there are still questions to answer: above one of them, not after the last.
+    const asking = unwrapped(t.screen());
+    expect(asking).toMatch(notice);
+    expect(asking.search(notice)).toBeLessThan(asking.indexOf("? IPv4 range of the client VPC"));
+    t.press("Enter");
+    expect(await t.exitCode()).toBe(1);
+    const screen = unwrapped(t.screen());
+    expect(screen).toMatch(/^error: No AWS credentials found for the default credentials/m);
+    expect(screen).toMatch(/^error: No AWS credentials found for the default credentials: .* fix: aws configure/m);
+    expect(screen.match(notice)).toHaveLength(1);
+    // Before the plan and the confirmation; the answers are kept for the run after the fix.
+    expect(screen).not.toContain('Deployment "nocreds"');
+    expect(screen).not.toContain("? Deploy the three stages");
+    expect(JSON.parse(readFileSync(join(folder, "xregion-private-api.json"), "utf8"))).toMatchObject({ name: "nocreds", apiRegion: A, clientRegion: B });
   });
 
   it("draws the live view from the bundle through a whole deploy, then the teardown, in the same terminal", async () => {
@@ -140,6 +189,14 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(screen).toContain("✔ verification passed");
     expect(screen).toMatch(/outputs:\n {2}live-api \(us-east-1\)\n {4}VpcId +vpc-/);
 
+    // The stacks are looked up before the question, which names those that exist; "no" deletes nothing.
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", ...flags], cwd, env, columns: 120 });
+    await term.waitFor("? Delete live-routes (us-east-1) and live-client (eu-west-1) and live-api (us-east-1)? (y/N)", 20_000);
+    term.press("Enter");
+    expect(await term.exitCode()).toBe(0);
+    expect(term.screen()).toMatch(/^✔ Delete live-routes .* No\nNothing deleted\.$/m);
+
     term.close();
     term = openTerminal({ command: [process.execPath, cli.path, "teardown", "--yes", ...flags], cwd, env, columns: 80 });
     expect(await term.exitCode(30_000)).toBe(0);
@@ -147,7 +204,64 @@ describe("the guided deploy in a terminal (tmux)", () => {
     await expectNothingDeployed(aws, [A, B]);
   });
 
-  it("answering no at a confirmation is a choice, not Ctrl-C: exit 0, nothing deployed or deleted", async () => {
+  it("lays the live view out for 50 columns: no line folded by the terminal but a whole URL, every stage with its region", async () => {
+    term?.close();
+    const { CI: _ci, ...env } = moto.env();
+    const flags = ["--name", "narrow", "--api-region", A, "--client-region", B];
+    await moto.queueLambdaResults(B, [
+      JSON.stringify({
+        ok: true,
+        url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
+        status: 200,
+        body: JSON.stringify({ message: "Hello from the private API", region: A }),
+        timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 },
+        resolvedAddresses: ["10.10.0.37"],
+        error: null,
+      }),
+    ]);
+    term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 50 });
+    expect(await term.exitCode(30_000)).toBe(0);
+    // screen() joins what the terminal folded: a joined line wider than 50 is one the terminal had to fold.
+    const lines = term.screen().split("\n");
+    const folded = lines.filter((line) => line.length > 50 && /\S\s+\S/.test(line.trim()));
+    expect(folded).toEqual([]);
+    for (const [n, key, region] of [[1, "api", A], [2, "client", B], [3, "routes", A]] as const) {
+      expect(lines.some((line) => new RegExp(`^✔ (stage )?${n}/3 narrow-${key} \\(${region}\\) +\\S+ +\\d+s$`).test(line))).toBe(true);
+    }
+    expect(lines.find((line) => line.startsWith("latency (ms)"))?.trim().split(/\s+/).slice(2)).toEqual(["cold", "min", "p50", "p95"]);
+    expect(lines.some((line) => /^ +https:\/\/\w+\.execute-api\.us-east-1\.amazonaws\.com\/v1\/hello$/.test(line))).toBe(true);
+
+    term.close();
+    term = openTerminal({ command: [process.execPath, cli.path, "teardown", "--yes", ...flags], cwd, env, columns: 50 });
+    expect(await term.exitCode(30_000)).toBe(0);
+    expect(term.screen().split("\n").filter((line) => line.length > 50 && /\S\s+\S/.test(line.trim()))).toEqual([]);
+    await expectNothingDeployed(aws, [A, B]);
+  });
+
+  it("redraws cleanly when the terminal is made narrower while a stage is running", async () => {
+    term?.close();
+    // Stacks revealed event by event, as the demo does, so that a stage is still running when the window shrinks.
+    const paced = await startMotoServer({ paceMs: 60 });
+    try {
+      await paced.warmUp([A, B]);
+      const { CI: _ci, ...env } = paced.env();
+      const flags = ["--name", "resized", "--api-region", A, "--client-region", B];
+      term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 120 });
+      await term.waitFor(/… stage 1\/3 resized-api \(us-east-1\) +CREATE_IN_PROGRESS/, 30_000);
+      term.resize(90);
+      await term.waitFor(/✔ stage 2\/3 resized-client/, 60_000);
+      term.resize(84);
+      await term.exitCode(60_000);
+      const screen = term.screen();
+      // Every live frame was erased whole: no running or waiting row is left behind, each stage shows once.
+      expect(screen).not.toMatch(/_IN_PROGRESS|○ stage|^… /m);
+      for (const n of [1, 2, 3]) expect(screen.match(new RegExp(`^✔ stage ${n}/3 `, "gm"))).toHaveLength(1);
+    } finally {
+      await paced.stop();
+    }
+  });
+
+  it("answering no at the deploy's confirmation is a choice, not Ctrl-C: exit 0, nothing deployed, nothing to tear down", async () => {
     term?.close();
     const { CI: _ci, ...env } = moto.env();
     const flags = ["--name", "declined", "--api-region", A, "--client-region", B];
@@ -160,11 +274,11 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(term.screen()).toMatch(/^✔ Deploy the three stages of "declined" now\? No\nNothing deployed\.$/m);
     await expectNothingDeployed(aws, [A, B]);
 
+    // Nothing was deployed, so teardown has nothing to ask about.
     term.close();
     term = openTerminal({ command: [process.execPath, cli.path, "teardown", ...flags], cwd, env, columns: 120 });
-    await term.waitFor("? Delete declined-routes and declined-api (us-east-1) and declined-client (eu-west-1)? (y/N)");
-    term.press("Enter");
-    expect(await term.exitCode()).toBe(0);
-    expect(term.screen()).toMatch(/^✔ Delete declined-routes .* No\nNothing deleted\.$/m);
+    expect(await term.exitCode(20_000)).toBe(0);
+    expect(term.screen()).toContain('Nothing to delete: no stack of "declined" exists.');
+    expect(term.screen()).not.toContain("? Delete");
   });
 });

@@ -280,6 +280,20 @@ describe("runStage", () => {
     expect(h.events.at(-1)?.kind).toBe("stage-failed");
   });
 
+  it("says the endpoint answered something that is not AWS, without the SDK's hint about a hidden field", async () => {
+    const h = harness();
+    // What the SDK throws when a proxy answers 200 with something that is not CloudFormation's XML.
+    const parseError = Object.assign(
+      new Error("@aws-sdk XML parse error: unexpected content.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object."),
+      { $metadata: { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 } },
+    );
+    h.cfn.failNext("CreateChangeSet", parseError);
+    const result = await runStage(h.ctx, STAGE_1, PARAMS_1, API_TEMPLATE);
+    expect(result).toMatchObject({ kind: "failed", message: expect.stringMatching(/^demo-api: the AWS endpoint answered something that is not AWS \(HTTP 200\)/) });
+    const failed = h.events.at(-1);
+    expect(failed?.kind === "stage-failed" && failed.message).not.toMatch(/\$response|hidden field|@aws-sdk/);
+  });
+
   it("follows a stack whose events carry no request token (moto) by time", async () => {
     const h = harness();
     h.cfn.tokens = false;

@@ -109,6 +109,8 @@ describe("teardown releases the client function's network interfaces before dele
     });
     const note = notes(h).find((n) => /20-40/.test(n));
     expect(note).toMatch(/^Deleting demo-client can take many minutes \(often 20-40\).*could not be detached.*lambda:UpdateFunctionConfiguration/);
+    // Nothing is promised "below": the plain lines and the live rows put the delete's progress in different places.
+    expect(note).toMatch(/This is expected, not a hang\.$/);
     const seq = sequence(h.events);
     expect(seq.indexOf("info", seq.indexOf("stage-started:2:delete"))).toBe(seq.indexOf("stage-started:2:delete") + 1);
     expect(h.net.count("DeleteNetworkInterface")).toBe(0);

@@ -88,6 +88,14 @@ describe("status", () => {
     ]);
   });
 
+  it("does not report a verification of a deployment that no longer exists", async () => {
+    const { events, emit } = recorder();
+    const report = await status({ clients, emit, clock: systemClock }, { deployment, lastVerify: { ok: true, at: "2026-11-25T08:40:00Z" } });
+    expect([report.deployed, report.absent, report.lastVerify]).toEqual([false, true, undefined]);
+    expect(events.at(-1)).toMatchObject({ kind: "info", message: "nothing deployed, so nothing to verify" });
+    expect(events.some((e) => e.kind === "info" && e.message.includes("last passed"))).toBe(false);
+  });
+
   it("shows why a stack is in a failed state and does not count it as deployed", async () => {
     for (const name of ["demo-api", "demo-client", "demo-routes"]) {
       cfn.on(DescribeStacksCommand, { StackName: name }).resolves(stack(name, "CREATE_COMPLETE"));

@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/aws/errors.js";
+import { renderTemplate } from "../../src/steps/deployment-id.js";
 import { teardownAll } from "../../src/steps/teardown.js";
+import { templatesDir } from "../../src/aws/templates.js";
 import { resourceEvent, serviceError, stackEvent } from "../helpers/cfn-timeline.js";
 import { API_REGION, CLIENT_REGION, harness, sequence } from "../helpers/engine-harness.js";
 
@@ -52,6 +56,42 @@ describe("teardownAll", () => {
       `DeleteStack demo-api ${API_REGION}`,
     ]);
     expect(h.clock.sleeps.slice(0, 6)).toEqual([1000, 1000, 2000, 3000, 5000, 5000]);
+  });
+
+  it("names the resources it deletes by the templates' descriptions, as deploy does", async () => {
+    const h = harness();
+    const source = readFileSync(join(templatesDir(), "1-api.yaml"), "utf8");
+    // The API Deployment lives under the id deploy gave it: the hash of the template and the stack's parameters.
+    const deployment = renderTemplate(source, {}).renamed!.to;
+    h.cfn
+      .stack("demo-client", {
+        status: "CREATE_COMPLETE",
+        delete: {
+          batches: [
+            [stackEvent("DELETE_IN_PROGRESS", "User Initiated"), resourceEvent("ClientFunction", "AWS::Lambda::Function", "DELETE_IN_PROGRESS")],
+            [resourceEvent("ClientFunction", "AWS::Lambda::Function", "DELETE_COMPLETE"), resourceEvent("Subnet1", "AWS::EC2::Subnet", "DELETE_COMPLETE")],
+            [stackEvent("DELETE_COMPLETE")],
+          ],
+        },
+      })
+      .stack("demo-api", {
+        status: "CREATE_COMPLETE",
+        delete: {
+          batches: [
+            [stackEvent("DELETE_IN_PROGRESS", "User Initiated"), resourceEvent(deployment, "AWS::ApiGateway::Deployment", "DELETE_COMPLETE")],
+            [stackEvent("DELETE_COMPLETE")],
+          ],
+        },
+      });
+    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    const described = h.events.flatMap((e) => (e.kind === "resource" && e.logicalId !== e.stackName ? [[e.logicalId, e.description]] : []));
+    expect(new Map(described as [string, string][])).toEqual(
+      new Map([
+        ["ClientFunction", "Client function that calls the private API"],
+        ["Subnet1", "Private subnet in the first Availability Zone"],
+        [deployment, "API deployment"],
+      ]),
+    );
   });
 
   it("finds nothing to do the second time", async () => {

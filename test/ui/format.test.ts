@@ -42,6 +42,25 @@ describe("wrapLines", () => {
   });
 });
 
+describe("wrapping what must not be split", () => {
+  const URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/hello";
+  it("gives a word wider than the room a line of its own, whole", () => {
+    expect(wrapLines([`InvokeUrl ${URL} (the API's address)`], 50)).toEqual(["InvokeUrl", `  ${URL}`, "  (the API's address)"]);
+  });
+
+  it("breaks a command between the words before its flags when they do not fit, never inside a quoted path", () => {
+    const command = "node '/home/me/my clones/xregion-private-api/dist/cli.js' teardown --name demo --api-region us-east-1";
+    const lines = wrapCommand(command, 2, 50);
+    expect(lines).toEqual([
+      "  node \\",
+      "      '/home/me/my clones/xregion-private-api/dist/cli.js' \\",
+      "      teardown --name demo \\",
+      "      --api-region us-east-1",
+    ]);
+    expect(lines.join("\n").replace(/ \\\n +/g, " ").trim()).toBe(command);
+  });
+});
+
 describe("wrapCommand", () => {
   it("keeps a command that fits on one line", () => {
     expect(wrapCommand(COMMAND, 2, 200)).toEqual([`  ${COMMAND}`]);

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
 import type { VerifyReport } from "../../src/steps/client-answer.js";
@@ -79,6 +80,31 @@ describe("plain renderer", () => {
       "deploy failed at stage 2",
       "  next: xregion-private-api teardown --name demo",
     ]);
+  });
+
+  it("wraps at whole words in a terminal, to its width at the time of each line, keeping an ARN whole", () => {
+    const out = Object.assign(captureStream(), { isTTY: true, columns: 50 });
+    const renderer = createPlainRenderer({ stream: out });
+    const arn = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane";
+    renderer.onEvent({ kind: "identity", account: "123456789012", arn, at: at(0) });
+    out.columns = 80; // the terminal was made wider
+    renderer.onEvent({ kind: "warning", message: "the client VPC range 10.20.0.0/16 overlaps existing VPC vpc-0123456789abcdef0 in eu-west-1", at: at(1) });
+    renderer.close();
+    expect(out.lines().map((line) => stripVTControlCharacters(line))).toEqual([
+      "AWS account 123456789012 as",
+      `  ${arn}`,
+      "warning: the client VPC range 10.20.0.0/16 overlaps existing VPC",
+      "  vpc-0123456789abcdef0 in eu-west-1",
+    ]);
+  });
+
+  it("does not call a stage that failed before changing anything by its stack's last status", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out });
+    renderer.onEvent({ kind: "stage-started", action: "update", at: at(0), ...api });
+    renderer.onEvent({ kind: "stage-failed", ...api, status: "UPDATE_COMPLETE", rootCause: undefined, message: "demo-api: ValidationError: bad", at: at(2) });
+    renderer.close();
+    expect(out.lines()).toEqual(["[1/3 api us-east-1] updating demo-api", "[1/3 api us-east-1] FAILED demo-api: demo-api: ValidationError: bad"]);
   });
 
   it("lists an update's changes under its stage, replacements and removals flagged in words", () => {

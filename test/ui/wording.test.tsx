@@ -5,8 +5,7 @@ import { App, createProgressStore } from "../../src/ui/ink-renderer.js";
 import { sparkline } from "../../src/ui/ink/verify.js";
 import { createPlainRenderer } from "../../src/ui/plain.js";
 import { responseLines } from "../../src/ui/wording.js";
-import { captureStream } from "../helpers/output.js";
-import { waitForText } from "../helpers/output.js";
+import { captureStream, waitForText } from "../helpers/output.js";
 
 describe("sparkline", () => {
   it.each([

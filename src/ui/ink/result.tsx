@@ -1,25 +1,27 @@
 // How a run ends on screen: the failure box, each stage's outputs, doctor's hops, the result and next commands.
 import { Box, Text } from "ink";
-import { wrapCommand, wrapLines } from "../format.js";
+import { failureStatus, wrapCommand, wrapLines } from "../format.js";
 import type { DoctorHop, Failure, Outcome, StageOutputs } from "../progress-state.js";
 import { DETAIL_COLUMN, hopLine } from "../wording.js";
-import { Glyph, usePaint } from "./rows.js";
+import { Glyph, Lines, usePaint } from "./rows.js";
 
 /** A next command wider than the terminal breaks before a flag with " \", so it still pastes and runs. */
 export function ResultView({ outcome, width }: { readonly outcome: Outcome; readonly width: number }) {
   const paint = usePaint();
   return (
     <Box flexDirection="column" marginTop={1}>
-      {outcome.outputs.length > 0 && <OutputsList stages={outcome.outputs} />}
-      {!outcome.ok && outcome.failure && <FailureBox failure={outcome.failure} />}
-      <Text bold color={paint(outcome.ok ? "green" : "red")}>
-        <Glyph kind={outcome.ok ? "done" : "failed"} /> {outcome.summary}
-      </Text>
+      {outcome.outputs.length > 0 && <OutputsList stages={outcome.outputs} width={width} />}
+      {!outcome.ok && outcome.failure && <FailureBox failure={outcome.failure} width={width} />}
+      <Box>
+        <Glyph kind={outcome.ok ? "done" : "failed"} />
+        <Text> </Text>
+        <Lines lines={wrapLines([outcome.summary], width - 2, 0)} bold color={paint(outcome.ok ? "green" : "red")} />
+      </Box>
       {outcome.next.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>next:</Text>
           {outcome.next.map((command) => (
-            <Text key={command}>{wrapCommand(command, 2, width).join("\n")}</Text>
+            <Lines key={command} lines={wrapCommand(command, 2, width)} />
           ))}
         </Box>
       )}
@@ -48,38 +50,32 @@ function tell(failure: Failure): Told {
   const { stage } = failure;
   const cause = stage.failure?.rootCause;
   return {
-    title: `stage ${stage.stage}/3 failed: ${stage.failure?.status ?? "FAILED"}`,
+    title: `stage ${stage.stage}/3 failed${failureStatus(stage.failure?.status) ? `: ${failureStatus(stage.failure?.status)}` : ""}`,
     layer: `CloudFormation, stack ${stage.stackName} in ${stage.region}`,
     cause: cause && `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`,
     todo: stage.failure?.message ?? "",
   };
 }
 
+// Narrower than this, a border would cost more words per line than it is worth.
+const BORDER_MIN = 60;
+
 /** The one failure that explains the run, boxed so it is the first thing the eye lands on. */
-export function FailureBox({ failure }: { readonly failure: Failure }) {
+export function FailureBox({ failure, width }: { readonly failure: Failure; readonly width: number }) {
   const paint = usePaint();
   const { title, layer, cause, todo } = tell(failure);
+  const bordered = width >= BORDER_MIN;
+  // Inside the border and its padding: 4 columns; ids in the cause are never split (Lines, rows.tsx).
+  const room = bordered ? width - 4 : width;
+  const field = (label: string, text: string) => (
+    <Lines lines={wrapLines([`${label} ${text}`], room, 2)} render={(line, i) => (i === 0 ? <><Text dimColor>{label}</Text>{line.slice(label.length)}</> : line)} />
+  );
   return (
-    <Box borderStyle="round" borderColor={paint("red")} flexDirection="column" paddingX={1}>
-      <Text bold color={paint("red")}>
-        {title}
-      </Text>
-      <Text>
-        <Text dimColor>layer: </Text>
-        {layer}
-      </Text>
-      {cause !== undefined && (
-        <Text>
-          <Text dimColor>cause: </Text>
-          {cause}
-        </Text>
-      )}
-      {todo !== "" && (
-        <Text>
-          <Text dimColor>what to do: </Text>
-          {todo}
-        </Text>
-      )}
+    <Box borderStyle={bordered ? "round" : undefined} borderColor={paint("red")} flexDirection="column" paddingX={bordered ? 1 : 0}>
+      <Lines lines={wrapLines([title], room, 2)} bold color={paint("red")} />
+      {field("layer:", layer)}
+      {cause !== undefined && field("cause:", cause)}
+      {todo !== "" && field("what to do:", todo)}
     </Box>
   );
 }
@@ -89,7 +85,7 @@ export function FailureBox({ failure }: { readonly failure: Failure }) {
 const SHOWN = ["VpcId", "ApiId", "InvokeUrl", "EndpointId", "PeeringConnectionId", "FunctionName", "HostedZoneId"];
 
 /** Each stage's outputs, once the run has them. */
-export function OutputsList({ stages }: { readonly stages: readonly StageOutputs[] }) {
+export function OutputsList({ stages, width }: { readonly stages: readonly StageOutputs[]; readonly width: number }) {
   const shown = stages
     .map((s) => ({ ...s, entries: SHOWN.flatMap((key) => (s.outputs[key] === undefined ? [] : [[key, s.outputs[key]] as const])) }))
     .filter((s) => s.entries.length > 0);
@@ -105,14 +101,24 @@ export function OutputsList({ stages }: { readonly stages: readonly StageOutputs
             <Text>
               {s.stackName} <Text dimColor>({s.region})</Text>
             </Text>
-            {s.entries.map(([key, value]) => (
-              <Box key={key} paddingLeft={2}>
-                <Box width={keyWidth + 2} flexShrink={0}>
-                  <Text dimColor>{key}</Text>
+            {s.entries.map(([key, value]) =>
+              // An id or URL is never split: one that does not fit beside its key goes under it, whole.
+              4 + keyWidth + 2 + value.length <= width ? (
+                <Box key={key} paddingLeft={2}>
+                  <Box width={keyWidth + 2} flexShrink={0}>
+                    <Text dimColor>{key}</Text>
+                  </Box>
+                  <Text>{value}</Text>
                 </Box>
-                <Text>{value}</Text>
-              </Box>
-            ))}
+              ) : (
+                <Box key={key} paddingLeft={2} flexDirection="column">
+                  <Text dimColor>{key}</Text>
+                  <Box paddingLeft={2}>
+                    <Lines lines={[value]} />
+                  </Box>
+                </Box>
+              ),
+            )}
           </Box>
         );
       })}

@@ -1,10 +1,12 @@
-// The live view's rows: marks, a stage and its resources and steps, notes, and the hooks they share
-// (colour on or off, a ticking clock).
-import { Box, Text } from "ink";
+// The live view's rows: marks, lines as fitted, a stage and its resources and steps, notes, and the
+// hooks they share (colour on or off, a ticking clock).
+import { Box, Text, type TextProps } from "ink";
+import { stripVTControlCharacters } from "node:util";
 import type { StageRef } from "../../steps/events.js";
-import { formatDuration, wrapLines } from "../format.js";
+import { failureStatus, formatDuration, wrapLines } from "../format.js";
 import { createContext, useContext, useEffect, useState } from "react";
-import { type Note, type ResourceRow, type ResourceRow as ResourceRowView, type StageView, type StepRow, visibleResources } from "../progress-state.js";
+import { type Note, type ResourceRow as ResourceRowView, type StageView, type StepRow } from "../progress-state.js";
+import { fitRow, resourceElapsed, resourceGlyph, resourceLabel, ROW_MAX, stageElapsed, stageGlyph, stageLabels, stageStatus, visibleResources } from "./row-text.js";
 
 /**
  * Elapsed times keep moving while a stage waits with no events (stage 2's delete can be quiet for 30
@@ -57,38 +59,70 @@ export function Glyph({ kind }: { readonly kind: GlyphKind }) {
   return <Text color={colour && paint(colour)}>{shape}</Text>;
 }
 
+/** Lines already fitted to the width, their style, and whether they may run past the edge. */
+export interface LinesProps extends Pick<TextProps, "bold" | "dimColor" | "color"> {
+  // Already fitted to the width (format.ts, wrapLines): whole words, an id or URL wider than the room on a line of its own.
+  readonly lines: readonly string[];
+  // Draws a line's content when it needs more than one style (a coloured first word).
+  readonly render?: (line: string, index: number) => React.ReactNode;
+  // false in the live rows: Ink redraws those in place, counting its own lines, so nothing may run past
+  // the edge there (the terminal would fold it and the next redraw leave the fold behind).
+  readonly whole?: boolean;
+}
+
+/**
+ * Lines shown exactly as fitted. Ink would wrap them again at the box's edge, splitting a word wider than
+ * the box mid-token and starting continuation lines with a space; a box as wide as the widest line lets
+ * such a word run past the edge whole, for the terminal to fold without breaking a copy.
+ */
+export function Lines({ lines, render, whole = true, ...style }: LinesProps) {
+  const widest = Math.max(1, ...lines.map((line) => stripVTControlCharacters(line).length));
+  return (
+    <Box flexDirection="column" {...(whole ? { width: widest, flexShrink: 0 } : {})}>
+      {lines.map((line, i) => (
+        <Text key={i} {...style}>
+          {render ? render(line, i) : line}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 /** One row: mark, label, status, time and emphasis. */
 export interface RowProps {
   readonly glyph: GlyphKind;
-  readonly label: string;
+  // Longest first: a narrower terminal gets a shorter one before the label is cut.
+  readonly labels: readonly string[];
+  // Shown after the label whatever the width (a stage's region).
+  readonly keep?: string;
   readonly status: string;
   readonly elapsedMs: number | undefined;
+  readonly width: number;
   readonly indent?: number;
   readonly bold?: boolean;
   readonly dim?: boolean;
 }
 
-/** `[glyph] label … status elapsed`: the label gives way (truncated) so status and time stay readable. */
-export function Row({ glyph, label, status, elapsedMs, indent = 0, bold = false, dim = false }: RowProps) {
+/**
+ * `[glyph] label … status elapsed`, laid out for the width (row-text.ts, fitRow): never wider, so a row
+ * never wraps, and statuses stay aligned at the row's right edge.
+ */
+export function Row({ glyph, labels, keep = "", status, elapsedMs, width, indent = 0, bold = false, dim = false }: RowProps) {
   const paint = usePaint();
   const colour = glyph === "failed" ? paint("red") : undefined;
+  const elapsed = elapsedMs === undefined ? "" : formatDuration(elapsedMs);
+  const fitted = fitRow(labels, keep, status, elapsed, Math.min(width, ROW_MAX) - indent);
   return (
     <Box paddingLeft={indent}>
-      <Box flexShrink={0} marginRight={1}>
-        <Glyph kind={glyph} />
-      </Box>
-      <Box flexGrow={1} flexShrink={1}>
-        <Text bold={bold} dimColor={dim} wrap="truncate-end">
-          {label}
-        </Text>
-      </Box>
-      <Box flexShrink={0} marginLeft={1}>
-        <Text color={colour} dimColor={dim}>
-          {status}
-        </Text>
-        {/* The time column is kept when empty, so that statuses stay aligned. */}
-        <Text dimColor>{(elapsedMs === undefined ? "" : formatDuration(elapsedMs)).padStart(7)}</Text>
-      </Box>
+      <Glyph kind={glyph} />
+      <Text bold={bold} dimColor={dim}>
+        {" "}
+        {fitted.label}
+      </Text>
+      <Text color={colour} dimColor={dim}>
+        {fitted.status}
+      </Text>
+      <Text dimColor>{fitted.elapsed}</Text>
     </Box>
   );
 }
@@ -97,20 +131,23 @@ export function Row({ glyph, label, status, elapsedMs, indent = 0, bold = false,
 export interface ResourceRowProps {
   readonly row: ResourceRowView;
   readonly now: number;
+  readonly width: number;
+  // Drawn in the live rows (Lines, whole).
+  readonly live: boolean;
   // Only the first failure's reason is worth reading; the rest are "Resource creation cancelled".
   readonly showReason: boolean;
 }
 
 /** One resource of the running stage. */
-export function ResourceRow({ row, now, showReason }: ResourceRowProps) {
+export function ResourceRow({ row, now, width, live, showReason }: ResourceRowProps) {
   const paint = usePaint();
   const reason = showReason ? row.failure?.reason : undefined;
   return (
     <Box flexDirection="column">
-      <Row indent={2} glyph={resourceGlyph(row)} label={resourceLabel(row)} status={row.status} elapsedMs={resourceElapsed(row, now)} />
+      <Row indent={2} glyph={resourceGlyph(row)} labels={[resourceLabel(row)]} status={row.status} elapsedMs={resourceElapsed(row, now)} width={width} />
       {reason !== undefined && (
         <Box paddingLeft={6}>
-          <Text color={paint("red")}>{reason}</Text>
+          <Lines whole={!live} lines={wrapLines([reason], width - 6, 0)} color={paint("red")} />
         </Box>
       )}
     </Box>
@@ -120,7 +157,7 @@ export function ResourceRow({ row, now, showReason }: ResourceRowProps) {
 const GLYPH: Record<StepRow["state"], GlyphKind> = { running: "running", done: "done", fallback: "skipped" };
 
 /** The tool's own steps for a stage (freeing the client function's network interfaces), one row each. */
-export function StepRows({ steps, now }: { readonly steps: readonly StepRow[]; readonly now: number }) {
+export function StepRows({ steps, now, width }: { readonly steps: readonly StepRow[]; readonly now: number; readonly width: number }) {
   return (
     <>
       {steps.map((step) => (
@@ -128,7 +165,8 @@ export function StepRows({ steps, now }: { readonly steps: readonly StepRow[]; r
           key={step.step}
           indent={2}
           glyph={GLYPH[step.state]}
-          label={step.label}
+          labels={[step.label]}
+          width={width}
           status={step.status}
           elapsedMs={Math.max(0, (step.state === "running" ? now : step.lastAt) - step.firstAt)}
         />
@@ -140,8 +178,9 @@ export function StepRows({ steps, now }: { readonly steps: readonly StepRow[]; r
 /**
  * A running stage shows every described resource; a finished one folds them away, a failed one keeps
  * only its failed rows, the root cause's reason under it.
+ * `live`: the running stage, redrawn in place by Ink (Lines, whole).
  */
-export function StageRow({ stage, now, width }: { readonly stage: StageView; readonly now: number; readonly width: number }) {
+export function StageRow({ stage, now, width, live = false }: { readonly stage: StageView; readonly now: number; readonly width: number; readonly live?: boolean }) {
   const shown = visibleResources(stage);
   const rows = stage.phase === "running" ? shown : stage.phase === "failed" ? shown.filter((r) => r.failure) : [];
   const causeShown = rows.some((r) => r.logicalId === stage.rootCauseId && r.failure?.reason);
@@ -153,101 +192,43 @@ export function StageRow({ stage, now, width }: { readonly stage: StageView; rea
         : undefined;
   return (
     <Box flexDirection="column">
-      <Row glyph={stageGlyph(stage)} label={stageTitle(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} bold />
-      <StepRows steps={stage.steps} now={now} />
+      <Row glyph={stageGlyph(stage)} {...stageLabels(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} width={width} bold />
+      <StepRows steps={stage.steps} now={now} width={width} />
       {stage.notes.map((note, i) => (
-        <NoteLine key={i} note={note} indent={2} width={width} />
+        <NoteLine key={i} note={note} indent={2} width={width} live={live} />
       ))}
       {rows.map((row) => (
-        <ResourceRow key={row.logicalId} row={row} now={now} showReason={row.logicalId === stage.rootCauseId} />
+        <ResourceRow key={row.logicalId} row={row} now={now} width={width} live={live} showReason={row.logicalId === stage.rootCauseId} />
       ))}
       {explanation !== undefined && (
         <Box paddingLeft={4}>
-          <Text>{explanation}</Text>
+          <Lines whole={!live} lines={wrapLines(explanation.split("\n"), width - 4, 0)} />
         </Box>
       )}
     </Box>
   );
 }
 
-/** Wrapped here rather than by Ink, whose wrapping starts a continuation line with the space it broke at. */
-export function NoteLine({ note, indent = 0, width }: { readonly note: Note; readonly indent?: number; readonly width: number }) {
+const WARNING = "warning:";
+
+/** Wrapped here rather than by Ink (Lines): whole words, ids and URLs never split. */
+export function NoteLine({ note, indent = 0, width, live = false }: { readonly note: Note; readonly indent?: number; readonly width: number; readonly live?: boolean }) {
   const paint = usePaint();
-  const text = wrapLines(note.text.split("\n"), width - indent - (note.tone === "warning" ? "warning: ".length : 0), 0).join("\n");
+  const warning = note.tone === "warning";
+  const text = warning ? `${WARNING} ${note.text}` : note.text;
+  const lines = wrapLines(text.split("\n"), width - indent, warning ? 2 : 0);
   return (
     <Box paddingLeft={indent}>
-      {note.tone === "heading" && <Text bold>{text}</Text>}
-      {note.tone === "warning" && (
-        <Text dimColor>
-          <Text color={paint("yellow")}>warning:</Text> {text}
-        </Text>
+      {note.tone === "heading" && <Lines whole={!live} lines={lines} bold />}
+      {warning && (
+        <Lines
+          lines={lines}
+          dimColor
+          render={(line, i) => (i === 0 ? <><Text color={paint("yellow")}>{WARNING}</Text>{line.slice(WARNING.length)}</> : line)}
+        />
       )}
-      {note.tone === "info" && <Text dimColor>{text}</Text>}
-      {note.tone === "attention" && <Text color={paint("yellow")}>{text}</Text>}
+      {note.tone === "info" && <Lines whole={!live} lines={lines} dimColor />}
+      {note.tone === "attention" && <Lines whole={!live} lines={lines} color={paint("yellow")} />}
     </Box>
   );
-}
-
-// What a stage or resource row says, from its view; pure so the reducer tests and the components agree.
-const FINISHED = {
-  created: "CREATE_COMPLETE",
-  updated: "UPDATE_COMPLETE",
-  "no-op": "no changes",
-  deleted: "DELETE_COMPLETE",
-  absent: "not deployed",
-} as const;
-
-const STARTING = {
-  create: "CREATE_IN_PROGRESS",
-  update: "UPDATE_IN_PROGRESS",
-  delete: "DELETE_IN_PROGRESS",
-  check: "WAITING",
-} as const;
-
-/** A stage's title: number, name and region. */
-export function stageTitle(stage: StageRef): string {
-  return `stage ${stage.stage}/3 ${stage.stackName} (${stage.region})`;
-}
-
-/** What a stage row says: the stack's status or the outcome. */
-export function stageStatus(stage: StageView): string {
-  if (stage.phase === "failed") return stage.failure?.status ?? "FAILED";
-  if (stage.phase === "cancelled") return stage.cancelled?.status ?? "CANCELLED";
-  if (stage.phase === "done") return stage.outcome ? FINISHED[stage.outcome] : "done";
-  return stage.stackStatus ?? (stage.action ? STARTING[stage.action] : "");
-}
-
-/** A stage row's mark. */
-export function stageGlyph(stage: StageView): GlyphKind {
-  if (stage.phase === "failed") return "failed";
-  if (stage.phase === "cancelled") return "cancelled";
-  if (stage.phase === "running") return "running";
-  return stage.outcome === "absent" ? "skipped" : "done";
-}
-
-/** How long a stage has run, or ran. */
-export function stageElapsed(stage: StageView, now: number): number | undefined {
-  if (stage.startedAt === undefined) return undefined;
-  return Math.max(0, (stage.finishedAt ?? now) - stage.startedAt);
-}
-
-/** A resource row's label: its description, or its id and type. */
-export function resourceLabel(row: ResourceRow): string {
-  return row.description ?? `${row.logicalId} (${row.resourceType})`;
-}
-
-/** A resource row's mark. */
-export function resourceGlyph(row: ResourceRow): GlyphKind {
-  if (row.failure) return "failed";
-  if (row.status.endsWith("_SKIPPED")) return "skipped";
-  return isSettled(row.status) ? "done" : "running";
-}
-
-/** How long a resource has been changing. */
-export function resourceElapsed(row: ResourceRow, now: number): number {
-  return Math.max(0, (isSettled(row.status) ? row.lastAt : now) - row.firstAt);
-}
-
-function isSettled(status: string): boolean {
-  return status.endsWith("_COMPLETE") || status.endsWith("_FAILED") || status.endsWith("_SKIPPED");
 }

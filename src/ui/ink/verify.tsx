@@ -1,28 +1,43 @@
 // The live view of a verification: samples as they come, a sparkline, and the latency table.
 import { Box, Text } from "ink";
 import type { LatencyStats, VerifyReport, VerifySample } from "../../steps/client-answer.js";
-import { formatMs } from "../format.js";
+import { formatMs, wrapLines } from "../format.js";
 import { responseLines } from "../wording.js";
-import { Glyph, usePaint } from "./rows.js";
+import { Glyph, Lines, usePaint } from "./rows.js";
 
-// 16 + 5 × 7 = 51 columns: fits a 60-column terminal without wrapping.
-const cells = (name: string, values: readonly (number | null | undefined)[]) =>
-  [name.padEnd(16), ...values.map((v) => formatMs(v).padStart(7))].join("");
+type Column = "cold" | "min" | "p50" | "p95" | "max";
 
-const row = (name: string, cold: number | null | undefined, warm: LatencyStats | undefined) =>
-  cells(name, [cold, warm?.min, warm?.p50, warm?.p95, warm?.max]);
+const ORDER: readonly Column[] = ["cold", "min", "p50", "p95", "max"];
+// What a narrower terminal drops first: with a handful of warm samples max and min say least.
+const DROPPED_FIRST: readonly Column[] = ["max", "min", "p95"];
+const NAME = 16;
+const CELL = 7;
+
+/** The columns that fit `width` (16 for the row names, 7 per column: all five need 51), in table order. */
+export function latencyColumns(width: number): readonly Column[] {
+  const fit = Math.max(2, Math.floor((width - NAME) / CELL));
+  const dropped = new Set(DROPPED_FIRST.slice(0, Math.max(0, ORDER.length - fit)));
+  return ORDER.filter((column) => !dropped.has(column));
+}
+
+function cell(column: Column, cold: number | null | undefined, warm: LatencyStats | undefined): number | null | undefined {
+  return column === "cold" ? cold : warm?.[column];
+}
 
 /** The latency figures of a verification. */
-export function LatencyTable({ report }: { readonly report: VerifyReport }) {
+export function LatencyTable({ report, width }: { readonly report: VerifyReport; readonly width: number }) {
+  const columns = latencyColumns(width);
+  const row = (name: string, cold: number | null | undefined, warm: LatencyStats | undefined) =>
+    [name.padEnd(NAME), ...columns.map((c) => formatMs(cell(c, cold, warm)).padStart(CELL))].join("");
   const warmCount = report.warm.roundTrip?.count ?? 0;
+  const warmColumns = columns.filter((c) => c !== "cold").join("/");
+  const note = `cold: the first invocation; ${warmColumns} over ${warmCount} warm sample${warmCount === 1 ? "" : "s"}`;
   return (
     <Box flexDirection="column">
-      <Text bold>{["latency (ms)".padEnd(16), ...["cold", "min", "p50", "p95", "max"].map((h) => h.padStart(7))].join("")}</Text>
+      <Text bold>{["latency (ms)".padEnd(NAME), ...columns.map((c) => c.padStart(CELL))].join("")}</Text>
       <Text>{row("inside function", report.cold?.insideMs, report.warm.inside)}</Text>
       <Text>{row("round trip", report.cold?.roundTripMs, report.warm.roundTrip)}</Text>
-      <Text dimColor>
-        cold: the first invocation; min/p50/p95/max over {warmCount} warm sample{warmCount === 1 ? "" : "s"}
-      </Text>
+      <Lines lines={wrapLines([note], width, 0)} dimColor />
     </Box>
   );
 }
@@ -100,13 +115,11 @@ export function VerifyView({ report, width }: { readonly report: VerifyReport; r
         <Box flexDirection="column" marginBottom={1}>
           <Text bold>response {answer.status}</Text>
           <Box paddingLeft={2} flexDirection="column">
-            {responseLines(answer.body).map((line, i) => (
-              <Text key={i}>{line}</Text>
-            ))}
+            <Lines lines={wrapLines(responseLines(answer.body), width - 2)} />
           </Box>
         </Box>
       )}
-      <LatencyTable report={report} />
+      <LatencyTable report={report} width={width} />
       <Sparkline label="warm round trips" values={warmRoundTrips(report.samples)} width={width} />
       {report.ok && (
         <Text>
