@@ -1,5 +1,6 @@
 import { build } from "esbuild";
 import { chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { builtinModules, createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { aliases } from "./aliases.mjs";
 
@@ -28,8 +29,9 @@ await build({
     __VERSION__: JSON.stringify(pkg.version),
   },
   banner: {
-    // Bundled CommonJS dependencies still call require(); give them one.
-    js: "#!/usr/bin/env node\nimport { createRequire as __xrCreateRequire } from 'node:module';\nconst require = __xrCreateRequire(import.meta.url);",
+    // Bundled CommonJS dependencies still call require(), for Node's built-ins only: give them one that
+    // loads node:module only if something else is ever asked for.
+    js: '#!/usr/bin/env node\nconst require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule("node:module").createRequire(import.meta.url)(id);',
   },
   logLevel: "warning",
   plugins: [
@@ -42,6 +44,7 @@ await build({
       },
     },
     schemaKeysInlined(),
+    builtinsOnDemand(),
   ],
 });
 await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
@@ -91,6 +94,47 @@ function schemaKeysInlined() {
         // The SDK changed its schema format: say so rather than quietly ship 550 kB (and the memory) again.
         if (rewritten === 0 && /\[_\w+\]:/.test(text)) throw new Error(`${path}: no computed schema key could be rewritten; revisit schemaKeysInlined`);
         return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+// `import fs from "node:fs"` makes Node build the module's ESM namespace, reading every export, and some
+// exports are getters that load more of Node: node:fs's `promises` loads readline, node:process's
+// `report` and `finalization` load theirs, node:util's load parse_args, diff and workers. Those cost
+// about 10 ms before `--help` prints anything. The bundle instead takes each built-in from
+// process.getBuiltinModule (the object `require` returns) and reads a named export only where the code
+// uses it: every export is a pure call that esbuild drops when nothing uses it.
+function builtinsOnDemand() {
+  const require = createRequire(import.meta.url);
+  const builtins = new Set(builtinModules.flatMap((name) => (name.startsWith("node:") ? [name] : [name, `node:${name}`])));
+  return {
+    name: "builtins-on-demand",
+    setup(build) {
+      // Commander imports child_process to run subcommands kept in executables of their own; ours are
+      // not, so it gets a spawn that loads child_process (and net, dgram…) only if ever called.
+      build.onResolve({ filter: /^node:child_process$/ }, ({ importer }) =>
+        /[\\/]commander[\\/]/.test(importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+        contents: 'export default { spawn: (...args) => process.getBuiltinModule("node:child_process").spawn(...args) };',
+        loader: "js",
+      }));
+      // One copy per importing file, so a file evaluates only the exports it names, when its chunk loads.
+      build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, kind, importer }) =>
+        kind === "import-statement" && builtins.has(path)
+          ? { path: path.replace(/^node:/, ""), namespace: "builtin", pluginData: importer, suffix: `?${importer}` }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "builtin" }, ({ path }) => {
+        const names = Object.keys(require(`node:${path}`)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
+        const lines = [
+          `const builtin = process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
+          "const read = (name) => builtin[name];",
+          "export default builtin;",
+          ...names.map((name, i) => `const e${i} = /* @__PURE__ */ read(${JSON.stringify(name)});\nexport { e${i} as ${name} };`),
+        ];
+        return { contents: lines.join("\n"), loader: "js" };
       });
     },
   };
