@@ -7,7 +7,7 @@ import { aliases } from "./aliases.mjs";
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
+const bundled = await build({
   entryPoints: ["src/cli.ts"],
   outdir: "dist",
   entryNames: "[name]",
@@ -34,6 +34,8 @@ await build({
     js: '#!/usr/bin/env node\nconst require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule("node:module").createRequire(import.meta.url)(id);',
   },
   logLevel: "warning",
+  // `BUILD_METAFILE=meta.json npm run build`: what each chunk holds and imports, for https://esbuild.github.io/analyze/
+  metafile: process.env.BUILD_METAFILE !== undefined,
   plugins: [
     {
       // Ink imports React DevTools only when DEV is set; the package is optional and not shipped.
@@ -48,6 +50,7 @@ await build({
   ],
 });
 await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
+if (process.env.BUILD_METAFILE) await writeFile(process.env.BUILD_METAFILE, JSON.stringify(bundled.metafile));
 
 // The templates' facts (descriptions, named IAM) read once here with the YAML parser, so that a deploy
 // reads a small JSON file instead of loading the parser (about 8 MB less peak memory; npm run bench).
