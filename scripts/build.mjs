@@ -46,6 +46,7 @@ const bundled = await build({
       },
     },
     schemaKeysInlined(),
+    yogaWithoutFetch(),
     builtinsOnDemand(),
   ],
 });
@@ -104,9 +105,10 @@ function schemaKeysInlined() {
 
 // `import fs from "node:fs"` makes Node build the module's ESM namespace, reading every export, and some
 // exports are getters that load more of Node: node:fs's `promises` loads readline, node:process's
-// `report` and `finalization` load theirs, node:util's load parse_args, diff and workers. Those cost
-// about 10 ms before `--help` prints anything. The bundle instead takes each built-in from
-// process.getBuiltinModule (the object `require` returns) and reads a named export only where the code
+// `report` and `finalization` load theirs, node:util's load parse_args, diff and workers, and node:http's
+// load undici, Node's whole fetch (15 MB; the SDK imports node:http for an http:// endpoint such as
+// moto's). Those cost about 10 ms before `--help` prints anything. The bundle instead takes each built-in
+// from process.getBuiltinModule (the object `require` returns) and reads an export only where the code
 // uses it: every export is a pure call that esbuild drops when nothing uses it.
 function builtinsOnDemand() {
   const require = createRequire(import.meta.url);
@@ -125,19 +127,47 @@ function builtinsOnDemand() {
       }));
       // One copy per importing file, so a file evaluates only the exports it names, when its chunk loads.
       build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, kind, importer }) =>
-        kind === "import-statement" && builtins.has(path)
-          ? { path: path.replace(/^node:/, ""), namespace: "builtin", pluginData: importer, suffix: `?${importer}` }
-          : undefined,
+        kind === "import-statement" && builtins.has(path) ? { path: path.replace(/^node:/, ""), namespace: "builtin", suffix: `?${importer}` } : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: "builtin" }, ({ path }) => {
         const names = Object.keys(require(`node:${path}`)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
         const lines = [
-          `const builtin = process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
+          `const builtin = /* @__PURE__ */ process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
           "const read = (name) => builtin[name];",
           "export default builtin;",
           ...names.map((name, i) => `const e${i} = /* @__PURE__ */ read(${JSON.stringify(name)});\nexport { e${i} as ${name} };`),
         ];
         return { contents: lines.join("\n"), loader: "js" };
+      });
+      // A dependency's `await import("node:http")`: an object that reads the built-in's exports as they are
+      // asked for (through its prototype), with the built-in as `default`, as a namespace would have it.
+      build.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, async ({ path }) => {
+        const text = await readFile(path, "utf8");
+        const dynamic = /\bimport\((["'])(node:[a-z_/]+)\1\)/g;
+        if (!dynamic.test(text)) return undefined;
+        const contents = text.replace(dynamic, (_, _quote, name) =>
+          `Promise.resolve().then(() => { const m = globalThis.process.getBuiltinModule(${JSON.stringify(name)}); return Object.assign(Object.create(m), { default: m }); })`,
+        );
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+// yoga-layout (Ink's layout engine) carries its WebAssembly as a data: URI, and its Emscripten loader asks
+// the global fetch() for it first, falling back to decoding it itself when that fails. In Node, fetch is
+// undici: asking it loads all of it, HTTP/2 included, for a URI it hands back anyway. The loader is told
+// there is no fetch, so it decodes the URI at once (npm run bench: the live view's peak).
+function yogaWithoutFetch() {
+  return {
+    name: "yoga-without-fetch",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/][^\\/]+\.js$/ }, async ({ path }) => {
+        const text = await readFile(path, "utf8");
+        const contents = text.replaceAll('"function"!=typeof fetch', "!0");
+        // yoga changed its loader: say so rather than quietly load undici (and its memory) again.
+        if (contents === text) throw new Error(`${path}: no fetch() check to replace; revisit yogaWithoutFetch`);
+        return { contents, loader: "js" };
       });
     },
   };

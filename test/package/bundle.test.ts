@@ -48,4 +48,17 @@ describe("the bundle", () => {
     }
     expect(extra.length).toBeLessThan(5);
   });
+
+  // The same reading of every export, where it costs most: node:http's getters load undici (Node's fetch,
+  // 15 MB) when the SDK imports node:http for an http:// endpoint; yoga's loader would call fetch itself.
+  it("imports no Node built-in as an ES module, and gives yoga no fetch to call", () => {
+    const text = bundleText() + readFileSync(CLI, "utf8");
+    expect(text).not.toMatch(/\bfrom\s*["']node:/);
+    expect(text).not.toMatch(/\bimport\(\s*["']node:/);
+    const yoga = readdirSync(join(DIST, "chunks"))
+      .map((file) => readFileSync(join(DIST, "chunks", file), "utf8"))
+      .filter((chunk) => chunk.includes("data:application/octet-stream;base64,"));
+    expect(yoga).toHaveLength(1);
+    expect(yoga[0]).not.toMatch(/typeof fetch/);
+  });
 });
