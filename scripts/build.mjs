@@ -116,13 +116,19 @@ function builtinsOnDemand() {
   return {
     name: "builtins-on-demand",
     setup(build) {
-      // Commander imports child_process to run subcommands kept in executables of their own; ours are
-      // not, so it gets a spawn that loads child_process (and net, dgram…) only if ever called.
+      // Commander imports child_process to run subcommands kept in executables of their own (ours are
+      // not), terminal-size to ask tput when the terminal does not say its size (Ink's does): both get
+      // functions that load child_process (and dgram…) only if ever called.
       build.onResolve({ filter: /^node:child_process$/ }, ({ importer }) =>
-        /[\\/]commander[\\/]/.test(importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+        /[\\/](commander|terminal-size)[\\/]/.test(importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
-        contents: 'export default { spawn: (...args) => process.getBuiltinModule("node:child_process").spawn(...args) };',
+        contents: [
+          'const load = () => process.getBuiltinModule("node:child_process");',
+          "export const spawn = (...args) => load().spawn(...args);",
+          "export const execFileSync = (...args) => load().execFileSync(...args);",
+          "export default { spawn, execFileSync };",
+        ].join("\n"),
         loader: "js",
       }));
       // One copy per importing file, so a file evaluates only the exports it names, when its chunk loads.

@@ -1,7 +1,7 @@
 // Flags + answers file (+ prompts in a terminal) → validated Answers, the same way for every command.
 import type { Answers } from "../config/answers.js";
 import { configPath, loadAnswersFile, type AnswersFile } from "../config/file.js";
-import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
+import { resolveAnswers, type Asker, type Resolved, type Scope } from "../config/resolve.js";
 import type { CommandContext } from "./context.js";
 
 export interface LoadedAnswers extends Resolved {
@@ -23,10 +23,19 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all"): Pr
     ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
     ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
   };
-  // Inquirer loads only when a question will really be asked.
-  const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
+  const asker = ctx.interactive ? lazyAsker() : undefined;
   const resolved = await resolveAnswers({ flags: fromFlags, file: file?.answers, filePath: path }, asker, scope, flags.yes);
   return { ...resolved, path, file };
+}
+
+// Inquirer loads only when a question is really asked: a terminal run given every answer never needs it.
+function lazyAsker(): Asker {
+  const load = async () => (await import("../ui/prompts.js")).terminalAsker();
+  return {
+    name: async (...args) => (await load()).name(...args),
+    region: async (...args) => (await load()).region(...args),
+    cidr: async (...args) => (await load()).cidr(...args),
+  };
 }
 
 // The non-interactive command that repeats this run, printed after a guided run (like create-vite).
