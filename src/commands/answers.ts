@@ -2,7 +2,7 @@
 import type { CredentialsError } from "../aws/errors.js";
 import type { Answers } from "../config/answers.js";
 import { configPath, loadAnswersFile, type AnswersFile } from "../config/file.js";
-import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
+import { resolveAnswers, type Asker, type Resolved, type Scope } from "../config/resolve.js";
 import { FailureError } from "../errors.js";
 import { terminalColumns, wrapLines } from "../ui/wrap.js";
 import type { CommandContext } from "./context.js";
@@ -30,8 +30,7 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
     ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
     ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
   };
-  // Inquirer loads only when a question will really be asked.
-  const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
+  const asker = ctx.interactive ? lazyAsker() : undefined;
   const check = asker && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
   const columns = terminalColumns(ctx.stdout);
   const notice = (line: string) => ctx.stdout.write(`${wrapLines([line], columns).join("\n")}\n`);
@@ -48,6 +47,16 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
 export async function stopOnCredentials(loaded: LoadedAnswers): Promise<void> {
   const problem = await loaded.credentials();
   if (problem) throw new FailureError(problem.message, [`fix: ${problem.fix}`]);
+}
+
+// Inquirer loads only when a question is really asked: a terminal run given every answer never needs it.
+function lazyAsker(): Asker {
+  const load = async () => (await import("../ui/prompts.js")).terminalAsker();
+  return {
+    name: async (...args) => (await load()).name(...args),
+    region: async (...args) => (await load()).region(...args),
+    cidr: async (...args) => (await load()).cidr(...args),
+  };
 }
 
 // The non-interactive command that repeats this run, printed after a guided run (like create-vite).
