@@ -23,7 +23,7 @@ if (want("startup")) {
   const ttyEnv = { ...baseEnv, TERM: "xterm-256color" };
   delete ttyEnv.CI;
   const rows = [
-    { ...(await pair("--help", runs, () => timeOnce(process.execPath, [cli, "--help"]), nodeZero)), anchor: "node -e 0", budget: 2.5 },
+    { ...(await pair("--help", runs, () => timeOnce(process.execPath, [cli, "--help"]), nodeZero)), anchor: "node -e 0", budget: 1.5 },
     { ...(await pair("plan (writes the templates)", runs, () => timeOnce(process.execPath, planArgs, { env: { ...baseEnv, CI: "true" } }), nodeZero)), anchor: "node -e 0", budget: 4 },
     {
       ...(await pair(
@@ -33,7 +33,7 @@ if (want("startup")) {
         () => timeToScreen(`${process.execPath} -e "console.log('ready')"`, "ready", { env: ttyEnv, cwd: work }),
       )),
       anchor: "node -e (print, same pty)",
-      budget: 3,
+      budget: 2,
     },
   ];
   console.log("\nStart-up (median of", runs, "interleaved runs)");

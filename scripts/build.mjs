@@ -1,12 +1,13 @@
 import { build } from "esbuild";
 import { chmod, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { builtinModules, createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { aliases } from "./aliases.mjs";
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
+const bundled = await build({
   entryPoints: ["src/cli.ts"],
   outdir: "dist",
   entryNames: "[name]",
@@ -28,10 +29,13 @@ await build({
     __VERSION__: JSON.stringify(pkg.version),
   },
   banner: {
-    // Bundled CommonJS dependencies still call require(); give them one.
-    js: "#!/usr/bin/env node\nimport { createRequire as __xrCreateRequire } from 'node:module';\nconst require = __xrCreateRequire(import.meta.url);",
+    // Bundled CommonJS dependencies still call require(), for Node's built-ins only: give them one that
+    // loads node:module only if something else is ever asked for.
+    js: '#!/usr/bin/env node\nconst require = (id) => process.getBuiltinModule(id) ?? process.getBuiltinModule("node:module").createRequire(import.meta.url)(id);',
   },
   logLevel: "warning",
+  // `BUILD_METAFILE=meta.json npm run build`: what each chunk holds and imports, for https://esbuild.github.io/analyze/
+  metafile: process.env.BUILD_METAFILE !== undefined,
   plugins: [
     {
       // Ink imports React DevTools only when DEV is set; the package is optional and not shipped.
@@ -42,9 +46,12 @@ await build({
       },
     },
     schemaKeysInlined(),
+    yogaWithoutFetch(),
+    builtinsOnDemand(),
   ],
 });
 await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
+if (process.env.BUILD_METAFILE) await writeFile(process.env.BUILD_METAFILE, JSON.stringify(bundled.metafile));
 
 // The templates' facts (descriptions, named IAM) read once here with the YAML parser, so that a deploy
 // reads a small JSON file instead of loading the parser (about 8 MB less peak memory; npm run bench).
@@ -90,6 +97,82 @@ function schemaKeysInlined() {
         const contents = text.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? (rewritten++, `${constants.get(name)}:`) : key));
         // The SDK changed its schema format: say so rather than quietly ship 550 kB (and the memory) again.
         if (rewritten === 0 && /\[_\w+\]:/.test(text)) throw new Error(`${path}: no computed schema key could be rewritten; revisit schemaKeysInlined`);
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+// `import fs from "node:fs"` makes Node build the module's ESM namespace, reading every export, and some
+// exports are getters that load more of Node: node:fs's `promises` loads readline, node:process's
+// `report` and `finalization` load theirs, node:util's load parse_args, diff and workers, and node:http's
+// load undici, Node's whole fetch (15 MB; the SDK imports node:http for an http:// endpoint such as
+// moto's). Those cost about 10 ms before `--help` prints anything. The bundle instead takes each built-in
+// from process.getBuiltinModule (the object `require` returns) and reads an export only where the code
+// uses it: every export is a pure call that esbuild drops when nothing uses it.
+function builtinsOnDemand() {
+  const require = createRequire(import.meta.url);
+  const builtins = new Set(builtinModules.flatMap((name) => (name.startsWith("node:") ? [name] : [name, `node:${name}`])));
+  return {
+    name: "builtins-on-demand",
+    setup(build) {
+      // Commander imports child_process to run subcommands kept in executables of their own (ours are
+      // not), terminal-size to ask tput when the terminal does not say its size (Ink's does): both get
+      // functions that load child_process (and dgram…) only if ever called.
+      build.onResolve({ filter: /^node:child_process$/ }, ({ importer }) =>
+        /[\\/](commander|terminal-size)[\\/]/.test(importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+        contents: [
+          'const load = () => process.getBuiltinModule("node:child_process");',
+          "export const spawn = (...args) => load().spawn(...args);",
+          "export const execFileSync = (...args) => load().execFileSync(...args);",
+          "export default { spawn, execFileSync };",
+        ].join("\n"),
+        loader: "js",
+      }));
+      // One copy per importing file, so a file evaluates only the exports it names, when its chunk loads.
+      build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path, kind, importer }) =>
+        kind === "import-statement" && builtins.has(path) ? { path: path.replace(/^node:/, ""), namespace: "builtin", suffix: `?${importer}` } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "builtin" }, ({ path }) => {
+        const names = Object.keys(require(`node:${path}`)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
+        const lines = [
+          `const builtin = /* @__PURE__ */ process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
+          "const read = (name) => builtin[name];",
+          "export default builtin;",
+          ...names.map((name, i) => `const e${i} = /* @__PURE__ */ read(${JSON.stringify(name)});\nexport { e${i} as ${name} };`),
+        ];
+        return { contents: lines.join("\n"), loader: "js" };
+      });
+      // A dependency's `await import("node:http")`: an object that reads the built-in's exports as they are
+      // asked for (through its prototype), with the built-in as `default`, as a namespace would have it.
+      build.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, async ({ path }) => {
+        const text = await readFile(path, "utf8");
+        const dynamic = /\bimport\((["'])(node:[a-z_/]+)\1\)/g;
+        if (!dynamic.test(text)) return undefined;
+        const contents = text.replace(dynamic, (_, _quote, name) =>
+          `Promise.resolve().then(() => { const m = globalThis.process.getBuiltinModule(${JSON.stringify(name)}); return Object.assign(Object.create(m), { default: m }); })`,
+        );
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+// yoga-layout (Ink's layout engine) carries its WebAssembly as a data: URI, and its Emscripten loader asks
+// the global fetch() for it first, falling back to decoding it itself when that fails. In Node, fetch is
+// undici: asking it loads all of it, HTTP/2 included, for a URI it hands back anyway. The loader is told
+// there is no fetch, so it decodes the URI at once (npm run bench: the live view's peak).
+function yogaWithoutFetch() {
+  return {
+    name: "yoga-without-fetch",
+    setup(build) {
+      build.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/][^\\/]+\.js$/ }, async ({ path }) => {
+        const text = await readFile(path, "utf8");
+        const contents = text.replaceAll('"function"!=typeof fetch', "!0");
+        // yoga changed its loader: say so rather than quietly load undici (and its memory) again.
+        if (contents === text) throw new Error(`${path}: no fetch() check to replace; revisit yogaWithoutFetch`);
         return { contents, loader: "js" };
       });
     },

@@ -47,7 +47,8 @@ class SkippingClock extends FakeClock implements Clock {
   }
 }
 
-const plan = buildPlan({ name: "bench", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" });
+// Zones as preflight would have chosen them (the stacks take them since the zones change).
+const plan = buildPlan({ name: "bench", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16", apiAzs: "us-east-1b,us-east-1c", clientAzs: "eu-west-1b,eu-west-1c" });
 const clock = new SkippingClock();
 const cfn = new FakeCloudFormation(clock);
 cfn.latencyMs = 60;

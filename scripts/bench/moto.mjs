@@ -45,13 +45,13 @@ export async function motoRows(root, runs = Number(process.env.BENCH_MOTO_RUNS ?
     console.log(
       `deploy (3 stages + 1 invoke)                 ${median(ours).toFixed(0).padStart(6)} ms  vs AWS CLI, same work       ${median(theirs).toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2)}× (budget ≤ 1.5×)${ratio <= 1.5 ? "  within budget" : "  OVER BUDGET"}`,
     );
-    printPeak("peak memory during deploy, plain (max RSS)", rss);
+    printPeak("peak memory during deploy, plain (max RSS)", rss, 85);
 
     // The same deploy as a person runs it: stdout a terminal, so the live Ink view (React and yoga's
     // WebAssembly layout engine) is loaded too.
     const inkRss = [];
     for (let i = 0; i < runs; i++) inkRss.push((await deployOnce(moto, root, `ink${i}`, { terminal: true })).rssMb);
-    printPeak("peak memory during deploy, live view (RSS)", inkRss);
+    printPeak("peak memory during deploy, live view (RSS)", inkRss, 100);
   } finally {
     await moto.stop();
   }
@@ -80,8 +80,9 @@ async function deployOnce(moto, root, name, { terminal }) {
   return { ms, rssMb };
 }
 
-function printPeak(label, runs) {
+// The highest of the runs against its budget: a person gets whichever run they get.
+function printPeak(label, runs, budgetMb) {
   const peak = Math.max(...runs);
-  const verdict = peak <= 120 ? "  within budget" : "  OVER BUDGET";
-  console.log(`${label.padEnd(45)}${peak.toFixed(0).padStart(6)} MB  (budget ≤ 120 MB)${verdict}  runs: ${runs.map((r) => r.toFixed(0)).join(", ")} MB`);
+  const verdict = peak <= budgetMb ? "  within budget" : "  OVER BUDGET";
+  console.log(`${label.padEnd(45)}${peak.toFixed(0).padStart(6)} MB  (budget ≤ ${budgetMb} MB)${verdict}  runs: ${runs.map((r) => r.toFixed(0)).join(", ")} MB`);
 }

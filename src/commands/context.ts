@@ -6,7 +6,7 @@ import type { CredentialsError } from "../aws/errors.js";
 import { resolve } from "node:path";
 import { type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
 import type { Flags } from "../config/flags.js";
-import { resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
+import { type Asker, resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import { FailureError } from "../errors.js";
 import type { StageRef } from "../steps/events.js";
 import { terminalColumns, wrapLines } from "../ui/format.js";
@@ -52,8 +52,7 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
     ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
     ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
   };
-  // Inquirer loads only when a question will really be asked.
-  const asker = ctx.interactive ? (await import("../ui/prompts.js")).terminalAsker() : undefined;
+  const asker = ctx.interactive ? lazyAsker() : undefined;
   const check = asker && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
   const columns = terminalColumns(ctx.stdout);
   const notice = (line: string) => ctx.stdout.write(`${wrapLines([line], columns).join("\n")}\n`);
@@ -70,6 +69,16 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
 export async function stopOnCredentials(loaded: LoadedAnswers): Promise<void> {
   const problem = await loaded.credentials();
   if (problem) throw new FailureError(problem.message, [`fix: ${problem.fix}`]);
+}
+
+// Inquirer loads only when a question is really asked: a terminal run given every answer never needs it.
+function lazyAsker(): Asker {
+  const load = async () => (await import("../ui/prompts.js")).terminalAsker();
+  return {
+    name: async (...args) => (await load()).name(...args),
+    region: async (...args) => (await load()).region(...args),
+    cidr: async (...args) => (await load()).cidr(...args),
+  };
 }
 
 /**

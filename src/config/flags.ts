@@ -118,16 +118,20 @@ export function parseFlags(argv: readonly string[], write: (text: string) => voi
     throw new UsageError(`unknown command '${first}': did you mean '${closest(first, [...COMMANDS])}'? (run ${BIN} --help for the commands)`);
   }
 
+  // Only the command argv selects gets its flags (the default command unless it starts with one): the
+  // other four are listed by name in the overall help, and building their options is a third of --help.
+  const selected = COMMANDS.find((command) => command === first) ?? "deploy";
   let parsed: Parsed | undefined;
   const program = new Command(BIN)
     .description("Set up, verify and tear down a Lambda in one AWS region calling a private API Gateway REST API in another, over VPC peering.")
     .version(VERSION, "-v, --version")
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} });
+    .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} })
+    .configureHelp({ subcommandTerm: (cmd) => `${cmd.name()}${cmd.name() === "help" ? " [command]" : " [options]"}` });
   for (const command of COMMANDS) {
     const cmd = program.command(command, command === "deploy" ? { isDefault: true } : {}).description(DESCRIPTIONS[command]);
-    addCommon(cmd, command)
+    (command === selected ? addCommon(cmd, command) : cmd)
       .exitOverride()
       .showSuggestionAfterError(true)
       .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} })

@@ -1,5 +1,4 @@
 // IPv4 ranges: parsing, arithmetic, the VPC size limits, and carving a VPC into its two subnets.
-import IPCIDR from "ip-cidr";
 
 /**
  * Addresses are plain numbers in 0..2^32-1. Arithmetic (division, multiplication) is used instead of
@@ -69,8 +68,8 @@ const DIGITS = /^[0-9]+$/;
 export function readCidr(input: string): CidrReading {
   const text = input.trim();
   if (text === "") return { kind: "empty" };
-  // ip-cidr silently turns IPv4-mapped IPv6 ("::ffff:10.0.0.0/112") into an IPv4 /32, so any colon is
-  // settled here: VPC peering in this tool is about the VPCs' IPv4 ranges only.
+  // Any colon is settled here (an IPv4-mapped "::ffff:10.0.0.0/112" too): VPC peering in this tool is
+  // about the VPCs' IPv4 ranges only.
   if (text.includes(":")) return { kind: "ipv6" };
 
   const parts = text.split("/");
@@ -83,23 +82,21 @@ export function readCidr(input: string): CidrReading {
   // Rejected rather than silently normalised: inet_aton and many shells' tools read "010" as octal 8,
   // so "010.0.0.0/16" means 8.0.0.0/16 to some of the user's other tools and 10.0.0.0/16 to others.
   const hasLeadingZero = (p: string) => p.length > 1 && p.startsWith("0");
+  if (octets.some((o) => Number(o) > 255)) return { kind: "malformed" };
   if (octets.some(hasLeadingZero) || (prefixText !== undefined && hasLeadingZero(prefixText))) {
     const address = octets.map((o) => String(Number(o))).join(".");
-    if (!IPCIDR.isValidAddress(address)) return { kind: "malformed" };
     const corrected = prefixText === undefined ? address : `${address}/${Number(prefixText)}`;
     return { kind: "leading-zeros", corrected };
   }
 
-  if (!IPCIDR.isValidAddress(addressText)) return { kind: "malformed" };
-  const address = Number(new IPCIDR(`${addressText}/32`).start<bigint>({ type: "bigInteger" }));
+  const address = octets.reduce((value, octet) => value * 256 + Number(octet), 0);
   if (prefixText === undefined) return { kind: "no-prefix", address };
 
   const prefix = Number(prefixText);
   if (prefix > 32) return { kind: "prefix-out-of-range", address, prefix };
 
-  const first = Number(new IPCIDR(`${addressText}/${prefix}`).start<bigint>({ type: "bigInteger" }));
-  const cidr = makeCidr(first, prefix);
-  if (first !== address) return { kind: "host-bits", address, intended: cidr };
+  const cidr = makeCidr(address, prefix);
+  if (cidr.first !== address) return { kind: "host-bits", address, intended: cidr };
   return { kind: "ok", cidr };
 }
 

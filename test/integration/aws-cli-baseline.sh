@@ -62,6 +62,11 @@ for region in "$region_a" "$region_b"; do
   warm "$region" ec2 'Action=DescribeVpcs&Version=2016-11-15'
 done
 
+# Two zones per VPC, as the tool's preflight chooses them: the launcher's account refuses the first zone by
+# name of each region (execute-api missing from use1-az3 and euw1-az3, Lambda refusing use1-az3).
+zones_a=(AvailabilityZone1="${region_a}b" AvailabilityZone2="${region_a}c")
+zones_b=(AvailabilityZone1="${region_b}b" AvailabilityZone2="${region_b}c")
+
 now_ms() { date +%s%3N; }
 declare -A out
 read_outputs() { # region stack: one describe-stacks call, every output into ${out[key]}
@@ -75,7 +80,7 @@ t0=$(now_ms)
 aws cloudformation deploy --region "$region_a" --stack-name "$name-api" \
   --template-file "$templates/1-api.yaml" --no-fail-on-empty-changeset \
   --parameter-overrides DeploymentName="$name" VpcCidr=10.10.0.0/16 Subnet1Cidr=10.10.1.0/24 \
-  Subnet2Cidr=10.10.2.0/24 ClientVpcCidr=10.20.0.0/16 >&2
+  Subnet2Cidr=10.10.2.0/24 ClientVpcCidr=10.20.0.0/16 "${zones_a[@]}" >&2
 t1=$(now_ms)
 
 read_outputs "$region_a" "$name-api"
@@ -84,7 +89,8 @@ aws cloudformation deploy --region "$region_b" --stack-name "$name-client" \
   --parameter-overrides DeploymentName="$name" VpcCidr=10.20.0.0/16 Subnet1Cidr=10.20.1.0/24 \
   Subnet2Cidr=10.20.2.0/24 ApiRegion="$region_a" ApiVpcId="${out[VpcId]}" \
   ApiVpcCidr="${out[VpcCidr]}" ApiId="${out[ApiId]}" ApiStageName="${out[StageName]}" \
-  ApiEndpointDnsName="${out[EndpointDnsName]}" ApiEndpointHostedZoneId="${out[EndpointHostedZoneId]}" >&2
+  ApiEndpointDnsName="${out[EndpointDnsName]}" ApiEndpointHostedZoneId="${out[EndpointHostedZoneId]}" \
+  "${zones_b[@]}" >&2
 t2=$(now_ms)
 
 out=()

@@ -1,10 +1,24 @@
 // What the build leaves out matters as much as what it ships: the AWS SDK's schemas are tree-shaken to
 // the operations we call (scripts/build.mjs, schemaKeysInlined), which is most of the deploy's memory.
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const DIST = resolve(import.meta.dirname, "../../dist");
+const CLI = join(DIST, "cli.js");
+
+/** The internal modules Node loaded for a run of `args` (process.moduleLoadList at exit), stdout a pipe. */
+function modulesLoaded(args: readonly string[]): { stdout: string; modules: string[] } {
+  const atExit = 'process.on("exit",()=>process.stderr.write(JSON.stringify(process.moduleLoadList)))';
+  const run = spawnSync(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(atExit)}`, ...args], {
+    env: { PATH: process.env["PATH"], CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  expect(run.status).toBe(0);
+  return { stdout: run.stdout, modules: JSON.parse(run.stderr) as string[] };
+}
 
 function bundleText(): string {
   return readdirSync(join(DIST, "chunks"))
@@ -20,5 +34,31 @@ describe("the bundle", () => {
     for (const unused of ["RunInstancesRequest", "CreateTransitGatewayRequest", "ModifyInstanceAttributeRequest"]) {
       expect(text, unused).not.toContain(unused);
     }
+  });
+
+  // Node builds an imported built-in's ES namespace by reading every export, and some are getters that
+  // load more (node:fs's promises loads readline); commander's child_process loads net and dgram.
+  it("prints --help without loading what only a command needs", () => {
+    const baseline = new Set(modulesLoaded(["-e", "0"]).modules);
+    const help = modulesLoaded([CLI, "--help"]);
+    expect(help.stdout).toContain("Usage: xregion-private-api");
+    const extra = help.modules.filter((name) => !baseline.has(name));
+    for (const heavy of ["NativeModule child_process", "NativeModule net", "NativeModule internal/fs/promises", "NativeModule internal/readline/interface", "NativeModule internal/worker"]) {
+      expect(extra).not.toContain(heavy);
+    }
+    expect(extra.length).toBeLessThan(5);
+  });
+
+  // The same reading of every export, where it costs most: node:http's getters load undici (Node's fetch,
+  // 15 MB) when the SDK imports node:http for an http:// endpoint; yoga's loader would call fetch itself.
+  it("imports no Node built-in as an ES module, and gives yoga no fetch to call", () => {
+    const text = bundleText() + readFileSync(CLI, "utf8");
+    expect(text).not.toMatch(/\bfrom\s*["']node:/);
+    expect(text).not.toMatch(/\bimport\(\s*["']node:/);
+    const yoga = readdirSync(join(DIST, "chunks"))
+      .map((file) => readFileSync(join(DIST, "chunks", file), "utf8"))
+      .filter((chunk) => chunk.includes("data:application/octet-stream;base64,"));
+    expect(yoga).toHaveLength(1);
+    expect(yoga[0]).not.toMatch(/typeof fetch/);
   });
 });
