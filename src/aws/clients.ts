@@ -10,10 +10,9 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { AwsCredentialIdentityProvider, BuildMiddleware } from "@smithy/types";
+import { BIN, VERSION } from "../package.js";
 import { noteEndpoint } from "./errors.js";
 
-declare const __VERSION__: string;
-const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "dev";
 
 /** How to build the clients: the profile to sign with, and a test's endpoint override. */
 export interface ClientOptions {
@@ -72,7 +71,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
         credentials,
         retryMode: "adaptive",
         maxAttempts: 8,
-        customUserAgent: [["xregion-private-api", VERSION]],
+        customUserAgent: [[BIN, VERSION]],
       });
       (client as unknown as Middlewared).middlewareStack.add(endpointOnError, { step: "build", name: "xregionEndpointOnError" });
       cache.set(key, client);

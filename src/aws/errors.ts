@@ -158,6 +158,18 @@ export function asCredentialsError(error: unknown, profile: string | undefined):
   return undefined;
 }
 
+/** Stops a step on a credentials problem (as the one CredentialsError, with its fix); anything else returns. */
+export function throwIfCredentials(error: unknown, profile: string | undefined): void {
+  const credentials = asCredentialsError(error, profile);
+  if (credentials) throw credentials;
+}
+
+/** The catch every step shares: credentials problems and errors that are not AWS's go up; an AWS error returns for the step to report. */
+export function onlyServiceError(error: unknown, profile: string | undefined): void {
+  throwIfCredentials(error, profile);
+  if (!isServiceError(error)) throw error;
+}
+
 /** Errors from AWS that a person can act on become FailureErrors (exit 1) carrying the fixing command. */
 export function asFailure(error: unknown, profile: string | undefined): unknown {
   if (error instanceof FailureError || error instanceof UsageError) return error;

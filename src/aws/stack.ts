@@ -16,6 +16,11 @@ export interface StackInfo {
   readonly operationStartedAt: number;
 }
 
+/** Whether an operation is running on the stack, one a new operation must wait for (REVIEW_IN_PROGRESS is a stack waiting for its first change set, not an operation). */
+export function isBusy(status: string): boolean {
+  return status.endsWith("_IN_PROGRESS") && status !== "REVIEW_IN_PROGRESS";
+}
+
 /** ClientRequestToken: [a-zA-Z0-9][-a-zA-Z0-9]*, at most 128 characters. */
 export function newToken(operation: string): string {
   return `xregion-${operation}-${randomUUID()}`;

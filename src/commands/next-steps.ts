@@ -1,7 +1,7 @@
 // The commands a person types next, with the flags that find this deployment again.
 import { delimiter, dirname, isAbsolute, relative, sep } from "node:path";
 import { FLAG_OF, type AnswerKey, type Answers } from "../config/answers.js";
-import { BIN } from "../config/flags.js";
+import { BIN } from "../package.js";
 
 // The answers that find a deployment again (its name and regions, and the profile that reaches them),
 // and every answer, in the order `--help` lists their flags.

@@ -3,12 +3,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { closest } from "fastest-levenshtein";
 import { UsageError } from "../errors.js";
-
-declare const __VERSION__: string;
-/** The package version, set by the build. */
-export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
-/** The command's name, as installed. */
-export const BIN = "xregion-private-api";
+import { BIN, VERSION } from "../package.js";
 
 /** The commands, in the order `--help` lists them. */
 export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor"] as const;

@@ -1,9 +1,9 @@
 // One stage, one stack: settle whatever state the stack is in, make a change set, execute it, follow its
 // events, and answer with a tagged result whose outputs feed the next stage.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { asCredentialsError, describeAwsError, isNoUpdates, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, isNoUpdates, isServiceError, onlyServiceError } from "../aws/errors.js";
 import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
-import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeStack, executeChangeSet, newToken, type StackInfo, waitForChangeSet } from "../aws/stack.js";
+import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeStack, executeChangeSet, isBusy, newToken, type StackInfo, waitForChangeSet } from "../aws/stack.js";
 import { loadTemplateFacts, readTemplate } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
 import { type DeployContext, info } from "./context.js";
@@ -65,9 +65,7 @@ export async function runStage(
   try {
     return await deploy(run, parameters, templateBody, facts);
   } catch (error) {
-    const credentials = asCredentialsError(error, ctx.clients.profile);
-    if (credentials) throw credentials;
-    if (!isServiceError(error)) throw error;
+    onlyServiceError(error, ctx.clients.profile);
     return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${describeAwsError(error)}`);
   }
 }
@@ -162,11 +160,6 @@ async function deploy(
   }
   const message = failureMessage(stage.stackName, status, poller.rootCause, poller.statusReason);
   return fail(run, status, poller.rootCause, message);
-}
-
-// REVIEW_IN_PROGRESS is a stack waiting for its first change set, not an operation to wait for.
-function isBusy(status: string): boolean {
-  return status.endsWith("_IN_PROGRESS") && status !== "REVIEW_IN_PROGRESS";
 }
 
 async function waitForOtherOperation(run: Run, stack: StackInfo): Promise<{ stack: StackInfo | undefined } | StageResult> {

@@ -2,7 +2,7 @@
 // policy simulator. A check that cannot run (the caller may not simulate, IAM does not answer, a root or
 // federated caller) is skipped with one reason, never a failure: it only ever saves a half-built deploy.
 import type { AwsClients } from "../aws/clients.js";
-import { asCredentialsError, describeAwsError, isAwsAnswer, isServiceError } from "../aws/errors.js";
+import { describeAwsError, isAwsAnswer, isServiceError, throwIfCredentials } from "../aws/errors.js";
 import { simulate, simulationPrincipal, type SimulatedDecision } from "../aws/identity.js";
 import type { Answers } from "../config/answers.js";
 import { deployPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
@@ -162,8 +162,7 @@ async function runGroups<T, R>(items: readonly T[], parallel: number, work: (ite
 }
 
 function skipReason(error: unknown, ctx: PermissionCheckContext, principal: string, fromSession: boolean, timeoutMs: number): string {
-  const credentials = asCredentialsError(error, ctx.clients.profile);
-  if (credentials) throw credentials;
+  throwIfCredentials(error, ctx.clients.profile);
   const name = error instanceof Error ? error.name : "";
   if (name === "AccessDenied" || name === "AccessDeniedException") {
     return "you may not call iam:SimulatePrincipalPolicy (AccessDenied)";

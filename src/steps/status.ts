@@ -1,6 +1,6 @@
 // `status`: the three stacks as they are now (stacks.ts reads them, as preflight does), the client
 // function's state, interfaces it left behind, and the last verification.
-import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
+import { describeAwsError, isServiceError, throwIfCredentials } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";
 import type { StepContext } from "./context.js";
@@ -67,8 +67,7 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
     ctx.emit({ kind: "function-state", function: fn, ready: judgeFunction(fn) === "ready", at: now() });
     return fn;
   } catch (error) {
-    const credentials = asCredentialsError(error, ctx.clients.profile);
-    if (credentials) throw credentials;
+    throwIfCredentials(error, ctx.clients.profile);
     // A stack whose delete failed part-way may have lost its function already: a fact, not a fault of status.
     if (isServiceError(error) && error instanceof Error && error.name === "ResourceNotFoundException") {
       ctx.emit({ kind: "info", message: `the function ${functionName} no longer exists`, stage: client.ref.stage, at: now() });

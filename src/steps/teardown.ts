@@ -2,9 +2,9 @@
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
+import { describeAwsError, onlyServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
-import { describeStack } from "../aws/stack.js";
+import { describeStack, isBusy } from "../aws/stack.js";
 import { readTemplate, loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import { deleteAndFollow, describeLeft, describeLeftText, followStack, type LeftStack } from "./stacks.js";
 import { renameInFacts, renderTemplate } from "./deployment-id.js";
@@ -94,9 +94,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise
   try {
     return await deleteOne(ctx, ref, release);
   } catch (error) {
-    const credentials = asCredentialsError(error, ctx.clients.profile);
-    if (credentials) throw credentials;
-    if (!isServiceError(error)) throw error;
+    onlyServiceError(error, ctx.clients.profile);
     const message = `${ref.stackName}: ${describeAwsError(error)}`;
     ctx.emit({ kind: "stage-failed", ...ref, status: "UNKNOWN", rootCause: undefined, message, at: ctx.clock.now() });
     return { kind: "failed", status: "UNKNOWN", rootCause: undefined, message };
@@ -114,7 +112,7 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
   ctx.emit({ kind: "stage-started", ...ref, action: "delete", at: ctx.clock.now() });
   // Another operation (often an earlier teardown's delete) must finish before DeleteStack is accepted.
   // Neither can be cancelled: on Ctrl-C we stop following it and say so.
-  if (stack.status.endsWith("_IN_PROGRESS") && stack.status !== "REVIEW_IN_PROGRESS") {
+  if (isBusy(stack.status)) {
     info(ctx, ref, `${ref.stackName} is ${stack.status}; waiting for that to finish.`);
     const { watched } = await followStack(ctx, ref, { stack: stack.stackId, tokens: [], since: stack.operationStartedAt, stats });
     if (watched.aborted) return stopFollowing(ctx, ref);

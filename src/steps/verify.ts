@@ -1,7 +1,7 @@
 // Proves the path works, after waiting for the function to be ready: invoke the client function N times, one after another, and read only the
 // answer DESIGN section 9 defines. Whatever else comes back becomes an "unexpected" sample, never a crash.
 import { pollDelay } from "../aws/clock.js";
-import { asCredentialsError } from "../aws/errors.js";
+import { throwIfCredentials } from "../aws/errors.js";
 import { type FunctionStatus, type Invocation, invokeFunction, notReadyCause, readFunctionStatus } from "../aws/function.js";
 import { latencyStats, parseClientAnswer, type VerifyReport, type VerifySample } from "./client-answer.js";
 import { diagnoseFunctionReadError, diagnoseInvokeError, diagnoseSample, type Diagnosis, excerpt, functionCancelled, functionFailed, functionNotRestored, functionTimedOut } from "./diagnose.js";
@@ -41,8 +41,7 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
     try {
       invocation = await invokeFunction(ctx.clients, input.region, input.functionName);
     } catch (error) {
-      const credentials = asCredentialsError(error, ctx.clients.profile);
-      if (credentials) throw credentials;
+      throwIfCredentials(error, ctx.clients.profile);
       const cause = woken ? undefined : notReadyCause(error);
       if (cause) {
         woken = true;
@@ -159,8 +158,7 @@ export async function waitUntilReady(ctx: VerifyContext, input: ReadyInput, caus
     try {
       status = await readFunctionStatus(ctx.clients, input.region, input.functionName);
     } catch (error) {
-      const credentials = asCredentialsError(error, ctx.clients.profile);
-      if (credentials) throw credentials;
+      throwIfCredentials(error, ctx.clients.profile);
       return diagnoseFunctionReadError(error, input.functionName, input.region);
     }
     const judgement = judgeFunction(status);

@@ -3,7 +3,7 @@
 // client-route, peering and return-route: each end's subnets must send the other end's addresses to the
 // peering connection (longest prefix, the subnet's own table or the main one, no blackhole), and that
 // connection must be active between the two VPCs.
-import type { PeeringFacts, VpcSide } from "../../aws/path-facts.js";
+import type { EndpointFacts, PeeringFacts, VpcSide } from "../../aws/path-facts.js";
 import type { AddressSet } from "../../net/address-set.js";
 import { aclDecision, type AclDecision, aclOfSubnet, type PortRange } from "../../net/network-acls.js";
 import { routeRange, tableOfSubnet } from "../../net/route-match.js";
@@ -22,12 +22,9 @@ export function judgeClientRoute(ctx: PathContext): Judgement {
 
 /** The API subnets route the client range back through the peering. */
 export function judgeReturnRoute(ctx: PathContext): Judgement {
-  const endpoint = ctx.snapshot.endpoint?.facts;
-  if (!endpoint) return unknown("the API's endpoint is not known (see the endpoint hop)");
-  if (!ctx.apiSide.ok) return unknown(ctx.apiSide.why);
-  if (!ctx.functionRange.ok) return unknown(`where requests come from is not known: ${ctx.functionRange.why}`);
-  const clientCidr = ctx.clientSide.ok && ctx.clientSide.value.vpc.ok ? ctx.clientSide.value.vpc.value.cidrs[0] : undefined;
-  return routesOf(ctx, ctx.apiSide.value, endpoint.subnetIds, ctx.functionRange.value, clientCidr);
+  const end = apiEnd(ctx);
+  if ("ok" in end) return end;
+  return routesOf(ctx, end.side, end.endpoint.subnetIds, end.from, end.clientCidr);
 }
 
 /** The peering connection is active between the two VPCs. */
@@ -126,20 +123,28 @@ export function judgeClientEgress(ctx: PathContext): Judgement {
 
 /** The endpoint's security groups and network ACLs let HTTPS in from the client. */
 export function judgeEndpointIngress(ctx: PathContext): Judgement {
+  const end = apiEnd(ctx);
+  if ("ok" in end) return end;
+  return judgeEnd({
+    side: end.side,
+    groupIds: end.endpoint.securityGroupIds,
+    subnetIds: end.endpoint.subnetIds,
+    peers: end.from,
+    peersText: describeSet(end.from),
+    peerCidr: end.clientCidr ?? describeSet(end.from),
+    role: "endpoint",
+  });
+}
+
+// The API end as both of its hops need it (the endpoint, its VPC, where requests come from and the
+// client VPC's range), or why it cannot be judged.
+function apiEnd(ctx: PathContext): Judgement | { endpoint: EndpointFacts; side: VpcSide; from: AddressSet; clientCidr: string | undefined } {
   const endpoint = ctx.snapshot.endpoint?.facts;
   if (!endpoint) return unknown("the API's endpoint is not known (see the endpoint hop)");
   if (!ctx.apiSide.ok) return unknown(ctx.apiSide.why);
   if (!ctx.functionRange.ok) return unknown(`where requests come from is not known: ${ctx.functionRange.why}`);
   const clientCidr = ctx.clientSide.ok && ctx.clientSide.value.vpc.ok ? ctx.clientSide.value.vpc.value.cidrs[0] : undefined;
-  return judgeEnd({
-    side: ctx.apiSide.value,
-    groupIds: endpoint.securityGroupIds,
-    subnetIds: endpoint.subnetIds,
-    peers: ctx.functionRange.value,
-    peersText: describeSet(ctx.functionRange.value),
-    peerCidr: clientCidr ?? describeSet(ctx.functionRange.value),
-    role: "endpoint",
-  });
+  return { endpoint, side: ctx.apiSide.value, from: ctx.functionRange.value, clientCidr };
 }
 
 function judgeEnd(end: End): Judgement {

@@ -2,8 +2,7 @@
 // hooks they share (colour on or off, a ticking clock).
 import { Box, Text, type TextProps } from "ink";
 import { stripVTControlCharacters } from "node:util";
-import type { StageRef } from "../../steps/events.js";
-import { failureStatus, formatDuration, wrapLines } from "../format.js";
+import { formatDuration, wrapLines } from "../format.js";
 import { createContext, useContext, useEffect, useState } from "react";
 import { type Note, type ResourceRow as ResourceRowView, type StageView, type StepRow } from "../progress-state.js";
 import { fitRow, resourceElapsed, resourceGlyph, resourceLabel, ROW_MAX, stageElapsed, stageGlyph, stageLabels, stageStatus, visibleResources } from "./row-text.js";
