@@ -4,7 +4,7 @@ import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
-import { changeSummary, changeText, functionText, hopLine, permissionLines, releaseStepText } from "./wording.js";
+import { changeSummary, changeText, functionText, hopLine, latencyColumns, latencyTable, permissionLines, releaseStepText } from "./wording.js";
 import { failureStatus, formatDuration, formatMs, stageLabel, terminalColumns, truncate, wrapLines } from "./format.js";
 import { zonesEventText } from "./plan-text.js";
 import { type Renderer, unreachable } from "./renderer.js";
@@ -224,15 +224,8 @@ function sampleLine(sample: VerifySample): string {
 }
 
 function verifyLines(report: VerifyReport, paint: (style: Style, text: string) => string): string[] {
-  const row = (name: string, cold: number | null | undefined, stats: VerifyReport["warm"]["inside"]) =>
-    [name.padEnd(16), ...[cold, stats?.min, stats?.p50, stats?.p95, stats?.max].map((v) => formatMs(v).padStart(7))].join("");
-  const warmCount = report.warm.roundTrip?.count ?? 0;
-  const lines = [
-    ["latency (ms)".padEnd(16), ...["cold", "min", "p50", "p95", "max"].map((h) => h.padStart(7))].join(""),
-    row("inside function", report.cold?.insideMs, report.warm.inside),
-    row("round trip", report.cold?.roundTripMs, report.warm.roundTrip),
-    `(cold: the first invocation; min/p50/p95/max over ${warmCount} warm sample${warmCount === 1 ? "" : "s"})`,
-  ];
+  const table = latencyTable(report, latencyColumns(undefined));
+  const lines = [table.header, ...table.rows, `(${table.note})`];
   // The latest answer the API itself gave; a DNS or connect failure has no response to show.
   const last = report.samples.findLast((s) => s.kind === "answer" && s.answer.status !== null);
   if (last?.kind === "answer") {

@@ -8,7 +8,8 @@ import type { HopName } from "../steps/doctor/doctor.js";
 import type { ChangeView, ProgressEvent } from "../steps/events.js";
 import type { PermissionFinding, PermissionReport } from "../steps/permission-check.js";
 import type { PermissionScope } from "../steps/permissions.js";
-import { formatDuration } from "./format.js";
+import type { LatencyStats, VerifyReport } from "../steps/client-answer.js";
+import { formatDuration, formatMs } from "./format.js";
 import { unreachable } from "./renderer.js";
 
 /** A change in words, and whether it is risky. */
@@ -199,4 +200,37 @@ export function responseLines(body: string | null): string[] {
   const lines = text.split("\n");
   if (lines.length <= MAX_LINES) return lines;
   return [...lines.slice(0, MAX_LINES), `… (${lines.length - MAX_LINES} more lines)`];
+}
+
+// The latency table both renderers print: the plain lines with every column, the live view with the
+// columns its width holds.
+/** One column of the latency table. */
+export type LatencyColumn = "cold" | "min" | "p50" | "p95" | "max";
+
+const LATENCY_COLUMNS: readonly LatencyColumn[] = ["cold", "min", "p50", "p95", "max"];
+// What a narrower terminal drops first: with a handful of warm samples max and min say least.
+const DROPPED_FIRST: readonly LatencyColumn[] = ["max", "min", "p95"];
+const NAME = 16;
+const CELL = 7;
+
+/** The columns that fit `width` (16 for the row names, 7 per column: all five need 51), in table order. */
+export function latencyColumns(width: number | undefined): readonly LatencyColumn[] {
+  if (width === undefined) return LATENCY_COLUMNS;
+  const fit = Math.max(2, Math.floor((width - NAME) / CELL));
+  const dropped = new Set(DROPPED_FIRST.slice(0, Math.max(0, LATENCY_COLUMNS.length - fit)));
+  return LATENCY_COLUMNS.filter((column) => !dropped.has(column));
+}
+
+/** The latency table of a verification in the given columns: its header, its two rows, and what the columns mean. */
+export function latencyTable(report: VerifyReport, columns: readonly LatencyColumn[]): { header: string; rows: readonly string[]; note: string } {
+  const cell = (column: LatencyColumn, cold: number | null | undefined, warm: LatencyStats | undefined) => (column === "cold" ? cold : warm?.[column]);
+  const row = (name: string, cold: number | null | undefined, warm: LatencyStats | undefined) =>
+    [name.padEnd(NAME), ...columns.map((c) => formatMs(cell(c, cold, warm)).padStart(CELL))].join("");
+  const warmCount = report.warm.roundTrip?.count ?? 0;
+  const warmColumns = columns.filter((c) => c !== "cold").join("/");
+  return {
+    header: ["latency (ms)".padEnd(NAME), ...columns.map((c) => c.padStart(CELL))].join(""),
+    rows: [row("inside function", report.cold?.insideMs, report.warm.inside), row("round trip", report.cold?.roundTripMs, report.warm.roundTrip)],
+    note: `cold: the first invocation; ${warmColumns} over ${warmCount} warm sample${warmCount === 1 ? "" : "s"}`,
+  };
 }
