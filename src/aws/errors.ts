@@ -1,5 +1,6 @@
 // Classifies AWS errors in one place, so steps can tell "wait and retry" from "stack is gone" from "the
 // user must log in again", and the CLI can map the last one to exit 1 with the exact fix.
+import { accessDenial, deniedSentence } from "./access-denied.js";
 
 interface AwsErrorShape {
   readonly name?: string;
@@ -46,6 +47,17 @@ export function errorMessage(error: unknown): string {
   return e.message ?? String(error);
 }
 
+/** A service error as a person reads it: a refusal names the action, the caller and the fix. */
+export function explainError(error: unknown, profile: string | undefined, identity?: string): string {
+  const denial = accessDenial(error);
+  return denial ? deniedSentence(denial, identity ?? `the identity of ${credentialsName(profile)}`) : errorMessage(error);
+}
+
+/** Which credentials a message is about: "profile dev" or the default chain. */
+export function credentialsName(profile: string | undefined): string {
+  return profile ? `profile ${profile}` : "the default AWS credentials";
+}
+
 // RequestExpired is not here on purpose: it means this machine's clock is off, and logging in again would
 // not help.
 const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired"]);
@@ -83,16 +95,17 @@ export function asCredentialsError(error: unknown, profile: string | undefined):
   const e = shape(error);
   const name = e.name ?? "";
   const text = e.message ?? "";
-  const who = profile ? `profile ${profile}` : "the default credentials";
   const fix = credentialsFix(profile);
   if (EXPIRED.has(name) || /SSO session .*(expired|invalid)|token .*expired/i.test(text)) {
-    return new CredentialsError("expired", `The AWS credentials of ${who} have expired.`, fix, error);
+    const what = profile ? `The credentials of profile ${profile}` : "The default AWS credentials";
+    return new CredentialsError("expired", `${what} have expired.`, fix, error);
   }
   if (INVALID.has(name)) {
-    return new CredentialsError("invalid", `AWS rejected the credentials of ${who} (${name}).`, fix, error);
+    const what = profile ? `the credentials of profile ${profile}` : "the default AWS credentials";
+    return new CredentialsError("invalid", `AWS rejected ${what} (${name}).`, fix, error);
   }
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
-    return new CredentialsError("missing", `No AWS credentials found for ${who}: ${text}`, fix, error);
+    return new CredentialsError("missing", `No AWS credentials found${profile ? ` for profile ${profile}` : ""}: ${text}`, fix, error);
   }
   return undefined;
 }

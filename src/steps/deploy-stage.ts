@@ -1,7 +1,7 @@
 // One stage, one stack: settle whatever state the stack is in, make a change set, execute it, follow its
 // events, and answer with a tagged result whose outputs feed the next stage.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { asCredentialsError, errorMessage, isNoUpdates, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, errorMessage, explainError, isNoUpdates, isServiceError } from "../aws/errors.js";
 import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
 import {
   cancelUpdate,
@@ -76,7 +76,7 @@ export async function runStage(
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
     if (!isServiceError(error)) throw error;
-    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${errorMessage(error)}`);
+    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${explainError(error, ctx.clients.profile)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // Deletes stage 3 (A), then 2 (B), then 1 (A): each later stage depends on the earlier one's resources.
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
-import { asCredentialsError, errorMessage, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, explainError, isServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack } from "../aws/stack.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./cancel.js";
@@ -91,7 +91,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise
     const credentials = asCredentialsError(error, ctx.clients.profile);
     if (credentials) throw credentials;
     if (!isServiceError(error)) throw error;
-    const message = `${ref.stackName}: ${errorMessage(error)}`;
+    const message = `${ref.stackName}: ${explainError(error, ctx.clients.profile)}`;
     ctx.emit({ kind: "stage-failed", ...ref, status: "UNKNOWN", rootCause: undefined, message, at: ctx.clock.now() });
     return { kind: "failed", status: "UNKNOWN", rootCause: undefined, message };
   }
