@@ -16,7 +16,8 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   // One line, however wide: the terminal folds it without breaking a copy, in any shell.
   if (loaded.asked.length > 0) human.write(`\nThe same run without questions:\n  ${equivalentCommand(ctx.invocation, answers, "deploy")} --yes\n\n`);
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
-  saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  const unsaved = saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  if (unsaved) human.write(`warning: ${unsaved}; the deploy goes on\n\n`);
   const { deployPlan } = await import("./deploy-run.js");
   return deployPlan(ctx, plan, loaded.path);
 }

@@ -1,3 +1,4 @@
+import { echo } from "../echo.js";
 import { makeCidr, readCidr, type Cidr } from "./cidr.js";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, SMALLEST_SUBNET_PREFIX } from "./limits.js";
 import { overlapOf } from "./overlap.js";
@@ -12,7 +13,7 @@ const SHAPE = "write it as a.b.c.d/n, for example 10.0.0.0/16";
 // CI log alone is enough to fix the command.
 export function checkVpcCidr(input: string, label: string): CidrCheck {
   const typed = input.trim();
-  const quoted = quote(typed);
+  const quoted = echo(typed);
   const reading = readCidr(input);
   switch (reading.kind) {
     case "empty":
@@ -95,11 +96,6 @@ function privateExample(prefix: number): Cidr {
 }
 
 // JSON quoting keeps the message on one line whatever the user pasted (newlines, control characters).
-function quote(text: string): string {
-  const max = 40;
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
-}
-
 function fail(message: string): CidrCheck {
   return { ok: false, message };
 }
