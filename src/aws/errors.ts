@@ -35,6 +35,27 @@ export function isNoUpdates(error: unknown): boolean {
   return e.name === "ValidationError" && /No updates are to be performed/.test(e.message ?? "");
 }
 
+const RACED = new Set([
+  "ChangeSetNotFoundException",
+  "ChangeSetNotFound",
+  "InvalidChangeSetStatusException",
+  "InvalidChangeSetStatus",
+  "AlreadyExistsException",
+]);
+const RACED_VALIDATION = /already exists and cannot be created again|is in [A-Z_]+_IN_PROGRESS state and can not be updated|^Stack \[[^\]]+\] does not exist/;
+
+// Another run changed the stack between our look at it and our call on it: the CREATE or UPDATE we chose is
+// no longer right ("Stack [x] already exists and cannot be created again", "Stack:arn… is in
+// UPDATE_IN_PROGRESS state and can not be updated", "Stack [x] does not exist" for a stack still in
+// REVIEW_IN_PROGRESS), or our change set went because another was executed (ExecuteChangeSet "deletes all
+// other change sets associated with the stack": ChangeSetNotFound; or OBSOLETE: InvalidChangeSetStatus).
+/** Whether a change-set call failed because another operation on the stack got there first. */
+export function isConcurrentChange(error: unknown): boolean {
+  const e = shape(error);
+  if (RACED.has(e.name ?? "")) return true;
+  return e.name === "ValidationError" && RACED_VALIDATION.test(e.message ?? "");
+}
+
 // An answer from an AWS service (as opposed to a bug in our code): it becomes a failed stage, not a crash.
 export function isServiceError(error: unknown): boolean {
   const e = shape(error);

@@ -10,6 +10,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  ListChangeSetsCommand,
   type CloudFormationClient,
 } from "@aws-sdk/client-cloudformation";
 import type { Clock } from "../steps/clock.js";
@@ -160,6 +161,28 @@ async function allChanges(cfn: CloudFormationClient, changeSetId: string, first:
     page = page.NextToken ? await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: page.NextToken })) : undefined;
   }
   return changes;
+}
+
+/** A change set as ListChangeSets sums it up. */
+export interface ChangeSetSummary {
+  readonly name: string;
+  readonly status: string;
+  readonly executionStatus: string;
+  readonly createdAt: number;
+}
+
+/** The change sets a stack has now (executing one deletes the others), every page. */
+export async function listChangeSets(cfn: CloudFormationClient, stack: string): Promise<ChangeSetSummary[]> {
+  const summaries: ChangeSetSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cfn.send(new ListChangeSetsCommand({ StackName: stack, NextToken: nextToken }));
+    for (const cs of page.Summaries ?? []) {
+      summaries.push({ name: cs.ChangeSetName ?? "", status: cs.Status ?? "", executionStatus: cs.ExecutionStatus ?? "", createdAt: cs.CreationTime?.getTime() ?? 0 });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return summaries;
 }
 
 export async function deleteChangeSet(cfn: CloudFormationClient, changeSetId: string): Promise<void> {

@@ -1,7 +1,7 @@
 // One stage, one stack: settle whatever state the stack is in, make a change set, execute it, follow its
 // events, and answer with a tagged result whose outputs feed the next stage.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { asCredentialsError, errorMessage, explainError, isNoUpdates, isServiceError } from "../aws/errors.js";
+import { asCredentialsError, errorMessage, explainError, isConcurrentChange, isNoUpdates, isServiceError } from "../aws/errors.js";
 import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
 import {
   cancelUpdate,
@@ -20,6 +20,7 @@ import type { TemplateFacts } from "../aws/template-facts.js";
 import { info, stageRef, type DeployContext } from "./engine-context.js";
 import type { StageRef } from "./events.js";
 import { followStack } from "./follow-stack.js";
+import { otherOperation, otherOperationText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan-types.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
 import { deleteAndFollow } from "./stack-delete.js";
@@ -80,23 +81,52 @@ export async function runStage(
   }
 }
 
-async function deploy(
+// A run that finds the stack changed under it looks again this often before it stops, naming the other run.
+const MAX_LOOKS = 3;
+const RACED = { kind: "raced" } as const;
+
+async function deploy(run: Run, parameters: Record<string, string>, templateBody: string, facts: TemplateFacts | undefined): Promise<StageResult> {
+  const { ctx, stage, ref, cfn } = run;
+  for (let look = 1; ; look++) {
+    const attempt = await deployOnce(run, parameters, templateBody, facts);
+    if (attempt.kind !== "raced") return attempt;
+    if (look >= MAX_LOOKS) {
+      const stack = await describeStack(cfn, stage.stackName);
+      const other = stack && (await otherOperation(cfn, stack, ctx.clock.now()));
+      const who = other ? otherOperationText(stage.stackName, other) : `Another run keeps changing ${stage.stackName}`;
+      return fail(run, stack?.status ?? "NOT_STARTED", undefined, `${who}: wait for it, or see where it stands with status, then deploy again.`);
+    }
+    info(ctx, ref, `Another run changed ${stage.stackName} while this one was preparing its change; looking at it again.`);
+  }
+}
+
+// One look at the stack and one change set. "raced" when another run changed the stack in between.
+async function deployOnce(
   run: Run,
   parameters: Record<string, string>,
   templateBody: string,
   facts: TemplateFacts | undefined,
-): Promise<StageResult> {
+): Promise<StageResult | typeof RACED> {
   const { ctx, stage, ref, cfn } = run;
   let stack = await describeStack(cfn, stage.stackName);
-  if (stack && isBusy(stack.status)) {
-    const waited = await waitForOtherOperation(run, stack);
-    if ("kind" in waited) return waited;
+  const other = stack && (await otherOperation(cfn, stack, ctx.clock.now()));
+  if (stack && other) {
+    ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
+    const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
+    const waited = await waitOut(ctx, ref, { stack, other }, ctx.clock.now() + limit, run.stats);
+    if (waited.kind === "aborted") return cancelled(run, `Stopped waiting; the other run's operation on ${stage.stackName} continues.`);
+    if (waited.kind === "timed-out") {
+      const minutes = Math.round(limit / 60_000);
+      return fail(run, waited.other.status, undefined,
+        `${otherOperationText(stage.stackName, waited.other)} and it has not finished in ${minutes} minutes: wait for it, or see where it stands with status, then deploy again.`);
+    }
     stack = waited.stack;
   }
   run.status = stack?.status;
   const fix = stack ? manualFix(stack.status, stage.stackName, stage.region) : undefined;
   if (stack && fix) return fail(run, stack.status, undefined, fix);
 
+  // A REVIEW_IN_PROGRESS stack here was left by a run that stopped before executing: it takes a CREATE.
   const replace = stack?.status === "ROLLBACK_COMPLETE";
   const type = !stack || replace || stack.status === "REVIEW_IN_PROGRESS" ? "CREATE" : "UPDATE";
   ctx.emit({ kind: "stage-started", ...ref, action: type === "CREATE" ? "create" : "update", at: ctx.clock.now() });
@@ -110,6 +140,7 @@ async function deploy(
 
   const template = readTemplate(facts ?? (await loadTemplateFacts(templateBody)), { region: stage.region, stackName: stage.stackName, parameters });
   let changeSet;
+  let state;
   try {
     changeSet = await createChangeSet(cfn, {
       stackName: stage.stackName,
@@ -120,11 +151,12 @@ async function deploy(
       capabilities: template.capabilities,
       now: ctx.clock.now(),
     });
+    state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal, ctx.random);
   } catch (error) {
     if (isNoUpdates(error)) return noOp(run, stack?.outputs ?? {});
+    if (isConcurrentChange(error)) return RACED;
     throw error;
   }
-  const state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal, ctx.random);
   if (state.kind === "empty") {
     await deleteChangeSet(cfn, changeSet.id).catch(() => undefined);
     return noOp(run, stack?.outputs ?? {});
@@ -146,16 +178,25 @@ async function deploy(
   }
 
   const token = newToken("deploy");
-  const { poller, watched } = await followStack(ctx, ref, {
-    stack: changeSet.stackId,
-    tokens: [token],
-    // AWS's clock, when it is ahead of ours, keeps the previous operation's events out.
-    since: Math.max(ctx.clock.now(), state.createdAt),
-    stats: run.stats,
-    descriptions: template.descriptions,
-    start: () => executeChangeSet(cfn, changeSet.id, token),
-    onAbort: (poller) => cancelOperation(run, type, changeSet.stackId, poller),
-  });
+  const id = changeSet.id;
+  let followed;
+  try {
+    followed = await followStack(ctx, ref, {
+      stack: changeSet.stackId,
+      tokens: [token],
+      // AWS's clock, when it is ahead of ours, keeps the previous operation's events out.
+      since: Math.max(ctx.clock.now(), state.createdAt),
+      stats: run.stats,
+      descriptions: template.descriptions,
+      start: () => executeChangeSet(cfn, id, token),
+      onAbort: (poller) => cancelOperation(run, type, changeSet.stackId, poller),
+    });
+  } catch (error) {
+    // Executing found our change set gone or obsolete: another run executed its own first.
+    if (isConcurrentChange(error)) return RACED;
+    throw error;
+  }
+  const { poller, watched } = followed;
   run.status = watched.status;
   run.stats.settledAt = watched.settledAt;
   const status = watched.status ?? "UNKNOWN";
@@ -170,31 +211,6 @@ async function deploy(
   }
   const message = failureMessage(stage.stackName, status, poller.rootCause, poller.statusReason);
   return fail(run, status, poller.rootCause, message);
-}
-
-// REVIEW_IN_PROGRESS is a stack waiting for its first change set, not an operation to wait for.
-function isBusy(status: string): boolean {
-  return status.endsWith("_IN_PROGRESS") && status !== "REVIEW_IN_PROGRESS";
-}
-
-async function waitForOtherOperation(run: Run, stack: StackInfo): Promise<{ stack: StackInfo | undefined } | StageResult> {
-  const { ctx, stage, ref, cfn } = run;
-  ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
-  info(ctx, ref, `${stage.stackName} is ${stack.status} (another operation); waiting for it to finish first.`);
-  const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
-  const { watched } = await followStack(ctx, ref, {
-    stack: stack.stackId,
-    tokens: [],
-    since: stack.operationStartedAt,
-    stats: run.stats,
-    deadline: ctx.clock.now() + limit,
-  });
-  if (watched.aborted) return cancelled(run, `Stopped waiting; the other operation on ${stage.stackName} continues.`);
-  if (!watched.settled) {
-    const minutes = Math.round(limit / 60_000);
-    return fail(run, stack.status, undefined, `${stage.stackName} was still ${watched.status ?? stack.status} after ${minutes} minutes; run again once it has finished.`);
-  }
-  return { stack: await describeStack(cfn, stack.stackId) };
 }
 
 async function replaceRolledBack(run: Run, stack: StackInfo): Promise<StageResult | undefined> {
