@@ -1594,6 +1594,18 @@ class ChangeSetNotFound(CloudFormationError):
 
 
 _busy = {"ms": 0}
+# moto serves requests on threads; AWS decides what one stack name takes one request at a time, so two
+# runs' change sets for a new name must not both find it free.
+_lifecycle_lock = threading.RLock()
+
+
+def _one_at_a_time(fn):
+    @functools.wraps(fn)
+    def locked(*args, **kwargs):
+        with _lifecycle_lock:
+            return fn(*args, **kwargs)
+
+    return locked
 
 
 def _stack_status(self):
@@ -1692,10 +1704,10 @@ def _closing(stack):
     return last if last is not None and not last.resource_status.endswith("_IN_PROGRESS") else None
 
 
-CloudFormationBackend.create_change_set = create_change_set_for_one_stack
-CloudFormationBackend.describe_change_set = describe_change_set_or_not_found
-CloudFormationBackend.execute_change_set = execute_change_set_one_at_a_time
-CloudFormationBackend.delete_change_set = delete_change_set_or_not_found
+CloudFormationBackend.create_change_set = _one_at_a_time(create_change_set_for_one_stack)
+CloudFormationBackend.describe_change_set = _one_at_a_time(describe_change_set_or_not_found)
+CloudFormationBackend.execute_change_set = _one_at_a_time(execute_change_set_one_at_a_time)
+CloudFormationBackend.delete_change_set = _one_at_a_time(delete_change_set_or_not_found)
 CloudFormationBackend.describe_stack_events = describe_stack_events_while_busy
 CloudFormationResponse.list_change_sets = list_change_sets_of_stack
 
