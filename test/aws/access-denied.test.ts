@@ -7,7 +7,7 @@ import { EC2ServiceException } from "@aws-sdk/client-ec2";
 import { LambdaServiceException } from "@aws-sdk/client-lambda";
 import { describe, expect, it } from "vitest";
 import { accessDenial } from "../../src/aws/access-denied.js";
-import { asCredentialsError, asFailure } from "../../src/aws/errors.js";
+import { asFailure } from "../../src/aws/errors.js";
 import { FailureError } from "../../src/errors.js";
 import { runStage } from "../../src/steps/deploy-stage.js";
 import { deployAll } from "../../src/steps/deploy.js";
@@ -114,18 +114,5 @@ describe("a refusal inside a stage", () => {
     const result = await deployAll(h.ctx, PLAN);
     expect(result).toMatchObject({ kind: "failed", stage: 1 });
     expect(result.kind === "failed" && result.message).toContain("so they need ec2:CreateVpc: grant it (the permissions table, README.md#permissions");
-  });
-});
-
-describe("credential problems read as sentences", () => {
-  const expired = serviceError("ExpiredToken", "The security token included in the request is expired");
-  it("names the default credentials or the profile", () => {
-    expect(asCredentialsError(expired, undefined)?.message).toBe("The default AWS credentials have expired.");
-    expect(asCredentialsError(expired, "dev")?.message).toBe("The credentials of profile dev have expired.");
-    expect(asCredentialsError(serviceError("InvalidClientTokenId", "The security token included in the request is invalid."), undefined)?.message)
-      .toBe("AWS rejected the default AWS credentials (InvalidClientTokenId).");
-    const missing = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
-    expect(asCredentialsError(missing, undefined)?.message).toBe("No AWS credentials found: Could not load credentials from any providers");
-    expect(asCredentialsError(missing, "dev")?.message).toBe("No AWS credentials found for profile dev: Could not load credentials from any providers");
   });
 });
