@@ -1,6 +1,7 @@
 // `npm run bench`: every performance figure of the project, each printed next to its anchor measured in
 // the same run. Sections: start-up (help, plan, first question), first npx run, engine, moto deploy,
-// teardown (Lambda's network interfaces released by us, next to the plain stack deletes), doctor on moto.
+// teardown (Lambda's network interfaces released by us, next to the plain stack deletes), doctor on moto,
+// throttle (a deploy with 40 % of AWS calls throttled, next to a calm one).
 // Pass section names to run only some: `npm run bench -- startup engine`.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,4 +70,10 @@ if (want("doctor")) {
   const { doctorRows } = await import("./bench/doctor.mjs");
   console.log("\ndoctor against moto (median of", runs, "runs)");
   await doctorRows(root, runs);
+}
+
+if (want("throttle")) {
+  const { throttleRows } = await import("./bench/throttle.mjs");
+  console.log("\nDeploy with 40 % of AWS calls throttled (seeded proxy in front of moto), next to a calm deploy");
+  await throttleRows(root);
 }

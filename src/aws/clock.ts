@@ -26,12 +26,16 @@ export const systemClock: Clock = {
 };
 
 // How long to wait between CloudFormation polls: quick at first, when most short operations finish, then
-// every 5 s; much longer, doubling, while AWS is throttling us. Jittered so that several runs (or
-// stages) do not poll in lockstep.
+// every 5 s; longer, doubling up to a cap, while AWS is throttling us. Jittered so that several runs (or
+// stages) do not poll in lockstep. And how long the SDK waits before retrying a call (clients.ts).
 // Poll intervals in seconds.
 const SCHEDULE = [1, 1, 2, 3, 5];
-const THROTTLED_BASE_MS = 5_000;
-const THROTTLED_MAX_MS = 30_000;
+// A poll is throttled here only after the SDK's own retries (clients.ts) were all throttled too.
+const THROTTLED_BASE_MS = 2_000;
+const THROTTLED_MAX_MS = 10_000;
+// The SDK's retries: full jitter over a window that doubles from 50 ms and stops at 1 s.
+const RETRY_BASE_MS = 50;
+const RETRY_MAX_MS = 1_000;
 
 // ±20 %.
 function jitter(ms: number, random: () => number): number {
@@ -47,4 +51,9 @@ export function pollDelay(attempt: number, random: () => number = Math.random): 
 /** The wait after a throttled call: doubling with each throttle in a row, jittered. */
 export function throttledDelay(streak: number, random: () => number = Math.random): number {
   return jitter(Math.min(THROTTLED_BASE_MS * 2 ** Math.max(0, streak - 1), THROTTLED_MAX_MS), random);
+}
+
+/** The SDK's wait before retry `attempt` (1 for the first retry): full jitter, capped. */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1), RETRY_MAX_MS));
 }

@@ -1,6 +1,7 @@
 // Classifies AWS errors in one place, so steps can tell "wait and retry" from "stack is gone" from "the
 // user must log in again", and the CLI can map the last one to exit 1 with the exact fix.
 import { FailureError, UsageError } from "../errors.js";
+import { accessDenial, deniedSentence } from "./access-denied.js";
 
 interface AwsErrorShape {
   readonly name?: string;
@@ -37,6 +38,27 @@ export function isStackMissing(error: unknown): boolean {
 export function isNoUpdates(error: unknown): boolean {
   const e = shape(error);
   return e.name === "ValidationError" && /No updates are to be performed/.test(e.message ?? "");
+}
+
+const RACED = new Set([
+  "ChangeSetNotFoundException",
+  "ChangeSetNotFound",
+  "InvalidChangeSetStatusException",
+  "InvalidChangeSetStatus",
+  "AlreadyExistsException",
+]);
+const RACED_VALIDATION = /already exists and cannot be created again|is in [A-Z_]+_IN_PROGRESS state and can not be updated|^Stack \[[^\]]+\] does not exist/;
+
+// Another run changed the stack between our look at it and our call on it: the CREATE or UPDATE we chose is
+// no longer right ("Stack [x] already exists and cannot be created again", "Stack:arn… is in
+// UPDATE_IN_PROGRESS state and can not be updated", "Stack [x] does not exist" for a stack still in
+// REVIEW_IN_PROGRESS), or our change set went because another was executed (ExecuteChangeSet "deletes all
+// other change sets associated with the stack": ChangeSetNotFound; or OBSOLETE: InvalidChangeSetStatus).
+/** Whether a change-set call failed because another operation on the stack got there first. */
+export function isConcurrentChange(error: unknown): boolean {
+  const e = shape(error);
+  if (RACED.has(e.name ?? "")) return true;
+  return e.name === "ValidationError" && RACED_VALIDATION.test(e.message ?? "");
 }
 
 /** An answer from an AWS service (as opposed to a bug in our code): it becomes a failed stage, not a crash. */
@@ -104,6 +126,17 @@ export function isAwsAnswer(error: unknown): boolean {
   return e.$metadata?.httpStatusCode !== undefined && !UNNAMED.has(e.name ?? "") && !NOT_AWS.test(e.message ?? "");
 }
 
+/** A service error as a person reads it: a refusal names the action, the caller and the fix. */
+export function explainError(error: unknown, profile: string | undefined, identity?: string): string {
+  const denial = accessDenial(error);
+  return denial ? deniedSentence(denial, identity ?? `the identity of ${credentialsName(profile)}`) : describeAwsError(error);
+}
+
+/** Which credentials a message is about: "profile dev" or the default chain. */
+export function credentialsName(profile: string | undefined): string {
+  return profile ? `profile ${profile}` : "the default AWS credentials";
+}
+
 // RequestExpired is not here on purpose: it means this machine's clock is off, and logging in again would
 // not help.
 const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired"]);
@@ -144,16 +177,17 @@ export function asCredentialsError(error: unknown, profile: string | undefined):
   const e = shape(error);
   const name = e.name ?? "";
   const text = e.message ?? "";
-  const who = profile ? `profile ${profile}` : "the default credentials";
   const fix = credentialsFix(profile);
   if (EXPIRED.has(name) || /SSO session .*(expired|invalid)|token .*expired/i.test(text)) {
-    return new CredentialsError("expired", `The AWS credentials of ${who} have expired.`, fix, error);
+    const what = profile ? `The credentials of profile ${profile}` : "The default AWS credentials";
+    return new CredentialsError("expired", `${what} have expired.`, fix, error);
   }
   if (INVALID.has(name)) {
-    return new CredentialsError("invalid", `AWS rejected the credentials of ${who} (${name}).`, fix, error);
+    const what = profile ? `the credentials of profile ${profile}` : "the default AWS credentials";
+    return new CredentialsError("invalid", `AWS rejected ${what} (${name}).`, fix, error);
   }
   if (name === "CredentialsProviderError" || name === "TokenProviderError") {
-    return new CredentialsError("missing", `No AWS credentials found for ${who}: ${text}`, fix, error);
+    return new CredentialsError("missing", `No AWS credentials found${profile ? ` for profile ${profile}` : ""}: ${text}`, fix, error);
   }
   return undefined;
 }
@@ -171,11 +205,13 @@ export function onlyServiceError(error: unknown, profile: string | undefined): v
 }
 
 /** Errors from AWS that a person can act on become FailureErrors (exit 1) carrying the fixing command. */
-export function asFailure(error: unknown, profile: string | undefined): unknown {
+// `identity` is the caller's ARN when the run learnt it (a refusal that does not name the caller gets it).
+export function asFailure(error: unknown, profile: string | undefined, identity?: string): unknown {
   if (error instanceof FailureError || error instanceof UsageError) return error;
   // Without --profile the SDK reads AWS_PROFILE, so the fix must name that profile too.
   const credentials = asCredentialsError(error, profile ?? process.env["AWS_PROFILE"]);
   if (credentials) return new FailureError(credentials.message, [`fix: ${credentials.fix}`]);
+  if (accessDenial(error)) return new FailureError(explainError(error, profile ?? process.env["AWS_PROFILE"], identity));
   if (error instanceof Error && error.name === "PreflightError") {
     const [first = "", ...rest] = error.message.split("\n");
     return new FailureError(first, rest);

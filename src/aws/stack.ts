@@ -1,6 +1,6 @@
 // The CloudFormation calls a stage makes, each small and typed; sequencing and events live in steps/.
 import { randomUUID } from "node:crypto";
-import { CancelUpdateStackCommand, type CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, type DescribeChangeSetCommandOutput, DescribeStackResourcesCommand, DescribeStacksCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import { CancelUpdateStackCommand, type CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, type DescribeChangeSetCommandOutput, DescribeStackResourcesCommand, DescribeStacksCommand, ExecuteChangeSetCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { type Clock, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
@@ -160,6 +160,28 @@ async function allChanges(cfn: CloudFormationClient, changeSetId: string, first:
     page = page.NextToken ? await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: changeSetId, NextToken: page.NextToken })) : undefined;
   }
   return changes;
+}
+
+/** A change set as ListChangeSets sums it up. */
+export interface ChangeSetSummary {
+  readonly name: string;
+  readonly status: string;
+  readonly executionStatus: string;
+  readonly createdAt: number;
+}
+
+/** The change sets a stack has now (executing one deletes the others), every page. */
+export async function listChangeSets(cfn: CloudFormationClient, stack: string): Promise<ChangeSetSummary[]> {
+  const summaries: ChangeSetSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await cfn.send(new ListChangeSetsCommand({ StackName: stack, NextToken: nextToken }));
+    for (const cs of page.Summaries ?? []) {
+      summaries.push({ name: cs.ChangeSetName ?? "", status: cs.Status ?? "", executionStatus: cs.ExecutionStatus ?? "", createdAt: cs.CreationTime?.getTime() ?? 0 });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return summaries;
 }
 
 /** Deletes a change set nobody will run (an empty one). */

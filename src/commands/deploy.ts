@@ -30,7 +30,8 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
     throw error;
   });
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
-  saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  const unsaved = saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  if (unsaved) human.write(`warning: ${unsaved}; the deploy goes on\n\n`);
   return deployPlan(ctx, plan, loaded.path);
 }
 

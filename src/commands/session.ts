@@ -8,7 +8,8 @@ import { createClients, type AwsClients } from "../aws/clients.js";
 import type { Answers } from "../config/answers.js";
 import { systemClock } from "../aws/clock.js";
 import type { StepContext } from "../steps/context.js";
-import type { Emit, Operation, ProgressEvent } from "../steps/events.js";
+import type { Emit, Operation, ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
+import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { createPlainRenderer } from "../ui/plain.js";
 import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
 import { createJsonRenderer, type Renderer, wantsInk } from "../ui/renderer.js";
@@ -28,12 +29,22 @@ export interface Session extends StepContext {
 
 type HumanRenderer = Renderer & { close(): void | Promise<void> };
 
-function openSession(ctx: CommandContext, answers: Answers, operation: Operation): Session {
+interface OpenSession extends Session {
+  // For a run that ends in an error: the events a machine reader still needs (stage-failed for each stage
+  // left open, then the result). People get the CLI's error line instead.
+  endWithError(summary: string): void;
+  // The caller's ARN once preflight or status learnt it.
+  identity(): string | undefined;
+}
+
+function openSession(ctx: CommandContext, answers: Answers, operation: Operation): OpenSession {
   const json = ctx.flags.progress === "json";
   const human = json ? ctx.stderr : ctx.stdout;
   const machine = json ? createJsonRenderer(ctx.stdout) : undefined;
   let view: HumanRenderer = createPlainRenderer({ stream: human });
+  const ending = trackEnding();
   const emit: Emit = (event: ProgressEvent) => {
+    ending.see(event);
     machine?.onEvent(event);
     view.onEvent(event);
   };
@@ -73,6 +84,11 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
       await view.close();
       view = createInkRenderer({ stdout: human, env: ctx.env });
     },
+    identity: () => ending.identity,
+    endWithError(summary) {
+      if (!machine) return;
+      for (const event of ending.closingEvents(operation, summary, Date.now())) machine.onEvent(event);
+    },
     async close() {
       process.off("SIGINT", onInterrupt);
       await view.close();
@@ -96,8 +112,48 @@ export async function withSession<T>(
   try {
     return await body(session);
   } catch (error) {
-    throw asFailure(error, answers.profile);
+    const failure = asFailure(error, answers.profile, session.identity());
+    session.endWithError(errorLine(failure));
+    throw failure;
   } finally {
     await session.close();
   }
 }
+
+// The line the CLI prints for this error, without its "error: " prefix.
+function errorLine(error: unknown): string {
+  if (error instanceof FailureError || error instanceof UsageError || error instanceof InterruptedError) return error.message;
+  return `unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+// Which stages started without an ending, the stack status last seen for each, whether the run's result
+// was already emitted, and who the caller is.
+function trackEnding() {
+  const open = new Map<StageNumber, { ref: StageRef; status: string }>();
+  let resulted = false;
+  return {
+    identity: undefined as string | undefined,
+    see(event: ProgressEvent): void {
+      if (event.kind === "identity") this.identity = event.arn;
+      else if (event.kind === "result") resulted = true;
+      else if (event.kind === "stage-started") open.set(event.stage, { ref: stageRefOf(event), status: "UNKNOWN" });
+      else if (event.kind === "stage-finished" || event.kind === "stage-failed" || event.kind === "stage-cancelled") open.delete(event.stage);
+      else if (event.kind === "resource" && event.logicalId === event.stackName) {
+        const entry = open.get(event.stage);
+        if (entry) entry.status = event.status;
+      }
+    },
+    closingEvents(operation: Operation, summary: string, at: number): ProgressEvent[] {
+      const events: ProgressEvent[] = [...open.values()].map(({ ref, status }) => ({ kind: "stage-failed", ...ref, status, rootCause: undefined, message: summary, at }));
+      open.clear();
+      if (!resulted) events.push({ kind: "result", operation, ok: false, summary, next: [], at });
+      resulted = true;
+      return events;
+    },
+  };
+}
+
+function stageRefOf(ref: StageRef): StageRef {
+  return { stage: ref.stage, key: ref.key, stackName: ref.stackName, region: ref.region };
+}
+

@@ -1,7 +1,7 @@
 // `verify`: find the deployed client function by name and prove the path again, N samples; and the
 // verification `deploy` ends with, which records its outcome in the answers file for `status`.
-import { type Answers, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
-import { FailureError } from "../errors.js";
+import { type Answers, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
+import { FailureError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
@@ -56,12 +56,23 @@ export async function runVerification(
     { region: answers.clientRegion, functionName, samples: ctx.flags.samples, apiCidr: answers.apiCidr },
   );
   if (configFile) {
-    const file = loadAnswersFile(configFile, false);
-    if (file) {
-      const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
-      const summary = `${passed}/${report.samples.length} samples ok${report.failure ? `; ${report.failure.layer}: ${report.failure.message}` : ""}`;
-      saveAnswersFile(configFile, { ...file, lastVerify: { ok: report.ok, at: new Date().toISOString(), summary } });
-    }
+    const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
+    const summary = `${passed}/${report.samples.length} samples ok${report.failure ? `; ${report.failure.layer}: ${report.failure.message}` : ""}`;
+    const unsaved = recordVerification(configFile, { ok: report.ok, at: new Date().toISOString(), summary });
+    if (unsaved) session.emit({ kind: "warning", message: `${unsaved}; status will not show this verification`, at: Date.now() });
   }
   return report.ok;
+}
+
+// Read again, not reused: the file may have changed while the stacks deployed. One that no longer parses
+// is left as it is.
+function recordVerification(configFile: string, lastVerify: LastVerify): string | undefined {
+  let file;
+  try {
+    file = loadAnswersFile(configFile, false);
+  } catch (error) {
+    if (error instanceof UsageError) return `did not save the verification: ${error.message}`;
+    throw error;
+  }
+  return file ? saveAnswersFile(configFile, { ...file, lastVerify }) : undefined;
 }

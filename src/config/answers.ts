@@ -1,7 +1,8 @@
 // The one shape every run resolves to, whatever mixture of flags, answers file and prompts produced it,
 // and the answers file it is saved in.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { cut } from "../echo.js";
 import { UsageError } from "../errors.js";
 
 /** The one shape every run resolves to, whatever mixture of flags, file and prompts made it. */
@@ -65,23 +66,37 @@ export function configPath(flag: string | undefined, cwd = process.cwd()): strin
   return resolve(cwd, flag ?? DEFAULT_CONFIG_FILE);
 }
 
-/** A missing file is normal (first run); a broken one is an error, never silently ignored. */
+/**
+ * A missing file is normal (first run); a broken one stops the run with exit 2 before anything is done,
+ * never silently ignored and never overwritten.
+ */
+// Like `sam deploy` since aws-sam-cli#2316 ("Error reading configuration: Unexpected character … at
+// line 3 col 13"), because the file holds what the user chose.
 export function loadAnswersFile(path: string, explicit: boolean): AnswersFile | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
       if (explicit) throw new UsageError(`--config ${path} does not exist: check the path, or drop --config to use ./${DEFAULT_CONFIG_FILE}`);
       return undefined;
     }
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+    if (code === "EISDIR") {
+      throw new UsageError(`${path} is a folder, not an answers file: rename or remove that folder, or pass --config with a file's path`);
+    }
+    if (code === "EACCES" || code === "EPERM") {
+      throw new UsageError(`${path} cannot be read (permission denied): make it readable (chmod u+r), or pass --config with another file`);
+    }
+    throw new UsageError(`cannot read ${path} (${code ?? (error as Error).message}): fix that, or pass --config with another file`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${path} is not valid JSON: fix it or delete it and answer the questions again`);
+  } catch (error) {
+    throw new UsageError(
+      `${path} is not valid JSON (${parseErrorAt(text, (error as Error).message)}): fix it there, or delete the file and answer the questions again; it is left as it is`,
+    );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new UsageError(`${path} must hold a JSON object: fix it or delete it`);
@@ -104,8 +119,11 @@ function parseLastVerify(value: unknown): LastVerify | undefined {
   return { ok: v["ok"], at: v["at"], summary: typeof v["summary"] === "string" ? v["summary"] : "" };
 }
 
-/** Written through a temporary file so an interrupted run never leaves half a file behind. */
-export function saveAnswersFile(path: string, file: AnswersFile): void {
+/**
+ * Written through a temporary file so an interrupted run never leaves half a file behind. A file that
+ * cannot be written is no reason to stop a run: the answer is the problem, for a warning, or undefined.
+ */
+export function saveAnswersFile(path: string, file: AnswersFile): string | undefined {
   const body: Record<string, unknown> = {};
   for (const key of KEYS) {
     const value = file.answers[key];
@@ -113,6 +131,39 @@ export function saveAnswersFile(path: string, file: AnswersFile): void {
   }
   if (file.lastVerify) body["lastVerify"] = file.lastVerify;
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`);
+    renameSync(temp, path);
+    return undefined;
+  } catch (error) {
+    rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? `its folder is not writable (${code})` : code === "EISDIR" ? "a folder is in the way (EISDIR)" : (code ?? (error as Error).message);
+    return `could not save ${path}: ${why}; pass --config with a writable path to keep the answers`;
+  }
+}
+
+// "line 2, column 7: expected ':' after property name". V8 gives the position for most mistakes; for an
+// unexpected character it gives a snippet instead (of the file's own text, possibly huge), so the
+// position is found here: the first such character outside a string.
+function parseErrorAt(text: string, message: string): string {
+  const at = /at position (\d+)/.exec(message);
+  const token = /^Unexpected token '(.)'/u.exec(message);
+  const position = at ? Number(at[1]) : token ? firstOutsideStrings(text, token[1] ?? "") : text.length;
+  const what = token ? `unexpected '${token[1]}'` : message.replace(/ in JSON at position.*$/s, "").replace(/ of JSON input$/, "").toLowerCase();
+  const before = text.slice(0, position).split("\n");
+  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}: ${cut(what)}`;
+}
+
+function firstOutsideStrings(text: string, char: string): number {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === char) return i;
+  }
+  return text.length;
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { closest } from "fastest-levenshtein";
 import { UsageError } from "../errors.js";
 import { BIN, VERSION } from "../package.js";
+import { echo } from "../echo.js";
 
 /** The commands, in the order `--help` lists them. */
 export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor"] as const;
@@ -181,7 +182,7 @@ function parseSamples(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SAMPLES;
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_SAMPLES) {
-    throw new UsageError(`--samples "${text}" must be a whole number from 1 to ${MAX_SAMPLES}: pass e.g. --samples ${DEFAULT_SAMPLES}`);
+    throw new UsageError(`--samples ${echo(text)} must be a whole number from 1 to ${MAX_SAMPLES}: pass e.g. --samples ${DEFAULT_SAMPLES}`);
   }
   return n;
 }

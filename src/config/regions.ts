@@ -29,7 +29,8 @@ export function findRegion(id: string): RegionInfo | undefined {
 
 /** The nearest known id, for "did you mean" hints on typos such as "us-east1". */
 export function closestRegion(id: string): string {
-  return closest(id, REGIONS.map((r) => r.id));
+  // No region id is longer than this: the rest of a long value cannot make it closer to one.
+  return closest(id.slice(0, 32), REGIONS.map((r) => r.id));
 }
 
 // What each AWS partition offers this pattern, checked against AWS's own documentation (README,

@@ -1,5 +1,6 @@
 // Validators shared by flags, the answers file and prompts: each returns the one-line message for a
 // bad value, or undefined. The message names where the value came from and how to fix it.
+import { cut, echo } from "../echo.js";
 import { checkPair, checkVpcCidr, parseCidr } from "../net/index.js";
 import { closestRegion, findRegion, offeredRegions, partitionProblem } from "./regions.js";
 
@@ -12,13 +13,13 @@ export function nameProblem(value: string, label = "--name"): string | undefined
   if (NAME.test(value)) return undefined;
   const hint = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 24);
   const example = NAME.test(hint) ? hint : "xregion-demo";
-  return `${label} "${value}" is not a valid deployment name: use ${NAME_RULE} (e.g. ${example})`;
+  return `${label} ${echo(value)} is not a valid deployment name: use ${NAME_RULE} (e.g. ${example})`;
 }
 
 /** What is wrong with a region id, with the closest known region, or undefined. */
 export function regionProblem(value: string, label: string): string | undefined {
   if (findRegion(value)) return undefined;
-  return `${label} "${value}" is not an AWS region: did you mean ${closestRegion(value)}?`;
+  return `${label} ${echo(value)} is not an AWS region: did you mean ${closestRegion(value)}?`;
 }
 
 /** What is wrong with the two regions together (the same region, different partitions), or undefined. */
@@ -58,10 +59,10 @@ export function cidrPairProblem(api: string, client: string, labels = { api: "--
 export function zonesProblem(value: string, label: string, region: string): string | undefined {
   const zones = splitZones(value);
   const fix = `pass two distinct zones of ${region}, e.g. ${label.startsWith("--") ? `${label} ` : ""}${region}a,${region}b`;
-  if (zones.length !== 2) return `${label} "${value}" must name exactly two Availability Zones, comma-separated: ${fix}`;
+  if (zones.length !== 2) return `${label} ${echo(value)} must name exactly two Availability Zones, comma-separated: ${fix}`;
   const foreign = zones.find((zone) => !isZoneOf(zone, region));
-  if (foreign !== undefined) return `${label} "${value}": ${foreign || "(empty)"} is not an Availability Zone name of ${region}: ${fix}`;
-  if (zones[0] === zones[1]) return `${label} "${value}" names ${zones[0]} twice: each subnet needs its own zone; ${fix}`;
+  if (foreign !== undefined) return `${label} ${echo(value)}: ${foreign ? cut(foreign) : "(empty)"} is not an Availability Zone name of ${region}: ${fix}`;
+  if (zones[0] === zones[1]) return `${label} ${echo(value)} names ${cut(zones[0] ?? "")} twice: each subnet needs its own zone; ${fix}`;
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { echo } from "../echo.js";
 import { type Cidr, makeCidr, MAX_VPC_PREFIX, MIN_VPC_PREFIX, readCidr, SMALLEST_SUBNET_PREFIX } from "./cidr.js";
 import { overlapOf } from "./check-pair.js";
 import { AWS_SERVICE_RANGE, isNonPublic, reservedRangeOf } from "./ranges.js";
@@ -14,7 +15,7 @@ const SHAPE = "write it as a.b.c.d/n, for example 10.0.0.0/16";
  */
 export function checkVpcCidr(input: string, label: string): CidrCheck {
   const typed = input.trim();
-  const quoted = quote(typed);
+  const quoted = echo(typed);
   const reading = readCidr(input);
   switch (reading.kind) {
     case "empty":
@@ -94,12 +95,6 @@ function example(address: number, prefix: number): Cidr {
 
 function privateExample(prefix: number): Cidr {
   return makeCidr(10 * 2 ** 24, prefix);
-}
-
-// JSON quoting keeps the message on one line whatever the user pasted (newlines, control characters).
-function quote(text: string): string {
-  const max = 40;
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
 function fail(message: string): CidrCheck {

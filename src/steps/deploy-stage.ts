@@ -1,15 +1,16 @@
 // One stage, one stack: settle whatever state the stack is in, make a change set, execute it, follow its
 // events, and answer with a tagged result whose outputs feed the next stage.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { asCredentialsError, describeAwsError, isNoUpdates, isServiceError, onlyServiceError } from "../aws/errors.js";
+import { asCredentialsError, describeAwsError, explainError, isConcurrentChange, isNoUpdates, isServiceError, onlyServiceError } from "../aws/errors.js";
 import type { PollStats, RootCause, StackEventPoller } from "../aws/event-poller.js";
-import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeStack, executeChangeSet, isBusy, newToken, type StackInfo, waitForChangeSet } from "../aws/stack.js";
+import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeStack, executeChangeSet, newToken, type StackInfo, waitForChangeSet } from "../aws/stack.js";
 import { loadTemplateFacts, readTemplate } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
 import { type DeployContext, info } from "./context.js";
 import { stageRef } from "./stages.js";
 import type { StageRef } from "./events.js";
 import { deleteAndFollow, followStack } from "./stacks.js";
+import { otherOperation, otherOperationText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
 import { failureMessage, manualFix } from "./deploy.js";
@@ -66,27 +67,56 @@ export async function runStage(
     return await deploy(run, parameters, templateBody, facts);
   } catch (error) {
     onlyServiceError(error, ctx.clients.profile);
-    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${describeAwsError(error)}`);
+    return fail(run, run.status ?? "NOT_STARTED", undefined, `${stage.stackName}: ${explainError(error, ctx.clients.profile)}`);
   }
 }
 
-async function deploy(
+// A run that finds the stack changed under it looks again this often before it stops, naming the other run.
+const MAX_LOOKS = 3;
+const RACED = { kind: "raced" } as const;
+
+async function deploy(run: Run, parameters: Record<string, string>, templateBody: string, facts: TemplateFacts | undefined): Promise<StageResult> {
+  const { ctx, stage, ref, cfn } = run;
+  for (let look = 1; ; look++) {
+    const attempt = await deployOnce(run, parameters, templateBody, facts);
+    if (attempt.kind !== "raced") return attempt;
+    if (look >= MAX_LOOKS) {
+      const stack = await describeStack(cfn, stage.stackName);
+      const other = stack && (await otherOperation(cfn, stack, ctx.clock.now()));
+      const who = other ? otherOperationText(stage.stackName, other) : `Another run keeps changing ${stage.stackName}`;
+      return fail(run, stack?.status ?? "NOT_STARTED", undefined, `${who}: wait for it, or see where it stands with status, then deploy again.`);
+    }
+    info(ctx, ref, `Another run changed ${stage.stackName} while this one was preparing its change; looking at it again.`);
+  }
+}
+
+// One look at the stack and one change set. "raced" when another run changed the stack in between.
+async function deployOnce(
   run: Run,
   parameters: Record<string, string>,
   templateBody: string,
   facts: TemplateFacts | undefined,
-): Promise<StageResult> {
+): Promise<StageResult | typeof RACED> {
   const { ctx, stage, ref, cfn } = run;
   let stack = await describeStack(cfn, stage.stackName);
-  if (stack && isBusy(stack.status)) {
-    const waited = await waitForOtherOperation(run, stack);
-    if ("kind" in waited) return waited;
+  const other = stack && (await otherOperation(cfn, stack, ctx.clock.now()));
+  if (stack && other) {
+    ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
+    const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
+    const waited = await waitOut(ctx, ref, { stack, other }, ctx.clock.now() + limit, run.stats);
+    if (waited.kind === "aborted") return cancelled(run, `Stopped waiting; the other run's operation on ${stage.stackName} continues.`);
+    if (waited.kind === "timed-out") {
+      const minutes = Math.round(limit / 60_000);
+      return fail(run, waited.other.status, undefined,
+        `${otherOperationText(stage.stackName, waited.other)} and it has not finished in ${minutes} minutes: wait for it, or see where it stands with status, then deploy again.`);
+    }
     stack = waited.stack;
   }
   run.status = stack?.status;
   const fix = stack ? manualFix(stack.status, stage.stackName, stage.region) : undefined;
   if (stack && fix) return fail(run, stack.status, undefined, fix);
 
+  // A REVIEW_IN_PROGRESS stack here was left by a run that stopped before executing: it takes a CREATE.
   const replace = stack?.status === "ROLLBACK_COMPLETE";
   const type = !stack || replace || stack.status === "REVIEW_IN_PROGRESS" ? "CREATE" : "UPDATE";
   ctx.emit({ kind: "stage-started", ...ref, action: type === "CREATE" ? "create" : "update", at: ctx.clock.now() });
@@ -100,6 +130,7 @@ async function deploy(
 
   const template = readTemplate(facts ?? (await loadTemplateFacts(templateBody)), { region: stage.region, stackName: stage.stackName, parameters });
   let changeSet;
+  let state;
   try {
     changeSet = await createChangeSet(cfn, {
       stackName: stage.stackName,
@@ -110,11 +141,12 @@ async function deploy(
       capabilities: template.capabilities,
       now: ctx.clock.now(),
     });
+    state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal, ctx.random);
   } catch (error) {
     if (isNoUpdates(error)) return noOp(run, stack?.outputs ?? {});
+    if (isConcurrentChange(error)) return RACED;
     throw error;
   }
-  const state = await waitForChangeSet(cfn, changeSet.id, ctx.clock, ctx.signal, ctx.random);
   if (state.kind === "empty") {
     await deleteChangeSet(cfn, changeSet.id).catch(() => undefined);
     return noOp(run, stack?.outputs ?? {});
@@ -136,16 +168,25 @@ async function deploy(
   }
 
   const token = newToken("deploy");
-  const { poller, watched } = await followStack(ctx, ref, {
-    stack: changeSet.stackId,
-    tokens: [token],
-    // AWS's clock, when it is ahead of ours, keeps the previous operation's events out.
-    since: Math.max(ctx.clock.now(), state.createdAt),
-    stats: run.stats,
-    descriptions: template.descriptions,
-    start: () => executeChangeSet(cfn, changeSet.id, token),
-    onAbort: (poller) => cancelOperation(run, type, changeSet.stackId, poller),
-  });
+  const id = changeSet.id;
+  let followed;
+  try {
+    followed = await followStack(ctx, ref, {
+      stack: changeSet.stackId,
+      tokens: [token],
+      // AWS's clock, when it is ahead of ours, keeps the previous operation's events out.
+      since: Math.max(ctx.clock.now(), state.createdAt),
+      stats: run.stats,
+      descriptions: template.descriptions,
+      start: () => executeChangeSet(cfn, id, token),
+      onAbort: (poller) => cancelOperation(run, type, changeSet.stackId, poller),
+    });
+  } catch (error) {
+    // Executing found our change set gone or obsolete: another run executed its own first.
+    if (isConcurrentChange(error)) return RACED;
+    throw error;
+  }
+  const { poller, watched } = followed;
   run.status = watched.status;
   run.stats.settledAt = watched.settledAt;
   const status = watched.status ?? "UNKNOWN";
@@ -160,26 +201,6 @@ async function deploy(
   }
   const message = failureMessage(stage.stackName, status, poller.rootCause, poller.statusReason);
   return fail(run, status, poller.rootCause, message);
-}
-
-async function waitForOtherOperation(run: Run, stack: StackInfo): Promise<{ stack: StackInfo | undefined } | StageResult> {
-  const { ctx, stage, ref, cfn } = run;
-  ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
-  info(ctx, ref, `${stage.stackName} is ${stack.status} (another operation); waiting for it to finish first.`);
-  const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
-  const { watched } = await followStack(ctx, ref, {
-    stack: stack.stackId,
-    tokens: [],
-    since: stack.operationStartedAt,
-    stats: run.stats,
-    deadline: ctx.clock.now() + limit,
-  });
-  if (watched.aborted) return cancelled(run, `Stopped waiting; the other operation on ${stage.stackName} continues.`);
-  if (!watched.settled) {
-    const minutes = Math.round(limit / 60_000);
-    return fail(run, stack.status, undefined, `${stage.stackName} was still ${watched.status ?? stack.status} after ${minutes} minutes; run again once it has finished.`);
-  }
-  return { stack: await describeStack(cfn, stack.stackId) };
 }
 
 async function replaceRolledBack(run: Run, stack: StackInfo): Promise<StageResult | undefined> {

@@ -2,6 +2,7 @@
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { refusedAction, refusedAdvice } from "../aws/access-denied.js";
 import { isLambdaZoneRefusal } from "../aws/ec2-lookups.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
@@ -82,6 +83,8 @@ async function cancelledRun(
 
 // Lambda refusing a subnet's zone is the one failure a flag of ours fixes: say which.
 function failureAdvice(plan: Plan, stage: StagePlan, cause: RootCause): string | undefined {
+  const refused = refusedAction(cause.reason);
+  if (refused) return refusedAdvice(refused);
   if (stage.key !== "client" || !isLambdaZoneRefusal(cause.reason)) return undefined;
   return lambdaZoneAdvice(plan.client.region, plan.client.zones);
 }

@@ -206,6 +206,7 @@ export const RESOURCE_TYPE_PERMISSIONS: Catalogue = {
 const STACK_ACTIONS = [
   "cloudformation:CreateChangeSet",
   "cloudformation:DescribeChangeSet",
+  "cloudformation:ListChangeSets",
   "cloudformation:ExecuteChangeSet",
   "cloudformation:DeleteChangeSet",
   "cloudformation:DescribeStacks",

@@ -2,7 +2,7 @@
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { describeAwsError, onlyServiceError } from "../aws/errors.js";
+import { explainError, onlyServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack, isBusy } from "../aws/stack.js";
 import { readTemplate, loadTemplateFacts, templatesDir } from "../aws/templates.js";
@@ -95,7 +95,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise
     return await deleteOne(ctx, ref, release);
   } catch (error) {
     onlyServiceError(error, ctx.clients.profile);
-    const message = `${ref.stackName}: ${describeAwsError(error)}`;
+    const message = `${ref.stackName}: ${explainError(error, ctx.clients.profile)}`;
     ctx.emit({ kind: "stage-failed", ...ref, status: "UNKNOWN", rootCause: undefined, message, at: ctx.clock.now() });
     return { kind: "failed", status: "UNKNOWN", rootCause: undefined, message };
   }

@@ -157,3 +157,16 @@ describe("credential errors", () => {
     expect(isThrottling(serviceError("ValidationError", "bad"))).toBe(false);
   });
 });
+
+describe("credential problems read as sentences", () => {
+  const expired = serviceError("ExpiredToken", "The security token included in the request is expired");
+  it("names the default credentials or the profile", () => {
+    expect(asCredentialsError(expired, undefined)?.message).toBe("The default AWS credentials have expired.");
+    expect(asCredentialsError(expired, "dev")?.message).toBe("The credentials of profile dev have expired.");
+    expect(asCredentialsError(serviceError("InvalidClientTokenId", "The security token included in the request is invalid."), undefined)?.message)
+      .toBe("AWS rejected the default AWS credentials (InvalidClientTokenId).");
+    const missing = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    expect(asCredentialsError(missing, undefined)?.message).toBe("No AWS credentials found: Could not load credentials from any providers");
+    expect(asCredentialsError(missing, "dev")?.message).toBe("No AWS credentials found for profile dev: Could not load credentials from any providers");
+  });
+});

@@ -141,6 +141,11 @@ describe("watchStack", () => {
     expect(pollDelay(99, () => 1)).toBe(6000);
   });
 
+  it("backs off while throttled, doubling from 2 s, never past 10 s (+20 % jitter)", () => {
+    expect([1, 2, 3, 4, 5, 50].map((n) => throttledDelay(n, () => 0.5))).toEqual([2000, 4000, 8000, 10000, 10000, 10000]);
+    expect(throttledDelay(99, () => 1)).toBe(12000);
+  });
+
   it("keeps polling through throttling, backing off longer each time", async () => {
     const { clock, cfn, client } = setup();
     const stackId = await startOperation(cfn, client, { batches: [[stackEvent("UPDATE_IN_PROGRESS")], [stackEvent("UPDATE_COMPLETE")]] });
@@ -151,7 +156,7 @@ describe("watchStack", () => {
     const result = await watchStack(poller, { clock, random: () => 0.5, onEvents: () => {} });
     expect(result.status).toBe("UPDATE_COMPLETE");
     expect(clock.sleeps).toEqual([throttledDelay(1, () => 0.5), throttledDelay(2, () => 0.5), 1000]);
-    expect(clock.sleeps.slice(0, 2)).toEqual([5000, 10000]);
+    expect(clock.sleeps.slice(0, 2)).toEqual([2000, 4000]);
   });
 
   it("polls once more after a failure so a late root cause is not lost", async () => {

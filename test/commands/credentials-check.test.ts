@@ -58,7 +58,7 @@ describe("checking credentials while the questions are asked", () => {
 
     expect(p.screen).toEqual([
       "? name",
-      expect.stringMatching(/^✖ No AWS credentials found for the default credentials: Could not load credentials from any providers — fix: aws configure/),
+      expect.stringMatching(/^✖ No AWS credentials found: Could not load credentials from any providers — fix: aws configure/),
       "? region api",
       "? cidr api",
     ]);

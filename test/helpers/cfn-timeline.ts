@@ -16,6 +16,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
+  ListChangeSetsCommand,
   type ResourceChange,
   type ResourceStatus,
   type StackEvent,
@@ -121,7 +122,13 @@ export interface StackSetup {
 
 type CommandName =
   | "DescribeStacks" | "DescribeStackEvents" | "CreateChangeSet" | "DescribeChangeSet" | "ExecuteChangeSet"
-  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack" | "DescribeStackResources";
+  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack" | "DescribeStackResources" | "ListChangeSets";
+
+// A change set as another run left it (ListChangeSets' Status and ExecutionStatus).
+interface ForeignChangeSet {
+  readonly status: string;
+  readonly executionStatus: string;
+}
 
 export class FakeCloudFormation {
   readonly mock = mockClient(CloudFormationClient);
@@ -133,7 +140,10 @@ export class FakeCloudFormation {
   private readonly byName = new Map<string, StackState>();
   private readonly byId = new Map<string, StackState>();
   private readonly setups = new Map<string, StackSetup>();
-  private readonly changeSets = new Map<string, { stack: StackState; outcome: ChangeSetOutcome; describes: number; created: Date }>();
+  private readonly changeSets = new Map<
+    string,
+    { stack: StackState; outcome: ChangeSetOutcome; describes: number; created: Date; executed?: boolean; foreign?: ForeignChangeSet }
+  >();
   private readonly failures: { command: CommandName; error: Error }[] = [];
   private readonly hooks: { command: CommandName; nth: number; run: () => void }[] = [];
   private readonly deletes = new Map<string, number>();
@@ -148,6 +158,29 @@ export class FakeCloudFormation {
     this.handle(DeleteStackCommand, "DeleteStack", (input) => this.deleteStack(input));
     this.handle(CancelUpdateStackCommand, "CancelUpdateStack", (input) => this.cancelUpdate(input));
     this.handle(DescribeStackResourcesCommand, "DescribeStackResources", (input) => this.describeResources(input));
+    this.handle(ListChangeSetsCommand, "ListChangeSets", (input) => this.listChangeSets(input));
+  }
+
+  // Another run's change set on `name` (the stack made in REVIEW_IN_PROGRESS if absent), named as ours are.
+  otherChangeSet(name: string, foreign: ForeignChangeSet): this {
+    let state = this.byName.get(name);
+    if (!state) {
+      state = this.newStack(name, "REVIEW_IN_PROGRESS");
+      this.append(state, stackEvent("REVIEW_IN_PROGRESS", "User Initiated"), undefined, 0);
+    }
+    const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:changeSet/xregion-${this.clock.now()}/${randomUUID()}`;
+    this.changeSets.set(id, { stack: state, outcome: "ready", describes: 1, created: new Date(this.clock.now()), foreign });
+    return this;
+  }
+
+  // Another run executes its change set on `name` now: the stack (made if absent) is `status` at once, its
+  // other change sets are deleted as AWS deletes them, and `script` plays out with the other run's token.
+  otherExecutes(name: string, status: "CREATE_IN_PROGRESS" | "UPDATE_IN_PROGRESS", script: Script): this {
+    const state = this.byName.get(name) ?? this.newStack(name, "REVIEW_IN_PROGRESS");
+    this.dropChangeSets(state, undefined);
+    this.start(state, script, `Other-${randomUUID()}`, "other run's");
+    state.status = status;
+    return this;
   }
 
   // Describes a stack name: its state before the run (absent unless status is given) and its scripts.
@@ -296,8 +329,10 @@ export class FakeCloudFormation {
       }
       state ??= this.newStack(name, "REVIEW_IN_PROGRESS");
       this.append(state, stackEvent("REVIEW_IN_PROGRESS", "User Initiated"), undefined, 0);
-    } else if (!state) {
+    } else if (!state || state.status === "REVIEW_IN_PROGRESS") {
       throw serviceError("ValidationError", `Stack [${name}] does not exist`);
+    } else if (state.status.endsWith("_IN_PROGRESS")) {
+      throw serviceError("ValidationError", `Stack:${state.id} is in ${state.status} state and can not be updated.`);
     }
     const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:changeSet/${String(input["ChangeSetName"])}/${randomUUID()}`;
     this.changeSets.set(id, { stack: state, outcome, describes: 0, created: new Date(this.clock.now()) });
@@ -306,7 +341,7 @@ export class FakeCloudFormation {
 
   private describeChangeSet(input: Record<string, unknown>) {
     const cs = this.changeSets.get(String(input["ChangeSetName"]));
-    if (!cs) throw serviceError("ChangeSetNotFound", `ChangeSet [${String(input["ChangeSetName"])}] does not exist`);
+    if (!cs) throw serviceError("ChangeSetNotFoundException", `ChangeSet [${String(input["ChangeSetName"])}] does not exist`, 404);
     cs.describes++;
     const base = { ChangeSetId: String(input["ChangeSetName"]), StackId: cs.stack.id, CreationTime: cs.created };
     // AWS needs a moment to compute a change set: the first answer is always still in progress.
@@ -325,9 +360,28 @@ export class FakeCloudFormation {
 
   private execute(input: Record<string, unknown>) {
     const cs = this.changeSets.get(String(input["ChangeSetName"]));
-    if (!cs) throw serviceError("ChangeSetNotFound", "ChangeSet does not exist");
+    if (!cs) throw serviceError("ChangeSetNotFoundException", `ChangeSet [${String(input["ChangeSetName"])}] does not exist`, 404);
+    // ExecuteChangeSet "deletes all other change sets associated with the stack" (API reference).
+    this.dropChangeSets(cs.stack, cs);
+    cs.executed = true;
     this.start(cs.stack, this.setups.get(cs.stack.name)?.execute, input["ClientRequestToken"], "execute");
     return {};
+  }
+
+  private dropChangeSets(state: StackState, keep: unknown): void {
+    for (const [id, cs] of this.changeSets) if (cs.stack === state && cs !== keep) this.changeSets.delete(id);
+  }
+
+  private listChangeSets(input: Record<string, unknown>) {
+    const state = this.find(input["StackName"]);
+    if (!state) throw serviceError("ValidationError", `Stack [${String(input["StackName"])}] does not exist`);
+    const summaries = [...this.changeSets].filter(([, cs]) => cs.stack === state).map(([id, cs]) => {
+      const ready = cs.outcome === "ready";
+      const status = cs.foreign?.status ?? (cs.describes === 0 ? "CREATE_IN_PROGRESS" : ready ? "CREATE_COMPLETE" : "FAILED");
+      const executionStatus = cs.foreign?.executionStatus ?? (cs.executed ? "EXECUTE_COMPLETE" : status === "CREATE_COMPLETE" ? "AVAILABLE" : "UNAVAILABLE");
+      return { ChangeSetId: id, ChangeSetName: id.split("/")[1], StackId: state.id, StackName: state.name, Status: status, ExecutionStatus: executionStatus, CreationTime: cs.created };
+    });
+    return { Summaries: summaries };
   }
 
   private describeResources(input: Record<string, unknown>) {

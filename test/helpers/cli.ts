@@ -27,7 +27,8 @@ export function tempDir(prefix = "xregion-test-"): string {
   return dir;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliRun {
+// `uid`/`gid` run it as another user (a test run by root that needs a permission to be refused).
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {}): CliRun {
   const cwd = options.cwd ?? tempDir();
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
@@ -35,6 +36,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
     timeout: options.timeoutMs ?? 20_000,
+    ...(options.uid !== undefined && { uid: options.uid }),
+    ...(options.gid !== undefined && { gid: options.gid }),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
 }

@@ -33,6 +33,11 @@ export interface MotoServerOptions {
    * so a progress view sees a stack being built instead of built already. Tests leave it unset.
    */
   readonly paceMs?: number;
+  /**
+   * How long a stack whose change set was executed stays CREATE_/UPDATE_IN_PROGRESS (launcher.py, "Stack
+   * lifecycle"): moto finishes it inside the request, so without this no other run ever sees it in progress.
+   */
+  readonly stackBusyMs?: number;
   /** How long a new VPC function stays Pending before it is Active (the launcher's default when omitted). */
   readonly lambdaPendingMs?: number;
   /**
@@ -93,6 +98,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
 
   const launcherArgs = [
     ...(options.paceMs ? ["--pace-ms", String(options.paceMs)] : []),
+    ...(options.stackBusyMs ? ["--stack-busy-ms", String(options.stackBusyMs)] : []),
     ...(options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)]),
     ...(options.lambdaEni
       ? ["--lambda-eni-release-ms", String(options.lambdaEni.releaseMs), "--lambda-eni-detach-ms", String(options.lambdaEni.detachMs)]

@@ -143,7 +143,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
     await t.waitFor("? IPv4 range of the API VPC");
     t.press("Enter");
     await t.waitFor("? IPv4 range of the client VPC");
-    const notice = /^✖ No AWS credentials found for the default credentials: .*— fix: aws configure/m;
+    const notice = /^✖ No AWS credentials found: .*— fix: aws configure/m;
     // Our own line, wrapped at the terminal's width under a hanging indent: read it as one.
     const unwrapped = (text: string) => text.replace(/\n {2}(?=\S)/g, " ");
     // Told while there are still questions to answer: above one of them, not after the last.
@@ -153,8 +153,8 @@ describe("the guided deploy in a terminal (tmux)", () => {
     t.press("Enter");
     expect(await t.exitCode()).toBe(1);
     const screen = unwrapped(t.screen());
-    expect(screen).toMatch(/^error: No AWS credentials found for the default credentials/m);
-    expect(screen).toMatch(/^error: No AWS credentials found for the default credentials: .* fix: aws configure/m);
+    expect(screen).toMatch(/^error: No AWS credentials found/m);
+    expect(screen).toMatch(/^error: No AWS credentials found: .* fix: aws configure/m);
     expect(screen.match(notice)).toHaveLength(1);
     // Before the plan and the confirmation; the answers are kept for the run after the fix.
     expect(screen).not.toContain('Deployment "nocreds"');

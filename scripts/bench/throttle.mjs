@@ -1,0 +1,88 @@
+// The whole `deploy` against moto through a proxy that throttles 40 % of AWS calls (throttle-proxy.mjs),
+// next to the same deploy through the same proxy throttling none, interleaved: how much longer it takes
+// (time ratio) against how many more calls it makes (request ratio, every retry counted). Backing off well
+// keeps the first near the second.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { loadMotoServer } from "../moto-helper.mjs";
+import { median } from "./measure.mjs";
+import { startThrottlingProxy } from "./throttle-proxy.mjs";
+
+const RATE = 0.4;
+const DEPLOY_TIMEOUT_MS = 300_000;
+const ANSWER = JSON.stringify({
+  ok: true,
+  url: "https://abcde12345.execute-api.us-east-1.amazonaws.com/v1/hello",
+  status: 200,
+  body: '{"message":"hello"}',
+  timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 305 },
+  resolvedAddresses: ["10.10.0.10"],
+  error: null,
+});
+
+export async function throttleRows(root, runs = Number(process.env.BENCH_THROTTLE_RUNS ?? 3)) {
+  const { startMotoServer } = await loadMotoServer();
+  const moto = await startMotoServer({ lambdaPendingMs: 0 });
+  const proxy = await startThrottlingProxy(moto.endpoint);
+  try {
+    await moto.warmUp(["us-east-1", "eu-west-1"]);
+    const calm = [];
+    const stormy = [];
+    for (let i = 0; i < runs; i++) {
+      calm.push(await deployThrough(moto, proxy, root, `calm${i}`, { rate: 0, seed: 1000 + i }));
+      stormy.push(await deployThrough(moto, proxy, root, `storm${i}`, { rate: RATE, seed: 1000 + i }));
+    }
+    const timeRatio = median(stormy.map((s, i) => s.ms / calm[i].ms));
+    const requestRatio = median(stormy.map((s, i) => s.requests / calm[i].requests));
+    const show = (list) => list.map((r) => `${(r.ms / 1000).toFixed(1)} s/${r.requests}`).join(", ");
+    console.log(`deploy, calm (time/calls per run)            ${(median(calm.map((r) => r.ms)) / 1000).toFixed(1).padStart(6)} s   runs: ${show(calm)}`);
+    console.log(
+      `deploy, ${RATE * 100} % of calls throttled               ${(median(stormy.map((r) => r.ms)) / 1000).toFixed(1).padStart(6)} s   runs: ${show(stormy)}; throttled ${stormy.map((r) => r.throttled).join(", ")}`,
+    );
+    const verdict = timeRatio <= requestRatio * 1.5 ? "  within budget" : "  OVER BUDGET";
+    console.log(`time ratio ${timeRatio.toFixed(2)}× against request ratio ${requestRatio.toFixed(2)}× (budget: time ≤ 1.5 × requests)${verdict}`);
+  } finally {
+    await proxy.close();
+    await moto.stop();
+  }
+}
+
+// One `deploy --yes` of the built CLI through the proxy, timed and its AWS calls counted; then torn down
+// through the proxy with nothing throttled.
+async function deployThrough(moto, proxy, root, name, { rate, seed }) {
+  const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-throttle-"));
+  const env = { ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint, CI: "true" };
+  const cli = join(root, "dist/cli.js");
+  const flags = ["--name", name, "--api-region", "us-east-1", "--client-region", "eu-west-1"];
+  await moto.queueLambdaResults("eu-west-1", [ANSWER]);
+  proxy.configure({ rate, seed });
+  const started = performance.now();
+  const run = await runCli([cli, "deploy", ...flags, "--yes", "--samples", "1"], { cwd, env });
+  const ms = performance.now() - started;
+  const counts = proxy.counts();
+  if (run.code !== 0) throw new Error(`deploy exited ${run.code} after ${(ms / 1000).toFixed(0)} s with ${rate * 100} % throttled: ${run.stderr.slice(-600)}${run.stdout.slice(-600)}`);
+  proxy.configure({ rate: 0, seed });
+  await runCli([cli, "teardown", ...flags, "--yes"], { cwd, env });
+  rmSync(cwd, { recursive: true, force: true });
+  return { ms, ...counts };
+}
+
+// Not spawnSync: the proxy answers from this very process, so its event loop must keep running.
+function runCli(args, { cwd, env }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGINT"), DEPLOY_TIMEOUT_MS);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
