@@ -4,17 +4,16 @@
 // (it never runs the code): they are realistic DESIGN section 9 answers, not proof of a network path.
 
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/cli.js";
 import type { ClientAnswer } from "../../src/steps/client-answer.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import {
   cloudWatchLogs,
-  copyOfBuiltCli,
   describeStack,
   expectNothingDeployed,
   expectPeeringActive,
@@ -28,6 +27,7 @@ import {
   type MotoAws,
 } from "./moto-assertions.js";
 import { freePort, startMotoServer, type MotoServer } from "./moto-server.js";
+import { motoSuite, type MotoSuite } from "./moto-suite.js";
 
 const A = "us-east-1"; // the API
 const B = "eu-west-1"; // the client
@@ -85,28 +85,14 @@ interface Run {
   readonly stderr: string;
 }
 
+const suite = motoSuite([A, B]);
 let moto: MotoServer;
 let aws: MotoAws;
-let cli: ReturnType<typeof copyOfBuiltCli>;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  cli = copyOfBuiltCli();
-  moto = await startMotoServer();
-  aws = motoAws(moto);
-  await moto.warmUp([A, B]);
-});
-
-afterAll(async () => {
-  aws?.destroy();
-  await moto?.stop();
-  cli?.remove();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+let cli: MotoSuite["cli"];
+beforeAll(() => ({ moto, aws, cli } = suite));
 
 function workFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "xregion-cli-moto-"));
-  folders.push(folder);
+  const folder = tempDir("xregion-cli-moto-");
   return folder;
 }
 

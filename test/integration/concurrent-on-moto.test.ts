@@ -3,12 +3,11 @@
 // "Stack lifecycle"), as AWS's do. Both must end well: each stack is created once, the other run waits
 // for it and finds that stage up to date, both exit 0, and nothing prints AWS's raw race errors.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
-import { startMotoServer, type MotoServer } from "./moto-server.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/cli.js";
+import { describeStack, type MotoAws } from "./moto-assertions.js";
+import type { MotoServer } from "./moto-server.js";
+import { motoSuite, type MotoSuite } from "./moto-suite.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
@@ -22,28 +21,14 @@ interface Run {
 }
 type Event = { kind: string; [key: string]: unknown };
 
+const suite = motoSuite([A, B], { stackBusyMs: BUSY_MS });
 let moto: MotoServer;
 let aws: MotoAws;
-let cli: ReturnType<typeof copyOfBuiltCli>;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  cli = copyOfBuiltCli();
-  moto = await startMotoServer({ stackBusyMs: BUSY_MS });
-  aws = motoAws(moto);
-  await moto.warmUp([A, B]);
-});
-
-afterAll(async () => {
-  aws?.destroy();
-  await moto?.stop();
-  cli?.remove();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+let cli: MotoSuite["cli"];
+beforeAll(() => ({ moto, aws, cli } = suite));
 
 function deploy(): Promise<Run> {
-  const cwd = mkdtempSync(join(tmpdir(), "xregion-twice-"));
-  folders.push(cwd);
+  const cwd = tempDir("xregion-twice-");
   const args = [cli.path, "deploy", "--yes", "--json", "--name", NAME, "--api-region", A, "--client-region", B, "--samples", "1"];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd, env: { ...moto.env(), CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });

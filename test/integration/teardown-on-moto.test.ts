@@ -4,9 +4,6 @@
 // waits for them. A plain delete of the client stack takes that delay; our teardown detaches the
 // function and deletes its interfaces itself, and leaves everyone else's alone.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DeleteStackCommand } from "@aws-sdk/client-cloudformation";
 import {
@@ -19,9 +16,11 @@ import {
   type NetworkInterface,
 } from "@aws-sdk/client-ec2";
 import { CreateFunctionCommand, GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyOfBuiltCli, describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
-import { startMotoServer, type MotoServer } from "./moto-server.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/cli.js";
+import { describeStack, outputsOf, type MotoAws } from "./moto-assertions.js";
+import type { MotoServer } from "./moto-server.js";
+import { motoSuite, type MotoSuite } from "./moto-suite.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
@@ -31,28 +30,14 @@ const ANSWER = JSON.stringify({
   timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 305 }, resolvedAddresses: ["10.10.0.10"], error: null,
 });
 
+const suite = motoSuite([A, B], { lambdaEni: { releaseMs: RELEASE_MS, detachMs: 300 } });
 let moto: MotoServer;
 let aws: MotoAws;
-let cli: ReturnType<typeof copyOfBuiltCli>;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  cli = copyOfBuiltCli();
-  moto = await startMotoServer({ lambdaEni: { releaseMs: RELEASE_MS, detachMs: 300 } });
-  aws = motoAws(moto);
-  await moto.warmUp([A, B]);
-});
-
-afterAll(async () => {
-  aws?.destroy();
-  await moto?.stop();
-  cli?.remove();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+let cli: MotoSuite["cli"];
+beforeAll(() => ({ moto, aws, cli } = suite));
 
 function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const cwd = mkdtempSync(join(tmpdir(), "xregion-teardown-moto-"));
-  folders.push(cwd);
+  const cwd = tempDir("xregion-teardown-moto-");
   const { FORCE_COLOR: _force, ...env } = moto.env();
   return new Promise((done, fail) => {
     const started = performance.now();
