@@ -6,18 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { clientAnswers } from "../client-answers.mjs";
 import { loadMotoServer } from "../moto-helper.mjs";
 import { median } from "./measure.mjs";
 
-const ANSWER = JSON.stringify({
-  ok: true,
-  url: "https://abcde12345.execute-api.us-east-1.amazonaws.com/v1/hello",
-  status: 200,
-  body: '{"message":"hello"}',
-  timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 305 },
-  resolvedAddresses: ["10.10.0.10"],
-  error: null,
-});
 
 export async function motoRows(root, runs = Number(process.env.BENCH_MOTO_RUNS ?? 3)) {
   const { startMotoServer } = await loadMotoServer();
@@ -67,7 +59,7 @@ async function deployOnce(moto, root, name, { terminal }) {
   const flags = ["--name", name, "--api-region", "us-east-1", "--client-region", "eu-west-1"];
   const rssFile = join(cwd, "rss");
   const timed = ["/usr/bin/time", "-f", "%M", "-o", rssFile, process.execPath, cli, "deploy", ...flags, "--yes", "--samples", "1"];
-  await moto.queueLambdaResults("eu-west-1", [ANSWER]);
+  await moto.queueLambdaResults("eu-west-1", [...clientAnswers({ apiRegion: "us-east-1" }, 1)]);
   const started = performance.now();
   const run = terminal
     ? spawnSync("script", ["-qfec", timed.join(" "), "/dev/null"], { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" })

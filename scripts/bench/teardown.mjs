@@ -11,19 +11,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { median } from "./measure.mjs";
+import { clientAnswers } from "../client-answers.mjs";
+import { loadMotoServer } from "../moto-helper.mjs";
 
 const SCALE = 60;
 const RELEASE_MS = (30 * 60_000) / SCALE;
 const DETACH_MS = 30_000 / SCALE;
-const ANSWER = JSON.stringify({
-  ok: true, url: "https://abcde12345.execute-api.us-east-1.amazonaws.com/v1/hello", status: 200, body: "{}",
-  timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 305 }, resolvedAddresses: ["10.10.0.10"], error: null,
-});
 const A = "us-east-1";
 const B = "eu-west-1";
 
 export async function teardownRows(root, runs = Number(process.env.BENCH_TEARDOWN_RUNS ?? 2)) {
-  const { startMotoServer } = await import("../../test/integration/moto-server.ts");
+  const { startMotoServer } = await loadMotoServer();
   const { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
   const moto = await startMotoServer({ lambdaEni: { releaseMs: RELEASE_MS, detachMs: DETACH_MS } });
   const cfn = { [A]: new CloudFormationClient(moto.clientConfig(A)), [B]: new CloudFormationClient(moto.clientConfig(B)) };
@@ -33,7 +31,7 @@ export async function teardownRows(root, runs = Number(process.env.BENCH_TEARDOW
   const env = { ...base, CI: "true", NO_COLOR: "1" };
   const flags = (name) => ["--name", name, "--api-region", A, "--client-region", B];
   const deploy = async (name) => {
-    await moto.queueLambdaResults(B, [ANSWER]);
+    await moto.queueLambdaResults(B, [...clientAnswers({ apiRegion: "us-east-1" }, 1)]);
     const run = spawnSync(process.execPath, [cli, "deploy", ...flags(name), "--yes", "--samples", "1"], { cwd, env, encoding: "utf8" });
     if (run.status !== 0) throw new Error(`deploy ${name} exited ${run.status}: ${run.stdout.slice(-600)}${run.stderr.slice(-600)}`);
   };

@@ -7,21 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { clientAnswers } from "../client-answers.mjs";
 import { loadMotoServer } from "../moto-helper.mjs";
 import { median } from "./measure.mjs";
 import { startThrottlingProxy } from "./throttle-proxy.mjs";
 
 const RATE = 0.4;
 const DEPLOY_TIMEOUT_MS = 300_000;
-const ANSWER = JSON.stringify({
-  ok: true,
-  url: "https://abcde12345.execute-api.us-east-1.amazonaws.com/v1/hello",
-  status: 200,
-  body: '{"message":"hello"}',
-  timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 305 },
-  resolvedAddresses: ["10.10.0.10"],
-  error: null,
-});
 
 export async function throttleRows(root, runs = Number(process.env.BENCH_THROTTLE_RUNS ?? 3)) {
   const { startMotoServer } = await loadMotoServer();
@@ -57,7 +49,7 @@ async function deployThrough(moto, proxy, root, name, { rate, seed }) {
   const env = { ...moto.env(), AWS_ENDPOINT_URL: proxy.endpoint, CI: "true" };
   const cli = join(root, "dist/cli.js");
   const flags = ["--name", name, "--api-region", "us-east-1", "--client-region", "eu-west-1"];
-  await moto.queueLambdaResults("eu-west-1", [ANSWER]);
+  await moto.queueLambdaResults("eu-west-1", [...clientAnswers({ apiRegion: "us-east-1" }, 1)]);
   proxy.configure({ rate, seed });
   const started = performance.now();
   const run = await runCli([cli, "deploy", ...flags, "--yes", "--samples", "1"], { cwd, env });
