@@ -32,7 +32,9 @@ export interface InkRenderer extends Renderer {
 export function createInkRenderer(options: InkRendererOptions): InkRenderer {
   const { stdout, columns, now } = options;
   const store = createProgressStore();
-  const color = wantsColor(stdout, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const color = wantsColor(stdout, env);
+  giveSize(stdout, env);
   const instance = render(<App store={store} now={now} columns={columns} color={color} />, {
     stdout: stdout as NodeJS.WriteStream,
     exitOnCtrlC: false,
@@ -51,6 +53,28 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
       return closed;
     },
   };
+}
+
+/**
+ * A terminal that reports no size (a pseudo-terminal nobody sized: `script`, some CI runners, `docker exec
+ * -t`) makes Ink ask terminal-size on every frame, which opens /dev/tty and never closes it: one file
+ * descriptor per frame (80 in a two-second deploy on moto). Such a terminal gets COLUMNS × LINES, else
+ * 80 × 24, again after every resize that reports no size.
+ */
+function giveSize(stdout: InkRendererOptions["stdout"], env: NodeJS.ProcessEnv): void {
+  if (stdout.isTTY !== true) return;
+  const sized = stdout as { columns?: number; rows?: number };
+  const apply = () => {
+    if (!(sized.columns! > 0)) sized.columns = positive(env["COLUMNS"]) ?? 80;
+    if (!(sized.rows! > 0)) sized.rows = positive(env["LINES"]) ?? 24;
+  };
+  apply();
+  stdout.on("resize", apply);
+}
+
+function positive(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /**

@@ -1,11 +1,13 @@
 // The live view laid out by the terminal's width: at 50, 60, 80 and 120 columns no line runs past the
 // edge except an id or URL too long for any line (kept whole), no stage row loses its region, the
-// latency table drops columns rather than wrapping, and nothing is split mid-word.
-import { describe, expect, it } from "vitest";
+// latency table drops columns rather than wrapping, and nothing is split mid-word; a terminal that
+// reports no size is drawn at COLUMNS × LINES or 80 × 24.
+import fs from "node:fs";
+import { describe, expect, it, vi } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import { createInkRenderer } from "../../src/ui/ink-renderer.js";
 import { fitRow, ROW_MAX } from "../../src/ui/ink/row-text.js";
-import { api, at, client, deployStage1, failStage2, finishStage1, routes, verifyPass } from "../helpers/script.js";
+import { at, client, deployStage1, failStage2, finishStage1, routes, verifyPass } from "../helpers/script.js";
 import { fakeTerminal, screen } from "../helpers/output.js";
 
 const URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/hello";
@@ -79,5 +81,44 @@ describe("fitting a row", () => {
     expect(row(45, "11m38s")).toBe("… 2/3 demo-client (eu-west-1) CREATING 11m38s");
     expect(row(36, "11m38s")).toBe("… 2/3 d… (eu-west-1) CREATING 11m38s");
     for (const room of [30, 36, 44, 50, 58, 80]) expect(row(room).length).toBeLessThanOrEqual(room);
+  });
+});
+
+describe("a terminal that reports no size", () => {
+  async function drawUnsized(env: NodeJS.ProcessEnv, resize = false) {
+    const terminal = Object.assign(fakeTerminal(0), { rows: 0 });
+    const opened: string[] = [];
+    const openSync = vi.spyOn(fs, "openSync").mockImplementation((path) => {
+      opened.push(String(path));
+      throw Object.assign(new Error("no such device"), { code: "ENXIO" });
+    });
+    try {
+      const renderer = createInkRenderer({ stdout: terminal, now: () => at(40), env });
+      for (const event of longDeploy.slice(0, 8)) renderer.onEvent(event);
+      if (resize) {
+        Object.assign(terminal, { columns: 0, rows: 0 });
+        terminal.emit("resize");
+      }
+      for (const event of longDeploy.slice(8)) renderer.onEvent(event);
+      await renderer.close();
+    } finally {
+      openSync.mockRestore();
+    }
+    return { lines: screen(terminal.output()), opened, size: [terminal.columns, terminal.rows] };
+  }
+
+  it("is laid out at 80 × 24, and Ink never opens /dev/tty to ask (one leaked descriptor per frame)", async () => {
+    const { lines, opened, size } = await drawUnsized({});
+    expect(opened).not.toContain("/dev/tty");
+    expect(size).toEqual([80, 24]);
+    expect(tooWide(lines, 80)).toEqual([]);
+    expect(lines.some((line) => line.length > 60)).toBe(true);
+  });
+
+  it("takes COLUMNS and LINES when they are set, again after a resize that reports no size", async () => {
+    const { lines, opened, size } = await drawUnsized({ COLUMNS: "56", LINES: "30" }, true);
+    expect(opened).not.toContain("/dev/tty");
+    expect(size).toEqual([56, 30]);
+    expect(tooWide(lines, 56)).toEqual([]);
   });
 });
