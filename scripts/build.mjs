@@ -47,6 +47,7 @@ const bundled = await build({
     },
     schemaKeysInlined(),
     yogaWithoutFetch(),
+    inkHelpersTrimmed(),
     builtinsOnDemand(),
   ],
 });
@@ -173,6 +174,38 @@ function yogaWithoutFetch() {
         const contents = text.replaceAll('"function"!=typeof fetch', "!0");
         // yoga changed its loader: say so rather than quietly load undici (and its memory) again.
         if (contents === text) throw new Error(`${path}: no fetch() check to replace; revisit yogaWithoutFetch`);
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+// Two of Ink's helpers load parts of Node the live view never uses (npm run bench: the live view's peak).
+// Ink and restore-cursor each carry a copy of signal-exit 3, which loads node:assert (with its diff
+// engine) for one argument check: both get signal-exit 4's onExit, the copy @inquirer/prompts already
+// ships, with the same call and options. stack-utils, for Ink's error overview, loads node:module at start
+// to build a pattern per built-in module; only its clean() reads them and Ink calls parseLine() alone.
+function inkHelpersTrimmed() {
+  return {
+    name: "ink-helpers-trimmed",
+    setup(build) {
+      build.onResolve({ filter: /^signal-exit$/ }, async ({ importer }) => {
+        if (!/[\\/]node_modules[\\/](ink|restore-cursor)[\\/]/.test(importer)) return undefined;
+        const current = await build.resolve("signal-exit", { kind: "import-statement", resolveDir: fileURLToPath(new URL("..", import.meta.url)) });
+        const manifest = JSON.parse(await readFile(current.path.replace(/dist[\\/]mjs[\\/]index\.js$/, "package.json"), "utf8"));
+        // Another signal-exit: say so rather than hand Ink a different API.
+        if (!manifest.version.startsWith("4.")) throw new Error(`signal-exit ${manifest.version} is not 4.x; revisit inkHelpersTrimmed`);
+        return { path: current.path, namespace: "signal-exit-3" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "signal-exit-3" }, ({ path }) => ({
+        contents: `import { onExit } from ${JSON.stringify(path)};\nexport default onExit;`,
+        loader: "js",
+        resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+      }));
+      build.onLoad({ filter: /[\\/]node_modules[\\/]stack-utils[\\/]index\.js$/ }, async ({ path }) => {
+        const text = await readFile(path, "utf8");
+        const contents = text.replace("require('module').builtinModules", "[]");
+        if (contents === text) throw new Error(`${path}: no builtinModules list to drop; revisit inkHelpersTrimmed`);
         return { contents, loader: "js" };
       });
     },

@@ -49,6 +49,18 @@ describe("the bundle", () => {
     expect(extra.length).toBeLessThan(5);
   });
 
+  // signal-exit 3 (two copies, Ink's and restore-cursor's) loaded node:assert and its diff engine for one
+  // argument check; stack-utils loaded node:module to list the built-ins at start (inkHelpersTrimmed).
+  it("loads the live view without node:assert or node:module", () => {
+    const chunk = readdirSync(join(DIST, "chunks")).find((file) => file.startsWith("ink-renderer-"));
+    expect(chunk).toBeDefined();
+    const live = modulesLoaded(["--input-type=module", "-e", `await import(${JSON.stringify(join(DIST, "chunks", chunk!))});`]);
+    expect(live.modules).toContain("NativeModule tty");
+    for (const unused of ["NativeModule assert", "NativeModule internal/assert/myers_diff", "NativeModule module"]) {
+      expect(live.modules).not.toContain(unused);
+    }
+  });
+
   // The same reading of every export, where it costs most: node:http's getters load undici (Node's fetch,
   // 15 MB) when the SDK imports node:http for an http:// endpoint; yoga's loader would call fetch itself.
   it("imports no Node built-in as an ES module, and gives yoga no fetch to call", () => {
