@@ -50,7 +50,8 @@ export async function motoRows(root, runs = Number(process.env.BENCH_MOTO_RUNS ?
 }
 
 // One `deploy --yes` of the built CLI, timed, its peak RSS read by /usr/bin/time; then torn down. With
-// `terminal`, util-linux `script` gives it a pseudo-terminal and CI is unset, so Ink draws the live view.
+// `terminal`, util-linux `script` gives it a pseudo-terminal of 100 × 40 (a person's terminal has a size;
+// `script` alone gives none) and CI is unset, so Ink draws the live view.
 async function deployOnce(moto, root, name, { terminal }) {
   const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-moto-"));
   const { CI: _ci, ...base } = moto.env();
@@ -62,7 +63,7 @@ async function deployOnce(moto, root, name, { terminal }) {
   await moto.queueLambdaResults("eu-west-1", [...clientAnswers({ apiRegion: "us-east-1" }, 1)]);
   const started = performance.now();
   const run = terminal
-    ? spawnSync("script", ["-qfec", timed.join(" "), "/dev/null"], { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" })
+    ? spawnSync("script", ["-qfec", `stty cols 100 rows 40; ${timed.join(" ")}`, "/dev/null"], { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" })
     : spawnSync(timed[0], timed.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
   const ms = performance.now() - started;
   if (run.status !== 0) throw new Error(`deploy exited ${run.status}: ${run.stderr.slice(-600)}${run.stdout.slice(-600)}`);
