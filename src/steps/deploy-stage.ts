@@ -204,7 +204,7 @@ async function deployOnce(
 }
 
 async function replaceRolledBack(run: Run, stack: StackInfo): Promise<StageResult | undefined> {
-  const { ctx, stage, ref, cfn } = run;
+  const { ctx, stage, ref } = run;
   const deleteCommand = `aws cloudformation delete-stack --stack-name ${stage.stackName} --region ${stage.region}`;
   if (!(await ctx.confirmReplace(stage.stackName, stage.region))) {
     return fail(run, stack.status, undefined,

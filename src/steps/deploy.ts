@@ -10,16 +10,13 @@ import type { DeployContext } from "./context.js";
 import { stageRef } from "./stages.js";
 import { runStage, type StageResult } from "./deploy-stage.js";
 import { renameInFacts, renderTemplate } from "./deployment-id.js";
-import type { StageNumber } from "./events.js";
+import type { StageNumber, StageRef } from "./events.js";
 import type { Plan, StagePlan } from "./plan.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
 import { lambdaZoneAdvice } from "./zones.js";
 
 /** One stage's outcome in a deploy's result. */
-export interface StageReport {
-  readonly stage: StageNumber;
-  readonly stackName: string;
-  readonly region: string;
+export interface StageReport extends StageRef {
   readonly result: StageResult;
   // From the previous stage's stack being seen settled to this stage's first AWS call (benchmark: ≤ 1 s).
   readonly handoffMs: number | undefined;
@@ -60,7 +57,7 @@ export async function deployAll(deployCtx: DeployContext, plan: Plan): Promise<D
     const facts = renameInFacts(await loadTemplateFacts(source), template.renamed);
     const result = await runStage(ctx, stage, parameters, template.body, facts);
     const handoffMs = previousSettledAt === undefined ? undefined : result.stats.firstCallAt - previousSettledAt;
-    stages.push({ stage: stage.number, stackName: stage.stackName, region: stage.region, result, handoffMs });
+    stages.push({ ...stageRef(stage), result, handoffMs });
     previousSettledAt = result.stats.settledAt;
     if (result.kind === "cancelled") return cancelledRun(ctx, plan, stages, outputs, result.message);
     if (result.kind === "failed") return { kind: "failed", stage: stage.number, message: result.message, stages, outputs };
@@ -76,7 +73,7 @@ async function cancelledRun(
   outputs: StageOutputs,
   message: string,
 ): Promise<DeployResult> {
-  const left = await describeLeft(ctx, plan.stages as readonly StagePlan[]);
+  const left = await describeLeft(ctx, plan.stages.map(stageRef));
   ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
   return { kind: "cancelled", message, left, stages, outputs };
 }

@@ -9,7 +9,7 @@ import { type PollStats, type RootCause, StackEventPoller, type WatchResult, wat
 import { deleteStack, describeStack, newToken } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
 import { type EngineContext, info, resourceEmitter } from "./context.js";
-import type { StageNumber, StageRef } from "./events.js";
+import type { StageRef } from "./events.js";
 import { stageRefs, type StageKey } from "./stages.js";
 import { releaseClientInterfaces, type ReleaseOutcome, waitNote } from "./release-interfaces.js";
 
@@ -114,28 +114,22 @@ function follow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Prom
  * After a cancel or a failure the user needs to know what exists now: each stack's state, read fresh,
  * because a stage from an earlier run may exist even when this run never reached it.
  */
-export interface LeftStack {
-  readonly stage: StageNumber;
-  readonly stackName: string;
-  readonly region: string;
+export interface LeftStack extends StageRef {
   // A CloudFormation stack status, "absent", or "UNKNOWN" when it could not be read.
   readonly status: string;
 }
 
 /** Each stack's status now, read fresh, for the message after a cancel or a failure. */
-export async function describeLeft(
-  ctx: EngineContext,
-  stacks: readonly { readonly number: StageNumber; readonly stackName: string; readonly region: string }[],
-): Promise<LeftStack[]> {
+export async function describeLeft(ctx: EngineContext, stacks: readonly StageRef[]): Promise<LeftStack[]> {
   return Promise.all(
-    stacks.map(async ({ number, stackName, region }) => {
+    stacks.map(async (ref) => {
       let status: string;
       try {
-        status = (await describeStack(ctx.clients.cloudFormation(region), stackName))?.status ?? "absent";
+        status = (await describeStack(ctx.clients.cloudFormation(ref.region), ref.stackName))?.status ?? "absent";
       } catch {
         status = "UNKNOWN";
       }
-      return { stage: number, stackName, region, status };
+      return { ...ref, status };
     }),
   );
 }

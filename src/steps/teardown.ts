@@ -22,10 +22,7 @@ export interface TeardownTarget {
 }
 
 /** One stage's outcome in a teardown. */
-export interface TeardownStageReport {
-  readonly stage: StageNumber;
-  readonly stackName: string;
-  readonly region: string;
+export interface TeardownStageReport extends StageRef {
   readonly outcome: "deleted" | "absent";
   readonly describeStackEventsCalls: number;
 }
@@ -71,12 +68,12 @@ export async function teardownAll(ctx: EngineContext, target: TeardownTarget): P
   for (const ref of order) {
     const outcome = await teardownStage(ctx, ref, ref === client ? release : undefined);
     if (outcome.kind === "deleted" || outcome.kind === "absent") {
-      stages.push({ stage: ref.stage, stackName: ref.stackName, region: ref.region, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
+      stages.push({ ...ref, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
       continue;
     }
     // Whatever the release was doing finishes (or stops, on Ctrl-C) before the run reports.
     await release?.catch(() => undefined);
-    const left = await describeLeft(ctx, order.map((r) => ({ number: r.stage, stackName: r.stackName, region: r.region })));
+    const left = await describeLeft(ctx, order);
     ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
     if (outcome.kind === "cancelled") return { kind: "cancelled", stages, message: outcome.message, left };
     return { kind: "failed", stages, stage: ref.stage, status: outcome.status, rootCause: outcome.rootCause, message: outcome.message, left };

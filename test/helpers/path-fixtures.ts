@@ -78,23 +78,23 @@ export function script(a: Answers): void {
   mocks.ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ VpcEndpointId: VPCE, VpcEndpointType: "Interface", VpcId: "vpc-0a", State: "available" as never, // the wire's lower case; the SDK's enum spells it "Available"
       OwnerId: "123456789012", SubnetIds: ["subnet-0a1", "subnet-0a2"], Groups: [{ GroupId: "sg-0vpce", GroupName: "endpoint" }], NetworkInterfaceIds: ["eni-0a1", "eni-0a2"], DnsEntries: [{ DnsName: VPCE_NAME, HostedZoneId: "Z7HUB22UULQXV" }], PolicyDocument: '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}' }] });
   mocks.ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [{ PrivateIpAddress: "10.10.0.37" }, { PrivateIpAddress: "10.10.1.142" }] });
-  mocks.ec2.on(DescribeVpcsCommand).callsFake(async (input, getClient) => byRegion(getClient(), {
+  mocks.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
     [A]: { Vpcs: [{ VpcId: "vpc-0a", CidrBlock: "10.10.0.0/16" }] },
     [B]: { Vpcs: [{ VpcId: "vpc-0b", CidrBlock: "10.20.0.0/16" }] },
   }));
   mocks.ec2.on(DescribeVpcAttributeCommand).callsFake(async (input: { Attribute: string; VpcId: string }) =>
     input.Attribute === "enableDnsSupport" ? { VpcId: input.VpcId, EnableDnsSupport: { Value: true } } : { VpcId: input.VpcId, EnableDnsHostnames: { Value: true } });
-  mocks.ec2.on(DescribeSubnetsCommand).callsFake(async (input, getClient) => byRegion(getClient(), {
+  mocks.ec2.on(DescribeSubnetsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
     [A]: { Subnets: [{ SubnetId: "subnet-0a1", CidrBlock: "10.10.0.0/24" }, { SubnetId: "subnet-0a2", CidrBlock: "10.10.1.0/24" }] },
     [B]: { Subnets: [{ SubnetId: "subnet-0b1", CidrBlock: "10.20.0.0/24" }, { SubnetId: "subnet-0b2", CidrBlock: "10.20.1.0/24" }] },
   }));
-  mocks.ec2.on(DescribeRouteTablesCommand).callsFake(async (input, getClient) => byRegion(getClient(), { [A]: { RouteTables: a.apiTables }, [B]: { RouteTables: a.clientTables } }));
+  mocks.ec2.on(DescribeRouteTablesCommand).callsFake(async (_input, getClient) => byRegion(getClient(), { [A]: { RouteTables: a.apiTables }, [B]: { RouteTables: a.clientTables } }));
   const https = (cidr: string) => [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: cidr }] }];
-  mocks.ec2.on(DescribeSecurityGroupsCommand).callsFake(async (input, getClient) => byRegion(getClient(), {
+  mocks.ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
     [A]: { SecurityGroups: [{ GroupId: "sg-0vpce", IpPermissions: https("10.20.0.0/16"), IpPermissionsEgress: [] }] },
     [B]: { SecurityGroups: [{ GroupId: "sg-0fn", IpPermissions: [], IpPermissionsEgress: https("10.10.0.0/16") }] },
   }));
-  mocks.ec2.on(DescribeNetworkAclsCommand).callsFake(async (input, getClient) => byRegion(getClient(), {
+  mocks.ec2.on(DescribeNetworkAclsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
     [A]: { NetworkAcls: [acl("acl-0a", "vpc-0a", ["subnet-0a1", "subnet-0a2"])] },
     [B]: { NetworkAcls: a.clientAcls },
   }));
