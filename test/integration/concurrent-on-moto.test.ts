@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/cli.js";
+import { clientAnswer } from "../helpers/payloads.js";
 import { describeStack, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 import { motoSuite, type MotoSuite } from "./moto-suite.js";
@@ -51,10 +52,7 @@ const outcomes = (run: Run) => events(run).filter((e) => e.kind === "stage-finis
 describe("two deploys of one name at once", () => {
   it("one creates each stack, the other waits for it and finds it up to date; both exit 0", async () => {
     // One answer per run's verification.
-    const answer = JSON.stringify({
-      ok: true, url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`, status: 200, body: '{"message":"Hello from the private API"}',
-      timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 300 }, resolvedAddresses: ["10.10.0.37"], error: null,
-    });
+    const answer = JSON.stringify(clientAnswer({ url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello` }));
     await moto.queueLambdaResults(B, [answer, answer]);
     const runs = await Promise.all([deploy(), deploy()]);
     const shown = runs.map((r, i) => `--- run ${i + 1}: exit ${r.code}\n${r.stdout}\n${r.stderr}`).join("\n") + `\n--- moto\n${moto.output().slice(-1500)}`;

@@ -7,12 +7,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientAnswer } from "../helpers/payloads.js";
 import { openTerminal, tmuxAvailable, type Terminal } from "../helpers/pty.js";
 import { copyOfBuiltCli, expectNothingDeployed, motoAws, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
+// What the client function answers (moto never runs it), cold: the API's URL as stage 1 gives it.
+const ANSWER = JSON.stringify(clientAnswer({
+  url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
+  body: JSON.stringify({ message: "Hello from the private API", region: A }),
+  timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 },
+}));
 
 describe("the guided deploy in a terminal (tmux)", () => {
   let moto: MotoServer;
@@ -166,17 +173,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
     term?.close();
     const { CI: _ci, ...env } = moto.env();
     const flags = ["--name", "live", "--api-region", A, "--client-region", B];
-    await moto.queueLambdaResults(B, [
-      JSON.stringify({
-        ok: true,
-        url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
-        status: 200,
-        body: JSON.stringify({ message: "Hello from the private API", region: A }),
-        timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 },
-        resolvedAddresses: ["10.10.0.37", "10.10.1.142"],
-        error: null,
-      }),
-    ]);
+    await moto.queueLambdaResults(B, [ANSWER]);
     term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 80 });
     expect(await term.exitCode(30_000)).toBe(0);
     const screen = term.screen();
@@ -208,17 +205,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
     term?.close();
     const { CI: _ci, ...env } = moto.env();
     const flags = ["--name", "narrow", "--api-region", A, "--client-region", B];
-    await moto.queueLambdaResults(B, [
-      JSON.stringify({
-        ok: true,
-        url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
-        status: 200,
-        body: JSON.stringify({ message: "Hello from the private API", region: A }),
-        timings: { dnsMs: 24.8, connectMs: 73.2, tlsMs: 161.5, firstByteMs: 96.1, totalMs: 357.9 },
-        resolvedAddresses: ["10.10.0.37"],
-        error: null,
-      }),
-    ]);
+    await moto.queueLambdaResults(B, [ANSWER]);
     term = openTerminal({ command: [process.execPath, cli.path, "deploy", "--yes", "--samples", "1", ...flags], cwd, env, columns: 50 });
     expect(await term.exitCode(30_000)).toBe(0);
     // screen() joins what the terminal folded: a joined line wider than 50 is one the terminal had to fold.

@@ -18,6 +18,7 @@ import {
 import { CreateFunctionCommand, GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/cli.js";
+import { clientAnswer } from "../helpers/payloads.js";
 import { describeStack, outputsOf, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 import { motoSuite, type MotoSuite } from "./moto-suite.js";
@@ -25,10 +26,7 @@ import { motoSuite, type MotoSuite } from "./moto-suite.js";
 const A = "us-east-1";
 const B = "eu-west-1";
 const RELEASE_MS = 20_000;
-const ANSWER = JSON.stringify({
-  ok: true, url: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/hello", status: 200, body: "{}",
-  timings: { dnsMs: 2, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 305 }, resolvedAddresses: ["10.10.0.10"], error: null,
-});
+const ANSWER = JSON.stringify(clientAnswer({ url: "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/hello" }));
 
 const suite = motoSuite([A, B], { lambdaEni: { releaseMs: RELEASE_MS, detachMs: 300 } });
 let moto: MotoServer;
