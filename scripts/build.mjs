@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { aliases } from "./aliases.mjs";
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+const root = fileURLToPath(new URL("..", import.meta.url));
 
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 const bundled = await build({
@@ -62,7 +63,7 @@ const factsModule = new URL("../dist/.template-facts.mjs", import.meta.url);
 await build({
   stdin: {
     contents: `export { templateFacts } from "./src/aws/template-facts.ts"; export { templateHash } from "./src/aws/templates.ts";`,
-    resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+    resolveDir: root,
     loader: "ts",
   },
   outfile: factsModule.pathname,
@@ -189,18 +190,24 @@ function inkHelpersTrimmed() {
   return {
     name: "ink-helpers-trimmed",
     setup(build) {
-      build.onResolve({ filter: /^signal-exit$/ }, async ({ importer }) => {
-        if (!/[\\/]node_modules[\\/](ink|restore-cursor)[\\/]/.test(importer)) return undefined;
-        const current = await build.resolve("signal-exit", { kind: "import-statement", resolveDir: fileURLToPath(new URL("..", import.meta.url)) });
-        const manifest = JSON.parse(await readFile(current.path.replace(/dist[\\/]mjs[\\/]index\.js$/, "package.json"), "utf8"));
+      // Ink and restore-cursor ask for it apart: one look-up serves both.
+      let current;
+      const signalExit4 = async () => {
+        const resolved = await build.resolve("signal-exit", { kind: "import-statement", resolveDir: root });
+        const manifest = JSON.parse(await readFile(resolved.path.replace(/dist[\\/]mjs[\\/]index\.js$/, "package.json"), "utf8"));
         // Another signal-exit: say so rather than hand Ink a different API.
         if (!manifest.version.startsWith("4.")) throw new Error(`signal-exit ${manifest.version} is not 4.x; revisit inkHelpersTrimmed`);
-        return { path: current.path, namespace: "signal-exit-3" };
+        return resolved.path;
+      };
+      build.onResolve({ filter: /^signal-exit$/ }, async ({ importer }) => {
+        if (!/[\\/]node_modules[\\/](ink|restore-cursor)[\\/]/.test(importer)) return undefined;
+        current ??= signalExit4();
+        return { path: await current, namespace: "signal-exit-3" };
       });
       build.onLoad({ filter: /.*/, namespace: "signal-exit-3" }, ({ path }) => ({
         contents: `import { onExit } from ${JSON.stringify(path)};\nexport default onExit;`,
         loader: "js",
-        resolveDir: fileURLToPath(new URL("..", import.meta.url)),
+        resolveDir: root,
       }));
       build.onLoad({ filter: /[\\/]node_modules[\\/]stack-utils[\\/]index\.js$/ }, async ({ path }) => {
         const text = await readFile(path, "utf8");
