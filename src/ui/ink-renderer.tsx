@@ -34,7 +34,7 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
   const store = createProgressStore();
   const env = options.env ?? process.env;
   const color = wantsColor(stdout, env);
-  giveSize(stdout, env);
+  const unsize = giveSize(stdout, env);
   const instance = render(<App store={store} now={now} columns={columns} color={color} />, {
     stdout: stdout as NodeJS.WriteStream,
     exitOnCtrlC: false,
@@ -49,6 +49,7 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
         await instance.waitUntilRenderFlush();
         instance.unmount();
         await instance.waitUntilExit();
+        unsize();
       })();
       return closed;
     },
@@ -59,10 +60,10 @@ export function createInkRenderer(options: InkRendererOptions): InkRenderer {
  * A terminal that reports no size (a pseudo-terminal nobody sized: `script`, some CI runners, `docker exec
  * -t`) makes Ink ask terminal-size on every frame, which opens /dev/tty and never closes it: one file
  * descriptor per frame (80 in a two-second deploy on moto). Such a terminal gets COLUMNS × LINES, else
- * 80 × 24, again after every resize that reports no size.
+ * 80 × 24, again after every resize that reports no size, until the renderer closes.
  */
-function giveSize(stdout: InkRendererOptions["stdout"], env: NodeJS.ProcessEnv): void {
-  if (stdout.isTTY !== true) return;
+function giveSize(stdout: InkRendererOptions["stdout"], env: NodeJS.ProcessEnv): () => void {
+  if (stdout.isTTY !== true) return () => {};
   const sized = stdout as { columns?: number; rows?: number };
   const apply = () => {
     if (!(sized.columns! > 0)) sized.columns = positive(env["COLUMNS"]) ?? 80;
@@ -70,6 +71,7 @@ function giveSize(stdout: InkRendererOptions["stdout"], env: NodeJS.ProcessEnv):
   };
   apply();
   stdout.on("resize", apply);
+  return () => stdout.off("resize", apply);
 }
 
 function positive(text: string | undefined): number | undefined {

@@ -104,7 +104,7 @@ describe("a terminal that reports no size", () => {
     } finally {
       openSync.mockRestore();
     }
-    return { lines: screen(terminal.output()), opened, size: [terminal.columns, terminal.rows] };
+    return { lines: screen(terminal.output()), opened, size: [terminal.columns, terminal.rows], listening: terminal.listenerCount("resize") };
   }
 
   it("is laid out at 80 × 24, and Ink never opens /dev/tty to ask (one leaked descriptor per frame)", async () => {
@@ -115,10 +115,11 @@ describe("a terminal that reports no size", () => {
     expect(lines.some((line) => line.length > 60)).toBe(true);
   });
 
-  it("takes COLUMNS and LINES when they are set, again after a resize that reports no size", async () => {
-    const { lines, opened, size } = await drawUnsized({ COLUMNS: "56", LINES: "30" }, true);
+  it("takes COLUMNS and LINES when they are set, again after a resize that reports no size, and stops listening once closed", async () => {
+    const { lines, opened, size, listening } = await drawUnsized({ COLUMNS: "56", LINES: "30" }, true);
     expect(opened).not.toContain("/dev/tty");
     expect(size).toEqual([56, 30]);
+    expect(listening).toBe(0);
     expect(tooWide(lines, 56)).toEqual([]);
   });
 });
