@@ -52,8 +52,8 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
     ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
     ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
   };
-  const asker = ctx.interactive ? lazyAsker() : undefined;
-  const check = asker && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
+  const check = ctx.interactive && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
+  const asker = ctx.interactive ? lazyAsker(() => check?.start()) : undefined;
   const columns = terminalColumns(ctx.stdout);
   const notice = (line: string) => ctx.stdout.write(`${wrapLines([line], columns).join("\n")}\n`);
   const resolved = await resolveAnswers(
@@ -71,13 +71,21 @@ export async function stopOnCredentials(loaded: LoadedAnswers): Promise<void> {
   if (problem) throw new FailureError(problem.message, [`fix: ${problem.fix}`]);
 }
 
-// Inquirer loads only when a question is really asked: a terminal run given every answer never needs it.
-function lazyAsker(): Asker {
-  const load = async () => (await import("../ui/prompts.js")).terminalAsker();
+/**
+ * The terminal's questions, inquirer loaded only when one is really asked (a terminal run given every
+ * answer never needs it). `shown` runs once a question is on screen: inquirer draws it as it is called,
+ * so whatever `shown` starts (the credentials check, which loads the SDK) cannot delay it.
+ */
+export function lazyAsker(shown: () => void = () => {}, load = async () => (await import("../ui/prompts.js")).terminalAsker()): Asker {
+  const ask = async <T>(question: (asker: Asker) => Promise<T>): Promise<T> => {
+    const answer = question(await load());
+    setImmediate(shown);
+    return answer;
+  };
   return {
-    name: async (...args) => (await load()).name(...args),
-    region: async (...args) => (await load()).region(...args),
-    cidr: async (...args) => (await load()).cidr(...args),
+    name: (...args) => ask((asker) => asker.name(...args)),
+    region: (...args) => ask((asker) => asker.region(...args)),
+    cidr: (...args) => ask((asker) => asker.cidr(...args)),
   };
 }
 

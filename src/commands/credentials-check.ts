@@ -56,8 +56,9 @@ async function ask(profile: string | undefined, apiRegion: string | undefined): 
 }
 
 /**
- * The asker with the check attached: the first question starts it, and each later question is preceded
- * by one line telling a problem the check has found meanwhile (inquirer owns the line being answered).
+ * The asker with the check's findings: each question is preceded by one line telling a problem the check
+ * has found meanwhile (inquirer owns the line being answered). The asker starts the check once its first
+ * question is on screen (lazyAsker's `shown`).
  */
 export function withCredentialsNotice(asker: Asker, check: CredentialsCheck, write: (line: string) => void): Asker {
   let told = false;
@@ -67,10 +68,7 @@ export function withCredentialsNotice(asker: Asker, check: CredentialsCheck, wri
       told = true;
       write(`✖ ${problem.message} — fix: ${problem.fix}`);
     }
-    const asked = question();
-    // After the question is drawn: the SDK's loading must not delay the first question.
-    setImmediate(() => check.start());
-    return asked;
+    return question();
   };
   return {
     name: (initial) => before(() => asker.name(initial)),

@@ -1,8 +1,9 @@
-// The credentials check that runs while the questions are on screen: started by the first question,
+// The credentials check that runs while the questions are on screen: started once the first question is drawn,
 // told above the next question once it has found a problem, and the run's verdict after the last one.
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { lazyAsker } from "../../src/commands/context.js";
 import { credentialsCheck, withCredentialsNotice } from "../../src/commands/credentials-check.js";
 import type { Asker } from "../../src/config/resolve.js";
 
@@ -30,34 +31,56 @@ function person() {
     region: (role) => question(`region ${role}`, role === "api" ? "us-east-1" : "eu-west-1"),
     cidr: (role, initial) => question(`cidr ${role}`, initial),
   };
-  return { screen, asker, answer: () => pending.shift()!() };
+  // Answers the question on screen, once it is drawn (the lazy asker draws it a tick after it is asked).
+  const answer = async () => {
+    await vi.waitFor(() => expect(pending.length).toBe(1));
+    pending.shift()!();
+  };
+  return { screen, asker, answer };
 }
 
 describe("checking credentials while the questions are asked", () => {
   beforeEach(() => sts.reset());
 
-  it("starts with the first question and tells missing credentials once, above the next question", async () => {
+  it("starts once the first question is on screen and tells missing credentials once, above the next question", async () => {
     sts.on(GetCallerIdentityCommand).rejects(noCredentials);
     const p = person();
     const check = credentialsCheck(undefined, undefined);
-    const asker = withCredentialsNotice(p.asker, check, (line) => p.screen.push(line));
+    // Composed as loadAnswers does; inquirer's module arrives when the test says so, as an import would.
+    let loaded!: () => void;
+    const module = new Promise<Asker>((resolve) => (loaded = () => resolve(p.asker)));
+    const load = () => module;
+    // Whoever starts the check, the screen shows when it first did.
+    const start = check.start;
+    let started = false;
+    check.start = () => {
+      if (!started) p.screen.push("(check started)");
+      started = true;
+      start();
+    };
+    const asker = withCredentialsNotice(lazyAsker(() => check.start(), load), check, (line) => p.screen.push(line));
 
     const name = asker.name("xregion");
-    expect(sts.calls()).toHaveLength(0); // the first question is drawn before the SDK is even loaded
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Inquirer still loading: neither the question nor the check (which loads the SDK) has begun.
+    expect(p.screen).toEqual([]);
+    expect(sts.calls()).toHaveLength(0);
+    loaded();
     await vi.waitFor(() => expect(check.found()?.problem).toBe("missing"), { timeout: 5000 });
     expect(sts.calls()).toHaveLength(1);
-    p.answer();
+    await p.answer();
     await name;
 
     const region = asker.region("api", undefined, undefined);
-    p.answer();
+    await p.answer();
     await region;
     const cidr = asker.cidr("api", "10.10.0.0/16", undefined);
-    p.answer();
+    await p.answer();
     await cidr;
 
     expect(p.screen).toEqual([
       "? name",
+      "(check started)",
       expect.stringMatching(/^✖ No AWS credentials found: Could not load credentials from any providers — fix: aws configure/),
       "? region api",
       "? cidr api",
