@@ -15,7 +15,17 @@ const runs = Number(process.env.BENCH_RUNS ?? 9);
 const want = (section) => wanted.size === 0 || wanted.has(section);
 
 timeOnce("npm", ["run", "build"], { cwd: root });
-const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
+// No credentials and AWS on loopback: the first question starts the credentials check, which must neither
+// find a person's keys nor ask the instance metadata service (169.254.169.254) for some.
+const baseEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  NO_COLOR: "1",
+  AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+  AWS_CONFIG_FILE: "/nonexistent/aws-config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+  AWS_EC2_METADATA_DISABLED: "true",
+};
 const nodeZero = () => timeOnce(process.execPath, ["-e", "0"]);
 
 if (want("startup")) {
