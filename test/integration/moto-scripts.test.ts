@@ -1,12 +1,14 @@
 // The moto helpers as a person starts them by hand: the launcher under an interpreter without moto (named
-// by XREGION_PYTHON), a port that is taken, and `node scripts/moto.mjs`, whose server must let a deploy
-// verify (moto never runs the client function: the script queues its realistic answers).
+// by XREGION_PYTHON), a port that is taken, its refusal of any connection beyond loopback, and
+// `node scripts/moto.mjs`, whose server must let a deploy verify (moto never runs the client function: the
+// script queues its realistic answers).
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyOfBuiltCli } from "./moto-assertions.js";
 import { freePort, startMotoServer } from "./moto-server.js";
@@ -43,6 +45,20 @@ describe("the moto launcher and its helpers", () => {
     } finally {
       other.close();
     }
+  });
+
+  it("keeps moto on loopback: a connection beyond it is refused, and stopping the server fails naming it", async () => {
+    // Without keys of its own, botocore inside moto asks the instance metadata service when a REST
+    // request comes in (moto/core/responses.py _get_method_urls creates a client to read the routes).
+    const moto = await startMotoServer({ launcherEnv: { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_EC2_METADATA_DISABLED: "false" } });
+    const lambda = new LambdaClient(moto.clientConfig("us-east-1"));
+    try {
+      // Still answered: the refusal only leaves botocore without credentials it never signs with.
+      expect((await lambda.send(new ListFunctionsCommand({}))).Functions).toEqual([]);
+    } finally {
+      lambda.destroy();
+    }
+    await expect(moto.stop()).rejects.toThrow(/beyond loopback, to 169\.254\.169\.254:80 \(refused\)/);
   });
 
   it("node scripts/moto.mjs queues the function's answers, so a deploy against it verifies", async () => {

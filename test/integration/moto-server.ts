@@ -46,6 +46,8 @@ export interface MotoServerOptions {
    * available. Both 0 when unset: released with the function.
    */
   readonly lambdaEni?: { readonly releaseMs: number; readonly detachMs: number };
+  /** Variables set for the launcher over its own (the loopback guard's test takes its keys away). */
+  readonly launcherEnv?: NodeJS.ProcessEnv;
 }
 
 /** What an SDK v3 client needs to talk to moto (spread into the client's constructor). */
@@ -105,12 +107,18 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
       : []),
   ];
   const child = spawn(python, [LAUNCHER, "--port", String(port), ...launcherArgs], {
-    env: withoutAws(process.env),
+    // moto reads a REST service's routes from a boto3 client it creates per request (moto/core/responses.py
+    // _get_method_urls), and creating one resolves credentials: with none, botocore asks the instance
+    // metadata service at 169.254.169.254. Keys of its own keep it on this machine; it never signs with them.
+    env: { ...withoutAws(process.env), AWS_ACCESS_KEY_ID: "moto", AWS_SECRET_ACCESS_KEY: "moto", AWS_EC2_METADATA_DISABLED: "true", ...options.launcherEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  // Every connection the launcher refused (launcher.py, _loopback_only), kept whatever the output's length.
+  const refused = new Set<string>();
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString("utf8")).slice(-OUTPUT_KEPT);
+    for (const match of output.matchAll(/xregion launcher: refused a connection beyond loopback to (\S+)/g)) refused.add(match[1]!);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
@@ -180,6 +188,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     async stop() {
       await stopChild(child, exited);
       cleanup();
+      // The rule of these tests: nothing beyond loopback, moto included. A suite whose moto tried fails here.
+      if (refused.size > 0) throw new Error(`moto tried to connect beyond loopback, to ${[...refused].join(", ")} (refused); find what asked with the launcher's output:\n${output.slice(-2000)}`);
     },
   };
   return server;

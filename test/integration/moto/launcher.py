@@ -1770,7 +1770,41 @@ CloudFormationBackend.describe_stack_events = describe_stack_events_while_busy
 CloudFormationResponse.list_change_sets = list_change_sets_of_stack
 
 
+# The tests' rule: nothing sends traffic beyond loopback. moto's own code may try (botocore's credential
+# chain asks the instance metadata service at 169.254.169.254): such a connection is refused here, and
+# said on stderr in a line the Node side looks for (test/integration/moto-server.ts fails the suite on it).
+REFUSED = "xregion launcher: refused a connection beyond loopback to"
+
+
+def _loopback_only() -> None:
+    import errno
+    import ipaddress
+    import socket
+
+    def allowed(address: Any) -> bool:
+        if not isinstance(address, tuple):
+            return True  # a Unix socket
+        try:
+            return ipaddress.ip_address(address[0]).is_loopback
+        except ValueError:
+            return address[0] == "localhost"
+
+    def guard(original):
+        @functools.wraps(original)
+        def connect(self, address, *rest):
+            if not allowed(address):
+                sys.stderr.write(f"{REFUSED} {address[0]}:{address[1]}\n")
+                sys.stderr.flush()
+                raise OSError(errno.ENETUNREACH, f"refused by the test launcher: {address[0]} is not loopback")
+            return original(self, address, *rest)
+        return connect
+
+    socket.socket.connect = guard(socket.socket.connect)
+    socket.socket.connect_ex = guard(socket.socket.connect_ex)
+
+
 def main() -> None:
+    _loopback_only()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--pace-ms", type=int, default=0, help="the demo: reveal stack events this far apart")
