@@ -11,6 +11,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
           exclude: ["test/integration/**"],
+          setupFiles: ["test/helpers/loopback-only.ts"],
           testTimeout: 20_000,
         },
       },
@@ -19,6 +20,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          setupFiles: ["test/helpers/loopback-only.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -79,7 +79,8 @@ describe("zones chosen by preflight", () => {
 
   const run = (over: Partial<Answers> = {}) => {
     const { events, emit } = recorder();
-    return preflight({ clients, emit, clock: systemClock }, { ...answers, ...over }).then((result) => ({ result, events }));
+    // Zones only: the permission simulation (IAM, unmocked here) is preflight.test.ts's.
+    return preflight({ clients, emit, clock: systemClock, checkPermissions: false }, { ...answers, ...over }).then((result) => ({ result, events }));
   };
   const failure = (over: Partial<Answers> = {}) => run(over).then(
     () => expect.unreachable("preflight should have failed"),
