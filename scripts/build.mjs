@@ -20,7 +20,7 @@ const bundled = await build({
   target: "node22",
   splitting: true,
   minify: true,
-  keepNames: true,
+  keepNames: false,
   sourcemap: false,
   legalComments: "none",
   alias: aliases,
@@ -47,7 +47,7 @@ const bundled = await build({
       },
     },
     schemaKeysInlined(),
-    yogaWithoutFetch(),
+    yogaWasmAsFile(),
     inkHelpersTrimmed(),
     builtinsOnDemand(),
   ],
@@ -165,17 +165,31 @@ function builtinsOnDemand() {
 // yoga-layout (Ink's layout engine) carries its WebAssembly as a data: URI, and its Emscripten loader asks
 // the global fetch() for it first, falling back to decoding it itself when that fails. In Node, fetch is
 // undici: asking it loads all of it, HTTP/2 included, for a URI it hands back anyway. The loader is told
-// there is no fetch, so it decodes the URI at once (npm run bench: the live view's peak).
-function yogaWithoutFetch() {
+// there is no fetch. And the 83 kB of WebAssembly ship as dist/chunks/yoga.wasm, which the loader reads
+// (Emscripten's wasmBinary), instead of 121 kB of base64 in the live view's source: a source is a string
+// on V8's heap for as long as the process runs, and the base64 literal and its decoding were two more
+// (npm run bench: the live view's peak).
+function yogaWasmAsFile() {
+  const dataUri = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+  let wasm;
   return {
-    name: "yoga-without-fetch",
+    name: "yoga-wasm-as-file",
     setup(build) {
       build.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/][^\\/]+\.js$/ }, async ({ path }) => {
         const text = await readFile(path, "utf8");
-        const contents = text.replaceAll('"function"!=typeof fetch', "!0");
-        // yoga changed its loader: say so rather than quietly load undici (and its memory) again.
-        if (contents === text) throw new Error(`${path}: no fetch() check to replace; revisit yogaWithoutFetch`);
+        const base64 = dataUri.exec(text)?.[1];
+        const noFetch = text.replaceAll('"function"!=typeof fetch', "!0");
+        const contents = noFetch
+          .replace(dataUri, '"data:application/octet-stream;base64,"')
+          .replace("h.wasmBinary&&(w=h.wasmBinary)", 'w=h.wasmBinary||globalThis.process.getBuiltinModule("node:fs").readFileSync(new URL("yoga.wasm",import.meta.url))');
+        // yoga changed its loader: say so rather than quietly load undici or the base64 (and their memory) again.
+        if (base64 === undefined || noFetch === text || !contents.includes('new URL("yoga.wasm"')) throw new Error(`${path}: loader not as expected; revisit yogaWasmAsFile`);
+        wasm = Buffer.from(base64, "base64");
         return { contents, loader: "js" };
+      });
+      // Beside the chunk that holds the loader, where its import.meta.url points.
+      build.onEnd(async () => {
+        if (wasm) await writeFile(new URL("../dist/chunks/yoga.wasm", import.meta.url), wasm);
       });
     },
   };

@@ -22,6 +22,7 @@ function modulesLoaded(args: readonly string[]): { stdout: string; modules: stri
 
 function bundleText(): string {
   return readdirSync(join(DIST, "chunks"))
+    .filter((file) => file.endsWith(".js"))
     .map((file) => readFileSync(join(DIST, "chunks", file), "utf8"))
     .join("\n");
 }
@@ -63,14 +64,19 @@ describe("the bundle", () => {
 
   // The same reading of every export, where it costs most: node:http's getters load undici (Node's fetch,
   // 15 MB) when the SDK imports node:http for an http:// endpoint; yoga's loader would call fetch itself.
-  it("imports no Node built-in as an ES module, and gives yoga no fetch to call", () => {
+  // yoga's WebAssembly as a file beside its loader, not as base64 in the live view's source (a string on
+  // V8's heap for the whole run): the live view's chunk above loads it, or its import would fail.
+  it("imports no Node built-in as an ES module, gives yoga no fetch to call, and ships its WebAssembly as a file", () => {
     const text = bundleText() + readFileSync(CLI, "utf8");
     expect(text).not.toMatch(/\bfrom\s*["']node:/);
     expect(text).not.toMatch(/\bimport\(\s*["']node:/);
     const yoga = readdirSync(join(DIST, "chunks"))
+      .filter((file) => file.endsWith(".js"))
       .map((file) => readFileSync(join(DIST, "chunks", file), "utf8"))
       .filter((chunk) => chunk.includes("data:application/octet-stream;base64,"));
     expect(yoga).toHaveLength(1);
     expect(yoga[0]).not.toMatch(/typeof fetch/);
+    expect(yoga[0]).not.toMatch(/data:application\/octet-stream;base64,[A-Za-z0-9+/]/);
+    expect(readFileSync(join(DIST, "chunks", "yoga.wasm")).subarray(0, 4)).toEqual(Buffer.from("\0asm", "latin1"));
   });
 });
