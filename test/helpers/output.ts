@@ -3,6 +3,11 @@
 import { Writable } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
 
+/** What a shell makes of a command wrapped with " \\" continuations (wrapCommand): the one line typed. */
+export function joinContinuations(text: string): string {
+  return text.replace(/ \\\n +/g, " ");
+}
+
 // A stream that keeps what was written, like a CI log or a pipe (not a TTY).
 export function captureStream(): Writable & { text(): string; lines(): string[] } {
   const chunks: string[] = [];

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { joinContinuations } from "../helpers/output.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import { openTerminal, tmuxAvailable, type Terminal } from "../helpers/pty.js";
 import { copyOfBuiltCli, expectNothingDeployed, motoAws, type MotoAws } from "./moto-assertions.js";
@@ -100,7 +101,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
     const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
     // Broken before words with " \\" to fit the terminal (the shell joins it again), started the way this
     // run was: node and the path of the built CLI, as from a clone.
-    expect(confirming.replace(/ \\\n +/g, " ")).toContain(
+    expect(joinContinuations(confirming)).toContain(
       `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
     );
     expect(confirming).toContain('Deployment "pty"');

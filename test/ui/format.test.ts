@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { terminalColumns, wrapCommand, wrapLines } from "../../src/ui/format.js";
+import { joinContinuations } from "../helpers/output.js";
 
 const COST =
   "  • Interface endpoint (execute-api) in us-east-1: about $0.01 per AZ-hour × 2 AZs ≈ $0.48/day ($14.60/month) while deployed, plus $0.01 per GB processed.";
@@ -57,7 +58,7 @@ describe("wrapping what must not be split", () => {
       "      teardown --name demo \\",
       "      --api-region us-east-1",
     ]);
-    expect(lines.join("\n").replace(/ \\\n +/g, " ").trim()).toBe(command);
+    expect(joinContinuations(lines.join("\n")).trim()).toBe(command);
   });
 });
 
@@ -76,6 +77,6 @@ describe("wrapCommand", () => {
       "      --yes",
     ]);
     // What a shell makes of it: the continuations joined, the original command.
-    expect(lines.join("\n").replace(/ \\\n +/g, " ").trim()).toBe(COMMAND);
+    expect(joinContinuations(lines.join("\n")).trim()).toBe(COMMAND);
   });
 });

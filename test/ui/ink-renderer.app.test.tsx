@@ -2,7 +2,7 @@ import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import { App, createProgressStore } from "../../src/ui/ink-renderer.js";
-import { waitForText, widest } from "../helpers/output.js";
+import { joinContinuations, waitForText, widest } from "../helpers/output.js";
 import { api, at, client, deployStage1, failingReport, failStage2, finishQuickTeardown, finishStage1, finishTeardown, pendingFunction, quickTeardown, routes, teardown, verifyPass } from "../helpers/script.js";
 
 const mounted: (() => void)[] = [];
@@ -300,7 +300,7 @@ describe("Ink progress screen", () => {
     const frame = await ui.waitFor("next:");
     const shown = frame.slice(frame.indexOf("next:") + "next:".length);
     expect(shown).toMatch(/^\n  npx xregion-private-api teardown --name demo \\\n      --api-region us-east-1 --client-region eu-west-1\n/);
-    expect(shown.replace(/ \\\n +/g, " ").trim()).toBe(command);
+    expect(joinContinuations(shown).trim()).toBe(command);
   });
 
   it("fits every line in a 60-column terminal", async () => {

@@ -8,7 +8,7 @@ import type { ProgressEvent } from "../../src/steps/events.js";
 import { createInkRenderer } from "../../src/ui/ink-renderer.js";
 import { fitRow, ROW_MAX } from "../../src/ui/ink/row-text.js";
 import { at, client, deployStage1, failStage2, finishStage1, routes, verifyPass } from "../helpers/script.js";
-import { fakeTerminal, screen } from "../helpers/output.js";
+import { fakeTerminal, joinContinuations, screen } from "../helpers/output.js";
 
 const URL = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/hello";
 const ROLE = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane.doe@example.com";
@@ -54,7 +54,7 @@ describe.each([50, 60, 80, 120])("at %i columns", (columns) => {
     expect(lines.find((line) => line.startsWith("round trip"))!.trim().split(/\s+/)).toHaveLength(columns < 51 ? 6 : 7);
     // A next command breaks only before a word, with a continuation the shell joins again.
     const next = text.slice(text.indexOf("next:"));
-    expect(next.replace(/ \\\n +/g, " ")).toContain("npx xregion-private-api verify --name demo");
+    expect(joinContinuations(next)).toContain("npx xregion-private-api verify --name demo");
   });
 
   it("draws a failure with its cause whole and within the width", async () => {
