@@ -36,20 +36,19 @@ dns.promises.lookup = (async (hostname: string, ...rest: unknown[]) => {
   return (promisesLookup as (...args: unknown[]) => unknown)(hostname, ...rest);
 }) as typeof dns.promises.lookup;
 
+// The host a connect() names: `(options)`, `([options, callback])` as net.createConnection passes it, or
+// `(port, host)`. A Unix socket's path is a string (http's options carry `path: null` for TCP): local.
+function targetHost([first, second]: unknown[]): string {
+  const options = Array.isArray(first) ? first[0] : first;
+  if (typeof options !== "object" || options === null) return typeof second === "string" ? second : "localhost";
+  const { host, path } = options as { host?: string; path?: unknown };
+  return typeof path === "string" ? "localhost" : (host ?? "localhost");
+}
+
 // An address written out (169.254.169.254) never asks DNS: its connect is refused here.
 const connect = net.Socket.prototype.connect as (...args: unknown[]) => net.Socket;
 net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
-  const [first, second] = args as [unknown, unknown];
-  const options = Array.isArray(first) ? first[0] : first;
-  // A Unix socket's path is a string; http's options carry `path: null` for a TCP connection.
-  const host =
-    typeof options === "object" && options !== null
-      ? typeof (options as { path?: unknown }).path === "string"
-        ? "localhost"
-        : ((options as { host?: string }).host ?? "localhost")
-      : typeof second === "string"
-        ? second
-        : "localhost";
+  const host = targetHost(args);
   if (net.isIP(host) !== 0 && !isLoopback(host)) {
     const error = refusal(host);
     process.nextTick(() => this.destroy(error));
