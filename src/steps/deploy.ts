@@ -1,15 +1,12 @@
 // A deploy: stages 1 → 2 → 3, each one's outputs feeding the next one's parameters. Stops at the first failure;
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { refusedAction, refusedAdvice } from "../aws/access-denied.js";
 import { isLambdaZoneRefusal } from "../aws/ec2-lookups.js";
 import type { RootCause } from "../aws/event-poller.js";
-import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import type { DeployContext } from "./context.js";
 import { stageRef } from "./stages.js";
 import { runStage, type StageResult } from "./deploy-stage.js";
-import { renameInFacts, renderTemplate } from "./deployment-id.js";
+import { loadStageTemplate } from "./deployment-id.js";
 import type { StageNumber, StageRef } from "./events.js";
 import type { Plan, StagePlan } from "./plan.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
@@ -51,11 +48,8 @@ export async function deployAll(deployCtx: DeployContext, plan: Plan): Promise<D
       ctx.emit({ kind: "stage-failed", ...stageRef(stage), status: "NOT_STARTED", rootCause: undefined, message: error.message, at: ctx.clock.now() });
       return { kind: "failed", stage: stage.number, message: error.message, stages, outputs };
     }
-    // The shipped text's facts (looked up by its hash, no YAML parser), carried over to the rendered body.
-    const source = await readFile(resolve(ctx.templatesDir ?? templatesDir(), stage.template), "utf8");
-    const template = renderTemplate(source, parameters);
-    const facts = renameInFacts(await loadTemplateFacts(source), template.renamed);
-    const result = await runStage(ctx, stage, parameters, template.body, facts);
+    const template = await loadStageTemplate(stage.template, parameters, ctx.templatesDir);
+    const result = await runStage(ctx, stage, parameters, template.body, template.facts);
     const handoffMs = previousSettledAt === undefined ? undefined : result.stats.firstCallAt - previousSettledAt;
     stages.push({ ...stageRef(stage), result, handoffMs });
     previousSettledAt = result.stats.settledAt;

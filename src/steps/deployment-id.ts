@@ -5,7 +5,10 @@
 // Same inputs, same id: a re-run stays an empty change set. This works on the template's text, without
 // a YAML parser, because a deploy loads none (README, "How it is built").
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { TemplateFacts } from "../aws/template-facts.js";
+import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 
 /** The resource type whose logical id carries the hash. */
 export const DEPLOYMENT_TYPE = "AWS::ApiGateway::Deployment";
@@ -52,6 +55,20 @@ export function renameInFacts(facts: TemplateFacts, renamed: RenderedTemplate["r
     Object.entries(facts.descriptions).map(([id, text]) => [id === renamed.from ? renamed.to : id, text]),
   );
   return { ...facts, descriptions };
+}
+
+/**
+ * A stage's template as deployed with these parameters, and the shipped text's facts (looked up by its
+ * hash, no YAML parser) carried over to the rendered body: what deploy sends and teardown names rows by.
+ */
+export async function loadStageTemplate(
+  file: string,
+  parameters: Readonly<Record<string, string>>,
+  dir: string = templatesDir(),
+): Promise<{ readonly body: string; readonly facts: TemplateFacts }> {
+  const source = await readFile(resolve(dir, file), "utf8");
+  const template = renderTemplate(source, parameters);
+  return { body: template.body, facts: renameInFacts(await loadTemplateFacts(source), template.renamed) };
 }
 
 // The resource whose `Type:` line (block style, under the top-level Resources) is the Deployment type.

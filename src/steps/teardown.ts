@@ -1,25 +1,16 @@
 // Deletes stage 3 (A), then 2 (B), then 1 (A): each later stage depends on the earlier one's resources.
 // Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { explainError, onlyServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack, isBusy } from "../aws/stack.js";
-import { readTemplate, loadTemplateFacts, templatesDir } from "../aws/templates.js";
-import { deleteAndFollow, describeLeft, describeLeftText, followStack, type LeftStack } from "./stacks.js";
-import { renameInFacts, renderTemplate } from "./deployment-id.js";
+import { readTemplate } from "../aws/templates.js";
+import { deleteAndFollow, type Deployment, describeLeft, describeLeftText, followStack, type LeftStack } from "./stacks.js";
+import { loadStageTemplate } from "./deployment-id.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
 import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
 import { failureMessage } from "./deploy.js";
-import { stackName, STAGES } from "./stages.js";
-
-/** What finds the deployment to delete: its name and regions. */
-export interface TeardownTarget {
-  readonly name: string;
-  readonly apiRegion: string;
-  readonly clientRegion: string;
-}
+import { stageRefs, STAGES } from "./stages.js";
 
 /** One stage's outcome in a teardown. */
 export interface TeardownStageReport extends StageRef {
@@ -47,18 +38,9 @@ type StageOutcome =
   | { readonly kind: "failed"; readonly status: string; readonly rootCause: RootCause | undefined; readonly message: string }
   | { readonly kind: "cancelled"; readonly message: string };
 
-function teardownOrder(target: TeardownTarget): StageRef[] {
-  return [...STAGES].reverse().map((def) => ({
-    stage: def.number,
-    key: def.key,
-    stackName: stackName(target.name, def.key),
-    region: def.regionRole === "api" ? target.apiRegion : target.clientRegion,
-  }));
-}
-
 /** Deletes stage 3, then 2, then 1; a stack already gone counts as deleted. */
-export async function teardownAll(ctx: EngineContext, target: TeardownTarget): Promise<TeardownResult> {
-  const order = teardownOrder(target);
+export async function teardownAll(ctx: EngineContext, target: Deployment): Promise<TeardownResult> {
+  const order = [...stageRefs(target)].reverse();
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
   const stages: TeardownStageReport[] = [];
   // Region B frees the client function's network interfaces while region A deletes the routes: by the
@@ -140,11 +122,8 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
 // parameters filled in, its API Deployment under the id it was deployed with. None when the template
 // cannot be read: the rows then show the resource types.
 async function descriptionsOf(ref: StageRef, parameters: Readonly<Record<string, string>>): Promise<ReadonlyMap<string, string>> {
-  const def = STAGES.find((s) => s.key === ref.key);
-  if (!def) return new Map();
   try {
-    const source = await readFile(resolve(templatesDir(), def.template), "utf8");
-    const facts = renameInFacts(await loadTemplateFacts(source), renderTemplate(source, parameters).renamed);
+    const { facts } = await loadStageTemplate(STAGES.find((def) => def.key === ref.key)!.template, parameters);
     return readTemplate(facts, { region: ref.region, stackName: ref.stackName, parameters }).descriptions;
   } catch {
     return new Map();
