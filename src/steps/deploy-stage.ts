@@ -9,11 +9,10 @@ import type { TemplateFacts } from "../aws/template-facts.js";
 import { type DeployContext, info } from "./context.js";
 import { stageRef } from "./stages.js";
 import type { StageRef } from "./events.js";
-import { deleteAndFollow, followStack } from "./stacks.js";
+import { deleteAndFollow, failureMessage, followStack, manualFix } from "./stacks.js";
 import { otherOperation, otherOperationText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
-import { failureMessage, manualFix } from "./deploy.js";
 
 /** A stage's poll counts, and the clock readings the benchmark reads. */
 export interface StageStats extends PollStats {

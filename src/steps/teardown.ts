@@ -4,12 +4,11 @@ import { explainError, onlyServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack, isBusy } from "../aws/stack.js";
 import { readTemplate } from "../aws/templates.js";
-import { deleteAndFollow, type Deployment, describeLeft, describeLeftText, followStack, type LeftStack } from "./stacks.js";
+import { deleteAndFollow, type Deployment, describeLeft, describeLeftText, failureMessage, followStack, type LeftStack } from "./stacks.js";
 import { loadStageTemplate } from "./deployment-id.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
 import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
-import { failureMessage } from "./deploy.js";
 import { stageRefs, STAGES } from "./stages.js";
 
 /** One stage's outcome in a teardown. */
