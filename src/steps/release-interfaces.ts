@@ -238,7 +238,7 @@ export async function leftoverInterfaces(clients: Pick<AwsClients, "ec2" | "lamb
 
 /** One line per leftover: an available one can be deleted now, one Lambda still holds goes with the stack. */
 export function leftoverText(place: ClientPlace, leftovers: readonly LambdaInterface[]): string {
-  const count = `${leftovers.length} network interface${leftovers.length === 1 ? "" : "s"}`;
+  const count = plural(leftovers.length, "network interface");
   const lines = leftovers.map((eni) =>
     eni.status === "available"
       ? `  ${eni.id} available: aws ec2 delete-network-interface --region ${place.region} --network-interface-id ${eni.id}`

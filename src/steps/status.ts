@@ -47,7 +47,7 @@ export async function status(
   const fn = await lookupFunction(ctx, stacks.client, now);
   await reportLeftovers(ctx, stacks.client, now);
   const nothing = all.every((s) => !s.present);
-  ctx.emit({ kind: "info", message: describeVerify(nothing ? undefined : input.lastVerify, nothing), at: now() });
+  ctx.emit({ kind: "info", message: describeVerify(input.lastVerify, nothing), at: now() });
   return {
     name: input.deployment.name,
     stacks,

@@ -30,9 +30,8 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
   const { clock } = ctx;
   const now = () => clock.now();
   const samples: VerifySample[] = [];
-  const ready = { ...ctx, clock };
   const target = { region: input.region, functionName: input.functionName, limitMs: input.readyLimitMs };
-  let invokeFailure = await waitUntilReady(ready, target, "not-ready");
+  let invokeFailure = await waitUntilReady(ctx, target, "not-ready");
   // Lambda refuses the first invoke of an inactive function and starts restoring it: wait once, retry.
   let woken = false;
   for (let index = 1; index <= input.samples && !invokeFailure; index++) {
@@ -45,7 +44,7 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
       const cause = woken ? undefined : notReadyCause(error);
       if (cause) {
         woken = true;
-        invokeFailure = await waitUntilReady(ready, target, cause === "inactive" ? "inactive" : "not-ready");
+        invokeFailure = await waitUntilReady(ctx, target, cause === "inactive" ? "inactive" : "not-ready");
         index--; // the same sample again, once the function is ready
         continue;
       }

@@ -13,8 +13,7 @@ export interface PathContext {
   readonly fn: Known<FunctionFacts>;
   readonly clientSide: Known<VpcSide>;
   readonly apiSide: Known<VpcSide>;
-  /** The function's subnets, with their ranges: where its requests come from. */
-  readonly functionSubnets: Known<readonly SubnetFacts[]>;
+  /** The function's subnets' ranges: where its requests come from. */
   readonly functionRange: Known<AddressSet>;
   /** The endpoint's addresses (its interfaces), else its subnets' ranges: where requests go. */
   readonly endpointRange: Known<{ readonly set: AddressSet; readonly text: string }>;
@@ -24,12 +23,12 @@ export interface PathContext {
 }
 
 /** A known fact. */
-export function known<T>(value: T): Known<T> {
+function known<T>(value: T): Known<T> {
   return { ok: true, value };
 }
 
 /** A fact that could not be known, and why. */
-export function missing<T>(why: string): Known<T> {
+function missing<T>(why: string): Known<T> {
   return { ok: false, why };
 }
 
@@ -79,7 +78,7 @@ export function pathContext(snapshot: PathSnapshot): PathContext {
   }
 
   const account = fn.ok ? fn.value.arn.split(":")[4] : snapshot.endpoint?.facts.ownerId;
-  return { snapshot, fn, clientSide, apiSide, functionSubnets, functionRange, endpointRange, peering, account };
+  return { snapshot, fn, clientSide, apiSide, functionRange, endpointRange, peering, account };
 }
 
 function rank(status: string): number {
