@@ -2,7 +2,6 @@
 // run one command, and turn whatever happened into an exit code and at most a line or two on stderr.
 import { writeSync } from "node:fs";
 import { parseFlags, type CommandName } from "./config/flags.js";
-import { invocation } from "./commands/next-steps.js";
 import type { CommandContext } from "./commands/context.js";
 import { EXIT, FailureError, InterruptedError, UsageError } from "./errors.js";
 import { isInteractive } from "./ui/renderer.js";
@@ -25,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const flags = parseFlags(argv, writeHelp);
     if (flags === "exit-ok") return EXIT.ok;
     leaveQuietlyOnEpipe();
+    // How the tool was started (for the commands it prints) loads with the command: --help never needs it.
+    const [{ invocation }, run] = await Promise.all([import("./commands/next-steps.js"), RUNNERS[flags.command]()]);
     const ctx: CommandContext = {
       flags,
       interactive: isInteractive(process.stdin, process.env),
@@ -35,7 +36,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       invocation: invocation(process.argv[1], process.env, process.cwd()),
       exit: (code) => process.exit(code),
     };
-    const run = await RUNNERS[flags.command]();
     return await run(ctx);
   } catch (error) {
     return report(error, await errorWrapper());
@@ -43,10 +43,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 // In a terminal an error is wrapped at whole words (an id or URL kept whole); the wrapping code loads only
-// when there is an error to show, so that --help and plan do not pay for it.
+// when there is an error to show, so that --help does not pay for it.
 async function errorWrapper(): Promise<(lines: string[]) => string> {
   const { terminalColumns, wrapLines } = await import("./ui/format.js");
-  return (lines) => lines.flatMap((line) => wrapLines([line], terminalColumns(process.stderr))).map((line) => `${line}\n`).join("");
+  return (lines) => wrapLines(lines, terminalColumns(process.stderr)).map((line) => `${line}\n`).join("");
 }
 
 function report(error: unknown, shown: (lines: string[]) => string): number {
