@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import type { CredentialsError } from "../aws/errors.js";
 import { resolve } from "node:path";
-import { type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
+import { ANSWER_KEYS, type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
 import type { Flags } from "../config/flags.js";
 import { type Asker, resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import { FailureError } from "../errors.js";
@@ -42,16 +42,8 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
   const { flags } = ctx;
   const path = configPath(flags.config, ctx.cwd);
   const file = loadAnswersFile(path, flags.config !== undefined);
-  const fromFlags: Partial<Answers> = {
-    ...(flags.name !== undefined && { name: flags.name }),
-    ...(flags.apiRegion !== undefined && { apiRegion: flags.apiRegion }),
-    ...(flags.clientRegion !== undefined && { clientRegion: flags.clientRegion }),
-    ...(flags.apiCidr !== undefined && { apiCidr: flags.apiCidr }),
-    ...(flags.clientCidr !== undefined && { clientCidr: flags.clientCidr }),
-    ...(flags.profile !== undefined && { profile: flags.profile }),
-    ...(flags.apiAzs !== undefined && { apiAzs: flags.apiAzs }),
-    ...(flags.clientAzs !== undefined && { clientAzs: flags.clientAzs }),
-  };
+  // The flags carry each answer under its own name.
+  const fromFlags: Partial<Answers> = Object.fromEntries(ANSWER_KEYS.flatMap((key) => (flags[key] === undefined ? [] : [[key, flags[key]]])));
   const check = ctx.interactive && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
   const asker = ctx.interactive ? lazyAsker(() => check?.start()) : undefined;
   const columns = terminalColumns(ctx.stdout);

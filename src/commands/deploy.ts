@@ -23,14 +23,11 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
     const command = wrapCommand(`${equivalentCommand(ctx.invocation, answers, "deploy")} --yes`, 2, columns);
     human.write(`\nThe same run without questions:\n${command.join("\n")}\n\n`);
   }
-  // Credentials found unusable while the questions were asked end the run before the plan; the answers
-  // are kept for the run after the fix.
-  await stopOnCredentials(loaded).catch((error: unknown) => {
-    saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
-    throw error;
-  });
-  human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
+  // Saved first: credentials found unusable while the questions were asked end the run before the plan,
+  // and the answers are kept for the run after the fix.
   const unsaved = saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  await stopOnCredentials(loaded);
+  human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   if (unsaved) human.write(`warning: ${unsaved}; the deploy goes on\n\n`);
   return deployPlan(ctx, plan, loaded.path);
 }

@@ -4,7 +4,7 @@ import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { Answers } from "../config/answers.js";
 import { FailureError, UsageError } from "../errors.js";
-import { type CommandContext, loadAnswers } from "./context.js";
+import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 
 const FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
@@ -12,7 +12,7 @@ const API_ID = /^[a-z0-9]{10}$/;
 const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** The flags of a hand-made setup, checked before any AWS call; undefined for our own deployment. */
-export function handMadeTarget(flags: CommandContext["flags"]): { functionName: string; apiId: string; stage: string | undefined } | undefined {
+function handMadeTarget(flags: CommandContext["flags"]): { functionName: string; apiId: string; stage: string | undefined } | undefined {
   const { functionName, apiId, stage } = flags;
   if (functionName === undefined && apiId === undefined) {
     if (stage !== undefined) throw new UsageError("--stage goes with --function and --api-id: our deployment's stage is read from its stack");
@@ -29,7 +29,9 @@ export function handMadeTarget(flags: CommandContext["flags"]): { functionName: 
 /** `doctor`: judges the path hop by hop and names the first broken one. */
 export async function runDoctor(ctx: CommandContext): Promise<number> {
   const target = handMadeTarget(ctx.flags);
-  const { answers } = await loadAnswers(ctx, "locate");
+  const loaded = await loadAnswers(ctx, "locate");
+  await stopOnCredentials(loaded);
+  const { answers } = loaded;
   const [{ withSession }, { doctor }] = await Promise.all([import("./session.js"), import("../steps/doctor/doctor.js")]);
   return withSession(ctx, answers, "doctor", async (session) => {
     await session.goLive();

@@ -1,16 +1,14 @@
 // The commands a person types next, with the flags that find this deployment again.
 import { delimiter, dirname, isAbsolute, relative, sep } from "node:path";
-import { FLAG_OF, type AnswerKey, type Answers } from "../config/answers.js";
+import { ANSWER_KEYS, FLAG_OF, type AnswerKey, type Answers } from "../config/answers.js";
 import { BIN } from "../package.js";
 
-// The answers that find a deployment again (its name and regions, and the profile that reaches them),
-// and every answer, in the order `--help` lists their flags.
+// The answers that find a deployment again: its name and regions, and the profile that reaches them.
 const LOCATE: readonly AnswerKey[] = ["name", "apiRegion", "clientRegion", "profile"];
-const EVERY: readonly AnswerKey[] = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"];
 
 /** The one flag-list builder: `--flag value` for each answer in scope that is set. */
-export function answerFlags(answers: Partial<Answers>, scope: "locate" | "all" = "locate"): string {
-  return (scope === "all" ? EVERY : LOCATE)
+function answerFlags(answers: Partial<Answers>, scope: "locate" | "all" = "locate"): string {
+  return (scope === "all" ? ANSWER_KEYS : LOCATE)
     .filter((key) => answers[key])
     .map((key) => `${FLAG_OF[key]} ${answers[key]}`)
     .join(" ");

@@ -59,7 +59,8 @@ export interface AnswersFile {
   readonly lastVerify?: LastVerify | undefined;
 }
 
-const KEYS = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"] as const;
+/** Every answer, in the order `--help` lists their flags. */
+export const ANSWER_KEYS = ["name", "apiRegion", "clientRegion", "apiCidr", "clientCidr", "profile", "apiAzs", "clientAzs"] as const satisfies readonly AnswerKey[];
 
 /** The answers file's path: --config, else the default in the working directory. */
 export function configPath(flag: string | undefined, cwd = process.cwd()): string {
@@ -103,7 +104,7 @@ export function loadAnswersFile(path: string, explicit: boolean): AnswersFile | 
   }
   const record = data as Record<string, unknown>;
   const answers: Record<string, string> = {};
-  for (const key of KEYS) {
+  for (const key of ANSWER_KEYS) {
     const value = record[key];
     if (value === undefined) continue;
     if (typeof value !== "string") throw new UsageError(`${path}: "${key}" must be a string: fix the file or pass the flag instead`);
@@ -125,7 +126,7 @@ function parseLastVerify(value: unknown): LastVerify | undefined {
  */
 export function saveAnswersFile(path: string, file: AnswersFile): string | undefined {
   const body: Record<string, unknown> = {};
-  for (const key of KEYS) {
+  for (const key of ANSWER_KEYS) {
     const value = file.answers[key];
     if (value !== undefined) body[key] = value;
   }
