@@ -19,6 +19,7 @@ import {
 import type { NetworkAcl } from "../net/network-acls.js";
 import type { RouteTable } from "../net/route-match.js";
 import type { SecurityGroup, SgRule } from "../net/security-groups.js";
+import { executeApiServiceName } from "./ec2-lookups.js";
 import { asCredentialsError } from "./errors.js";
 import type { EndpointFacts, PeerVpc, PeeringFacts, Read, SubnetFacts, VpcFacts, VpcSide } from "./path-facts.js";
 
@@ -110,8 +111,7 @@ async function readVpc(ec2: EC2Client, vpcId: string): Promise<VpcFacts> {
 
 /** Every execute-api interface endpoint of the region (one call; the API's own is chosen later). */
 export async function readEndpoints(ec2: EC2Client, region: string): Promise<EndpointFacts[]> {
-  const names = [`com.amazonaws.${region}.execute-api`, `cn.com.amazonaws.${region}.execute-api`];
-  const list = await all(paginateDescribeVpcEndpoints({ client: ec2 }, { Filters: [{ Name: "service-name", Values: names }] }), (p) => p.VpcEndpoints);
+  const list = await all(paginateDescribeVpcEndpoints({ client: ec2 }, { Filters: [{ Name: "service-name", Values: [executeApiServiceName(region)] }] }), (p) => p.VpcEndpoints);
   return list.map((e) => ({
     id: e.VpcEndpointId ?? "",
     vpcId: e.VpcId ?? "",

@@ -1,6 +1,7 @@
 // endpoint, api-policy and api-stage: the API's execute-api endpoint is available (and its own policy,
 // if custom, lets the call through); the API is PRIVATE and its resource policy, evaluated for a call
 // through that endpoint, allows every method; the stage exists with a deployment.
+import { executeApiServiceName } from "../../aws/ec2-lookups.js";
 import type { MethodFacts, PathSnapshot } from "../../aws/path-facts.js";
 import type { RequestContext } from "../../policy/conditions.js";
 import { evaluatePolicy, type ApiCall, type PolicyDecision } from "../../policy/resource-policy.js";
@@ -19,7 +20,7 @@ export function judgeEndpoint(ctx: PathContext): Judgement {
     const known = snapshot.endpoints.value.map((e) => e.id).join(", ") || "none";
     return fail(
       `no execute-api endpoint in ${region} is named by the API's endpoint configuration, its resource policy's aws:SourceVpce or the DNS record (endpoints there: ${known})`,
-      `aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name com.amazonaws.${region}.execute-api --vpc-id <api vpc> --subnet-ids <subnets> --security-group-ids <sg> --region ${region}, then name it in the API's resource policy (aws:SourceVpce)`,
+      `aws ec2 create-vpc-endpoint --vpc-endpoint-type Interface --service-name ${executeApiServiceName(region)} --vpc-id <api vpc> --subnet-ids <subnets> --security-group-ids <sg> --region ${region}, then name it in the API's resource policy (aws:SourceVpce)`,
     );
   }
   const e = chosen.facts;
