@@ -5,6 +5,7 @@
 //    connections between the two VPCs (B).
 // Which endpoint is the API's is decided here (later reads depend on it): the API's own endpoint
 // configuration, else the resource policy's aws:SourceVpce, else the endpoint the DNS record names.
+import { partitionsInfo } from "aws-sdk-partitions";
 import { GetResourcesCommand, GetRestApiCommand, GetStagesCommand, type APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { ListHostedZonesByVPCCommand, ListResourceRecordSetsCommand, type VPCRegion } from "@aws-sdk/client-route-53";
@@ -25,11 +26,11 @@ export interface PathQuery {
 
 type Clients = Pick<AwsClients, "ec2" | "lambda" | "apiGateway" | "route53">;
 
-/** The partition and DNS suffix of a region (peering never crosses partitions). */
-export function partitionOf(region: string): { readonly partition: string; readonly suffix: string } {
-  if (region.startsWith("cn-")) return { partition: "aws-cn", suffix: "amazonaws.com.cn" };
-  if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", suffix: "amazonaws.com" };
-  return { partition: "aws", suffix: "amazonaws.com" };
+/** The partition and DNS suffix of a region, from the SDK's own partition data (peering never crosses partitions). */
+function partitionOf(region: string): { readonly partition: string; readonly suffix: string } {
+  const { partitions } = partitionsInfo;
+  const found = partitions.find((p) => region in p.regions) ?? partitions.find((p) => new RegExp(p.regionRegex).test(region)) ?? partitions[0]!;
+  return { partition: found.id, suffix: found.outputs.dnsSuffix };
 }
 
 /** Reads the whole path from AWS in parallel; a failed read is kept as its reason, not thrown. */
