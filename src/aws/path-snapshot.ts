@@ -60,13 +60,14 @@ export async function readPathSnapshot(clients: Clients, query: PathQuery): Prom
   // client's. The DNS record, read meanwhile, says which endpoint the client really reaches: when it names
   // another one, that one is read after.
   const list = endpoints.ok ? endpoints.value : [];
-  const guess = fromConfiguration(list, api) ?? fromPolicy(list, api);
+  const configured = fromConfiguration(list, api);
+  const guess = configured ?? fromPolicy(list, api);
   const [clientSide, dns, early] = await Promise.all([
     clientVpcId ? readVpcSide(clients.ec2(clientRegion), clientRegion, clientVpcId, fn.ok ? fn.value.securityGroupIds : []) : undefined,
     clientVpcId ? readDns(clients, clientRegion, clientVpcId, hostname) : undefined,
     guess ? endpointSide(guess) : undefined,
   ]);
-  const endpoint = fromConfiguration(list, api) ?? fromDns(list, dns, hostname) ?? guess;
+  const endpoint = configured ?? fromDns(list, dns, hostname) ?? guess;
   const [apiSide, endpointAddresses, peerings] = early && endpoint?.facts.id === guess?.facts.id ? early : endpoint ? await endpointSide(endpoint) : [];
   const apiVpcId = endpoint?.facts.vpcId;
 

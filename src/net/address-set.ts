@@ -16,7 +16,7 @@ export type AddressSet = readonly Span[];
 export const EMPTY: AddressSet = [];
 
 /** The set of one block. */
-export function setOf(cidr: Pick<Cidr, "first" | "last">): AddressSet {
+function setOf(cidr: Pick<Cidr, "first" | "last">): AddressSet {
   return [{ first: cidr.first, last: cidr.last }];
 }
 

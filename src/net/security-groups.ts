@@ -2,7 +2,7 @@
 // allow-only (no deny rules), and the union of every rule of every group on the interface. Rules name
 // CIDR blocks, managed prefix lists (their ranges are not read here: "cannot check") or other groups,
 // which cannot match traffic from a peer VPC in another region.
-import { covers, EMPTY, intersect, isEmpty, parseBlock, subtract, union, type AddressSet } from "./address-set.js";
+import { EMPTY, intersect, isEmpty, parseBlock, subtract, union, type AddressSet } from "./address-set.js";
 
 /** One security group rule as EC2 describes it. */
 export interface SgRule {
@@ -45,7 +45,7 @@ export interface SgDecision {
 const PROTOCOL_NUMBERS: Record<string, string> = { tcp: "6", udp: "17", icmp: "1" };
 
 /** Whether a rule's protocol and ports take this connection. */
-export function ruleTakes(rule: Pick<SgRule, "protocol" | "fromPort" | "toPort">, protocol: string, port: number): boolean {
+function ruleTakes(rule: Pick<SgRule, "protocol" | "fromPort" | "toPort">, protocol: string, port: number): boolean {
   const ruleProtocol = PROTOCOL_NUMBERS[rule.protocol.toLowerCase()] ?? rule.protocol;
   if (ruleProtocol === "-1") return true;
   if (ruleProtocol !== (PROTOCOL_NUMBERS[protocol] ?? protocol)) return false;
@@ -73,6 +73,6 @@ export function sgAdmits(groups: readonly SecurityGroup[], direction: "ingress" 
   }
   const admitted = union(...blocks);
   const missing = subtract(connection.peers, admitted);
-  const allowed = covers(admitted, connection.peers) ? true : prefixLists.size > 0 ? null : false;
+  const allowed = isEmpty(missing) ? true : prefixLists.size > 0 ? null : false;
   return { allowed, matched, missing, prefixLists: [...prefixLists], groupRefs: [...groupRefs] };
 }

@@ -47,7 +47,7 @@ function list(value: unknown): string[] {
 }
 
 /** `execute-api:/stage/GET/path` → the full ARN of this API; other values unchanged. */
-export function expandResource(resource: string, apiArnPrefix: string): string {
+function expandResource(resource: string, apiArnPrefix: string): string {
   return resource.startsWith("execute-api:/") ? `${apiArnPrefix}/${resource.slice("execute-api:/".length)}` : resource;
 }
 
@@ -118,6 +118,6 @@ export function evaluatePolicy(policy: unknown, call: ApiCall): PolicyDecision {
 }
 
 /** "statement DenyOthers" or "statement #2" for messages. */
-export function describe(ref: StatementRef): string {
+function describe(ref: StatementRef): string {
   return ref.sid ? `${ref.effect} statement "${ref.sid}"` : `${ref.effect} statement #${ref.index + 1}`;
 }
