@@ -1,5 +1,5 @@
 // The two VPC ranges checked together: they must not overlap, and where they do, a free range is suggested.
-import type { Cidr } from "./cidr.js";
+import { type Cidr, overlapOf } from "./cidr.js";
 import { suggestFree } from "./suggest.js";
 
 const DEFAULT_LABELS = { api: "--api-cidr", client: "--client-cidr" } as const;
@@ -22,15 +22,4 @@ export function checkPair(api: Cidr, client: Cidr, labels: { api: string; client
       ? `${labels.api} and ${labels.client} are both ${api.text}`
       : `${labels.api} ${api.text} and ${labels.client} ${client.text} overlap in ${overlap.text}`;
   return `${problem}: peered VPCs need disjoint ranges; ${fix}`;
-}
-
-/** Two CIDR blocks are either disjoint or nested, so the overlap is always the smaller block itself. */
-export function overlapOf(a: Cidr, b: Cidr): Cidr | undefined {
-  if (a.last < b.first || b.last < a.first) return undefined;
-  return a.prefix >= b.prefix ? a : b;
-}
-
-/** Whether the outer block holds all of the inner one. */
-export function contains(outer: Cidr, inner: Cidr): boolean {
-  return outer.first <= inner.first && inner.last <= outer.last;
 }

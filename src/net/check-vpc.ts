@@ -1,6 +1,5 @@
 import { echo } from "../echo.js";
-import { type Cidr, makeCidr, MAX_VPC_PREFIX, MIN_VPC_PREFIX, readCidr, SMALLEST_SUBNET_PREFIX } from "./cidr.js";
-import { overlapOf } from "./check-pair.js";
+import { type Cidr, makeCidr, MAX_VPC_PREFIX, MIN_VPC_PREFIX, overlapOf, readCidr, SMALLEST_SUBNET_PREFIX } from "./cidr.js";
 import { AWS_SERVICE_RANGE, isNonPublic, reservedRangeOf } from "./ranges.js";
 import { suggestFree } from "./suggest.js";
 

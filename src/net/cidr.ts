@@ -106,6 +106,17 @@ export function parseCidr(input: string): Cidr | undefined {
   return reading.kind === "ok" ? reading.cidr : undefined;
 }
 
+/** Two CIDR blocks are either disjoint or nested, so the overlap is always the smaller block itself. */
+export function overlapOf(a: Cidr, b: Cidr): Cidr | undefined {
+  if (a.last < b.first || b.last < a.first) return undefined;
+  return a.prefix >= b.prefix ? a : b;
+}
+
+/** Whether the outer block holds all of the inner one. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return outer.first <= inner.first && inner.last <= outer.last;
+}
+
 /**
  * AWS accepts a VPC from /16 (65,536 addresses) down to /28 (16 addresses) (Amazon VPC User Guide,
  * "VPC CIDR blocks"). The lower bound is AWS's. The upper bound is ours: this tool creates one subnet in

@@ -6,7 +6,7 @@ export type { Cidr } from "./cidr.js";
 export { parseCidr } from "./cidr.js";
 export { checkVpcCidr, type CidrCheck } from "./check-vpc.js";
 export { checkPair } from "./check-pair.js";
-export { overlapOf } from "./check-pair.js";
+export { overlapOf } from "./cidr.js";
 export { suggestFree } from "./suggest.js";
 export { carveSubnets } from "./cidr.js";
 export { MIN_VPC_PREFIX, MAX_VPC_PREFIX } from "./cidr.js";

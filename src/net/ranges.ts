@@ -1,5 +1,4 @@
-import { cidrLiteral, type Cidr } from "./cidr.js";
-import { contains, overlapOf } from "./check-pair.js";
+import { cidrLiteral, contains, overlapOf, type Cidr } from "./cidr.js";
 
 /** A special-purpose block and its name, for messages. */
 export interface NamedRange {

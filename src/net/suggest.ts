@@ -1,5 +1,4 @@
-import { blockSize, makeCidr, type Cidr } from "./cidr.js";
-import { overlapOf } from "./check-pair.js";
+import { blockSize, makeCidr, overlapOf, type Cidr } from "./cidr.js";
 import { AWS_SERVICE_RANGE, RFC1918, rfc1918BlockOf } from "./ranges.js";
 
 /**
