@@ -27,12 +27,16 @@ export function tempDir(prefix = "xregion-test-"): string {
   return dir;
 }
 
+// No credentials and AWS on loopback unless the caller says otherwise (moto's env): a run that reaches
+// for AWS finds a port that refuses, never the internet or the instance metadata service.
+const OFFLINE = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "true" };
+
 // `uid`/`gid` run it as another user (a test run by root that needs a permission to be refused).
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {}): CliRun {
   const cwd = options.cwd ?? tempDir();
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
-    env: { PATH: process.env["PATH"], HOME: cwd, CI: "true", NO_COLOR: "1", ...options.env },
+    env: { PATH: process.env["PATH"], HOME: cwd, CI: "true", NO_COLOR: "1", ...OFFLINE, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
     timeout: options.timeoutMs ?? 20_000,

@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { filesIn, runCli, tempDir } from "../helpers/cli.js";
 
 const REGIONS = ["--api-region", "us-east-1", "--client-region", "eu-west-1"];
-const NO_CREDENTIALS = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_EC2_METADATA_DISABLED: "true" };
 const FILE = "xregion-private-api.json";
 // Root writes anywhere: the read-only case runs the CLI as nobody then, as an ordinary user would be.
 const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
@@ -16,7 +15,7 @@ describe("an answers file in a folder nobody may write to", () => {
   it("warns, naming the file and --config, and the deploy goes on to AWS", () => {
     const cwd = tempDir();
     chmodSync(cwd, 0o555);
-    const run = runCli(["deploy", "--name", "demo", ...REGIONS, "--yes"], { cwd, env: NO_CREDENTIALS, ...AS_USER });
+    const run = runCli(["deploy", "--name", "demo", ...REGIONS, "--yes"], { cwd, ...AS_USER });
     chmodSync(cwd, 0o755);
     expect(run.stdout).toContain(`warning: could not save ${join(cwd, FILE)}: its folder is not writable (EACCES); pass --config with a writable path to keep the answers; the deploy goes on`);
     // It got as far as asking AWS who we are: the failure is the credentials', exit 1, not EACCES.
@@ -31,7 +30,7 @@ describe("an answers file that cannot be used", () => {
   it("says a folder is in the way, and how to fix it, in one line", () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, FILE));
-    const run = runCli(["deploy", "--name", "demo", ...REGIONS, "--yes"], { cwd, env: NO_CREDENTIALS });
+    const run = runCli(["deploy", "--name", "demo", ...REGIONS, "--yes"], { cwd });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`error: ${join(cwd, FILE)} is a folder, not an answers file: rename or remove that folder, or pass --config with a file's path\n`);
   });
@@ -39,7 +38,7 @@ describe("an answers file that cannot be used", () => {
   it("cuts a 5 MB value short in the message", () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, FILE), JSON.stringify({ name: "x".repeat(5_000_000), apiRegion: "us-east-1", clientRegion: "eu-west-1" }));
-    const run = runCli(["plan"], { cwd, env: NO_CREDENTIALS });
+    const run = runCli(["plan"], { cwd });
     expect(run.code).toBe(2);
     expect(run.stderr.length).toBeLessThan(300);
     expect(run.stderr).toBe(
@@ -52,7 +51,7 @@ describe("an answers file that cannot be used", () => {
     const cwd = tempDir();
     const broken = '{\n  "name": "demo",\n  "apiRegion": us-east-1,\n  "clientRegion": "eu-west-1"\n}\n';
     writeFileSync(join(cwd, FILE), broken);
-    const run = runCli(["deploy", ...REGIONS, "--yes"], { cwd, env: NO_CREDENTIALS });
+    const run = runCli(["deploy", ...REGIONS, "--yes"], { cwd });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `error: ${join(cwd, FILE)} is not valid JSON (line 3, column 16: unexpected 'u'): fix it there, or delete the file and answer the questions again; it is left as it is\n`,
