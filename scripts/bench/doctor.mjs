@@ -1,17 +1,17 @@
 // `doctor` over the whole path on the patched moto: our deployment (deployed once with the CLI), checked
 // BENCH_RUNS times as a CI job runs it; the figure is the whole process, start-up included, against a
 // 2 s budget (issue 13). Every run must pass all ten hops, or the figure means nothing.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { median } from "./measure.mjs";
+import { loadMotoServer } from "../moto-helper.mjs";
+import { median, runNode } from "./measure.mjs";
 
 const BUDGET_MS = 2000;
 
 export async function doctorRows(root, runs = Number(process.env.BENCH_RUNS ?? 9)) {
-  const { startMotoServer } = await import("../../test/integration/moto-server.ts");
+  const { startMotoServer } = await loadMotoServer();
   const moto = await startMotoServer();
   const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-doctor-"));
   try {
@@ -19,14 +19,14 @@ export async function doctorRows(root, runs = Number(process.env.BENCH_RUNS ?? 9
     const env = { ...moto.env(), CI: "true", NO_COLOR: "1" };
     const cli = join(root, "dist/cli.js");
     const flags = ["--name", "benchdoc", "--api-region", "us-east-1", "--client-region", "eu-west-1"];
-    await run(process.execPath, [cli, "deploy", ...flags, "--yes", "--samples", "1"], { cwd, env });
+    await runNode([cli, "deploy", ...flags, "--yes", "--samples", "1"], { cwd, env });
     const times = [];
     // The first run also wakes moto's Route 53 and API Gateway backends: not counted.
     for (let i = 0; i <= runs; i++) {
       const started = performance.now();
-      const doctor = await run(process.execPath, [cli, "doctor", ...flags], { cwd, env });
+      const doctor = await runNode([cli, "doctor", ...flags], { cwd, env });
       const ms = performance.now() - started;
-      if (doctor.code !== 0) throw new Error(`doctor exited ${doctor.code}:\n${doctor.output}`);
+      if (doctor.code !== 0) throw new Error(`doctor exited ${doctor.code}:\n${doctor.stderr}${doctor.stdout}`);
       if (i > 0) times.push(ms);
     }
     const m = median(times);
@@ -37,17 +37,4 @@ export async function doctorRows(root, runs = Number(process.env.BENCH_RUNS ?? 9
     await moto.stop();
     rmSync(cwd, { recursive: true, force: true });
   }
-}
-
-// Asynchronous on purpose: moto's log goes to a pipe this process reads; a synchronous child would stop
-// that reading, and moto, its pipe full, would stop answering.
-function run(command, args, options) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (c) => (output += c));
-    child.stderr.on("data", (c) => (output += c));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, output }));
-  });
 }

@@ -62,3 +62,24 @@ export function report(rows) {
     );
   }
 }
+
+/**
+ * The built CLI (or any Node script) run without blocking this process: moto's log goes to a pipe this
+ * process reads, and the throttling proxy answers from it, so its event loop must keep running (a
+ * synchronous child would stop both). Interrupted with SIGINT after `timeoutMs`, when given.
+ */
+export function runNode(args, { cwd, env, timeoutMs } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill("SIGINT"), timeoutMs);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

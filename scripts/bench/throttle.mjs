@@ -2,14 +2,13 @@
 // next to the same deploy through the same proxy throttling none, interleaved: how much longer it takes
 // (time ratio) against how many more calls it makes (request ratio, every retry counted). Backing off well
 // keeps the first near the second.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { clientAnswers } from "../client-answers.mjs";
 import { loadMotoServer } from "../moto-helper.mjs";
-import { median } from "./measure.mjs";
+import { median, runNode } from "./measure.mjs";
 import { startThrottlingProxy } from "./throttle-proxy.mjs";
 
 const RATE = 0.4;
@@ -52,29 +51,12 @@ async function deployThrough(moto, proxy, root, name, { rate, seed }) {
   await moto.queueLambdaResults("eu-west-1", [...clientAnswers({ apiRegion: "us-east-1" }, 1)]);
   proxy.configure({ rate, seed });
   const started = performance.now();
-  const run = await runCli([cli, "deploy", ...flags, "--yes", "--samples", "1"], { cwd, env });
+  const run = await runNode([cli, "deploy", ...flags, "--yes", "--samples", "1"], { cwd, env, timeoutMs: DEPLOY_TIMEOUT_MS });
   const ms = performance.now() - started;
   const counts = proxy.counts();
   if (run.code !== 0) throw new Error(`deploy exited ${run.code} after ${(ms / 1000).toFixed(0)} s with ${rate * 100} % throttled: ${run.stderr.slice(-600)}${run.stdout.slice(-600)}`);
   proxy.configure({ rate: 0, seed });
-  await runCli([cli, "teardown", ...flags, "--yes"], { cwd, env });
+  await runNode([cli, "teardown", ...flags, "--yes"], { cwd, env, timeoutMs: DEPLOY_TIMEOUT_MS });
   rmSync(cwd, { recursive: true, force: true });
   return { ms, ...counts };
-}
-
-// Not spawnSync: the proxy answers from this very process, so its event loop must keep running.
-function runCli(args, { cwd, env }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGINT"), DEPLOY_TIMEOUT_MS);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
