@@ -3,7 +3,6 @@
 // handler could not create with the caller's credentials. Messages are AWS's own wording.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EC2ServiceException } from "@aws-sdk/client-ec2";
 import { LambdaServiceException } from "@aws-sdk/client-lambda";
 import { describe, expect, it } from "vitest";
 import { accessDenial } from "../../src/aws/access-denied.js";
@@ -11,6 +10,7 @@ import { asFailure } from "../../src/aws/errors.js";
 import { FailureError } from "../../src/errors.js";
 import { runStage } from "../../src/steps/deploy-stage.js";
 import { deployAll } from "../../src/steps/deploy.js";
+import { ec2Error } from "../helpers/aws-fixtures.js";
 import { resourceEvent, serviceError, stackEvent } from "../helpers/cfn-timeline.js";
 import { FIXTURES, harness, PLAN, STAGE_1 } from "../helpers/engine-harness.js";
 
@@ -24,7 +24,6 @@ const EC2_WITH_ACTION =
   "ec2:CreateVpc on resource: arn:aws:ec2:eu-west-1:123456789012:vpc/* with an explicit deny in a service control policy. " +
   `Encoded authorization failure message: ${ENCODED}`;
 
-const ec2Error = (name: string, message: string) => new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode: 403 } });
 
 describe("reading a refusal", () => {
   it("takes the caller, action, resource and reason from AWS's sentence", () => {
@@ -39,7 +38,7 @@ describe("reading a refusal", () => {
   });
 
   it("reads EC2's newer wording and keeps its encoded message", () => {
-    expect(accessDenial(ec2Error("UnauthorizedOperation", EC2_WITH_ACTION))).toMatchObject({
+    expect(accessDenial(ec2Error("UnauthorizedOperation", EC2_WITH_ACTION, 403))).toMatchObject({
       identity: "arn:aws:sts::123456789012:assumed-role/Deployer/ci",
       action: "ec2:CreateVpc",
       resource: "arn:aws:ec2:eu-west-1:123456789012:vpc/*",
@@ -56,7 +55,7 @@ describe("reading a refusal", () => {
       $metadata: { httpStatusCode: 403 },
     });
     expect(accessDenial(lambda)).toMatchObject({ action: "lambda:InvokeFunction", resource: undefined, why: undefined });
-    expect(accessDenial(ec2Error("UnauthorizedOperation", EC2_ENCODED_ONLY))).toMatchObject({ action: undefined, identity: undefined, encoded: ENCODED });
+    expect(accessDenial(ec2Error("UnauthorizedOperation", EC2_ENCODED_ONLY, 403))).toMatchObject({ action: undefined, identity: undefined, encoded: ENCODED });
     expect(accessDenial(serviceError("AuthorizationError", "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: SNS:Publish on resource: arn:aws:sns:eu-west-1:123456789012:t"))).toMatchObject({ action: "SNS:Publish" });
     expect(accessDenial(serviceError("ValidationError", "User: x is not authorized to perform: y"))).toBeUndefined();
   });
@@ -74,10 +73,10 @@ describe("a refusal as the run's last line", () => {
   });
 
   it("says how to decode EC2's encoded message, and names the caller the run learnt when AWS did not", () => {
-    const text = (asFailure(ec2Error("UnauthorizedOperation", EC2_ENCODED_ONLY), "dev", "arn:aws:sts::123456789012:assumed-role/Deployer/ci") as FailureError).message;
+    const text = (asFailure(ec2Error("UnauthorizedOperation", EC2_ENCODED_ONLY, 403), "dev", "arn:aws:sts::123456789012:assumed-role/Deployer/ci") as FailureError).message;
     expect(text).toContain("to arn:aws:sts::123456789012:assumed-role/Deployer/ci (UnauthorizedOperation)");
     expect(text).toContain(`aws sts decode-authorization-message --encoded-message ${ENCODED} --query DecodedMessage --output text`);
-    const anonymous = (asFailure(ec2Error("UnauthorizedOperation", EC2_ENCODED_ONLY), "dev") as FailureError).message;
+    const anonymous = (asFailure(ec2Error("UnauthorizedOperation", EC2_ENCODED_ONLY, 403), "dev") as FailureError).message;
     expect(anonymous).toContain("AWS denied a call to the identity of profile dev");
   });
 });

@@ -9,8 +9,8 @@ export function testClients(profile?: string): AwsClients {
   return createClients({ profile, credentials: async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }) });
 }
 
-export function ec2Error(name: string, message: string): EC2ServiceException {
-  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode: 401 } });
+export function ec2Error(name: string, message: string, httpStatusCode = 401): EC2ServiceException {
+  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode } });
 }
 
 export function stackMissing(stackName: string): CloudFormationServiceException {
