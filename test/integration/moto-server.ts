@@ -114,14 +114,23 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  // Every connection the launcher refused (launcher.py, _loopback_only), kept whatever the output's length.
-  const refused = new Set<string>();
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString("utf8")).slice(-OUTPUT_KEPT);
-    for (const match of output.matchAll(/xregion launcher: refused a connection beyond loopback to (\S+)/g)) refused.add(match[1]!);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  // Every connection the launcher refused (launcher.py, _loopback_only, one stderr line each), kept
+  // whatever the output's length; each line read once, as it completes.
+  const refused = new Set<string>();
+  let partial = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) {
+      const host = /xregion launcher: refused a connection beyond loopback to (\S+)/.exec(line)?.[1];
+      if (host) refused.add(host);
+    }
+  });
   const exited = new Promise<number | null>((resolve) => {
     child.once("exit", (code) => resolve(code));
     child.once("error", (error) => {
