@@ -4,9 +4,6 @@
 // from other names (hand-made-path.ts) is checked by --function/--api-id, intact and then broken.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { APIGatewayClient, GetRestApiCommand, UpdateRestApiCommand } from "@aws-sdk/client-api-gateway";
 import {
   AuthorizeSecurityGroupEgressCommand,
@@ -35,8 +32,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOPS } from "../../src/steps/doctor/doctor.js";
 import { buildHandMadePath } from "./hand-made-path.js";
-import { copyOfBuiltCli, describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
-import { startMotoServer, type MotoServer } from "./moto-server.js";
+import { tempDir } from "../helpers/cli.js";
+import { describeStack, outputsOf, type MotoAws } from "./moto-assertions.js";
+import type { MotoServer } from "./moto-server.js";
+import { motoSuite, type MotoSuite } from "./moto-suite.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
@@ -49,10 +48,11 @@ interface Run {
 }
 type Hop = { type: string; kind: string; hop: string; ok: boolean | null; detail: string; fix: string | null };
 
+const suite = motoSuite([A, B]);
 let moto: MotoServer;
 let aws: MotoAws;
 let gateway: APIGatewayClient;
-let cli: ReturnType<typeof copyOfBuiltCli>;
+let cli: MotoSuite["cli"];
 let cwd: string;
 let deployed: { api: Record<string, string>; client: Record<string, string> };
 
@@ -96,25 +96,16 @@ async function expectBroken(hop: string, breakIt: () => Promise<unknown>, undo: 
 }
 
 beforeAll(async () => {
-  cli = copyOfBuiltCli();
-  cwd = mkdtempSync(join(tmpdir(), "xregion-doctor-"));
-  moto = await startMotoServer();
-  aws = motoAws(moto);
+  ({ cli, moto, aws } = suite);
+  cwd = tempDir("xregion-doctor-");
   gateway = new APIGatewayClient(moto.clientConfig(A));
-  await moto.warmUp([A, B]);
   const deploy = await run(["deploy", ...FLAGS, "--yes", "--samples", "1"]);
   // The function never runs in moto, so verification fails; the stacks are what doctor reads.
   expect(deploy.stdout, `${deploy.stdout}\n${deploy.stderr}`).toMatch(/created dr-routes/);
   deployed = { api: outputsOf(await describeStack(aws.cfn(A), "dr-api")), client: outputsOf(await describeStack(aws.cfn(B), "dr-client")) };
 });
 
-afterAll(async () => {
-  gateway?.destroy();
-  aws?.destroy();
-  await moto?.stop();
-  cli?.remove();
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
-});
+afterAll(() => gateway?.destroy());
 
 describe("doctor on our deployment", () => {
   it("passes every hop, in path order, with the evidence, and exits 0", async () => {

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinContinuations } from "../helpers/output.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import { openTerminal, tmuxAvailable, type Terminal } from "../helpers/pty.js";
-import { copyOfBuiltCli, expectNothingDeployed, motoAws, type MotoAws } from "./moto-assertions.js";
+import { expectNothingDeployed, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
+import { motoSuite, type MotoSuite } from "./moto-suite.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
@@ -23,26 +24,21 @@ const ANSWER = JSON.stringify(clientAnswer({
 }));
 
 describe("the guided deploy in a terminal (tmux)", () => {
+  const suite = motoSuite([A, B]);
   let moto: MotoServer;
   let aws: MotoAws;
-  let cli: ReturnType<typeof copyOfBuiltCli>;
+  let cli: MotoSuite["cli"];
   let cwd: string;
   let term: Terminal | undefined;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (!tmuxAvailable()) throw new Error("tmux is not on PATH: install it (apt-get install tmux) to run the pseudo-terminal test");
-    cli = copyOfBuiltCli();
-    moto = await startMotoServer();
-    aws = motoAws(moto);
-    await moto.warmUp([A, B]);
+    ({ cli, moto, aws } = suite);
     cwd = mkdtempSync(join(tmpdir(), "xregion-pty-cwd-"));
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     term?.close();
-    aws?.destroy();
-    await moto?.stop();
-    cli?.remove();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
