@@ -3,7 +3,7 @@
 // client-route, peering and return-route: each end's subnets must send the other end's addresses to the
 // peering connection (longest prefix, the subnet's own table or the main one, no blackhole), and that
 // connection must be active between the two VPCs.
-import type { EndpointFacts, PeeringFacts, VpcSide } from "../../aws/path-facts.js";
+import type { EndpointFacts, FunctionFacts, PeeringFacts, VpcSide } from "../../aws/path-facts.js";
 import type { AddressSet } from "../../net/address-set.js";
 import { aclDecision, type AclDecision, aclOfSubnet, type PortRange } from "../../net/network-acls.js";
 import { routeRange, tableOfSubnet } from "../../net/route-match.js";
@@ -13,11 +13,9 @@ import { describeSet, type PathContext } from "./path-context.js";
 
 /** The client subnets route the API range to the peering. */
 export function judgeClientRoute(ctx: PathContext): Judgement {
-  if (!ctx.fn.ok) return unknown(ctx.fn.why);
-  if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
-  if (!ctx.endpointRange.ok) return unknown(`where requests go is not known: ${ctx.endpointRange.why}`);
-  const apiCidr = ctx.apiSide.ok && ctx.apiSide.value.vpc.ok ? ctx.apiSide.value.vpc.value.cidrs[0] : undefined;
-  return routesOf(ctx, ctx.clientSide.value, ctx.fn.value.subnetIds, ctx.endpointRange.value.set, apiCidr);
+  const end = clientEnd(ctx);
+  if ("ok" in end) return end;
+  return routesOf(ctx, end.side, end.fn.subnetIds, end.to.set, end.apiCidr);
 }
 
 /** The API subnets route the client range back through the peering. */
@@ -106,17 +104,15 @@ interface End {
 
 /** The client's security groups and network ACLs let HTTPS out to the endpoint. */
 export function judgeClientEgress(ctx: PathContext): Judgement {
-  if (!ctx.fn.ok) return unknown(ctx.fn.why);
-  if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
-  if (!ctx.endpointRange.ok) return unknown(`where requests go is not known: ${ctx.endpointRange.why}`);
-  const apiCidr = ctx.apiSide.ok && ctx.apiSide.value.vpc.ok ? ctx.apiSide.value.vpc.value.cidrs[0] : undefined;
+  const end = clientEnd(ctx);
+  if ("ok" in end) return end;
   return judgeEnd({
-    side: ctx.clientSide.value,
-    groupIds: ctx.fn.value.securityGroupIds,
-    subnetIds: ctx.fn.value.subnetIds,
-    peers: ctx.endpointRange.value.set,
-    peersText: ctx.endpointRange.value.text,
-    peerCidr: apiCidr ?? ctx.endpointRange.value.text.split(", ")[0] ?? "",
+    side: end.side,
+    groupIds: end.fn.securityGroupIds,
+    subnetIds: end.fn.subnetIds,
+    peers: end.to.set,
+    peersText: end.to.text,
+    peerCidr: end.apiCidr ?? end.to.text.split(", ")[0] ?? "",
     role: "client",
   });
 }
@@ -134,6 +130,16 @@ export function judgeEndpointIngress(ctx: PathContext): Judgement {
     peerCidr: end.clientCidr ?? describeSet(end.from),
     role: "endpoint",
   });
+}
+
+// The client end as both of its hops need it (the function, its VPC, where requests go and the API
+// VPC's range), or why it cannot be judged.
+function clientEnd(ctx: PathContext): Judgement | { fn: FunctionFacts; side: VpcSide; to: { set: AddressSet; text: string }; apiCidr: string | undefined } {
+  if (!ctx.fn.ok) return unknown(ctx.fn.why);
+  if (!ctx.clientSide.ok) return unknown(ctx.clientSide.why);
+  if (!ctx.endpointRange.ok) return unknown(`where requests go is not known: ${ctx.endpointRange.why}`);
+  const apiCidr = ctx.apiSide.ok && ctx.apiSide.value.vpc.ok ? ctx.apiSide.value.vpc.value.cidrs[0] : undefined;
+  return { fn: ctx.fn.value, side: ctx.clientSide.value, to: ctx.endpointRange.value, apiCidr };
 }
 
 // The API end as both of its hops need it (the endpoint, its VPC, where requests come from and the
