@@ -82,8 +82,9 @@ export async function resolveAnswers(
   if (apiCidrGiven !== undefined && clientCidrGiven !== undefined) {
     fail(cidrPairProblem(apiCidrGiven, clientCidrGiven, labelsFor("apiCidr", "clientCidr")));
   }
-  const earlyZones = (key: "apiAzs" | "clientAzs", region: string | undefined) => (scope === "all" && region !== undefined ? zones(key, region) : undefined);
-  const early = { api: earlyZones("apiAzs", apiRegionGiven), client: earlyZones("clientAzs", clientRegionGiven) };
+  // Zones given for a region already given are checked now too (they are read again once both are known).
+  if (scope === "all" && apiRegionGiven !== undefined) zones("apiAzs", apiRegionGiven);
+  if (scope === "all" && clientRegionGiven !== undefined) zones("clientAzs", clientRegionGiven);
 
   const optionalAsker = acceptDefaults ? undefined : asker;
   const name = nameGiven ?? (optionalAsker ? await ask("name", () => optionalAsker.name(DEFAULTS.name)) : DEFAULTS.name);
@@ -103,8 +104,8 @@ export async function resolveAnswers(
   fail(cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
 
   const profile = sources.flags.profile ?? sources.file?.profile;
-  const apiAzs = scope === "all" ? (early.api ?? zones("apiAzs", apiRegion)) : undefined;
-  const clientAzs = scope === "all" ? (early.client ?? zones("clientAzs", clientRegion)) : undefined;
+  const apiAzs = scope === "all" ? zones("apiAzs", apiRegion) : undefined;
+  const clientAzs = scope === "all" ? zones("clientAzs", clientRegion) : undefined;
   return {
     answers: {
       name,
