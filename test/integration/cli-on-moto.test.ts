@@ -570,7 +570,7 @@ describe("npm run demo without a terminal", () => {
     const root = resolve(import.meta.dirname, "../..");
     const copy = resolve(cli.path, "../..");
     const files = ["scripts/demo.mjs", "scripts/check-node.mjs", "scripts/client-answers.mjs", "scripts/moto-helper.mjs"];
-    for (const file of [...files, "test/integration/moto-server.ts", "test/integration/moto/launcher.py"]) {
+    for (const file of [...files, "test/integration/moto-server.ts", "test/integration/moto"]) {
       cpSync(join(root, file), join(copy, file), { recursive: true });
     }
     symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));

@@ -1,0 +1,229 @@
+"""CloudFormation change sets: execution with outputs and rollback, request validation, parameters, request tokens."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+import re
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.exceptions import CloudFormationError, ValidationError
+from moto.cloudformation.models import CloudFormationBackend, Stack
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.common_models import CloudFormationModel
+from .common import operation, resource_event, physical_id_of
+
+
+# --- Change sets ------------------------------------------------------------------------------------------
+# Gap: after ExecuteChangeSet the stack keeps the empty template its CREATE change set started with,
+# so DescribeStacks shows no Outputs, and its parameters stay the first ones. AWS shows the outputs of
+# the executed template and the parameters it ran with.
+# Gap: a resource that fails makes ExecuteChangeSet itself answer the error, with no FAILED event and
+# no rollback (the stack stays *_IN_PROGRESS). AWS accepts the request, then records the resource's
+# CREATE_FAILED/UPDATE_FAILED event with the reason and rolls back: a failed create deletes what it
+# made and ends ROLLBACK_COMPLETE; a failed update ends UPDATE_ROLLBACK_COMPLETE (here without
+# restoring the old properties: moto cannot).
+_original_execute_change_set = CloudFormationBackend.execute_change_set
+_original_parse_and_create_resource = parsing.parse_and_create_resource
+
+
+def parse_and_create_resource(logical_id, resource_json, *args, **kwargs):
+    try:
+        return _original_parse_and_create_resource(logical_id, resource_json, *args, **kwargs)
+    except Exception as error:  # remember the innermost resource (Refs create dependencies first)
+        if not hasattr(error, "cfn_logical_id"):
+            error.cfn_logical_id, error.cfn_resource_type = logical_id, resource_json.get("Type")
+        raise
+
+
+parsing.parse_and_create_resource = parse_and_create_resource
+
+
+def roll_back(stack, change_set, error: Exception) -> None:
+    kind = change_set.change_set_type  # CREATE or UPDATE
+    logical_id = getattr(error, "cfn_logical_id", stack.name)
+    code = getattr(error, "error_type", None) or getattr(error, "code", type(error).__name__)
+    reason = f"{getattr(error, 'message', None) or error} (Error Code: {code})"
+    resource_event(stack, logical_id, "", getattr(error, "cfn_resource_type", None) or "AWS::CloudFormation::Stack",
+                    f"{kind}_FAILED", reason)
+    verb = "create" if kind == "CREATE" else "update"
+    prefix = "" if kind == "CREATE" else "UPDATE_"
+    stack._add_stack_event(f"{prefix}ROLLBACK_IN_PROGRESS",
+                           resource_status_reason=f"The following resource(s) failed to {verb}: [{logical_id}]. ")
+    if kind == "CREATE":
+        stack.rolled_back_resources = made_resources(stack)
+        try:
+            stack.resource_map.delete()
+        except Exception:
+            pass
+    stack._add_stack_event(f"{prefix}ROLLBACK_COMPLETE")
+    stack.status = f"{prefix}ROLLBACK_COMPLETE"
+    change_set.execution_status = "EXECUTE_FAILED"
+
+
+# Gap: DescribeStackResources on a stack whose create was rolled back makes moto build the stack's resources
+# again from its template on first access (a failing one raises its own service's error, as JSON inside an
+# XML API). AWS keeps listing what the create made, deleted by the rollback (ROLLBACK_COMPLETE stacks keep
+# their resource records), so a caller can still find, e.g., a deleted function's name.
+def made_resources(stack: Stack) -> list[Any]:
+    return [SimpleNamespace(logical_resource_id=logical_id, physical_resource_id=physical_id_of(resource),
+                            cf_resource_type=getattr(resource, "cf_resource_type", None) or type(resource).cloudformation_type())
+            for logical_id, resource in stack.resource_map._parsed_resources.items()
+            if isinstance(resource, CloudFormationModel) and physical_id_of(resource)]
+
+
+_describe_stack_resources_live = CloudFormationBackend.describe_stack_resources
+
+
+def describe_stack_resources(self, stack_name, logical_resource_id):
+    stack = self.get_stack(stack_name)
+    made = getattr(stack, "rolled_back_resources", None)
+    if made is None or stack.status != "ROLLBACK_COMPLETE":
+        return _describe_stack_resources_live(self, stack_name, logical_resource_id)
+    return stack, [r for r in made if logical_resource_id in (None, r.logical_resource_id)]
+
+
+CloudFormationBackend.describe_stack_resources = describe_stack_resources
+
+
+def execute_change_set(self, change_set_name, stack_name=None):
+    change_set = self.describe_change_set(change_set_name)
+    stack = self.stacks[change_set.stack_id]
+    try:
+        _original_execute_change_set(self, change_set_name, stack_name)
+    except Exception as error:
+        roll_back(stack, change_set, error)
+        return
+    stack._parse_template()
+    stack.description = stack.template_dict.get("Description")
+    stack.parameters = change_set.parameters
+    stack.output_map = stack._create_output_map()
+
+
+CloudFormationBackend.execute_change_set = execute_change_set
+
+# Gap: CreateChangeSet for an unchanged stack answers "No updates are to be performed" (UpdateStack's
+# check). AWS creates the change set, which ends FAILED: "The submitted information didn't contain
+# changes. Submit different information to create a change set." moto's backend already does that
+# once the response layer stops short-circuiting.
+# Gap: moto checks neither parameter values nor capabilities. AWS refuses CreateChangeSet/CreateStack
+# at once when a parameter is unknown, missing, or breaks its AllowedPattern/AllowedValues/Min/
+# MaxLength, and when IAM resources come without CAPABILITY_IAM (CAPABILITY_NAMED_IAM for named ones).
+class InsufficientCapabilitiesException(CloudFormationError):
+    code = "InsufficientCapabilitiesException"
+
+
+IAM_NAME_PROPERTIES = {"AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+                       "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName",
+                       "AWS::IAM::InstanceProfile": "InstanceProfileName"}
+
+
+def _validate_request(self) -> None:
+    body = self._get_param("TemplateBody")
+    if not body:
+        return  # TemplateURL / UsePreviousTemplate: not checked here
+    template = Stack.parse_template(body)
+    declared = template.get("Parameters") or {}
+    given = {p["ParameterKey"]: p for p in self._get_param("Parameters", [])}
+    unknown = [key for key in given if key not in declared]
+    if unknown:
+        raise ValidationError(message=f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+    missing = [key for key, slot in declared.items() if key not in given and "Default" not in slot]
+    if missing:
+        raise ValidationError(message=f"Parameters: [{', '.join(missing)}] must have values")
+    for key, given_parameter in given.items():
+        slot, value = declared[key], given_parameter.get("ParameterValue")
+        if given_parameter.get("UsePreviousValue") or value is None:
+            continue
+        kind = str(slot.get("Type", "String"))
+        if kind.startswith("AWS::SSM::Parameter"):
+            continue
+        for item in value.split(",") if "List" in kind else [value]:
+            pattern, allowed = slot.get("AllowedPattern"), slot.get("AllowedValues")
+            if pattern and not re.fullmatch(pattern, item):
+                raise ValidationError(message=f"Parameter '{key}' must match pattern {pattern}")
+            if allowed and item not in [str(a) for a in allowed]:
+                raise ValidationError(message=f"Parameter '{key}' must be one of AllowedValues")
+            if "MinLength" in slot and len(item) < int(slot["MinLength"]):
+                raise ValidationError(message=f"Parameter '{key}' must contain at least {slot['MinLength']} characters")
+            if "MaxLength" in slot and len(item) > int(slot["MaxLength"]):
+                raise ValidationError(message=f"Parameter '{key}' must contain at most {slot['MaxLength']} characters")
+    needed = None
+    for resource in (template.get("Resources") or {}).values():
+        kind, properties = resource.get("Type", ""), resource.get("Properties") or {}
+        if IAM_NAME_PROPERTIES.get(kind) in properties:
+            needed = "CAPABILITY_NAMED_IAM"
+        elif kind.startswith("AWS::IAM::") and needed is None:
+            needed = "CAPABILITY_IAM"
+    capabilities = set(self._get_param("Capabilities", []))
+    if needed and not (needed in capabilities or (needed == "CAPABILITY_IAM" and "CAPABILITY_NAMED_IAM" in capabilities)):
+        raise InsufficientCapabilitiesException(f"Requires capabilities : [{needed}]")
+
+
+_original_create_change_set = CloudFormationResponse.create_change_set
+_original_create_stack = CloudFormationResponse.create_stack
+
+
+def create_change_set(self):
+    _validate_request(self)
+    self._validate_different_update = lambda *args, **kwargs: None
+    return _original_create_change_set(self)
+
+
+def create_stack(self):
+    _validate_request(self)
+    return _original_create_stack(self)
+
+
+CloudFormationResponse.create_change_set = create_change_set
+CloudFormationResponse.create_stack = create_stack
+
+
+# Gap: an AWS::SSM::Parameter::Value<...> parameter shows its resolved Python value in DescribeStacks
+# ("['rtb-1']"). AWS shows the parameter name as ParameterValue and the value as ResolvedValue.
+def parameter_list(self):
+    declared = self.template_dict.get("Parameters") or {}
+    result = []
+    for key, value in self.resource_map.resolved_parameters.items():
+        if key in self.resource_map.no_echo_parameter_keys:
+            result.append({"ParameterKey": key, "ParameterValue": "****"})
+        elif str((declared.get(key) or {}).get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+            name = self.resource_map.input_parameters.get(key, declared[key].get("Default"))
+            resolved = ",".join(value) if isinstance(value, list) else value
+            result.append({"ParameterKey": key, "ParameterValue": name, "ResolvedValue": resolved})
+        else:
+            result.append({"ParameterKey": key, "ParameterValue": ",".join(value) if isinstance(value, list) else value})
+    return result
+
+
+Stack.parameter_list = property(parameter_list)
+
+# Gap: stack events never carry the ClientRequestToken of the operation that caused them. AWS stamps
+# every event of an operation with the token passed to CreateStack/UpdateStack/ExecuteChangeSet/
+# DeleteStack, which is how a poller tells its own operation's events from older ones.
+_original_add_stack_event = Stack._add_stack_event
+
+
+def add_stack_event(self, *args, **kwargs):
+    _original_add_stack_event(self, *args, **kwargs)
+    self.events[-1].client_request_token = getattr(operation, "token", None)
+
+
+Stack._add_stack_event = add_stack_event
+
+
+def _with_request_token(name: str) -> None:
+    original = getattr(CloudFormationResponse, name)
+
+    def handler(self):
+        operation.token = self._get_param("ClientRequestToken")
+        try:
+            return original(self)
+        finally:
+            operation.token = None
+
+    setattr(CloudFormationResponse, name, handler)
+
+
+for _name in ("create_stack", "update_stack", "execute_change_set", "delete_stack"):
+    _with_request_token(_name)
