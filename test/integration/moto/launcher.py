@@ -99,6 +99,7 @@ def main() -> None:
     from patches.lambda_functions import LAMBDA_PENDING
     from patches.lambda_interfaces import HYPERPLANE
     from patches.cfn_lifecycle import BUSY
+    from patches.common import TIME_SCALE
     from patches.loopback import loopback_only
     from patches.pacing import PACE
 
@@ -116,7 +117,10 @@ def main() -> None:
     parser.add_argument("--lambda-eni-detach-ms", type=int,
                         default=int(os.environ.get("XREGION_MOTO_LAMBDA_ENI_DETACH_MS", "0")),
                         help="how long after a detach a function's interfaces turn available")
+    parser.add_argument("--time-scale", type=float, default=1 / TIME_SCALE["factor"],
+                        help="how many seconds on AWS one second here stands for, in the delays modelled on AWS's")
     args = parser.parse_args()
+    TIME_SCALE["factor"] = 1 / args.time_scale
     PACE["ms"] = args.pace_ms
     BUSY["ms"] = args.stack_busy_ms
     LAMBDA_PENDING["ms"] = args.lambda_pending_ms

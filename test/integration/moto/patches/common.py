@@ -24,6 +24,17 @@ def creates(cls: Any):
 operation = threading.local()  # the ClientRequestToken of the CloudFormation call being served
 
 
+# AWS's durations, scaled. Each delay the emulator models is what AWS takes (its source named beside it)
+# times this factor, so the emulator keeps AWS's proportions at a speed a test suite can afford
+# (launcher.py --time-scale N: one second here stands for N seconds on AWS).
+TIME_SCALE = {"factor": 1 / 60}
+
+
+def aws_delay(seconds_on_aws: float) -> float:
+    """How many seconds this emulator takes for something AWS takes seconds_on_aws to do."""
+    return seconds_on_aws * TIME_SCALE["factor"]
+
+
 def props(cfn_json: dict[str, Any]) -> dict[str, Any]:
     return cfn_json.get("Properties") or {}
 
