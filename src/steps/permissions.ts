@@ -1,24 +1,33 @@
-// The IAM actions a deployment needs, each with the resource it applies to: one list, read by the
-// preflight check (iam:SimulatePrincipalPolicy) and by the README's Permissions table (a test keeps the
-// two equal). Pure data: no AWS, no I/O.
+// The IAM actions each command needs, each with the resource it applies to: one list, read by the
+// preflight check (iam:SimulatePrincipalPolicy) and by the README's Permissions table, which is generated
+// from it. Pure data: no AWS, no I/O.
 //
-// The tool passes CloudFormation no service role, so CloudFormation creates every resource with the
-// caller's own credentials: the caller needs what each resource type's handler calls, not only the
-// CloudFormation actions. Sources: the Service Authorization Reference (actions and resource types) and
-// the CloudFormation resource provider schemas' handler permissions, narrowed to what our templates use.
-import { STAGES, ssmPrefix, stackName, type StageKey } from "./stages.js";
+// The tool passes CloudFormation no service role, so CloudFormation creates, updates and deletes every
+// resource with the caller's own credentials (forward access sessions; such calls carry aws:CalledVia
+// cloudformation.amazonaws.com): the caller needs what each resource type's handler calls, not only the
+// CloudFormation actions. The handlers' own lists are CloudFormation's registry schemas
+// (handlers.{create,read,update,delete}.permissions), kept with their source in
+// test/steps/permissions/handler-permissions.json: a test fails when a type here lacks one of their
+// actions without a written reason. Resources follow the Service Authorization Reference.
+import { ssmPrefix, stackName, STAGES, type StageKey } from "./stages.js";
 
-/** "tool": preflight and status; the stages are keyed as in stages.ts. */
-export type PermissionScope = "tool" | StageKey | "verify" | "teardown";
+/** Which command needs a permission: deploy's preflight, stages and closing verify, and the other commands. */
+export type PermissionScope = "preflight" | StageKey | "verify" | "status" | "doctor" | "teardown";
 
 /** One IAM action the tool needs, for which part, on which resource. */
 export interface Permission {
   readonly scope: PermissionScope;
   readonly actions: readonly string[];
-  // An ARN pattern, or "*" for actions that take no resource (Describe calls, CreateHostedZone).
+  // What to grant: an ARN pattern, or "*" for actions that take no resource (Describe calls, CreateHostedZone).
   readonly resource: string;
+  // What the simulation asks about: the pattern with its wildcard made a concrete example. IAM's simulator
+  // takes a "*" in a resource ARN as that character, so a policy narrower than our pattern
+  // (role/demo-client-ExecutionRole-*) would not match role/demo-client-* although it allows the real role.
+  readonly sample: string;
   // The region the request goes to ("global" for IAM and Route 53), for the simulation's aws:RequestedRegion.
   readonly region: string;
+  // CloudFormation makes the call with the caller's credentials, rather than the tool itself.
+  readonly viaCloudFormation: boolean;
 }
 
 /** The deployment the permissions are for: partition, account, regions, name. */
@@ -32,6 +41,13 @@ export interface PermissionTarget {
 
 /** The region of a global service's permissions. */
 export const GLOBAL = "global";
+
+/** Calls the tool makes that no scope grants, and why. */
+export const UNGRANTED_CALLS: Readonly<Record<string, string>> = {
+  "sts:GetCallerIdentity": "AWS answers it for every valid credential: it needs no permission",
+  "iam:SimulatePrincipalPolicy":
+    "optional: without it the permission check is skipped with one line, and asking the simulator about itself would turn that skip into a denial",
+};
 
 /** The resource types of each stage's template; a test compares them with the YAML both ways. */
 export const STAGE_RESOURCE_TYPES: Readonly<Record<StageKey, readonly string[]>> = {
@@ -66,49 +82,103 @@ export const STAGE_RESOURCE_TYPES: Readonly<Record<StageKey, readonly string[]>>
   routes: ["AWS::EC2::Route"],
 };
 
-interface Where {
+/** Where a stage's resources are: the target, the stage's region and the other one. */
+export interface Where {
   readonly t: PermissionTarget;
-  // The region of the stage's stack, and the other one.
   readonly region: string;
   readonly peerRegion: string;
 }
 
-type Grant = Omit<Permission, "scope">;
-type Catalogue = Readonly<Record<string, (w: Where) => readonly Grant[]>>;
+/** A resource to grant (pattern) and the example of it the simulation asks about. */
+interface Resource {
+  readonly pattern: string;
+  readonly sample: string;
+}
 
-const ec2 = (w: Where, type: string, region = w.region) => `arn:${w.t.partition}:ec2:${region}:${w.t.account}:${type}/*`;
-const unscoped = (w: Where, actions: readonly string[], region = w.region): Grant => ({ actions, resource: "*", region });
-const on = (resource: string, region: string, ...actions: string[]): Grant => ({ actions, resource, region });
-const restApis = (w: Where) => `arn:${w.t.partition}:apigateway:${w.region}::/restapis/*`;
-const hostedZones = (w: Where) => `arn:${w.t.partition}:route53:::hostedzone/*`;
-const changes = (w: Where) => `arn:${w.t.partition}:route53:::change/*`;
-const clientFunction = (w: Where) => `arn:${w.t.partition}:lambda:${w.t.clientRegion}:${w.t.account}:function:${w.t.name}-client`;
-// CloudFormation names the role <stack>-<logical id>-<random suffix>; no path.
-const executionRole = (w: Where) => `arn:${w.t.partition}:iam::${w.t.account}:role/${stackName(w.t.name, "client")}-*`;
-const parameters = (w: Where) => `arn:${w.t.partition}:ssm:${w.t.apiRegion}:${w.t.account}:parameter${ssmPrefix(w.t.name)}/*`;
-const logGroup = (w: Where) => `arn:${w.t.partition}:logs:${w.region}:${w.t.account}:log-group:/aws/lambda/${w.t.name}-client:*`;
+/** What one resource type (or the tool) needs on one resource, before it is given a scope. */
+export interface Grant {
+  readonly actions: readonly string[];
+  readonly resource: Resource;
+  readonly region: string;
+}
+
+const resource = (pattern: string, sample = pattern): Resource => ({ pattern, sample });
+const ANY = resource("*");
+const on = (r: Resource, region: string, ...actions: string[]): Grant => ({ actions, resource: r, region });
+const unscoped = (region: string, ...actions: string[]): Grant => on(ANY, region, ...actions);
+
+// Example ids in each resource's own format, so that a policy naming the id's prefix (vpc-*) matches.
+const EC2_ID_PREFIX: Readonly<Record<string, string>> = {
+  vpc: "vpc",
+  subnet: "subnet",
+  "route-table": "rtb",
+  "security-group": "sg",
+  "vpc-endpoint": "vpce",
+  "vpc-peering-connection": "pcx",
+  "network-interface": "eni",
+};
+const API_ID = "a1b2c3d4e5";
+const STACK_ID = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+// The execution role's logical id in 2-client.yaml: CloudFormation names the role <stack>-<logical id>-<suffix>.
+const EXECUTION_ROLE = "ExecutionRole";
+
+function ec2(w: Where, type: string, region = w.region): Resource {
+  const base = `arn:${w.t.partition}:ec2:${region}:${w.t.account}:${type}/`;
+  return resource(`${base}*`, `${base}${EC2_ID_PREFIX[type] ?? type}-0123456789abcdef0`);
+}
+const gateway = (w: Where, path: string) => `arn:${w.t.partition}:apigateway:${w.region}::${path}`;
+// One REST API's part (a resource, method, deployment, stage): granted on every API, asked about on one.
+const restApi = (w: Where, part = "") => resource(gateway(w, "/restapis/*"), gateway(w, `/restapis/${API_ID}${part}`));
+// API Gateway authorises tagging on /tags/<the tagged resource's ARN, URL-encoded> (mattclay/aws-terminator#284:
+// "not authorized to perform: apigateway:PUT on resource: arn:aws:apigateway:…::/tags/arn%3Aaws%3Aapigateway…").
+const apiTags = (w: Where) => resource(gateway(w, "/tags/*"), gateway(w, `/tags/${encodeURIComponent(gateway(w, `/restapis/${API_ID}`))}`));
+const hostedZones = (w: Where) => resource(`arn:${w.t.partition}:route53:::hostedzone/*`, `arn:${w.t.partition}:route53:::hostedzone/Z0123456789EXAMPLE`);
+const changes = (w: Where) => resource(`arn:${w.t.partition}:route53:::change/*`, `arn:${w.t.partition}:route53:::change/C0123456789EXAMPLE`);
+const clientFunction = (t: PermissionTarget) => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:${t.name}-client`);
+function executionRole(t: PermissionTarget): Resource {
+  const base = `arn:${t.partition}:iam::${t.account}:role/${stackName(t.name, "client")}-`;
+  return resource(`${base}*`, `${base}${EXECUTION_ROLE}-EXAMPLE`);
+}
+const parameters = (t: PermissionTarget) => {
+  const base = `arn:${t.partition}:ssm:${t.apiRegion}:${t.account}:parameter${ssmPrefix(t.name)}/`;
+  return resource(`${base}*`, `${base}route-table-ids`);
+};
+const logGroupName = (t: PermissionTarget) => `/aws/lambda/${t.name}-client`;
+const logGroups = (w: Where) => `arn:${w.t.partition}:logs:${w.region}:${w.t.account}:log-group:`;
+// CloudWatch Logs authorises most log-group actions on the ARN with a trailing :*, and TagResource,
+// UntagResource and ListTagsForResource on the ARN without it (CloudWatch Logs user guide, "Overview of
+// managing access permissions": "Use the second version, with the trailing :*, … for all other API actions").
+// The examples take the form DescribeLogGroups is authorised on, log-group:<name>:log-stream: with an empty
+// name (hashicorp/terraform-provider-aws#8804); that the others use it too is inferred.
+const logGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w.t)}:*`, `${logGroups(w)}${logGroupName(w.t)}:log-stream:`);
+const taggedLogGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w.t)}`);
+const allLogGroups = (w: Where) => resource(`${logGroups(w)}*`, `${logGroups(w)}:log-stream:`);
+const stack = (t: PermissionTarget, key: StageKey) => {
+  const base = `arn:${t.partition}:cloudformation:${stageRegion(t, key)}:${t.account}:stack/${stackName(t.name, key)}/`;
+  return resource(`${base}*`, `${base}${STACK_ID}`);
+};
 const apiGateway = (...verbs: string[]) => verbs.map((v) => `apigateway:${v}`);
 
-/** What CloudFormation calls, with the caller's credentials, to create, read and delete each resource type. */
-export const RESOURCE_TYPE_PERMISSIONS: Catalogue = {
+/** What CloudFormation's handler calls, with the caller's credentials, to create, read, update and delete each resource type. */
+export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => readonly Grant[]>> = {
   "AWS::EC2::VPC": (w) => [
-    on(ec2(w, "vpc"), w.region, "ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DescribeVpcAttribute", "ec2:DeleteVpc", "ec2:CreateTags"),
-    unscoped(w, ["ec2:DescribeVpcs"]),
+    on(ec2(w, "vpc"), w.region, "ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:DescribeVpcAttribute", "ec2:DeleteVpc", "ec2:CreateTags", "ec2:DeleteTags"),
+    unscoped(w.region, "ec2:DescribeVpcs", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcEncryptionControls"),
   ],
   "AWS::EC2::Subnet": (w) => [
     on(ec2(w, "vpc"), w.region, "ec2:CreateSubnet"),
-    on(ec2(w, "subnet"), w.region, "ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet", "ec2:CreateTags"),
-    unscoped(w, ["ec2:DescribeSubnets"]),
+    on(ec2(w, "subnet"), w.region, "ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet", "ec2:CreateTags", "ec2:DeleteTags"),
+    unscoped(w.region, "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls"),
   ],
   "AWS::EC2::RouteTable": (w) => [
     on(ec2(w, "vpc"), w.region, "ec2:CreateRouteTable"),
-    on(ec2(w, "route-table"), w.region, "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateTags"),
-    unscoped(w, ["ec2:DescribeRouteTables"]),
+    on(ec2(w, "route-table"), w.region, "ec2:CreateRouteTable", "ec2:DeleteRouteTable", "ec2:CreateTags", "ec2:DeleteTags"),
+    unscoped(w.region, "ec2:DescribeRouteTables"),
   ],
   "AWS::EC2::SubnetRouteTableAssociation": (w) => [
-    on(ec2(w, "route-table"), w.region, "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable"),
+    on(ec2(w, "route-table"), w.region, "ec2:AssociateRouteTable", "ec2:ReplaceRouteTableAssociation", "ec2:DisassociateRouteTable"),
     on(ec2(w, "subnet"), w.region, "ec2:AssociateRouteTable"),
-    unscoped(w, ["ec2:DescribeRouteTables"]),
+    unscoped(w.region, "ec2:DescribeRouteTables", "ec2:DescribeSubnets"),
   ],
   "AWS::EC2::SecurityGroup": (w) => [
     on(ec2(w, "vpc"), w.region, "ec2:CreateSecurityGroup"),
@@ -120,86 +190,145 @@ export const RESOURCE_TYPE_PERMISSIONS: Catalogue = {
       "ec2:AuthorizeSecurityGroupEgress",
       // Declared egress rules replace the default allow-all rule, which CloudFormation revokes.
       "ec2:RevokeSecurityGroupEgress",
+      // A re-deploy with another range or description replaces or edits a rule.
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+      "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
       "ec2:DeleteSecurityGroup",
       "ec2:CreateTags",
+      "ec2:DeleteTags",
     ),
-    unscoped(w, ["ec2:DescribeSecurityGroups"]),
+    unscoped(w.region, "ec2:DescribeSecurityGroups", "ec2:DescribeInstances"),
   ],
   "AWS::EC2::VPCEndpoint": (w) => [
-    on(ec2(w, "vpc-endpoint"), w.region, "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags"),
+    on(ec2(w, "vpc-endpoint"), w.region, "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags", "ec2:DeleteTags"),
     on(ec2(w, "vpc"), w.region, "ec2:CreateVpcEndpoint"),
-    on(ec2(w, "subnet"), w.region, "ec2:CreateVpcEndpoint"),
-    on(ec2(w, "security-group"), w.region, "ec2:CreateVpcEndpoint"),
-    unscoped(w, ["ec2:DescribeVpcEndpoints"]),
-    // Private DNS associates the VPC with a private zone that the endpoint service owns.
+    on(ec2(w, "subnet"), w.region, "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"),
+    on(ec2(w, "security-group"), w.region, "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"),
+    unscoped(w.region, "ec2:DescribeVpcEndpoints", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"),
+    // Private DNS associates the VPC with a private zone that the endpoint service owns (a dependent
+    // action of ec2:CreateVpcEndpoint in the Service Authorization Reference).
     on(hostedZones(w), GLOBAL, "route53:AssociateVPCWithHostedZone"),
   ],
-  // Requested in this region; CloudFormation accepts it in the peer (API) region, as the same account.
+  // Requested in this region (B) on both VPCs; CloudFormation accepts it in the peer region (A), as the same account.
   "AWS::EC2::VPCPeeringConnection": (w) => [
     on(ec2(w, "vpc"), w.region, "ec2:CreateVpcPeeringConnection"),
-    on(ec2(w, "vpc-peering-connection"), w.region, "ec2:CreateVpcPeeringConnection", "ec2:DeleteVpcPeeringConnection", "ec2:CreateTags"),
-    on(ec2(w, "vpc", w.peerRegion), w.peerRegion, "ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection"),
+    on(ec2(w, "vpc-peering-connection"), w.region, "ec2:CreateVpcPeeringConnection", "ec2:DeleteVpcPeeringConnection", "ec2:CreateTags", "ec2:DeleteTags"),
+    on(ec2(w, "vpc", w.peerRegion), w.region, "ec2:CreateVpcPeeringConnection"),
+    on(ec2(w, "vpc", w.peerRegion), w.peerRegion, "ec2:AcceptVpcPeeringConnection"),
     on(ec2(w, "vpc-peering-connection", w.peerRegion), w.peerRegion, "ec2:AcceptVpcPeeringConnection"),
-    unscoped(w, ["ec2:DescribeVpcPeeringConnections"]),
-    unscoped(w, ["ec2:DescribeVpcPeeringConnections"], w.peerRegion),
+    unscoped(w.region, "ec2:DescribeVpcPeeringConnections"),
+    unscoped(w.peerRegion, "ec2:DescribeVpcPeeringConnections"),
   ],
-  "AWS::EC2::Route": (w) => [on(ec2(w, "route-table"), w.region, "ec2:CreateRoute", "ec2:DeleteRoute"), unscoped(w, ["ec2:DescribeRouteTables"])],
+  "AWS::EC2::Route": (w) => [
+    // ReplaceRoute: a re-deploy after the peering connection was replaced points the route at the new one.
+    on(ec2(w, "route-table"), w.region, "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
+    unscoped(w.region, "ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces"),
+  ],
   "AWS::ApiGateway::RestApi": (w) => [
-    on(`arn:${w.t.partition}:apigateway:${w.region}::/restapis`, w.region, "apigateway:POST"),
+    on(resource(gateway(w, "/restapis")), w.region, "apigateway:POST"),
     // A private API's resource policy needs UpdateRestApiPolicy besides the PATCH that carries it.
-    { actions: [...apiGateway("GET", "PUT", "PATCH", "DELETE"), "apigateway:UpdateRestApiPolicy"], resource: restApis(w), region: w.region },
+    on(restApi(w), w.region, ...apiGateway("GET", "PUT", "PATCH", "DELETE"), "apigateway:UpdateRestApiPolicy"),
+    on(apiTags(w), w.region, ...apiGateway("GET", "PUT", "DELETE")),
   ],
-  "AWS::ApiGateway::Resource": (w) => [{ actions: apiGateway("GET", "POST", "DELETE"), resource: restApis(w), region: w.region }],
-  "AWS::ApiGateway::Method": (w) => [{ actions: apiGateway("GET", "PUT", "PATCH", "DELETE"), resource: restApis(w), region: w.region }],
-  "AWS::ApiGateway::Deployment": (w) => [{ actions: apiGateway("GET", "POST", "PATCH", "DELETE"), resource: restApis(w), region: w.region }],
-  "AWS::ApiGateway::Stage": (w) => [{ actions: apiGateway("GET", "POST", "PATCH", "DELETE"), resource: restApis(w), region: w.region }],
+  "AWS::ApiGateway::Resource": (w) => [on(restApi(w, "/resources/f6g7h8"), w.region, ...apiGateway("GET", "POST", "PATCH", "DELETE"))],
+  "AWS::ApiGateway::Method": (w) => [on(restApi(w, "/resources/f6g7h8/methods/GET"), w.region, ...apiGateway("GET", "PUT", "PATCH", "DELETE"))],
+  "AWS::ApiGateway::Deployment": (w) => [on(restApi(w, "/deployments/k9l0m1"), w.region, ...apiGateway("GET", "POST", "PUT", "PATCH", "DELETE"))],
+  "AWS::ApiGateway::Stage": (w) => [
+    on(restApi(w, "/stages/v1"), w.region, ...apiGateway("GET", "POST", "PUT", "PATCH", "DELETE")),
+    on(apiTags(w), w.region, ...apiGateway("GET", "PUT", "DELETE")),
+  ],
   "AWS::SSM::Parameter": (w) => [
-    on(parameters(w), w.region, "ssm:PutParameter", "ssm:AddTagsToResource", "ssm:GetParameters", "ssm:DeleteParameter"),
+    on(
+      parameters(w.t),
+      w.region,
+      "ssm:PutParameter",
+      "ssm:AddTagsToResource",
+      "ssm:RemoveTagsFromResource",
+      "ssm:ListTagsForResource",
+      "ssm:GetParameters",
+      "ssm:DeleteParameter",
+    ),
   ],
   "AWS::Route53::HostedZone": (w) => [
-    unscoped(w, ["route53:CreateHostedZone"], GLOBAL),
-    on(hostedZones(w), GLOBAL, "route53:GetHostedZone", "route53:AssociateVPCWithHostedZone", "route53:ChangeTagsForResource", "route53:DeleteHostedZone"),
+    unscoped(GLOBAL, "route53:CreateHostedZone"),
+    on(
+      hostedZones(w),
+      GLOBAL,
+      "route53:GetHostedZone",
+      "route53:AssociateVPCWithHostedZone",
+      "route53:DisassociateVPCFromHostedZone",
+      "route53:ChangeTagsForResource",
+      "route53:ListTagsForResource",
+      "route53:UpdateHostedZoneComment",
+      // The delete handler looks for query logging configurations to remove first.
+      "route53:ListQueryLoggingConfigs",
+      "route53:DeleteHostedZone",
+    ),
     on(changes(w), GLOBAL, "route53:GetChange"),
     // Route 53 checks the VPC of a private zone with the caller's credentials.
-    unscoped(w, ["ec2:DescribeVpcs"]),
+    unscoped(w.region, "ec2:DescribeVpcs"),
   ],
+  // No registry handler (its schema has no `handlers`): the Route 53 API's own actions for a record change.
   "AWS::Route53::RecordSet": (w) => [
     on(hostedZones(w), GLOBAL, "route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"),
     on(changes(w), GLOBAL, "route53:GetChange"),
   ],
   "AWS::IAM::Role": (w) => [
     on(
-      executionRole(w),
+      executionRole(w.t),
       GLOBAL,
       "iam:CreateRole",
       "iam:GetRole",
       "iam:TagRole",
+      "iam:UntagRole",
+      "iam:ListRoleTags",
       "iam:AttachRolePolicy",
       "iam:DetachRolePolicy",
       "iam:ListAttachedRolePolicies",
       "iam:ListRolePolicies",
+      "iam:UpdateRole",
+      "iam:UpdateRoleDescription",
+      "iam:UpdateAssumeRolePolicy",
       "iam:DeleteRole",
     ),
   ],
   "AWS::Logs::LogGroup": (w) => [
-    on(logGroup(w), w.region, "logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource", "logs:DeleteLogGroup"),
-    on(`arn:${w.t.partition}:logs:${w.region}:${w.t.account}:log-group:*`, w.region, "logs:DescribeLogGroups"),
+    on(
+      logGroup(w),
+      w.region,
+      "logs:CreateLogGroup",
+      "logs:PutRetentionPolicy",
+      "logs:DeleteRetentionPolicy",
+      "logs:GetDataProtectionPolicy",
+      "logs:DeleteDataProtectionPolicy",
+      "logs:DeleteLogGroup",
+    ),
+    on(taggedLogGroup(w), w.region, "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"),
+    on(allLogGroups(w), w.region, "logs:DescribeLogGroups"),
   ],
   "AWS::Lambda::Function": (w) => [
     on(
-      clientFunction(w),
+      clientFunction(w.t),
       w.region,
       "lambda:CreateFunction",
       "lambda:GetFunction",
+      "lambda:GetFunctionCodeSigningConfig",
+      "lambda:GetFunctionRecursionConfig",
+      "lambda:GetRuntimeManagementConfig",
+      "lambda:GetFunctionScalingConfig",
       "lambda:UpdateFunctionCode",
       "lambda:UpdateFunctionConfiguration",
+      "lambda:PublishVersion",
       "lambda:TagResource",
+      "lambda:UntagResource",
+      "lambda:ListTags",
       "lambda:DeleteFunction",
     ),
-    on(executionRole(w), GLOBAL, "iam:PassRole"),
-    // Lambda checks a function's VPC settings with the caller's credentials; CloudFormation waits for the
-    // function's network interfaces to go before it deletes the subnets and security group.
-    unscoped(w, ["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeNetworkInterfaces"]),
+    on(executionRole(w.t), GLOBAL, "iam:PassRole"),
+    // Lambda checks a function's VPC settings with the caller's credentials; the delete handler waits for
+    // the function's network interfaces.
+    unscoped(w.region, "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeNetworkInterfaces"),
   ],
 };
 
@@ -216,71 +345,133 @@ const STACK_ACTIONS = [
   "cloudformation:DeleteStack",
 ];
 
-function stackArn(t: PermissionTarget, key: StageKey): string {
-  const def = STAGES.find((s) => s.key === key);
-  const region = def?.regionRole === "client" ? t.clientRegion : t.apiRegion;
-  return `arn:${t.partition}:cloudformation:${region}:${t.account}:stack/${stackName(t.name, key)}/*`;
+function stageRegion(t: PermissionTarget, key: StageKey): string {
+  return STAGES.find((s) => s.key === key)?.regionRole === "client" ? t.clientRegion : t.apiRegion;
+}
+
+// Before the client stack is deleted (teardown, or Ctrl-C while stage 2 is created), the tool finds the
+// function and VPC among the stack's resources, detaches the function and deletes the network interfaces
+// Lambda leaves behind, so that the delete does not wait 20-40 minutes for Lambda to release them.
+function interfaceRelease(t: PermissionTarget): Grant[] {
+  const w: Where = { t, region: t.clientRegion, peerRegion: t.apiRegion };
+  return [
+    on(stack(t, "client"), t.clientRegion, "cloudformation:DescribeStackResources"),
+    on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"),
+    unscoped(t.clientRegion, "ec2:DescribeNetworkInterfaces"),
+    on(ec2(w, "network-interface"), t.clientRegion, "ec2:DeleteNetworkInterface"),
+  ];
+}
+
+function scoped(scope: PermissionScope, grants: readonly Grant[], viaCloudFormation: boolean): Permission[] {
+  return grants.map((g) => ({ scope, actions: g.actions, resource: g.resource.pattern, sample: g.resource.sample, region: g.region, viaCloudFormation }));
+}
+
+/** What each resource type of a stage needs, in the stage's region, as CloudFormation's handlers call it. */
+export function stageResourceGrants(t: PermissionTarget, key: StageKey): Map<string, readonly Grant[]> {
+  const region = stageRegion(t, key);
+  const w: Where = { t, region, peerRegion: region === t.apiRegion ? t.clientRegion : t.apiRegion };
+  return new Map(STAGE_RESOURCE_TYPES[key].map((type) => [type, RESOURCE_TYPE_PERMISSIONS[type]?.(w) ?? []]));
 }
 
 function stagePermissions(t: PermissionTarget, key: StageKey): Permission[] {
-  const def = STAGES.find((s) => s.key === key);
-  const region = def?.regionRole === "client" ? t.clientRegion : t.apiRegion;
-  const w: Where = { t, region, peerRegion: region === t.apiRegion ? t.clientRegion : t.apiRegion };
-  const grants: Grant[] = [on(stackArn(t, key), region, ...STACK_ACTIONS)];
-  for (const type of STAGE_RESOURCE_TYPES[key]) grants.push(...(RESOURCE_TYPE_PERMISSIONS[type]?.(w) ?? []));
+  const region = stageRegion(t, key);
+  const own: Grant[] = [on(stack(t, key), region, ...STACK_ACTIONS), ...(key === "client" ? interfaceRelease(t) : [])];
+  const byCloudFormation = [...stageResourceGrants(t, key).values()].flat();
   // Stage 3's RouteTableIds is an SSM-typed parameter: CloudFormation reads it with the caller's credentials.
-  if (key === "routes") grants.push(on(parameters(w), region, "ssm:GetParameters"));
-  return grants.map((g) => ({ scope: key, ...g }));
+  if (key === "routes") byCloudFormation.push(on(parameters(t), region, "ssm:GetParameters"));
+  return [...scoped(key, own, false), ...scoped(key, byCloudFormation, true)];
 }
 
-function toolPermissions(t: PermissionTarget): Permission[] {
-  const regions = [...new Set([t.apiRegion, t.clientRegion])];
-  return [
-    // sts:GetCallerIdentity needs no permission (AWS answers it for every valid credential), so it is not here.
-    ...regions.map((region) => ({ scope: "tool" as const, actions: ["ec2:DescribeAvailabilityZones", "ec2:DescribeVpcs"], resource: "*", region })),
-    // Zone choice: the zones where the execute-api endpoint service is offered.
-    { scope: "tool", actions: ["ec2:DescribeVpcEndpointServices"], resource: "*", region: t.apiRegion },
-    ...STAGES.map((s) => ({ scope: "tool" as const, actions: ["cloudformation:DescribeStacks"], resource: stackArn(t, s.key), region: s.regionRole === "client" ? t.clientRegion : t.apiRegion })),
-    // status shows whether the client function is ready to be invoked.
-    { scope: "tool", actions: ["lambda:GetFunctionConfiguration"], resource: clientFunction({ t, region: t.clientRegion, peerRegion: t.apiRegion }), region: t.clientRegion },
-  ];
+const regionsOf = (t: PermissionTarget) => [...new Set([t.apiRegion, t.clientRegion])];
+const describeStacks = (t: PermissionTarget) => STAGES.map((s) => on(stack(t, s.key), stageRegion(t, s.key), "cloudformation:DescribeStacks"));
+
+function preflightPermissions(t: PermissionTarget): Permission[] {
+  return scoped(
+    "preflight",
+    [
+      // sts:GetCallerIdentity needs no permission (AWS answers it for every valid credential), so it is not here.
+      ...regionsOf(t).map((region) => unscoped(region, "ec2:DescribeAvailabilityZones", "ec2:DescribeVpcs")),
+      // Zone choice: the zones where the execute-api endpoint service is offered.
+      unscoped(t.apiRegion, "ec2:DescribeVpcEndpointServices"),
+      ...describeStacks(t),
+    ],
+    false,
+  );
 }
 
 function verifyPermissions(t: PermissionTarget): Permission[] {
-  const w: Where = { t, region: t.clientRegion, peerRegion: t.apiRegion };
   // GetFunctionConfiguration: the function must be Active and its last update Successful before an invoke.
-  return [{ scope: "verify", actions: ["lambda:GetFunctionConfiguration", "lambda:InvokeFunction"], resource: clientFunction(w), region: t.clientRegion }];
+  return scoped("verify", [...describeStacks(t), on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:InvokeFunction")], false);
 }
 
-// Besides these, CloudFormation deletes each stage's resources with the delete actions listed for the stage.
+function statusPermissions(t: PermissionTarget): Permission[] {
+  return scoped(
+    "status",
+    [
+      ...describeStacks(t),
+      // Whether the function is ready, and the network interfaces a stopped teardown left behind.
+      on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration"),
+      unscoped(t.clientRegion, "ec2:DescribeNetworkInterfaces"),
+    ],
+    false,
+  );
+}
+
+// doctor only reads: the function (B), the API with its stages and methods (A), both VPCs' routes, groups
+// and network ACLs, the endpoint and its addresses (A), the peering (B) and the private zone (B).
+function doctorPermissions(t: PermissionTarget): Permission[] {
+  const a: Where = { t, region: t.apiRegion, peerRegion: t.clientRegion };
+  const vpcSide = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls"];
+  return scoped(
+    "doctor",
+    [
+      ...describeStacks(t),
+      on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration"),
+      on(restApi(a), t.apiRegion, "apigateway:GET"),
+      ...regionsOf(t).map((region) => unscoped(region, ...vpcSide)),
+      unscoped(t.apiRegion, "ec2:DescribeVpcEndpoints", "ec2:DescribeNetworkInterfaces"),
+      unscoped(t.clientRegion, "ec2:DescribeVpcPeeringConnections"),
+      unscoped(GLOBAL, "route53:ListHostedZonesByVPC"),
+      on(hostedZones(a), GLOBAL, "route53:ListResourceRecordSets"),
+    ],
+    false,
+  );
+}
+
+// Besides these, CloudFormation deletes each stage's resources with the delete actions of the stage's rows.
 function teardownPermissions(t: PermissionTarget): Permission[] {
-  const w: Where = { t, region: t.clientRegion, peerRegion: t.apiRegion };
-  return [
-    ...STAGES.map((s) => ({
-      scope: "teardown" as const,
-      actions: ["cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DeleteStack"],
-      resource: stackArn(t, s.key),
-      region: s.regionRole === "client" ? t.clientRegion : t.apiRegion,
-    })),
-    // Releasing the function's network interfaces before the stack delete (detach from the VPC, then
-    // delete the interfaces Lambda leaves behind) turns a 20-40 minute wait into minutes.
-    { scope: "teardown", actions: ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"], resource: clientFunction(w), region: t.clientRegion },
-    { scope: "teardown", actions: ["ec2:DescribeNetworkInterfaces"], resource: "*", region: t.clientRegion },
-    { scope: "teardown", actions: ["ec2:DeleteNetworkInterface"], resource: ec2(w, "network-interface"), region: t.clientRegion },
-  ];
+  return scoped(
+    "teardown",
+    [
+      ...STAGES.map((s) => on(stack(t, s.key), stageRegion(t, s.key), "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DeleteStack")),
+      ...interfaceRelease(t),
+    ],
+    false,
+  );
 }
 
-/** Every permission of every scope, in the order the README lists them: tool, stages 1-3, verify, teardown. */
+/** Every permission of every scope, in the order the README lists them: deploy's (preflight, stages 1-3, verify), then status, doctor, teardown. */
 export function requiredPermissions(t: PermissionTarget): Permission[] {
   return [
-    ...toolPermissions(t),
+    ...preflightPermissions(t),
     ...STAGES.flatMap((s) => stagePermissions(t, s.key)),
     ...verifyPermissions(t),
+    ...statusPermissions(t),
+    ...doctorPermissions(t),
     ...teardownPermissions(t),
   ];
 }
 
+/** The scopes of each command that calls AWS. */
+export const COMMAND_SCOPES: Readonly<Record<"deploy" | "verify" | "status" | "doctor" | "teardown", readonly PermissionScope[]>> = {
+  deploy: ["preflight", "api", "client", "routes", "verify"],
+  verify: ["verify"],
+  status: ["status"],
+  doctor: ["doctor"],
+  teardown: ["teardown"],
+};
+
 /** What `deploy` needs: preflight, the three stages and the verification that ends it. */
 export function deployPermissions(t: PermissionTarget): Permission[] {
-  return requiredPermissions(t).filter((p) => p.scope !== "teardown");
+  return requiredPermissions(t).filter((p) => COMMAND_SCOPES.deploy.includes(p.scope));
 }

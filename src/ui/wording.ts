@@ -86,11 +86,13 @@ export function hopLine(hop: { readonly hop: HopName; readonly ok: boolean | nul
 // The permission check in words, for the plain lines and the live view alike: one line when it passed or
 // was skipped; when actions are denied, one block listing them by stage and resource.
 const SCOPE_LABEL: Record<PermissionScope, string> = {
-  tool: "preflight",
+  preflight: "preflight",
   api: "stage 1/3 (private API)",
   client: "stage 2/3 (client function and peering)",
   routes: "stage 3/3 (return routes)",
   verify: "verify",
+  status: "status",
+  doctor: "doctor",
   teardown: "teardown",
 };
 

@@ -1,6 +1,8 @@
-// The one list of IAM permissions, against the templates (every resource type they declare has its
-// actions) and against the README's Permissions table (generated from the list; this test fails when the
-// two disagree — XREGION_WRITE_README=1 rewrites the table).
+// The one list of IAM permissions, against what it must cover: every resource type of the templates, every
+// action CloudFormation's own handlers name for those types (test/steps/permissions/handler-permissions.json,
+// taken from the registry schemas; an exception needs a written reason), the resources AWS authorises the
+// calls on, and the README's Permissions table (generated from the list: XREGION_WRITE_README=1 rewrites it).
+// What the tool itself calls is checked against the list in permissions.calls.test.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,15 +12,57 @@ import {
   requiredPermissions,
   RESOURCE_TYPE_PERMISSIONS,
   STAGE_RESOURCE_TYPES,
+  stageResourceGrants,
   type Permission,
   type PermissionScope,
 } from "../../src/steps/permissions.js";
-import { loadStages, TEMPLATES_DIR } from "../helpers/template-fixtures.js";
+import { STAGES, type StageKey } from "../../src/steps/stages.js";
+import { loadStages, onlyResourceOfType, TEMPLATES_DIR } from "../helpers/template-fixtures.js";
+import { HANDLER_EXCEPTIONS } from "./permissions/exceptions.js";
+import oracle from "./permissions/handler-permissions.json" with { type: "json" };
 
 const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
 const README = join(TEMPLATES_DIR, "..", "README.md");
 const BEGIN = "<!-- permissions:begin";
 const END = "<!-- permissions:end -->";
+
+type Phase = "create" | "read" | "update" | "delete" | "tagging";
+interface OracleType {
+  readonly path: string;
+  readonly lastChanged: { readonly commit: string; readonly date: string };
+  readonly handlers: Readonly<Record<Exclude<Phase, "tagging">, readonly string[]>> | null;
+  readonly tagging: readonly string[];
+}
+const TYPES = oracle.types as Readonly<Record<string, OracleType>>;
+
+// What a deploy (create, then reads) and a teardown (delete) call, and what a re-deploy adds (update, tags).
+const PHASES: readonly Phase[] = ["create", "read", "delete", "update", "tagging"];
+
+function handlerActions(type: string): Map<string, Phase[]> {
+  const entry = TYPES[type];
+  const byAction = new Map<string, Phase[]>();
+  for (const phase of PHASES) {
+    const actions = phase === "tagging" ? (entry?.tagging ?? []) : (entry?.handlers?.[phase] ?? []);
+    for (const action of actions) byAction.set(action, [...(byAction.get(action) ?? []), phase]);
+  }
+  return byAction;
+}
+
+const stageRegion = (key: StageKey) => (STAGES.find((s) => s.key === key)?.regionRole === "client" ? target.clientRegion : target.apiRegion);
+const peer = (region: string) => (region === target.apiRegion ? target.clientRegion : target.apiRegion);
+
+// Where the handler's request goes: IAM and Route 53 are global; CloudFormation accepts a peering in the peer's region.
+function expectedRegion(type: string, action: string, region: string): string {
+  if (/^(iam|route53):/.test(action)) return GLOBAL;
+  if (type === "AWS::EC2::VPCPeeringConnection" && action === "ec2:AcceptVpcPeeringConnection") return peer(region);
+  return region;
+}
+
+// IAM's resource matching: * is any run of characters, ? one character; the rest is literal.
+function arnMatches(pattern: string, arn: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${source}$`).test(arn);
+}
 
 function has(list: readonly Permission[], scope: PermissionScope, action: string, resource: string, region?: string): boolean {
   return list.some((p) => p.scope === scope && p.actions.includes(action) && p.resource === resource && (region === undefined || p.region === region));
@@ -45,32 +89,126 @@ describe("the permissions list", () => {
     }
   });
 
-  it("has CloudFormation's peering acceptance in region A, the ENI wait and the private zone's VPC check", () => {
-    const list = requiredPermissions(target);
-    expect(has(list, "client", "ec2:AcceptVpcPeeringConnection", "arn:aws:ec2:us-east-1:123456789012:vpc-peering-connection/*", "us-east-1")).toBe(true);
-    expect(has(list, "client", "ec2:CreateVpcPeeringConnection", "arn:aws:ec2:eu-west-1:123456789012:vpc-peering-connection/*", "eu-west-1")).toBe(true);
-    expect(has(list, "client", "ec2:DescribeNetworkInterfaces", "*", "eu-west-1")).toBe(true);
-    expect(has(list, "client", "route53:AssociateVPCWithHostedZone", "arn:aws:route53:::hostedzone/*", GLOBAL)).toBe(true);
-    expect(has(list, "client", "ec2:DescribeVpcs", "*", "eu-west-1")).toBe(true);
-    expect(has(list, "client", "iam:PassRole", "arn:aws:iam::123456789012:role/demo-client-*", GLOBAL)).toBe(true);
-    expect(has(list, "api", "apigateway:POST", "arn:aws:apigateway:us-east-1::/restapis")).toBe(true);
-    expect(has(list, "api", "apigateway:UpdateRestApiPolicy", "arn:aws:apigateway:us-east-1::/restapis/*")).toBe(true);
-    expect(has(list, "routes", "ssm:GetParameters", "arn:aws:ssm:us-east-1:123456789012:parameter/xregion-private-api/demo/*")).toBe(true);
-    expect(has(list, "api", "cloudformation:CreateChangeSet", "arn:aws:cloudformation:us-east-1:123456789012:stack/demo-api/*")).toBe(true);
-    expect(has(list, "client", "cloudformation:ExecuteChangeSet", "arn:aws:cloudformation:eu-west-1:123456789012:stack/demo-client/*")).toBe(true);
+  it("asks the simulation about a concrete example of each resource, one its pattern grants", () => {
+    for (const p of requiredPermissions(target)) {
+      if (p.resource === "*") {
+        expect(p.sample).toBe("*");
+        continue;
+      }
+      expect(p.sample, p.resource).not.toMatch(/[*?]/);
+      expect(arnMatches(p.resource, p.sample), `${p.sample} is not one of ${p.resource}`).toBe(true);
+    }
+    const role = requiredPermissions(target).find((p) => p.actions.includes("iam:PassRole"));
+    // CloudFormation names the role <stack>-<logical id>-<suffix>: the example carries the template's logical id.
+    const [logicalId] = onlyResourceOfType(loadStages()[1]!.template, "AWS::IAM::Role");
+    expect(role?.sample).toBe(`arn:aws:iam::123456789012:role/demo-client-${logicalId}-EXAMPLE`);
+    expect(arnMatches("arn:aws:iam::*:role/demo-client-ExecutionRole-*", role?.sample ?? "")).toBe(true);
+  });
+});
+
+describe("the permissions list against CloudFormation's handlers", () => {
+  it("has every action the registry schema's handlers name for a type of a stage, in the region the call goes to", () => {
+    const missing: string[] = [];
+    for (const key of Object.keys(STAGE_RESOURCE_TYPES) as StageKey[]) {
+      const region = stageRegion(key);
+      for (const [type, grants] of stageResourceGrants(target, key)) {
+        for (const [action, phases] of handlerActions(type)) {
+          if (HANDLER_EXCEPTIONS[type]?.[action]) continue;
+          const where = expectedRegion(type, action, region);
+          if (!grants.some((g) => g.actions.includes(action) && g.region === where)) {
+            missing.push(`${key} ${type} ${action} (${phases.join(", ")}) in ${where}`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
-  it("has what verify and teardown's network-interface release call, and deploy leaves teardown out", () => {
+  it("gives each exception a reason, and keeps none the list grants anyway or the schema no longer names", () => {
+    const stale: string[] = [];
+    for (const [type, actions] of Object.entries(HANDLER_EXCEPTIONS)) {
+      const named = handlerActions(type);
+      const granted = new Set((RESOURCE_TYPE_PERMISSIONS[type]?.({ t: target, region: "us-east-1", peerRegion: "eu-west-1" }) ?? []).flatMap((g) => g.actions));
+      for (const [action, reason] of Object.entries(actions)) {
+        expect(reason.length, `${type} ${action}`).toBeGreaterThan(20);
+        if (!named.has(action)) stale.push(`${type} ${action}: no longer in the schema`);
+        if (granted.has(action)) stale.push(`${type} ${action}: granted anyway`);
+      }
+    }
+    expect(stale).toEqual([]);
+  });
+
+  it("holds the schemas of exactly the types the templates use, each with where it comes from", () => {
+    const used = new Set(Object.values(STAGE_RESOURCE_TYPES).flat());
+    expect(new Set(Object.keys(TYPES))).toEqual(used);
+    expect(oracle.source.repository).toBe("hashicorp/terraform-provider-awscc");
+    expect(oracle.source.commit).toMatch(/^[0-9a-f]{40}$/);
+    for (const [type, entry] of Object.entries(TYPES)) {
+      expect(entry.path).toBe(`${oracle.source.folder}/${type.replaceAll("::", "_")}.json`);
+      expect(entry.lastChanged.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(entry.lastChanged.date <= oracle.source.date).toBe(true);
+    }
+  });
+
+  it("keeps the documented Route 53 actions for AWS::Route53::RecordSet, which has no registry handler", () => {
+    expect(TYPES["AWS::Route53::RecordSet"]?.handlers).toBeNull();
+    const grants = stageResourceGrants(target, "client").get("AWS::Route53::RecordSet") ?? [];
+    expect(new Set(grants.flatMap((g) => g.actions))).toEqual(
+      new Set(["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:GetChange"]),
+    );
+  });
+});
+
+describe("the resources and regions of the calls", () => {
+  const list = requiredPermissions(target);
+
+  it("simulates peering creation in region B on both VPCs, and its acceptance in region A", () => {
+    const created = list.filter((p) => p.scope === "client" && p.actions.includes("ec2:CreateVpcPeeringConnection"));
+    expect(created.map((p) => [p.resource, p.region])).toEqual([
+      ["arn:aws:ec2:eu-west-1:123456789012:vpc/*", "eu-west-1"],
+      ["arn:aws:ec2:eu-west-1:123456789012:vpc-peering-connection/*", "eu-west-1"],
+      ["arn:aws:ec2:us-east-1:123456789012:vpc/*", "eu-west-1"],
+    ]);
+    expect(has(list, "client", "ec2:AcceptVpcPeeringConnection", "arn:aws:ec2:us-east-1:123456789012:vpc-peering-connection/*", "us-east-1")).toBe(true);
+    expect(has(list, "client", "ec2:AcceptVpcPeeringConnection", "arn:aws:ec2:us-east-1:123456789012:vpc/*", "us-east-1")).toBe(true);
+  });
+
+  it("authorises API Gateway tagging on /tags/, with the tagged resource's URL-encoded ARN in the example", () => {
+    const tags = list.find((p) => p.scope === "api" && p.resource === "arn:aws:apigateway:us-east-1::/tags/*");
+    expect(tags?.actions).toEqual(["apigateway:GET", "apigateway:PUT", "apigateway:DELETE"]);
+    expect(tags?.sample).toBe("arn:aws:apigateway:us-east-1::/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Fa1b2c3d4e5");
+  });
+
+  it("tags the log group on its ARN without :*, and does the rest on the ARN with it", () => {
+    const group = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/demo-client";
+    expect(has(list, "client", "logs:TagResource", group)).toBe(true);
+    expect(has(list, "client", "logs:TagResource", `${group}:*`)).toBe(false);
+    expect(has(list, "client", "logs:CreateLogGroup", `${group}:*`)).toBe(true);
+  });
+
+  it("has stage 3's interface lookup in region A, the zone's delete path and the ENI wait", () => {
+    expect(has(list, "routes", "ec2:DescribeNetworkInterfaces", "*", "us-east-1")).toBe(true);
+    expect(has(list, "client", "route53:ListQueryLoggingConfigs", "arn:aws:route53:::hostedzone/*", GLOBAL)).toBe(true);
+    expect(has(list, "client", "ec2:DescribeNetworkInterfaces", "*", "eu-west-1")).toBe(true);
+    expect(has(list, "routes", "ssm:GetParameters", "arn:aws:ssm:us-east-1:123456789012:parameter/xregion-private-api/demo/*")).toBe(true);
+    expect(has(list, "client", "iam:PassRole", "arn:aws:iam::123456789012:role/demo-client-*", GLOBAL)).toBe(true);
+  });
+
+  it("lets teardown and a stopped stage-2 create find the function among the stack's resources and release its interfaces", () => {
+    const stack = "arn:aws:cloudformation:eu-west-1:123456789012:stack/demo-client/*";
     const fn = "arn:aws:lambda:eu-west-1:123456789012:function:demo-client";
-    const list = requiredPermissions(target);
-    expect(has(list, "verify", "lambda:InvokeFunction", fn)).toBe(true);
-    expect(has(list, "verify", "lambda:GetFunctionConfiguration", fn)).toBe(true);
-    expect(has(list, "teardown", "lambda:UpdateFunctionConfiguration", fn)).toBe(true);
-    expect(has(list, "teardown", "ec2:DeleteNetworkInterface", "arn:aws:ec2:eu-west-1:123456789012:network-interface/*")).toBe(true);
-    expect(has(list, "teardown", "ec2:DescribeNetworkInterfaces", "*", "eu-west-1")).toBe(true);
-    const deploy = deployPermissions(target);
-    expect(deploy.some((p) => p.scope === "teardown")).toBe(false);
-    expect(new Set(deploy.map((p) => p.scope))).toEqual(new Set(["tool", "api", "client", "routes", "verify"]));
+    for (const scope of ["client", "teardown"] as const) {
+      expect(has(list, scope, "cloudformation:DescribeStackResources", stack, "eu-west-1"), scope).toBe(true);
+      expect(has(list, scope, "lambda:UpdateFunctionConfiguration", fn), scope).toBe(true);
+      expect(has(list, scope, "ec2:DeleteNetworkInterface", "arn:aws:ec2:eu-west-1:123456789012:network-interface/*"), scope).toBe(true);
+    }
+  });
+
+  it("marks what CloudFormation calls, not the tool, and leaves the other commands out of deploy", () => {
+    expect(list.filter((p) => p.viaCloudFormation).every((p) => ["api", "client", "routes"].includes(p.scope))).toBe(true);
+    expect(list.find((p) => p.actions.includes("cloudformation:CreateChangeSet"))?.viaCloudFormation).toBe(false);
+    expect(list.find((p) => p.actions.includes("ec2:CreateVpc"))?.viaCloudFormation).toBe(true);
+    expect(new Set(deployPermissions(target).map((p) => p.scope))).toEqual(new Set(["preflight", "api", "client", "routes", "verify"]));
   });
 
   it("is what the README's Permissions table says", () => {
@@ -86,11 +224,13 @@ describe("the permissions list", () => {
 });
 
 const SCOPES: Record<PermissionScope, string> = {
-  tool: "the tool (preflight, status)",
-  api: "stage 1 (API, region A)",
-  client: "stage 2 (client, region B)",
-  routes: "stage 3 (routes, region A)",
-  verify: "verify",
+  preflight: "deploy: preflight",
+  api: "deploy: stage 1 (API, region A)",
+  client: "deploy: stage 2 (client, region B)",
+  routes: "deploy: stage 3 (routes, region A)",
+  verify: "verify (and the end of deploy)",
+  status: "status",
+  doctor: "doctor",
   teardown: "teardown",
 };
 
