@@ -1,7 +1,8 @@
 // Who we are, and what we may do (IAM's policy simulation). Credentials failures leave here as the one CredentialsError of ./errors.ts, so the CLI maps
 // them to exit 1 with the fixing command whichever step met them first.
-import { type EvaluationResult, type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { type ContextKeyTypeEnum, type EvaluationResult, type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { getProfileName, loadSharedConfigFiles, loadSsoSessionData } from "@smithy/core/config";
 import type { AwsClients } from "./clients.js";
 import { asCredentialsError } from "./errors.js";
 
@@ -44,8 +45,9 @@ export type SimulationPrincipal =
 /**
  * Maps GetCallerIdentity's ARN to a user or role ARN. An assumed-role session
  * (arn:aws:sts::123:assumed-role/Role/session) maps to arn:aws:iam::123:role/Role: the session ARN does not
- * carry the role's path, so a role with a path is not found (the check then says so and is skipped);
- * finding the path would take iam:GetRole, one more permission to ask of every user.
+ * carry the role's path, so a role with a path is not found as such; for IAM Identity Center's roles
+ * ssoRoleArns gives the paths to try. Finding any path directly would take iam:GetRole, one more
+ * permission to ask of every user.
  */
 export function simulationPrincipal(callerArn: string): SimulationPrincipal {
   const match = /^arn:([^:]+):(iam|sts)::(\d{12}):(.+)$/.exec(callerArn);
@@ -65,6 +67,76 @@ export function simulationPrincipal(callerArn: string): SimulationPrincipal {
   return { kind: "unsupported", reason: `the caller ${callerArn} is neither an IAM user nor a role session, which IAM cannot simulate` };
 }
 
+/** Where IAM Identity Center puts the roles of its permission sets. */
+export const SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/";
+const IDENTITY_CENTER_ROLE = /^(arn:[^:]+:iam::\d{12}:role)\/(AWSReservedSSO_[^/]+)$/;
+
+/** Whether a path-less role ARN (from a session) names a role IAM Identity Center made for a permission set. */
+export function isIdentityCenterRole(roleArn: string): boolean {
+  return IDENTITY_CENTER_ROLE.test(roleArn);
+}
+
+/**
+ * The ARNs an IAM Identity Center role (AWSReservedSSO_<permission set>_<suffix>) may have, most likely first;
+ * empty for any other role. Its path is /aws-reserved/sso.amazonaws.com/<region>/ with the region of the
+ * Identity Center instance ("Referencing permission sets in resource policies", IAM Identity Center user
+ * guide, arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_…), and
+ * without the region for an instance in us-east-1 (AWS Containers blog, "A quick path to Amazon EKS single
+ * sign-on using AWS SSO": "If you configure SSO in a Region other than us-east-1, add the Region after
+ * sso.amazonaws.com"). The session ARN names neither, so each region is a guess: `regions` in the order to try.
+ */
+export function ssoRoleArns(roleArn: string, regions: readonly string[]): string[] {
+  const match = IDENTITY_CENTER_ROLE.exec(roleArn);
+  if (!match) return [];
+  const [, base, name] = match;
+  const paths = [...regions.map((r) => (r === "us-east-1" ? SSO_ROLE_PATH : `${SSO_ROLE_PATH}${r}/`)), SSO_ROLE_PATH];
+  return [...new Set(paths)].map((path) => `${base}${path}${name}`);
+}
+
+/** The region of the profile's IAM Identity Center instance (sso_region, itself or in its sso-session), if it names one. */
+export async function ssoRegionOf(profile: string | undefined): Promise<string | undefined> {
+  try {
+    const name = getProfileName(profile === undefined ? {} : { profile });
+    const [{ configFile }, sessions] = await Promise.all([loadSharedConfigFiles(), loadSsoSessionData()]);
+    const entry = configFile[name];
+    const session = entry?.["sso_session"];
+    return entry?.["sso_region"] ?? (session ? sessions[session]?.["sso_region"] : undefined);
+  } catch {
+    // No readable config file: no hint, and every region is tried.
+    return undefined;
+  }
+}
+
+/**
+ * The first of the ARNs IAM knows (it answers a simulation for it rather than NoSuchEntity), asking a few at a
+ * time in order; undefined when it knows none. Other errors end the search.
+ */
+export async function firstKnownPrincipal(iam: IAMClient, arns: readonly string[], parallel: number, signal?: AbortSignal): Promise<string | undefined> {
+  for (let start = 0; start < arns.length; start += parallel) {
+    const batch = arns.slice(start, start + parallel);
+    const known = await Promise.all(
+      batch.map((arn) =>
+        iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: arn, ActionNames: ["sts:GetCallerIdentity"], MaxItems: 1 }), { abortSignal: signal }).then(
+          () => true,
+          (error: unknown) => {
+            if (isNoSuchEntity(error)) return false;
+            throw error;
+          },
+        ),
+      ),
+    );
+    const found = batch.find((_arn, i) => known[i]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Whether IAM answered that the principal does not exist. */
+export function isNoSuchEntity(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : "";
+  return name === "NoSuchEntity" || name === "NoSuchEntityException";
+}
+
 /** IAM's answer for one action: allowed, or denied explicitly or by default. */
 export type Decision = "allowed" | "explicitDeny" | "implicitDeny";
 
@@ -77,12 +149,19 @@ export interface SimulatedDecision {
   readonly missingContext: readonly string[];
 }
 
+/** One value of the request context the simulation evaluates conditions against. */
+export interface ContextEntry {
+  readonly key: string;
+  readonly values: readonly string[];
+  readonly type: ContextKeyTypeEnum;
+}
+
 /** The actions and resources to simulate for one principal. */
 export interface SimulationRequest {
   readonly principalArn: string;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
-  readonly context: Readonly<Record<string, string>>;
+  readonly context: readonly ContextEntry[];
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -99,11 +178,7 @@ export async function simulate(iam: IAMClient, request: SimulationRequest): Prom
         PolicySourceArn: request.principalArn,
         ActionNames: [...request.actions],
         ResourceArns: [...request.resources],
-        ContextEntries: Object.entries(request.context).map(([ContextKeyName, value]) => ({
-          ContextKeyName,
-          ContextKeyValues: [value],
-          ContextKeyType: "string",
-        })),
+        ContextEntries: request.context.map((e) => ({ ContextKeyName: e.key, ContextKeyValues: [...e.values], ContextKeyType: e.type })),
         MaxItems: PAGE,
         Marker: marker,
       }),

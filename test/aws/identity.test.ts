@@ -1,10 +1,13 @@
-import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IAMClient, NoSuchEntityException, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { ExpiredTokenException, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import { CredentialsError } from "../../src/aws/errors.js";
-import { callerIdentity, simulate, simulationPrincipal } from "../../src/aws/identity.js";
+import { callerIdentity, firstKnownPrincipal, isIdentityCenterRole, simulate, simulationPrincipal, ssoRegionOf, ssoRoleArns } from "../../src/aws/identity.js";
 import { testClients } from "../helpers/aws-fixtures.js";
 
 describe("the principal simulated for a caller", () => {
@@ -34,6 +37,25 @@ describe("the principal simulated for a caller", () => {
     });
   });
 
+  it("tries an IAM Identity Center role under its path, the region of the instance first, us-east-1's without a region", () => {
+    const role = "arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_0123";
+    expect(isIdentityCenterRole(role)).toBe(true);
+    expect(ssoRoleArns(role, ["eu-west-2", "us-east-1", "eu-west-2", "ap-southeast-2"])).toEqual([
+      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_Admin_0123",
+      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123",
+      "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/ap-southeast-2/AWSReservedSSO_Admin_0123",
+    ]);
+    // Without us-east-1 among the regions, the path without a region is still tried, last.
+    expect(ssoRoleArns("arn:aws-cn:iam::123456789012:role/AWSReservedSSO_Ops_9", ["cn-north-1"])).toEqual([
+      "arn:aws-cn:iam::123456789012:role/aws-reserved/sso.amazonaws.com/cn-north-1/AWSReservedSSO_Ops_9",
+      "arn:aws-cn:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Ops_9",
+    ]);
+    for (const other of ["arn:aws:iam::123456789012:role/Deployer", "arn:aws:iam::123456789012:user/AWSReservedSSO_x", "arn:aws:iam::123456789012:role/x/AWSReservedSSO_Admin_1"]) {
+      expect(isIdentityCenterRole(other), other).toBe(false);
+      expect(ssoRoleArns(other, ["us-east-1"])).toEqual([]);
+    }
+  });
+
   it("cannot simulate the root user, a federated user or anything else, and says which it is", () => {
     expect(simulationPrincipal("arn:aws:iam::123456789012:root")).toMatchObject({ kind: "unsupported", reason: expect.stringContaining("root user") });
     expect(simulationPrincipal("arn:aws:sts::123456789012:federated-user/bob")).toMatchObject({
@@ -52,7 +74,11 @@ describe("simulate", () => {
     principalArn: "arn:aws:iam::123456789012:role/Deployer",
     actions: ["ec2:CreateVpc", "ec2:DeleteVpc"],
     resources: ["arn:aws:ec2:us-east-1:123456789012:vpc/*", "arn:aws:ec2:us-east-1:123456789012:subnet/*"],
-    context: { "aws:RequestedRegion": "us-east-1" },
+    context: [
+      { key: "aws:RequestedRegion", values: ["us-east-1"], type: "string" as const },
+      { key: "aws:CalledVia", values: ["cloudformation.amazonaws.com"], type: "stringList" as const },
+      { key: "aws:ViaAWSService", values: ["true"], type: "boolean" as const },
+    ],
   };
   beforeEach(() => iam.reset());
 
@@ -101,7 +127,11 @@ describe("simulate", () => {
       PolicySourceArn: request.principalArn,
       ActionNames: request.actions,
       ResourceArns: request.resources,
-      ContextEntries: [{ ContextKeyName: "aws:RequestedRegion", ContextKeyValues: ["us-east-1"], ContextKeyType: "string" }],
+      ContextEntries: [
+        { ContextKeyName: "aws:RequestedRegion", ContextKeyValues: ["us-east-1"], ContextKeyType: "string" },
+        { ContextKeyName: "aws:CalledVia", ContextKeyValues: ["cloudformation.amazonaws.com"], ContextKeyType: "stringList" },
+        { ContextKeyName: "aws:ViaAWSService", ContextKeyValues: ["true"], ContextKeyType: "boolean" },
+      ],
     });
   });
 
@@ -120,6 +150,61 @@ describe("simulate", () => {
       { action: "ec2:DeleteVpc", resource: request.resources[0], decision: "implicitDeny", missingContext: ["ec2:Vpc"] },
       { action: "ec2:DeleteVpc", resource: request.resources[1], decision: "implicitDeny", missingContext: ["ec2:Vpc"] },
     ]);
+  });
+});
+
+describe("finding which ARN IAM knows", () => {
+  const iam = mockClient(IAMClient);
+  const client = new IAMClient({ region: "us-east-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" } });
+  const arns = ["a", "b", "c", "d", "e"].map((x) => `arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/${x}/AWSReservedSSO_Admin_0123`);
+  const missing = () => new NoSuchEntityException({ message: "The role with name AWSReservedSSO_Admin_0123 cannot be found.", $metadata: { httpStatusCode: 404 } });
+  beforeEach(() => iam.reset());
+
+  it("takes the first known in order, asking a few at a time and no further than the batch that found it", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).callsFake((input: { PolicySourceArn?: string }) =>
+      input.PolicySourceArn === arns[1] || input.PolicySourceArn === arns[2] ? Promise.resolve({ EvaluationResults: [] }) : Promise.reject(missing()),
+    );
+    expect(await firstKnownPrincipal(client, arns, 3)).toBe(arns[1]);
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn).sort()).toEqual(arns.slice(0, 3).sort());
+  });
+
+  it("is undefined when IAM knows none, and lets other errors through", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).rejects(missing());
+    expect(await firstKnownPrincipal(client, arns, 2)).toBeUndefined();
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(5);
+    iam.reset();
+    const denied = Object.assign(new Error("not authorized to perform: iam:SimulatePrincipalPolicy"), { name: "AccessDenied" });
+    iam.on(SimulatePrincipalPolicyCommand).rejects(denied);
+    await expect(firstKnownPrincipal(client, arns, 2)).rejects.toBe(denied);
+  });
+});
+
+describe("the profile's IAM Identity Center region", () => {
+  const dir = mkdtempSync(join(tmpdir(), "xregion-sso-"));
+  afterEach(() => vi.unstubAllEnvs());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function config(name: string, text: string): void {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    vi.stubEnv("AWS_CONFIG_FILE", path);
+  }
+
+  it("reads sso_region from the profile's sso-session, or from the profile itself", async () => {
+    config(
+      "sessions",
+      "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-2\n\n[profile legacy]\nsso_region = ap-southeast-2\nsso_start_url = https://corp.awsapps.com/start\n\n[default]\nregion = us-east-1\n",
+    );
+    expect(await ssoRegionOf("dev")).toBe("eu-west-2");
+    expect(await ssoRegionOf("legacy")).toBe("ap-southeast-2");
+    expect(await ssoRegionOf(undefined)).toBeUndefined();
+    vi.stubEnv("AWS_PROFILE", "dev");
+    expect(await ssoRegionOf(undefined)).toBe("eu-west-2");
+  });
+
+  it("is undefined without a config file", async () => {
+    vi.stubEnv("AWS_CONFIG_FILE", join(dir, "absent"));
+    expect(await ssoRegionOf("dev")).toBeUndefined();
   });
 });
 
