@@ -2,7 +2,6 @@
 // them to exit 1 with the fixing command whichever step met them first.
 import { type ContextKeyTypeEnum, type EvaluationResult, type IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { getProfileName, loadSharedConfigFiles, loadSsoSessionData } from "@smithy/core/config";
 import type { AwsClients } from "./clients.js";
 import { asCredentialsError } from "./errors.js";
 
@@ -96,6 +95,8 @@ export function ssoRoleArns(roleArn: string, regions: readonly string[]): string
 /** The region of the profile's IAM Identity Center instance (sso_region, itself or in its sso-session), if it names one. */
 export async function ssoRegionOf(profile: string | undefined): Promise<string | undefined> {
   try {
+    // Loaded here, not with the module: the credentials check imports this module on the first question's path.
+    const { getProfileName, loadSharedConfigFiles, loadSsoSessionData } = await import("@smithy/core/config");
     const name = getProfileName(profile === undefined ? {} : { profile });
     const [{ configFile }, sessions] = await Promise.all([loadSharedConfigFiles(), loadSsoSessionData()]);
     const entry = configFile[name];
