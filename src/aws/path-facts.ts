@@ -81,6 +81,8 @@ export interface StageFacts {
 export interface MethodFacts {
   readonly path: string;
   readonly method: string;
+  /** NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS; undefined when API Gateway did not say. */
+  readonly authorization: string | undefined;
 }
 
 /** A VPC peering connection: its status and the two VPCs it joins. */

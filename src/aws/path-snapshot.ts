@@ -133,9 +133,11 @@ async function readMethods(gateway: APIGatewayClient, apiId: string): Promise<Me
   const methods: MethodFacts[] = [];
   let position: string | undefined;
   do {
-    const page = await gateway.send(new GetResourcesCommand({ restApiId: apiId, limit: 500, position }));
+    // embed=methods: each method as its Method resource, with its authorizationType (API Gateway API
+    // reference, GetResources, "embed").
+    const page = await gateway.send(new GetResourcesCommand({ restApiId: apiId, limit: 500, position, embed: ["methods"] }));
     for (const r of page.items ?? []) {
-      for (const method of Object.keys(r.resourceMethods ?? {})) methods.push({ path: r.path ?? "/", method });
+      for (const [method, facts] of Object.entries(r.resourceMethods ?? {})) methods.push({ path: r.path ?? "/", method, authorization: facts.authorizationType });
     }
     position = page.position;
   } while (position);

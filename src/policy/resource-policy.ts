@@ -8,7 +8,10 @@ export interface ApiCall {
   /** arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/${METHOD}/${path} */
   readonly arn: string;
   readonly action: string;
-  /** Principals the call may carry (the function's role, its account); none for an unsigned call. */
+  /**
+   * Who signed the call (the role's ARN). None for an unsigned call: API Gateway judges that as the
+   * anonymous caller, which only `Principal: "*"` (or `{"AWS": "*"}`) admits.
+   */
   readonly principals: readonly string[];
   readonly request: RequestContext;
 }
@@ -114,6 +117,16 @@ export function evaluatePolicy(policy: unknown, call: ApiCall): PolicyDecision {
   if (allow) return { allowed: true, outcome: "allow", statement: allow, reason: `allowed by ${describe(allow)}` };
   const maybeAllow = first("Allow", null);
   if (maybeAllow) return { allowed: null, outcome: "unknown", statement: maybeAllow, reason: `only ${describe(maybeAllow)} may allow it: it depends on a principal or key that cannot be read` };
+  // The Allow that would apply to anyone: the caller is not among its principals. Say so, since it is
+  // the usual surprise (a statement naming the account admits signed calls only).
+  const other = statements.findIndex((statement, index) =>
+    verdicts[index]!.ref.effect === "Allow" && principalMatches(statement, call.principals) === false &&
+    and([actionMatches(statement, call.action), resourceMatches(statement, call.arn, prefix), evaluateConditions(statement.Condition, call.request)]) === true);
+  if (other !== -1) {
+    const ref = verdicts[other]!.ref;
+    const who = call.principals.length === 0 ? `an unsigned call is the anonymous caller, which only Principal "*" admits` : `the call is signed by ${call.principals.join(", ")}`;
+    return { allowed: false, outcome: "implicit-deny", statement: ref, reason: `no statement allows it (implicit deny): ${describe(ref)} names the principal ${JSON.stringify(statements[other]!.Principal)}, and ${who}` };
+  }
   return { allowed: false, outcome: "implicit-deny", statement: undefined, reason: "no statement allows it (implicit deny)" };
 }
 

@@ -197,11 +197,22 @@ function httpAdvice(answer: ClientAnswer): string {
   if (answer.status === 403) {
     return (
       "API Gateway refused the call: check the API's resource policy allows execute-api:Invoke only with " +
-      "aws:SourceVpce equal to the API VPC's endpoint (stage 1, api), that the stage was redeployed after " +
-      "the policy changed, and that the call went through the endpoint (the hostname resolved to private addresses)."
+      "aws:SourceVpce equal to the API VPC's endpoint (stage 1, api), and that the call went through the endpoint " +
+      "(the hostname resolved to private addresses). Callers get the policy of the stage's deployment, not the one " +
+      `set since ("If you update the resource policy, you'll need to deploy the API", API Gateway): ${redeployAdvice(answer.url)}`
     );
   }
   return `The API answered ${answer.status ?? "without a status"}; its body says: ${excerpt(body, 300)}`;
+}
+
+// The client calls https://{apiId}.execute-api.{region}.{suffix}/{stage}/…: the URL names what to redeploy.
+function redeployAdvice(url: string): string {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const api = parsed && /^([a-z0-9]{10})\.execute-api\.([a-z0-9-]+)\./.exec(parsed.hostname);
+  const stage = parsed?.pathname.split("/")[1];
+  const then = "when doctor's api-policy hop passes, the policy as set allows the call and the stage still serves an older deployment";
+  if (!api || !stage) return `${then}: deploy the API's stage again.`;
+  return `${then}: aws apigateway create-deployment --rest-api-id ${api[1]} --stage-name ${decodeURIComponent(stage)} --region ${api[2]}`;
 }
 
 function hostOf(url: string): string {

@@ -43,6 +43,10 @@ export interface Answers {
   peeringStatus: string;
   policy: string | undefined;
   functionMissing: boolean;
+  /** The GET /hello method's authorizationType, as GetResources?embed=methods answers it. */
+  authorization: string;
+  /** The endpoint's policy document, as DescribeVpcEndpoints answers it. */
+  endpointPolicy: string;
 }
 
 export function intact(): Answers {
@@ -59,7 +63,14 @@ export function intact(): Answers {
       { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
     ] }).replace(/"/g, '\\"'),
     functionMissing: false,
+    authorization: "NONE",
+    endpointPolicy: '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}',
   };
+}
+
+/** A policy document as API Gateway answers it: JSON text with its quotes escaped once more. */
+export function apiPolicy(...statements: readonly object[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements }).replace(/"/g, '\\"');
 }
 
 /** Scripts every read; answers depend on the client's region, as they would in AWS. */
@@ -72,11 +83,11 @@ export function script(a: Answers): void {
   });
   mocks.apigw.on(GetRestApiCommand).resolves({ id: API_ID, name: "demo-private-api", endpointConfiguration: { types: ["PRIVATE"] }, policy: a.policy });
   mocks.apigw.on(GetStagesCommand).resolves({ item: [{ stageName: "v1", deploymentId: "dep123" }] });
-  mocks.apigw.on(GetResourcesCommand).resolves({ items: [{ id: "r0", path: "/" }, { id: "r1", path: "/hello", resourceMethods: { GET: {} } }] });
+  mocks.apigw.on(GetResourcesCommand).resolves({ items: [{ id: "r0", path: "/" }, { id: "r1", path: "/hello", resourceMethods: { GET: { httpMethod: "GET", authorizationType: a.authorization, apiKeyRequired: false } } }] });
   mocks.route53.on(ListHostedZonesByVPCCommand).resolves({ HostedZoneSummaries: [{ HostedZoneId: "Z0ZONE", Name: `${HOST}.`, Owner: { OwningAccount: "123456789012" } }] });
   mocks.route53.on(ListResourceRecordSetsCommand).resolves({ IsTruncated: false, ResourceRecordSets: [{ Name: `${HOST}.`, Type: "A", AliasTarget: { DNSName: `${VPCE_NAME}.`, HostedZoneId: "Z7HUB22UULQXV", EvaluateTargetHealth: false } }, { Name: `${HOST}.`, Type: "SOA", TTL: 900, ResourceRecords: [{ Value: "ns-1.awsdns-00.com. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400" }] }] });
   mocks.ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ VpcEndpointId: VPCE, VpcEndpointType: "Interface", VpcId: "vpc-0a", State: "available" as never, // the wire's lower case; the SDK's enum spells it "Available"
-      OwnerId: "123456789012", SubnetIds: ["subnet-0a1", "subnet-0a2"], Groups: [{ GroupId: "sg-0vpce", GroupName: "endpoint" }], NetworkInterfaceIds: ["eni-0a1", "eni-0a2"], DnsEntries: [{ DnsName: VPCE_NAME, HostedZoneId: "Z7HUB22UULQXV" }], PolicyDocument: '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}' }] });
+      OwnerId: "123456789012", SubnetIds: ["subnet-0a1", "subnet-0a2"], Groups: [{ GroupId: "sg-0vpce", GroupName: "endpoint" }], NetworkInterfaceIds: ["eni-0a1", "eni-0a2"], DnsEntries: [{ DnsName: VPCE_NAME, HostedZoneId: "Z7HUB22UULQXV" }], PolicyDocument: a.endpointPolicy }] });
   mocks.ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [{ PrivateIpAddress: "10.10.0.37" }, { PrivateIpAddress: "10.10.1.142" }] });
   mocks.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
     [A]: { Vpcs: [{ VpcId: "vpc-0a", CidrBlock: "10.10.0.0/16" }] },

@@ -58,6 +58,15 @@ describe("diagnosis names the failing layer and what to check", () => {
     expect(diagnoseSample(sample, API_CIDR)?.advice).toContain("check the path and stage name");
   });
 
+  it("names the redeploy a policy change needs, from the URL the client called, for a 403 the policy as set may not explain", () => {
+    const body = '{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********2012:a1b2c3d4e5/prod/GET/hello"}';
+    const advice = diagnoseSample(failed("http", { status: 403, body }), API_CIDR)?.advice ?? "";
+    expect(advice).toContain("resource policy allows execute-api:Invoke only with aws:SourceVpce");
+    expect(advice).toMatch(/when doctor's api-policy hop passes, the policy as set allows the call and the stage still serves an older deployment: aws apigateway create-deployment --rest-api-id a1b2c3d4e5 --stage-name prod --region us-east-1$/);
+    const elsewhere = diagnoseSample(failed("http", { status: 403, body, url: "https://internal.example.com/orders" }), API_CIDR)?.advice ?? "";
+    expect(elsewhere).toMatch(/older deployment: deploy the API's stage again\.$/);
+  });
+
   it("quotes the body for other HTTP statuses", () => {
     const sample = failed("http", { status: 502, body: '{"message": "Internal server error"}' });
     expect(diagnoseSample(sample, API_CIDR)).toMatchObject({

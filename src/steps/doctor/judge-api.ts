@@ -1,6 +1,19 @@
 // endpoint, api-policy and api-stage: the API's execute-api endpoint is available (and its own policy,
 // if custom, lets the call through); the API is PRIVATE and its resource policy, evaluated for a call
 // through that endpoint, allows every method; the stage exists with a deployment.
+//
+// Who the call is: the client sends no SigV4 signature, and API Gateway judges an unsigned request as the
+// anonymous caller ("User: anonymous is not authorized to perform: execute-api:Invoke", its 403 body in
+// ASFHyP3/hyp3#2283 and aws-samples/aws-cross-account-private-api-demo#1; with no authorization type
+// the resource policy alone decides, "How API Gateway resource policies affect authorization workflow").
+// Only Principal "*" (or {"AWS": "*"}) admits that caller, in the resource policy as in a custom endpoint
+// policy. A method whose authorization is AWS_IAM lets no unsigned call in, so whatever gets through it
+// signs: it is judged as the function's role.
+//
+// The policy judged is the one GetRestApi answers, as set now; callers get the policy of the stage's
+// deployment ("If you update the resource policy, you'll need to deploy the API", API Gateway Developer
+// Guide, apigateway-resource-policies-create-attach). The API says nothing of when its policy last
+// changed, so the verdict says which policy it is about and how to make callers see it.
 import { executeApiServiceName } from "../../aws/ec2-lookups.js";
 import type { MethodFacts, PathSnapshot } from "../../aws/path-facts.js";
 import type { RequestContext } from "../../policy/conditions.js";
@@ -31,9 +44,10 @@ export function judgeEndpoint(ctx: PathContext): Judgement {
   }
   if (!e.policy || isFullAccess(e.policy)) return pass(`${shown}; endpoint policy: full access`);
   const verdict = evaluateCalls(ctx, e.policy);
-  if (verdict.ok === null) return unknown(`${shown}; its custom endpoint policy: ${verdict.detail}`);
-  if (verdict.ok) return pass(`${shown}; its custom endpoint policy ${verdict.detail}`);
-  return fail(`${shown}; its custom endpoint policy ${verdict.detail}`, `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${e.id} --reset-policy --region ${region}`);
+  const judged = `${shown}; its custom endpoint policy: ${verdict.detail}`;
+  if (verdict.ok === null) return unknown(judged);
+  if (verdict.ok) return pass(judged);
+  return fail(judged, `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${e.id} --reset-policy --region ${region}`);
 }
 
 /** The API's resource policy: allows the call through this endpoint. */
@@ -46,7 +60,9 @@ export function judgeApiPolicy(ctx: PathContext): Judgement {
     return fail(`${api.id} is ${api.endpointTypes.join(", ") || "not PRIVATE"}, not PRIVATE`, `aws apigateway update-rest-api --rest-api-id ${api.id} --patch-operations op=replace,path=/endpointConfiguration/types/${api.endpointTypes[0] ?? "REGIONAL"},value=PRIVATE --region ${region}`);
   }
   const vpce = snapshot.endpoint?.facts.id ?? "<vpce-id>";
-  const deploy = `aws apigateway create-deployment --rest-api-id ${api.id} --stage-name ${snapshot.stage ?? "<stage>"} --region ${region}`;
+  const stages = snapshot.stages.ok ? snapshot.stages.value.map((s) => s.name) : [];
+  const stage = snapshot.stage ?? (stages.length === 1 ? stages[0] : undefined) ?? "<stage>";
+  const deploy = `aws apigateway create-deployment --rest-api-id ${api.id} --stage-name ${stage} --region ${region}`;
   const allowOurs = JSON.stringify({
     Version: "2012-10-17",
     Statement: [
@@ -57,9 +73,10 @@ export function judgeApiPolicy(ctx: PathContext): Judgement {
   const fix = `aws apigateway update-rest-api --rest-api-id ${api.id} --patch-operations 'op=replace,path=/policy,value=${allowOurs}' --region ${region} && ${deploy} (a policy reaches callers with the next deployment)`;
   if (!api.policy) return fail(`${api.id} (PRIVATE) has no resource policy: a private API refuses every call until one allows it`, fix);
   const verdict = evaluateCalls(ctx, api.policy);
-  const shown = `${api.id} (PRIVATE): ${verdict.detail}`;
+  const shown = `${api.id} (PRIVATE), its resource policy as set: ${verdict.detail}`;
   if (verdict.ok === null) return unknown(shown);
-  return verdict.ok ? pass(shown) : fail(shown, fix);
+  if (!verdict.ok) return fail(shown, fix);
+  return pass(`${shown}; callers get it once a deployment carries it: if calls still get 403, redeploy: ${deploy}`);
 }
 
 /** The API stage exists and serves the method. */
@@ -111,24 +128,35 @@ function evaluateCalls(ctx: PathContext, policy: string): Judgement {
     if (owner) values[SOURCE_KEYS.account] = owner;
   }
   const request: RequestContext = { values, known: new Set(Object.keys(values)) };
-  const principals = ctx.fn.ok && ctx.fn.value.role ? [ctx.fn.value.role] : [];
   const stageNames = snapshot.stage !== undefined ? [snapshot.stage] : snapshot.stages.ok ? snapshot.stages.value.map((s) => s.name) : [];
-  const methods: readonly MethodFacts[] = snapshot.methods.ok && snapshot.methods.value.length > 0 ? snapshot.methods.value : [{ path: "/", method: "GET" }];
+  const methods: readonly MethodFacts[] = snapshot.methods.ok && snapshot.methods.value.length > 0 ? snapshot.methods.value : [{ path: "/", method: "GET", authorization: undefined }];
   const stages = stageNames.length > 0 ? stageNames : ["*"];
-  const decisions: { call: string; decision: PolicyDecision }[] = [];
+  const decisions: { call: string; caller: string; decision: PolicyDecision }[] = [];
   for (const stage of stages) {
     for (const m of methods) {
       const verb = m.method === "ANY" ? "GET" : m.method;
       const arn = `arn:${snapshot.partition}:execute-api:${snapshot.apiRegion}:${ctx.account ?? "*"}:${snapshot.apiId}/${stage}/${verb}/${m.path.replace(/^\//, "")}`;
-      const call: ApiCall = { arn, action: "execute-api:Invoke", principals, request };
-      decisions.push({ call: `${verb} ${m.path} on ${stage}`, decision: evaluatePolicy(policy, call) });
+      const caller = callerOf(ctx, m);
+      const decision: PolicyDecision = caller.principals
+        ? evaluatePolicy(policy, { arn, action: "execute-api:Invoke", principals: caller.principals, request } satisfies ApiCall)
+        : { allowed: null, outcome: "unknown", statement: undefined, reason: caller.text };
+      decisions.push({ call: `${verb} ${m.path} on ${stage}`, caller: caller.text, decision });
     }
   }
   const through = endpoint ? ` through ${endpoint.id}` : " (the endpoint is not known)";
+  const as = (d: (typeof decisions)[number]) => `${d.call}${through}, ${d.caller}`;
   const denied = decisions.find((d) => d.decision.allowed === false);
-  if (denied) return fail(`${denied.call}${through} is ${denied.decision.reason}`, "");
+  if (denied) return fail(`${as(denied)}, is ${denied.decision.reason}`, "");
   const open = decisions.find((d) => d.decision.allowed === null);
-  if (open) return unknown(`${open.call}${through}: ${open.decision.reason}`);
-  const first = decisions[0]!;
-  return pass(`${decisions.map((d) => d.call).join(", ")}${through}: ${first.decision.reason}`);
+  if (open) return unknown(`${as(open)}: ${open.decision.reason}`);
+  const callers = [...new Set(decisions.map((d) => d.caller))];
+  const calls = callers.length === 1 ? `${decisions.map((d) => d.call).join(", ")}${through}, ${callers[0]}` : decisions.map(as).join("; ");
+  return pass(`${calls}: ${decisions[0]!.decision.reason}`);
+}
+
+/** Who API Gateway sees calling the method: the anonymous caller, or for AWS_IAM the function's role. */
+function callerOf(ctx: PathContext, method: MethodFacts): { principals: readonly string[] | undefined; text: string } {
+  if (method.authorization !== "AWS_IAM") return { principals: [], text: "unsigned (the anonymous caller)" };
+  if (!ctx.fn.ok || !ctx.fn.value.role) return { principals: undefined, text: "the method needs a signed call (AWS_IAM) and the function's role could not be read" };
+  return { principals: [ctx.fn.value.role], text: `signed by ${ctx.fn.value.role} (the method's authorization is AWS_IAM)` };
 }

@@ -1,9 +1,10 @@
+import { GetResourcesCommand } from "@aws-sdk/client-api-gateway";
 import { DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../../src/aws/clients.js";
 import { doctor, HOPS } from "../../../src/steps/doctor/doctor.js";
 import { recorder, testClients } from "../../helpers/aws-fixtures.js";
-import { A, acl, API_ID, B, intact, mocks, PCX, script, VPCE } from "../../helpers/path-fixtures.js";
+import { A, acl, API_ID, apiPolicy, B, intact, mocks, PCX, script, VPCE } from "../../helpers/path-fixtures.js";
 import { systemClock } from "../../../src/aws/clock.js";
 
 const query = { clientRegion: B, apiRegion: A, functionName: "demo-client", apiId: API_ID, stage: "v1" };
@@ -30,7 +31,10 @@ describe("doctor", () => {
     expect(events.map((e) => (e.kind === "doctor-hop" ? e.hop : e.kind))).toEqual([...HOPS]);
     expect(byHop["client-route"]!.detail).toBe(`rtb-0client (subnet-0b1, subnet-0b2): 10.10.0.0/16 → ${PCX} (active)`);
     expect(byHop["return-route"]!.detail).toBe(`rtb-0api (main table of subnet-0a1, subnet-0a2): 10.20.0.0/16 → ${PCX} (active)`);
-    expect(byHop["api-policy"]!.detail).toContain(`GET /hello on v1 through ${VPCE}: allowed by Allow statement "AllowInvoke"`);
+    expect(byHop["api-policy"]!.detail).toBe(
+      `${API_ID} (PRIVATE), its resource policy as set: GET /hello on v1 through ${VPCE}, unsigned (the anonymous caller): allowed by Allow statement "AllowInvoke"; ` +
+        `callers get it once a deployment carries it: if calls still get 403, redeploy: aws apigateway create-deployment --rest-api-id ${API_ID} --stage-name v1 --region ${A}`,
+    );
   });
 
   it("reads each resource kind once per region, with filters, never once per item", async () => {
@@ -41,6 +45,8 @@ describe("doctor", () => {
     expect(calls(DescribeSecurityGroupsCommand)).toBe(2);
     const filters = mocks.ec2.commandCalls(DescribeRouteTablesCommand).map((c) => c.args[0].input.Filters);
     expect(filters).toEqual(expect.arrayContaining([[{ Name: "vpc-id", Values: ["vpc-0a"] }], [{ Name: "vpc-id", Values: ["vpc-0b"] }]]));
+    // The methods with their authorizationType: it decides who the caller is.
+    expect(mocks.apigw.commandCalls(GetResourcesCommand).map((c) => c.args[0].input.embed)).toEqual([["methods"]]);
   });
 
   it("a blackhole route wins by its longer prefix: client-route fails, every other hop is still judged", async () => {
@@ -78,6 +84,53 @@ describe("doctor", () => {
     answers.policy = undefined;
     const { byHop } = await run(answers);
     expect(byHop["api-policy"]).toMatchObject({ ok: false, detail: expect.stringContaining("has no resource policy") });
+  });
+
+  describe("the call is unsigned: the policies are judged for the anonymous caller", () => {
+    const ACCOUNT = "123456789012";
+    const allowAccount = { Sid: "AllowOurAccount", Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "execute-api:Invoke", Resource: "execute-api:/*" };
+    const denyElsewhere = { Sid: "DenyUnlessThroughOurEndpoint", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*", Condition: { StringNotEquals: { "aws:SourceVpce": VPCE } } };
+
+    it("a resource policy that allows only the account's principals refuses the unsigned call, though the function's role is of that account", async () => {
+      const answers = intact();
+      answers.policy = apiPolicy(denyElsewhere, allowAccount);
+      const { report, byHop } = await run(answers);
+      expect(report.hops.filter((h) => h.ok !== true).map((h) => h.hop)).toEqual(["api-policy"]);
+      expect(byHop["api-policy"]!.detail).toBe(
+        `${API_ID} (PRIVATE), its resource policy as set: GET /hello on v1 through ${VPCE}, unsigned (the anonymous caller), is no statement allows it (implicit deny): ` +
+          `Allow statement "AllowOurAccount" names the principal {"AWS":"${ACCOUNT}"}, and an unsigned call is the anonymous caller, which only Principal "*" admits`,
+      );
+      expect(byHop["api-policy"]!.fix).toMatch(new RegExp(`^aws apigateway update-rest-api --rest-api-id ${API_ID} --patch-operations 'op=replace,path=/policy,value=.*"Principal":"\\*".*' --region ${A} && aws apigateway create-deployment --rest-api-id ${API_ID} --stage-name v1 --region ${A} `));
+    });
+
+    it("{\"AWS\": \"*\"} admits the anonymous caller as \"*\" does", async () => {
+      const answers = intact();
+      answers.policy = apiPolicy(denyElsewhere, { ...allowAccount, Sid: "AllowEveryone", Principal: { AWS: "*" } });
+      const { byHop } = await run(answers);
+      expect(byHop["api-policy"]).toMatchObject({ ok: true, detail: expect.stringContaining('unsigned (the anonymous caller): allowed by Allow statement "AllowEveryone"') });
+    });
+
+    it("a method with AWS_IAM authorization takes only signed calls: judged as the function's role", async () => {
+      const answers = intact();
+      answers.policy = apiPolicy(denyElsewhere, allowAccount);
+      answers.authorization = "AWS_IAM";
+      const { byHop } = await run(answers);
+      expect(byHop["api-policy"]).toMatchObject({
+        ok: true,
+        detail: expect.stringContaining(`GET /hello on v1 through ${VPCE}, signed by arn:aws:iam::${ACCOUNT}:role/demo-client (the method's authorization is AWS_IAM): allowed by Allow statement "AllowOurAccount"`),
+      });
+    });
+
+    it("a custom endpoint policy naming the account's principals refuses the unsigned call at the endpoint", async () => {
+      const answers = intact();
+      answers.endpointPolicy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "execute-api:Invoke", Resource: "*" }] });
+      const { report, byHop } = await run(answers);
+      expect(report.hops.filter((h) => h.ok !== true).map((h) => h.hop)).toEqual(["endpoint"]);
+      expect(byHop["endpoint"]).toMatchObject({
+        detail: expect.stringContaining(`its custom endpoint policy: GET /hello on v1 through ${VPCE}, unsigned (the anonymous caller), is no statement allows it (implicit deny): Allow statement #1 names the principal`),
+        fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${VPCE} --reset-policy --region ${A}`,
+      });
+    });
   });
 
   it("a function that does not exist fails its hop; what hangs on it cannot be checked; the API side still is", async () => {
