@@ -26,6 +26,7 @@ export interface ZoneInfo {
   // availability-zone, local-zone or wavelength-zone: only the first holds what the stacks create.
   readonly type: string;
   readonly state: string;
+  // opt-in-not-required, opted-in or not-opted-in; "" when the answer has none (emulators).
   readonly optIn: string;
 }
 

@@ -42,7 +42,9 @@ const VPC: Record<RegionRole, string> = { api: "API VPC", client: "client VPC" }
 export function zoneRefusal(zone: ZoneInfo, region: RegionZones): string | undefined {
   if (zone.type !== "availability-zone") return `it is a ${zone.type || "zone of unknown type"}, not an Availability Zone`;
   if (zone.state !== "available") return `its state is ${zone.state || "unknown"}`;
-  if (zone.optIn !== "opt-in-not-required") return `it needs an opt-in (${zone.optIn || "unknown"})`;
+  // Only a zone AWS says is not opted into is refused: emulators (stock moto, LocalStack) answer no
+  // OptInStatus at all, and their zones hold subnets.
+  if (zone.optIn === "not-opted-in") return "it needs an opt-in (not-opted-in)";
   if (region.role === "api" && !region.offered?.has(zone.name)) {
     return `the ${region.serviceName ?? "execute-api"} endpoint service is not offered there`;
   }

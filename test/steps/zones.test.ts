@@ -121,6 +121,16 @@ describe("zones chosen by preflight", () => {
     expect(result.zones.client.map((z) => z.name)).toEqual(["us-east-1c", "us-east-1d"]);
   });
 
+  it("takes zones whose answer has no OptInStatus (stock moto, LocalStack): only not-opted-in is refused", async () => {
+    const bare = ({ OptInStatus: _omitted, ...zone }: Az) => zone;
+    ec2Client.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [az("us-east-1b", "use1-az6"), az("us-east-1c", "use1-az1"), az("us-east-1d", "use1-az2")].map(bare) });
+    ec2Api.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [bare(EU_WEST_1[1]!), az("eu-west-1c", "euw1-az2", { OptInStatus: "not-opted-in" }), bare(EU_WEST_1[0]!)] });
+    ec2Api.on(DescribeVpcEndpointServicesCommand).resolves(endpointService("eu-west-1", ["a", "b", "c"]));
+    const { result } = await run();
+    expect(result.zones.client.map((z) => z.name)).toEqual(["us-east-1b", "us-east-1c"]);
+    expect(result.zones.api.map((z) => z.name)).toEqual(["eu-west-1a", "eu-west-1b"]);
+  });
+
   it("fails for a region with fewer than two usable zones, saying why each other zone was left out", async () => {
     ec2Api.on(DescribeVpcEndpointServicesCommand).resolves(endpointService("eu-west-1", ["c"]));
     const error = await failure();
