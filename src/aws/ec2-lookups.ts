@@ -46,15 +46,32 @@ export async function describeZones(clients: Pick<AwsClients, "ec2">, region: st
   }
 }
 
-/** The zone names in which a region offers an interface endpoint service (its AvailabilityZones). */
-export async function endpointServiceZones(clients: Pick<AwsClients, "ec2">, region: string, serviceName: string): Promise<string[]> {
+/**
+ * Where a region offers an interface endpoint service. `ServiceDetail` answers zone names (as this caller
+ * maps them) and now also zone ids (the same physical zone in every account): "Either AvailabilityZone or
+ * AvailabilityZoneId can be specified, but not both" (EC2 API reference, ServiceDetail), so an answer may
+ * carry ids alone. Ids are preferred when present; DescribeAvailabilityZones maps them to this account's names.
+ */
+export interface OfferedZones {
+  readonly ids: ReadonlySet<string> | undefined;
+  readonly names: ReadonlySet<string>;
+}
+
+/** Whether the service is offered in the zone: by its id when the answer had ids, else by its name. */
+export function isOffered(offered: OfferedZones, zone: Pick<ZoneInfo, "name" | "id">): boolean {
+  return offered.ids ? offered.ids.has(zone.id) : offered.names.has(zone.name);
+}
+
+/** The zones in which a region offers an interface endpoint service. */
+export async function endpointServiceZones(clients: Pick<AwsClients, "ec2">, region: string, serviceName: string): Promise<OfferedZones> {
   try {
     const answer = await clients.ec2(region).send(new DescribeVpcEndpointServicesCommand({ ServiceNames: [serviceName] }));
     const service = (answer.ServiceDetails ?? []).find((s) => s.ServiceName === serviceName);
-    return [...(service?.AvailabilityZones ?? [])].sort();
+    const ids = service?.AvailabilityZoneIds ?? [];
+    return { ids: ids.length > 0 ? new Set(ids) : undefined, names: new Set(service?.AvailabilityZones ?? []) };
   } catch (error) {
     // AWS answers InvalidServiceName when the region does not offer the service at all.
-    if (error instanceof Error && error.name === "InvalidServiceName") return [];
+    if (error instanceof Error && error.name === "InvalidServiceName") return { ids: undefined, names: new Set() };
     throw regionError(error, region, "ec2:DescribeVpcEndpointServices");
   }
 }

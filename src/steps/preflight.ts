@@ -54,7 +54,7 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
     describeZones(ctx.clients, answers.clientRegion),
     endpointServiceZones(ctx.clients, answers.apiRegion, serviceName),
   ]);
-  const api: RegionZones = { role: "api", region: answers.apiRegion, zones: settled(apiZones), offered: new Set(settled(offered)), serviceName };
+  const api: RegionZones = { role: "api", region: answers.apiRegion, zones: settled(apiZones), offered: offered.status === "fulfilled" ? offered.value : undefined, serviceName };
   const client: RegionZones = { role: "client", region: answers.clientRegion, zones: settled(clientZones) };
   // Both regions' problems at once: one that is not enabled, one without two usable zones.
   const problems = [

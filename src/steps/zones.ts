@@ -1,7 +1,7 @@
 // Two Availability Zones per VPC, chosen from AWS's answers instead of `!GetAZs` order: a zone name maps
 // to a different physical zone (zone id) in every account, and some zones cannot hold what a stack puts
 // there (DESIGN §10.1). The rules and the choice are pure; preflight asks AWS and passes the answers in.
-import { LAMBDA_REFUSED_ZONE_IDS, type ZoneInfo } from "../aws/ec2-lookups.js";
+import { isOffered, LAMBDA_REFUSED_ZONE_IDS, type OfferedZones, type ZoneInfo } from "../aws/ec2-lookups.js";
 import type { Zone, ZonePair } from "./plan.js";
 import type { RegionRole } from "./stages.js";
 
@@ -10,8 +10,8 @@ export interface RegionZones {
   readonly role: RegionRole;
   readonly region: string;
   readonly zones: readonly ZoneInfo[];
-  // Zone names DescribeVpcEndpointServices lists for execute-api (region A only).
-  readonly offered?: ReadonlySet<string> | undefined;
+  // Where DescribeVpcEndpointServices says execute-api is offered (region A only).
+  readonly offered?: OfferedZones | undefined;
   readonly serviceName?: string | undefined;
 }
 
@@ -45,7 +45,7 @@ export function zoneRefusal(zone: ZoneInfo, region: RegionZones): string | undef
   // Only a zone AWS says is not opted into is refused: emulators (stock moto, LocalStack) answer no
   // OptInStatus at all, and their zones hold subnets.
   if (zone.optIn === "not-opted-in") return "it needs an opt-in (not-opted-in)";
-  if (region.role === "api" && !region.offered?.has(zone.name)) {
+  if (region.role === "api" && !(region.offered && isOffered(region.offered, zone))) {
     return `the ${region.serviceName ?? "execute-api"} endpoint service is not offered there`;
   }
   if (region.role === "client" && LAMBDA_REFUSED_ZONE_IDS.has(zone.id)) return `Lambda does not run VPC functions in ${zone.id}`;

@@ -102,6 +102,15 @@ describe("zones chosen by preflight", () => {
     expect(ec2Api.commandCalls(DescribeVpcEndpointServicesCommand)[0]?.args[0].input).toEqual({ ServiceNames: ["com.amazonaws.eu-west-1.execute-api"] });
   });
 
+  it("reads the endpoint service's zone ids when it answers them, mapped to this account's names, before its names", async () => {
+    const { AvailabilityZones: _names, ...byIds } = endpointService("eu-west-1", [])["ServiceDetails"][0]!;
+    ec2Api.on(DescribeVpcEndpointServicesCommand).resolves({ ServiceDetails: [{ ...byIds, AvailabilityZoneIds: ["euw1-az2", "euw1-az1"] }] });
+    expect((await run()).result.zones.api).toEqual([{ name: "eu-west-1b", id: "euw1-az1" }, { name: "eu-west-1c", id: "euw1-az2" }]);
+    // Both answered: the ids decide (a name is this caller's mapping, an id the same zone everywhere).
+    ec2Api.on(DescribeVpcEndpointServicesCommand).resolves({ ServiceDetails: [{ ...byIds, AvailabilityZones: ["eu-west-1a", "eu-west-1b"], AvailabilityZoneIds: ["euw1-az1", "euw1-az2"] }] });
+    expect((await run()).result.zones.api.map((z) => z.id)).toEqual(["euw1-az1", "euw1-az2"]);
+  });
+
   it("names China's endpoint service with its cn. prefix", () => {
     expect(executeApiServiceName("cn-north-1")).toBe("cn.com.amazonaws.cn-north-1.execute-api");
     expect(executeApiServiceName("us-gov-west-1")).toBe("com.amazonaws.us-gov-west-1.execute-api");
