@@ -125,9 +125,12 @@ export async function listVpcs(clients: Pick<AwsClients, "ec2">, region: string)
 // What Lambda refuses about a VPC function's subnets, by Availability Zone id (ids name the same physical
 // zone in every account; names such as us-east-1a do not).
 /**
- * Zone ids where Lambda does not run VPC functions. Source: AWS Lambda Developer Guide, "Giving Lambda
- * functions access to resources in an Amazon VPC" (docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html):
- * use1-az3 in us-east-1 is not supported for VPC-connected functions.
+ * Zone ids where Lambda has been observed to refuse VPC functions — observed, not documented. Lambda refused
+ * a us-east-1 zone for a VPC function on a real account (keboola/developer-portal#81, 2017); its message
+ * names no zone, and use1-az3 is the us-east-1 id kept here for it. No AWS page was found stating it for
+ * Lambda: the Lambda Developer Guide's VPC page, once cited here, has no such statement (not in the
+ * archived awsdocs/aws-lambda-developer-guide, nor in a search of AWS's documentation). So the list only
+ * steers the choice; lambdaZoneAdvice covers a zone it misses.
  */
 export const LAMBDA_REFUSED_ZONE_IDS: ReadonlySet<string> = new Set(["use1-az3"]);
 
@@ -140,6 +143,22 @@ const UNSUPPORTED_ZONE = /subnets contain availability zone Lambda doesn'?t supp
 /** True when a failure reason is Lambda refusing a subnet's Availability Zone. */
 export function isLambdaZoneRefusal(reason: string | undefined): boolean {
   return reason !== undefined && UNSUPPORTED_ZONE.test(reason);
+}
+
+// EC2's answer to CreateSubnet in a zone DescribeAvailabilityZones lists as available but in which this
+// account may not create subnets (InvalidParameterValue): "Value (us-east-1c) for parameter
+// availabilityZone is invalid. Subnets can currently only be created in the following availability zones:
+// us-east-1e, us-east-1a, us-east-1d, us-east-1b." The Subnet's CREATE_FAILED reason on real accounts
+// (buildkite/elastic-ci-stack-for-aws#156, awslabs/ecs-refarch-continuous-deployment#12; inside
+// CloudFormation's "Resource handler returned message" wording, aws/aws-cdk#32017). Nothing warns before:
+// `Fn::GetAZs` and DescribeAvailabilityZones list such a zone (widdix/aws-cf-templates#36).
+const SUBNET_ZONE_REFUSAL = /Value \(([^)]+)\) for parameter availabilityZone is invalid\. Subnets can currently only be created in the following availability zones: ([^.]+)\./i;
+
+/** EC2's refusal of a subnet's zone: the zone refused and the ones it names instead; undefined for any other reason. */
+export function subnetZoneRefusal(reason: string | undefined): { readonly zone: string; readonly allowed: readonly string[] } | undefined {
+  const found = reason === undefined ? null : SUBNET_ZONE_REFUSAL.exec(reason);
+  if (!found) return undefined;
+  return { zone: found[1]!, allowed: found[2]!.split(",").map((z) => z.trim()).filter(Boolean) };
 }
 
 // AWS service names that differ by partition. China names its endpoint services with a "cn." prefix

@@ -1,7 +1,6 @@
 // A deploy: stages 1 → 2 → 3, each one's outputs feeding the next one's parameters. Stops at the first failure;
 // a re-run resumes, because the stages already deployed answer an empty change set (no-op).
 import { refusedAction, refusedAdvice } from "../aws/access-denied.js";
-import { isLambdaZoneRefusal } from "../aws/ec2-lookups.js";
 import type { RootCause } from "../aws/event-poller.js";
 import type { DeployContext } from "./context.js";
 import { stageRef } from "./stages.js";
@@ -10,7 +9,7 @@ import { loadStageTemplate } from "./deployment-id.js";
 import type { StageNumber, StageRef } from "./events.js";
 import type { Plan, StagePlan } from "./plan.js";
 import { describeLeft, describeLeftText, type LeftStack } from "./stacks.js";
-import { lambdaZoneAdvice } from "./zones.js";
+import { zoneFailureAdvice } from "./zones.js";
 
 /** One stage's outcome in a deploy's result. */
 export interface StageReport extends StageRef {
@@ -72,12 +71,13 @@ async function cancelledRun(
   return { kind: "cancelled", message, left, stages, outputs };
 }
 
-// Lambda refusing a subnet's zone is the one failure a flag of ours fixes: say which.
+// A zone EC2 or Lambda refuses is the one failure a flag of ours fixes: say which.
 function failureAdvice(plan: Plan, stage: StagePlan, cause: RootCause): string | undefined {
   const refused = refusedAction(cause.reason);
   if (refused) return refusedAdvice(refused);
-  if (stage.key !== "client" || !isLambdaZoneRefusal(cause.reason)) return undefined;
-  return lambdaZoneAdvice(plan.client.region, plan.client.zones);
+  if (stage.key === "routes") return undefined;
+  const vpc = plan[stage.key];
+  return zoneFailureAdvice(stage.key, vpc.region, vpc.zones, cause.reason);
 }
 
 /**

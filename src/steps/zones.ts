@@ -1,7 +1,7 @@
 // Two Availability Zones per VPC, chosen from AWS's answers instead of `!GetAZs` order: a zone name maps
 // to a different physical zone (zone id) in every account, and some zones cannot hold what a stack puts
 // there (DESIGN §10.1). The rules and the choice are pure; preflight asks AWS and passes the answers in.
-import { isOffered, LAMBDA_REFUSED_ZONE_IDS, type OfferedZones, type ZoneInfo } from "../aws/ec2-lookups.js";
+import { isLambdaZoneRefusal, isOffered, LAMBDA_REFUSED_ZONE_IDS, type OfferedZones, subnetZoneRefusal, type ZoneInfo } from "../aws/ec2-lookups.js";
 import type { Zone, ZonePair } from "./plan.js";
 import type { RegionRole } from "./stages.js";
 
@@ -118,6 +118,29 @@ function tooFewMessage(region: RegionZones, usable: readonly Zone[]): string {
     })
     .join("; ");
   return `region ${region.region} has ${found} the ${VPC[region.role]} can use; it needs 2: choose another region${refused ? ` (${refused})` : ""}`;
+}
+
+/** What to do when a stage failed on a zone a flag can move it off (EC2's or Lambda's refusal), else undefined. */
+export function zoneFailureAdvice(role: RegionRole, region: string, zones: ZonePair | undefined, reason: string | undefined): string | undefined {
+  const subnet = subnetZoneRefusal(reason);
+  if (subnet) return subnetZoneAdvice(role, region, zones, subnet);
+  if (role === "client" && isLambdaZoneRefusal(reason)) return lambdaZoneAdvice(region, zones);
+  return undefined;
+}
+
+/**
+ * EC2 refused a subnet's zone and named the zones it takes instead. A re-run would choose the same zones
+ * (the failed stack is re-created, its zones not kept), so name the flag, with a pair that keeps the chosen
+ * zone EC2 accepts; preflight still checks the pair against the other rules (endpoint service, Lambda).
+ */
+function subnetZoneAdvice(role: RegionRole, region: string, zones: ZonePair | undefined, refusal: { readonly zone: string; readonly allowed: readonly string[] }): string {
+  const kept = (zones ?? []).map((z) => z.name).filter((name) => refusal.allowed.includes(name));
+  const pair = [...new Set([...kept, ...refusal.allowed])].slice(0, 2);
+  const example = pair.length === 2 ? `, e.g. ${ZONE_FLAG[role]} ${pair.join(",")}` : "";
+  return (
+    `EC2 refused a subnet of the ${VPC[role]} in ${refusal.zone}: this account can create subnets in ${region} only in ${refusal.allowed.join(", ")}. ` +
+    `Run deploy again with two of them${example}.`
+  );
 }
 
 /** Lambda refused a client subnet's zone; its message names none, so say which zones they were and the flag that moves them. */

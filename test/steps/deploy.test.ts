@@ -115,6 +115,24 @@ describe("deployAll", () => {
     expect(h.events.at(-1)).toMatchObject({ kind: "stage-failed", stage: 2, message: expect.stringMatching(/ROLLBACK_COMPLETE.*--client-azs/) });
   });
 
+  it("names --api-azs when EC2 refuses a stage-1 subnet's zone", async () => {
+    const h = harness();
+    const refused =
+      "Resource handler returned message: \"Value (eu-west-1c) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: eu-west-1a, eu-west-1b. " +
+      "(Service: Ec2, Status Code: 400, Request ID: bfda61b0-9aae-4190-884a-c888bbcf1eab)\" (RequestToken: 2e4ee424-65ca-99b4-3917-732857e5eef7, HandlerErrorCode: InvalidRequest)";
+    h.cfn.stack("demo-api", {
+      execute: {
+        batches: [
+          [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), resourceEvent("Subnet2", "AWS::EC2::Subnet", "CREATE_IN_PROGRESS")],
+          [resourceEvent("Subnet2", "AWS::EC2::Subnet", "CREATE_FAILED", refused), stackEvent("ROLLBACK_IN_PROGRESS")],
+          [stackEvent("ROLLBACK_COMPLETE")],
+        ],
+      },
+    });
+    const result = await deployAll(h.ctx, PLAN);
+    expect(result).toMatchObject({ kind: "failed", stage: 1, message: expect.stringContaining("Run deploy again with two of them, e.g. --api-azs eu-west-1b,eu-west-1a.") });
+  });
+
   it("gives no zone advice for other failures", async () => {
     const h = harness();
     h.cfn

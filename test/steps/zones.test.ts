@@ -10,7 +10,7 @@ import { executeApiServiceName } from "../../src/aws/ec2-lookups.js";
 import type { Answers } from "../../src/config/answers.js";
 import { UsageError } from "../../src/errors.js";
 import { preflight, PreflightError } from "../../src/steps/preflight.js";
-import { lambdaZoneAdvice } from "../../src/steps/zones.js";
+import { lambdaZoneAdvice, zoneFailureAdvice } from "../../src/steps/zones.js";
 import { ec2Error, endpointService, recorder, stackMissing, testClients } from "../helpers/aws-fixtures.js";
 import { systemClock } from "../../src/aws/clock.js";
 
@@ -229,5 +229,37 @@ describe("what a Lambda zone refusal says", () => {
     expect(lambdaZoneAdvice("us-west-2", [{ name: "us-west-2c", id: "usw2-az3" }, { name: "us-west-2d", id: "usw2-az4" }])).toContain(
       "us-west-2c (usw2-az3) or us-west-2d (usw2-az4) in us-west-2",
     );
+  });
+});
+
+describe("what EC2's refusal of a subnet's zone says", () => {
+  // The Subnet's CREATE_FAILED reason as real accounts show it (buildkite/elastic-ci-stack-for-aws#156), and
+  // in CloudFormation's resource-handler wording (aws/aws-cdk#32017).
+  const plain = "Value (us-east-1c) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: us-east-1e, us-east-1a, us-east-1d, us-east-1b.";
+  const handler = (text: string) =>
+    `Resource handler returned message: "${text} (Service: Ec2, Status Code: 400, Request ID: ca7d552a-ae83-424a-b7a5-3a730ba64a2d)" (RequestToken: a4d1c173-c0b7-eda7-5c86-ee7c2985676d, HandlerErrorCode: InvalidRequest)`;
+
+  it("names the zone refused, the zones EC2 takes, and a pair for the VPC's flag that keeps the chosen zone it accepts", () => {
+    const zones = [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }] as const;
+    const advice =
+      "EC2 refused a subnet of the client VPC in us-east-1c: this account can create subnets in us-east-1 only in us-east-1e, us-east-1a, us-east-1d, us-east-1b. " +
+      "Run deploy again with two of them, e.g. --client-azs us-east-1b,us-east-1e.";
+    expect(zoneFailureAdvice("client", "us-east-1", zones, plain)).toBe(advice);
+    expect(zoneFailureAdvice("client", "us-east-1", zones, handler(plain))).toBe(advice);
+  });
+
+  it("for the API VPC, names --api-azs", () => {
+    const reason = handler("Value (ap-northeast-1b) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ap-northeast-1a, ap-northeast-1c.");
+    expect(zoneFailureAdvice("api", "ap-northeast-1", [{ name: "ap-northeast-1a" }, { name: "ap-northeast-1b" }], reason)).toBe(
+      "EC2 refused a subnet of the API VPC in ap-northeast-1b: this account can create subnets in ap-northeast-1 only in ap-northeast-1a, ap-northeast-1c. " +
+        "Run deploy again with two of them, e.g. --api-azs ap-northeast-1a,ap-northeast-1c.",
+    );
+  });
+
+  it("leaves other failures to others: Lambda's refusal only for the client, nothing for the rest", () => {
+    const lambda = "The provided subnets contain availability zone Lambda doesn't support.";
+    expect(zoneFailureAdvice("client", "us-east-1", undefined, lambda)).toMatch(/^Lambda refused the Availability Zone/);
+    expect(zoneFailureAdvice("api", "us-east-1", undefined, lambda)).toBeUndefined();
+    expect(zoneFailureAdvice("api", "us-east-1", undefined, "The CIDR '10.10.0.0/24' conflicts with another subnet")).toBeUndefined();
   });
 });
