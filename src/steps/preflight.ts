@@ -1,5 +1,5 @@
 // Everything we can learn before changing anything: who we are, whether both regions can hold the
-// deployment, which ranges are already in use, and what exists from an earlier run.
+// deployment (zones, and room for its VPCs), which ranges are already in use, and what exists from an earlier run.
 import { describeZones, endpointServiceZones, executeApiServiceName, type ExistingVpc, listVpcs, RegionUnavailableError } from "../aws/ec2-lookups.js";
 import { callerIdentity } from "../aws/identity.js";
 import type { Answers } from "../config/answers.js";
@@ -68,9 +68,12 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
     listVpcs(ctx.clients, answers.clientRegion),
     lookupStacks(ctx.clients, answers),
   ]);
+  const sameRegion = answers.clientRegion === answers.apiRegion;
   const warnings = [
     ...overlapWarnings(answers, answers.apiRegion, apiVpcs),
-    ...(answers.clientRegion === answers.apiRegion ? [] : overlapWarnings(answers, answers.clientRegion, clientVpcs)),
+    ...(sameRegion ? [] : overlapWarnings(answers, answers.clientRegion, clientVpcs)),
+    ...quotaWarning(answers, answers.apiRegion, apiVpcs, sameRegion ? 2 : 1),
+    ...(sameRegion ? [] : quotaWarning(answers, answers.clientRegion, clientVpcs, 1)),
   ];
   for (const message of warnings) ctx.emit({ kind: "warning", message, at: now() });
   for (const state of [existingStacks.api, existingStacks.client, existingStacks.routes]) {
@@ -128,17 +131,38 @@ function settled<T>(result: PromiseSettledResult<readonly T[]>): readonly T[] {
   return result.status === "fulfilled" ? result.value : [];
 }
 
+// Amazon VPC's default quota: 5 VPCs per Region, the default VPC included (Service Quotas L-F678F1CE).
+// Past it CreateVpc fails and so does the stage ("The maximum number of VPCs has been reached",
+// VpcLimitExceeded; the VPC's CREATE_FAILED reason in awslabs/landing-zone-accelerator-on-aws#241). The
+// account's own value needs servicequotas:GetServiceQuota, so this is a warning, never a stop.
+const DEFAULT_VPC_QUOTA = 5;
+
+function quotaWarning(answers: Answers, region: string, vpcs: readonly ExistingVpc[], ours: number): string[] {
+  const adds = ours - vpcs.filter((vpc) => isOurs(answers, vpc)).length;
+  if (adds <= 0 || vpcs.length + adds <= DEFAULT_VPC_QUOTA) return [];
+  return [
+    `${region} already has ${vpcs.length} VPCs and this deployment adds ${adds}: the default quota is ${DEFAULT_VPC_QUOTA} per Region, ` +
+      "so the stack may fail with VpcLimitExceeded. Check this account's quota " +
+      `(aws service-quotas get-service-quota --service-code vpc --quota-code L-F678F1CE --region ${region}), or delete a VPC no longer used`,
+  ];
+}
+
+// This deployment's own VPCs, by our tag or by our stacks' names.
+function isOurs(answers: Answers, vpc: ExistingVpc): boolean {
+  const ours = new Set(STAGES.map((s) => stackName(answers.name, s.key)));
+  return vpc.tags[TAG_DEPLOYMENT] === answers.name || ours.has(vpc.tags["aws:cloudformation:stack-name"] ?? "");
+}
+
 // Overlap with an unrelated VPC does not break this deployment, but those two networks can then never be
 // peered or routed to each other, which is worth knowing before the range is fixed in a stack.
 function overlapWarnings(answers: Answers, region: string, vpcs: readonly ExistingVpc[]): string[] {
-  const ours = new Set(STAGES.map((s) => stackName(answers.name, s.key)));
   const chosen = [
     { label: "API", cidr: parseCidr(answers.apiCidr) },
     { label: "client", cidr: parseCidr(answers.clientCidr) },
   ];
   const warnings: string[] = [];
   for (const vpc of vpcs) {
-    if (vpc.tags[TAG_DEPLOYMENT] === answers.name || ours.has(vpc.tags["aws:cloudformation:stack-name"] ?? "")) continue;
+    if (isOurs(answers, vpc)) continue;
     for (const text of vpc.cidrs) {
       const existing = parseCidr(text);
       for (const { label, cidr } of chosen) {

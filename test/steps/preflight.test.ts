@@ -158,6 +158,36 @@ describe("preflight", () => {
     expect(result.warnings[0]).toContain("vpc-other (no Name tag) 10.20.0.0/16");
   });
 
+  describe("the VPCs-per-Region quota (default 5)", () => {
+    const others = (n: number) => Array.from({ length: n }, (_, i) => vpc(`vpc-0other${i}`, `172.${16 + i}.0.0/16`));
+    const quotaWarnings = (warnings: readonly string[]) => warnings.filter((w) => w.includes("VpcLimitExceeded"));
+
+    it("warns before deploying into a region that already has 5, and goes on", async () => {
+      ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: others(5) });
+      const { events, emit } = recorder();
+      const result = await preflight({ clients, emit, clock: systemClock }, answers);
+      expect(quotaWarnings(result.warnings)).toEqual([
+        "us-east-1 already has 5 VPCs and this deployment adds 1: the default quota is 5 per Region, so the stack may fail with VpcLimitExceeded. " +
+          "Check this account's quota (aws service-quotas get-service-quota --service-code vpc --quota-code L-F678F1CE --region us-east-1), or delete a VPC no longer used",
+      ]);
+      expect(events).toContainEqual(expect.objectContaining({ kind: "warning", message: quotaWarnings(result.warnings)[0] }));
+      expect(result.zones.api).toHaveLength(2);
+    });
+
+    it("stays quiet at 4, and on a re-run whose own VPC is among the 5", async () => {
+      ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: others(4) });
+      expect(quotaWarnings((await preflight({ clients, emit: () => {}, clock: systemClock }, answers)).warnings)).toEqual([]);
+      ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: [...others(4), vpc("vpc-ours1", "10.10.0.0/16", { "aws:cloudformation:stack-name": "demo-api" })] });
+      expect(quotaWarnings((await preflight({ clients, emit: () => {}, clock: systemClock }, answers)).warnings)).toEqual([]);
+    });
+
+    it("counts both VPCs when both ends share the region", async () => {
+      ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: others(4) });
+      const result = await preflight({ clients, emit: () => {}, clock: systemClock }, { ...answers, clientRegion: "us-east-1" });
+      expect(quotaWarnings(result.warnings)).toEqual([expect.stringMatching(/^us-east-1 already has 4 VPCs and this deployment adds 2: /)]);
+    });
+  });
+
   it("reports the states of stacks left by an earlier run, and absent ones as absent", async () => {
     cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).resolves({
       Stacks: [
