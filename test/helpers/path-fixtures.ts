@@ -47,6 +47,8 @@ export interface Answers {
   authorization: string;
   /** The endpoint's policy document, as DescribeVpcEndpoints answers it. */
   endpointPolicy: string;
+  /** The API VPC's network ACLs (the endpoint's subnets' among them). */
+  apiAcls: NetworkAcl[];
 }
 
 export function intact(): Answers {
@@ -65,6 +67,7 @@ export function intact(): Answers {
     functionMissing: false,
     authorization: "NONE",
     endpointPolicy: '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}',
+    apiAcls: [acl("acl-0a", "vpc-0a", ["subnet-0a1", "subnet-0a2"])],
   };
 }
 
@@ -106,7 +109,7 @@ export function script(a: Answers): void {
     [B]: { SecurityGroups: [{ GroupId: "sg-0fn", IpPermissions: [], IpPermissionsEgress: https("10.10.0.0/16") }] },
   }));
   mocks.ec2.on(DescribeNetworkAclsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
-    [A]: { NetworkAcls: [acl("acl-0a", "vpc-0a", ["subnet-0a1", "subnet-0a2"])] },
+    [A]: { NetworkAcls: a.apiAcls },
     [B]: { NetworkAcls: a.clientAcls },
   }));
   mocks.ec2.on(DescribeVpcPeeringConnectionsCommand).resolves({ VpcPeeringConnections: [{

@@ -77,6 +77,41 @@ describe("doctor", () => {
     answers.clientAcls = [acl("acl-0b", "vpc-0b", ["subnet-0b1", "subnet-0b2"], [{ CidrBlock: "10.10.0.0/16", Egress: false, Protocol: "6", PortRange: { From: 1024, To: 32767 }, RuleAction: "deny", RuleNumber: 90 }])];
     const { byHop } = await run(answers);
     expect(byHop["client-egress"]).toMatchObject({ ok: false, detail: expect.stringMatching(/inbound tcp 1024-32767 from 10\.10\.0\.37, 10\.10\.1\.142 is denied by rule 90/) });
+    expect(byHop["client-egress"]!.fix).toBe(`aws ec2 create-network-acl-entry --network-acl-id acl-0b --rule-number 89 --protocol tcp --port-range From=1024,To=32767 --cidr-block 10.10.0.0/16 --rule-action allow --ingress --region ${B}`);
+  });
+
+  it("the request out: an outbound NACL rule denying 443 to the API range fails client-egress, fixed by an egress entry", async () => {
+    const answers = intact();
+    answers.clientAcls = [acl("acl-0b", "vpc-0b", ["subnet-0b1", "subnet-0b2"], [{ CidrBlock: "10.10.0.0/16", Egress: true, Protocol: "6", PortRange: { From: 443, To: 443 }, RuleAction: "deny", RuleNumber: 50 }])];
+    const { report, byHop } = await run(answers);
+    expect(report.hops.filter((h) => h.ok !== true).map((h) => h.hop)).toEqual(["client-egress"]);
+    expect(byHop["client-egress"]).toMatchObject({
+      detail: "acl-0b (subnet-0b1, subnet-0b2): outbound tcp 443 to 10.10.0.37, 10.10.1.142 is denied by rule 50 (deny 10.10.0.0/16)",
+      fix: `aws ec2 create-network-acl-entry --network-acl-id acl-0b --rule-number 49 --protocol tcp --port-range From=443,To=443 --cidr-block 10.10.0.0/16 --rule-action allow --egress --region ${B}`,
+    });
+  });
+
+  // The endpoint's subnets mirror the client's: requests come in on 443, answers go out to ephemeral ports.
+  it("the endpoint's subnets: an inbound NACL rule denying 443 from the client range fails endpoint-ingress, fixed by an ingress entry", async () => {
+    const answers = intact();
+    answers.apiAcls = [acl("acl-0a", "vpc-0a", ["subnet-0a1", "subnet-0a2"], [{ CidrBlock: "10.20.0.0/16", Egress: false, Protocol: "6", PortRange: { From: 443, To: 443 }, RuleAction: "deny", RuleNumber: 80 }])];
+    const { report, byHop } = await run(answers);
+    expect(report.hops.filter((h) => h.ok !== true).map((h) => h.hop)).toEqual(["endpoint-ingress"]);
+    expect(byHop["endpoint-ingress"]).toMatchObject({
+      detail: "acl-0a (subnet-0a1, subnet-0a2): inbound tcp 443 from 10.20.0.0-10.20.1.255 is denied by rule 80 (deny 10.20.0.0/16)",
+      fix: `aws ec2 create-network-acl-entry --network-acl-id acl-0a --rule-number 79 --protocol tcp --port-range From=443,To=443 --cidr-block 10.20.0.0/16 --rule-action allow --ingress --region ${A}`,
+    });
+  });
+
+  it("the endpoint's answers: an outbound NACL rule denying the client's ephemeral ports fails endpoint-ingress, fixed by an egress entry", async () => {
+    const answers = intact();
+    answers.apiAcls = [acl("acl-0a", "vpc-0a", ["subnet-0a1", "subnet-0a2"], [{ CidrBlock: "10.20.0.0/16", Egress: true, Protocol: "6", PortRange: { From: 1024, To: 65535 }, RuleAction: "deny", RuleNumber: 70 }])];
+    const { report, byHop } = await run(answers);
+    expect(report.hops.filter((h) => h.ok !== true).map((h) => h.hop)).toEqual(["endpoint-ingress"]);
+    expect(byHop["endpoint-ingress"]).toMatchObject({
+      detail: "acl-0a (subnet-0a1, subnet-0a2): outbound tcp 1024-65535 to 10.20.0.0-10.20.1.255 is denied by rule 70 (deny 10.20.0.0/16) (the answers, stateless)",
+      fix: `aws ec2 create-network-acl-entry --network-acl-id acl-0a --rule-number 69 --protocol tcp --port-range From=1024,To=65535 --cidr-block 10.20.0.0/16 --rule-action allow --egress --region ${A}`,
+    });
   });
 
   it("a private API without a resource policy fails api-policy", async () => {
