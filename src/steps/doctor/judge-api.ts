@@ -70,12 +70,15 @@ export function judgeApiPolicy(ctx: PathContext): Judgement {
       { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
     ],
   });
-  const fix = `aws apigateway update-rest-api --rest-api-id ${api.id} --patch-operations 'op=replace,path=/policy,value=${allowOurs}' --region ${region} && ${deploy} (a policy reaches callers with the next deployment)`;
-  if (!api.policy) return fail(`${api.id} (PRIVATE) has no resource policy: a private API refuses every call until one allows it`, fix);
+  // The patch in the CLI's JSON form: its shorthand (op=…,value=…) splits the policy at its commas.
+  const patch = JSON.stringify([{ op: "replace", path: "/policy", value: allowOurs }]);
+  const fix = `aws apigateway update-rest-api --rest-api-id ${api.id} --patch-operations '${patch}' --region ${region} && ${deploy}`;
+  const redeployNote = "a new policy reaches callers with the next deployment";
+  if (!api.policy) return fail(`${api.id} (PRIVATE) has no resource policy: a private API refuses every call until one allows it; ${redeployNote}`, fix);
   const verdict = evaluateCalls(ctx, api.policy);
   const shown = `${api.id} (PRIVATE), its resource policy as set: ${verdict.detail}`;
   if (verdict.ok === null) return unknown(shown);
-  if (!verdict.ok) return fail(shown, fix);
+  if (!verdict.ok) return fail(`${shown}; ${redeployNote}`, fix);
   return pass(`${shown}; callers get it once a deployment carries it: if calls still get 403, redeploy: ${deploy}`);
 }
 

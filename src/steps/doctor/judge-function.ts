@@ -59,14 +59,15 @@ export function judgeDns(ctx: PathContext): Judgement {
   const zone = snapshot.zone;
   const endpoint = snapshot.endpoint?.facts;
   const target = endpoint?.dnsEntries[0];
+  // Route 53 is global, but the CLI still needs a region to pick its partition's endpoint: the client's.
   const recordFix = (zoneId: string) =>
     target
-      ? `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"${host}","Type":"A","AliasTarget":{"HostedZoneId":"${target.hostedZoneId}","DNSName":"${target.name}","EvaluateTargetHealth":false}}}]}'`
+      ? `aws route53 change-resource-record-sets --hosted-zone-id ${zoneId} --change-batch '{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"${host}","Type":"A","AliasTarget":{"HostedZoneId":"${target.hostedZoneId}","DNSName":"${target.name}","EvaluateTargetHealth":false}}}]}' --region ${region}`
       : `point ${host} in zone ${zoneId} at the API's execute-api endpoint (an alias A record to its regional DNS name)`;
   if (!zone) {
     return fail(
       `no private hosted zone associated with ${side.vpcId} covers ${host}: it resolves through public DNS, not to the endpoint`,
-      `aws route53 create-hosted-zone --name ${host} --vpc VPCRegion=${region},VPCId=${side.vpcId} --caller-reference doctor-$(date +%s), then add the record: ${recordFix("<new zone id>")}`,
+      `aws route53 create-hosted-zone --name ${host} --vpc VPCRegion=${region},VPCId=${side.vpcId} --caller-reference doctor-$(date +%s) --region ${region}, then add the record: ${recordFix("<new zone id>")}`,
     );
   }
   const zoneText = `zone ${zone.id} (${normalName(zone.name)})`;
