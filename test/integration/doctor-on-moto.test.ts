@@ -258,9 +258,17 @@ describe("doctor on our deployment", () => {
       undo: () => setPolicy(original),
     };
 
+    // The client's call is unsigned: a policy allowing only the account's principals refuses it.
+    const account = deployed.client["FunctionArn"]!.split(":")[4];
+    const policyNamesAccount: Break = {
+      ...policyDenies,
+      breakIt: () => setPolicy(JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "OurAccountOnly", ...statement("Allow"), Principal: { AWS: `arn:aws:iam::${account}:root` } }] })),
+      detail: new RegExp(`unsigned \\(the anonymous caller\\), is no statement allows it \\(implicit deny\\): Allow statement "OurAccountOnly" names the principal`),
+    };
+
     await expectBroken(clientRoute, returnRoute, endpointAclIn, clientAclOut, policyDenies);
     await expectBroken(endpointAclOut, clientAclIn, dnsElsewhere);
-    await expectBroken(endpointGroup, clientGroup);
+    await expectBroken(endpointGroup, clientGroup, policyNamesAccount);
 
     // Route 53 refuses to take a private zone's last VPC: another VPC holds the zone meanwhile. The fix
     // (a new zone, then its record) is two commands, the second needing the first's answer: not run.
