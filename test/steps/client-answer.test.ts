@@ -19,6 +19,9 @@ describe("the client answer is read strictly (DESIGN section 9)", () => {
     ["an array", [good], "the answer is not a JSON object"],
     ["a string", "ok", "the answer is not a JSON object"],
     ["no ok", { ...good, ok: "true" }, "the answer has no boolean `ok`"],
+    // Diagnosis and the redeploy command are built from the URL the client called.
+    ["no url", (({ url: _url, ...rest }) => rest)(good), "the answer has no string `url`"],
+    ["a url that is not a string", { ...good, url: null }, "the answer has no string `url`"],
     ["a fractional status", { ...good, status: 200.5 }, "`status` is neither an integer nor null"],
     ["a numeric body", { ...good, body: 1 }, "`body` is neither a string nor null"],
     ["a missing timing", { ...good, timings: { dnsMs: 1, connectMs: 1, tlsMs: 1, firstByteMs: 1 } }, "`timings.totalMs` is not a number of milliseconds"],
