@@ -412,7 +412,7 @@ describe("the three real templates on moto, deployed through change sets", () =>
     expect(groups).toHaveLength(1);
     expect(await securityGroupRules(ec2[REGION_B]!, groups[0]!)).toEqual({
       inbound: [],
-      outbound: [`tcp 443-443 ${API_CIDR} (HTTPS to the API VPC's execute-api endpoint (over the peering connection))`],
+      outbound: [`tcp 443-443 ${API_CIDR} (HTTPS to the execute-api endpoint in the API VPC (over the peering connection))`],
     });
     // The execution role has the AWS managed policy for network interfaces and logs, and nothing else.
     const iam = new IAMClient(moto.clientConfig(REGION_B));
