@@ -8,7 +8,9 @@ members: "service:Shape.Member" of the SDKs' service models (botocore's copy, th
 and every SDK are generated from): the member's shape with its min/max/pattern/enum traits and its
 documentation as plain text (several constraints are stated only there). Map members also give their key
 and value shapes, list members their item shape (and a structure item its members). schemas: CloudFormation's registry schema of a resource
-type in a region (cfn-lint's copy of what CloudFormation publishes). Reads only; prints one JSON object.
+type in a region (cfn-lint's copy of what CloudFormation publishes). extensions: cfn-lint's own additions
+to those schemas (data/schemas/extensions/<type>/<name>.json), such as Lambda's reserved environment keys.
+Reads only; prints one JSON object.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ import json
 import re
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import botocore.session
+import cfnlint
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+EXTENSIONS = Path(cfnlint.__file__).parent / "data" / "schemas" / "extensions"
 
 
 def plain(documentation: str) -> str:
@@ -63,6 +69,7 @@ def main() -> None:
             f"{kind}@{region}": PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, kind).schema
             for kind, region in request.get("schemas", [])
         },
+        "extensions": {name: json.loads((EXTENSIONS / f"{name}.json").read_text()) for name in request.get("extensions", [])},
     }
     json.dump(answer, sys.stdout)
 

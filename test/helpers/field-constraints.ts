@@ -193,7 +193,7 @@ type Check = (value: Json, where: Where) => string | undefined;
 export interface Stated {
   readonly says?: RegExp;
   readonly source?: string;
-  readonly check: (said: RegExpMatchArray | null) => Check;
+  readonly check: (said: RegExpMatchArray | null, models: Models) => Check;
 }
 
 const text = (value: Json): string => (typeof value === "string" ? value : JSON.stringify(value));
@@ -234,15 +234,12 @@ const AWS_PREFIX: Stated = { source: `${TAGGING_GUIDE} ("aws:" is reserved for A
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = { ten: 10, fifteen: 15, twenty: 20 };
 
-// Lambda's reserved keys (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html,
-// "Reserved environment variables"): "The keys for these environment variables are reserved and cannot be
-// set in your function configuration."
-const LAMBDA_RESERVED_KEYS = [
-  "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
-  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE",
-  "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ",
-];
+// Lambda's reserved environment keys ("The keys for these environment variables are reserved and cannot be
+// set in your function configuration", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html),
+// as cfn-lint keeps the list.
+export const EXTENSIONS = { lambdaReservedKeys: "aws_lambda_function/environment_variable_keys" } as const;
+const reservedKeys = (models: Models): readonly string[] =>
+  ((models.extensions[EXTENSIONS.lambdaReservedKeys]?.["propertyNames"] as JsonObject | undefined)?.["not"] as JsonObject | undefined)?.["enum"] as string[] ?? [];
 
 /**
  * Rules a member's documentation or an AWS page states, by member ("#key"/"#value" for a map's keys and
@@ -297,8 +294,12 @@ export const STATED: Readonly<Record<Member, readonly Stated[]>> = {
   ],
   "lambda:Environment.Variables#key": [
     {
-      source: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html (reserved environment variables)",
-      check: () => (value) => (LAMBDA_RESERVED_KEYS.includes(text(value)) ? "a key Lambda reserves" : undefined),
+      source: `https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html (reserved environment variables; cfn-lint's ${EXTENSIONS.lambdaReservedKeys}.json)`,
+      check: (_, models) => {
+        const reserved = reservedKeys(models);
+        if (reserved.length === 0) throw new Error(`cfn-lint's ${EXTENSIONS.lambdaReservedKeys}.json lists no keys: read it again`);
+        return (value) => (reserved.includes(text(value)) ? "a key Lambda reserves" : undefined);
+      },
     },
   ],
   "lambda:CreateFunctionRequest.Tags#key": [AWS_PREFIX],
@@ -390,13 +391,15 @@ export interface Models {
   readonly versions: Readonly<Record<string, string>>;
   readonly members: Readonly<Record<Member, Traits>>;
   readonly schemas: Readonly<Record<string, JsonObject>>;
+  readonly extensions: Readonly<Record<string, JsonObject>>;
 }
 
 const HELPER = join(dirname(fileURLToPath(import.meta.url)), "aws-constraints.py");
 
 /** Reads the members and schemas from the installed botocore and cfn-lint (one Python run, about a second). */
 export function readModels(members: readonly Member[], schemas: readonly (readonly [type: string, region: string])[]): Models {
-  const out = execFileSync("python3", [HELPER], { input: JSON.stringify({ members, schemas }), encoding: "utf8", maxBuffer: 64 << 20 });
+  const extensions = Object.values(EXTENSIONS);
+  const out = execFileSync("python3", [HELPER], { input: JSON.stringify({ members, schemas, extensions }), encoding: "utf8", maxBuffer: 64 << 20 });
   return JSON.parse(out) as Models;
 }
 
@@ -520,7 +523,7 @@ export class ConstraintCheck {
           continue;
         }
       }
-      const broken = rule.check(said)(value, at);
+      const broken = rule.check(said, this.models)(value, at);
       if (broken) this.problem(where, value, broken, rule.says ? `${member} documentation in the service model: "${said![0]}"` : rule.source!);
     }
   }

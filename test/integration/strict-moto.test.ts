@@ -24,7 +24,7 @@ import {
   DescribeVpcsCommand,
 } from "@aws-sdk/client-ec2";
 import { APIGatewayClient, GetRestApiCommand, GetStageCommand } from "@aws-sdk/client-api-gateway";
-import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
@@ -209,5 +209,68 @@ describe("what AWS answers where moto answered something else", () => {
     const outputs = outputsOf(outcome.stack);
     expect(outputs.PrivateNameServers ?? "").toBe("");
     expect(outputs.PublicNameServers?.split(",")).toHaveLength(4);
+  });
+});
+
+describe("a value outside what AWS states for its field is refused, as CloudFormation surfaces it", () => {
+  // [case, value, the resource that fails, AWS's error code, AWS's message as a real refusal shows it]
+  // (patches/field_constraints.py cites each capture; cases whose text no capture shows assert the code only).
+  const REFUSED: readonly [string, string, string, string, string | undefined][] = [
+    ["rule-description", "HTTPS to the API VPC's endpoint", "RuleGroup", "InvalidParameterValue",
+      "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"],
+    ["group-description", "the API VPC's endpoint", "Group", "InvalidParameterValue",
+      "Invalid security group description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"],
+    ["tag-key", "aws:deployment", "Vpc", "InvalidParameterValue",
+      "Value ( aws:deployment ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use"],
+    ["role-description", "client function’s role", "Role", "ValidationError",
+      "1 validation error detected: Value 'client function’s role' at 'description' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*"],
+    ["role-path", "service-role", "Role", "ValidationError", undefined],
+    ["function-name", `f${"x".repeat(64)}`, "Function", "ValidationException", undefined],
+    ["function-description", "d".repeat(257), "Function", "ValidationException",
+      `1 validation error detected: Value '${"d".repeat(257)}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`],
+    ["environment-key", "", "Function", "ValidationException",
+      "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]"],
+    ["environment-reserved", "", "Function", "InvalidParameterValueException",
+      "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"],
+    ["log-group-name", "/aws/lambda/client:logs", "LogGroup", "InvalidParameterException",
+      "1 validation error detected: Value '/aws/lambda/client:logs' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+"],
+    ["parameter-name", "/xregion-private-api/demo/route table ids", "Parameter", "ValidationException",
+      "Parameter name: can't be prefixed with \"ssm\" (case-insensitive). If formed as a path, it can consist of sub-paths divided by slash symbol; each sub-path can be formed as a mix of letters, numbers and the following 3 symbols .-_"],
+  ];
+
+  it.each(REFUSED)("%s: the resource fails and the stack rolls back", async (kind, value, logicalId, code, message) => {
+    const name = `field-${kind}`;
+    const outcome = await deploy(name, template("field-constraints.yaml"), { Case: kind, Value: value });
+    const reason = await expectRefusedCreate(name, outcome, logicalId).catch((error: unknown) => {
+      throw new Error(`${String(error)}; ${outcome.failed.map((e) => e.ResourceStatusReason).join("; ")}`);
+    });
+    expect(reason).toContain(code);
+    if (message !== undefined) expect(reason).toContain(message);
+  });
+
+  it("the values that replaced them are created", async () => {
+    const taken = [
+      ["rule-description", "HTTPS to the execute-api endpoint in the API VPC (over the peering connection)"],
+      ["group-description", "demo: client function; no inbound, outbound HTTPS to the API VPC only"],
+      ["role-description", "xregion-private-api demo client function (VPC access and logs only)"],
+      ["log-group-name", "/aws/lambda/demo-client"],
+      ["parameter-name", "/xregion-private-api/demo/route-table-ids"],
+    ];
+    for (const [kind, value] of taken) {
+      const outcome = await deploy(`taken-${kind}`, template("field-constraints.yaml"), { Case: kind!, Value: value! });
+      expect(outcome.stack?.StackStatus, `${kind}: ${outcome.failed[0]?.ResourceStatusReason}`).toBe("CREATE_COMPLETE");
+    }
+  });
+
+  it("a role name longer than IAM's 64 characters is refused by the API (ValidationError, HTTP 400)", async () => {
+    const iam = new IAMClient(moto.clientConfig(REGION));
+    const error = (await iam
+      .send(new CreateRoleCommand({ RoleName: "r".repeat(65), AssumeRolePolicyDocument: "{}" }))
+      .catch((e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+    iam.destroy();
+    expect(error).toMatchObject({ name: "ValidationError", $metadata: { httpStatusCode: 400 } });
+    expect(error.message).toBe(
+      `1 validation error detected: Value '${"r".repeat(65)}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+    );
   });
 });

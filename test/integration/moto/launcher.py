@@ -46,6 +46,11 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
   moto cannot update                       UPDATE_COMPLETE
   VPCEndpoint DnsEntries hosted zone    -> the endpoint region's *.vpce zone id (moto: us-east-1's)
   Route53::HostedZone private NameServers -> none (no delegation set), as AWS
+  Field constraints                     -> a value outside what AWS states for its field refused with AWS's
+                                           error (security-group and rule descriptions, EC2 tags; IAM role
+                                           name/path/description/tags; Lambda name/description/handler/
+                                           environment; log group names and tags; SSM names, descriptions,
+                                           values, tags), by API and through CloudFormation
 
   Lambda VPC network interfaces        -> Hyperplane ENIs: made per subnet and group, released after a
                                            delay, available after a detach; they hold subnets and groups,
@@ -94,6 +99,7 @@ def main() -> None:
     from patches import (  # noqa: F401  (imported for their patches)
         intrinsics, apigateway, vpc_endpoints, vpc_network, route53, ssm, lambda_functions,
         cfn_change_sets, cfn_events, zones, iam, cfn_updates, pacing, lambda_interfaces, cfn_lifecycle,
+        field_constraints,
     )
     from patches.iam import aws_managed_policies
     from patches.lambda_functions import LAMBDA_PENDING
