@@ -435,8 +435,6 @@ function schemaMatch(pattern: string): RegExp {
 /** Checks values against the models' traits and the stated rules, collecting problems. */
 export class ConstraintCheck {
   readonly problems: Problem[] = [];
-  /** Each stated rule that applied, with the model text it quoted, for the test that the models still say it. */
-  readonly quoted = new Map<string, { readonly member: Member; readonly says: RegExp }>();
 
   constructor(private readonly models: Models) {}
 
@@ -517,7 +515,6 @@ export class ConstraintCheck {
         // A map's key and value rules are stated in the map's own documentation.
         const documentation = member.includes("#") ? this.traitsOf(member.replace(/#.*$/, "")).documentation : traits?.documentation ?? "";
         said = documentation.match(rule.says);
-        this.quoted.set(`${member} ${rule.says.source}`, { member, says: rule.says });
         if (!said) {
           this.problem(where, value, `the model no longer says ${rule.says}: read the member's documentation again`, member);
           continue;
@@ -536,7 +533,7 @@ export class ConstraintCheck {
       this.schema(schema, value, where, source, target as JsonObject);
       return;
     }
-    for (const key of ["allOf"] as const) for (const part of (node[key] ?? []) as JsonObject[]) this.schema(schema, value, where, source, part);
+    for (const part of (node["allOf"] ?? []) as JsonObject[]) this.schema(schema, value, where, source, part);
     if (typeof value === "string") {
       if (typeof node["pattern"] === "string" && !schemaMatch(node["pattern"]).test(value)) this.problem(where, value, `does not match ${node["pattern"]}`, source);
       if (typeof node["maxLength"] === "number" && value.length > node["maxLength"]) this.problem(where, value, `longer than ${node["maxLength"]}`, source);

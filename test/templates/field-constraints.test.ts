@@ -44,7 +44,6 @@ const NAMES = allowedNames();
 /** One deployment as the tool would make it: its answers, and each stage's stack as sent. */
 interface Deployment {
   readonly label: string;
-  readonly answers: Answers;
   readonly stages: readonly DeployedStage[];
 }
 
@@ -100,7 +99,7 @@ async function deploy(answers: Answers): Promise<DeployedStage[]> {
   return stages;
 }
 
-/** A value found at a concrete path of a resource's properties, with the object holding it. */
+/** A value found at a concrete path of a resource's properties, with the object holding it (a rule's siblings). */
 interface Found {
   readonly path: string;
   readonly value: Json;
@@ -120,19 +119,7 @@ function select(properties: JsonObject, pattern: string): Found[] {
       return Array.isArray(next) ? next.map((item, i) => ({ path: `${at}[${i}]`, value: item, parent: value })) : [];
     });
   }
-  // A list's item keeps the item as the object holding its own properties (a rule's siblings).
-  return found.map((f) => ({ ...f, parent: pattern.includes("[]") ? closestItem(properties, f.path) : f.parent }));
-}
-
-function closestItem(properties: JsonObject, path: string): JsonObject {
-  const steps = path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
-  let at: Json = properties;
-  let item: JsonObject = properties;
-  for (const step of steps.slice(0, -1)) {
-    at = step.startsWith("[") ? (at as Json[])[Number(step.slice(1, -1))]! : (at as JsonObject)[step]!;
-    if (step.startsWith("[")) item = at as JsonObject;
-  }
-  return item;
+  return found;
 }
 
 /** Every string or number of the properties, by path (booleans state nothing AWS could refuse). */
@@ -210,8 +197,7 @@ let models: Models;
 beforeAll(async () => {
   for (const partition of DEPLOYABLE_PARTITIONS) {
     for (const [which, name] of Object.entries(NAMES)) {
-      const answers = answersFor(partition, name);
-      deployments.push({ label: `${partition}, ${which} name ${name}`, answers, stages: await deploy(answers) });
+      deployments.push({ label: `${partition}, ${which} name ${name}`, stages: await deploy(answersFor(partition, name)) });
     }
   }
   const schemas = new Map<string, [string, string]>();
