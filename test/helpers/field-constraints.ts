@@ -197,8 +197,8 @@ export interface Stated {
 }
 
 const text = (value: Json): string => (typeof value === "string" ? value : JSON.stringify(value));
-const maxLength = (max: number, unit = "characters"): Check => (value) =>
-  [...text(value)].length > max ? `longer than ${max} ${unit}` : undefined;
+const maxLength = (max: number): Check => (value) =>
+  [...text(value)].length > max ? `longer than ${max} characters` : undefined;
 const maxBytes = (max: number): Check => (value) =>
   Buffer.byteLength(text(value)) > max ? `longer than ${max} bytes (${Buffer.byteLength(text(value))})` : undefined;
 const refusedPrefix = (prefix: string, flags = ""): Check => (value) =>
@@ -233,6 +233,21 @@ const TAGGING_GUIDE = "https://docs.aws.amazon.com/general/latest/gr/aws_tagging
 const AWS_PREFIX: Stated = { source: `${TAGGING_GUIDE} ("aws:" is reserved for AWS use)`, check: () => refusedPrefix("aws:", "i") };
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = { ten: 10, fifteen: 15, twenty: 20 };
+
+// Route 53's domain name format (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html):
+// "Each label can be up to 63 characters long. The total length of a domain name can't exceed 255 bytes,
+// including the dots."
+const DNS_NAME: readonly Stated[] = [
+  {
+    source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html (labels up to 63 characters, names up to 255 bytes)",
+    check: () => (value) => {
+      const name = text(value).replace(/\.$/, "");
+      const long = name.split(".").find((label) => label.length > 63);
+      if (long !== undefined) return `the label ${long} is longer than 63 characters`;
+      return Buffer.byteLength(name) > 255 ? "longer than 255 bytes" : undefined;
+    },
+  },
+];
 
 // Lambda's reserved environment keys ("The keys for these environment variables are reserved and cannot be
 // set in your function configuration", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html),
@@ -339,6 +354,9 @@ export const STATED: Readonly<Record<Member, readonly Stated[]>> = {
   "ssm:Tag.Key": [AWS_PREFIX],
   "iam:Tag.Key": [AWS_PREFIX],
   "route53:Tag.Key": [AWS_PREFIX],
+  "route53:CreateHostedZoneRequest.Name": DNS_NAME,
+  "route53:ResourceRecordSet.Name": DNS_NAME,
+  "route53:AliasTarget.DNSName": DNS_NAME,
   "cloudformation:Tag.Key": [{ says: /reserved prefix: (aws:)/, check: (m) => refusedPrefix(m![1]!, "i") }],
   "cloudformation:CreateStackInput.StackName": [
     { says: /can contain only alphanumeric characters \(case sensitive\) and hyphens. It must start with an alphabetical character/, check: () => (value) => (/^[A-Za-z][A-Za-z0-9-]*$/.test(text(value)) ? undefined : "not a letter followed by letters, digits and hyphens") },
