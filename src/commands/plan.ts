@@ -1,9 +1,9 @@
 // `plan`: offline. Validates, lays out the two VPCs and writes what `deploy` would send to CloudFormation.
-import { access, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { renderTemplate } from "../steps/deployment-id.js";
 import { buildPlan, type Plan, type StagePlan } from "../steps/plan.js";
-import { templatesDir } from "../aws/templates.js";
+import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/format.js";
 import { type CommandContext, loadAnswers } from "./context.js";
@@ -36,13 +36,14 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
 
 async function writePlan(plan: Plan, out: string): Promise<string[]> {
   const source = templatesDir();
-  // Check every source first, so a broken install writes nothing rather than half a plan.
-  await Promise.all(plan.stages.map((stage) => access(join(source, stage.template))));
+  // Every template read and rendered first, so a broken install or a refused edit writes nothing rather
+  // than half a plan.
+  const bodies = await Promise.all(plan.stages.map((stage) => templateToDeploy(join(source, stage.template), stage)));
   await mkdir(out, { recursive: true });
   const files: string[] = [];
-  for (const stage of plan.stages) {
+  for (const [i, stage] of plan.stages.entries()) {
     const template = join(out, stage.template);
-    await writeFile(template, templateToDeploy(await readFile(join(source, stage.template), "utf8"), stage));
+    await writeFile(template, bodies[i]!);
     const params = join(out, stage.template.replace(/\.yaml$/, ".parameters.json"));
     await writeFile(params, `${JSON.stringify(templateConfiguration(stage, plan), null, 2)}\n`);
     files.push(template, params);
@@ -72,11 +73,12 @@ function templateConfiguration(stage: StagePlan, plan: Plan) {
 
 // The template as `deploy` sends it: its API Deployment's logical id hashes the parameter values, all
 // known when planning for a stage that reads no earlier stage's outputs (stage 1, the one with the API).
-function templateToDeploy(source: string, stage: StagePlan): string {
+async function templateToDeploy(path: string, stage: StagePlan): Promise<string> {
+  const source = await readFile(path, "utf8");
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(stage.parameters)) {
     if (value.kind !== "value") return source;
     values[key] = value.value;
   }
-  return renderTemplate(source, values).body;
+  return renderTemplate(source, values, await loadTemplateFacts(source), path).body;
 }

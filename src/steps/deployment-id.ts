@@ -2,16 +2,17 @@
 // a new one only when its logical id changes (DESIGN §10.2). So, as CDK and SAM do, the id carries a
 // short hash of what the deployment captures: the template text and the parameter values it is deployed
 // with (a replaced endpoint changes no text, only `!Ref Endpoint`'s value, which parameters drive).
-// Same inputs, same id: a re-run stays an empty change set. This works on the template's text, without
-// a YAML parser, because a deploy loads none (README, "How it is built").
+// Same inputs, same id: a re-run stays an empty change set. Where the text spells the id (the resource's
+// key and every reference to it) was found on the parsed template (aws/template-facts.ts), by the build
+// for the shipped templates, so the rename here is a splice at those places and a deploy loads no YAML
+// parser (README, "How it is built").
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { UsageError } from "../errors.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
 import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 
-/** The resource type whose logical id carries the hash. */
-export const DEPLOYMENT_TYPE = "AWS::ApiGateway::Deployment";
 const HASH_LENGTH = 8;
 
 /** A template body ready to send, and the Deployment logical id it renamed (if it has one). */
@@ -28,33 +29,44 @@ export function deploymentHash(body: string, parameters: Readonly<Record<string,
   return createHash("sha256").update(body).update("\0").update(JSON.stringify(values)).digest("hex").slice(0, HASH_LENGTH);
 }
 
-/** The template as it is deployed: its API Deployment renamed to carry the hash of body and parameters. */
-export function renderTemplate(body: string, parameters: Readonly<Record<string, string>>): RenderedTemplate {
-  const found = findDeployment(body);
-  if (!found) return { body, renamed: undefined };
-  const from = found.logicalId;
+/**
+ * The template as it is deployed: its API Deployment renamed to carry the hash of body and parameters,
+ * at the places `facts` (of this very text) found, and nowhere else. A template with a reference to the
+ * Deployment that cannot be renamed in place is refused: CloudFormation would otherwise meet a
+ * reference to a resource that no longer exists. `name` says which template, for that message.
+ */
+export function renderTemplate(
+  body: string,
+  parameters: Readonly<Record<string, string>>,
+  facts: TemplateFacts,
+  name = "the template",
+): RenderedTemplate {
+  const spelling = facts.deployment;
+  if (!spelling) return { body, renamed: undefined };
+  if (spelling.refused) throw new UsageError(`${name}: ${spelling.refused}; or restore the shipped template`);
+  const from = spelling.logicalId;
   const to = `${from}${deploymentHash(body, parameters)}`;
-  let dependsOnIndent: number | undefined; // inside a block-style DependsOn list
-  const lines = body.split("\n").map((line, index) => {
-    if (index === found.line) return line.replace(`${from}:`, `${to}:`);
-    if (isComment(line) || line.trim() === "") return line;
-    const indent = line.length - line.trimStart().length;
-    if (dependsOnIndent !== undefined && indent > dependsOnIndent) {
-      return line.replace(new RegExp(`^(\\s*-\\s+)(["']?)${escape(from)}\\2\\s*$`), `$1$2${to}$2`);
-    }
-    dependsOnIndent = /^\s*DependsOn:\s*$/.test(line) ? indent : undefined;
-    return renameReferences(line, from, to);
-  });
-  return { body: lines.join("\n"), renamed: { from, to } };
+  let out = "";
+  let copied = 0;
+  for (const at of spelling.at) {
+    // Facts of another text would splice in the wrong places: a bug, not the user's input.
+    if (!body.startsWith(from, at)) throw new Error(`${name}: the Deployment's places do not match this text`);
+    out += body.slice(copied, at) + to;
+    copied = at + from.length;
+  }
+  return { body: out + body.slice(copied), renamed: { from, to } };
 }
 
-/** The facts of the source template, with the renamed Deployment's description under its new id. */
+/** The facts of the source template carried over to the rendered one: the Deployment under its new id. */
 export function renameInFacts(facts: TemplateFacts, renamed: RenderedTemplate["renamed"]): TemplateFacts {
-  if (!renamed) return facts;
+  if (!renamed || !facts.deployment) return facts;
   const descriptions = Object.fromEntries(
     Object.entries(facts.descriptions).map(([id, text]) => [id === renamed.from ? renamed.to : id, text]),
   );
-  return { ...facts, descriptions };
+  // Each earlier rename moves the next place by the hash's length.
+  const longer = renamed.to.length - renamed.from.length;
+  const at = facts.deployment.at.map((offset, i) => offset + i * longer);
+  return { ...facts, descriptions, deployment: { logicalId: renamed.to, at } };
 }
 
 /**
@@ -66,57 +78,9 @@ export async function loadStageTemplate(
   parameters: Readonly<Record<string, string>>,
   dir: string = templatesDir(),
 ): Promise<{ readonly body: string; readonly facts: TemplateFacts }> {
-  const source = await readFile(resolve(dir, file), "utf8");
-  const template = renderTemplate(source, parameters);
-  return { body: template.body, facts: renameInFacts(await loadTemplateFacts(source), template.renamed) };
-}
-
-// The resource whose `Type:` line (block style, under the top-level Resources) is the Deployment type.
-function findDeployment(body: string): { logicalId: string; line: number } | undefined {
-  const lines = body.split("\n");
-  let inResources = false;
-  let resourceIndent: number | undefined;
-  let current: { logicalId: string; line: number; indent: number } | undefined;
-  for (const [index, line] of lines.entries()) {
-    if (isComment(line) || line.trim() === "") continue;
-    const indent = line.length - line.trimStart().length;
-    if (indent === 0) {
-      inResources = /^Resources:\s*$/.test(line);
-      current = undefined;
-      continue;
-    }
-    if (!inResources) continue;
-    resourceIndent ??= indent;
-    const key = /^\s*([A-Za-z0-9]+):\s*$/.exec(line);
-    if (indent === resourceIndent && key) {
-      current = { logicalId: key[1]!, line: index, indent };
-      continue;
-    }
-    const type = /^\s*Type:\s*["']?([\w:]+)["']?\s*(#.*)?$/.exec(line);
-    if (current && type?.[1] === DEPLOYMENT_TYPE && indent > current.indent) return current;
-  }
-  return undefined;
-}
-
-function isComment(line: string): boolean {
-  return line.trimStart().startsWith("#");
-}
-
-// Every way one line of a template names another resource, and nothing else (prose in a Description, a
-// parameter called DeploymentName): !Ref/Ref:, !GetAtt/Fn::GetAtt, ${Id} in a !Sub, DependsOn inline or
-// as a flow list. (Block-style DependsOn lists span lines: renderTemplate follows those.)
-function renameReferences(line: string, from: string, to: string): string {
-  const id = escape(from);
-  const end = "(?![\\w-])";
-  return line
-    .replace(new RegExp(`(!Ref\\s+|Ref:\\s+)(["']?)${id}\\2${end}`, "g"), `$1$2${to}$2`)
-    .replace(new RegExp(`(!GetAtt\\s+)${id}(?=\\.)`, "g"), `$1${to}`)
-    .replace(new RegExp(`((?:!GetAtt|(["']?)Fn::GetAtt\\2:)\\s*\\[\\s*)${id}(?=\\s*,)`, "g"), `$1${to}`)
-    .replace(new RegExp(`\\$\\{${id}(?=[.}])`, "g"), `\${${to}`)
-    .replace(new RegExp(`(DependsOn:\\s*)${id}${end}`, "g"), `$1${to}`)
-    .replace(new RegExp(`(DependsOn:\\s*\\[[^\\]]*?)(?<=[\\[,\\s])${id}(?=\\s*[,\\]])`, "g"), `$1${to}`);
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const path = resolve(dir, file);
+  const source = await readFile(path, "utf8");
+  const facts = await loadTemplateFacts(source);
+  const template = renderTemplate(source, parameters, facts, path);
+  return { body: template.body, facts: renameInFacts(facts, template.renamed) };
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { templateFacts } from "../../src/aws/template-facts.js";
 import { deploymentHash, renderTemplate } from "../../src/steps/deployment-id.js";
 import { filesIn, runCli, tempDir } from "../helpers/cli.js";
 
@@ -62,7 +63,7 @@ describe("plan", () => {
     expect([api.Parameters.AvailabilityZone1, api.Parameters.AvailabilityZone2]).toEqual(["us-east-1c", "us-east-1f"]);
     // Stage 1 as deploy sends it: the API Deployment's id hashes the template and these very values.
     const shipped = readFileSync(join(TEMPLATES, "1-api.yaml"), "utf8");
-    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toBe(renderTemplate(shipped, api.Parameters).body);
+    expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toBe(renderTemplate(shipped, api.Parameters, templateFacts(shipped)).body);
     expect(readFileSync(join(run.cwd, "out", "1-api.yaml"), "utf8")).toContain(
       `DeploymentId: !Ref Deployment${deploymentHash(shipped, api.Parameters)}\n`,
     );

@@ -13,6 +13,7 @@ import {
   type DescribeChangeSetCommandOutput,
 } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { templateFacts } from "../../src/aws/template-facts.js";
 import { renderTemplate } from "../../src/steps/deployment-id.js";
 import { describeStack, outputsOf } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
@@ -53,7 +54,7 @@ async function changeSet(type: "CREATE" | "UPDATE", parameters: Record<string, s
       StackName: STACK,
       ChangeSetName: `xregion-${randomUUID()}`,
       ChangeSetType: type,
-      TemplateBody: renderTemplate(SOURCE, parameters).body,
+      TemplateBody: renderTemplate(SOURCE, parameters, templateFacts(SOURCE)).body,
       Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     }),
   );
@@ -82,7 +83,7 @@ async function served(): Promise<{ deployments: Record<string, string>; stageDep
 }
 
 describe("the API Deployment's hashed id on moto", () => {
-  const first = renderTemplate(SOURCE, PARAMETERS).renamed!.to;
+  const first = renderTemplate(SOURCE, PARAMETERS, templateFacts(SOURCE)).renamed!.to;
 
   it("creates stage 1 with the hashed Deployment, which the Stage serves", async () => {
     await execute(await changeSet("CREATE", PARAMETERS));
@@ -100,7 +101,7 @@ describe("the API Deployment's hashed id on moto", () => {
 
   it("a changed parameter adds a new Deployment, modifies the Stage and removes the old Deployment", async () => {
     const changed = { ...PARAMETERS, ClientVpcCidr: "10.30.0.0/16" };
-    const second = renderTemplate(SOURCE, changed).renamed!.to;
+    const second = renderTemplate(SOURCE, changed, templateFacts(SOURCE)).renamed!.to;
     expect(second).not.toBe(first);
     const update = await changeSet("UPDATE", changed);
     const actions = (update.Changes ?? []).map((c) => [c.ResourceChange?.Action, c.ResourceChange?.LogicalResourceId]);

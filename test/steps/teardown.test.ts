@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/aws/errors.js";
+import { templateFacts } from "../../src/aws/template-facts.js";
 import { renderTemplate } from "../../src/steps/deployment-id.js";
 import { teardownAll } from "../../src/steps/teardown.js";
 import { templatesDir } from "../../src/aws/templates.js";
@@ -62,7 +63,7 @@ describe("teardownAll", () => {
     const h = harness();
     const source = readFileSync(join(templatesDir(), "1-api.yaml"), "utf8");
     // The API Deployment lives under the id deploy gave it: the hash of the template and the stack's parameters.
-    const deployment = renderTemplate(source, {}).renamed!.to;
+    const deployment = renderTemplate(source, {}, templateFacts(source)).renamed!.to;
     h.cfn
       .stack("demo-client", {
         status: "CREATE_COMPLETE",
