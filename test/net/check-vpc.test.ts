@@ -132,16 +132,36 @@ describe("checkVpcCidr on arbitrary input", () => {
   // Near-misses are where the interesting branches are: random octets, prefixes around the limits,
   // leading zeros, stray whitespace.
   const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.integer({ min: 0, max: 999 }).map((n) => `0${n}`));
+  const pad = fc.constantFrom("", " ", "\t", "\n ");
   const nearCidr = fc
-    .tuple(fc.array(octet, { minLength: 3, maxLength: 5 }), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }), fc.constantFrom("", " ", "\t"))
-    .map(([octets, prefix, pad]) => `${pad}${octets.join(".")}${prefix === undefined ? "" : `/${prefix}`}${pad}`);
-  const anyInput = fc.oneof(nearCidr, fc.string(), fc.string({ unit: "binary" }));
+    .tuple(fc.array(octet, { minLength: 3, maxLength: 5 }), fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }), pad)
+    .map(([octets, prefix, space]) => `${space}${octets.join(".")}${prefix === undefined ? "" : `/${prefix}`}${space}`);
+  // Well-formed ranges anywhere, mostly with a VPC's prefix and no host bits: about half of them are
+  // accepted, so the accepting branch of each property below really runs (counted).
+  const vpcPrefix = fc.oneof({ arbitrary: fc.integer({ min: MIN_VPC_PREFIX, max: MAX_VPC_PREFIX }), weight: 3 }, fc.integer({ min: 0, max: 32 }));
+  const wellFormed = fc
+    .tuple(u32, vpcPrefix, fc.integer({ min: 0, max: 3 }).map((n) => n > 0), pad)
+    .map(([address, prefix, aligned, space]) => `${space}${dotted(aligned ? networkOf(address, prefix) : address)}/${prefix}${space}`);
+  const anyInput = fc.oneof({ arbitrary: wellFormed, weight: 3 }, nearCidr, fc.string(), fc.string({ unit: "binary" }));
+
+  // What should be accepted, decided apart from src/net: a.b.c.d/n with plain decimal numbers, octets
+  // to 255, /16 to /27, no host bits, outside the special-purpose blocks.
+  function acceptable(input: string): boolean {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(input.trim());
+    if (!match || match.slice(1).some((part) => part.length > 1 && part.startsWith("0"))) return false;
+    const [a, b, c, d, prefix] = match.slice(1).map(Number) as [number, number, number, number, number];
+    if ([a, b, c, d].some((o) => o > 255) || prefix < MIN_VPC_PREFIX || prefix > MAX_VPC_PREFIX) return false;
+    const first = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+    return networkOf(first, prefix) === first && !isSpecialPurpose(first);
+  }
 
   it("never throws, answers in one line that starts with the flag, and is stable on its own output", () => {
+    let accepts = 0;
     fc.assert(
       fc.property(anyInput, (input) => {
         const result = checkVpcCidr(input, LABEL);
         if (result.ok) {
+          accepts++;
           expect(checkVpcCidr(result.cidr.text, LABEL)).toEqual(result);
           for (const w of result.warnings) expect(w).not.toMatch(/[\r\n]/);
         } else {
@@ -151,13 +171,17 @@ describe("checkVpcCidr on arbitrary input", () => {
       }),
       { numRuns: 2000 },
     );
+    expect(accepts).toBeGreaterThan(200);
   });
 
-  it("only accepts canonical /16 to /27 ranges outside the special-purpose blocks", () => {
+  it("accepts exactly the canonical /16 to /27 ranges outside the special-purpose blocks, as written", () => {
+    let accepts = 0;
     fc.assert(
       fc.property(anyInput, (input) => {
         const result = checkVpcCidr(input, LABEL);
+        expect(result.ok, input).toBe(acceptable(input));
         if (!result.ok) return;
+        accepts++;
         const { cidr } = result;
         expect(cidr.prefix).toBeGreaterThanOrEqual(16);
         expect(cidr.prefix).toBeLessThanOrEqual(27);
@@ -168,6 +192,7 @@ describe("checkVpcCidr on arbitrary input", () => {
       }),
       { numRuns: 2000 },
     );
+    expect(accepts).toBeGreaterThan(200);
   });
 
   it("offers a fix that is itself accepted whenever it offers one", () => {

@@ -57,7 +57,8 @@ describe("the API Deployment's logical id", () => {
   });
 
   // Pinned: a change of the scheme (what is hashed, how) would rename every user's Deployment on their
-  // next deploy, and the API would get a new deployment for nothing.
+  // next deploy, and the API would get a new deployment for nothing. (The two values were computed apart,
+  // with Python's hashlib over the same bytes.)
   it("hashes as it always has: SHA-256 of the text, a NUL, and the values as sorted JSON pairs", () => {
     const body = "Resources:\n  Deployment:\n    Type: AWS::ApiGateway::Deployment\n";
     expect(deploymentHash(body, { B: "2", A: "1" })).toBe("199d2876");

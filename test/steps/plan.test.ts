@@ -23,6 +23,59 @@ describe("buildPlan", () => {
     }
   });
 
+  // Every value, written out by hand for two answer sets: a /16 pair with /24 subnets and zones from
+  // the flags, and a /23 and /27 pair (halves and /28s) with zones left to preflight.
+  it.each([
+    {
+      answers: { ...ANSWERS, apiAzs: "us-east-1a,us-east-1b", clientAzs: "eu-west-1c,eu-west-1a" },
+      stages: [
+        {
+          DeploymentName: "demo", VpcCidr: "10.10.0.0/16", Subnet1Cidr: "10.10.0.0/24", Subnet2Cidr: "10.10.1.0/24",
+          AvailabilityZone1: "us-east-1a", AvailabilityZone2: "us-east-1b", ClientVpcCidr: "10.20.0.0/16",
+        },
+        {
+          DeploymentName: "demo", VpcCidr: "10.20.0.0/16", Subnet1Cidr: "10.20.0.0/24", Subnet2Cidr: "10.20.1.0/24",
+          AvailabilityZone1: "eu-west-1c", AvailabilityZone2: "eu-west-1a", ApiRegion: "us-east-1", ApiVpcCidr: "10.10.0.0/16",
+          ApiVpcId: "<1:VpcId>", ApiId: "<1:ApiId>", ApiStageName: "<1:StageName>",
+          ApiEndpointDnsName: "<1:EndpointDnsName>", ApiEndpointHostedZoneId: "<1:EndpointHostedZoneId>",
+        },
+        {
+          DeploymentName: "demo", ClientVpcCidr: "10.20.0.0/16", PeeringConnectionId: "<2:PeeringConnectionId>",
+          RouteTableIds: "/xregion-private-api/demo/route-table-ids",
+        },
+      ],
+    },
+    {
+      answers: { name: "edge-7", apiRegion: "ap-southeast-2", clientRegion: "us-west-2", apiCidr: "192.168.4.0/23", clientCidr: "172.16.0.32/27" },
+      stages: [
+        {
+          DeploymentName: "edge-7", VpcCidr: "192.168.4.0/23", Subnet1Cidr: "192.168.4.0/24", Subnet2Cidr: "192.168.5.0/24",
+          AvailabilityZone1: "<api zone 1>", AvailabilityZone2: "<api zone 2>", ClientVpcCidr: "172.16.0.32/27",
+        },
+        {
+          DeploymentName: "edge-7", VpcCidr: "172.16.0.32/27", Subnet1Cidr: "172.16.0.32/28", Subnet2Cidr: "172.16.0.48/28",
+          AvailabilityZone1: "<client zone 1>", AvailabilityZone2: "<client zone 2>", ApiRegion: "ap-southeast-2", ApiVpcCidr: "192.168.4.0/23",
+          ApiVpcId: "<1:VpcId>", ApiId: "<1:ApiId>", ApiStageName: "<1:StageName>",
+          ApiEndpointDnsName: "<1:EndpointDnsName>", ApiEndpointHostedZoneId: "<1:EndpointHostedZoneId>",
+        },
+        {
+          DeploymentName: "edge-7", ClientVpcCidr: "172.16.0.32/27", PeeringConnectionId: "<2:PeeringConnectionId>",
+          RouteTableIds: "/xregion-private-api/edge-7/route-table-ids",
+        },
+      ],
+    },
+  ])("gives each stage the value of every parameter: $answers.apiCidr and $answers.clientCidr", ({ answers, stages }) => {
+    const spelled = buildPlan(answers).stages.map((stage) =>
+      Object.fromEntries(
+        Object.entries(stage.parameters).map(([key, v]) => [
+          key,
+          v.kind === "value" ? v.value : v.kind === "output" ? `<${v.stage}:${v.output}>` : `<${v.role} zone ${v.index + 1}>`,
+        ]),
+      ),
+    );
+    expect(spelled).toEqual(stages);
+  });
+
   it("reads outputs only from earlier stages, and only outputs they declare", () => {
     for (const stage of plan.stages) {
       for (const value of Object.values(stage.parameters)) {
@@ -89,8 +142,15 @@ describe("buildPlan", () => {
     expect(zoned.stages[1].parameters["AvailabilityZone2"]).toEqual({ kind: "value", value: "eu-west-1c" });
   });
 
-  it("is pure: the same answers give the same plan", () => {
-    expect(buildPlan(ANSWERS)).toEqual(plan);
+  it("leaves the answers it is given as they were, and keeps no state between plans", () => {
+    const answers = Object.freeze({ ...ANSWERS, apiAzs: "us-east-1b,us-east-1a" });
+    const copy = structuredClone(answers);
+    const other = buildPlan(answers);
+    expect(answers).toEqual(copy);
+    expect(other.api.subnets.map((s) => s.cidr)).toEqual(["10.10.0.0/24", "10.10.1.0/24"]);
+    // The plan built first is still what its own answers say after another one was built.
+    expect(plan.stages[0].parameters["AvailabilityZone1"]).toEqual({ kind: "zone", role: "api", index: 0 });
+    expect(buildPlan(ANSWERS).stages[0].parameters["AvailabilityZone1"]).toEqual({ kind: "zone", role: "api", index: 0 });
   });
 
   it("warns, in China only, that unauthenticated calls need the account's ICP recordal", () => {
