@@ -10,7 +10,7 @@ import { type DeployContext, info } from "./context.js";
 import { stageRef } from "./stages.js";
 import type { StageRef } from "./events.js";
 import { deleteAndFollow, failureMessage, followStack, manualFix } from "./stacks.js";
-import { otherOperation, otherOperationText, waitOut } from "./other-operation.js";
+import { newLooks, otherOperation, otherOperationText, replacedText, waitedInVainText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan.js";
 import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
 
@@ -98,27 +98,26 @@ async function deployOnce(
 ): Promise<StageResult | typeof RACED> {
   const { ctx, stage, ref, cfn } = run;
   let stack = await describeStack(cfn, stage.stackName);
-  const other = stack && (await otherOperation(cfn, stack, ctx.clock.now()));
+  const looks = newLooks();
+  const other = stack && (await otherOperation(cfn, stack, ctx.clock.now(), looks));
   if (stack && other) {
     ctx.emit({ kind: "stage-started", ...ref, action: "check", at: ctx.clock.now() });
     const limit = ctx.waitLimitMs ?? DEFAULT_WAIT_LIMIT_MS;
-    const waited = await waitOut(ctx, ref, { stack, other }, ctx.clock.now() + limit, run.stats);
+    const waited = await waitOut(ctx, ref, { stack, other }, ctx.clock.now() + limit, run.stats, looks);
     if (waited.kind === "aborted") return cancelled(run, `Stopped waiting; the other run's operation on ${stage.stackName} continues.`);
-    if (waited.kind === "timed-out") {
-      const minutes = Math.round(limit / 60_000);
-      return fail(run, waited.other.status, undefined,
-        `${otherOperationText(stage.stackName, waited.other)} and it has not finished in ${minutes} minutes: wait for it, or see where it stands with status, then deploy again.`);
-    }
+    if (waited.kind === "timed-out") return fail(run, waited.other.status, undefined, waitedInVainText(ref, waited.other, limit));
     stack = waited.stack;
   }
   run.status = stack?.status;
   const fix = stack ? manualFix(stack.status, stage.stackName, stage.region) : undefined;
   if (stack && fix) return fail(run, stack.status, undefined, fix);
 
-  // A REVIEW_IN_PROGRESS stack here was left by a run that stopped before executing: it takes a CREATE.
+  // A REVIEW_IN_PROGRESS stack here was left by a run that stopped before executing: it takes a CREATE,
+  // whose execution deletes the change sets that run left.
   const replace = stack?.status === "ROLLBACK_COMPLETE";
   const type = !stack || replace || stack.status === "REVIEW_IN_PROGRESS" ? "CREATE" : "UPDATE";
   ctx.emit({ kind: "stage-started", ...ref, action: type === "CREATE" ? "create" : "update", at: ctx.clock.now() });
+  if (stack?.status === "REVIEW_IN_PROGRESS" && looks.left.length > 0) info(ctx, ref, replacedText(stage.stackName, looks.left));
   if (stack && replace) {
     const replaced = await replaceRolledBack(run, stack);
     if (replaced) return replaced;

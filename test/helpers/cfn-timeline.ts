@@ -124,10 +124,12 @@ type CommandName =
   | "DescribeStacks" | "DescribeStackEvents" | "CreateChangeSet" | "DescribeChangeSet" | "ExecuteChangeSet"
   | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack" | "DescribeStackResources" | "ListChangeSets";
 
-// A change set as another run left it (ListChangeSets' Status and ExecutionStatus).
+// A change set as another run left it (ListChangeSets' Status and ExecutionStatus), made now or at `createdAt`
+// (AWS's clock, which can be ahead of ours).
 interface ForeignChangeSet {
   readonly status: string;
   readonly executionStatus: string;
+  readonly createdAt?: number;
 }
 
 export class FakeCloudFormation {
@@ -169,7 +171,7 @@ export class FakeCloudFormation {
       this.append(state, stackEvent("REVIEW_IN_PROGRESS", "User Initiated"), undefined, 0);
     }
     const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:changeSet/xregion-${this.clock.now()}/${randomUUID()}`;
-    this.changeSets.set(id, { stack: state, outcome: "ready", describes: 1, created: new Date(this.clock.now()), foreign });
+    this.changeSets.set(id, { stack: state, outcome: "ready", describes: 1, created: new Date(foreign.createdAt ?? this.clock.now()), foreign });
     return this;
   }
 

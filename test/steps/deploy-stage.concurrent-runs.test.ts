@@ -89,14 +89,89 @@ describe("two runs of one deployment", () => {
     expect(messages(h.events).join("\n")).not.toMatch(/OBSOLETE|InvalidChangeSetStatus/);
   });
 
-  it("a stack in REVIEW_IN_PROGRESS from a run stopped long ago is free: created at once", async () => {
+  it("a stack in REVIEW_IN_PROGRESS from a run stopped long ago is free: created at once, naming the change set it replaces", async () => {
     const h = harness();
     h.cfn.stack("demo-api", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [stackEvent("CREATE_COMPLETE")]], outputs: OUTPUTS } })
       .otherChangeSet("demo-api", { status: "CREATE_COMPLETE", executionStatus: "AVAILABLE" });
     h.clock.t += 3 * 60_000;
+    const start = h.clock.now();
     const result = await runStage(h.ctx, STAGE_1, PARAMS, TEMPLATE);
     expect(result).toMatchObject({ kind: "deployed", outcome: "created" });
-    expect(h.events.some((e) => e.kind === "info")).toBe(false);
+    // Only its own change set's and stack's polls.
+    expect(h.clock.now() - start).toBeLessThan(5_000);
+    expect(messages(h.events)).toEqual([
+      "demo-api is REVIEW_IN_PROGRESS with a change set that a run which no longer runs made and never executed: xregion-1795600800000 (made 10:00:00 UTC). This run's change set replaces it.",
+    ]);
+  });
+
+  // Killed while its change set was being made or waiting to run (a closed terminal, a CI timeout): the
+  // change set stays ready and unexecuted, the stack REVIEW_IN_PROGRESS.
+  it("a change set a killed run left a moment ago: waits half a minute for a run to execute it, then replaces it", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [stackEvent("CREATE_COMPLETE")]], outputs: OUTPUTS } })
+      .otherChangeSet("demo-api", { status: "CREATE_COMPLETE", executionStatus: "AVAILABLE" });
+    const start = h.clock.now();
+    const result = await runStage(h.ctx, STAGE_1, PARAMS, TEMPLATE);
+
+    expect(result).toMatchObject({ kind: "deployed", outcome: "created" });
+    expect(h.cfn.calls.filter((c) => c.command === "CreateChangeSet").map((c) => c.input["ChangeSetType"])).toEqual(["CREATE"]);
+    const waited = h.clock.sleeps.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(30_000);
+    expect(waited).toBeLessThan(45_000);
+    expect(messages(h.events)).toEqual([
+      "Another run's change set xregion-1795600800000 for demo-api is ready (made 10:00:00 UTC) but not executed yet: waiting up to 30 s for that run to execute it; one left by a run that no longer runs is replaced then.",
+      expect.stringMatching(/^demo-api is REVIEW_IN_PROGRESS with a change set that a run which no longer runs made and never executed: xregion-1795600800000 .*This run's change set replaces it\.$/),
+    ]);
+    expect(h.clock.now() - start).toBeLessThan(60_000);
+  });
+
+  it("a change set made by AWS's clock an hour ahead of ours: replaced after the same half minute, not an hour", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [stackEvent("CREATE_COMPLETE")]], outputs: OUTPUTS } })
+      .otherChangeSet("demo-api", { status: "CREATE_COMPLETE", executionStatus: "AVAILABLE", createdAt: h.clock.now() + 60 * 60_000 });
+    const result = await runStage(h.ctx, STAGE_1, PARAMS, TEMPLATE);
+    expect(result).toMatchObject({ kind: "deployed", outcome: "created" });
+    expect(h.clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(45_000);
+  });
+
+  it("a ready change set that its live run executes within the half minute is waited for, never replaced", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { changeSet: "empty" }).otherChangeSet("demo-api", { status: "CREATE_COMPLETE", executionStatus: "AVAILABLE" });
+    h.cfn.after("ListChangeSets", 2, () => h.cfn.otherExecutes("demo-api", "CREATE_IN_PROGRESS", otherCreate));
+    const result = await runStage(h.ctx, STAGE_1, PARAMS, TEMPLATE);
+
+    expect(result.kind).toBe("no-op");
+    expect(h.cfn.calls.filter((c) => c.command === "CreateChangeSet").map((c) => c.input["ChangeSetType"])).toEqual(["UPDATE"]);
+    expect(messages(h.events).join("\n")).not.toMatch(/replaces/);
+    expect(sequence(h.events)).toContain("resource:demo-api:CREATE_COMPLETE");
+  });
+
+  it("a change set another run has only asked for (CREATE_PENDING) holds the stack too: waits, and never makes a second CREATE", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", { changeSet: "empty" }).otherChangeSet("demo-api", { status: "CREATE_PENDING", executionStatus: "UNAVAILABLE" });
+    h.cfn.after("ListChangeSets", 2, () => h.cfn.otherExecutes("demo-api", "CREATE_IN_PROGRESS", otherCreate));
+    const result = await runStage(h.ctx, STAGE_1, PARAMS, TEMPLATE);
+
+    expect(result.kind).toBe("no-op");
+    expect(h.cfn.calls.filter((c) => c.command === "CreateChangeSet").map((c) => c.input["ChangeSetType"])).toEqual(["UPDATE"]);
+    expect(messages(h.events)[0]).toMatch(/^Another run is preparing to create demo-api \(REVIEW_IN_PROGRESS since 10:00:00 UTC\): waiting/);
+  });
+
+  it("a change set still being made after ten minutes: stops naming it and the command that removes it, not after an hour", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", {}).otherChangeSet("demo-api", { status: "CREATE_IN_PROGRESS", executionStatus: "UNAVAILABLE" });
+    const start = h.clock.now();
+    const result = await runStage(h.ctx, STAGE_1, PARAMS, TEMPLATE);
+
+    expect(result.kind).toBe("failed");
+    expect(h.clock.now() - start).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(h.clock.now() - start).toBeLessThan(11 * 60_000);
+    expect(h.cfn.count("CreateChangeSet")).toBe(0);
+    const failed = h.events.find((e) => e.kind === "stage-failed");
+    expect(failed && failed.kind === "stage-failed" && failed.message).toBe(
+      "Another run is preparing to create demo-api (REVIEW_IN_PROGRESS since 10:00:00 UTC), and its change set xregion-1795600800000 is still being made: " +
+        "wait for it, or remove the change set (aws cloudformation delete-change-set --stack-name demo-api --change-set-name xregion-1795600800000 --region eu-west-1), then deploy again.",
+    );
   });
 
   it("a stack that keeps changing under it: stops after three looks, naming the other run, with no raw error", async () => {
