@@ -2,7 +2,7 @@
 import { saveAnswersFile } from "../config/answers.js";
 import { FailureError, InterruptedError } from "../errors.js";
 import type { DeployResult } from "../steps/deploy.js";
-import { buildPlan, type Plan } from "../steps/plan.js";
+import type { Plan } from "../steps/plan.js";
 import type { StackStates } from "../steps/stacks.js";
 import { stageRef } from "../steps/stages.js";
 import { planLines } from "../ui/plan-text.js";
@@ -15,6 +15,8 @@ import type { Session } from "./session.js";
 export async function runDeploy(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx);
   const { answers } = loaded;
+  // The plan (and net/ with its range parser) loads after the questions, off the first question's path.
+  const { buildPlan } = await import("../steps/plan.js");
   const plan = buildPlan(answers);
   const human = ctx.flags.progress === "json" ? ctx.stderr : ctx.stdout;
   const columns = terminalColumns(human);
@@ -39,10 +41,11 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
  */
 export async function deployPlan(ctx: CommandContext, planned: Plan, configFile: string): Promise<number> {
   const { answers } = planned;
-  const [{ withSession }, { preflight }, { deployAll }] = await Promise.all([
+  const [{ withSession }, { preflight }, { deployAll }, { buildPlan }] = await Promise.all([
     import("./session.js"),
     import("../steps/preflight.js"),
     import("../steps/deploy.js"),
+    import("../steps/plan.js"),
   ]);
   return withSession(ctx, answers, "deploy", async (session) => {
     const checked = await preflight({ ...session, checkPermissions: ctx.flags.permissionCheck }, answers);

@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { renderTemplate } from "../steps/deployment-id.js";
-import { buildPlan, type Plan, type StagePlan } from "../steps/plan.js";
+import type { Plan, StagePlan } from "../steps/plan.js";
 import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapLines } from "../ui/format.js";
@@ -15,6 +15,8 @@ export const DEFAULT_PLAN_DIR = "xregion-plan";
 /** `plan`: what a deploy would create, with no AWS call. */
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const { answers, asked } = await loadAnswers(ctx, "all", false);
+  // As deploy's: the plan and the range parser load after the questions.
+  const { buildPlan } = await import("../steps/plan.js");
   const plan = buildPlan(answers);
   const out = resolve(ctx.cwd, ctx.flags.out ?? DEFAULT_PLAN_DIR);
   const written = await writePlan(plan, out);

@@ -1,9 +1,8 @@
 // Each answer resolves the same way, in one place: flag, then the answers file, then a prompt when a
 // terminal is there to ask on, then the default — or a usage error naming the flag to pass.
 import { UsageError } from "../errors.js";
-import { checkVpcCidr, parseCidr, suggestFree } from "../net/index.js";
 import { DEFAULTS, FLAG_OF, type AnswerKey, type Answers } from "./answers.js";
-import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem, regionProblem, splitZones, zonesProblem } from "./validate.js";
+import { canonicalCidr, cidrPairProblem, cidrProblem, nameProblem, regionPairProblem, regionProblem, splitZones, zonesProblem } from "./validate.js";
 
 /** Where answers come from, in order: flags, then the answers file. */
 export interface AnswerSources {
@@ -77,10 +76,10 @@ export async function resolveAnswers(
   if (apiRegionGiven !== undefined && clientRegionGiven !== undefined) {
     fail(regionPairProblem(apiRegionGiven, clientRegionGiven, labelsFor("apiRegion", "clientRegion")));
   }
-  const apiCidrGiven = normalised(given("apiCidr", cidrProblem));
-  const clientCidrGiven = normalised(given("clientCidr", cidrProblem));
+  const apiCidrGiven = await givenCidr("apiCidr");
+  const clientCidrGiven = await givenCidr("clientCidr");
   if (apiCidrGiven !== undefined && clientCidrGiven !== undefined) {
-    fail(cidrPairProblem(apiCidrGiven, clientCidrGiven, labelsFor("apiCidr", "clientCidr")));
+    fail(await cidrPairProblem(apiCidrGiven, clientCidrGiven, labelsFor("apiCidr", "clientCidr")));
   }
   // Zones given for a region already given are checked now too (they are read again once both are known).
   if (scope === "all" && apiRegionGiven !== undefined) zones("apiAzs", apiRegionGiven);
@@ -96,12 +95,9 @@ export async function resolveAnswers(
 
   const rangeAsker = scope === "all" ? optionalAsker : undefined;
   const apiCidr = apiCidrGiven ?? (rangeAsker ? await ask("apiCidr", () => rangeAsker.cidr("api", DEFAULTS.apiCidr, undefined)) : DEFAULTS.apiCidr);
-  const clientCidr =
-    clientCidrGiven ??
-    (rangeAsker
-      ? await ask("clientCidr", () => rangeAsker.cidr("client", defaultClientCidr(apiCidr), apiCidr))
-      : defaultClientCidr(apiCidr));
-  fail(cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
+  const clientDefault = clientCidrGiven ?? (await defaultClientCidr(apiCidr));
+  const clientCidr = clientCidrGiven ?? (rangeAsker ? await ask("clientCidr", () => rangeAsker.cidr("client", clientDefault, apiCidr)) : clientDefault);
+  fail(await cidrPairProblem(apiCidr, clientCidr, labelsFor("apiCidr", "clientCidr")));
 
   const profile = sources.flags.profile ?? sources.file?.profile;
   const apiAzs = scope === "all" ? zones("apiAzs", apiRegion) : undefined;
@@ -130,6 +126,16 @@ export async function resolveAnswers(
     return value === undefined ? undefined : splitZones(value).join(",");
   }
 
+  // A range given by flag or file: checked (which loads the range parser), then written as the tool writes it.
+  async function givenCidr(key: "apiCidr" | "clientCidr"): Promise<string | undefined> {
+    const fromFlag = sources.flags[key];
+    const fromFile = sources.file?.[key];
+    const value = fromFlag ?? fromFile;
+    if (value === undefined) return undefined;
+    fail(await cidrProblem(value, fromFlag !== undefined ? FLAG_OF[key] : `"${key}" in ${sources.filePath}`));
+    return canonicalCidr(value.trim());
+  }
+
   async function ask(key: AnswerKey, question: () => Promise<string>): Promise<string> {
     asked.push(key);
     return question();
@@ -152,14 +158,9 @@ function fail(problem: string | undefined): void {
 }
 
 
-function normalised(cidr: string | undefined): string | undefined {
-  if (cidr === undefined) return undefined;
-  const check = checkVpcCidr(cidr, "");
-  return check.ok ? check.cidr.text : cidr;
-}
-
 /** The client's default moves out of the way when the API range was chosen on top of it. */
-export function defaultClientCidr(apiCidr: string): string {
+export async function defaultClientCidr(apiCidr: string): Promise<string> {
+  const { parseCidr, suggestFree } = await import("../net/index.js");
   const api = parseCidr(apiCidr);
   const preferred = parseCidr(DEFAULTS.clientCidr);
   if (!api || !preferred) return DEFAULTS.clientCidr;

@@ -1,7 +1,6 @@
 // Validators shared by flags, the answers file and prompts: each returns the one-line message for a
 // bad value, or undefined. The message names where the value came from and how to fix it.
 import { cut, echo } from "../echo.js";
-import { checkPair, checkVpcCidr, parseCidr } from "../net/index.js";
 import { closestRegion, findRegion, offeredRegions, partitionProblem } from "./regions.js";
 
 /** The rule a deployment name follows, in words for error messages. */
@@ -39,14 +38,25 @@ export function regionPairProblem(api: string, client: string, labels = { api: "
   return partitionProblem(api, `${labels.api} ${api} and ${labels.client} ${client}`);
 }
 
+// The ranges are read by net/ with its parser (ip-cidr), loaded the first time a range is checked: once
+// the first question is on screen, or before it only when a flag or the answers file gives a range.
+const net = () => import("../net/index.js");
+
 /** What is wrong with one VPC range, or undefined. */
-export function cidrProblem(value: string, label: string): string | undefined {
-  const check = checkVpcCidr(value, label);
+export async function cidrProblem(value: string, label: string): Promise<string | undefined> {
+  const check = (await net()).checkVpcCidr(value, label);
   return check.ok ? undefined : check.message;
 }
 
+/** A valid range as the tool writes it (10.0.0.0/16 for " 10.0.0.0/16 "), anything else as it is. */
+export async function canonicalCidr(value: string): Promise<string> {
+  const check = (await net()).checkVpcCidr(value, "");
+  return check.ok ? check.cidr.text : value;
+}
+
 /** What is wrong with the two VPC ranges together (overlap), or undefined. */
-export function cidrPairProblem(api: string, client: string, labels = { api: "--api-cidr", client: "--client-cidr" }): string | undefined {
+export async function cidrPairProblem(api: string, client: string, labels = { api: "--api-cidr", client: "--client-cidr" }): Promise<string | undefined> {
+  const { checkPair, parseCidr } = await net();
   const a = parseCidr(api);
   const b = parseCidr(client);
   if (!a || !b) return undefined;

@@ -1,4 +1,7 @@
-// IPv4 ranges: parsing, arithmetic, the VPC size limits, and carving a VPC into its two subnets.
+// IPv4 ranges: parsing (ip-cidr, the library the project's brief names for it), arithmetic, the VPC size
+// limits, and carving a VPC into its two subnets. ip-cidr and its ip-address chain (about 50 kB) are loaded
+// with this folder, which nothing on the way to the first question imports (README, "How it is built").
+import IPCIDR from "ip-cidr";
 
 /**
  * Addresses are plain numbers in 0..2^32-1. Arithmetic (division, multiplication) is used instead of
@@ -68,36 +71,35 @@ const DIGITS = /^[0-9]+$/;
 export function readCidr(input: string): CidrReading {
   const text = input.trim();
   if (text === "") return { kind: "empty" };
-  // Any colon is settled here (an IPv4-mapped "::ffff:10.0.0.0/112" too): VPC peering in this tool is
-  // about the VPCs' IPv4 ranges only.
+  // Any colon is settled here: ip-cidr reads an IPv4-mapped "::ffff:10.0.0.0/112" as the IPv4 /32, and
+  // VPC peering in this tool is about the VPCs' IPv4 ranges only.
   if (text.includes(":")) return { kind: "ipv6" };
+  const [addressText = "", prefixText, ...more] = text.split("/");
+  if (more.length > 0 || (prefixText !== undefined && !DIGITS.test(prefixText))) return { kind: "malformed" };
 
-  const parts = text.split("/");
-  if (parts.length > 2) return { kind: "malformed" };
-  const [addressText = "", prefixText] = parts;
-  const octets = addressText.split(".");
-  if (octets.length !== 4 || !octets.every((o) => DIGITS.test(o))) return { kind: "malformed" };
-  if (prefixText !== undefined && !DIGITS.test(prefixText)) return { kind: "malformed" };
-
-  // Rejected rather than silently normalised: inet_aton and many shells' tools read "010" as octal 8,
-  // so "010.0.0.0/16" means 8.0.0.0/16 to some of the user's other tools and 10.0.0.0/16 to others.
-  const hasLeadingZero = (p: string) => p.length > 1 && p.startsWith("0");
-  if (octets.some((o) => Number(o) > 255)) return { kind: "malformed" };
-  if (octets.some(hasLeadingZero) || (prefixText !== undefined && hasLeadingZero(prefixText))) {
-    const address = octets.map((o) => String(Number(o))).join(".");
-    const corrected = prefixText === undefined ? address : `${address}/${Number(prefixText)}`;
-    return { kind: "leading-zeros", corrected };
+  // ip-cidr refuses "010.0.0.0/16", as it should: inet_aton and many shells' tools read "010" as octal
+  // 8, so it means 8.0.0.0/16 to some of the user's other tools and 10.0.0.0/16 to others. The message
+  // offers the value without the zeros, when that is an address.
+  const parts = [...addressText.split("."), ...(prefixText === undefined ? [] : [prefixText])];
+  if (parts.some((part) => part.length > 1 && part.startsWith("0") && DIGITS.test(part))) {
+    const address = addressText.split(".").map((octet) => (DIGITS.test(octet) ? String(Number(octet)) : octet)).join(".");
+    if (!IPCIDR.isValidAddress(address)) return { kind: "malformed" };
+    return { kind: "leading-zeros", corrected: prefixText === undefined ? address : `${address}/${Number(prefixText)}` };
   }
-
-  const address = octets.reduce((value, octet) => value * 256 + Number(octet), 0);
+  if (!IPCIDR.isValidAddress(addressText)) return { kind: "malformed" };
+  const address = numberOf(IPCIDR.createAddress(addressText));
   if (prefixText === undefined) return { kind: "no-prefix", address };
-
   const prefix = Number(prefixText);
   if (prefix > 32) return { kind: "prefix-out-of-range", address, prefix };
 
-  const cidr = makeCidr(address, prefix);
+  const cidr = makeCidr(numberOf(new IPCIDR(text).addressStart), prefix);
   if (cidr.first !== address) return { kind: "host-bits", address, intended: cidr };
   return { kind: "ok", cidr };
+}
+
+// An IPv4 address as the number this folder computes with (it always fits: below 2^32).
+function numberOf(address: IPCIDR.Address): number {
+  return Number(IPCIDR.formatIP<bigint>(address, { type: "bigInteger" }));
 }
 
 /** The range, or undefined when the text is not one. */

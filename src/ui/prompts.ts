@@ -56,10 +56,10 @@ export function terminalAsker(): Asker {
       input({
         message: ROLE_TEXT[role].cidr,
         default: initial,
-        validate: (value) => {
+        validate: async (value) => {
           const problem =
-            cidrProblem(value, "range") ??
-            (other ? cidrPairProblem(other, value, { api: "the API range", client: "this range" }) : undefined);
+            (await cidrProblem(value, "range")) ??
+            (other ? await cidrPairProblem(other, value, { api: "the API range", client: "this range" }) : undefined);
           return shown(problem);
         },
       }).then((v) => v.trim()),

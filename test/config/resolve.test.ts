@@ -137,13 +137,13 @@ describe("resolveAnswers: zones", () => {
 });
 
 describe("defaultClientCidr", () => {
-  it("keeps the usual default when it is free", () => {
-    expect(defaultClientCidr("10.10.0.0/16")).toBe("10.20.0.0/16");
+  it("keeps the usual default when it is free", async () => {
+    expect(await defaultClientCidr("10.10.0.0/16")).toBe("10.20.0.0/16");
   });
 
-  it("picks a free range of the same size when the API took the default", () => {
+  it("picks a free range of the same size when the API took the default", async () => {
     for (const api of ["10.20.0.0/16", "10.0.0.0/8", "10.20.128.0/17"]) {
-      const chosen = defaultClientCidr(api);
+      const chosen = await defaultClientCidr(api);
       expect(chosen).not.toBe("10.20.0.0/16");
       expect(chosen).toMatch(/\/16$/);
     }

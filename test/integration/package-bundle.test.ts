@@ -2,8 +2,9 @@
 // the operations we call (scripts/build.mjs, schemaKeysInlined), which is most of the deploy's memory.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/cli.js";
 
 const DIST = resolve(import.meta.dirname, "../../dist");
 const CLI = join(DIST, "cli.js");
@@ -18,6 +19,34 @@ function modulesLoaded(args: readonly string[]): { stdout: string; modules: stri
   });
   expect(run.status).toBe(0);
   return { stdout: run.stdout, modules: JSON.parse(run.stderr) as string[] };
+}
+
+/** The bundle's files a run of `args` loaded (resolved through Node's module hooks), and its exit code. */
+function filesLoaded(args: readonly string[], cwd: string): { code: number | null; files: string[] } {
+  const hook = [
+    'import { registerHooks } from "node:module";',
+    "const seen = new Set();",
+    "registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r; } });",
+    'process.on("exit", () => process.stderr.write("\\n" + JSON.stringify([...seen])));',
+  ].join("\n");
+  const run = spawnSync(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(hook)}`, CLI, ...args], {
+    cwd,
+    env: { PATH: process.env["PATH"], CI: "true", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  const urls = JSON.parse(run.stderr.trimEnd().split("\n").at(-1)!) as string[];
+  return { code: run.status, files: urls.filter((url) => url.startsWith("file:")).map((url) => basename(new URL(url).pathname)) };
+}
+
+/** The chunks a chunk imports statically, and theirs: what loading it loads. */
+function staticClosure(chunk: string): Set<string> {
+  const seen = new Set([chunk]);
+  for (const file of seen) {
+    const text = readFileSync(join(DIST, "chunks", file), "utf8");
+    for (const [, imported] of text.matchAll(/\bimport\s*(?:[^"'()]*?from\s*)?["']\.\/([^"']+)["']/g)) seen.add(imported!);
+  }
+  return seen;
 }
 
 function bundleText(): string {
@@ -78,5 +107,31 @@ describe("the bundle", () => {
     expect(yoga[0]).not.toMatch(/typeof fetch/);
     expect(yoga[0]).not.toMatch(/data:application\/octet-stream;base64,[A-Za-z0-9+/]/);
     expect(readFileSync(join(DIST, "chunks", "yoga.wasm")).subarray(0, 4)).toEqual(Buffer.from("\0asm", "latin1"));
+  });
+});
+
+// ip-cidr and its ip-address chain (about 50 kB) cost the first question 2 ms when net/ loaded with the
+// command: they load with net/, which the command imports only after the questions (README, "How it is built").
+describe("the range parser", () => {
+  const chunks = readdirSync(join(DIST, "chunks")).filter((file) => file.endsWith(".js"));
+  const parser = chunks.filter((file) => readFileSync(join(DIST, "chunks", file), "utf8").includes("Invalid CIDR address."));
+
+  it("is bundled once, and loads with the plan, not with --help or on the way to the first question", () => {
+    expect(parser).toHaveLength(1);
+    const cwd = tempDir("xregion-parser-");
+    expect(filesLoaded(["--help"], cwd).files).not.toContain(parser[0]);
+    // Without a terminal deploy stops where it would ask the first question (exit 2, no region).
+    const deploy = filesLoaded(["deploy"], cwd);
+    expect(deploy.code).toBe(2);
+    expect(deploy.files.some((file) => /^deploy-/.test(file))).toBe(true);
+    expect(deploy.files).not.toContain(parser[0]);
+    // The questions' own chunk does not bring it either.
+    const questions = chunks.filter((file) => file.startsWith("prompts-"));
+    expect(questions).toHaveLength(1);
+    expect(staticClosure(questions[0]!)).not.toContain(parser[0]);
+    // And it is found where it is used.
+    const plan = filesLoaded(["plan", "--api-region", "us-east-1", "--client-region", "eu-west-1", "--out", join(cwd, "plan")], cwd);
+    expect(plan.code).toBe(0);
+    expect(plan.files).toContain(parser[0]);
   });
 });
