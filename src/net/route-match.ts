@@ -1,7 +1,8 @@
 // Which route a VPC router picks, as AWS documents it: a subnet uses the route table explicitly
 // associated with it, else the VPC's main table; among the routes whose destination contains the
 // address, the longest prefix wins; a route whose target is gone is a blackhole and drops the packet.
-import { intersect, isEmpty, parseBlock, subtract, union, type AddressSet } from "./address-set.js";
+import { intersect, isEmpty, subtract, union, type AddressSet } from "./address-set.js";
+import { parseCidr } from "./cidr.js";
 
 /** One route of a route table: destination, target and state. */
 export interface Route {
@@ -49,9 +50,8 @@ export interface RangeRouting {
 export function routeRange(routes: readonly Route[], range: AddressSet): RangeRouting {
   const byPrefix = routes
     .flatMap((route) => {
-      const block = parseBlock(route.destination);
-      const prefix = Number(route.destination.split("/")[1]);
-      return block && route.destination.includes("/") ? [{ route, block, prefix }] : [];
+      const cidr = parseCidr(route.destination);
+      return cidr ? [{ route, block: [{ first: cidr.first, last: cidr.last }], prefix: cidr.prefix }] : [];
     })
     .sort((a, b) => b.prefix - a.prefix);
   const parts: RoutedPart[] = [];
