@@ -1,6 +1,7 @@
 // Another run on the same stack (DESIGN §13): seen from the stack's status, or from a change set of ours that
-// is being created or executed while the stack is still REVIEW_IN_PROGRESS; then waited out, with the other
-// operation's events shown, until the stack takes a new operation again.
+// is being made, or ready and about to run, while the stack is still REVIEW_IN_PROGRESS; then waited out, with
+// the other operation's events shown, until the stack takes a new operation again. A change set left ready
+// by a run that no longer runs holds nothing: this run's replaces it.
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { pollDelay } from "../aws/clock.js";
 import type { PollStats } from "../aws/event-poller.js";
@@ -22,8 +23,10 @@ export interface OtherOperation {
 // the moment it is ready (steps/deploy-stage.ts), within seconds even when throttled; so one that stays
 // ready and unexecuted for longer than READY_GRACE_MS after this run first saw it, or that was made more
 // than ABANDONED_AFTER_MS ago, was left by a run that no longer runs (killed, its terminal closed, a CI
-// timeout), and this run's change set replaces it. Both are measured on this run's clock where it can:
-// AWS's CreationTime against a clock that is behind AWS's made a run wait for as long as the clocks differ.
+// timeout), and this run's change set replaces it. The grace is measured on this run's clock alone. The
+// two minutes compare AWS's CreationTime with this run's clock, so they can only shorten the wait: a clock
+// behind AWS's once made a run wait as long as the clocks differ; one ahead may replace a live run's change
+// set early, and that run then finds it gone and waits for this one, as after any race it loses.
 const OURS = /^xregion-/;
 const READY_GRACE_MS = 30_000;
 const ABANDONED_AFTER_MS = 2 * 60_000;
@@ -46,10 +49,10 @@ export function newLooks(): ChangeSetLooks {
 
 /** The other operation holding the stack, if any. */
 export async function otherOperation(cfn: CloudFormationClient, stack: StackInfo, now: number, looks: ChangeSetLooks = newLooks()): Promise<OtherOperation | undefined> {
+  looks.left = [];
   if (isBusy(stack.status)) {
     return { status: stack.status, since: stack.operationStartedAt };
   }
-  looks.left = [];
   if (stack.status !== "REVIEW_IN_PROGRESS") return undefined;
   const ours = (await listChangeSets(cfn, stack.stackId)).filter((cs) => OURS.test(cs.name));
   const running = ours.find((cs) => cs.executionStatus === "EXECUTE_IN_PROGRESS");
@@ -58,7 +61,8 @@ export async function otherOperation(cfn: CloudFormationClient, stack: StackInfo
   for (const cs of ours) {
     const state = MAKING.has(cs.status) ? "making" : cs.status === "CREATE_COMPLETE" && cs.executionStatus === "AVAILABLE" ? "ready" : undefined;
     if (!state) continue;
-    const seen = looks.seen.get(cs.name)?.state === state ? looks.seen.get(cs.name)!.at : now;
+    const before = looks.seen.get(cs.name);
+    const seen = before?.state === state ? before.at : now;
     looks.seen.set(cs.name, { state, at: seen });
     const until = seen + (state === "making" ? MAKING_LIMIT_MS : READY_GRACE_MS);
     if (state === "ready" && (now >= until || now - cs.createdAt >= ABANDONED_AFTER_MS)) {
