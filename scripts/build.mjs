@@ -55,8 +55,10 @@ const bundled = await build({
 await chmod(new URL("../dist/cli.js", import.meta.url), 0o755);
 if (process.env.BUILD_METAFILE) await writeFile(process.env.BUILD_METAFILE, JSON.stringify(bundled.metafile));
 
-// The templates' facts (descriptions, named IAM) read once here with the YAML parser, so that a deploy
-// reads a small JSON file instead of loading the parser (about 8 MB less peak memory; npm run bench).
+// The templates' facts (descriptions, named IAM, where each spells its API Deployment's id for the rename)
+// read once here with the YAML parser, so that a deploy reads a small JSON file instead of loading the
+// parser (about 8 MB less peak memory; npm run bench). A shipped template with a reference to its
+// Deployment that cannot be renamed fails the build.
 // The same parser and hash as at run time, compiled on the fly: the build must not depend on Node's type
 // stripping.
 const factsModule = new URL("../dist/.template-facts.mjs", import.meta.url);
@@ -79,7 +81,9 @@ const templates = new URL("../templates/", import.meta.url);
 const facts = {};
 for (const file of (await readdir(templates)).filter((f) => f.endsWith(".yaml")).sort()) {
   const body = await readFile(new URL(file, templates), "utf8");
-  facts[templateHash(body)] = { template: file, ...templateFacts(body) };
+  const read = templateFacts(body);
+  if (read.deployment?.refused) throw new Error(`templates/${file}: ${read.deployment.refused}`);
+  facts[templateHash(body)] = { template: file, ...read };
 }
 await writeFile(new URL("../dist/template-facts.json", import.meta.url), `${JSON.stringify(facts)}\n`);
 
