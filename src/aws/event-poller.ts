@@ -36,6 +36,11 @@ function isStackEvent(event: StackEvent, stackName: string): boolean {
   return event.ResourceType === STACK_TYPE && event.LogicalResourceId === stackName;
 }
 
+// ROLLBACK_IN_PROGRESS, UPDATE_ROLLBACK_*, DELETE_FAILED, …: the operation has failed.
+function isFailing(status: string): boolean {
+  return status.endsWith("_FAILED") || status.includes("ROLLBACK");
+}
+
 function isTerminal(status: string | undefined): boolean {
   return status !== undefined && !status.endsWith("_IN_PROGRESS");
 }
@@ -43,8 +48,12 @@ function isTerminal(status: string | undefined): boolean {
 /** Reads a stack's new events page by page, keeping only this operation's, and remembers the first failure. */
 export class StackEventPoller {
   complete = false;
-  // The stack's latest status as its own events report it, with the reason CloudFormation gave.
+  // The stack's latest status as its own events report it.
   status: string | undefined;
+  // Why the operation failed, in the stack's own events: the first failing event's reason, kept. A cause
+  // that is no resource's (a parameter AWS validates only when the operation runs: "Parameter validation
+  // failed: … Rollback requested by user.") is on ROLLBACK_IN_PROGRESS alone, and ROLLBACK_COMPLETE, which
+  // follows it, has no reason at all (PacktPublishing/Implementing-DevOps-on-AWS#2, aws/amazon-ecs-cli#236).
   statusReason: string | undefined;
   calls = 0;
   private readonly seen = new Set<string>();
@@ -105,7 +114,7 @@ export class StackEventPoller {
     const status = event.ResourceStatus ?? "";
     if (isStackEvent(event, this.props.stackName)) {
       this.status = status;
-      this.statusReason = event.ResourceStatusReason;
+      if (isFailing(status)) this.statusReason ||= event.ResourceStatusReason;
       this.complete = isTerminal(status);
     } else if (status.endsWith("_FAILED")) {
       this.failures.push({

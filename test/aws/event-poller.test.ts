@@ -112,6 +112,25 @@ describe("StackEventPoller", () => {
     });
   });
 
+  it("keeps the stack's first failure reason when no resource failed and ROLLBACK_COMPLETE has none", async () => {
+    const { clock, cfn, client } = setup();
+    // A zone parameter AWS finds no zone for: the stack itself fails, no resource does (AWSinAction/code2#40).
+    const validation = "Parameter validation failed: parameter value eu-west-1a for parameter name AvailabilityZone1 does not exist. Rollback requested by user.";
+    cfn.stack(NAME, {
+      execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [stackEvent("ROLLBACK_IN_PROGRESS", validation)], [stackEvent("ROLLBACK_COMPLETE")]] },
+    });
+    const { CreateChangeSetCommand, ExecuteChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
+    const cs = await client.send(new CreateChangeSetCommand({ StackName: NAME, ChangeSetName: "x", ChangeSetType: "CREATE" }));
+    await client.send(new ExecuteChangeSetCommand({ ChangeSetName: cs.Id, ClientRequestToken: TOKEN }));
+    const poller = new StackEventPoller(client, { stack: cs.StackId ?? "", stackName: NAME, tokens: [TOKEN], since: clock.now() });
+    await poller.poll();
+    expect(poller.statusReason).toBeUndefined(); // "User Initiated" is no failure
+    await poller.poll();
+    await poller.poll();
+    expect([poller.status, poller.complete, poller.rootCause]).toEqual(["ROLLBACK_COMPLETE", true, undefined]);
+    expect(poller.statusReason).toBe(validation);
+  });
+
   it("counts events without a request token (moto, LocalStack) from the operation's start time", async () => {
     const { clock, cfn, client } = setup();
     cfn.tokens = false;

@@ -175,6 +175,21 @@ describe("runStage", () => {
     expect(h.cfn.calls.every((c) => c.region === "us-east-1")).toBe(true);
   });
 
+  it("shows the stack's own cause when no resource failed: a parameter AWS validated as the create ran", async () => {
+    const h = harness();
+    // Reported for CreateStack (PacktPublishing/Implementing-DevOps-on-AWS#2): no resource row, the cause on ROLLBACK_IN_PROGRESS.
+    const validation = "Parameter validation failed: parameter value eu-west-1a for parameter name AvailabilityZone1 does not exist. Rollback requested by user.";
+    h.cfn.stack("demo-api", {
+      execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [stackEvent("ROLLBACK_IN_PROGRESS", validation)], [], [stackEvent("ROLLBACK_COMPLETE")]] },
+    });
+    const result = await runStage(h.ctx, STAGE_1, PARAMS_1, API_TEMPLATE);
+    expect(result).toMatchObject({ kind: "failed", status: "ROLLBACK_COMPLETE", rootCause: undefined });
+    if (result.kind !== "failed") throw new Error("unreachable");
+    expect(result.message).toBe(
+      `demo-api could not be created and was rolled back (ROLLBACK_COMPLETE). CloudFormation says: ${validation} The next run will delete it and create it again (it asks first; pass --yes in CI).`,
+    );
+  });
+
   it("deletes a stack left in ROLLBACK_COMPLETE and creates it again once confirmed", async () => {
     const h = harness();
     h.cfn.stack("demo-api", {

@@ -149,6 +149,33 @@ const cases: Case[] = [
     },
   },
   {
+    // The live row, before the stage's end names its cause: the reducer's own choice.
+    name: "shows the first failed resource as the running stage's root cause, not the cancelled one after it",
+    events: [...deployStage1, ...finishStage1, ...failStage2.slice(0, failStage2.findIndex((e) => e.kind === "stage-failed"))],
+    check: (state) => {
+      expect([state.running?.stage, state.running?.stackStatus, state.running?.rootCauseId]).toEqual([2, "ROLLBACK_COMPLETE", "Peering"]);
+      const cancelled = state.running?.resources.find((r) => r.logicalId === "Function");
+      expect(cancelled?.failure).toEqual({ status: "CREATE_FAILED", reason: "Resource creation cancelled" });
+    },
+  },
+  {
+    name: "keeps a resource's first failure when its rollback delete fails too",
+    events: [
+      { kind: "stage-started", action: "create", at: at(132), ...client },
+      resource(client, "Peering", "CREATE_FAILED", 150, { resourceType: "AWS::EC2::VPCPeeringConnection", reason: PEERING_REASON }),
+      stackEvent(client, "ROLLBACK_IN_PROGRESS", 152),
+      resource(client, "Peering", "DELETE_FAILED", 170, { resourceType: "AWS::EC2::VPCPeeringConnection", reason: "You cannot delete a VPC peering connection in the failed state." }),
+    ],
+    check: (state) => {
+      const peering = state.running?.resources.find((r) => r.logicalId === "Peering");
+      expect([peering?.status, peering?.failure, state.running?.rootCauseId]).toEqual([
+        "DELETE_FAILED",
+        { status: "CREATE_FAILED", reason: PEERING_REASON },
+        "Peering",
+      ]);
+    },
+  },
+  {
     name: "hands the first failure to the result",
     events: [...deployStage1, ...finishStage1, ...failStage2],
     check: (state) => {
