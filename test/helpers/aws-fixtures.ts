@@ -9,7 +9,11 @@ export function testClients(profile?: string): AwsClients {
   return createClients({ profile, credentials: async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }) });
 }
 
-export function ec2Error(name: string, message: string, httpStatusCode = 401): EC2ServiceException {
+// EC2's model carries no error shapes; its error-code reference: AuthFailure answers 401, UnauthorizedOperation
+// 403, and the other client errors (InvalidServiceName, OptInRequired, ...) 400.
+const EC2_STATUS: Readonly<Record<string, number>> = { AuthFailure: 401, UnauthorizedOperation: 403 };
+
+export function ec2Error(name: string, message: string, httpStatusCode = EC2_STATUS[name] ?? 400): EC2ServiceException {
   return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode } });
 }
 
@@ -27,19 +31,35 @@ export function recorder(): { events: ProgressEvent[]; emit: (e: ProgressEvent) 
   return { events, emit: (e) => events.push(e) };
 }
 
+// One account's zone ids by zone letter. Names map to ids per account, not in letter order (AWS RAM User Guide,
+// "Availability Zone IDs for your AWS resources"), and each region's id prefix is its own, not derivable from the
+// name: apse2 for ap-southeast-2 (aps2 is ap-south-2's), apne1 for ap-northeast-1 (whose newer accounts have no
+// 1b). A region or letter missing here is a test's mistake, said at once.
+export const ACCOUNT_ZONE_IDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "us-east-1": { a: "use1-az4", b: "use1-az6", c: "use1-az1", d: "use1-az2", e: "use1-az3", f: "use1-az5" },
+  "us-west-2": { a: "usw2-az2", b: "usw2-az1", c: "usw2-az3", d: "usw2-az4" },
+  "eu-west-1": { a: "euw1-az3", b: "euw1-az1", c: "euw1-az2" },
+  "ap-southeast-2": { a: "apse2-az3", b: "apse2-az1", c: "apse2-az2" },
+  "ap-northeast-1": { a: "apne1-az4", c: "apne1-az1", d: "apne1-az2" },
+};
+
 /** DescribeAvailabilityZones as AWS answers it for plain Availability Zones: name, id, type, opt-in, state. */
-export function zones(region: string, letters: readonly string[], prefix = region.replace(/^(\w+)-(\w)\w*-(\d+)$/, "$1$2$3")) {
+export function zones(region: string, letters: readonly string[]) {
   return {
-    AvailabilityZones: letters.map((letter, i) => ({
-      ZoneName: `${region}${letter}`,
-      ZoneId: `${prefix}-az${i + 1}`,
-      ZoneType: "availability-zone",
-      OptInStatus: "opt-in-not-required" as const,
-      State: "available" as const,
-      RegionName: region,
-      GroupName: region,
-      NetworkBorderGroup: region,
-    })),
+    AvailabilityZones: letters.map((letter) => {
+      const id = ACCOUNT_ZONE_IDS[region]?.[letter];
+      if (!id) throw new Error(`test setup: no zone id for ${region}${letter} in ACCOUNT_ZONE_IDS`);
+      return {
+        ZoneName: `${region}${letter}`,
+        ZoneId: id,
+        ZoneType: "availability-zone",
+        OptInStatus: "opt-in-not-required" as const,
+        State: "available" as const,
+        RegionName: region,
+        GroupName: region,
+        NetworkBorderGroup: region,
+      };
+    }),
   };
 }
 

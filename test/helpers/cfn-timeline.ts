@@ -76,7 +76,9 @@ export function serviceError(name: string, message: string, httpStatusCode = 400
 
 const CHANGES_PAGE = 2;
 
-export type ChangeSetOutcome = "ready" | "empty" | { readonly failed: string } | "no-updates-error";
+// "moto-no-updates-error" is moto's answer, never AWS's: moto's CreateChangeSet for an unchanged stack throws
+// UpdateStack's "No updates are to be performed." where AWS creates the change set and it ends FAILED ("empty").
+export type ChangeSetOutcome = "ready" | "empty" | { readonly failed: string } | "moto-no-updates-error";
 
 interface Script {
   readonly batches: readonly (readonly EventSpec[])[];
@@ -323,7 +325,7 @@ export class FakeCloudFormation {
     const name = String(input["StackName"]);
     const setup = this.setups.get(name) ?? {};
     const outcome = setup.changeSet ?? "ready";
-    if (outcome === "no-updates-error") throw serviceError("ValidationError", "No updates are to be performed.");
+    if (outcome === "moto-no-updates-error") throw serviceError("ValidationError", "No updates are to be performed.");
     let state = this.byName.get(name);
     if (input["ChangeSetType"] === "CREATE") {
       if (state && state.status !== "REVIEW_IN_PROGRESS") {
@@ -346,8 +348,9 @@ export class FakeCloudFormation {
     if (!cs) throw serviceError("ChangeSetNotFoundException", `ChangeSet [${String(input["ChangeSetName"])}] does not exist`, 404);
     cs.describes++;
     const base = { ChangeSetId: String(input["ChangeSetName"]), StackId: cs.stack.id, CreationTime: cs.created };
-    // AWS needs a moment to compute a change set: the first answer is always still in progress.
-    if (cs.describes === 1) return { ...base, Status: "CREATE_IN_PROGRESS", ExecutionStatus: "UNAVAILABLE" };
+    // AWS needs a moment to compute a change set: the first answer is always still pending, the enum's first
+    // state (seen by guardian/riff-raff#519), then CREATE_IN_PROGRESS.
+    if (cs.describes === 1) return { ...base, Status: "CREATE_PENDING", ExecutionStatus: "UNAVAILABLE" };
     if (cs.outcome === "ready") {
       const changes = (this.setups.get(cs.stack.name)?.changes ?? []).map((ResourceChange) => ({ Type: "Resource" as const, ResourceChange }));
       const from = Number(input["NextToken"] ?? 0);
@@ -379,7 +382,7 @@ export class FakeCloudFormation {
     if (!state) throw serviceError("ValidationError", `Stack [${String(input["StackName"])}] does not exist`);
     const summaries = [...this.changeSets].filter(([, cs]) => cs.stack === state).map(([id, cs]) => {
       const ready = cs.outcome === "ready";
-      const status = cs.foreign?.status ?? (cs.describes === 0 ? "CREATE_IN_PROGRESS" : ready ? "CREATE_COMPLETE" : "FAILED");
+      const status = cs.foreign?.status ?? (cs.describes === 0 ? "CREATE_PENDING" : ready ? "CREATE_COMPLETE" : "FAILED");
       const executionStatus = cs.foreign?.executionStatus ?? (cs.executed ? "EXECUTE_COMPLETE" : status === "CREATE_COMPLETE" ? "AVAILABLE" : "UNAVAILABLE");
       return { ChangeSetId: id, ChangeSetName: id.split("/")[1], StackId: state.id, StackName: state.name, Status: status, ExecutionStatus: executionStatus, CreationTime: cs.created };
     });
@@ -415,6 +418,9 @@ export class FakeCloudFormation {
   private cancelUpdate(input: Record<string, unknown>) {
     const state = this.find(input["StackName"]);
     if (!state) throw serviceError("ValidationError", `Stack [${String(input["StackName"])}] does not exist`);
+    // "You can cancel only stacks that are in the UPDATE_IN_PROGRESS state" (CancelUpdateStack API reference).
+    // No source found for the refusal's text; this one is the fake's own.
+    if (state.status !== "UPDATE_IN_PROGRESS") throw serviceError("ValidationError", "CancelUpdateStack cannot be called from current stack status");
     this.start(state, this.setups.get(state.name)?.cancel, input["ClientRequestToken"], "cancel");
     return {};
   }

@@ -151,7 +151,7 @@ describe("runStage", () => {
 
   it("treats CreateChangeSet answering 'No updates are to be performed' (moto) as a no-op", async () => {
     const h = harness();
-    h.cfn.stack("demo-api", { status: "UPDATE_COMPLETE", outputs: OUTPUTS_1, changeSet: "no-updates-error" });
+    h.cfn.stack("demo-api", { status: "UPDATE_COMPLETE", outputs: OUTPUTS_1, changeSet: "moto-no-updates-error" });
     const result = await runStage(h.ctx, STAGE_1, PARAMS_1, API_TEMPLATE);
     expect(result).toMatchObject({ kind: "no-op", outputs: OUTPUTS_1 });
     expect(h.cfn.count("DescribeChangeSet")).toBe(0);

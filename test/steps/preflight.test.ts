@@ -76,8 +76,8 @@ describe("preflight", () => {
     expect(events[0]).toMatchObject({ kind: "identity", account: "123456789012", arn: ARN });
     expect(result.account).toBe("123456789012");
     expect(result.zones).toEqual({
-      api: [{ name: "us-east-1a", id: "use1-az1" }, { name: "us-east-1b", id: "use1-az2" }],
-      client: [{ name: "eu-west-1a", id: "euw1-az1" }, { name: "eu-west-1b", id: "euw1-az2" }],
+      api: [{ name: "us-east-1a", id: "use1-az4" }, { name: "us-east-1b", id: "use1-az6" }],
+      client: [{ name: "eu-west-1a", id: "euw1-az3" }, { name: "eu-west-1b", id: "euw1-az1" }],
     });
     expect(result.warnings).toEqual([]);
     expect(result.existingStacks.api.present).toBe(false);
@@ -115,7 +115,7 @@ describe("preflight", () => {
     const error = await preflight({ clients, emit: () => {}, clock: systemClock }, answers).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as Error).message).toBe(
-      "region eu-west-1 has only one Availability Zone (eu-west-1a (euw1-az1)) the client VPC can use; it needs 2: choose another region",
+      "region eu-west-1 has only one Availability Zone (eu-west-1a (euw1-az3)) the client VPC can use; it needs 2: choose another region",
     );
   });
 

@@ -114,6 +114,15 @@ describe("doctor", () => {
     });
   });
 
+  it("reads the API's policy whether its resources come back as the API's ARN (AWS) or as written (execute-api:/*)", async () => {
+    for (const form of ["expanded", "short"] as const) {
+      const answers = intact();
+      answers.policy = apiPolicy(form);
+      const { byHop } = await run(answers);
+      expect(byHop["api-policy"], form).toMatchObject({ ok: true, detail: expect.stringContaining(`through ${VPCE}: allowed by Allow statement "AllowInvoke"`) });
+    }
+  });
+
   it("a private API without a resource policy fails api-policy", async () => {
     const answers = intact();
     answers.policy = undefined;
