@@ -171,11 +171,10 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     expect(result.stdout).toMatch(/\[1\/3 api us-east-1\] creating it-api\n[\s\S]*\[1\/3 api us-east-1\] created it-api/);
     expect(result.stdout).toMatch(/\[2\/3 client eu-west-1\] created it-client/);
     expect(result.stdout).toMatch(/\[3\/3 routes us-east-1\] created it-routes/);
-    // The new VPC function is Pending for a moment (the launcher models Lambda's function states): verify
-    // waits for it, then invokes it; an invoke while Pending would have been refused with a 409.
-    expect(result.stdout).toMatch(
-      /created it-routes[\s\S]*\nwaiting for the function it-client to be ready: State Pending \(Creating: The function is being created\.\)\nthe function it-client is ready \(State Active, LastUpdateStatus Successful\) after \ds\nsample 1 \(cold\)/,
-    );
+    // CloudFormation completed stage 2 only once the new function was Active (the launcher models it, as AWS
+    // does), so verify finds it ready and invokes it at once.
+    expect(result.stdout).toMatch(/created it-routes[\s\S]*\nsample 1 \(cold\)/);
+    expect(result.stdout).not.toContain("waiting for the function");
     expect(result.stdout).toContain("sample 1 (cold): ok 200 · inside 358 ms");
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max\ninside function +358 +302 +302 +305 +305\nround trip /);
     expect(result.stdout).toContain("(cold: the first invocation; min/p50/p95/max over 2 warm samples)");
@@ -269,6 +268,18 @@ describe("one deployment's life through the CLI: deploy, re-deploy, verify, stat
     expect(result.stdout).toContain("sample 2: ok 200 · inside 302 ms");
     expect(result.stdout).toMatch(/inside function +358 +302 +302 +302 +302/);
     expect(result.stdout).toContain("over 1 warm sample)");
+    expect(result.stdout).toContain("The path works.");
+  });
+
+  it("verify wakes a function Lambda made Inactive (idle): the refused invoke, the wait while it is restored, the samples", async () => {
+    await moto.makeFunctionInactive(B, `${NAME}-client`);
+    await moto.queueLambdaResults(B, okAnswers(1));
+    const result = await run(["verify", "--samples", "1"], cwd);
+    expect(result.code, shown(result)).toBe(0);
+    // The SDK retries the 502 ResourceNotReadyException; the retry finds the function restoring (Pending, 409).
+    expect(result.stdout).toMatch(
+      /\nwaiting for the function it-client to be ready: State Pending \(Restoring: [^\n]*\), LastUpdateStatus Successful\nthe function it-client is ready \(State Active, LastUpdateStatus Successful\) after \ds\nsample 1 \(cold\): ok 200/,
+    );
     expect(result.stdout).toContain("The path works.");
   });
 

@@ -41,6 +41,11 @@ export interface MotoServerOptions {
   /** How long a new VPC function stays Pending before it is Active (the launcher's default when omitted). */
   readonly lambdaPendingMs?: number;
   /**
+   * How many seconds on AWS one second of the launcher stands for, in the delays it models on AWS's (launcher.py
+   * --time-scale; 60 when omitted). 1: AWS's own durations.
+   */
+  readonly timeScale?: number;
+  /**
    * Lambda's network interfaces (launcher.py, "Lambda VPC network interfaces"): how long a deleted
    * function's stay in use (it stands for AWS's 20-40 minutes), and how long after a detach they turn
    * available. Both 0 when unset: released with the function.
@@ -73,6 +78,8 @@ export interface MotoServer {
   reset(): Promise<void>;
   /** Answers the next Invoke calls in `region` return, in order (then the request payload is echoed). */
   queueLambdaResults(region: string, payloads: readonly string[]): Promise<void>;
+  /** Make a function Inactive now, as Lambda makes one idle for weeks (launcher.py, Lambda function states). */
+  makeFunctionInactive(region: string, functionName: string): Promise<void>;
   /**
    * Make moto load its CloudFormation and EC2 backends in these regions now (its first call there
    * takes ~0.5 s more), so a timed run measures the tool, not moto's start-up.
@@ -102,6 +109,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     ...(options.paceMs ? ["--pace-ms", String(options.paceMs)] : []),
     ...(options.stackBusyMs ? ["--stack-busy-ms", String(options.stackBusyMs)] : []),
     ...(options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)]),
+    ...(options.timeScale === undefined ? [] : ["--time-scale", String(options.timeScale)]),
     ...(options.lambdaEni
       ? ["--lambda-eni-release-ms", String(options.lambdaEni.releaseMs), "--lambda-eni-detach-ms", String(options.lambdaEni.detachMs)]
       : []),
@@ -186,6 +194,9 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
         region,
         account_id: MOTO_ACCOUNT_ID,
       });
+    },
+    async makeFunctionInactive(region: string, functionName: string) {
+      await post(endpoint, "/moto-api/xregion/lambda-inactive", { region, account_id: MOTO_ACCOUNT_ID, function_name: functionName });
     },
     async warmUp(regions: readonly string[]) {
       for (const region of regions) {

@@ -23,6 +23,7 @@ import {
 import {
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
+  DescribeVpcPeeringConnectionsCommand,
   DescribeVpcEndpointServicesCommand,
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
@@ -92,6 +93,16 @@ afterAll(async () => {
 });
 
 const describeStack = (region: string, name: string): Promise<Stack | undefined> => describeStackWith(cfn[region]!, name);
+
+/** The stack once its operation is over: AWS runs it in its own time. */
+async function settled(client: CloudFormationClient, name: string): Promise<Stack | undefined> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const stack = await describeStackWith(client, name);
+    if (!stack?.StackStatus?.endsWith("_IN_PROGRESS")) return stack;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`stack ${name} never settled`);
+}
 
 async function waitForChangeSet(region: string, id: string): Promise<DescribeChangeSetCommandOutput> {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -236,6 +247,8 @@ describe("the moto server helper", () => {
         }),
       }),
     );
+    // CloudFormation reports the stack complete once the function is Active (a new function is Pending first).
+    await settled(cfn[REGION_B]!, "echo");
     await moto.queueLambdaResults(REGION_B, ["first", "second"]);
     const answers: string[] = [];
     for (const payload of ['{"n":1}', '{"n":2}', '{"n":3}']) {
@@ -248,18 +261,21 @@ describe("the moto server helper", () => {
   });
 });
 
-describe("Lambda function states on the launcher (AWS: a new VPC function is Pending, then Active)", () => {
-  // Its own server with a Pending time long enough to look at on a busy machine.
+describe("Lambda function states on the launcher (AWS: a new function is Pending, then Active; CloudFormation waits)", () => {
+  // Its own server on a slow clock (--time-scale 0.25: a function outside a VPC, Pending for a second on AWS, is
+  // Pending for 4 s), with a VPC function's Pending time set to the same, long enough to look at on a busy machine.
   let slow: MotoServer;
   beforeAll(async () => {
-    slow = await startMotoServer({ lambdaPendingMs: 4000 });
+    slow = await startMotoServer({ lambdaPendingMs: 4000, timeScale: 0.25 });
   }, 60_000);
   afterAll(() => slow?.stop());
 
-  it("answers Pending with AWS's reason while the function is created, refuses Invoke then as AWS does, then is Active", async () => {
+  it("answers Pending with AWS's reason while the function is created, refuses Invoke then, and completes the stack once it is Active", async () => {
     const lambda = new LambdaClient(slow.clientConfig(REGION_B));
+    const stackCfn = new CloudFormationClient(slow.clientConfig(REGION_B));
     const created = Date.now();
-    await new CloudFormationClient(slow.clientConfig(REGION_B)).send(
+    const code = { ZipFile: "exports.handler = async (event) => event;" };
+    await stackCfn.send(
       new CreateStackCommand({
         StackName: "pending",
         Capabilities: ["CAPABILITY_IAM"],
@@ -280,34 +296,49 @@ describe("Lambda function states on the launcher (AWS: a new VPC function is Pen
             InVpc: {
               Type: "AWS::Lambda::Function",
               Properties: {
-                FunctionName: "in-vpc",
-                Runtime: "nodejs24.x",
-                Handler: "index.handler",
-                Role: { "Fn::GetAtt": ["Role", "Arn"] },
-                Code: { ZipFile: "exports.handler = async (event) => event;" },
+                FunctionName: "in-vpc", Runtime: "nodejs24.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] }, Code: code,
                 VpcConfig: { SubnetIds: [{ Ref: "Subnet" }], SecurityGroupIds: [] },
               },
+            },
+            // Every function is Pending first, not only VPC ones (AWS Compute Blog, expansion of Lambda states).
+            Plain: {
+              Type: "AWS::Lambda::Function",
+              Properties: { FunctionName: "plain", Runtime: "nodejs24.x", Handler: "index.handler", Role: { "Fn::GetAtt": ["Role", "Arn"] }, Code: code },
             },
           },
         }),
       }),
     );
-    const pending = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "in-vpc" }));
+    const [pending, plain] = await Promise.all(["in-vpc", "plain"].map((name) => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))));
     await expect(lambda.send(new InvokeCommand({ FunctionName: "in-vpc" }))).rejects.toMatchObject({
       name: "ResourceConflictException",
       message: "The operation cannot be performed at this time. The function is currently in the following state: Pending",
       $metadata: { httpStatusCode: 409 },
     });
+    const whilePending = await describeStackWith(stackCfn, "pending");
     expect(Date.now() - created, "the checks above must run inside the Pending time").toBeLessThan(4000);
-    expect(pending).toMatchObject({ State: "Pending", StateReason: "The function is being created.", StateReasonCode: "Creating" });
-    expect(pending.LastUpdateStatus).toBeUndefined();
+    for (const config of [pending!, plain!]) {
+      expect(config).toMatchObject({ State: "Pending", StateReason: "The function is being created.", StateReasonCode: "Creating" });
+      expect(config.LastUpdateStatus).toBeUndefined();
+    }
+    expect(whilePending?.StackStatus, "CloudFormation waits for the function to be Active").toBe("CREATE_IN_PROGRESS");
 
     await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: "in-vpc" });
-    expect(Date.now() - created).toBeGreaterThanOrEqual(4000);
     const active = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "in-vpc" }));
+    const activeAt = Date.now();
+    expect(activeAt - created).toBeGreaterThanOrEqual(4000);
     expect(active).toMatchObject({ State: "Active", LastUpdateStatus: "Successful" });
     expect(active.StateReasonCode).toBeUndefined();
     expect((await lambda.send(new InvokeCommand({ FunctionName: "in-vpc" }))).StatusCode).toBe(200);
+
+    const stack = await settled(stackCfn, "pending");
+    expect(stack?.StackStatus).toBe("CREATE_COMPLETE");
+    const { StackEvents } = await stackCfn.send(new DescribeStackEventsCommand({ StackName: "pending" }));
+    const completed = StackEvents?.find((e) => e.LogicalResourceId === "InVpc" && e.ResourceStatus === "CREATE_COMPLETE");
+    expect(completed?.Timestamp?.getTime(), "the function's CREATE_COMPLETE comes once it is Active").toBeGreaterThanOrEqual(created + 4000);
+    expect(StackEvents?.[0], "newest first: the stack's own CREATE_COMPLETE, last to happen").toMatchObject({ LogicalResourceId: "pending", ResourceStatus: "CREATE_COMPLETE" });
+    lambda.destroy();
+    stackCfn.destroy();
   });
 });
 
@@ -427,15 +458,31 @@ describe("the three real templates on moto, deployed through change sets", () =>
       },
     ]);
 
+    // CloudFormation completed stage 2 only once the new function was Active: no Pending window is left.
+    expect(Configuration).toMatchObject({ State: "Active", LastUpdateStatus: "Successful" });
     const answer = { ok: true, url: outputs.api!.InvokeUrl, status: 200, body: "{}", error: null };
     await moto.queueLambdaResults(REGION_B, [JSON.stringify(answer)]);
-    // A new VPC function is Pending for a moment, and Lambda refuses to invoke it until it is Active.
-    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: outputs.client!.FunctionName });
     const result = await lambda.send(
       new InvokeCommand({ FunctionName: outputs.client!.FunctionName, InvocationType: "RequestResponse" }),
     );
     expect(result.StatusCode).toBe(200);
     expect(JSON.parse(new TextDecoder().decode(result.Payload))).toEqual(answer);
+  });
+
+  it("refuses to invoke the function once it has gone Inactive (idle) with ResourceNotReadyException (502), then restores it", async () => {
+    const lambda = new LambdaClient({ ...moto.clientConfig(REGION_B), maxAttempts: 1 });
+    await moto.makeFunctionInactive(REGION_B, outputs.client!.FunctionName!);
+    expect(await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.client!.FunctionName }))).toMatchObject({ State: "Inactive", StateReasonCode: "Idle" });
+    await expect(lambda.send(new InvokeCommand({ FunctionName: outputs.client!.FunctionName }))).rejects.toMatchObject({
+      name: "ResourceNotReadyException",
+      message: "The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.",
+      $metadata: { httpStatusCode: 502 },
+    });
+    // The refused invoke starts the restore: Pending (Restoring) until Lambda has the function's resources again.
+    expect(await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.client!.FunctionName }))).toMatchObject({ State: "Pending", StateReasonCode: "Restoring" });
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: outputs.client!.FunctionName });
+    expect((await lambda.send(new InvokeCommand({ FunctionName: outputs.client!.FunctionName }))).StatusCode).toBe(200);
+    lambda.destroy();
   });
 
   it("stage 3 reads A's route tables from SSM and routes B's CIDR through the peering connection", async () => {
@@ -521,20 +568,33 @@ describe("a stage that fails on moto, as on AWS", () => {
       }),
     );
 
-  it("refuses a change set at once: IAM without CAPABILITY_IAM, a value outside its pattern, a missing value", async () => {
+  it("refuses a change set at once: IAM without CAPABILITY_IAM, a value outside its pattern, a missing value, an SSM parameter not there", async () => {
     await expect(createChangeSetRaw(stage2, [])).rejects.toMatchObject({
       name: "InsufficientCapabilitiesException",
       message: "Requires capabilities : [CAPABILITY_IAM]",
     });
+    // The template's ConstraintDescription replaces the pattern in AWS's answer (ministackorg/ministack#1648).
     await expect(createChangeSetRaw({ ...stage2, ApiId: "NOT-AN-ID" }, ["CAPABILITY_IAM"])).rejects.toMatchObject({
       name: "ValidationError",
-      message: "Parameter 'ApiId' must match pattern ^[a-z0-9]{10}$",
+      message: "Parameter ApiId failed to satisfy constraint: A REST API id such as a1b2c3d4e5.",
     });
+    // Stage 3 names stage 1's route tables by an SSM parameter; without stage 1 there is none
+    // (awslabs/aws-deployment-framework#339).
+    const routes = await cfn[REGION_A]!.send(new CreateChangeSetCommand({
+      StackName: stackName(NAME, "routes"),
+      ChangeSetName: "refused",
+      ChangeSetType: "CREATE",
+      TemplateBody: template(ROUTES),
+      Parameters: Object.entries({ DeploymentName: NAME, ClientVpcCidr: CLIENT_CIDR, PeeringConnectionId: "pcx-0123456789abcdef0", RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids` })
+        .map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+    })).then(() => "accepted", (error: Error) => [error.name, error.message]);
+    expect(routes).toEqual(["ValidationError", `Unable to fetch parameters [${ssmPrefix(NAME)}/route-table-ids] from parameter store for this account.`]);
     const { ApiId: _omitted, ...withoutApiId } = stage2;
     await expect(createChangeSetRaw(withoutApiId, ["CAPABILITY_IAM"])).rejects.toMatchObject({
       message: "Parameters: [ApiId] must have values",
     });
     expect(await describeStack(REGION_B, stackName(NAME, "client"))).toBeUndefined();
+    expect(await describeStack(REGION_A, stackName(NAME, "routes"))).toBeUndefined();
   });
 
   it("records the failing resource's reason, rolls the stack back and leaves nothing behind", async () => {
@@ -571,7 +631,7 @@ describe("a stage that fails on moto, as on AWS", () => {
     expect(await describeStack(REGION_B, stackName(NAME, "client"))).toBeUndefined();
   });
 
-  it("fails the peering when the two VPCs' CIDRs overlap", async () => {
+  it("creates a peering between overlapping CIDRs that goes failed, and fails the stack as CloudFormation does", async () => {
     await moto.reset();
     const api = await deploy(REGION_A, API, {
       DeploymentName: NAME,
@@ -583,10 +643,16 @@ describe("a stage that fails on moto, as on AWS", () => {
     });
     const { stack, events } = await execute(REGION_B, CLIENT, clientParameters(api, ["10.10.128.0/20", "10.10.129.0/24", "10.10.130.0/24"]));
     expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    // AWS Knowledge Center, cloudformation-vpc-peering-error: overlapping ranges are one cause of this reason.
     expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
       LogicalResourceId: "PeeringConnection",
-      ResourceStatusReason: expect.stringMatching(/overlap/),
+      ResourceStatusReason: "VpcPeeringConnection failed to stabilize",
     });
+    // EC2 accepted the request: the connection exists, failed, in both regions (it cannot be deleted then).
+    for (const region of [REGION_B, REGION_A]) {
+      const { VpcPeeringConnections } = await ec2[region]!.send(new DescribeVpcPeeringConnectionsCommand({}));
+      expect(VpcPeeringConnections?.map((p) => [p.AccepterVpcInfo?.VpcId, p.Status?.Code]), region).toEqual([[api.VpcId, "failed"]]);
+    }
     expect(await nonDefaultVpcs(REGION_B)).toEqual([]);
   });
 });
@@ -601,12 +667,20 @@ describe("the emulated account's Availability Zones refuse what AWS refuses", ()
     ClientVpcCidr: CLIENT_CIDR,
   });
 
-  it("refuses a zone parameter that is no zone of the stack's region, before anything is created", async () => {
+  it("fails a zone parameter that is no zone of the stack's region as the stack runs, with the stack's own reason", async () => {
     await moto.reset();
-    await expect(createChangeSet(REGION_A, API, stage1({ AvailabilityZone1: "eu-west-1a", AvailabilityZone2: "us-east-1b" }))).rejects.toMatchObject({
-      name: "ValidationError",
-      message: "Parameter validation failed: parameter value eu-west-1a for parameter name AvailabilityZone1 does not exist.",
-    });
+    // AWS accepts the request and the stack fails: no resource row, the cause on the stack's ROLLBACK_IN_PROGRESS
+    // (PacktPublishing/Implementing-DevOps-on-AWS#2, AWSinAction/code2#40).
+    const { stack, events, token } = await execute(REGION_A, API, stage1({ AvailabilityZone1: "eu-west-1a", AvailabilityZone2: "us-east-1b" }));
+    expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    expect(events.filter((e) => e.LogicalResourceId !== stack?.StackName), "no resource is created or failed").toEqual([]);
+    expect([...events].reverse().map((e) => [e.ResourceStatus, e.ResourceStatusReason]).slice(-3)).toEqual([
+      ["CREATE_IN_PROGRESS", "User Initiated"],
+      ["ROLLBACK_IN_PROGRESS", "Parameter validation failed: parameter value eu-west-1a for parameter name AvailabilityZone1 does not exist. Rollback requested by user."],
+      ["ROLLBACK_COMPLETE", undefined],
+    ]);
+    expect(events[0]?.ClientRequestToken).toBe(token);
+    expect(await nonDefaultVpcs(REGION_A)).toEqual([]);
   });
 
   it("fails the execute-api endpoint in a zone the endpoint service does not list, with AWS's reason", async () => {
@@ -619,8 +693,9 @@ describe("the emulated account's Availability Zones refuse what AWS refuses", ()
     expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
     expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
       LogicalResourceId: "Endpoint",
+      // The endpoint's handler words it so (awslabs/aws-orbit-workbench#320).
       ResourceStatusReason: expect.stringMatching(
-        /^The VPC endpoint service com\.amazonaws\.us-east-1\.execute-api does not support the availability zone of the subnet: subnet-[0-9a-f]+\./,
+        /^The VPC endpoint service com\.amazonaws\.us-east-1\.execute-api does not support the availability zone of the subnet: subnet-[0-9a-f]+\. \(Service: AmazonEC2; Status Code: 400; Error Code: InvalidParameter; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
       ),
     });
   });
@@ -637,7 +712,10 @@ describe("the emulated account's Availability Zones refuse what AWS refuses", ()
     expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
     expect(events.find((e) => e.ResourceStatus === "CREATE_FAILED")).toMatchObject({
       ResourceType: "AWS::Lambda::Function",
-      ResourceStatusReason: expect.stringContaining("The provided subnets contain availability zone Lambda doesn't support."),
+      // Lambda's text (keboola/developer-portal#81) in the form of the function's registry handler (vittorio-nardone/disposable_app#3).
+      ResourceStatusReason: expect.stringMatching(
+        /^Resource handler returned message: "The provided subnets contain availability zone Lambda doesn't support\. Please use a different set of subnets\. \(Service: Lambda, Status Code: 400, Request ID: [0-9a-f-]{36}\)" \(RequestToken: [0-9a-f-]{36}, HandlerErrorCode: InvalidRequest\)$/,
+      ),
     });
   });
 });

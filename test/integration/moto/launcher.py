@@ -12,25 +12,30 @@ they never change what a template means. Test-only code: nothing here ships. In 
   ApiGateway::RestApi                   -> keeps EndpointConfiguration + Policy; delete implemented
   ApiGateway::Deployment / ::Stage      -> Ref gives the id; a Stage model (moto has none)
   EC2::VPCEndpoint                      -> AWS-like DnsEntries, Fn::GetAtt (moto: 500); delete
-  EC2::VPCPeeringConnection             -> PeerRegion honoured, accepted like AWS (same account),
-                                           overlapping CIDRs fail; delete
+  EC2::VPCPeeringConnection             -> PeerRegion honoured, accepted like AWS (same account), then
+                                           provisioning before active; overlapping CIDRs: the connection
+                                           goes failed and CloudFormation fails it; delete
   EC2::RouteTable, EC2::Route           -> delete implemented
   EC2::SubnetRouteTableAssociation      -> visible in DescribeRouteTables; delete
   Route53::HostedZone                   -> VPCs make it private and associated; delete
   SSM::Parameter                        -> Fn::GetAtt Value/Type; Tags as a JSON object
   Lambda::Function via CloudFormation   -> lands in the Docker-less backend Invoke reads
-  Lambda function states                -> a new VPC function is Pending, then Active; Invoke refused
-                                           while Pending (--lambda-pending-ms, default 1500)
-  ExecuteChangeSet                      -> Outputs shown; a failure rolls back with FAILED events
+  Lambda function states                -> every new function is Pending, then Active (CloudFormation waits
+                                           for Active); an idle one Inactive on request, its first Invoke
+                                           refused (502) and it restored; Invoke refused while Pending
+  ExecuteChangeSet                      -> Outputs shown; a failure rolls back with FAILED events, reasons
+                                           in the form CloudFormation gives for the resource's type
   CreateChangeSet, unchanged stack      -> change set FAILED "didn't contain changes"
-  CreateChangeSet/CreateStack           -> parameters and IAM capabilities checked like AWS
+  CreateChangeSet/CreateStack           -> parameters (AllowedPattern's ConstraintDescription, SSM-typed
+                                           parameters that exist) and IAM capabilities checked like AWS
   DescribeStacks Parameters             -> SSM-typed: name + ResolvedValue
   Stack events                          -> carry the operation's ClientRequestToken
   Resource events                       -> each resource's *_IN_PROGRESS / *_COMPLETE (moto: none)
   Availability Zones (one section)      -> an account's name->id mapping, a Local Zone, OptInStatus;
                                            execute-api offered in some zones only, CreateVpcEndpoint
                                            refuses the others; Lambda refuses subnets in use1-az3 (and,
-                                           emulated only, usw2-az4); zone parameters and subnets checked
+                                           emulated only, usw2-az4); subnets checked; a zone parameter
+                                           that is no zone fails the stack as it runs (ROLLBACK_COMPLETE)
   doctor's reads                        -> VPC DNS attributes as declared; endpoint
                                            interfaces addressed inside their subnets
 
@@ -40,8 +45,10 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
   IAM::Role ManagedPolicyArns           -> attached, kept in step, detached on delete; an unknown
                                            policy fails the role (NoSuchEntity)
   ApiGateway CreateDeployment           -> a PRIVATE API without a resource policy refused (BadRequest)
-  ApiGateway::RestApi without Name      -> refused unless Body/BodyS3Location; updated in place
-  ApiGateway::Stage DeploymentId        -> empty or unknown refused (NotFoundException); updated in place
+  ApiGateway::RestApi without Name      -> refused (ValidationException) unless Body/BodyS3Location;
+                                           updated in place
+  ApiGateway::Stage DeploymentId        -> empty (InvalidRequest) or unknown (BadRequestException)
+                                           refused; updated in place
   ExecuteChangeSet modifying a resource -> UPDATE_FAILED and rolled back, not a pretended
   moto cannot update                       UPDATE_COMPLETE
   VPCEndpoint DnsEntries hosted zone    -> the endpoint region's *.vpce zone id (moto: us-east-1's)
@@ -60,8 +67,11 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
   Stack lifecycle (one section)         -> one stack per name: a CREATE change set for an existing stack
                                            refused, an UPDATE one for a REVIEW_IN_PROGRESS stack refused;
                                            executing a change set deletes the others (ChangeSetNotFound);
-                                           ListChangeSets by stack; --stack-busy-ms N keeps an executed
-                                           stack *_IN_PROGRESS for N ms (0 by default)
+                                           ListChangeSets by stack; DeleteChangeSet of a gone one succeeds;
+                                           a change set CREATE_PENDING, CREATE_IN_PROGRESS, then ready; an
+                                           operation's events appear as they happen, the stack in progress
+                                           until its slowest resource is done; --stack-busy-ms N keeps an
+                                           executed stack *_IN_PROGRESS for at least N ms (0 by default)
 
   --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
   (much faster) real deployment, instead of all at once. Nothing else changes.
@@ -115,8 +125,8 @@ def main() -> None:
     parser.add_argument("--pace-ms", type=int, default=0, help="the demo: reveal stack events this far apart")
     parser.add_argument("--stack-busy-ms", type=int, default=0,
                         help="how long an executed change set keeps its stack *_IN_PROGRESS (0: done at once)")
-    parser.add_argument("--lambda-pending-ms", type=int, default=LAMBDA_PENDING["ms"],
-                        help="how long a new VPC function stays Pending (0: Active at once)")
+    parser.add_argument("--lambda-pending-ms", type=int, default=None,
+                        help="how long a new VPC function stays Pending (default: AWS's 60-90 s, scaled)")
     parser.add_argument("--lambda-eni-release-ms", type=int,
                         default=int(os.environ.get("XREGION_MOTO_LAMBDA_ENI_RELEASE_MS", "0")),
                         help="how long Lambda keeps a deleted function's interfaces (stands for AWS's 20-40 minutes)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from moto.apigateway.exceptions import BadRequestException, NotFoundException as ApiGatewayNotFound
+from moto.apigateway.exceptions import ApiGatewayException, BadRequestException
 from moto.apigateway.models import APIGatewayBackend
 from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backends
 from moto.cloudformation import parsing
@@ -59,13 +59,20 @@ def method_create(cls, resource_name, cloudformation_json, account_id, region_na
 # GetRestApi shows an EDGE API without a policy. AWS keeps both. Delete: not implemented in moto.
 # Gap: moto names an API without Name after its logical id. AWS (AWS::ApiGateway::RestApi reference:
 # "Name ... required if you don't specify a OpenAPI definition", i.e. Body or BodyS3Location) passes the
-# null name on to CreateRestApi, which refuses it with API Gateway's validation error (worded as AWS words
-# it for an Authorizer without Name: awsdocs/aws-cloudformation-user-guide#879).
+# null name on to CreateRestApi, which refuses it with the service front end's ValidationException (not in
+# API Gateway's model), worded as AWS words it for an Authorizer without Name: "1 validation error detected:
+# Value null at 'createAuthorizerInput.name' failed to satisfy constraint: Member must not be null ... Error
+# Code: ValidationException" (aws/aws-cdk#5678; the same for createStageInput, serverless-plugin-stage-variables#15).
+class ValidationException(ApiGatewayException):
+    def __init__(self, message: str):
+        super().__init__("ValidationException", message)
+
+
 @creates(RestAPI)
 def rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)
     if not p.get("Name") and not (p.get("Body") or p.get("BodyS3Location")):
-        raise BadRequestException("1 validation error detected: Value null at 'createRestApiInput.name' "
+        raise ValidationException("1 validation error detected: Value null at 'createRestApiInput.name' "
                                   "failed to satisfy constraint: Member must not be null")
     config = p.get("EndpointConfiguration")
     if config:
@@ -156,8 +163,9 @@ for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_t
 # BadRequestException "Private REST API doesn't have a resource policy attached to it" (API Gateway
 # developer guide, "Create and attach an API Gateway resource policy to an API": "For a private API, you
 # can't deploy your API without a resource policy").
-# Gap: moto creates a stage on any DeploymentId. AWS's CreateStage answers NotFoundException "Invalid
-# deployment identifier specified" when the API has no such deployment.
+# Gap: moto creates a stage on any DeploymentId. AWS's CreateStage answers BadRequestException "Deployment id
+# does not exist" when the API has no such deployment (aws/chalice#1839; "Invalid deployment identifier
+# specified" is GetDeployment's not-found text). UpdateStage to an unknown one: modelled alike, unverified.
 # Gap: moto cannot update a RestApi. AWS updates Name, Description, Policy and EndpointConfiguration in
 # place (AWS::ApiGateway::RestApi reference: "Update requires: No interruption").
 _original_create_deployment = APIGatewayBackend.create_deployment
@@ -173,7 +181,7 @@ def create_deployment(self, function_id, name, description="", stage_variables=N
 
 def _require_deployment(api: RestAPI, deployment_id: str | None) -> None:
     if deployment_id not in api.deployments:
-        raise ApiGatewayNotFound("Invalid deployment identifier specified")
+        raise BadRequestException("Deployment id does not exist")
 
 
 def create_stage(self, function_id, stage_name, deploymentId, *args, **kwargs):

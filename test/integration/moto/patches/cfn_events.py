@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import time
+from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.models import Stack
 from .cfn_change_sets import parse_and_create_resource
-from .common import resource_event, physical_id_of
+from .common import operation_floor, resource_event, physical_id_of
 
 
 # --- Resource events -----------------------------------------------------------------------------------------
@@ -17,6 +20,10 @@ from .common import resource_event, physical_id_of
 # resource's dependencies inside its own creation (a Ref), so the events are recorded once it succeeded:
 # dependencies then complete before their dependants start, as on AWS. A failure records its
 # IN_PROGRESS here and its FAILED in roll_back.
+# Time: AWS starts a resource once the resources it references are complete, and reports it complete once its
+# handler sees it stable, which for some types takes AWS's own time (a Lambda function until it is Active, a
+# peering connection until it is active: their models set cfn_stable_at). The events carry those times
+# (common.shown_at), so the stack completes when its slowest chain of resources does, as on AWS.
 def create_with_events(logical_id, resource_json, resources_map, *args, **kwargs):
     stack, kind = resources_map.stack, resource_json.get("Type", "")
     try:
@@ -24,14 +31,42 @@ def create_with_events(logical_id, resource_json, resources_map, *args, **kwargs
     except Exception as error:
         if not hasattr(error, "cfn_event_recorded"):  # the innermost resource only, as with cfn_logical_id
             error.cfn_event_recorded = True
-            resource_event(stack, logical_id, "", kind, "CREATE_IN_PROGRESS")
+            resource_event(stack, logical_id, "", kind, "CREATE_IN_PROGRESS", at=_start(stack, resource_json))
         raise
     if resource is not None:
-        physical = physical_id_of(resource)
-        resource_event(stack, logical_id, "", kind, "CREATE_IN_PROGRESS")
-        resource_event(stack, logical_id, physical, kind, "CREATE_IN_PROGRESS", "Resource creation Initiated")
-        resource_event(stack, logical_id, physical, kind, "CREATE_COMPLETE")
+        physical, start = physical_id_of(resource), _start(stack, resource_json)
+        done = start + max(0.0, getattr(resource, "cfn_stable_at", 0.0) - time.time())
+        stack.__dict__.setdefault("cfn_done", {})[logical_id] = done
+        resource_event(stack, logical_id, "", kind, "CREATE_IN_PROGRESS", at=start)
+        resource_event(stack, logical_id, physical, kind, "CREATE_IN_PROGRESS", "Resource creation Initiated", at=start)
+        resource_event(stack, logical_id, physical, kind, "CREATE_COMPLETE", at=done)
     return resource
+
+
+def _start(stack: Stack, resource_json: dict[str, Any]) -> float:
+    done = stack.__dict__.get("cfn_done", {})
+    return max([operation_floor(stack), *[done.get(name, 0.0) for name in references(resource_json)]])
+
+
+def references(node: Any) -> set[str]:
+    """The logical ids a resource's JSON depends on: Ref, Fn::GetAtt, Fn::Sub's ${X} and DependsOn."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                found.update(name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", str(text)))
+            elif key == "DependsOn":
+                found.update([value] if isinstance(value, str) else value)
+            found |= references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= references(item)
+    return found
 
 
 parsing.parse_and_create_resource = create_with_events

@@ -5,6 +5,8 @@ that are this emulator's rather than a service's."""
 from __future__ import annotations
 
 import threading
+import time
+from datetime import datetime, timezone
 from typing import Any
 
 from moto.cloudformation.exceptions import CloudFormationError
@@ -42,10 +44,32 @@ def props(cfn_json: dict[str, Any]) -> dict[str, Any]:
 # A resource's progress as AWS records it in DescribeStackEvents, stamped with the operation's token
 # (cfn_events.py says which events a create, update and delete record).
 def resource_event(stack: Stack, logical_id: str, physical_id: str, kind: str, status: str,
-                    reason: str | None = None) -> None:
+                    reason: str | None = None, at: float | None = None) -> None:
     event = Event(stack.stack_id, stack.name, logical_id, physical_id, kind, status, reason, None)
     event.client_request_token = getattr(operation, "token", None)
     stack.events.append(event)
+    shown_at(event, at if at is not None else operation_floor(stack))
+
+
+# moto runs a stack operation inside the request; AWS takes its time, and its events appear as they happen.
+# Each event carries when it happens on the emulated clock (its shown_at, its Timestamp): DescribeStackEvents
+# lists it, and DescribeStacks moves on to its status, only from then on (cfn_lifecycle.py).
+def shown_at(event: Event, at: float) -> None:
+    event.shown_at = at
+    event.timestamp = datetime.fromtimestamp(at, timezone.utc).replace(tzinfo=None)
+
+
+def operation_events(stack: Stack) -> list[Event]:
+    """The events of the stack's latest operation: those after its last settled stack event but one."""
+    own = [i for i, e in enumerate(stack.events) if e.logical_resource_id == stack.name and e is not stack.events[-1]
+           and not e.resource_status.endswith("_IN_PROGRESS")]
+    return stack.events[own[-1] + 1:] if own else list(stack.events)
+
+
+def operation_floor(stack: Stack) -> float:
+    """No event of an operation happens before the latest one of the stack's own: a rollback follows its cause."""
+    own = [getattr(e, "shown_at", 0.0) for e in operation_events(stack) if e.logical_resource_id == stack.name]
+    return max([time.time(), *own])
 
 
 def physical_id_of(resource: Any) -> str:
@@ -56,6 +80,12 @@ class InvalidRequest(CloudFormationError):
     """A resource handler refusing the request itself (CloudFormation's HandlerErrorCode InvalidRequest)."""
 
     code = "InvalidRequest"
+
+
+class NotStabilized(CloudFormationError):
+    """A resource handler giving up on a resource that never reached its stable state, in CloudFormation's words."""
+
+    code = "NotStabilized"
 
 
 class NotUpdatable(CloudFormationError):

@@ -1,7 +1,8 @@
-"""Lambda functions: the backend CloudFormation creates them in, and function states (Pending before Active)."""
+"""Lambda functions: the backend CloudFormation creates them in, and function states (Pending before Active, Inactive when idle)."""
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -10,6 +11,9 @@ from moto.awslambda.exceptions import LambdaClientError
 from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.awslambda.utils import get_backend as lambda_backend_for_config
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.moto_api._internal import urls as moto_api_urls
+from .common import aws_delay
 
 
 # --- AWS::Lambda::Function created through CloudFormation ------------------------------------------------
@@ -31,19 +35,42 @@ class _LambdaBackendsByConfig:
 lambda_models.lambda_backends = _LambdaBackendsByConfig()
 
 
-# --- Lambda function states: a new VPC function is Pending before it is Active ----------------------------
+# --- Lambda function states: Pending before Active, and an idle function Inactive until an invoke restores it ---
 # Gap: moto's functions are State Active, LastUpdateStatus Successful from the moment they exist. AWS
 # (Lambda developer guide, "Lambda function states",
-# https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html): "When you create a function, the
-# function is initially in the Pending state ... When you first connect a function to a VPC, Lambda
-# provisions network interfaces, which takes about a minute ... While the state is Pending, invocations and
-# other API actions that operate on the function return an error." GetFunctionConfiguration then answers
-# State Pending, StateReason "The function is being created.", StateReasonCode Creating (no LastUpdateStatus
-# yet), and Invoke answers ResourceConflictException (HTTP 409) "The operation cannot be performed at this
-# time. The function is currently in the following state: Pending". Here a function created with subnets is
-# Pending for --lambda-pending-ms (AWS: about a minute; 0 turns this off). Only Invoke is refused: the
-# other calls AWS refuses while Pending are not ones our tool makes then.
-LAMBDA_PENDING = {"ms": 1500}
+# https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html): "After Lambda creates the function, it
+# sets the state to pending ... Any invocations or other API actions that operate on the function will fail."
+# Every new function, VPC or not, since 2022 (AWS Compute Blog, "Coming soon: Expansion of AWS Lambda states
+# to all functions"). GetFunctionConfiguration then answers State Pending, StateReason "The function is being
+# created.", StateReasonCode Creating (no LastUpdateStatus yet: unverified, kept as the guide's example shows
+# none), and Invoke answers ResourceConflictException (HTTP 409) "The operation cannot be performed at this
+# time. The function is currently in the following state: Pending" (remotion-dev/remotion#1186). Only Invoke
+# is refused: the other calls AWS refuses while Pending are not ones our tool makes then.
+# How long: a VPC function's network interfaces take "60-90 seconds" (AWS Compute Blog, "Coming soon: Updated
+# Lambda states lifecycle for VPC networking"): 75 s on AWS. Any other function: "In most cases, this process
+# is very fast" (AWS Compute Blog, "Tracking the state of AWS Lambda functions"): 1 s on AWS.
+# CloudFormation waits for Active before it reports the function CREATE_COMPLETE (the expansion post above:
+# CloudFormation "already support[s] states", and asks for lambda:GetFunction on its service role to do so), so
+# a stack that created a function completes only once the function is Active (cfn_events.py reads
+# cfn_stable_at): after a successful deploy no Pending window is left.
+# --lambda-pending-ms N sets a VPC function's Pending time directly (a test that needs to look at it).
+VPC_PENDING_S_ON_AWS = 75
+PENDING_S_ON_AWS = 1
+LAMBDA_PENDING: dict[str, float | None] = {"ms": None}
+
+# Inactive: "A function becomes inactive when it has been idle long enough for Lambda to reclaim the external
+# resources that were configured for it. When you try to invoke a function that is inactive, the invocation
+# fails and Lambda sets the function to pending state until the function resources are recreated" (the guide
+# above). The refused invoke answers ResourceNotReadyException, HTTP 502 in botocore's Lambda model, "The
+# function is inactive and its VPC connection is no longer available. Wait for the VPC connection to
+# reestablish and try again." (the model's own documentation of that error). StateReasonCode Idle while
+# Inactive, Restoring while Pending again (botocore's StateReasonCode enum). The restore recreates the VPC
+# interfaces: 75 s on AWS, as their first creation.
+# AWS makes a function Inactive after weeks without invokes; here a test says when, with
+# POST /moto-api/xregion/lambda-inactive {"account_id", "region", "function_name"}.
+IDLE_REASON = "The function is currently idle."  # one real GetFunction answer seen; its source could not be named
+# No source found for the reason given while Restoring: this text is the emulator's own.
+RESTORING_REASON = "The function is being restored."
 
 
 class FunctionNotActive(LambdaClientError):
@@ -56,14 +83,33 @@ class FunctionNotActive(LambdaClientError):
         )
 
 
+class FunctionInactive(LambdaClientError):
+    code = 502
+
+    def __init__(self) -> None:
+        super().__init__(
+            "ResourceNotReadyException",
+            "The function is inactive and its VPC connection is no longer available. Wait for the VPC connection "
+            "to reestablish and try again.",
+        )
+
+
 _original_function_init = LambdaFunction.__init__
 _original_get_configuration = LambdaFunction.get_configuration
 
 
+def pending_seconds(in_vpc: bool) -> float:
+    if in_vpc and LAMBDA_PENDING["ms"] is not None:
+        return LAMBDA_PENDING["ms"] / 1000
+    return aws_delay(VPC_PENDING_S_ON_AWS if in_vpc else PENDING_S_ON_AWS)
+
+
 def function_init(self, account_id, spec, region, version=1):
     _original_function_init(self, account_id, spec, region, version)
-    subnets = (spec.get("VpcConfig") or {}).get("SubnetIds") or []
-    self.active_at = time.time() + LAMBDA_PENDING["ms"] / 1000 if subnets else 0.0
+    in_vpc = bool((spec.get("VpcConfig") or {}).get("SubnetIds"))
+    self.active_at, self.pending_reason = time.time() + pending_seconds(in_vpc), ("Creating", "The function is being created.")
+    self.cfn_stable_at = self.active_at  # when CloudFormation sees the function created
+    self.inactive = False
 
 
 def _pending(function: LambdaFunction) -> bool:
@@ -72,22 +118,40 @@ def _pending(function: LambdaFunction) -> bool:
 
 def get_configuration(self, on_create: bool = False) -> dict[str, Any]:
     config = _original_get_configuration(self, on_create)
-    if _pending(self):
-        config.update(State="Pending", StateReason="The function is being created.", StateReasonCode="Creating")
-        config.pop("LastUpdateStatus", None)
+    if getattr(self, "inactive", False):
+        config.update(State="Inactive", StateReason=IDLE_REASON, StateReasonCode="Idle")
+    elif _pending(self):
+        code, reason = self.pending_reason
+        config.update(State="Pending", StateReason=reason, StateReasonCode=code)
+        if code == "Creating":
+            config.pop("LastUpdateStatus", None)
     return config
 
 
-def refusing_while_pending(original: Any) -> Any:
+def refusing_unless_active(original: Any) -> Any:
     def invoke(self, function_name, qualifier, body, headers, response_headers):
-        if _pending(self.get_function(function_name, qualifier)):
+        function = self.get_function(function_name, qualifier)
+        if getattr(function, "inactive", False):
+            function.inactive = False  # this refused invoke starts the restore
+            function.active_at = time.time() + aws_delay(VPC_PENDING_S_ON_AWS)
+            function.pending_reason = ("Restoring", RESTORING_REASON)
+            raise FunctionInactive()
+        if _pending(function):
             raise FunctionNotActive("Pending")
         return original(self, function_name, qualifier, body, headers, response_headers)
 
     return invoke
 
 
+def make_inactive(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    body = json.loads(request.get_data() or b"{}")
+    backend = lambda_backend_for_config(body.get("account_id", DEFAULT_ACCOUNT_ID), body["region"])
+    backend.get_function(body["function_name"]).inactive = True
+    return 200, {}, ""
+
+
 LambdaFunction.__init__ = function_init
 LambdaFunction.get_configuration = get_configuration
-LambdaBackend.invoke = refusing_while_pending(LambdaBackend.invoke)
-LambdaSimpleBackend.invoke = refusing_while_pending(LambdaSimpleBackend.invoke)
+LambdaBackend.invoke = refusing_unless_active(LambdaBackend.invoke)
+LambdaSimpleBackend.invoke = refusing_unless_active(LambdaSimpleBackend.invoke)
+moto_api_urls.url_paths["{0}/moto-api/xregion/lambda-inactive"] = make_inactive

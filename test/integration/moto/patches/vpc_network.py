@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
+import time
 from ipaddress import ip_network
 from typing import Any
 
-from moto.ec2.exceptions import EC2ClientError, InvalidRouteError, InvalidRouteTableIdError, InvalidVPCPeeringConnectionIdError
+from moto.ec2.exceptions import InvalidRouteError, InvalidRouteTableIdError, InvalidVPCPeeringConnectionIdError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.route_tables import Route, RouteTable
 from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
-from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
+from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection, VPCPeeringConnectionBackend
 from moto.ec2.models.vpcs import VPC
-from .common import creates, props
+from .common import NotStabilized, aws_delay, creates, props
 
 
-# --- AWS::EC2::VPCPeeringConnection with PeerRegion; delete ------------------------------------------
+# --- AWS::EC2::VPCPeeringConnection with PeerRegion; its lifecycle; delete ----------------------------------
 # Gap: moto ignores PeerRegion and looks the peer VPC up in its own region (InvalidVpcID.NotFound).
 # AWS finds it in PeerRegion and, for a same-account peering without PeerRoleArn, accepts it itself:
 # the connection is active in both regions. Delete: not implemented in moto; AWS marks it deleted.
+# Gap: an accepted connection is active at once. AWS: pending-acceptance, then provisioning once accepted, then
+# active (VpcPeeringConnectionStateReason's codes), and CloudFormation reports the resource complete only once
+# it is active (the handler's "failed to stabilize" below). How long: 30 s on AWS from the request (enough in
+# cloudposse/terraform-aws-vpc-peering-multi-account#11), spent here as provisioning after the acceptance.
+# Its Status.Message while provisioning: "Provisioning", unverified.
+# Gap: moto peers VPCs whose CIDR blocks overlap. AWS accepts the request and the connection's status is failed
+# (CreateVpcPeeringConnection API reference: "If you create a VPC peering connection request between VPCs with
+# overlapping CIDR blocks, the VPC peering connection has a status of failed"; hashicorp/terraform#9038). It cannot
+# be accepted or deleted then (DeleteVpcPeeringConnection API reference), and stays visible as failed. Its
+# Status.Message: no source found, left empty. CloudFormation fails the resource "VpcPeeringConnection failed to
+# stabilize" (AWS Knowledge Center, "cloudformation-vpc-peering-error", overlapping ranges its second cause), and
+# its rollback has no connection to delete.
+PEERING_S_ON_AWS = 30
+_create_vpc_peering_connection_anyway = VPCPeeringConnectionBackend.create_vpc_peering_connection
+_accept_at_once = VPCPeeringConnectionBackend.accept_vpc_peering_connection
+
+
+def create_vpc_peering_connection(self, vpc, peer_vpc, tags=None):
+    pcx = _create_vpc_peering_connection_anyway(self, vpc, peer_vpc, tags)
+    if ip_network(vpc.cidr_block).overlaps(ip_network(peer_vpc.cidr_block)):
+        pcx._status.code, pcx._status.message = "failed", ""
+    return pcx
+
+
+def accept_vpc_peering_connection(self, vpc_pcx_id):
+    pcx = _accept_at_once(self, vpc_pcx_id)
+    pcx.cfn_stable_at = time.time() + aws_delay(PEERING_S_ON_AWS)  # CloudFormation waits until then
+    return pcx
+
+
+def _peering_status(self) -> dict[str, str]:
+    if self._status.code == "active" and time.time() < getattr(self, "cfn_stable_at", 0.0):
+        return {"Code": "provisioning", "Message": "Provisioning"}
+    return {"Code": self._status.code, "Message": self._status.message}
+
+
+VPCPeeringConnectionBackend.create_vpc_peering_connection = create_vpc_peering_connection
+VPCPeeringConnectionBackend.accept_vpc_peering_connection = accept_vpc_peering_connection
+VPCPeeringConnection.status = property(_peering_status)
+
+
 @creates(VPCPeeringConnection)
 def pcx_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)
@@ -26,11 +68,9 @@ def pcx_create(cls, resource_name, cloudformation_json, account_id, region_name,
     peer_account = p.get("PeerOwnerId") or account_id
     peer_backend = ec2_backends[peer_account][p.get("PeerRegion") or region_name]
     tags = {t["Key"]: t["Value"] for t in p.get("Tags") or []}
-    vpc, peer_vpc = backend.get_vpc(p["VpcId"]), peer_backend.get_vpc(p["PeerVpcId"])
-    if ip_network(vpc.cidr_block).overlaps(ip_network(peer_vpc.cidr_block)):  # AWS: the peering fails
-        raise EC2ClientError("InvalidParameterValue", f"The CIDR blocks of {vpc.id} ({vpc.cidr_block}) and "
-                             f"{peer_vpc.id} ({peer_vpc.cidr_block}) overlap: peering is not possible.")
-    pcx = backend.create_vpc_peering_connection(vpc, peer_vpc, tags=tags)
+    pcx = backend.create_vpc_peering_connection(backend.get_vpc(p["VpcId"]), peer_backend.get_vpc(p["PeerVpcId"]), tags=tags)
+    if pcx._status.code == "failed":
+        raise NotStabilized("VpcPeeringConnection failed to stabilize")
     if peer_account == account_id and not p.get("PeerRoleArn"):
         peer_backend.accept_vpc_peering_connection(pcx.id)  # moto's own accept flow
     return pcx

@@ -6,9 +6,7 @@ from typing import Any
 
 from moto.awslambda import models as lambda_models
 from moto.awslambda.exceptions import InvalidParameterValueException as LambdaInvalidParameterValue
-from moto.cloudformation.exceptions import ValidationError
-from moto.cloudformation.models import Stack
-from moto.cloudformation.responses import CloudFormationResponse
+from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.ec2.exceptions import DefaultVpcAlreadyExists, EC2ClientError, InvalidAvailabilityZoneError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone
@@ -99,8 +97,9 @@ def create_vpc_endpoint_in_offered_zones(self, **kwargs):  # moto's callers all 
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint_in_offered_zones
 
 # Lambda refuses a VPC function whose subnets are in a zone it does not support, with
-# InvalidParameterValueException "The provided subnets contain availability zone Lambda doesn't support."
-# (CloudFormation shows it as the function's CREATE_FAILED reason; keboola/developer-portal#81). AWS documents
+# InvalidParameterValueException "The provided subnets contain availability zone Lambda doesn't support. Please
+# use a different set of subnets." (CloudFormation shows it as the function's CREATE_FAILED reason;
+# keboola/developer-portal#81). AWS documents
 # use1-az3 (Lambda Developer Guide, VPC configuration), the one id the tool knows (src/aws/ec2-lookups.ts).
 # The emulated account's Lambda also refuses usw2-az4, which the tool does not know: it stands for a zone
 # Lambda refuses anyway, so the suite sees the failure message that names the zones and --client-azs.
@@ -114,46 +113,77 @@ def lambda_create_function(self, spec):
     ec2 = ec2_backends[self.account_id][self.region_name]
     for subnet_id in (spec.get("VpcConfig") or {}).get("SubnetIds") or []:
         if ec2.get_subnet(subnet_id).availability_zone_id in refused:
-            raise LambdaInvalidParameterValue("The provided subnets contain availability zone Lambda doesn't support.")
+            raise LambdaInvalidParameterValue("The provided subnets contain availability zone Lambda doesn't support. "
+                                              "Please use a different set of subnets.")
     return _original_lambda_create_function(self, spec)
 
 
 lambda_models.LambdaBackend.create_function = lambda_create_function
 
-# A template parameter of type AWS::EC2::AvailabilityZone::Name must name a zone of the stack's region:
-# CreateChangeSet/CreateStack answer ValidationError "Parameter validation failed: parameter value <v> for
-# parameter name <p> does not exist." (CloudFormation User Guide, "AWS-specific parameter types"; moto
-# checks nothing). CreateSubnet in a zone of another region: InvalidParameterValue listing the region's
-# zones (moto finds the zone in any region).
-_create_change_set_checked = CloudFormationResponse.create_change_set
-_create_stack_checked = CloudFormationResponse.create_stack
+# A template parameter of type AWS::EC2::AvailabilityZone::Name must name a zone of the stack's region (CloudFormation
+# User Guide, "AWS-specific parameter types"; moto checks nothing). AWS checks it when the operation runs, not at the
+# call: CreateStack returns a StackId (AWSinAction/code2#40), then the stack's own event ROLLBACK_IN_PROGRESS says
+# "Parameter validation failed: parameter value <v> for parameter name <p> does not exist. Rollback requested by
+# user." (PacktPublishing/Implementing-DevOps-on-AWS#2, acantril/aws-sa-associate-saac03#3, aws/amazon-ecs-cli#236;
+# several values joined by ", ", aws-quickstart/quickstart-microsoft-exchange#37), no resource is created or
+# failed, and the stack ends ROLLBACK_COMPLETE. For a change set no report was found either way: it is modelled
+# as CreateStack's, the change set created and its execution failing so (an update's rollback as an update's,
+# UPDATE_ROLLBACK_IN_PROGRESS with the same reason, unverified).
+# CreateSubnet in a zone of another region: InvalidParameterValue listing the region's zones (moto finds the zone
+# in any region).
+ZONE_TYPES = ("AWS::EC2::AvailabilityZone::Name", "List<AWS::EC2::AvailabilityZone::Name>")
 
 
-def _check_zone_parameters(self) -> None:
-    body = self._get_param("TemplateBody")
-    if not body:
-        return
-    declared = Stack.parse_template(body).get("Parameters") or {}
-    zones = {zone.name for zone in RegionsAndZonesBackend.zones.get(self.region, [])}
-    for given in self._get_param("Parameters", []):
-        slot, value = declared.get(given["ParameterKey"]) or {}, given.get("ParameterValue")
-        if slot.get("Type") == "AWS::EC2::AvailabilityZone::Name" and value is not None and value not in zones:
-            raise ValidationError(message=f"Parameter validation failed: parameter value {value} for parameter "
-                                          f"name {given['ParameterKey']} does not exist.")
+def _zone_failures(template: dict[str, Any], given: dict[str, Any], region: str) -> list[str]:
+    zones = {zone.name for zone in RegionsAndZonesBackend.zones.get(region, [])}
+    failures = []
+    for key, slot in (template.get("Parameters") or {}).items():
+        kind, value = slot.get("Type"), given.get(key, slot.get("Default"))
+        if kind in ZONE_TYPES and value is not None:
+            for item in str(value).split(",") if kind.startswith("List") else [str(value)]:
+                if item not in zones:
+                    failures.append(f"parameter value {item} for parameter name {key} does not exist")
+    return failures
 
 
-def create_change_set_zones_checked(self):
-    _check_zone_parameters(self)
-    return _create_change_set_checked(self)
+def _fail_validation(stack: Stack, failures: list[str], kind: str) -> None:
+    if kind == "CREATE":
+        stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=(
+            f"Parameter validation failed: {', '.join(failures)}. Rollback requested by user."))
+        stack.rolled_back_resources = []  # nothing was made
+        stack._add_stack_event("ROLLBACK_COMPLETE")
+        stack.status = "ROLLBACK_COMPLETE"
+    else:
+        stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS",
+                               resource_status_reason=f"Parameter validation failed: {', '.join(failures)}.")
+        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+        stack.status = "UPDATE_ROLLBACK_COMPLETE"
 
 
-def create_stack_zones_checked(self):
-    _check_zone_parameters(self)
-    return _create_stack_checked(self)
+_create_resources_unchecked = Stack.create_resources
+_execute_change_set_unchecked = CloudFormationBackend.execute_change_set
 
 
-CloudFormationResponse.create_change_set = create_change_set_zones_checked
-CloudFormationResponse.create_stack = create_stack_zones_checked
+def create_resources_zones_checked(self):  # CreateStack, after its CREATE_IN_PROGRESS "User Initiated"
+    failures = _zone_failures(self.template_dict, self.parameters, self.region_name)
+    if failures:
+        return _fail_validation(self, failures, "CREATE")
+    return _create_resources_unchecked(self)
+
+
+def execute_change_set_zones_checked(self, change_set_name, stack_name=None):
+    change_set = self.describe_change_set(change_set_name)
+    failures = _zone_failures(change_set.template_dict, change_set.parameters, self.region_name)
+    if not failures:
+        return _execute_change_set_unchecked(self, change_set_name, stack_name)
+    stack, kind = self.stacks[change_set.stack_id], change_set.change_set_type
+    stack._add_stack_event(f"{kind}_IN_PROGRESS", resource_status_reason="User Initiated")
+    _fail_validation(stack, failures, kind)
+    change_set.execution_status = "EXECUTE_FAILED"
+
+
+Stack.create_resources = create_resources_zones_checked
+CloudFormationBackend.execute_change_set = execute_change_set_zones_checked
 _original_create_subnet = SubnetBackend.create_subnet
 
 
