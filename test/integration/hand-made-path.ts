@@ -20,6 +20,7 @@ import {
   CreateVpcCommand,
   CreateVpcEndpointCommand,
   CreateVpcPeeringConnectionCommand,
+  DescribeVpcPeeringConnectionsCommand,
   DescribeRouteTablesCommand,
   ModifyVpcAttributeCommand,
   RevokeSecurityGroupEgressCommand,
@@ -92,6 +93,10 @@ export async function buildHandMadePath(moto: MotoServer, aws: MotoAws, A: strin
 
     const pcx = (await ec2B.send(new CreateVpcPeeringConnectionCommand({ VpcId: sideB.vpcId, PeerVpcId: sideA.vpcId, PeerRegion: A }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
     await ec2A.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+    // An accepted connection is provisioning for a while before it is active (the launcher models it, as AWS).
+    while ((await ec2B.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }))).VpcPeeringConnections?.[0]?.Status?.Code !== "active") {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await ec2B.send(new CreateRouteCommand({ RouteTableId: sideB.mainTable, DestinationCidrBlock: "10.50.0.0/16", VpcPeeringConnectionId: pcx }));
     await ec2A.send(new CreateRouteCommand({ RouteTableId: sideA.mainTable, DestinationCidrBlock: "10.60.0.0/16", VpcPeeringConnectionId: pcx }));
 
