@@ -23,7 +23,10 @@ export default defineConfig({
           setupFiles: ["test/helpers/loopback-only.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time: each suite has its own moto on a free port and its own copy of the CLI, so they
+          // share nothing, and most of their time is waiting (moto keeps AWS's durations, the CLI polls).
+          fileParallelism: true,
+          maxWorkers: 2,
         },
       },
     ],
