@@ -52,16 +52,16 @@ export interface Answers {
 }
 
 /**
- * The API's resource policy as GetRestApi answers it: JSON text escaped once more (localstack/localstack#3325),
- * and the template's execute-api:/* rewritten to the API's own ARN (go-to-k/cdk-real-drift#676, a live answer).
+ * Our template's resource policy as GetRestApi answers it (escaped once more, as apiPolicy makes it), with the
+ * template's execute-api:/* rewritten to the API's own ARN (go-to-k/cdk-real-drift#676, a live answer);
  * "short" keeps execute-api:/* as written, as moto and LocalStack echo it.
  */
-export function apiPolicy(resource: "expanded" | "short"): string {
+export function templatePolicy(resource: "expanded" | "short"): string {
   const target = resource === "expanded" ? `arn:aws:execute-api:${A}:123456789012:${API_ID}/*` : "execute-api:/*";
-  return JSON.stringify({ Version: "2012-10-17", Statement: [
+  return apiPolicy(
     { Sid: "DenyUnlessThroughOurEndpoint", Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: target, Condition: { StringNotEquals: { "aws:SourceVpce": VPCE } } },
     { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: target },
-  ] }).replace(/"/g, '\\"');
+  );
 }
 
 export function intact(): Answers {
@@ -73,7 +73,7 @@ export function intact(): Answers {
     apiTables: [{ RouteTableId: "rtb-0api", Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: "10.10.0.0/16", GatewayId: "local", State: "active" }, { DestinationCidrBlock: "10.20.0.0/16", VpcPeeringConnectionId: PCX, State: "active" }] }],
     clientAcls: [acl("acl-0b", "vpc-0b", ["subnet-0b1", "subnet-0b2"])],
     peeringStatus: "active",
-    policy: apiPolicy("expanded"),
+    policy: templatePolicy("expanded"),
     functionMissing: false,
     authorization: "NONE",
     endpointPolicy: '{"Statement":[{"Action":"*","Effect":"Allow","Principal":"*","Resource":"*"}]}',

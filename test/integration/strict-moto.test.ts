@@ -259,8 +259,10 @@ describe("what AWS answers where moto answered something else", () => {
 });
 
 describe("a value outside what AWS states for its field is refused, as CloudFormation surfaces it", () => {
-  // [case, value, the resource that fails, AWS's error code, AWS's message as a real refusal shows it]
-  // (patches/field_constraints.py cites each capture; cases whose text no capture shows assert the code only).
+  // [case, value, the resource that fails, AWS's error code as the reason names it, AWS's message as a real
+  // refusal shows it] (patches/field_constraints.py cites each capture; cases whose text no capture shows assert
+  // the code only). A function's reason comes from its registry handler, which names no service error code but
+  // its HandlerErrorCode (vittorio-nardone/disposable_app#3): Lambda's code for those rows is in the patch.
   const REFUSED: readonly [string, string, string, string, string | undefined][] = [
     ["rule-description", "HTTPS to the API VPC's endpoint", "RuleGroup", "InvalidParameterValue",
       "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set:  a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"],
@@ -271,12 +273,12 @@ describe("a value outside what AWS states for its field is refused, as CloudForm
     ["role-description", "client function’s role", "Role", "ValidationError",
       "1 validation error detected: Value 'client function’s role' at 'description' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*"],
     ["role-path", "service-role", "Role", "ValidationError", undefined],
-    ["function-name", `f${"x".repeat(64)}`, "Function", "ValidationException", undefined],
-    ["function-description", "d".repeat(257), "Function", "ValidationException",
+    ["function-name", `f${"x".repeat(64)}`, "Function", "HandlerErrorCode: InvalidRequest", undefined],
+    ["function-description", "d".repeat(257), "Function", "HandlerErrorCode: InvalidRequest",
       `1 validation error detected: Value '${"d".repeat(257)}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`],
-    ["environment-key", "", "Function", "ValidationException",
+    ["environment-key", "", "Function", "HandlerErrorCode: InvalidRequest",
       "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]"],
-    ["environment-reserved", "", "Function", "InvalidParameterValueException",
+    ["environment-reserved", "", "Function", "HandlerErrorCode: InvalidRequest",
       "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: AWS_REGION"],
     ["log-group-name", "/aws/lambda/client:logs", "LogGroup", "InvalidParameterException",
       "1 validation error detected: Value '/aws/lambda/client:logs' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+"],

@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../../src/aws/clients.js";
 import { doctor, HOPS } from "../../../src/steps/doctor/doctor.js";
 import { recorder, testClients } from "../../helpers/aws-fixtures.js";
-import { A, acl, API_ID, apiPolicy, B, intact, mocks, PCX, script, VPCE } from "../../helpers/path-fixtures.js";
+import { A, acl, API_ID, apiPolicy, B, intact, mocks, PCX, script, templatePolicy, VPCE } from "../../helpers/path-fixtures.js";
 import { systemClock } from "../../../src/aws/clock.js";
 
 const query = { clientRegion: B, apiRegion: A, functionName: "demo-client", apiId: API_ID, stage: "v1" };
@@ -117,9 +117,9 @@ describe("doctor", () => {
   it("reads the API's policy whether its resources come back as the API's ARN (AWS) or as written (execute-api:/*)", async () => {
     for (const form of ["expanded", "short"] as const) {
       const answers = intact();
-      answers.policy = apiPolicy(form);
+      answers.policy = templatePolicy(form);
       const { byHop } = await run(answers);
-      expect(byHop["api-policy"], form).toMatchObject({ ok: true, detail: expect.stringContaining(`through ${VPCE}: allowed by Allow statement "AllowInvoke"`) });
+      expect(byHop["api-policy"], form).toMatchObject({ ok: true, detail: expect.stringContaining(`through ${VPCE}, unsigned (the anonymous caller): allowed by Allow statement "AllowInvoke"`) });
     }
   });
 
