@@ -43,6 +43,11 @@ export function judgePeering(ctx: PathContext): Judgement {
   if (p.status === "pending-acceptance") {
     return fail(`${shown}: the accepter has not accepted it`, `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${p.id} --region ${p.accepter.region ?? api.region}`);
   }
+  // Accepted but not ready: AWS shows "provisioning" for a while after the acceptance (EC2 API reference,
+  // VpcPeeringConnectionStateReason: initiating-request → pending-acceptance → provisioning → active).
+  if (p.status === "provisioning" || p.status === "initiating-request") {
+    return fail(`${shown}: AWS has not finished setting it up`, `wait a minute for ${p.id} to become active, then run doctor again`);
+  }
   return fail(`${shown}${p.message ? ` (${p.message})` : ""}`, `${create}; then point both sides' routes at the new connection`);
 }
 

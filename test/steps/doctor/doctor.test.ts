@@ -72,6 +72,20 @@ describe("doctor", () => {
     expect(byHop["peering"]).toMatchObject({ ok: false, fix: `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${PCX} --region ${A}` });
   });
 
+  it.each(["provisioning", "initiating-request"])("a peering AWS is still setting up (%s) is waited for, not replaced", async (status) => {
+    const answers = intact();
+    answers.peeringStatus = status;
+    const { byHop } = await run(answers);
+    expect(byHop["peering"]).toMatchObject({ ok: false, fix: `wait a minute for ${PCX} to become active, then run doctor again` });
+  });
+
+  it("a failed peering is replaced by a new one", async () => {
+    const answers = intact();
+    answers.peeringStatus = "failed";
+    const { byHop } = await run(answers);
+    expect(byHop["peering"]!.fix).toMatch(/^aws ec2 create-vpc-peering-connection .*; then point both sides' routes at the new connection$/);
+  });
+
   it("the answers' way back: an inbound NACL rule that leaves ephemeral ports out fails client-egress", async () => {
     const answers = intact();
     answers.clientAcls = [acl("acl-0b", "vpc-0b", ["subnet-0b1", "subnet-0b2"], [{ CidrBlock: "10.10.0.0/16", Egress: false, Protocol: "6", PortRange: { From: 1024, To: 32767 }, RuleAction: "deny", RuleNumber: 90 }])];
