@@ -17,7 +17,13 @@ export interface FunctionVpcState {
   readonly vpcId: string;
 }
 
-/** A network interface Lambda made for our function in our VPC. */
+/** What owns the interfaces Lambda makes for a function: the stack's VPC and its security groups. */
+export interface InterfaceOwner {
+  readonly vpcId: string;
+  readonly groupIds: readonly string[];
+}
+
+/** A network interface Lambda made in the owner's VPC for one of its security groups. */
 export interface LambdaInterface {
   readonly id: string;
   // in-use while Lambda holds it; available once released, when it may be deleted.
@@ -53,27 +59,32 @@ export async function detachFromVpc(lambda: LambdaClient, functionName: string):
   await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } }));
 }
 
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-
-// Lambda describes each interface as "AWS Lambda VPC ENI-<function name>-<uuid>". Requiring the uuid to
-// follow the name keeps "<name>-client-2"'s interfaces out of "<name>-client"'s; a suffix we do not
-// recognise is left alone, because waiting is the safe way to be wrong.
-function ownDescription(functionName: string): RegExp {
-  return new RegExp(`^AWS Lambda VPC ENI-${functionName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-${UUID}$`);
+/** Puts the function (back) in these subnets with these groups; Lambda finishes it asynchronously. */
+export async function attachToVpc(lambda: LambdaClient, functionName: string, subnetIds: readonly string[], groupIds: readonly string[]): Promise<void> {
+  await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, VpcConfig: { SubnetIds: [...subnetIds], SecurityGroupIds: [...groupIds] } }));
 }
 
-/** The interfaces Lambda made for this function in this VPC: requester-managed, described as the function's. */
-export async function functionInterfaces(ec2: EC2Client, functionName: string, vpcId: string): Promise<LambdaInterface[]> {
-  const own = ownDescription(functionName);
+// How Lambda's interfaces look on real accounts (go-to-k/cdkd PRs #41 and #45, fixed against real AWS;
+// alchemy-run/alchemy#937): made with the function's own role, so *not* requester-managed; described
+// "AWS Lambda VPC ENI-<name>", with no uuid and sometimes a shortened name, a wording Lambda has changed
+// before; InterfaceType "lambda", "interface" once Lambda has let go of them. What is certain is what our
+// stack owns: its VPC and the function's own security group, which nothing outside the stack uses.
+const LAMBDA_DESCRIPTION = "AWS Lambda VPC ENI";
+const LAMBDA_TYPES = ["lambda", "interface"];
+
+/** The interfaces Lambda made in the owner's VPC for its security groups, every page of them. */
+export async function lambdaInterfaces(ec2: EC2Client, owner: InterfaceOwner): Promise<LambdaInterface[]> {
+  const groups = new Set(owner.groupIds);
   const found: LambdaInterface[] = [];
   let nextToken: string | undefined;
   do {
     const page = await ec2.send(
       new DescribeNetworkInterfacesCommand({
         Filters: [
-          { Name: "vpc-id", Values: [vpcId] },
-          { Name: "requester-managed", Values: ["true"] },
-          { Name: "description", Values: [`AWS Lambda VPC ENI-${functionName}-*`] },
+          { Name: "vpc-id", Values: [owner.vpcId] },
+          { Name: "group-id", Values: [...owner.groupIds] },
+          { Name: "description", Values: [`${LAMBDA_DESCRIPTION}*`] },
+          { Name: "interface-type", Values: LAMBDA_TYPES },
         ],
         NextToken: nextToken,
       }),
@@ -81,7 +92,9 @@ export async function functionInterfaces(ec2: EC2Client, functionName: string, v
     for (const eni of page.NetworkInterfaces ?? []) {
       // The filters ran on AWS's side; they are checked again here because a deleted interface that was
       // someone else's cannot be brought back.
-      if (!eni.NetworkInterfaceId || eni.VpcId !== vpcId || eni.RequesterManaged !== true || !own.test(eni.Description ?? "")) continue;
+      if (!eni.NetworkInterfaceId || eni.VpcId !== owner.vpcId) continue;
+      if (!(eni.Groups ?? []).some((group) => group.GroupId !== undefined && groups.has(group.GroupId))) continue;
+      if (!(eni.Description ?? "").startsWith(LAMBDA_DESCRIPTION) || !LAMBDA_TYPES.includes(eni.InterfaceType ?? "")) continue;
       found.push({ id: eni.NetworkInterfaceId, status: eni.Status ?? "" });
     }
     nextToken = page.NextToken;

@@ -204,15 +204,15 @@ export async function cancelUpdate(cfn: CloudFormationClient, stack: string, tok
   await cfn.send(new CancelUpdateStackCommand({ StackName: stack, ClientRequestToken: token }));
 }
 
-/** Physical ids of a stack's resources by type, whatever state it is in; undefined when there is no stack. */
-export async function stackResourceIds(cfn: CloudFormationClient, stack: string): Promise<ReadonlyMap<string, string> | undefined> {
+/** Physical ids of a stack's resources by type (in the order listed), whatever state it is in; undefined when there is no stack. */
+export async function stackResourceIds(cfn: CloudFormationClient, stack: string): Promise<ReadonlyMap<string, readonly string[]> | undefined> {
   try {
     const answer = await cfn.send(new DescribeStackResourcesCommand({ StackName: stack }));
-    const ids = new Map<string, string>();
+    const ids = new Map<string, string[]>();
     for (const resource of answer.StackResources ?? []) {
-      // Deleted ones stay listed: a deleted function's name still finds the interfaces it left behind.
+      // Ones already deleted stay listed on AWS (DELETE_COMPLETE): callers want the ids, whatever the state.
       if (!resource.ResourceType || !resource.PhysicalResourceId) continue;
-      ids.set(resource.ResourceType, resource.PhysicalResourceId);
+      ids.set(resource.ResourceType, [...(ids.get(resource.ResourceType) ?? []), resource.PhysicalResourceId]);
     }
     return ids;
   } catch (error) {

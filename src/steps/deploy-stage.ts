@@ -12,7 +12,7 @@ import type { StageRef } from "./events.js";
 import { deleteAndFollow, failureMessage, followStack, manualFix } from "./stacks.js";
 import { newLooks, otherOperation, otherOperationText, replacedText, waitedInVainText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan.js";
-import { releaseClientInterfaces, waitNote } from "./release-interfaces.js";
+import { reattachClientFunction, releaseClientInterfaces, releaseNote } from "./release-interfaces.js";
 
 /** A stage's poll counts, and the clock readings the benchmark reads. */
 export interface StageStats extends PollStats {
@@ -237,8 +237,8 @@ async function cancelOperation(
     info(ctx, ref, `Cancelling: deleting ${stage.stackName}, which was still being created.`);
     // The first Ctrl-C asked for this delete, so the release is not cut short by it; a second press is the CLI's.
     if (ref.key === "client") {
-      const released = await releaseClientInterfaces(ctx, ref, undefined);
-      if (released.kind === "left-to-lambda") info(ctx, ref, waitNote(stage.stackName, released.why));
+      const note = releaseNote(stage.stackName, await releaseClientInterfaces(ctx, ref, undefined));
+      if (note) info(ctx, ref, note);
     }
     await deleteStack(cfn, stackId, token);
     // CREATE_COMPLETE here means the create won the race and the delete has not shown up yet.
@@ -263,8 +263,14 @@ function cancelledMessage(stackName: string, type: "CREATE" | "UPDATE", status: 
   return `Cancelled: ${stackName} is now ${status}.`;
 }
 
-function noOp(run: Run, outputs: Record<string, string>): StageResult {
+async function noOp(run: Run, outputs: Record<string, string>): Promise<StageResult> {
   const { ctx, ref } = run;
+  // CloudFormation sees no change in a client function a stopped teardown took out of its VPC: put it back.
+  if (ref.key === "client") {
+    const reattached = await reattachClientFunction(ctx, ref);
+    if (reattached.kind === "failed") return fail(run, run.status ?? "UNKNOWN", undefined, reattached.message);
+    if (reattached.kind === "unchecked") ctx.emit({ kind: "warning", stage: ref.stage, message: reattached.message, at: ctx.clock.now() });
+  }
   run.stats.settledAt = ctx.clock.now();
   ctx.emit({ kind: "stage-finished", ...ref, outcome: "no-op", outputs, at: ctx.clock.now() });
   return { kind: "no-op", outputs, stats: run.stats };

@@ -1,7 +1,14 @@
 // Before the client stack is deleted, the client function leaves its VPC and the network interfaces
-// Lambda made for it there are deleted here, so CloudFormation has nothing to wait on: the 20-40 minutes
-// Lambda takes to release them on its own (serverless#5008, cloudformation-coverage-roadmap#392/#414)
-// become about one. The method is go-to-k/delstack's Lambda VPC detacher and cdkd's (DESIGN §11).
+// Lambda made for it there are deleted here (DESIGN §11; the method is go-to-k/delstack's Lambda VPC
+// detacher and cdkd's).
+//
+// CloudFormation waits for a function's interfaces only when it deletes a function that is still in its
+// VPC ("CloudFormation ... waits for Lambda to delete them before proceeding", AWS::Lambda::Function
+// VpcConfig), and Lambda takes 20-40 minutes to (serverless#5008, cloudformation-coverage-roadmap#392/#414).
+// Once the function has left its VPC nothing waits for them: an interface still there when the subnets
+// and the security group are deleted fails them (DependencyViolation), the stack ends DELETE_FAILED and
+// the interface stays `available` (aws/aws-cdk#34400, #12827; go-to-k/delstack#637). So here they are
+// waited for and deleted before the stack delete, swept while it runs, and cleaned again before a retry.
 //
 // The function's role must outlive the interfaces (without it Lambda cannot clean one up and it is
 // orphaned). It does by itself: the role is in the same stack, which is deleted only after this, and
@@ -11,31 +18,52 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { AwsClients } from "../aws/clients.js";
 import { pollDelay } from "../aws/clock.js";
 import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
-import { deleteInterface, detachFromVpc, functionInterfaces, functionVpcState, type FunctionVpcState, type LambdaInterface } from "../aws/function.js";
+import {
+  attachToVpc,
+  deleteInterface,
+  detachFromVpc,
+  functionVpcState,
+  type FunctionVpcState,
+  type InterfaceOwner,
+  type LambdaInterface,
+  lambdaInterfaces,
+} from "../aws/function.js";
 import { stackResourceIds } from "../aws/stack.js";
-import type { EngineContext } from "./context.js";
+import { type EngineContext, info } from "./context.js";
 import type { StageRef } from "./events.js";
 
-/** What the stack delete can expect: nothing left to wait for, or Lambda's own release (and why). */
+/** What the stack delete can expect once the release is over. */
 export type ReleaseOutcome =
+  // Every interface is gone: nothing holds the subnets or the security group.
   | { readonly kind: "released"; readonly count: number }
   | { readonly kind: "nothing" }
-  | { readonly kind: "left-to-lambda"; readonly why: string }
+  // The function is still in its VPC: CloudFormation deletes it and waits for Lambda (20-40 minutes).
+  | { readonly kind: "left-to-lambda"; readonly why: string; readonly owner: InterfaceOwner | undefined }
+  // The function has left its VPC (or is gone) and interfaces are still there: nothing waits for them.
+  | { readonly kind: "held"; readonly why: string; readonly owner: InterfaceOwner }
   | { readonly kind: "aborted" };
 
 // Lambda refuses a configuration change while the function is Pending or another update runs.
 const BUSY_LIMIT_MS = 5 * 60_000;
 const DETACH_LIMIT_MS = 5 * 60_000;
-// After a detach Lambda releases the interfaces within about a minute; one it keeps longer is shared
-// with another function or stuck, and CloudFormation is left to wait for it.
-const RELEASE_LIMIT_MS = 3 * 60_000;
+// Lambda lets go of a detached (or deleted) function's interfaces about 4 minutes after it left the VPC
+// (alchemy-run/alchemy#937, measured on AWS); cdkd waits up to 10 minutes. One held longer is shared with
+// another function or stuck.
+const RELEASE_LIMIT_MS = 10 * 60_000;
+// Right after a detach DescribeNetworkInterfaces can answer an empty list while the interfaces are there
+// (go-to-k/cdkd#43, which waits 10 s before its first look): an empty answer that early proves nothing.
+const SETTLE_MS = 10_000;
+// A quiet wait still shows it is going: the row is refreshed this often.
+const PROGRESS_EVERY_MS = 60_000;
+// While the stack delete runs, interfaces Lambda has let go of are looked for this often.
+const SWEEP_EVERY_MS = 15_000;
 
 interface Job {
   readonly ctx: EngineContext;
   readonly ref: StageRef;
   readonly signal: AbortSignal | undefined;
-  readonly functionName: string;
-  readonly vpcId: string;
+  readonly functionName: string | undefined;
+  readonly owner: InterfaceOwner;
   readonly lambda: LambdaClient;
   readonly ec2: EC2Client;
   // Polls so far in the current wait: quick at first, when most detaches finish, then every 5 s.
@@ -48,57 +76,84 @@ type Detached =
   | { readonly kind: "not-possible"; readonly reason: string }
   | { readonly kind: "aborted" };
 
-/** Detaches the client function of this stack from its VPC and deletes its network interfaces there. */
+/** Detaches the client function of this stack from its VPC, waits for its network interfaces and deletes them. */
 export async function releaseClientInterfaces(ctx: EngineContext, ref: StageRef, signal: AbortSignal | undefined): Promise<ReleaseOutcome> {
-  // The stack's own resources name the function and the VPC in every state; outputs exist only after a create.
-  const ids = await stackResourceIds(ctx.clients.cloudFormation(ref.region), ref.stackName);
-  const functionName = ids?.get("AWS::Lambda::Function");
-  const vpcId = ids?.get("AWS::EC2::VPC");
-  if (!functionName || !vpcId) return { kind: "nothing" };
-  const job: Job = { ctx, ref, signal, functionName, vpcId, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
-  const detached = await guarded<Detached>(() => detach(job), (reason) => notPossible(job, { kind: "not-possible", reason }));
+  const read = await guarded<ClientPlace | undefined | { refused: string }>(() => clientPlace(ctx.clients, ref), (refused) => ({ refused }));
+  if (read && "refused" in read) return { kind: "left-to-lambda", why: `its stack's resources could not be read (${read.refused})`, owner: undefined };
+  if (!read) return { kind: "nothing" };
+  const { functionName, owner } = read;
+  const job: Job = { ctx, ref, signal, functionName, owner, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
+  const fn = functionName ? await guarded<FunctionVpcState | undefined | { refused: string }>(() => functionVpcState(job.lambda, functionName), (refused) => ({ refused })) : undefined;
+  if (fn && "refused" in fn) return { kind: "left-to-lambda", why: `the client function could not be read (${fn.refused})`, owner };
+  const attached = fn !== undefined && fn.vpcId === owner.vpcId;
+  // Read before the detach: these are the interfaces to see gone afterwards (a read just after it can
+  // miss them), and the proof that EC2 lets us list them at all before the function leaves.
+  const before = await guarded<LambdaInterface[] | { refused: string }>(() => lambdaInterfaces(job.ec2, owner), (refused) => ({ refused }));
+  if ("refused" in before) {
+    const reason = `its network interfaces could not be listed (${before.refused})`;
+    emitRelease(job, "not-possible", 0, 0, reason);
+    return attached ? { kind: "left-to-lambda", why: `${reason}, so it stays in its VPC`, owner } : { kind: "held", why: reason, owner };
+  }
+  if (!attached) {
+    if (before.length === 0) return { kind: "nothing" };
+    return release(job, before.map((e) => e.id), ctx.clock.now());
+  }
+  const detached = await guarded<Detached>(() => detach(job, fn), (reason) => notPossible(job, { kind: "not-possible", reason }));
   switch (detached.kind) {
     case "aborted":
       return detached;
     case "not-possible":
-      return { kind: "left-to-lambda", why: `the client function could not be detached from its VPC (${detached.reason})` };
+      return { kind: "left-to-lambda", why: `the client function could not be detached from its VPC (${detached.reason})`, owner };
     case "gone":
-      return leftovers(job);
     case "detached":
-      return release(job);
+      return release(job, before.map((e) => e.id), ctx.clock.now() + SETTLE_MS);
   }
 }
 
-/** The note for a delete that must wait for Lambda, saying why it could not be made quick. */
-export function waitNote(stackName: string, why: string): string {
-  return (
-    `Deleting ${stackName} can take many minutes (often 20-40) while Lambda releases the function's network ` +
-    `interfaces (hyperplane ENIs) in the VPC: ${why}. This is expected, not a hang.`
-  );
+/** What to tell the user before the stack delete, when the release could not leave it nothing to meet. */
+export function releaseNote(stackName: string, released: ReleaseOutcome): string | undefined {
+  switch (released.kind) {
+    case "left-to-lambda":
+      return (
+        `Deleting ${stackName} can take many minutes (often 20-40) while Lambda releases the function's network ` +
+        `interfaces (hyperplane ENIs) in the VPC: ${released.why}. This is expected, not a hang.`
+      );
+    case "held":
+      return (
+        `${capitalized(released.why)}. CloudFormation does not wait for the interfaces of a function that has left its VPC: ` +
+        `${stackName} is deleted now and each interface as soon as Lambda lets it go; if one is still there when ` +
+        "its subnet or security group is deleted, that delete fails and is retried once the interfaces are gone."
+      );
+    default:
+      return undefined;
+  }
 }
 
-async function detach(job: Job): Promise<Detached> {
-  const { ctx, ref, functionName } = job;
-  let fn = await functionVpcState(job.lambda, functionName);
-  if (!fn) return { kind: "gone" };
-  // Already out of our VPC (an earlier run detached it): only its interfaces are left to delete.
-  if (fn.vpcId !== job.vpcId) return { kind: "detached" };
+async function detach(job: Job, first: FunctionVpcState): Promise<Detached> {
+  const { ctx, ref } = job;
+  const functionName = job.functionName!;
   ctx.emit({ kind: "function-detach", ...ref, functionName, phase: "started", at: ctx.clock.now() });
-  const outcome = await detachWhenIdle(job, fn);
+  const outcome = await detachWhenIdle(job, first);
   if (outcome) return notPossible(job, outcome);
   // Lambda accepts the change at once and carries it out in the background: LastUpdateStatus tells when.
-  const deadline = ctx.clock.now() + DETACH_LIMIT_MS;
-  job.polls = 0;
-  for (;;) {
-    fn = await functionVpcState(job.lambda, functionName);
-    if (!fn) return { kind: "gone" };
-    if (fn.lastUpdateStatus === "Successful") break;
-    if (fn.lastUpdateStatus === "Failed") return notPossible(job, { kind: "not-possible", reason: `Lambda could not apply it: ${fn.lastUpdateStatusReason ?? "LastUpdateStatus Failed"}` });
-    const waited = await pause(job, deadline, `the change was still ${fn.lastUpdateStatus ?? "in progress"} after ${minutes(DETACH_LIMIT_MS)}`);
-    if (waited) return waited.kind === "aborted" ? waited : notPossible(job, waited);
-  }
+  const updated = await updateDone(job, DETACH_LIMIT_MS);
+  if (updated.kind !== "done") return updated.kind === "aborted" || updated.kind === "gone" ? updated : notPossible(job, updated);
   ctx.emit({ kind: "function-detach", ...ref, functionName, phase: "done", at: ctx.clock.now() });
   return { kind: "detached" };
+}
+
+// Waits for the function's last update to finish: done at Successful, not-possible at Failed or the limit.
+async function updateDone(job: Job, limitMs: number): Promise<{ kind: "done" } | Exclude<Detached, { kind: "detached" }>> {
+  const deadline = job.ctx.clock.now() + limitMs;
+  job.polls = 0;
+  for (;;) {
+    const fn = await functionVpcState(job.lambda, job.functionName!);
+    if (!fn) return { kind: "gone" };
+    if (fn.lastUpdateStatus === "Successful") return { kind: "done" };
+    if (fn.lastUpdateStatus === "Failed") return { kind: "not-possible", reason: `Lambda could not apply it: ${fn.lastUpdateStatusReason ?? "LastUpdateStatus Failed"}` };
+    const waited = await pause(job, deadline, `the change was still ${fn.lastUpdateStatus ?? "in progress"} after ${minutes(limitMs)}`);
+    if (waited) return waited;
+  }
 }
 
 // Undefined once the detach request was accepted; otherwise why it was not.
@@ -109,7 +164,7 @@ async function detachWhenIdle(job: Job, first: FunctionVpcState): Promise<Exclud
   for (;;) {
     if (fn.state !== "Pending" && fn.lastUpdateStatus !== "InProgress") {
       try {
-        await detachFromVpc(job.lambda, job.functionName);
+        await detachFromVpc(job.lambda, job.functionName!);
         return undefined;
       } catch (error) {
         const name = error instanceof Error ? error.name : "";
@@ -119,14 +174,14 @@ async function detachWhenIdle(job: Job, first: FunctionVpcState): Promise<Exclud
     }
     const waited = await pause(job, deadline, `the function stayed ${fn.state === "Pending" ? "Pending" : "busy with another update"} for ${minutes(BUSY_LIMIT_MS)}`);
     if (waited) return waited;
-    fn = await functionVpcState(job.lambda, job.functionName);
+    fn = await functionVpcState(job.lambda, job.functionName!);
     if (!fn) return { kind: "gone" };
   }
 }
 
 function notPossible(job: Job, outcome: Exclude<Detached, { kind: "detached" }>): Detached {
   if (outcome.kind === "not-possible") {
-    job.ctx.emit({ kind: "function-detach", ...job.ref, functionName: job.functionName, phase: "not-possible", reason: outcome.reason, at: job.ctx.clock.now() });
+    job.ctx.emit({ kind: "function-detach", ...job.ref, functionName: job.functionName ?? "", phase: "not-possible", reason: outcome.reason, at: job.ctx.clock.now() });
   }
   return outcome;
 }
@@ -139,62 +194,136 @@ async function pause(job: Job, deadline: number, late: string): Promise<{ kind: 
   return job.signal?.aborted ? { kind: "aborted" } : undefined;
 }
 
-// Waits for the function's interfaces to turn available, deleting each as it does.
-async function release(job: Job): Promise<ReleaseOutcome> {
-  const { ctx, ref } = job;
-  let total = 0;
+function emitRelease(job: Job, phase: "started" | "progress" | "done" | "stuck" | "not-possible", total: number, deleted: number, reason?: string): void {
+  job.ctx.emit({ kind: "interfaces-release", ...job.ref, phase, total, deleted, reason, at: job.ctx.clock.now() });
+}
+
+// Waits for the interfaces to turn available and deletes each as it does, until none is left. `known`
+// are the ones seen before the function left; an empty answer before `settleAt` is not believed.
+async function release(job: Job, known: readonly string[], settleAt: number): Promise<ReleaseOutcome> {
+  const { ctx, owner } = job;
+  const pending = new Set(known);
   let deleted = 0;
-  const emit = (phase: "started" | "progress" | "done" | "stuck" | "not-possible", reason?: string) =>
-    ctx.emit({ kind: "interfaces-release", ...ref, phase, total, deleted, reason, at: ctx.clock.now() });
-  return guarded(
+  let started = false;
+  const total = () => pending.size + deleted;
+  return guarded<ReleaseOutcome>(
     async () => {
-      let left = await functionInterfaces(job.ec2, job.functionName, job.vpcId);
-      total = left.length;
-      if (total === 0) return { kind: "released", count: 0 };
-      emit("started");
       const deadline = ctx.clock.now() + RELEASE_LIMIT_MS;
+      let shownAt = ctx.clock.now();
       job.polls = 0;
       for (;;) {
+        const listed = new Map((await lambdaInterfaces(job.ec2, owner)).map((eni) => [eni.id, eni]));
+        for (const id of listed.keys()) pending.add(id);
         const before = deleted;
-        for (const eni of left.filter((e) => e.status === "available")) {
-          if ((await deleteInterface(job.ec2, eni.id)) !== "in-use") deleted++;
+        for (const id of [...pending]) {
+          // One we know of that the list left out is asked about directly: the delete says whether it is
+          // gone, still in use, or was there and is deleted now.
+          if (listed.get(id)?.status === "in-use") continue;
+          const result = await deleteInterface(job.ec2, id);
+          if (result === "in-use") continue;
+          pending.delete(id);
+          if (result === "deleted") deleted++;
         }
-        left = await functionInterfaces(job.ec2, job.functionName, job.vpcId);
-        deleted = Math.max(deleted, total - left.length);
-        if (left.length === 0) {
-          emit("done");
-          return { kind: "released", count: total };
+        if (!started && total() > 0) {
+          started = true;
+          emitRelease(job, "started", total(), deleted);
+          if (pending.size > 0) {
+            info(ctx, job.ref,
+              `Lambda lets go of a function's network interfaces about 4 minutes after it leaves the VPC (alchemy-run/alchemy#937); ` +
+                `waiting for ${plural(pending.size, "interface")} (at most ${minutes(RELEASE_LIMIT_MS)}) and deleting each as it turns available.`);
+          }
         }
-        if (deleted !== before) emit("progress");
+        if (pending.size === 0 && ctx.clock.now() >= settleAt) {
+          if (started) emitRelease(job, "done", total(), deleted);
+          return { kind: "released", count: deleted };
+        }
+        if (deleted !== before || (started && ctx.clock.now() - shownAt >= PROGRESS_EVERY_MS)) {
+          shownAt = ctx.clock.now();
+          emitRelease(job, "progress", total(), deleted);
+        }
         const waited = await pause(job, deadline, "");
         if (waited?.kind === "aborted") return waited;
         if (waited) {
-          emit("stuck");
-          return { kind: "left-to-lambda", why: `${left.length} of its ${plural(total, "network interface")} stayed in use ${minutes(RELEASE_LIMIT_MS)} after the function left the VPC; the stack is deleted anyway and CloudFormation waits for them` };
+          emitRelease(job, "stuck", total(), deleted);
+          return { kind: "held", why: `${pending.size} of the function's ${plural(total(), "network interface")} stayed in use ${minutes(RELEASE_LIMIT_MS)} after it left the VPC`, owner };
         }
       }
     },
     (reason) => {
-      emit("not-possible", reason);
-      return { kind: "left-to-lambda", why: `its network interfaces could not be deleted (${reason})` };
+      emitRelease(job, "not-possible", total(), deleted, reason);
+      return { kind: "held", why: `its network interfaces could not be deleted (${reason})`, owner };
     },
   );
 }
 
-// The function is gone (deleted, or never created): interfaces it left available are deleted; ones Lambda
-// still holds can only be waited for.
-async function leftovers(job: Job): Promise<ReleaseOutcome> {
-  const left = await guarded(() => functionInterfaces(job.ec2, job.functionName, job.vpcId), () => []);
-  if (left.length === 0) return { kind: "nothing" };
-  const inUse = left.filter((e) => e.status !== "available").length;
-  if (inUse === 0) return release(job);
-  const reason = `${job.functionName} is already gone (ResourceNotFoundException), so ${plural(inUse, "network interface")} it left in use cannot be released sooner`;
-  job.ctx.emit({ kind: "function-detach", ...job.ref, functionName: job.functionName, phase: "not-possible", reason, at: job.ctx.clock.now() });
-  // Available ones would block the subnets as much as the rest: those go now, without waiting on the others.
-  await guarded(async () => {
-    for (const eni of left.filter((e) => e.status === "available")) await deleteInterface(job.ec2, eni.id);
-  }, () => undefined);
-  return { kind: "left-to-lambda", why: reason };
+/**
+ * While the stack delete runs: deletes the interfaces Lambda has let go of since the release gave up
+ * (or, for a function CloudFormation deletes in its VPC, since Lambda let go of them), at most every
+ * SWEEP_EVERY_MS. `poll` is called on every poll of the delete; `done` waits for a sweep still running.
+ */
+export function interfaceSweeper(ctx: EngineContext, ref: StageRef, owner: InterfaceOwner): { poll: () => void; done: () => Promise<void> } {
+  const ec2 = ctx.clients.ec2(ref.region);
+  let next = ctx.clock.now();
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  const sweep = async (): Promise<void> => {
+    const deleted = await guarded(async () => {
+      let count = 0;
+      for (const eni of await lambdaInterfaces(ec2, owner)) {
+        if (eni.status === "available" && (await deleteInterface(ec2, eni.id)) === "deleted") count++;
+      }
+      return count;
+    }, () => 0);
+    if (deleted > 0) info(ctx, ref, `Deleted ${plural(deleted, "network interface")} Lambda let go of while ${ref.stackName} was being deleted.`);
+  };
+  return {
+    poll: () => {
+      if (busy || ctx.clock.now() < next) return;
+      busy = true;
+      next = ctx.clock.now() + SWEEP_EVERY_MS;
+      running = sweep().finally(() => (busy = false));
+    },
+    done: () => running,
+  };
+}
+
+/** What a no-op deploy of the client stage found: the function in its VPC, put back in it, not put back, or not checked. */
+export type Reattached =
+  | { readonly kind: "in-place" }
+  | { readonly kind: "reattached"; readonly functionName: string }
+  | { readonly kind: "failed"; readonly message: string }
+  | { readonly kind: "unchecked"; readonly message: string };
+
+/**
+ * A teardown stopped after the detach leaves the function out of its VPC, which CloudFormation does not
+ * see (its template still says the VPC): an unchanged deploy puts it back in the stack's subnets with the
+ * stack's security group and waits for Lambda to finish (LastUpdateStatus Successful).
+ */
+export async function reattachClientFunction(ctx: EngineContext, ref: StageRef): Promise<Reattached> {
+  const read = await guarded<{ place: ClientPlace | undefined; fn: FunctionVpcState | undefined } | { refused: string }>(async () => {
+    const place = await clientPlace(ctx.clients, ref);
+    const fn = place?.functionName ? await functionVpcState(ctx.clients.lambda(ref.region), place.functionName) : undefined;
+    return { place, fn };
+  }, (refused) => ({ refused }));
+  if ("refused" in read) return { kind: "unchecked", message: `Could not check that the client function is in its VPC: ${read.refused}` };
+  const { place, fn } = read;
+  const functionName = place?.functionName;
+  if (!place || !functionName || !fn || place.subnetIds.length === 0 || fn.vpcId === place.owner.vpcId) return { kind: "in-place" };
+  const { owner, subnetIds } = place;
+  info(ctx, ref,
+    `${functionName} is out of its VPC (a teardown stopped after detaching it, or it was changed by hand): ` +
+      `putting it back in ${subnetIds.join(", ")} with ${owner.groupIds.join(", ")}.`);
+  const command = `aws lambda update-function-configuration --region ${ref.region} --function-name ${functionName} --vpc-config SubnetIds=${subnetIds.join(",")},SecurityGroupIds=${owner.groupIds.join(",")}`;
+  const failed = (why: string): Reattached => ({ kind: "failed", message: `${functionName} could not be put back in its VPC (${why}). Put it back yourself: ${command}` });
+  const job: Job = { ctx, ref, signal: ctx.signal, functionName, owner, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
+  const refused = await guarded<string | undefined>(() => attachToVpc(job.lambda, functionName, subnetIds, owner.groupIds).then(() => undefined), (reason) => reason);
+  if (refused) return failed(refused);
+  const updated = await updateDone(job, DETACH_LIMIT_MS);
+  if (updated.kind === "aborted") return failed("cancelled while Lambda was applying it; it may still finish");
+  if (updated.kind === "gone") return failed("the function no longer exists");
+  if (updated.kind === "not-possible") return failed(updated.reason);
+  info(ctx, ref, `${functionName} is back in its VPC.`);
+  return { kind: "reattached", functionName };
 }
 
 // AWS refusing (permissions, limits) becomes the fallback, not a failed teardown; expired credentials
@@ -216,33 +345,58 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-// `status`: network interfaces the client function left in the client VPC (a teardown stopped half-way,
-// a plain delete-stack that failed on them), each with the command that removes it.
-/** Where to look: the client stack's function and VPC, from its outputs. */
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// `status` and a failed teardown: network interfaces Lambda left in the client VPC (a teardown stopped
+// half-way, a delete that failed on them), each with the command that removes it.
+/** Where to look: the client stack, its function (when it still has one) and what owns the interfaces. */
 export interface ClientPlace {
   readonly region: string;
   readonly stackName: string;
-  readonly functionName: string;
-  readonly vpcId: string;
+  readonly functionName: string | undefined;
+  readonly owner: InterfaceOwner;
+  readonly subnetIds: readonly string[];
 }
 
-/** Interfaces of our function in our VPC that no longer serve it. */
+/**
+ * The client stack's place, from its own resources, which name the function, the VPC, the function's
+ * security group and the subnets in every state (outputs exist only after a create). Undefined when the
+ * stack has no VPC or security group: nothing there can hold an interface.
+ */
+export async function clientPlace(clients: Pick<AwsClients, "cloudFormation">, ref: Pick<StageRef, "region" | "stackName">): Promise<ClientPlace | undefined> {
+  const ids = await stackResourceIds(clients.cloudFormation(ref.region), ref.stackName);
+  const vpcId = ids?.get("AWS::EC2::VPC")?.[0];
+  const groupIds = ids?.get("AWS::EC2::SecurityGroup") ?? [];
+  if (!vpcId || groupIds.length === 0) return undefined;
+  return {
+    region: ref.region,
+    stackName: ref.stackName,
+    functionName: ids?.get("AWS::Lambda::Function")?.[0],
+    owner: { vpcId, groupIds },
+    subnetIds: ids?.get("AWS::EC2::Subnet") ?? [],
+  };
+}
+
+/** Lambda's interfaces in the client VPC that no longer serve the function. */
 export async function leftoverInterfaces(clients: Pick<AwsClients, "ec2" | "lambda">, place: ClientPlace): Promise<LambdaInterface[]> {
-  const found = await functionInterfaces(clients.ec2(place.region), place.functionName, place.vpcId);
+  const found = await lambdaInterfaces(clients.ec2(place.region), place.owner);
   if (found.length === 0) return [];
-  const fn = await functionVpcState(clients.lambda(place.region), place.functionName);
+  const fn = place.functionName ? await functionVpcState(clients.lambda(place.region), place.functionName) : undefined;
   // While the function is in the VPC, its in-use interfaces are the ones it works through.
-  const attached = fn !== undefined && fn.vpcId === place.vpcId;
+  const attached = fn !== undefined && fn.vpcId === place.owner.vpcId;
   return attached ? found.filter((eni) => eni.status === "available") : found;
 }
 
-/** One line per leftover: an available one can be deleted now, one Lambda still holds goes with the stack. */
+/** One line per leftover: an available one can be deleted now, one Lambda still holds goes later. */
 export function leftoverText(place: ClientPlace, leftovers: readonly LambdaInterface[]): string {
   const count = plural(leftovers.length, "network interface");
   const lines = leftovers.map((eni) =>
     eni.status === "available"
       ? `  ${eni.id} available: aws ec2 delete-network-interface --region ${place.region} --network-interface-id ${eni.id}`
-      : `  ${eni.id} ${eni.status}: Lambda still holds it; teardown deletes ${place.stackName} once Lambda lets it go`,
+      : `  ${eni.id} ${eni.status}: Lambda still holds it; once it is available, teardown deletes it and ${place.stackName}`,
   );
-  return [`${place.functionName} left ${count} in ${place.vpcId} (${place.stackName}, ${place.region}):`, ...lines].join("\n");
+  const who = place.functionName ?? `${place.stackName}'s function`;
+  return [`${who} left ${count} in ${place.owner.vpcId} (${place.stackName}, ${place.region}):`, ...lines].join("\n");
 }

@@ -6,12 +6,13 @@
 // settles. `start` runs once the poller exists, so that nothing the operation records is missed.
 import type { AwsClients } from "../aws/clients.js";
 import { type PollStats, type RootCause, StackEventPoller, type WatchResult, watchStack } from "../aws/event-poller.js";
+import type { InterfaceOwner } from "../aws/function.js";
 import { deleteStack, describeStack, newToken } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
 import { type EngineContext, info, resourceEmitter } from "./context.js";
 import type { StageRef } from "./events.js";
 import { stageRefs, type StageKey } from "./stages.js";
-import { releaseClientInterfaces, type ReleaseOutcome, waitNote } from "./release-interfaces.js";
+import { interfaceSweeper, releaseClientInterfaces, releaseNote, type ReleaseOutcome } from "./release-interfaces.js";
 
 /** One operation to follow on a stack: its id, tokens, start time, and what to do on Ctrl-C. */
 export interface Follow {
@@ -25,6 +26,8 @@ export interface Follow {
   readonly start?: (() => Promise<void>) | undefined;
   readonly onAbort?: ((poller: StackEventPoller) => Promise<(status: string) => boolean>) | undefined;
   readonly deadline?: number | undefined;
+  // Called after every poll (the client stack's delete sweeps Lambda's interfaces from here).
+  readonly onPoll?: (() => void) | undefined;
 }
 
 /** Starts the operation and follows it, emitting a progress event per stack event, until it settles. */
@@ -38,11 +41,15 @@ export async function followStack(ctx: EngineContext, ref: StageRef, follow: Fol
     stats: follow.stats,
   });
   await follow.start?.();
+  const emitter = resourceEmitter(ctx, ref, follow.descriptions);
   const watched = await watchStack(poller, {
     clock: ctx.clock,
     signal: ctx.signal,
     random: ctx.random,
-    onEvents: resourceEmitter(ctx, ref, follow.descriptions),
+    onEvents: (events) => {
+      emitter(events);
+      follow.onPoll?.();
+    },
     onAbort: onAbort && (() => onAbort(poller)),
     deadline: follow.deadline,
   });
@@ -51,9 +58,10 @@ export async function followStack(ctx: EngineContext, ref: StageRef, follow: Fol
 
 /**
  * Deleting one stack and following it to the end, as teardown, a replace and a Ctrl-C do it. The client
- * stack first has its function's network interfaces released (release-interfaces.ts); a delete that
- * still fails on a subnet or security group they hold (DependencyViolation) is retried once after
- * cleaning them again.
+ * stack first has its function's network interfaces released (release-interfaces.ts) and swept while the
+ * delete runs; a delete that still fails on a subnet or security group they hold (DependencyViolation,
+ * DELETE_FAILED: CloudFormation does not wait for a detached function's interfaces) is retried once after
+ * waiting for them and cleaning them again.
  */
 export interface DeleteRequest {
   readonly stackId: string;
@@ -77,37 +85,51 @@ const HOLDERS = new Set(["AWS::EC2::Subnet", "AWS::EC2::SecurityGroup"]);
 
 /** Deletes a stack (the client stack once its interfaces are released) and follows it until it settles. */
 export async function deleteAndFollow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Promise<DeleteResult> {
-  if (ref.key !== "client") return { kind: "followed", ...(await follow(ctx, ref, request)) };
+  if (ref.key !== "client") return { kind: "followed", ...(await follow(ctx, ref, request, undefined)) };
   const released = await (request.release ?? releaseClientInterfaces(ctx, ref, ctx.signal));
   if (released.kind === "aborted") return { kind: "aborted-before-delete" };
-  if (released.kind === "left-to-lambda") info(ctx, ref, waitNote(ref.stackName, released.why));
-  const first = await follow(ctx, ref, request);
+  const first = await follow(ctx, ref, request, announce(ctx, ref, released));
   const cause = first.poller.rootCause;
   if (first.watched.aborted || first.watched.status !== "DELETE_FAILED" || !heldByInterfaces(cause)) return { kind: "followed", ...first };
   info(ctx, ref,
     `${ref.stackName} could not delete ${cause.logicalId} (${cause.reason}); ` +
-      "releasing the client function's network interfaces and deleting the stack once more.");
+      "waiting for the client function's network interfaces, deleting them and deleting the stack once more.");
   const again = await releaseClientInterfaces(ctx, ref, ctx.signal);
   if (again.kind === "aborted") return { kind: "followed", ...first };
-  if (again.kind === "left-to-lambda") info(ctx, ref, waitNote(ref.stackName, again.why));
-  return { kind: "followed", ...(await follow(ctx, ref, request)) };
+  return { kind: "followed", ...(await follow(ctx, ref, request, announce(ctx, ref, again))) };
+}
+
+// Says what the delete will meet; answers where interfaces may still turn up while it runs.
+function announce(ctx: EngineContext, ref: StageRef, released: Exclude<ReleaseOutcome, { kind: "aborted" }>): InterfaceOwner | undefined {
+  const note = releaseNote(ref.stackName, released);
+  if (note) info(ctx, ref, note);
+  return released.kind === "left-to-lambda" || released.kind === "held" ? released.owner : undefined;
 }
 
 function heldByInterfaces(cause: RootCause | undefined): cause is RootCause {
   return cause !== undefined && HOLDERS.has(cause.resourceType) && HELD_BY_INTERFACES.test(cause.reason);
 }
 
-function follow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Promise<{ poller: StackEventPoller; watched: WatchResult }> {
+async function follow(
+  ctx: EngineContext,
+  ref: StageRef,
+  request: DeleteRequest,
+  sweep: InterfaceOwner | undefined,
+): Promise<{ poller: StackEventPoller; watched: WatchResult }> {
   const token = newToken(request.operation);
   const cfn = ctx.clients.cloudFormation(ref.region);
-  return followStack(ctx, ref, {
+  const sweeper = sweep && interfaceSweeper(ctx, ref, sweep);
+  const followed = await followStack(ctx, ref, {
     stack: request.stackId,
     tokens: [token],
     since: ctx.clock.now(),
     stats: request.stats,
     descriptions: request.descriptions,
     start: () => deleteStack(cfn, request.stackId, token),
+    onPoll: sweeper?.poll,
   });
+  await sweeper?.done();
+  return followed;
 }
 
 /**

@@ -5,7 +5,7 @@ import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";
 import type { StepContext } from "./context.js";
 import { judgeFunction } from "./verify.js";
-import { leftoverInterfaces, leftoverText } from "./release-interfaces.js";
+import { clientPlace, leftoverInterfaces, leftoverText } from "./release-interfaces.js";
 import { type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
 
 /** What `status` found: the stacks, whether all are deployed and ready, the function, the last verification. */
@@ -78,18 +78,18 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
   }
 }
 
-// Only a client stack still standing can hold them: its VPC goes with it.
+// Only a client stack still standing can hold them: its VPC goes with it. Its resources name the VPC and
+// the function's security group, which find Lambda's interfaces (release-interfaces.ts).
 async function reportLeftovers(ctx: StatusContext, client: StackState, now: () => number): Promise<void> {
   if (!client.present) return;
-  const { VpcId: vpcId, FunctionName: functionName } = client.outputs;
-  if (!vpcId || !functionName) return;
-  const place = { region: client.ref.region, stackName: client.ref.stackName, functionName, vpcId };
   try {
+    const place = await clientPlace(ctx.clients, client.ref);
+    if (!place) return;
     const leftovers = await leftoverInterfaces(ctx.clients, place);
     if (leftovers.length > 0) ctx.emit({ kind: "warning", stage: client.ref.stage, message: leftoverText(place, leftovers), at: now() });
   } catch (error) {
     if (!isServiceError(error)) throw error;
-    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces ${functionName} left behind: ${describeAwsError(error)}`, at: now() });
+    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces the client function left behind: ${describeAwsError(error)}`, at: now() });
   }
 }
 

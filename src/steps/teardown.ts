@@ -8,7 +8,7 @@ import { deleteAndFollow, type Deployment, describeLeft, describeLeftText, failu
 import { loadStageTemplate } from "./deployment-id.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
-import { releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
+import { clientPlace, leftoverInterfaces, leftoverText, releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
 import { stageRefs, STAGES } from "./stages.js";
 
 /** One stage's outcome in a teardown. */
@@ -108,13 +108,29 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
     if (watched.aborted) return stopFollowing(ctx, ref);
     if (watched.status !== "DELETE_COMPLETE") {
       const status = watched.status ?? "UNKNOWN";
-      const message = failureMessage(ref.stackName, status, poller.rootCause, poller.statusReason);
+      const failed = failureMessage(ref.stackName, status, poller.rootCause, poller.statusReason);
+      const message = status === "DELETE_FAILED" ? `${failed}${/[.!?)]$/.test(failed) ? "" : "."} ${await whatHoldsIt(ctx, ref)}` : failed;
       ctx.emit({ kind: "stage-failed", ...ref, status, rootCause: poller.rootCause, message, at: ctx.clock.now() });
       return { kind: "failed", status, rootCause: poller.rootCause, message };
     }
   }
   ctx.emit({ kind: "stage-finished", ...ref, outcome: "deleted", outputs: {}, at: ctx.clock.now() });
   return { kind: "deleted", calls: stats.describeStackEventsCalls };
+}
+
+// A DELETE_FAILED stack is kept with what it could not delete, and CloudFormation deletes the rest when
+// asked again. What holds the client stack is usually Lambda's interfaces: each is listed with its command.
+async function whatHoldsIt(ctx: EngineContext, ref: StageRef): Promise<string> {
+  const again = "then run teardown again: CloudFormation deletes what is left of the stack.";
+  if (ref.key !== "client") return `Remove what holds it, ${again}`;
+  try {
+    const place = await clientPlace(ctx.clients, ref);
+    const left = place ? await leftoverInterfaces(ctx.clients, place) : [];
+    if (place && left.length > 0) return `${leftoverText(place, left)}\nOnce they are gone, ${again}`;
+  } catch (error) {
+    onlyServiceError(error, ctx.clients.profile);
+  }
+  return `Remove what holds it, ${again}`;
 }
 
 // The rows are named as deploy names them: by the shipped template's descriptions, the stack's own

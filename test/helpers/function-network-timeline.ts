@@ -1,8 +1,12 @@
-// A scripted Lambda and EC2 for the client function's network interfaces, behind aws-sdk-client-mock.
-// Answers have AWS's shapes and errors: GetFunctionConfiguration reports a VPC change InProgress for a
-// few polls before Successful; interfaces turn `available` some time (on the fake clock) after the
-// function has left the VPC; DescribeNetworkInterfaces applies its filters as EC2 does (description with
-// `*` wildcards); DeleteNetworkInterface refuses an interface still in use.
+// A scripted Lambda and EC2 for the client function's network interfaces, behind aws-sdk-client-mock, as
+// real accounts show them (go-to-k/cdkd PRs #41 and #45; alchemy-run/alchemy#937): Lambda makes them with
+// the function's role, so they are not requester-managed (RequesterId is the role's `awslambda_…`
+// session, github-aws-runners/terraform-aws-github-runner#888), described `AWS Lambda VPC ENI-<name>`
+// without a uuid, InterfaceType `lambda` while in use and `interface` once Lambda has let go of them,
+// about 4 minutes (on the fake clock) after the function left the VPC or was deleted.
+// GetFunctionConfiguration reports a VPC change InProgress for a few polls before Successful;
+// DescribeNetworkInterfaces applies its filters as EC2 does (description with `*` wildcards) and pages
+// with NextToken; DeleteNetworkInterface refuses an interface still in use.
 import { randomUUID } from "node:crypto";
 import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, EC2Client, EC2ServiceException } from "@aws-sdk/client-ec2";
 import {
@@ -16,14 +20,22 @@ import type { FakeClock } from "./cfn-timeline.js";
 
 export const FUNCTION = "demo-client";
 export const VPC = "vpc-0c11e47a5b1d2e3f4";
+// The function's own security group, which the client stack lists as FunctionSecurityGroup.
+export const GROUP = "sg-0f1";
+export const SUBNETS = ["subnet-0a1", "subnet-0b2"];
+// The execution role's unique id: Lambda's interfaces carry it in RequesterId.
+const ROLE_ID = "AROA3XFRBF23EXAMPLE7";
+// Lambda lets go of the interfaces about 4 minutes after the function left its VPC (alchemy-run/alchemy#937).
+export const LETS_GO_AFTER_MS = 4 * 60_000;
 
 export interface FakeInterface {
   readonly id: string;
-  // The function Lambda made it for (foreign ones are another function's, or not Lambda's at all).
+  // The function Lambda made it for (undefined: not Lambda's, e.g. made by a person).
   readonly function: string | undefined;
   readonly vpcId: string;
+  readonly groupId: string;
   readonly description: string;
-  readonly requesterManaged: boolean;
+  interfaceType: string;
   // Never released (shared with another function, or stuck).
   readonly stuck?: boolean;
   status: "in-use" | "available";
@@ -35,18 +47,20 @@ export function lambdaError(name: string, message: string, httpStatusCode = 400)
   return new LambdaServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
 }
 
-export function ec2Error(name: string, message: string): EC2ServiceException {
-  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode: 400, requestId: randomUUID() } });
+export function ec2Error(name: string, message: string, httpStatusCode = 400): EC2ServiceException {
+  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
 }
 
-/** An interface Lambda made for a function: requester-managed, described the way Lambda describes it. */
-export function lambdaInterface(functionName = FUNCTION, vpcId = VPC, extra: Partial<FakeInterface> = {}): FakeInterface {
+/** An interface Lambda made for a function (ours unless `function` says otherwise), described as Lambda describes it. */
+export function lambdaInterface(extra: Partial<FakeInterface> = {}): FakeInterface {
+  const fn = "function" in extra ? extra.function : FUNCTION;
   return {
     id: `eni-${randomUUID().replace(/-/g, "").slice(0, 17)}`,
-    function: functionName,
-    vpcId,
-    description: `AWS Lambda VPC ENI-${functionName}-${randomUUID()}`,
-    requesterManaged: true,
+    function: fn,
+    vpcId: VPC,
+    groupId: GROUP,
+    description: `AWS Lambda VPC ENI-${fn}`,
+    interfaceType: "lambda",
     status: "in-use",
     ...extra,
   };
@@ -55,18 +69,26 @@ export function lambdaInterface(functionName = FUNCTION, vpcId = VPC, extra: Par
 export class FakeFunctionNetwork {
   readonly lambda = mockClient(LambdaClient);
   readonly ec2 = mockClient(EC2Client);
-  readonly calls: { command: Command; region: string; input: Record<string, unknown> }[] = [];
+  readonly calls: { command: Command; region: string; input: Record<string, unknown>; at: number }[] = [];
   // The function as Lambda sees it; undefined = no such function.
   fn: { state: string; lastUpdateStatus: string; vpcId: string } | undefined = { state: "Active", lastUpdateStatus: "Successful", vpcId: VPC };
   interfaces: FakeInterface[] = [];
   // How many GetFunctionConfiguration answers stay InProgress after UpdateFunctionConfiguration.
   inProgressPolls = 2;
-  // After the function has left the VPC, its interfaces turn available this much later (fake clock).
-  availableAfterMs = 6_000;
+  // After the function has left the VPC (or was deleted), its interfaces turn available this much later.
+  availableAfterMs = LETS_GO_AFTER_MS;
+  // How many DescribeNetworkInterfaces answers right after a detach are empty although the interfaces
+  // are there (go-to-k/cdkd#43).
+  earlyEmptyReads = 0;
+  // Interfaces per DescribeNetworkInterfaces page.
+  pageSize = 1000;
   // Answer every interface whatever the filters say, to show the caller's own checks hold.
   ignoreFilters = false;
   private left: number | undefined;
+  private emptyReadsLeft = 0;
   private pendingPolls = 0;
+  // The VPC configuration an update in progress applies.
+  private applying: { subnets: string[]; groups: string[] } | undefined;
   private readonly failures: { command: Command; error: Error }[] = [];
 
   constructor(readonly clock: FakeClock) {
@@ -86,6 +108,12 @@ export class FakeFunctionNetwork {
     return this.calls.filter((c) => c.command === command).length;
   }
 
+  /** The function is deleted now (by CloudFormation, or by hand): Lambda lets go of its interfaces later. */
+  deleteFunction(): void {
+    this.fn = undefined;
+    this.left = this.clock.now();
+  }
+
   restore(): void {
     this.lambda.restore();
     this.ec2.restore();
@@ -94,7 +122,7 @@ export class FakeFunctionNetwork {
   private handle(mock: ReturnType<typeof mockClient>, command: new (input: never) => unknown, name: Command, answer: (input: Record<string, unknown>) => unknown) {
     mock.on(command as Parameters<typeof mock.on>[0]).callsFake(async (input: Record<string, unknown>, getClient) => {
       const client = getClient() as unknown as LambdaClient | EC2Client;
-      this.calls.push({ command: name, region: await client.config.region(), input });
+      this.calls.push({ command: name, region: await client.config.region(), input, at: this.clock.now() });
       this.clock.t += 20;
       const failure = this.failures.findIndex((f) => f.command === name);
       if (failure >= 0) throw this.failures.splice(failure, 1)[0]!.error;
@@ -105,17 +133,30 @@ export class FakeFunctionNetwork {
   private getConfiguration() {
     const fn = this.fn;
     if (!fn) throw lambdaError("ResourceNotFoundException", `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION}`, 404);
-    if (fn.lastUpdateStatus === "InProgress" && this.pendingPolls-- <= 0) {
-      fn.lastUpdateStatus = "Successful";
-      fn.vpcId = "";
-      this.left = this.clock.now();
-    }
+    if (fn.lastUpdateStatus === "InProgress" && this.pendingPolls-- <= 0) this.applied(fn);
+    const attached = fn.vpcId === VPC;
     return {
       FunctionName: FUNCTION,
       State: fn.state,
       LastUpdateStatus: fn.lastUpdateStatus,
-      VpcConfig: fn.vpcId ? { VpcId: fn.vpcId, SubnetIds: ["subnet-1", "subnet-2"], SecurityGroupIds: ["sg-1"] } : { VpcId: "", SubnetIds: [], SecurityGroupIds: [] },
+      VpcConfig: attached ? { VpcId: VPC, SubnetIds: SUBNETS, SecurityGroupIds: [GROUP] } : { VpcId: "", SubnetIds: [], SecurityGroupIds: [] },
     };
+  }
+
+  // Lambda has finished the update: out of the VPC (its interfaces let go of later), or back in it with
+  // an interface per subnet again.
+  private applied(fn: NonNullable<FakeFunctionNetwork["fn"]>): void {
+    fn.lastUpdateStatus = "Successful";
+    const applying = this.applying;
+    if (!applying || applying.subnets.length === 0) {
+      fn.vpcId = "";
+      this.left = this.clock.now();
+      this.emptyReadsLeft = this.earlyEmptyReads;
+      return;
+    }
+    fn.vpcId = VPC;
+    this.left = undefined;
+    for (const _subnet of applying.subnets) this.interfaces.push(lambdaInterface({ groupId: applying.groups[0]! }));
   }
 
   private update(input: Record<string, unknown>) {
@@ -124,6 +165,8 @@ export class FakeFunctionNetwork {
     if (fn.state === "Pending" || fn.lastUpdateStatus === "InProgress") {
       throw lambdaError("ResourceConflictException", `The operation cannot be performed at this time. An update is in progress for resource: ${FUNCTION}`, 409);
     }
+    const config = (input["VpcConfig"] ?? {}) as { SubnetIds?: string[]; SecurityGroupIds?: string[] };
+    this.applying = { subnets: config.SubnetIds ?? [], groups: config.SecurityGroupIds ?? [] };
     fn.lastUpdateStatus = "InProgress";
     this.pendingPolls = this.inProgressPolls;
     return { FunctionName: FUNCTION, LastUpdateStatus: "InProgress" };
@@ -131,7 +174,11 @@ export class FakeFunctionNetwork {
 
   private refresh(): void {
     if (this.left === undefined || this.clock.now() < this.left + this.availableAfterMs) return;
-    for (const eni of this.interfaces) if (!eni.stuck && eni.function === FUNCTION) eni.status = "available";
+    for (const eni of this.interfaces) {
+      if (eni.stuck || eni.function !== FUNCTION || eni.status === "available") continue;
+      eni.status = "available";
+      eni.interfaceType = "interface";
+    }
   }
 
   private describe(input: Record<string, unknown>) {
@@ -139,24 +186,30 @@ export class FakeFunctionNetwork {
     const filters = (input["Filters"] ?? []) as { Name: string; Values: string[] }[];
     const value = (eni: FakeInterface, name: string): string | undefined => {
       if (name === "vpc-id") return eni.vpcId;
-      if (name === "requester-managed") return String(eni.requesterManaged);
+      if (name === "group-id") return eni.groupId;
       if (name === "description") return eni.description;
+      if (name === "interface-type") return eni.interfaceType;
       if (name === "status") return eni.status;
       throw ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`);
     };
     const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
     const matching = this.ignoreFilters ? this.interfaces : this.interfaces.filter((eni) => filters.every((f) => f.Values.some((v) => glob(v).test(value(eni, f.Name) ?? ""))));
+    const listed = this.emptyReadsLeft > 0 ? (this.emptyReadsLeft--, []) : matching;
+    const from = Number(input["NextToken"] ?? 0);
+    const next = from + this.pageSize < listed.length ? String(from + this.pageSize) : undefined;
     return {
-      NetworkInterfaces: matching.map((eni) => ({
+      NetworkInterfaces: listed.slice(from, from + this.pageSize).map((eni, i) => ({
         NetworkInterfaceId: eni.id,
         VpcId: eni.vpcId,
-        SubnetId: "subnet-1",
+        SubnetId: SUBNETS[i % SUBNETS.length],
         Description: eni.description,
-        RequesterManaged: eni.requesterManaged,
-        RequesterId: eni.requesterManaged ? "AROAEXAMPLELAMBDA:lambda" : undefined,
-        InterfaceType: eni.requesterManaged ? "lambda" : "interface",
+        Groups: [{ GroupId: eni.groupId, GroupName: eni.groupId === GROUP ? "demo-client-FunctionSecurityGroup-1XYZ" : "other" }],
+        RequesterManaged: false,
+        RequesterId: eni.function ? `${ROLE_ID}:awslambda_${744 + i}_20261125100000101` : "AIDA5EXAMPLEPERSON12",
+        InterfaceType: eni.interfaceType,
         Status: eni.status,
       })),
+      NextToken: next,
     };
   }
 

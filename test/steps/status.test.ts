@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand, type Stack, type StackStatus } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand, type Stack, type StackStatus } from "@aws-sdk/client-cloudformation";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { status } from "../../src/steps/status.js";
 import { recorder, stackMissing, testClients } from "../helpers/aws-fixtures.js";
 import { FakeClock } from "../helpers/cfn-timeline.js";
 import { accessDenied, active, functionConfiguration } from "../helpers/function-configurations.js";
-import { ec2Error, FakeFunctionNetwork, FUNCTION, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
+import { ec2Error, FakeFunctionNetwork, FUNCTION, GROUP, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
 
 const deployment = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
 const cfn = mockClient(CloudFormationClient);
@@ -26,6 +26,7 @@ describe("status", () => {
     lambda.on(GetFunctionConfigurationCommand).resolves(functionConfiguration(active));
     clients = testClients();
     cfn.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => Promise.reject(stackMissing(input.StackName)));
+    cfn.on(DescribeStackResourcesCommand).resolves({ StackResources: [] });
   });
   afterEach(() => clients.destroy());
 
@@ -198,6 +199,16 @@ function clientStack(stackStatus: StackStatus) {
       Outputs: [{ OutputKey: "VpcId", OutputValue: VPC }, { OutputKey: "FunctionName", OutputValue: FUNCTION }],
     }],
   });
+  // The stack's resources name its VPC and the function's own group, which find Lambda's interfaces.
+  const resource = (LogicalResourceId: string, ResourceType: string, PhysicalResourceId: string) =>
+    ({ LogicalResourceId, ResourceType, PhysicalResourceId, ResourceStatus: "CREATE_COMPLETE" as const, Timestamp: new Date("2026-11-24T09:00:00Z") });
+  cfn.on(DescribeStackResourcesCommand, { StackName: "demo-client" }).resolves({
+    StackResources: [
+      resource("Vpc", "AWS::EC2::VPC", VPC),
+      resource("FunctionSecurityGroup", "AWS::EC2::SecurityGroup", GROUP),
+      resource("ClientFunction", "AWS::Lambda::Function", FUNCTION),
+    ],
+  });
 }
 
 describe("status: leftover Lambda network interfaces", () => {
@@ -217,9 +228,14 @@ describe("status: leftover Lambda network interfaces", () => {
   it("lists what a failed delete left, with the command for each, and nothing of anyone else's", async () => {
     clientStack("DELETE_FAILED");
     net.fn = undefined;
-    const available = lambdaInterface(FUNCTION, VPC, { status: "available" });
+    const available = lambdaInterface({ status: "available", interfaceType: "interface" });
     const held = lambdaInterface();
-    net.interfaces = [available, held, lambdaInterface(`${FUNCTION}-2`, VPC, { status: "available" }), lambdaInterface(FUNCTION, "vpc-0ther0000000000")];
+    net.interfaces = [
+      available,
+      held,
+      lambdaInterface({ function: `${FUNCTION}-2`, groupId: "sg-0other", status: "available", interfaceType: "interface" }),
+      lambdaInterface({ vpcId: "vpc-0ther0000000000", groupId: "sg-0other", status: "available" }),
+    ];
     const { events, emit } = recorder();
     await status({ clients, emit, clock: systemClock }, { deployment });
 
@@ -228,7 +244,7 @@ describe("status: leftover Lambda network interfaces", () => {
     expect(warning?.kind === "warning" && warning.message.split("\n")).toEqual([
       `${FUNCTION} left 2 network interfaces in ${VPC} (demo-client, eu-west-1):`,
       `  ${available.id} available: aws ec2 delete-network-interface --region eu-west-1 --network-interface-id ${available.id}`,
-      `  ${held.id} in-use: Lambda still holds it; teardown deletes demo-client once Lambda lets it go`,
+      `  ${held.id} in-use: Lambda still holds it; once it is available, teardown deletes it and demo-client`,
     ]);
     expect(net.calls.every((c) => c.region === "eu-west-1")).toBe(true);
     expect(events).toContainEqual(expect.objectContaining({ kind: "info", stage: 2, message: `the function ${FUNCTION} no longer exists` }));
@@ -249,6 +265,6 @@ describe("status: leftover Lambda network interfaces", () => {
     const { events, emit } = recorder();
     const report = await status({ clients, emit, clock: systemClock }, { deployment });
     expect(report.stacks.client).toMatchObject({ present: true, status: "DELETE_FAILED" });
-    expect(events).toContainEqual(expect.objectContaining({ kind: "info", message: expect.stringMatching(/^Could not look for network interfaces demo-client left behind: UnauthorizedOperation/) }));
+    expect(events).toContainEqual(expect.objectContaining({ kind: "info", message: expect.stringMatching(/^Could not look for network interfaces the client function left behind: UnauthorizedOperation/) }));
   });
 });

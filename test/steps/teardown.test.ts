@@ -138,6 +138,30 @@ describe("teardownAll", () => {
     // A security group held by a dependent object is retried once, after looking for the function's interfaces.
     expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([API_REGION, CLIENT_REGION, CLIENT_REGION]);
     expect(h.events.at(-1)).toMatchObject({ kind: "info", message: expect.stringContaining("demo-client (us-east-1) DELETE_FAILED") });
+    expect(result.kind === "failed" && result.message).toBe(
+      "demo-client could not be deleted (DELETE_FAILED). Cause: SecurityGroup (AWS::EC2::SecurityGroup): resource sg-0c3 has a dependent object. " +
+        "Remove what holds it, then run teardown again: CloudFormation deletes what is left of the stack.",
+    );
+  });
+
+  it("stops at a DELETE_FAILED of another stack without retrying it, kept and listed, and says how to finish", async () => {
+    const h = harness();
+    h.cfn.stack("demo-api", {
+      status: "CREATE_COMPLETE",
+      delete: {
+        batches: [
+          [stackEvent("DELETE_IN_PROGRESS", "User Initiated"), resourceEvent("Subnet1", "AWS::EC2::Subnet", "DELETE_COMPLETE")],
+          [resourceEvent("Vpc", "AWS::EC2::VPC", "DELETE_FAILED",
+            "The vpc 'vpc-0a1' has dependencies and cannot be deleted. (Service: Ec2, Status Code: 400, Request ID: ce53e737-09e2-44bf-98e4-83779815c803)")],
+          [stackEvent("DELETE_FAILED", "The following resource(s) failed to delete: [Vpc]. ")],
+        ],
+      },
+    });
+    const result = await teardownAll(h.ctx, TARGET);
+
+    expect(result).toMatchObject({ kind: "failed", stage: 1, status: "DELETE_FAILED", left: [{ status: "absent" }, { status: "absent" }, { stage: 1, status: "DELETE_FAILED" }] });
+    expect(h.cfn.count("DeleteStack")).toBe(1);
+    expect(result.kind === "failed" && result.message).toMatch(/^demo-api could not be deleted \(DELETE_FAILED\)\. Cause: Vpc \(AWS::EC2::VPC\): The vpc 'vpc-0a1' has dependencies .* Remove what holds it, then run teardown again/);
   });
 
   it("follows a delete an earlier teardown started instead of starting another", async () => {
