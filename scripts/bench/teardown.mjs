@@ -1,10 +1,12 @@
-// Teardown against the launcher's model of Lambda's network interfaces, with AWS-like durations scaled
-// 1:60 (a minute becomes a second): Lambda keeps a deleted function's interfaces for 30 minutes (users
-// report 20-40: serverless#5008, cloudformation-coverage-roadmap#392/#414), and a detached function's
-// turn available about 30 s later. Next to it, the plain stack deletes in the right order, as
-// `aws cloudformation delete-stack` 3 → 2 → 1 takes them, each waited for by polling DescribeStacks every
-// 100 ms (quicker than any waiter, so the baseline is its floor). moto deletes the stacks themselves at
-// once: AWS's minute or two per stack, the same on both sides, is in neither figure.
+// Teardown against the launcher's model of Lambda's network interfaces (patches/lambda_interfaces.py),
+// with AWS's durations scaled 1:60 (a minute becomes a second): Lambda lets go of a function's interfaces
+// about 4 minutes after it left its VPC (alchemy-run/alchemy#937) and deletes them 30 minutes after (users
+// report 20-40: serverless#5008, cloudformation-coverage-roadmap#392/#414); CloudFormation waits for them
+// only when it deletes a function still in its VPC, as the plain delete does. Next to it, the plain stack
+// deletes in the right order, as `aws cloudformation delete-stack` 3 → 2 → 1 takes them, each waited for
+// by polling DescribeStacks every 100 ms (quicker than any waiter, so the baseline is its floor). moto
+// deletes the stacks themselves at once: AWS's minute or two per stack, the same on both sides, is in
+// neither figure.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,15 +17,15 @@ import { clientAnswers } from "../client-answers.mjs";
 import { loadMotoServer } from "../moto-helper.mjs";
 
 const SCALE = 60;
-const RELEASE_MS = (30 * 60_000) / SCALE;
-const DETACH_MS = 30_000 / SCALE;
+const LETS_GO_MS = (4 * 60_000) / SCALE;
+const REAPED_MS = (30 * 60_000) / SCALE;
 const A = "us-east-1";
 const B = "eu-west-1";
 
 export async function teardownRows(root, runs = Number(process.env.BENCH_TEARDOWN_RUNS ?? 2)) {
   const { startMotoServer } = await loadMotoServer();
   const { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
-  const moto = await startMotoServer({ lambdaEni: { releaseMs: RELEASE_MS, detachMs: DETACH_MS } });
+  const moto = await startMotoServer({ timeScale: SCALE });
   const cfn = { [A]: new CloudFormationClient(moto.clientConfig(A)), [B]: new CloudFormationClient(moto.clientConfig(B)) };
   const cli = join(root, "dist/cli.js");
   const cwd = mkdtempSync(join(tmpdir(), "xregion-bench-teardown-"));
@@ -70,7 +72,7 @@ export async function teardownRows(root, runs = Number(process.env.BENCH_TEARDOW
     console.log(
       `teardown (3 stacks, ENIs released by us)     ${median(ours).toFixed(0).padStart(6)} ms  vs plain delete-stack 3→2→1 ${median(plain).toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2)}× (target ≤ 0.25×)${ratio <= 0.25 ? "  within target" : "  OVER TARGET"}`,
     );
-    console.log(`  (1:${SCALE} scale: Lambda's release ${RELEASE_MS / 1000} s for 30 min, a detach ${DETACH_MS} ms for 30 s; runs: ours ${ours.map((v) => v.toFixed(0)).join(", ")} ms, plain ${plain.map((v) => v.toFixed(0)).join(", ")} ms)`);
+    console.log(`  (1:${SCALE} scale: Lambda lets go of the interfaces after ${LETS_GO_MS / 1000} s for 4 min and deletes them after ${REAPED_MS / 1000} s for 30 min; runs: ours ${ours.map((v) => v.toFixed(0)).join(", ")} ms, plain ${plain.map((v) => v.toFixed(0)).join(", ")} ms)`);
   } finally {
     for (const client of Object.values(cfn)) client.destroy();
     await moto.stop();

@@ -85,7 +85,9 @@ interface Run {
   readonly stderr: string;
 }
 
-const suite = motoSuite([A, B]);
+// A deployment's life, not its timing: AWS's durations at 1:600 (Lambda's 4 minutes before a detached
+// function's interfaces can go are 0.4 s; teardown-on-moto.test.ts runs them at a slower scale).
+const suite = motoSuite([A, B], { timeScale: 600 });
 let moto: MotoServer;
 let aws: MotoAws;
 let cli: MotoSuite["cli"];

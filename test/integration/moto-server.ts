@@ -41,16 +41,11 @@ export interface MotoServerOptions {
   /** How long a new VPC function stays Pending before it is Active (the launcher's default when omitted). */
   readonly lambdaPendingMs?: number;
   /**
-   * How many seconds on AWS one second of the launcher stands for, in the delays it models on AWS's (launcher.py
-   * --time-scale; 60 when omitted). 1: AWS's own durations.
+   * How many seconds on AWS one second of the launcher stands for, in the delays it models on AWS's
+   * durations (patches/common.py aws_delay; e.g. Lambda lets go of a detached function's interfaces after
+   * 4 minutes and deletes them after 30). The launcher's 60 when omitted; 1: AWS's own durations.
    */
   readonly timeScale?: number;
-  /**
-   * Lambda's network interfaces (launcher.py, "Lambda VPC network interfaces"): how long a deleted
-   * function's stay in use (it stands for AWS's 20-40 minutes), and how long after a detach they turn
-   * available. Both 0 when unset: released with the function.
-   */
-  readonly lambdaEni?: { readonly releaseMs: number; readonly detachMs: number };
   /** Variables set for the launcher over its own (the loopback guard's test takes its keys away). */
   readonly launcherEnv?: NodeJS.ProcessEnv;
 }
@@ -110,9 +105,6 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     ...(options.stackBusyMs ? ["--stack-busy-ms", String(options.stackBusyMs)] : []),
     ...(options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)]),
     ...(options.timeScale === undefined ? [] : ["--time-scale", String(options.timeScale)]),
-    ...(options.lambdaEni
-      ? ["--lambda-eni-release-ms", String(options.lambdaEni.releaseMs), "--lambda-eni-detach-ms", String(options.lambdaEni.detachMs)]
-      : []),
   ];
   const child = spawn(python, [LAUNCHER, "--port", String(port), ...launcherArgs], {
     // moto reads a REST service's routes from a boto3 client it creates per request (moto/core/responses.py

@@ -75,7 +75,9 @@ let ec2: Record<string, EC2Client>;
 let aws: MotoAws;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
+  // This suite is about the templates, not time: AWS's durations at 1:3600, so the 30 minutes Lambda takes
+  // before CloudFormation may delete a deleted function's subnets (patches/lambda_interfaces.py) are 0.5 s.
+  moto = await startMotoServer({ timeScale: 3600 });
   cfn = {
     [REGION_A]: new CloudFormationClient(moto.clientConfig(REGION_A)),
     [REGION_B]: new CloudFormationClient(moto.clientConfig(REGION_B)),
@@ -526,7 +528,13 @@ describe("the three real templates on moto, deployed through change sets", () =>
       [REGION_A, API],
     ] as const) {
       await cfn[region]!.send(new DeleteStackCommand({ StackName: stackName(NAME, stage.key) }));
-      expect(await describeStack(region, stackName(NAME, stage.key)), stage.key).toBeUndefined();
+      // DeleteStack only starts the delete; the client stack's waits for Lambda's interfaces.
+      let left = await describeStack(region, stackName(NAME, stage.key));
+      for (let poll = 0; left?.StackStatus === "DELETE_IN_PROGRESS" && poll < 100; poll++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        left = await describeStack(region, stackName(NAME, stage.key));
+      }
+      expect(left, stage.key).toBeUndefined();
     }
     for (const region of [REGION_A, REGION_B]) {
       const { StackSummaries } = await cfn[region]!.send(new ListStacksCommand({}));

@@ -59,11 +59,15 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
                                            environment; log group names and tags; SSM names, descriptions,
                                            values, tags), by API and through CloudFormation
 
-  Lambda VPC network interfaces        -> Hyperplane ENIs: made per subnet and group, released after a
-                                           delay, available after a detach; they hold subnets and groups,
-                                           and CloudFormation waits for them (moto: none at all)
-
-  --lambda-eni-release-ms N, --lambda-eni-detach-ms N: that model's delays (see its section; 0 by default).
+  DeleteStack                          -> accepted; resources deleted dependants first; one that cannot be
+                                           deleted leaves the stack DELETE_FAILED, kept and listed with its
+                                           resources and outputs (moto: the call fails, the stack vanishes)
+  Lambda VPC network interfaces        -> Hyperplane ENIs as real accounts show them (not requester-managed,
+                                           the role's session as requester, "AWS Lambda VPC ENI-<name>"):
+                                           available 4 minutes (AWS) after a detach or delete, then
+                                           InterfaceType interface; Lambda deletes them after 30; they hold
+                                           subnets and groups; CloudFormation waits only for a function it
+                                           deletes in its VPC (moto: none at all)
   Stack lifecycle (one section)         -> one stack per name: a CREATE change set for an existing stack
                                            refused, an UPDATE one for a REVIEW_IN_PROGRESS stack refused;
                                            executing a change set deletes the others (ChangeSetNotFound);
@@ -99,21 +103,21 @@ except ImportError:
 
 
 import argparse
-import os
 
 
 def main() -> None:
     # The patches import moto, so they load only once the version check above has passed. The order
     # matters where two modules wrap the same method (CreateChangeSet: parameters, then zones;
-    # ExecuteChangeSet: rollback, then strict updates, then one operation at a time).
+    # ExecuteChangeSet: rollback, then strict updates, then one operation at a time; DescribeStackResources:
+    # rolled-back stacks, then deleted ones), and cfn_deletes takes moto's resource delete before
+    # cfn_events wraps it with events (a stack delete records its own).
     from patches import (  # noqa: F401  (imported for their patches)
         intrinsics, apigateway, vpc_endpoints, vpc_network, route53, ssm, lambda_functions,
-        cfn_change_sets, cfn_events, zones, iam, cfn_updates, pacing, lambda_interfaces, cfn_lifecycle,
+        cfn_change_sets, cfn_deletes, cfn_events, zones, iam, cfn_updates, pacing, lambda_interfaces, cfn_lifecycle,
         field_constraints,
     )
     from patches.iam import aws_managed_policies
     from patches.lambda_functions import LAMBDA_PENDING
-    from patches.lambda_interfaces import HYPERPLANE
     from patches.cfn_lifecycle import BUSY
     from patches.common import TIME_SCALE
     from patches.loopback import loopback_only
@@ -127,12 +131,6 @@ def main() -> None:
                         help="how long an executed change set keeps its stack *_IN_PROGRESS (0: done at once)")
     parser.add_argument("--lambda-pending-ms", type=int, default=None,
                         help="how long a new VPC function stays Pending (default: AWS's 60-90 s, scaled)")
-    parser.add_argument("--lambda-eni-release-ms", type=int,
-                        default=int(os.environ.get("XREGION_MOTO_LAMBDA_ENI_RELEASE_MS", "0")),
-                        help="how long Lambda keeps a deleted function's interfaces (stands for AWS's 20-40 minutes)")
-    parser.add_argument("--lambda-eni-detach-ms", type=int,
-                        default=int(os.environ.get("XREGION_MOTO_LAMBDA_ENI_DETACH_MS", "0")),
-                        help="how long after a detach a function's interfaces turn available")
     parser.add_argument("--time-scale", type=float, default=1 / TIME_SCALE["factor"],
                         help="how many seconds on AWS one second here stands for, in the delays modelled on AWS's")
     args = parser.parse_args()
@@ -140,8 +138,6 @@ def main() -> None:
     PACE["ms"] = args.pace_ms
     BUSY["ms"] = args.stack_busy_ms
     LAMBDA_PENDING["ms"] = args.lambda_pending_ms
-    HYPERPLANE["release_s"] = args.lambda_eni_release_ms / 1000
-    HYPERPLANE["detach_s"] = args.lambda_eni_detach_ms / 1000
     aws_managed_policies()  # parsed (0.1 s) before serving, so that no deploy waits for it
     from moto.server import main as moto_server_main
 

@@ -2,51 +2,63 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 from moto.awslambda.models import LambdaBackend, LambdaFunction
-from moto.cloudformation.models import CloudFormationBackend, Stack
-from moto.ec2.exceptions import EC2ClientError
+from moto.ec2.exceptions import DependencyViolationError, EC2ClientError, InvalidNetworkInterfaceIdError
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.subnets import SubnetBackend
-from moto.moto_api._internal import mock_random
-from moto.ec2.exceptions import DependencyViolationError, InvalidNetworkInterfaceIdError
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface, NetworkInterfaceBackend
 from moto.ec2.models.security_groups import SecurityGroupBackend
-from .common import operation, resource_event
+from moto.ec2.models.subnets import SubnetBackend
+from moto.iam.models import iam_backends
+from moto.moto_api._internal import mock_random
+from .cfn_deletes import HOLDS
+from .common import aws_delay
 
 
 # === Lambda VPC network interfaces (Hyperplane ENIs) ===========================================================
 # moto gives a VPC function no network interfaces, so nothing ever waits on them and a teardown is instant.
-# AWS does, and it is what makes deleting the client stack take 20-40 minutes (DESIGN §11). Modelled here,
-# each behaviour with its source:
-#   - one interface per subnet and security-group combination of the function's VpcConfig, shared by the
-#     functions that use the same combination (CloudFormation docs, AWS::Lambda::Function VpcConfig; Lambda
-#     docs, "Connecting outbound networking to resources in a VPC": Hyperplane ENIs);
-#   - each is requester-managed (RequesterId Lambda's, InterfaceType lambda), described "AWS Lambda VPC
-#     ENI-<function name>-<uuid>", and in-use while a function uses it (the same Lambda docs; EC2
-#     DescribeNetworkInterfaces as AWS answers it for them);
-#   - a deleted function's interfaces stay in-use for a release delay, then Lambda deletes them
-#     (serverless#5008, cloudformation-coverage-roadmap#392/#414: 20-40 minutes; --lambda-eni-release-ms);
-#   - after a detach (UpdateFunctionConfiguration with empty lists) they turn available after a short delay
-#     (--lambda-eni-detach-ms) and DeleteNetworkInterface removes them; Lambda deletes them itself after the
-#     release delay (Lambda docs: up to 20 minutes after the VPC configuration is removed; DESIGN §11);
+# AWS does, as real accounts show them. Modelled here, each behaviour with its source:
+#   - one interface per subnet and security group of the function's VpcConfig, shared by the functions
+#     that use the same combination (AWS::Lambda::Function VpcConfig; Lambda guide, "Connecting outbound
+#     networking to resources in a VPC": Hyperplane ENIs);
+#   - made with the function's execution role ("Lambda uses your function's permissions to create and
+#     manage network interfaces", Lambda guide), so not requester-managed: RequesterManaged false,
+#     RequesterId the role's session, `<role id>:awslambda_<n>_<time>` (the session name Lambda uses,
+#     github-aws-runners/terraform-aws-github-runner#888; go-to-k/cdkd#45 found the role's AROA id there);
+#     InterfaceType "lambda"; described "AWS Lambda VPC ENI-<name>" with no uuid, and for a name that
+#     ends in CloudFormation's generated suffix ("-zZBaJTabq03f") the name without it (go-to-k/cdkd#41:
+#     "AWS Lambda VPC ENI-CdkdBenchCdkSample-ApiFunction" for CdkdBenchCdkSample-ApiFunction-zZBaJTabq03f);
+#     in-use while a function uses them;
+#   - once the last function using one lets go of it, by a detach (UpdateFunctionConfiguration with empty
+#     lists) or by being deleted, it turns available with InterfaceType "interface" about 4 minutes later
+#     (alchemy-run/alchemy#937, measured on AWS: "flip InterfaceType lambda -> interface") and anyone may
+#     delete it ("If the service detached a network interface but didn't delete it, you can delete the
+#     detached network interface", EC2 guide, requester-managed interfaces); Lambda deletes it itself only
+#     20-40 minutes after (serverless#5008, cloudformation-coverage-roadmap#392/#414; taken as 30);
 #   - EC2 refuses to delete a subnet or security group that still has an interface (DependencyViolation:
-#     "The subnet '…' has dependencies and cannot be deleted.", "resource sg-… has a dependent object"), and
-#     an interface still in use ("Network interface '…' is currently in use.") (EC2 API reference);
-#   - CloudFormation waits for Lambda to delete them before it deletes the VPC's resources (CloudFormation
-#     docs, VpcConfig: "waits for Lambda to delete them before proceeding"): the stack stays
-#     DELETE_IN_PROGRESS until the release, and ends DELETE_FAILED when an interface has no release coming.
+#     "The subnet '…' has dependencies and cannot be deleted." aws/aws-cdk#14456, "resource sg-… has a
+#     dependent object" aws/aws-cdk#31521), and an interface still in use ("Network interface '…' is
+#     currently in use.", gruntwork-io/cloud-nuke#1132);
+#   - CloudFormation waits only for a function it deletes while the function is still in its VPC ("When
+#     you delete a function, CloudFormation monitors the state of its network interfaces and waits for
+#     Lambda to delete them before proceeding", VpcConfig): that function stays DELETE_IN_PROGRESS until
+#     its interfaces are gone (cfn_deletes.py HOLDS). A detached function's interfaces have nothing
+#     waiting for them: the subnet and group deletes fail on them, DELETE_FAILED, the interfaces left
+#     available (aws/aws-cdk#34400, #12827; go-to-k/delstack#637).
 # Also a gap this needs: moto answers VpcConfig.VpcId "vpc-123abc" for every function; AWS answers the VPC of
 # its subnets (Lambda API reference, VpcConfigResponse).
-
-HYPERPLANE = {"release_s": 0.0, "detach_s": 0.0}
+LETS_GO_S = 4 * 60  # alchemy-run/alchemy#937
+REAPED_S = 30 * 60  # serverless#5008, cloudformation-coverage-roadmap#392/#414: 20-40 minutes
 _hyperplane_lock = threading.RLock()
-# eni id -> {"account", "region", "users": functions using it, "available_at", "release_at"} (time.time())
+# eni id -> {"account", "region", "users": functions using it, "available_at", "release_at" (time.time()),
+#            "deleted_with": the function CloudFormation deleted while it used this one, if it did}
 _lambda_enis: dict[str, dict[str, Any]] = {}
-LAMBDA_REQUESTER_ID = "AROAZLAMBDAHYPERPLANE:lambda"  # an AWS-owned principal, never the caller's
+_GENERATED_SUFFIX = re.compile(r"-[A-Za-z0-9]{12}$")
 
 
 def _combinations(vpc_config: dict[str, Any] | None) -> list[tuple[str, str]]:
@@ -65,28 +77,38 @@ def _reap(backend: Any) -> None:
             backend.enis.pop(eni_id, None)
             _lambda_enis.pop(eni_id, None)
         elif eni is not None and state["available_at"] is not None and now >= state["available_at"]:
-            eni.status = "available"
+            eni.status, eni.interface_type = "available", "interface"
 
 
-def _use(account_id: str, region: str, function_name: str, vpc_config: dict[str, Any] | None) -> None:
+def _requester_id(account_id: str, role_arn: str) -> str:
+    try:
+        role_id = iam_backends[account_id]["global"].get_role_by_arn(role_arn).id
+    except Exception:  # a role moto does not know (CreateFunction does not check it): an id of the same shape
+        role_id = "AROA" + "".join(mock_random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(17))
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:-3]
+    return f"{role_id}:awslambda_{mock_random.randint(100, 999)}_{stamp}"
+
+
+def _use(account_id: str, region: str, fn: Any, vpc_config: dict[str, Any] | None) -> None:
     backend = ec2_backends[account_id][region]
     _reap(backend)
     for subnet_id, group_id in _combinations(vpc_config):
         for eni_id, state in _lambda_enis.items():
             eni = backend.enis.get(eni_id)
             if eni is not None and eni.subnet.id == subnet_id and [g.id for g in eni._group_set] == [group_id] and state["users"]:
-                state["users"].add(function_name)  # Hyperplane: one interface per combination, shared
+                state["users"].add(fn.function_name)  # Hyperplane: one interface per combination, shared
                 break
         else:
             eni = backend.create_network_interface(
                 backend.get_subnet(subnet_id), None, group_ids=[group_id],
-                description=f"AWS Lambda VPC ENI-{function_name}-{mock_random.uuid4()}")
-            eni.requester_managed, eni.requester_id, eni.interface_type, eni.status = True, LAMBDA_REQUESTER_ID, "lambda", "in-use"
-            _lambda_enis[eni.id] = {"account": account_id, "region": region, "users": {function_name},
-                                    "available_at": None, "release_at": None}
+                description=f"AWS Lambda VPC ENI-{_GENERATED_SUFFIX.sub('', fn.function_name)}")
+            eni.requester_managed, eni.requester_id = False, _requester_id(account_id, fn.role)
+            eni.interface_type, eni.status = "lambda", "in-use"
+            _lambda_enis[eni.id] = {"account": account_id, "region": region, "users": {fn.function_name},
+                                    "available_at": None, "release_at": None, "deleted_with": None}
 
 
-def _let_go(region: str, function_name: str, keep: list[tuple[str, str]], detached: bool) -> None:
+def _let_go(region: str, function_name: str, keep: list[tuple[str, str]], deleted: bool) -> None:
     now = time.time()
     for eni_id, state in _lambda_enis.items():
         eni = ec2_backends[state["account"]][region].enis.get(eni_id) if state["region"] == region else None
@@ -94,9 +116,9 @@ def _let_go(region: str, function_name: str, keep: list[tuple[str, str]], detach
             continue
         state["users"].discard(function_name)
         if not state["users"]:
-            state["release_at"] = now + HYPERPLANE["release_s"]
-            if detached:
-                state["available_at"] = now + HYPERPLANE["detach_s"]
+            state["available_at"] = now + aws_delay(LETS_GO_S)
+            state["release_at"] = now + aws_delay(REAPED_S)
+            state["deleted_with"] = function_name if deleted else None
 
 
 _original_create_function = LambdaBackend.create_function
@@ -107,7 +129,7 @@ _original_update_configuration = LambdaFunction.update_configuration
 def create_function(self, spec):
     with _hyperplane_lock:
         fn = _original_create_function(self, spec)
-        _use(self.account_id, self.region_name, fn.function_name, spec.get("VpcConfig"))
+        _use(self.account_id, self.region_name, fn, spec.get("VpcConfig"))
         return fn
 
 
@@ -116,7 +138,7 @@ def delete_function(self, function_name, qualifier=None):
         fn = self.get_function(function_name, qualifier)
         _original_delete_function(self, function_name, qualifier)
         if qualifier is None:
-            _let_go(self.region_name, fn.function_name, keep=[], detached=False)
+            _let_go(self.region_name, fn.function_name, keep=[], deleted=True)
 
 
 def update_configuration(self, config_updates):
@@ -124,8 +146,8 @@ def update_configuration(self, config_updates):
         answer = _original_update_configuration(self, config_updates)
         if "VpcConfig" in config_updates:
             wanted = _combinations(config_updates["VpcConfig"])
-            _let_go(self.region, self.function_name, keep=wanted, detached=True)
-            _use(self.account_id, self.region, self.function_name, config_updates["VpcConfig"])
+            _let_go(self.region, self.function_name, keep=wanted, deleted=False)
+            _use(self.account_id, self.region, self, config_updates["VpcConfig"])
         return answer
 
 
@@ -199,81 +221,15 @@ SubnetBackend.delete_subnet = delete_subnet
 SecurityGroupBackend.delete_security_group = delete_security_group
 
 
-def _blockers(stack: Stack) -> tuple[dict[str, Any], list[Any]]:
-    """The stack's subnets and security groups (by logical id) and the interfaces in them."""
-    holders = {logical_id: resource for logical_id, resource in stack.resource_map._parsed_resources.items()
-               if type(resource).__name__ in ("Subnet", "SecurityGroup")}
-    ids = {getattr(resource, "id", None) for resource in holders.values()}
-    backend = ec2_backends[stack.account_id][stack.region_name]
-    _reap(backend)
-    enis = [eni for eni in backend.enis.values() if eni.subnet.id in ids or ids & {g.id for g in eni._group_set}]
-    return holders, enis
-
-
-def _waits_on_lambda(stack: Stack) -> bool:
-    functions = {getattr(r, "function_name", None) for r in stack.resource_map._parsed_resources.values()
-                 if isinstance(r, LambdaFunction)}
-    return any(eni.id in _lambda_enis for eni in _blockers(stack)[1]) or any(
-        functions & state["users"] for state in _lambda_enis.values())
-
-
-def _finish_delete(backend: CloudFormationBackend, stack: Stack, token: str | None) -> None:
-    operation.token = token
-    try:
-        with _hyperplane_lock:
-            try:
-                stack.resource_map.delete()
-            except Exception as error:
-                holders, enis = _blockers(stack)
-                due = [_lambda_enis.get(eni.id, {}).get("release_at") for eni in enis]
-                if enis and all(due):  # CloudFormation waits for Lambda to delete them
-                    timer = threading.Timer(max(0.05, min(due) - time.time() + 0.05), _finish_delete, (backend, stack, token))
-                    timer.daemon = True
-                    timer.start()
-                    return
-                _delete_failed(stack, holders, enis, error)
-                return
-            stack._add_stack_event("DELETE_COMPLETE")
-            stack.status = "DELETE_COMPLETE"
-            backend.stacks.pop(stack.stack_id, None)
-            backend.deleted_stacks[stack.stack_id] = stack
-            for export in stack.exports:
-                backend.exports.pop(export.name, None)
-    finally:
-        operation.token = None
-
-
-def _delete_failed(stack: Stack, holders: dict[str, Any], enis: list[Any], error: Exception) -> None:
-    failed = []
-    for logical_id, resource in holders.items():
-        if not any(eni.subnet.id == resource.id or resource.id in [g.id for g in eni._group_set] for eni in enis):
-            continue
-        failed.append(logical_id)
-        reason = (f"The subnet '{resource.id}' has dependencies and cannot be deleted." if type(resource).__name__ == "Subnet"
-                  else f"resource {resource.id} has a dependent object")
-        resource_event(stack, logical_id, resource.id, "AWS::EC2::Subnet" if type(resource).__name__ == "Subnet"
-                        else "AWS::EC2::SecurityGroup", "DELETE_FAILED",
-                        f"{reason} (Service: Ec2, Status Code: 400, Error Code: DependencyViolation)")
-    names = ", ".join(sorted(failed)) or str(error)
-    stack._add_stack_event("DELETE_FAILED", resource_status_reason=f"The following resource(s) failed to delete: [{names}]. ")
-    stack.status = "DELETE_FAILED"
-
-
-_original_delete_stack = CloudFormationBackend.delete_stack
-
-
-def delete_stack(self, name_or_stack_id):
-    stack = self.stacks.get(name_or_stack_id) or next(
-        (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
+def _deleted_in_vpc_waits(stack: Any, resource: Any) -> bool:
+    """CloudFormation's delete of a function it deleted in its VPC lasts until Lambda's interfaces are gone."""
+    if not isinstance(resource, LambdaFunction):
+        return False
     with _hyperplane_lock:
-        waits = stack is not None and _waits_on_lambda(stack)
-    if not waits:
-        return _original_delete_stack(self, name_or_stack_id)
-    if stack.status == "DELETE_IN_PROGRESS":
-        return  # AWS: asking again changes nothing
-    stack._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
-    stack.status = "DELETE_IN_PROGRESS"
-    _finish_delete(self, stack, getattr(operation, "token", None))
+        backend = ec2_backends[stack.account_id][stack.region_name]
+        _reap(backend)
+        return any(state["deleted_with"] == resource.function_name and eni_id in backend.enis
+                   for eni_id, state in _lambda_enis.items() if state["region"] == stack.region_name)
 
 
-CloudFormationBackend.delete_stack = delete_stack
+HOLDS.append(_deleted_in_vpc_waits)
