@@ -90,6 +90,7 @@ export class FakeFunctionNetwork {
   // The VPC configuration an update in progress applies.
   private applying: { subnets: string[]; groups: string[] } | undefined;
   private readonly failures: { command: Command; error: Error }[] = [];
+  private readonly hooks: { command: Command; nth: number; run: () => void }[] = [];
 
   constructor(readonly clock: FakeClock) {
     this.handle(this.lambda, GetFunctionConfigurationCommand, "GetFunctionConfiguration", () => this.getConfiguration());
@@ -101,6 +102,12 @@ export class FakeFunctionNetwork {
   /** The next call of `command` throws `error`. */
   failNext(command: Command, error: Error): this {
     this.failures.push({ command, error });
+    return this;
+  }
+
+  /** Runs `run` right after the nth call of `command` (1-based). */
+  after(command: Command, nth: number, run: () => void): this {
+    this.hooks.push({ command, nth, run });
     return this;
   }
 
@@ -125,8 +132,13 @@ export class FakeFunctionNetwork {
       this.calls.push({ command: name, region: await client.config.region(), input, at: this.clock.now() });
       this.clock.t += 20;
       const failure = this.failures.findIndex((f) => f.command === name);
-      if (failure >= 0) throw this.failures.splice(failure, 1)[0]!.error;
-      return answer(input);
+      const nth = this.count(name);
+      try {
+        if (failure >= 0) throw this.failures.splice(failure, 1)[0]!.error;
+        return answer(input);
+      } finally {
+        for (const hook of this.hooks) if (hook.command === name && hook.nth === nth) hook.run();
+      }
     });
   }
 

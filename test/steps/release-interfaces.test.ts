@@ -153,6 +153,20 @@ describe("teardown releases the client function's network interfaces before dele
     expect(clientDeletes(h)).toBe(1);
   });
 
+  it("with none seen before the detach, believes an empty list only once it has had 10 s to settle", async () => {
+    const h = harness();
+    deployed(h);
+    // The first look missed them; right after the detach the list is still empty for a few reads.
+    const missed = h.net.interfaces;
+    h.net.interfaces = [];
+    h.net.after("UpdateFunctionConfiguration", 1, () => (h.net.interfaces = missed));
+    h.net.earlyEmptyReads = 3;
+    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+
+    expect(h.net.interfaces).toEqual([]);
+    expect(releaseRows(h).at(-1)).toBe("done 2/2");
+  });
+
   it("reads every page of interfaces", async () => {
     const h = harness();
     deployed(h);
