@@ -268,6 +268,8 @@ export function interfaceSweeper(ctx: EngineContext, ref: StageRef, owner: Inter
   let next = ctx.clock.now();
   let running: Promise<void> = Promise.resolve();
   let busy = false;
+  // What stops the run (expired credentials, a bug) is held until the delete is over, then thrown.
+  let stopped: { error: unknown } | undefined;
   const sweep = async (): Promise<void> => {
     const deleted = await guarded(async () => {
       let count = 0;
@@ -280,12 +282,17 @@ export function interfaceSweeper(ctx: EngineContext, ref: StageRef, owner: Inter
   };
   return {
     poll: () => {
-      if (busy || ctx.clock.now() < next) return;
+      if (busy || stopped || ctx.clock.now() < next) return;
       busy = true;
       next = ctx.clock.now() + SWEEP_EVERY_MS;
-      running = sweep().finally(() => (busy = false));
+      running = sweep()
+        .catch((error: unknown) => void (stopped ??= { error }))
+        .finally(() => (busy = false));
     },
-    done: () => running,
+    done: async () => {
+      await running;
+      if (stopped) throw stopped.error;
+    },
   };
 }
 

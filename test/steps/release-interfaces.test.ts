@@ -198,6 +198,17 @@ describe("teardown releases the client function's network interfaces before dele
     expect(clientDeletes(h)).toBe(1);
   });
 
+  it("stops the run with the credentials error when they expire during the sweep, after following the delete", async () => {
+    const h = harness({ profile: "prod-sso" });
+    deployed(h, clientDelete(h, 40));
+    h.net.availableAfterMs = 12 * MINUTE;
+    h.cfn.after("DeleteStack", 2, () => h.net.failNext("DescribeNetworkInterfaces", ec2Error("ExpiredToken", "The security token included in the request is expired")));
+    const error = await teardownAll(h.ctx, TARGET).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: "CredentialsError", fix: expect.stringContaining("aws sso login --profile prod-sso") });
+    expect(h.cfn.status("demo-client")).toBe("DELETE_FAILED");
+  });
+
   it("when the delete still meets them (DependencyViolation, DELETE_FAILED) waits for them, deletes them and deletes the stack once more", async () => {
     const h = harness();
     // The subnets are reached before Lambda lets go (11 minutes after the detach, past the 10-minute wait).
