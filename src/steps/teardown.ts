@@ -121,8 +121,8 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
 // A DELETE_FAILED stack is kept with what it could not delete, and CloudFormation deletes the rest when
 // asked again. What holds the client stack is usually Lambda's interfaces: each is listed with its command.
 async function whatHoldsIt(ctx: EngineContext, ref: StageRef): Promise<string> {
-  const again = "then run teardown again: CloudFormation deletes what is left of the stack.";
-  if (ref.key !== "client") return `Remove what holds it, ${again}`;
+  const again = "run teardown again: CloudFormation deletes what is left of the stack.";
+  if (ref.key !== "client") return `Remove what holds it, then ${again}`;
   try {
     const place = await clientPlace(ctx.clients, ref);
     const left = place ? await leftoverInterfaces(ctx.clients, place) : [];
@@ -130,7 +130,7 @@ async function whatHoldsIt(ctx: EngineContext, ref: StageRef): Promise<string> {
   } catch (error) {
     onlyServiceError(error, ctx.clients.profile);
   }
-  return `Remove what holds it, ${again}`;
+  return `Remove what holds it, then ${again}`;
 }
 
 // The rows are named as deploy names them: by the shipped template's descriptions, the stack's own

@@ -240,7 +240,7 @@ describe("teardown releases the client function's network interfaces before dele
     expect(result.kind === "failed" && result.message.split("\n")).toEqual([
       expect.stringMatching(/^demo-client could not be deleted \(DELETE_FAILED\)\. Cause: FunctionSecurityGroup .* has a dependent object.* demo-client left 1 network interface in vpc-0c11e47a5b1d2e3f4 \(demo-client, us-east-1\):$/),
       `  ${stuck!.id} in-use: Lambda still holds it; once it is available, teardown deletes it and demo-client`,
-      "Once they are gone, then run teardown again: CloudFormation deletes what is left of the stack.",
+      "Once they are gone, run teardown again: CloudFormation deletes what is left of the stack.",
     ]);
   });
 
