@@ -409,8 +409,10 @@ function statusPermissions(t: PermissionTarget): Permission[] {
     "status",
     [
       ...describeStacks(t),
-      // Whether the function is ready, and the network interfaces a stopped teardown left behind.
+      // Whether the function is ready, and the network interfaces a stopped teardown left behind (found by the
+      // client stack's own VPC and function security group).
       on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration"),
+      on(stack(t, "client"), t.clientRegion, "cloudformation:DescribeStackResources"),
       unscoped(t.clientRegion, "ec2:DescribeNetworkInterfaces"),
     ],
     false,
