@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The one Node.js floor, read from package.json's "engines" (the versions every tool we build and test
 // with supports: @inquirer/prompts 8 asks for ^22.22.2 || ^24.15.0 || >=26, vitest 5 and commander 15
-// for 22.12 or newer). Run before the tests (npm's pretest) and by .ci/run to decide whether to install
-// Node 24; the demo and scripts/moto.mjs import it. Plain JavaScript that still parses on old Node, so
+// for 22.12 or newer). with-node.mjs reads it to decide whether to install Node 24 (for `npm test` and
+// `npm run demo`); it runs before the suites and the demo themselves (npm's pre-scripts), and the demo and
+// scripts/moto.mjs import it. Plain JavaScript that still parses on old Node, so
 // an old Node gets this one line instead of a crash minutes later (vitest on Node 20: Map.groupBy).
 //
 //   node scripts/check-node.mjs [--quiet]   exit 0 when this Node fits, 1 with one line when it does not
@@ -13,6 +14,9 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 
 /** The engines range of package.json ("^22.22.2 || ^24.15.0 || >=26.0.0"). */
 export const NODE_RANGE = pkg.engines.node;
+
+/** What a person types to use the Node that `npm test` and `npm run demo` installed, in their own shell. */
+export const USE_TOOLS_NODE = 'export PATH="$PWD/.tools/node/node_modules/.bin:$PATH"';
 
 /** Whether `version` ("22.18.0") satisfies `range`: alternatives of `^x.y.z` and `>=x.y.z`, the only forms we use. */
 export function satisfies(version, range) {
@@ -29,7 +33,7 @@ export function satisfies(version, range) {
 export function nodeProblem(version = process.versions.node) {
   if (satisfies(version, NODE_RANGE)) return undefined;
   const floor = NODE_RANGE.split("||")[0].replace(/[\^>=\s]/g, "");
-  return `Node.js ${floor} or newer is needed (${NODE_RANGE}), this is v${version}: run \`bash .ci/run\` (it installs Node 24 into .tools/ and runs the tests) or install Node 24.`;
+  return `Node.js ${floor} or newer is needed (${NODE_RANGE}), this is v${version}: \`npm test\` and \`npm run demo\` install Node 24 into .tools/ themselves; to use it here: ${USE_TOOLS_NODE}`;
 }
 
 function numbers(version) {
