@@ -5,7 +5,7 @@ import { renderTemplate } from "../steps/deployment-id.js";
 import type { Plan, StagePlan } from "../steps/plan.js";
 import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
-import { terminalColumns, wrapLines } from "../ui/format.js";
+import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
 import { type CommandContext, loadAnswers } from "./context.js";
 import { equivalentCommand } from "./next-steps.js";
 
@@ -31,7 +31,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     [...planLines(plan), "", `Wrote ${written.length} files to ${shown(out)}/: ${written.map((f) => relative(out, f)).join(", ")}`],
     columns,
   );
-  if (asked.length > 0) lines.push("", "The same plan without questions:", `  ${equivalentCommand(ctx.invocation, answers, "plan")}`);
+  if (asked.length > 0) lines.push("", "The same plan without questions:", ...wrapCommand(equivalentCommand(ctx.invocation, answers, "plan"), 2, columns));
   ctx.stdout.write(`${lines.join("\n")}\n`);
   return 0;
 }

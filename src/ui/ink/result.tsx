@@ -131,20 +131,20 @@ const FIX = "    fix: ";
 
 /**
  * A doctor hop, printed once: the mark, the hop and its evidence, and under a broken hop its fix.
- * Wrapped here (see NoteLine): continuation lines line up under the evidence and under the command.
+ * Wrapped here (see NoteLine): continuation lines line up under the evidence; the fix is a command,
+ * broken before its flags with " \\" (format.ts) and shown whole, so that it pastes as one.
  */
 export function HopLine({ hop, width }: { readonly hop: DoctorHop; readonly width: number }) {
   const paint = usePaint();
   const line = hopLine(hop);
   const [first = "", ...rest] = wrapLines([line.detail], width - DETAIL_COLUMN, 0);
-  const fix = line.fix ? wrapLines([line.fix], width - FIX.length, 0) : [];
   return (
     <Box flexDirection="column">
       <Text>
         <Text color={line.tone && paint(line.tone)}>{line.mark}</Text>
         {` ${line.name}  ${[first, ...rest.map((l) => " ".repeat(DETAIL_COLUMN) + l)].join("\n")}`}
       </Text>
-      {fix.length > 0 && <Text dimColor>{[FIX + fix[0], ...fix.slice(1).map((l) => " ".repeat(FIX.length) + l)].join("\n")}</Text>}
+      {line.fix && <Lines lines={wrapLines([FIX + line.fix], width, FIX.length - 4)} dimColor />}
     </Box>
   );
 }
