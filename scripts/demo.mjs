@@ -7,7 +7,8 @@
 //   npm run demo [-- --port 5055]     (or XREGION_DEMO_PORT=5055; a free port otherwise)
 //
 // Needs the Node of package.json's engines, moto 5.2.1 in `python3` (or XREGION_PYTHON), and a built
-// dist/ (`npm run demo` builds first).
+// dist/ (`npm run demo` sets all but moto up first: scripts/with-node.mjs, then the build). A failure to
+// start is one or two lines: what is wrong, and the command that fixes it (moto-helper.mjs, startMoto).
 //
 // Moto runs in a helper process of its own process group (this file, re-run with --hold-moto): a Ctrl-C in
 // the terminal then reaches the CLI, which cancels its running operation against a moto that is still up,
@@ -19,14 +20,15 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { nodeProblem } from "./check-node.mjs";
-import { clientAnswers } from "./client-answers.mjs";
-import { loadMotoServer, MOTO_NEEDED, parsePort } from "./moto-helper.mjs";
+import { clientAnswers, QUEUED_ANSWERS } from "./client-answers.mjs";
+import { MotoProblem, parsePort, startMoto } from "./moto-helper.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist/cli.js");
 const ANSWERS_FILE = "xregion-private-api.json";
 const SAMPLES = 10;
 const PACE_MS = Number(process.env.XREGION_DEMO_PACE_MS ?? 120);
+const STAGES = ["api", "client", "routes"];
 
 if (process.argv[2] === "--hold-moto") await holdMoto(process.argv[3], parsePort(process.argv[4], "--port"));
 else process.exitCode = await main();
@@ -47,7 +49,7 @@ async function main() {
     return 2;
   }
   if (!existsSync(CLI)) {
-    console.error(`${CLI} does not exist: run \`npm run build\` first (or use \`npm run demo\`, which does).`);
+    console.error(`${CLI} does not exist: npm run demo builds it first, or run npm run build`);
     return 2;
   }
   const guided = process.stdin.isTTY === true;
@@ -73,14 +75,18 @@ async function main() {
   try {
     moto = await startHolder(cwd, port);
   } catch (error) {
-    console.error(`${error.message}\nThe demo needs ${MOTO_NEEDED}.`);
+    console.error(error.message);
     await stop(1);
   }
+  // The commands the CLI prints (next:, the equivalent command) reach this emulator from any terminal:
+  // its address and moto's test keys lead them (README, "XREGION_INVOCATION").
+  const cli = `node ${shellWord(CLI)}`;
+  const invocation = `AWS_ENDPOINT_URL=${moto.endpoint} AWS_ACCESS_KEY_ID=${moto.env.AWS_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=${moto.env.AWS_SECRET_ACCESS_KEY} ${cli}`;
   printHeader(moto.endpoint, cwd, guided);
 
   const run = (args) =>
     new Promise((done) => {
-      child = spawn(process.execPath, [CLI, ...args], { cwd, env: moto.env, stdio: "inherit" });
+      child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...moto.env, XREGION_INVOCATION: invocation }, stdio: "inherit" });
       child.once("error", (error) => {
         console.error(`could not run the CLI: ${error.message}`);
         done(1);
@@ -97,16 +103,45 @@ async function main() {
   const deployed = await run(deployArgs);
 
   let tornDown = 0;
-  if (!existsSync(join(cwd, ANSWERS_FILE))) {
+  if ((await stacksLeft(moto, join(cwd, ANSWERS_FILE))) === 0) {
     console.log("\nNothing was deployed.");
-  } else if (!guided || (await ask("\nTear the demo deployment down now? (Y/n) "))) {
-    console.log(`\n$ xregion-private-api teardown --yes\n`);
+  } else if (!guided || (await ask("\nThe emulator stays up until you answer: the next: commands above work against it from another\nterminal. Tear the demo deployment down now? (Y/n) "))) {
+    console.log(`\n$ ${cli} teardown --yes\n`);
     tornDown = await run(["teardown", "--yes"]);
   } else {
     console.log("\nLeft as it is; it disappears with the emulator in a moment anyway.");
   }
   console.log("\nStopping the emulator. To try it on AWS, from this folder: npx xregion-private-api (or node dist/cli.js)");
   await stop(deployed !== 0 ? deployed : tornDown);
+}
+
+// How many of the deployment's stacks exist in the emulator (none when no answers were saved).
+async function stacksLeft(moto, answersFile) {
+  let answers;
+  try {
+    answers = JSON.parse(readFileSync(answersFile, "utf8"));
+  } catch {
+    return 0;
+  }
+  const { CloudFormationClient, DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  let found = 0;
+  for (const [stage, region] of [[0, answers.apiRegion], [1, answers.clientRegion], [2, answers.apiRegion]]) {
+    const cfn = new CloudFormationClient(moto.clientConfig(region));
+    try {
+      const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName: `${answers.name}-${STAGES[stage]}` }));
+      found += Stacks.filter((stack) => stack.StackStatus !== "DELETE_COMPLETE").length;
+    } catch {
+      // ValidationError: the stack does not exist
+    } finally {
+      cfn.destroy();
+    }
+  }
+  return found;
+}
+
+// A path as one shell word: quoted only when it holds something a shell would split or expand.
+function shellWord(text) {
+  return /^[\w./+:@%=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function printHeader(endpoint, cwd, guided) {
@@ -121,9 +156,12 @@ function printHeader(endpoint, cwd, guided) {
     "events, and the VPCs, subnets, peering connection, routes, private hosted zone",
     "and function that moto creates from them, then the teardown.",
     "Not real: no packet crosses the peering connection and the client function",
-    `never runs: its ${SAMPLES} answers (HTTP 200, a plausible cross-region latency`,
-    "profile) are queued in the emulator; \"round trip\" times the local emulator.",
+    "never runs: what it answers on a working path (HTTP 200 from the API stage 1",
+    "made, through its endpoint, with a plausible cross-region latency profile) is",
+    "queued in the emulator; \"round trip\" times the local emulator.",
     "Stack events are paced to show progress: ~20 s for three stages, not minutes.",
+    "The commands the CLI prints carry the emulator's address: while the demo waits,",
+    "they run against it from another terminal, never against an AWS account.",
     "",
     `Working folder (the answers file is saved there): ${cwd}`,
     guided
@@ -148,7 +186,8 @@ function ask(question) {
   });
 }
 
-// Starts the helper that owns moto and waits for its first line: the endpoint and the environment.
+// Starts the helper that owns moto and waits for its first line: the endpoint and the environment, or the
+// problem that kept moto from starting (one or two lines, to print as they are).
 async function startHolder(cwd, port) {
   const holder = spawn(process.execPath, [fileURLToPath(import.meta.url), "--hold-moto", cwd, ...(port === undefined ? [] : [String(port)])], {
     detached: true, // its own process group: a Ctrl-C in the terminal does not reach moto
@@ -162,12 +201,14 @@ async function startHolder(cwd, port) {
       const end = text.indexOf("\n");
       if (end >= 0) done(JSON.parse(text.slice(0, end)));
     });
-    holder.once("exit", (code) => fail(new Error(`the moto helper exited (code ${code}) before it was ready`)));
+    holder.once("exit", (code) => fail(new Error(`The emulator's helper stopped (code ${code}) before moto was ready.\nto see all it printed: XREGION_DEBUG=1 npm run demo`)));
   });
+  if (first.problem) throw new MotoProblem(first.problem);
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_")));
   return {
     endpoint: first.endpoint,
     env: { ...env, ...first.env },
+    clientConfig: (region) => ({ region, endpoint: first.endpoint, credentials: { accessKeyId: first.env.AWS_ACCESS_KEY_ID, secretAccessKey: first.env.AWS_SECRET_ACCESS_KEY } }),
     async stop() {
       holder.stdin.end(); // the helper stops moto when its stdin closes
       const timer = setTimeout(() => holder.kill("SIGKILL"), 5_000);
@@ -177,13 +218,22 @@ async function startHolder(cwd, port) {
   };
 }
 
-// --hold-moto <folder> [port]: start moto, print {endpoint, env} as one JSON line, queue the client function's
-// answers in region B as soon as the CLI has saved the answers file in <folder>, and stop moto when stdin
-// closes (the demo finished or died) or on SIGTERM.
+// --hold-moto <folder> [port]: start moto, print {endpoint, env} (or {problem}) as one JSON line, queue the
+// client function's answers in region B once stage 1 exists (they name its API and endpoint), and stop
+// moto when stdin closes (the demo finished or died) or on SIGTERM.
 async function holdMoto(folder, port) {
-  const { startMotoServer } = await loadMotoServer();
-  // About 20 s for the three stages instead of AWS's 3-5 minutes, but long enough to watch them build.
-  const moto = await startMotoServer({ paceMs: PACE_MS, ...(port === undefined ? {} : { port }) });
+  let moto;
+  try {
+    // About 20 s for the three stages instead of AWS's 3-5 minutes, but long enough to watch them build.
+    moto = await startMoto(
+      { paceMs: PACE_MS, ...(port === undefined ? {} : { port }) },
+      { portFix: (free) => `npm run demo -- --port ${free}`, rerun: "npm run demo" },
+    );
+  } catch (error) {
+    const problem = error instanceof MotoProblem ? error.lines : [`The emulator did not start: ${error.message}`, "to see all it printed: XREGION_DEBUG=1 npm run demo"];
+    process.stdout.write(`${JSON.stringify({ problem })}\n`);
+    process.exit(1);
+  }
   const env = Object.fromEntries(Object.entries(moto.env()).filter(([key]) => key.startsWith("AWS_")));
   process.stdout.write(`${JSON.stringify({ endpoint: moto.endpoint, env })}\n`);
 
@@ -191,7 +241,7 @@ async function holdMoto(folder, port) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    clearInterval(watch);
+    clearTimeout(watch);
     await moto.stop();
     process.exit(0);
   };
@@ -199,22 +249,55 @@ async function holdMoto(folder, port) {
   process.on("SIGTERM", stop);
   process.stdin.on("end", stop).on("error", stop).resume();
 
-  // The regions are only known once the questions are answered; the CLI saves them before its first AWS
-  // call, and verification comes after three stacks, so polling the file is early enough.
+  // The regions are known once the CLI has saved the answers file (before its first AWS call), the API
+  // and its endpoint once stage 1 is complete; verification comes after two more stacks, so polling for
+  // them is early enough.
   const file = join(folder, ANSWERS_FILE);
-  const watch = setInterval(async () => {
-    let answers;
-    try {
-      answers = JSON.parse(readFileSync(file, "utf8"));
-    } catch {
-      return; // not there (or half there) yet
-    }
-    if (typeof answers.clientRegion !== "string") return;
-    clearInterval(watch);
-    try {
-      await moto.queueLambdaResults(answers.clientRegion, clientAnswers(answers, SAMPLES));
-    } catch (error) {
+  let watch;
+  const look = async () => {
+    const queued = await queueAnswers(moto, file).catch((error) => {
       console.error(`demo: could not queue the client function's answers: ${error.message}`);
-    }
-  }, 50);
+      return true;
+    });
+    if (!queued && !stopped) watch = setTimeout(look, 50);
+  };
+  await look();
+}
+
+// Queues what the client function answers, naming the API and endpoint stage 1 made, once they exist:
+// true when done. Enough for the deploy's verification and many a later `verify`.
+async function queueAnswers(moto, file) {
+  let answers;
+  try {
+    answers = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return false; // not there (or half there) yet
+  }
+  if (typeof answers.clientRegion !== "string" || typeof answers.apiRegion !== "string") return false;
+  const [{ CloudFormationClient, DescribeStacksCommand }, { EC2Client, DescribeNetworkInterfacesCommand, DescribeVpcEndpointsCommand }] = await Promise.all([
+    import("@aws-sdk/client-cloudformation"),
+    import("@aws-sdk/client-ec2"),
+  ]);
+  const cfn = new CloudFormationClient(moto.clientConfig(answers.apiRegion));
+  const ec2 = new EC2Client(moto.clientConfig(answers.apiRegion));
+  try {
+    const stack = await cfn.send(new DescribeStacksCommand({ StackName: `${answers.name}-api` })).then(
+      (out) => out.Stacks?.[0],
+      () => undefined, // not created yet
+    );
+    const output = (key) => stack?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+    const apiId = output("ApiId");
+    const vpceId = output("EndpointId");
+    if (!apiId || !vpceId) return false;
+    // The addresses the API's name resolves to: the endpoint's own interfaces.
+    const { VpcEndpoints = [] } = await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [vpceId] }));
+    const interfaces = VpcEndpoints[0]?.NetworkInterfaceIds ?? [];
+    const { NetworkInterfaces = [] } = interfaces.length > 0 ? await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: interfaces })) : {};
+    const endpointAddresses = NetworkInterfaces.map((n) => n.PrivateIpAddress).filter(Boolean);
+    await moto.queueLambdaResults(answers.clientRegion, clientAnswers({ ...answers, apiId, vpceId, ...(endpointAddresses.length > 0 ? { endpointAddresses } : {}) }, QUEUED_ANSWERS));
+    return true;
+  } finally {
+    cfn.destroy();
+    ec2.destroy();
+  }
 }

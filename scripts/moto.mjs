@@ -11,13 +11,11 @@
 // XREGION_PYTHON).
 import { parseArgs } from "node:util";
 import { nodeProblem } from "./check-node.mjs";
-import { clientAnswers } from "./client-answers.mjs";
-import { loadMotoServer, MOTO_NEEDED, parsePort } from "./moto-helper.mjs";
+import { clientAnswers, QUEUED_ANSWERS as QUEUED } from "./client-answers.mjs";
+import { MotoProblem, parsePort, startMoto } from "./moto-helper.mjs";
 
 const USAGE =
   "usage: node scripts/moto.mjs [--port N] [--api-region R] [--client-region R] [--api-cidr CIDR] [--client-cidr CIDR]";
-// Enough for 200 verifications of the default 5 samples; after that moto answers its own placeholder.
-const QUEUED = 1000;
 
 const problem = nodeProblem();
 if (problem) {
@@ -42,12 +40,12 @@ try {
   process.exit(2);
 }
 
-const { startMotoServer } = await loadMotoServer();
 let moto;
 try {
-  moto = await startMotoServer(port === undefined ? {} : { port });
+  moto = await startMoto(port === undefined ? {} : { port }, { portFix: (free) => `node scripts/moto.mjs --port ${free}`, rerun: "node scripts/moto.mjs" });
 } catch (error) {
-  console.error(`${error.message}\nThis needs ${MOTO_NEEDED}.`);
+  if (!(error instanceof MotoProblem)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
 const answers = {

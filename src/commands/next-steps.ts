@@ -36,13 +36,18 @@ export function equivalentCommand(invocation: string, answers: Answers, command:
 const NPX = `npx ${BIN}`;
 
 /**
- * The command that starts this tool the way it was started, read from the script path Node was given:
+ * The command that starts this tool the way it was started. XREGION_INVOCATION, when set, says it outright:
+ * for a wrapper the script path does not show (`aws-vault exec prod -- …`), or the demo, whose commands
+ * must reach its emulator (`AWS_ENDPOINT_URL=http://127.0.0.1:PORT … node …/dist/cli.js`). Otherwise it is
+ * read from the script path Node was given:
  * `npx xregion-private-api` for a bin in npx's cache or a project's node_modules/.bin (npx, npm exec, npm
  * scripts: npx finds it again from that folder), the bare name for a bin on PATH (a global install),
  * otherwise `node <path to cli.js>` (a clone, or a copy of dist/). npm's variables only confirm a bin:
  * whatever an npm script spawns inherits them.
  */
 export function invocation(argv1: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  const told = env["XREGION_INVOCATION"]?.trim();
+  if (told) return told;
   if (argv1 === undefined) return NPX;
   const parts = argv1.split(sep);
   const dir = dirname(argv1);

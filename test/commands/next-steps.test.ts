@@ -40,4 +40,10 @@ describe("invocation", () => {
   it("is npx when Node was given no script path", () => {
     expect(invocation(undefined, {}, "/tmp")).toBe("npx xregion-private-api");
   });
+
+  it("is what XREGION_INVOCATION says when set: a wrapper, or the demo's emulator in front of the clone's CLI", () => {
+    const demo = "AWS_ENDPOINT_URL=http://127.0.0.1:5055 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing node /home/me/x/dist/cli.js";
+    expect(invocation("/home/me/x/dist/cli.js", { PATH: "/usr/bin", XREGION_INVOCATION: demo }, "/tmp/xregion-demo-1")).toBe(demo);
+    expect(invocation("/home/me/x/dist/cli.js", { PATH: "/usr/bin", XREGION_INVOCATION: " " }, "/tmp")).toBe("node /home/me/x/dist/cli.js");
+  });
 });

@@ -596,8 +596,11 @@ describe("npm run demo without a terminal", () => {
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);
     expect(result.stdout).toContain("verification passed");
     expect(result.stdout).toContain('Deleted 3 stacks of "demo".');
-    // The CLI ran as `node <path>/dist/cli.js`, so that is how its next commands start.
-    expect(result.stdout).toContain(`next: node ${cli.path} teardown --name demo --api-region us-east-1 --client-region eu-west-1`);
+    // The CLI ran as `node <path>/dist/cli.js` against the demo's emulator: its next commands start that
+    // way, with the emulator's address and test keys in front, so that they reach it from any shell.
+    const invocation = `AWS_ENDPOINT_URL=http://127.0.0.1:${port} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing node ${cli.path}`;
+    expect(result.stdout).toContain(`next: ${invocation} teardown --name demo --api-region us-east-1 --client-region eu-west-1`);
+    expect(result.stdout).toContain(`$ node ${cli.path} teardown --yes`);
     // Paced, the stacks are seen being built: resource lines come before each stage's completion.
     expect(result.stdout).toMatch(/\[1\/3 api us-east-1\] CREATE_COMPLETE .*\n[\s\S]*\[1\/3 api us-east-1\] created demo-api/);
     // The test's own moto saw none of it.

@@ -1,7 +1,8 @@
 // The moto helpers as a person starts them by hand: the launcher under an interpreter without moto (named
 // by XREGION_PYTHON), a port that is taken, its refusal of any connection beyond loopback, and
 // `node scripts/moto.mjs`, whose server must let a deploy verify (moto never runs the client function: the
-// script queues its realistic answers).
+// script queues its realistic answers). Then what `npm run demo` and `node scripts/moto.mjs` print when
+// moto cannot start: two lines, what is wrong and the command that fixes it.
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -95,6 +96,74 @@ describe("the moto launcher and its helpers", () => {
       script.kill("SIGTERM"); // the script stops its moto server
       await exited;
       cli.remove();
+    }
+  });
+});
+
+// What a newcomer sees when the demo or scripts/moto.mjs cannot start moto: exactly two lines on stderr,
+// what is wrong and `fix: <command>`, never the compiled helper's data: URL or a stack trace.
+describe("the demo and scripts/moto.mjs when moto cannot start", () => {
+  const python = (name: string, body: string) => {
+    const path = join(scratch, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  };
+  const run = (script: string, args: readonly string[], env: NodeJS.ProcessEnv) => {
+    const result = spawnSync(process.execPath, [join(ROOT, "scripts", script), ...args], {
+      env: { PATH: process.env["PATH"], HOME: scratch, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.stderr).not.toMatch(/data:text|base64|^\s+at /m);
+    return { code: result.status, told: result.stderr.trim().split("\n") };
+  };
+  const FIX_MOTO = /^fix: \S*python\S* -m pip install 'moto\[server\]==5\.2\.1'$/;
+
+  it("moto missing", () => {
+    const { code, told } = run("demo.mjs", [], { XREGION_PYTHON: python("python-without-moto", 'exec python3 -S "$@"') });
+    expect(code).toBe(1);
+    expect(told).toEqual(["The emulator cannot start: moto 5.2.1 is needed, found none.", expect.stringMatching(FIX_MOTO)]);
+  });
+
+  it("the wrong moto", () => {
+    // An interpreter whose only package is a moto 4.2.0 (its metadata is what the launcher reads).
+    const site = join(scratch, "old-moto");
+    mkdirSync(join(site, "moto-4.2.0.dist-info"), { recursive: true });
+    writeFileSync(join(site, "moto-4.2.0.dist-info/METADATA"), "Metadata-Version: 2.1\nName: moto\nVersion: 4.2.0\n");
+    const { code, told } = run("moto.mjs", [], { XREGION_PYTHON: python("python-old-moto", `PYTHONPATH='${site}' exec python3 -S "$@"`) });
+    expect(code).toBe(1);
+    expect(told).toEqual(["The emulator cannot start: moto 5.2.1 is needed, found 4.2.0.", expect.stringMatching(FIX_MOTO)]);
+  });
+
+  it("no Python at all, or XREGION_PYTHON naming none", () => {
+    const { code, told } = run("demo.mjs", [], { PATH: join(scratch, "empty-bin") });
+    expect(code).toBe(1);
+    expect(told).toEqual([
+      "The emulator (moto, in Python) cannot start: there is no python3 on this machine.",
+      expect.stringMatching(/^fix: (sudo )?apt-get install -y python3-pip && python3 -m pip install 'moto\[server\]==5\.2\.1'$/),
+    ]);
+    const named = run("demo.mjs", [], { XREGION_PYTHON: join(scratch, "no-such-python") });
+    expect(named.told).toEqual([`The emulator (moto, in Python) cannot start: XREGION_PYTHON names ${join(scratch, "no-such-python")}, which does not exist.`, "fix: unset XREGION_PYTHON"]);
+  });
+
+  it("a busy port: not moto's fault, and a free one to use instead", async () => {
+    const other = createServer();
+    const port = await new Promise<number>((done) => other.listen(0, "127.0.0.1", () => done((other.address() as { port: number }).port)));
+    try {
+      for (const [script, args, fix] of [
+        ["demo.mjs", ["--port", String(port)], /^fix: npm run demo -- --port (\d+)$/],
+        ["moto.mjs", ["--port", String(port)], /^fix: node scripts\/moto\.mjs --port (\d+)$/],
+      ] as const) {
+        const { code, told } = run(script, args, {});
+        expect(code).toBe(1);
+        expect(told).toEqual([`Port ${port} on 127.0.0.1 is taken by another program, so the emulator cannot listen there.`, expect.stringMatching(fix)]);
+        expect(Number(fix.exec(told[1]!)![1])).not.toBe(port);
+        expect(told.join("\n")).not.toMatch(/moto 5\.2\.1|pip install/);
+      }
+    } finally {
+      other.close();
     }
   });
 });
