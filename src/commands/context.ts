@@ -41,7 +41,9 @@ export interface LoadedAnswers extends Resolved {
 export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws = true): Promise<LoadedAnswers> {
   const { flags } = ctx;
   const path = configPath(flags.config, ctx.cwd);
-  const file = loadAnswersFile(path, flags.config !== undefined);
+  // --config names where answers are read and saved: deploy creates a file that is not there yet and plan
+  // reads it as empty; the other commands read a deployment's answers, so theirs must exist.
+  const file = loadAnswersFile(path, flags.config !== undefined && flags.command !== "deploy" && flags.command !== "plan");
   // The flags carry each answer under its own name.
   const fromFlags: Partial<Answers> = Object.fromEntries(ANSWER_KEYS.flatMap((key) => (flags[key] === undefined ? [] : [[key, flags[key]]])));
   const check = ctx.interactive && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;

@@ -31,6 +31,7 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   await stopOnCredentials(loaded);
   human.write(`${wrapLines(planLines(plan, { parameters: false }), columns).join("\n")}\n\n`);
   if (unsaved) human.write(`warning: ${unsaved}; the deploy goes on\n\n`);
+  else if (loaded.file === undefined && ctx.flags.config !== undefined) human.write(`Created ${ctx.flags.config} with these answers (--config); later runs read them from it.\n\n`);
   return deployPlan(ctx, plan, loaded.path);
 }
 

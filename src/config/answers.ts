@@ -68,19 +68,22 @@ export function configPath(flag: string | undefined, cwd = process.cwd()): strin
 }
 
 /**
- * A missing file is normal (first run); a broken one stops the run with exit 2 before anything is done,
- * never silently ignored and never overwritten.
+ * A missing file is normal (a first run, or a --config that deploy is to create) unless `mustExist` (a
+ * --config given to a command that only reads a deployment's answers); a broken one stops the run with
+ * exit 2 before anything is done, never silently ignored and never overwritten.
  */
 // Like `sam deploy` since aws-sam-cli#2316 ("Error reading configuration: Unexpected character … at
 // line 3 col 13"), because the file holds what the user chose.
-export function loadAnswersFile(path: string, explicit: boolean): AnswersFile | undefined {
+export function loadAnswersFile(path: string, mustExist: boolean): AnswersFile | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      if (explicit) throw new UsageError(`--config ${path} does not exist: check the path, or drop --config to use ./${DEFAULT_CONFIG_FILE}`);
+      if (mustExist) {
+        throw new UsageError(`--config ${path} does not exist: deploy creates it with its answers (plan reads it as empty); check the path, or drop --config to use ./${DEFAULT_CONFIG_FILE}`);
+      }
       return undefined;
     }
     if (code === "EISDIR") {

@@ -64,6 +64,16 @@ const UNUSED_BY: Record<CommandName, readonly string[]> = {
   doctor: [],
 };
 const REQUIRED = "required (asked in a terminal, or read from the answers file)";
+// What each command does with --config: deploy writes it (creating it), plan only reads, the others read a
+// deployment's answers, which must be there.
+const CONFIG_USE: Record<CommandName, string> = {
+  deploy: "read, then saved with this run's answers; a new file is created",
+  plan: "read; one that does not exist yet reads as empty",
+  status: "of an existing deployment, read",
+  verify: "of an existing deployment, read; the result is recorded in it",
+  teardown: "of an existing deployment, read",
+  doctor: "of an existing deployment, read",
+};
 
 function addCommon(cmd: Command, command: CommandName): Command {
   cmd
@@ -83,7 +93,7 @@ function addCommon(cmd: Command, command: CommandName): Command {
   }
   cmd
     .option("--profile <profile>", "AWS named profile (otherwise the SDK's default credential chain)")
-    .option("--config <file>", `answers file to read${command === "deploy" || command === "verify" ? " and save" : ""} (default ./xregion-private-api.json)`);
+    .option("--config <file>", `answers file, ${CONFIG_USE[command]} (default ./xregion-private-api.json)`);
   if (command === "deploy" || command === "plan") {
     cmd
       .option("--api-azs <a,b>", "two Availability Zones of region A for the API VPC (default: chosen by preflight)")

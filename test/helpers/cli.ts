@@ -31,18 +31,24 @@ export function tempDir(prefix = "xregion-test-"): string {
 // for AWS finds a port that refuses, never the internet or the instance metadata service.
 const OFFLINE = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "true" };
 
-// `uid`/`gid` run it as another user (a test run by root that needs a permission to be refused).
-export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; uid?: number; gid?: number } = {}): CliRun {
+// Root writes anywhere, so a test that needs a permission refused (`permissionsApply`) runs the CLI as root
+// without the capabilities that override file permissions (setpriv, util-linux): the mode bits then apply
+// to it as to an ordinary user, and it still reads everything root owns, wherever the clone and this
+// Node lie (another user, such as nobody, could not reach a clone under /root or a private mkdtemp).
+const NO_OVERRIDE = ["--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search", "--"];
+
+export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; permissionsApply?: boolean } = {}): CliRun {
   const cwd = options.cwd ?? tempDir();
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+  const asRoot = options.permissionsApply === true && process.getuid?.() === 0;
+  const [program, ...programArgs] = [...(asRoot ? ["setpriv", ...NO_OVERRIDE] : []), process.execPath, CLI, ...args];
+  const result = spawnSync(program!, programArgs, {
     cwd,
     env: { PATH: process.env["PATH"], HOME: cwd, CI: "true", NO_COLOR: "1", ...OFFLINE, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
     timeout: options.timeoutMs ?? 20_000,
-    ...(options.uid !== undefined && { uid: options.uid }),
-    ...(options.gid !== undefined && { gid: options.gid }),
   });
+  if (result.error) throw new Error(`could not run ${program}: ${result.error.message}${asRoot ? " (setpriv is util-linux's: apt-get install util-linux)" : ""}`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
 }
 

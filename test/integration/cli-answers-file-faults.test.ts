@@ -8,14 +8,13 @@ import { filesIn, runCli, tempDir } from "../helpers/cli.js";
 
 const REGIONS = ["--api-region", "us-east-1", "--client-region", "eu-west-1"];
 const FILE = "xregion-private-api.json";
-// Root writes anywhere: the read-only case runs the CLI as nobody then, as an ordinary user would be.
-const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 describe("an answers file in a folder nobody may write to", () => {
   it("warns, naming the file and --config, and the deploy goes on to AWS", () => {
     const cwd = tempDir();
     chmodSync(cwd, 0o555);
-    const run = runCli(["deploy", "--name", "demo", ...REGIONS, "--yes"], { cwd, ...AS_USER });
+    // As an ordinary user would be refused, even when the suite runs as root (runCli, permissionsApply).
+    const run = runCli(["deploy", "--name", "demo", ...REGIONS, "--yes"], { cwd, permissionsApply: true });
     chmodSync(cwd, 0o755);
     expect(run.stdout).toContain(`warning: could not save ${join(cwd, FILE)}: its folder is not writable (EACCES); pass --config with a writable path to keep the answers; the deploy goes on`);
     // It got as far as asking AWS who we are: the failure is the credentials', exit 1, not EACCES.
@@ -66,5 +65,34 @@ describe("an answers file that cannot be used", () => {
     expect(runCli(["plan"], { cwd }).stderr).toContain("(line 3, column 3: expected ',' or '}' after property value)");
     writeFileSync(join(cwd, FILE), '{\n  "name": "de');
     expect(runCli(["plan"], { cwd }).stderr).toContain("(line 2, column 14: unterminated string)");
+  });
+});
+
+// --config names where the answers are read from and saved to: CI's first run names a file not there yet.
+describe("--config with a file that does not exist yet", () => {
+  it("is created by deploy, which says so, before its first AWS call", () => {
+    const cwd = tempDir();
+    const run = runCli(["deploy", "--config", "prod.json", "--name", "prod", ...REGIONS, "--yes"], { cwd });
+    expect(run.stdout).toContain("Created prod.json with these answers (--config); later runs read them from it.");
+    expect(JSON.parse(readFileSync(join(cwd, "prod.json"), "utf8"))).toMatchObject({ name: "prod", apiRegion: "us-east-1", clientRegion: "eu-west-1" });
+    // Then it went on to AWS (none here): the failure is the credentials', not the file's.
+    expect(run.stderr).toMatch(/^error: No AWS credentials found/m);
+    expect(run.code).toBe(1);
+  });
+
+  it("reads as empty for plan, which writes nothing to it", () => {
+    const cwd = tempDir();
+    const run = runCli(["plan", "--config", "prod.json", "--name", "prod", ...REGIONS, "--out", "out"], { cwd });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(filesIn(cwd).filter((f) => !f.startsWith("out"))).toEqual([]);
+  });
+
+  it("is refused by a command that reads an existing deployment's answers, saying who creates it", () => {
+    const run = runCli(["status", "--config", "prod.json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `error: --config ${join(run.cwd, "prod.json")} does not exist: deploy creates it with its answers (plan reads it as empty); check the path, or drop --config to use ./${FILE}\n`,
+    );
   });
 });

@@ -55,8 +55,9 @@ describe("per-command help", () => {
   it("describes a flag for the command it is in", () => {
     expect(described(help("teardown"), "--yes")).toBe("do not ask for confirmation; required without a terminal");
     expect(described(help("deploy"), "--yes")).not.toContain("teardown");
-    expect(described(help("plan"), "--config")).toBe("answers file to read (default ./xregion-private-api.json)");
-    expect(described(help("deploy"), "--config")).toContain("answers file to read and save");
+    expect(described(help("plan"), "--config")).toBe("answers file, read; one that does not exist yet reads as empty (default ./xregion-private-api.json)");
+    expect(described(help("deploy"), "--config")).toBe("answers file, read, then saved with this run's answers; a new file is created (default ./xregion-private-api.json)");
+    expect(described(help("status"), "--config")).toBe("answers file, of an existing deployment, read (default ./xregion-private-api.json)");
     expect(described(help("plan"), "--json")).not.toContain("--progress");
   });
 });
