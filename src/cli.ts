@@ -60,7 +60,7 @@ function report(error: unknown, shown: (lines: string[]) => string): number {
     return error.exitCode;
   }
   if (error instanceof InterruptedError || isPromptCancel(error)) {
-    process.stderr.write(`${error instanceof InterruptedError ? error.message : "cancelled"}\n`);
+    if (!(error instanceof InterruptedError && error.told)) process.stderr.write(`${error instanceof InterruptedError ? error.message : "cancelled"}\n`);
     return EXIT.interrupted;
   }
   const message = error instanceof Error ? error.message : String(error);

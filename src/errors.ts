@@ -19,8 +19,17 @@ export class FailureError extends Error {
   }
 }
 
-/** Ctrl-C ended the run: exit 130 after what is left has been said. */
+/**
+ * Ctrl-C ended the run: exit 130 after what is left has been said. `told`: the run's own output already
+ * said it (the result line and the next commands), so the CLI adds nothing.
+ */
 export class InterruptedError extends Error {
   readonly exitCode = EXIT.interrupted;
   override readonly name = "InterruptedError";
+  constructor(
+    message: string,
+    readonly told = false,
+  ) {
+    super(message);
+  }
 }

@@ -70,8 +70,10 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
 async function finish(ctx: CommandContext, session: Session, plan: Plan, result: DeployResult, configFile: string): Promise<number> {
   const { answers } = plan;
   if (result.kind === "cancelled") {
-    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next: nextCommands(ctx.invocation, answers, ["status", "teardown"]), at: Date.now() });
-    throw new InterruptedError(`Deployment cancelled. ${result.message}`);
+    // Said once, here (the stage's own line and what is left came before): deploy resumes where it stopped.
+    const next = nextCommands(ctx.invocation, answers, ["deploy", "status", "teardown"]);
+    session.emit({ kind: "result", operation: "deploy", ok: false, summary: "Deployment cancelled.", next, at: Date.now() });
+    throw new InterruptedError(`Deployment cancelled. ${result.message}`, true);
   }
   if (result.kind === "failed") {
     const next = nextCommands(ctx.invocation, answers, ["deploy", "teardown"]);

@@ -23,6 +23,8 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
       kind: "result",
       operation: "status",
       ok: true,
+      // Nothing deployed is what status found, not a success to mark.
+      neutral: report.absent,
       summary: report.deployed
         ? `Deployment "${answers.name}" is deployed.`
         : report.absent

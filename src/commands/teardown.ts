@@ -38,7 +38,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
     const result = await teardownAll(session, answers);
     if (result.kind === "cancelled") {
       session.emit({ kind: "result", operation: "teardown", ok: false, summary: "Teardown cancelled.", next: nextCommands(ctx.invocation, answers, ["teardown"]), at: Date.now() });
-      throw new InterruptedError(`Teardown cancelled. ${result.message}`);
+      throw new InterruptedError(`Teardown cancelled. ${result.message}`, true);
     }
     if (result.kind === "failed") {
       const next = nextCommands(ctx.invocation, answers, ["teardown"]);

@@ -120,6 +120,8 @@ function addCommon(cmd: Command, command: CommandName): Command {
 /** Parses argv into Flags; `--help` and `--version` print and return "exit-ok". */
 export function parseFlags(argv: readonly string[], write: (text: string) => void): Flags | "exit-ok" {
   const first = argv[0];
+  // `help deploy`, as --help lists it: that command's help (built only for the command it names).
+  if (first === "help") return parseFlags(argv[1] === undefined || argv[1].startsWith("-") ? ["--help"] : [argv[1], "--help"], write);
   if (first !== undefined && !first.startsWith("-") && !(COMMANDS as readonly string[]).includes(first)) {
     throw new UsageError(`unknown command '${first}': did you mean '${closest(first, [...COMMANDS])}'? (run ${BIN} --help for the commands)`);
   }

@@ -54,6 +54,12 @@ export async function canonicalCidr(value: string): Promise<string> {
   return check.ok ? check.cidr.text : value;
 }
 
+/** What a usable VPC range should make one think twice about (outside the private ranges, …): none when unusable. */
+export async function cidrWarnings(value: string, label: string): Promise<string[]> {
+  const check = (await net()).checkVpcCidr(value, label);
+  return check.ok ? check.warnings : [];
+}
+
 /** What is wrong with the two VPC ranges together (overlap), or undefined. */
 export async function cidrPairProblem(api: string, client: string, labels = { api: "--api-cidr", client: "--client-cidr" }): Promise<string | undefined> {
   const { checkPair, parseCidr } = await net();

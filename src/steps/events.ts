@@ -130,6 +130,8 @@ export type ProgressEvent =
       readonly kind: "result";
       readonly operation: Operation;
       readonly ok: boolean;
+      // Ok, but no success to mark: status of a deployment that does not exist (no ✔, no green).
+      readonly neutral?: boolean;
       readonly summary: string;
       readonly next: readonly string[];
       readonly at: number;

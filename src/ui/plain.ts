@@ -179,7 +179,7 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         return;
       }
       case "result": {
-        write(e.ok ? paint("green", e.summary) : paint("red", e.summary));
+        write(e.neutral ? e.summary : e.ok ? paint("green", e.summary) : paint("red", e.summary));
         for (const command of e.next) write(`  next: ${command}`);
         return;
       }

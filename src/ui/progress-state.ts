@@ -67,6 +67,7 @@ export interface StageOutputs extends StageRef {
 /** The run's result as shown last. */
 export interface Outcome {
   readonly ok: boolean;
+  readonly neutral: boolean;
   readonly summary: string;
   readonly next: readonly string[];
   readonly failure: Failure | undefined;
@@ -215,7 +216,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
     case "doctor-hop":
       return append(state, { kind: "hop", hop: { hop: event.hop, ok: event.ok, detail: event.detail, fix: event.fix } });
     case "result": {
-      const outcome: Outcome = { ok: event.ok, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
+      const outcome: Outcome = { ok: event.ok, neutral: event.neutral === true, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
       return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });
     }
     default:

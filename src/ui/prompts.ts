@@ -1,10 +1,11 @@
 // The questions of a guided run (and the yes/no confirmations). Only called with a terminal on stdin; each validates as the user types
 // with the validators the flags use, so the overlap message and its suggested range appear inline.
 import { confirm, input, search, Separator } from "@inquirer/prompts";
+import { closest } from "fastest-levenshtein";
 import { styleText } from "node:util";
 import { findRegion, isOptIn, offeredRegions, partitionProblem, type RegionInfo, REGIONS } from "../config/regions.js";
 import type { Asker } from "../config/resolve.js";
-import { cidrPairProblem, cidrProblem, nameProblem, regionPairProblem } from "../config/validate.js";
+import { cidrPairProblem, cidrProblem, cidrWarnings, nameProblem, regionPairProblem } from "../config/validate.js";
 import { terminalColumns, wrapLines } from "./format.js";
 
 // Inquirer cuts a long message at the terminal's edge, mid-word; wrap it first, under its "> " mark.
@@ -56,13 +57,26 @@ export function terminalAsker(): Asker {
       input({
         message: ROLE_TEXT[role].cidr,
         default: initial,
-        validate: async (value) => {
-          const problem =
-            (await cidrProblem(value, "range")) ??
-            (other ? await cidrPairProblem(other, value, { api: "the API range", client: "this range" }) : undefined);
-          return shown(problem);
-        },
+        validate: rangeCheck(other),
       }).then((v) => v.trim()),
+  };
+}
+
+/**
+ * The range question's check, as typed (`other`: the API range, for the client's): a refusal, or a range
+ * to think twice about (outside the private ranges) questioned here rather than only in the plan after
+ * every answer: the first Enter says why, a second Enter on the same range keeps it.
+ */
+export function rangeCheck(other: string | undefined): (value: string) => Promise<string | true> {
+  let questioned: string | undefined;
+  return async (value) => {
+    const problem =
+      (await cidrProblem(value, "range")) ?? (other ? await cidrPairProblem(other, value, { api: "the API range", client: "this range" }) : undefined);
+    if (problem !== undefined) return shown(problem);
+    const [doubt] = await cidrWarnings(value, "range");
+    if (doubt === undefined || questioned === value.trim()) return true;
+    questioned = value.trim();
+    return shown(`${doubt}. Enter again keeps ${questioned}.`);
   };
 }
 
@@ -73,7 +87,8 @@ export function askConfirm(message: string, initial = false): Promise<boolean> {
 
 // The searchable region list of the wizard. Region A's list holds the partitions this pattern deploys
 // to; region B's holds region A's partition only (peering never crosses partitions). A search that
-// matches only regions the list leaves out says why, instead of "No results found".
+// matches only regions the list leaves out says why, and one that matches nothing offers the nearest
+// region, instead of "No results found".
 /** One entry of the list, in @inquirer/search's choice shape. */
 export interface RegionChoice {
   readonly value: string;
@@ -110,5 +125,13 @@ export function regionChoices(apiRegion: string | undefined, term: string | unde
   const left = REGIONS.find((r) => r.id !== apiRegion && matches(r, needle));
   const problem = left && (apiRegion ? regionPairProblem(apiRegion, left.id, LABELS) : partitionProblem(left.id, `${LABELS.api} ${left.id}`));
   if (problem) throw new Error(problem);
-  return [];
+  return [typoChoice(offeredRegions(partition).filter((r) => r.id !== apiRegion), needle)];
+}
+
+// A term that matches nothing is taken for a typo, as a flag's is ("did you mean"): the nearest region
+// by id is offered, selectable, saying so.
+function typoChoice(regions: readonly RegionInfo[], needle: string): RegionChoice {
+  const near = closest(needle.slice(0, 32), regions.map((r) => r.id));
+  const region = regions.find((r) => r.id === near)!;
+  return { ...choice(region), description: `No region matches "${needle}": did you mean ${near}? Enter takes it.` };
 }

@@ -16,3 +16,29 @@ describe("--no-permission-check", () => {
     }
   });
 });
+
+// --help lists `help [command]`; it must do what it says.
+describe("help <command>", () => {
+  const helpOf = (argv: string[]) => {
+    let text = "";
+    expect(parseFlags(argv, (chunk) => (text += chunk))).toBe("exit-ok");
+    return text;
+  };
+
+  it("prints that command's help, with its own flags, as <command> --help does", () => {
+    for (const command of ["deploy", "plan", "status", "verify", "teardown", "doctor"]) {
+      const text = helpOf(["help", command]);
+      expect(text).toBe(helpOf([command, "--help"]));
+      expect(text).toContain(`Usage: xregion-private-api ${command} [options]`);
+      expect(text).toContain("--config <file>");
+    }
+    expect(helpOf(["help", "doctor"])).toContain("--function <name|arn>");
+  });
+
+  it("alone prints the overall help, which lists it; an unknown command gets the nearest", () => {
+    const overall = helpOf(["help"]);
+    expect(overall).toBe(helpOf(["--help"]));
+    expect(overall).toMatch(/^ {2}help \[command\]/m);
+    expect(() => parse(["help", "deplyo"])).toThrow("unknown command 'deplyo': did you mean 'deploy'?");
+  });
+});

@@ -243,6 +243,14 @@ describe("Ink progress screen", () => {
     expect(frame).not.toContain("○ stage 3/3");
   });
 
+  it("marks a status that found nothing deployed neither done nor failed", async () => {
+    const ui = mount({ columns: 80 });
+    ui.send([{ kind: "result", operation: "status", ok: true, neutral: true, summary: 'Deployment "demo" is not deployed.', next: ["npx xregion-private-api deploy --name demo"], at: at(1) }]);
+    const frame = await ui.waitFor("next:");
+    expect(frame).toContain('○ Deployment "demo" is not deployed.');
+    expect(frame).not.toContain("✔");
+  });
+
   it("shows the stages not started yet as waiting rows under the running one", async () => {
     const ui = mount({ columns: 80 });
     ui.send([{ kind: "stages-queued", stages: [api, client, routes], at: at(0) }, ...deployStage1]);

@@ -344,6 +344,20 @@ describe("plain renderer", () => {
     expect(plain.text()).toBe("warning: careful\n");
   });
 
+  it("paints a success green, and a status that found nothing deployed in no colour at all", async () => {
+    const { WriteStream } = await import("node:tty");
+    vi.stubEnv("TERM", "xterm-256color");
+    vi.stubEnv("CI", undefined);
+    vi.stubEnv("NO_COLOR", undefined);
+    const summary = (neutral: boolean) => {
+      const out = Object.assign(captureStream(), { isTTY: true, getColorDepth: (env?: NodeJS.ProcessEnv) => WriteStream.prototype.getColorDepth(env) });
+      createPlainRenderer({ stream: out }).onEvent({ kind: "result", operation: "status", ok: true, neutral, summary: "Deployment \"demo\" is …", next: [], at: at(0) });
+      return out.text();
+    };
+    expect(summary(false)).toContain("\u001b[32m");
+    expect(summary(true)).toBe('Deployment "demo" is …\n');
+  });
+
   it("prints the permission check's skip in one line and a denial as one block", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });

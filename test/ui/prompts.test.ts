@@ -1,7 +1,7 @@
-// The wizard's region lists: region B follows region A's partition, opt-in regions are marked, and a
-// search that finds only regions left out says why instead of "No results found".
+// The wizard's region lists: region B follows region A's partition, opt-in regions are marked, a search
+// that finds only regions left out says why, and one that finds nothing offers the nearest region.
 import { describe, expect, it } from "vitest";
-import { OPT_IN_NOTE, regionChoices } from "../../src/ui/prompts.js";
+import { OPT_IN_NOTE, rangeCheck, regionChoices } from "../../src/ui/prompts.js";
 
 const ids = (apiRegion: string | undefined, term?: string) => regionChoices(apiRegion, term).map((c) => c.value);
 
@@ -39,6 +39,35 @@ describe("the region lists of the wizard", () => {
     );
     expect(() => regionChoices(undefined, "us-gov-west")).toThrow(/^region A us-gov-west-1 in aws-us-gov cannot be deployed: Route 53/);
     expect(() => regionChoices("cn-north-1", "ireland")).toThrow(/never crosses partitions; pick a region B in aws-cn too, e\.g\. cn-northwest-1$/);
-    expect(regionChoices("us-east-1", "atlantis")).toEqual([]);
+  });
+
+  it("offer the nearest region for a typo, as the flag's \"did you mean\" does, instead of finding nothing", () => {
+    expect(regionChoices("us-east-1", "eu-wset-1")).toEqual([
+      { value: "eu-west-1", name: "eu-west-1 — Europe (Ireland)", short: "eu-west-1 — Europe (Ireland)", description: 'No region matches "eu-wset-1": did you mean eu-west-1? Enter takes it.' },
+    ]);
+    expect(ids(undefined, "us-east1")).toEqual(["us-east-1"]);
+    // Never region A itself, nor a region of another partition.
+    expect(ids("us-east-1", "us-east1")).not.toContain("us-east-1");
+    expect(ids("cn-north-1", "cn-nrth")).toEqual(["cn-northwest-1"]);
+  });
+});
+
+describe("the range question", () => {
+  it("questions a range outside the private ranges at once; a second Enter on it keeps it", async () => {
+    const check = rangeCheck(undefined);
+    const asked = await check("8.8.0.0/16");
+    expect(asked).toMatch(/^range 8\.8\.0\.0\/16 is outside the private ranges \(10\.0\.0\.0\/8, .*such as 10\.0\.0\.0\/16\. Enter again keeps 8\.8\.0\.0\/16\.$/);
+    expect(await check("8.8.0.0/16")).toBe(true);
+    // Another doubtful range is questioned in its turn; a private one passes at once.
+    expect(await check("9.9.0.0/16")).toMatch(/^range 9\.9\.0\.0\/16 is outside the private ranges/);
+    expect(await rangeCheck(undefined)("10.30.0.0/16")).toBe(true);
+    expect(await rangeCheck(undefined)("100.64.0.0/16")).toBe(true);
+  });
+
+  it("refuses what cannot be used, every time, whatever was questioned before", async () => {
+    const check = rangeCheck("10.10.0.0/16");
+    expect(await check("10.10.0.0/24")).toMatch(/overlap/);
+    expect(await check("10.10.0.0/24")).toMatch(/overlap/);
+    expect(await check("10.1.2.3/16")).toMatch(/host bits/);
   });
 });

@@ -13,9 +13,9 @@ export function ResultView({ outcome, width }: { readonly outcome: Outcome; read
       {outcome.outputs.length > 0 && <OutputsList stages={outcome.outputs} width={width} />}
       {!outcome.ok && outcome.failure && <FailureBox failure={outcome.failure} width={width} />}
       <Box>
-        <Glyph kind={outcome.ok ? "done" : "failed"} />
+        <Glyph kind={outcome.neutral ? "pending" : outcome.ok ? "done" : "failed"} />
         <Text> </Text>
-        <Lines lines={wrapLines([outcome.summary], width - 2, 0)} bold color={paint(outcome.ok ? "green" : "red")} />
+        <Lines lines={wrapLines([outcome.summary], width - 2, 0)} bold color={outcome.neutral ? undefined : paint(outcome.ok ? "green" : "red")} />
       </Box>
       {outcome.next.length > 0 && (
         <Box flexDirection="column" marginTop={1}>
