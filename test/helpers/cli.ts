@@ -27,9 +27,12 @@ export function tempDir(prefix = "xregion-test-"): string {
   return dir;
 }
 
-// No credentials and AWS on loopback unless the caller says otherwise (moto's env): a run that reaches
-// for AWS finds a port that refuses, never the internet or the instance metadata service.
-const OFFLINE = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "true" };
+/**
+ * No credentials and AWS on loopback unless the caller says otherwise (moto's env): a run that reaches
+ * for AWS finds a port that refuses, never the internet or the instance metadata service. Every CLI child
+ * process a test starts without moto gets these.
+ */
+export const OFFLINE = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "true" } as const;
 
 // Root writes anywhere, so a test that needs a permission refused (`permissionsApply`) runs the CLI as root
 // without the capabilities that override file permissions (setpriv, util-linux): the mode bits then apply

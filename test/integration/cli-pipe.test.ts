@@ -2,12 +2,12 @@
 // and the CLI leaves quietly with 0 instead of printing a stack trace.
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { CLI, tempDir } from "../helpers/cli.js";
+import { CLI, OFFLINE, tempDir } from "../helpers/cli.js";
 
 function runIntoClosedPipe(args: readonly string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((done, fail) => {
     const cwd = tempDir();
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env["PATH"], HOME: cwd, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env["PATH"], HOME: cwd, CI: "true", ...OFFLINE }, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.destroy(); // the reader is gone before the CLI writes its first byte
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/cli.js";
+import { OFFLINE, tempDir } from "../helpers/cli.js";
 
 const DIST = resolve(import.meta.dirname, "../../dist");
 const CLI = join(DIST, "cli.js");
@@ -13,7 +13,7 @@ const CLI = join(DIST, "cli.js");
 function modulesLoaded(args: readonly string[]): { stdout: string; modules: string[] } {
   const atExit = 'process.on("exit",()=>process.stderr.write(JSON.stringify(process.moduleLoadList)))';
   const run = spawnSync(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(atExit)}`, ...args], {
-    env: { PATH: process.env["PATH"], CI: "true" },
+    env: { PATH: process.env["PATH"], CI: "true", ...OFFLINE },
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
   });

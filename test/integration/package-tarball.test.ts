@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/cli.js";
+import { OFFLINE, tempDir } from "../helpers/cli.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -30,7 +30,7 @@ describe("packed tarball", () => {
   const runBin = (args: readonly string[], cwd: string) =>
     spawnSync(join(prefix, "node_modules/.bin/xregion-private-api"), args, {
       cwd,
-      env: { PATH: process.env["PATH"], HOME: cwd, CI: "true" },
+      env: { PATH: process.env["PATH"], HOME: cwd, CI: "true", ...OFFLINE },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
