@@ -110,10 +110,23 @@ function commandPieces(body: string): Piece[] {
       continue;
     }
     const end = commandEnd(words, gaps, i);
+    if (!looksLikeCommand(words.slice(i, end))) {
+      pieces.push({ text: words[i]!, command: undefined });
+      i++;
+      continue;
+    }
     pieces.push(...commandUnits(words.slice(i, end), commands++));
     i = end;
   }
   return pieces;
+}
+
+// Prose names programs too ("the aws partition", "in aws too,"): a command has a flag, or is a few bare
+// lowercase words that end where the line or a wider gap or a parenthesis does ("aws configure   (or …").
+function looksLikeCommand(words: readonly string[]): boolean {
+  const bare = words.map(plain);
+  if (bare.some((word) => /^-{1,2}[A-Za-z]/.test(word))) return true;
+  return bare.length <= 3 && bare.every((word) => /^([A-Z][A-Z0-9_]*=\S*|[a-z0-9][\w./-]*)$/.test(word));
 }
 
 // Where the command that starts at words[from] ends (exclusive): after a word ending in `,` `;` `.` or a

@@ -114,6 +114,13 @@ describe("wrapLines with a command in the line", () => {
     expect(wrapLines([credentials], 24, 0).find((l) => l.includes("(or,"))).not.toMatch(/\\$/);
   });
 
+  it("leaves prose that names a program as prose", () => {
+    const line = "region A us-east-1 is in the aws partition and region B cn-north-1 in aws-cn: VPC peering never crosses partitions; pick a region B in aws too, e.g. us-east-2";
+    const lines = wrapLines([line], 40, 0);
+    expect(lines.some((l) => l.endsWith("\\"))).toBe(false);
+    expect(lines.join(" ")).toBe(line);
+  });
+
   it("pastes as the one command at 50, 80 and 120 columns, before, inside and after prose (property)", () => {
     const value = fc.oneof(
       // A value never ends in punctuation, which ends a command in prose ("…, then").
@@ -125,7 +132,7 @@ describe("wrapLines with a command in the line", () => {
       .tuple(
         fc.constantFrom("aws ec2", "npx xregion-private-api", "node /home/me/x/dist/cli.js", "AWS_ENDPOINT_URL=http://127.0.0.1:5055 node dist/cli.js", "aws lambda"),
         fc.stringMatching(/^[a-z][a-z-]{2,24}$/),
-        fc.array(flag, { minLength: 0, maxLength: 8 }),
+        fc.array(flag, { minLength: 1, maxLength: 8 }),
       )
       .map(([head, verb, flags]) => {
         const units = flags.map(([f, v]) => (v === undefined ? f : `${f} ${v}`));
