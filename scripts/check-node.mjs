@@ -7,6 +7,7 @@
 // an old Node gets this one line instead of a crash minutes later (vitest on Node 20: Map.groupBy).
 //
 //   node scripts/check-node.mjs [--quiet]   exit 0 when this Node fits, 1 with one line when it does not
+import { spawnSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -34,6 +35,16 @@ export function nodeProblem(version = process.versions.node) {
   if (satisfies(version, NODE_RANGE)) return undefined;
   const floor = NODE_RANGE.split("||")[0].replace(/[\^>=\s]/g, "");
   return `Node.js ${floor} or newer is needed (${NODE_RANGE}), this is v${version}: \`npm test\` and \`npm run demo\` install Node 24 into .tools/ themselves; to use it here: ${USE_TOOLS_NODE}`;
+}
+
+/**
+ * The version of the `node` that PATH in `env` leads to (what npm scripts and their children run), or
+ * undefined when there is none: with-node.mjs asks it, since the Node running a script may be another.
+ */
+export function pathNodeVersion(env) {
+  const probe = spawnSync("node", ["-p", "process.versions.node"], { env, encoding: "utf8" });
+  const version = probe.status === 0 ? probe.stdout.trim() : "";
+  return /^\d+\.\d+\.\d+/.test(version) ? version : undefined;
 }
 
 function numbers(version) {

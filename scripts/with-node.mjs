@@ -15,7 +15,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NODE_RANGE, satisfies, USE_TOOLS_NODE } from "./check-node.mjs";
+import { NODE_RANGE, pathNodeVersion, satisfies, USE_TOOLS_NODE } from "./check-node.mjs";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const TOOLS = join(ROOT, ".tools/node");
@@ -28,14 +28,14 @@ if (command === undefined) {
 }
 
 const env = { ...process.env };
-const found = nodeVersion(env);
+const found = pathNodeVersion(env);
 if (found === undefined || !satisfies(found, NODE_RANGE)) {
   const tools = { ...env, PATH: [TOOLS_BIN, env.PATH].join(delimiter) };
-  const ready = nodeVersion(tools);
+  const ready = pathNodeVersion(tools);
   if (ready === undefined || !satisfies(ready, NODE_RANGE)) {
     console.log(`${found ? `Node v${found}` : "No node"} on PATH, below the floor (${NODE_RANGE}): installing Node 24 from the npm package \`node\` into .tools/node (once)`);
     const install = run("npm", ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix", TOOLS, "node@24"], env);
-    const installed = nodeVersion(tools);
+    const installed = pathNodeVersion(tools);
     if (install !== 0 || installed === undefined || !satisfies(installed, NODE_RANGE)) {
       fail(`could not install Node 24 into .tools/node (npm exited ${install}; its output is above): install Node 24 yourself (https://nodejs.org), or retry: npm install --prefix .tools/node node@24`);
     }
@@ -58,13 +58,6 @@ process.on("SIGINT", () => {});
 for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 child.once("error", (error) => fail(`could not run ${command}: ${error.message}`));
 child.once("exit", (code, signal) => process.exit(code ?? exitCodeOf(signal)));
-
-/** The version of the `node` that PATH in `environment` leads to, or undefined when there is none. */
-function nodeVersion(environment) {
-  const probe = spawnSync("node", ["-p", "process.versions.node"], { env: environment, encoding: "utf8" });
-  const version = probe.status === 0 ? probe.stdout.trim() : "";
-  return /^\d+\.\d+\.\d+/.test(version) ? version : undefined;
-}
 
 function run(program, programArgs, environment) {
   const child = spawnSync(program, programArgs, { cwd: ROOT, env: environment, stdio: "inherit" });

@@ -163,9 +163,10 @@ describe("bad input exits 2 with one clear line and writes nothing", () => {
     });
   }
 
-  it("rejects a broken answers file by naming it", () => {
-    const run = runCli(["plan", "--config", "missing.json", ...REGIONS]);
+  it("rejects a --config that is not there for a command that reads an existing deployment, by naming it", () => {
+    // plan reads such a file as empty and deploy creates it (cli-answers-file-faults.test.ts).
+    const run = runCli(["verify", "--config", "missing.json", ...REGIONS]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--config .*missing\.json does not exist/);
+    expect(run.stderr).toMatch(/--config .*missing\.json does not exist: deploy creates it/);
   });
 });
