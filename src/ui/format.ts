@@ -78,6 +78,17 @@ export function wrapCommand(command: string, indent: number, columns: number | u
   return fill(commandUnits(command.split(/ +/), 0), indent, indent, columns);
 }
 
+/**
+ * The text up to its first command, and the rest from that command on ("" when there is none): a
+ * command inside a border would be copied with it, so a box shows the first part and the rest goes under.
+ */
+export function splitAtCommand(text: string): readonly [string, string] {
+  const pieces = commandPieces(text);
+  const at = pieces.findIndex((piece) => piece.command !== undefined);
+  if (at < 0) return [text, ""];
+  return [pieces.slice(0, at).map((p) => p.text).join(" "), pieces.slice(at).map((p) => p.text).join(" ")];
+}
+
 // A piece of a line: a word of prose, or a unit of a command (numbered, so that a break inside one gets
 // its " \\"): a word before the flags, a flag with its value, or `&&`.
 interface Piece {

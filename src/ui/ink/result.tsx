@@ -1,6 +1,6 @@
 // How a run ends on screen: the failure box, each stage's outputs, doctor's hops, the result and next commands.
 import { Box, Text } from "ink";
-import { failureStatus, wrapCommand, wrapLines } from "../format.js";
+import { failureStatus, splitAtCommand, wrapCommand, wrapLines } from "../format.js";
 import type { DoctorHop, Failure, Outcome, StageOutputs } from "../progress-state.js";
 import { DETAIL_COLUMN, hopLine } from "../wording.js";
 import { Glyph, Lines, usePaint } from "./rows.js";
@@ -60,10 +60,15 @@ function tell(failure: Failure): Told {
 // Narrower than this, a border would cost more words per line than it is worth.
 const BORDER_MIN = 60;
 
-/** The one failure that explains the run, boxed so it is the first thing the eye lands on. */
+/**
+ * The one failure that explains the run, boxed so it is the first thing the eye lands on. A command in
+ * what to do goes under the box: copied from inside, it would bring the border along.
+ */
 export function FailureBox({ failure, width }: { readonly failure: Failure; readonly width: number }) {
   const paint = usePaint();
-  const { title, layer, cause, todo } = tell(failure);
+  const told = tell(failure);
+  const { title, layer, cause } = told;
+  const [todo, command] = splitAtCommand(told.todo);
   const bordered = width >= BORDER_MIN;
   // Inside the border and its padding: 4 columns; ids in the cause are never split (Lines, rows.tsx).
   const room = bordered ? width - 4 : width;
@@ -71,11 +76,14 @@ export function FailureBox({ failure, width }: { readonly failure: Failure; read
     <Lines lines={wrapLines([`${label} ${text}`], room, 2)} render={(line, i) => (i === 0 ? <><Text dimColor>{label}</Text>{line.slice(label.length)}</> : line)} />
   );
   return (
-    <Box borderStyle={bordered ? "round" : undefined} borderColor={paint("red")} flexDirection="column" paddingX={bordered ? 1 : 0}>
-      <Lines lines={wrapLines([title], room, 2)} bold color={paint("red")} />
-      {field("layer:", layer)}
-      {cause !== undefined && field("cause:", cause)}
-      {todo !== "" && field("what to do:", todo)}
+    <Box flexDirection="column">
+      <Box borderStyle={bordered ? "round" : undefined} borderColor={paint("red")} flexDirection="column" paddingX={bordered ? 1 : 0}>
+        <Lines lines={wrapLines([title], room, 2)} bold color={paint("red")} />
+        {field("layer:", layer)}
+        {cause !== undefined && field("cause:", cause)}
+        {todo !== "" && field("what to do:", todo)}
+      </Box>
+      {command !== "" && <Lines lines={wrapLines([`  ${command}`], width)} />}
     </Box>
   );
 }
