@@ -31,7 +31,7 @@ function filesLoaded(args: readonly string[], cwd: string): { code: number | nul
   ].join("\n");
   const run = spawnSync(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(hook)}`, CLI, ...args], {
     cwd,
-    env: { PATH: process.env["PATH"], CI: "true", AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED: "true" },
+    env: { PATH: process.env["PATH"], CI: "true", ...OFFLINE },
     stdio: ["ignore", "pipe", "pipe"],
     encoding: "utf8",
   });
