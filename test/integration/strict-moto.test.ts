@@ -249,6 +249,14 @@ describe("what AWS answers where moto answered something else", () => {
     expect(rest).toEqual([zone]);
   });
 
+  it("a subnet in another region's zone is refused with EC2's answer (kube-aws#206, npk#166), not made", async () => {
+    const ec2 = aws.ec2(REGION);
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.41.0.0/16" }));
+    const refused = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.41.1.0/24", AvailabilityZone: "us-east-1a" })).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: "InvalidParameterValue" });
+    expect((refused as Error).message).toMatch(/^Value \(us-east-1a\) for parameter availabilityZone is invalid\. Subnets can currently only be created in the following availability zones: eu-west-1a, /);
+  });
+
   it("a private hosted zone has no name servers; a public one has its four", async () => {
     const outcome = await deploy("zones", template("zones.yaml"));
     expect(outcome.stack?.StackStatus).toBe("CREATE_COMPLETE");

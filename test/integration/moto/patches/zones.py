@@ -99,17 +99,17 @@ VPCBackend.create_vpc_endpoint = create_vpc_endpoint_in_offered_zones
 # Lambda refuses a VPC function whose subnets are in a zone it does not support, with
 # InvalidParameterValueException "The provided subnets contain availability zone Lambda doesn't support. Please
 # use a different set of subnets." (CloudFormation shows it as the function's CREATE_FAILED reason;
-# keboola/developer-portal#81). AWS documents
-# use1-az3 (Lambda Developer Guide, VPC configuration), the one id the tool knows (src/aws/ec2-lookups.ts).
+# keboola/developer-portal#81, in us-east-1). That refusal names no zone, and no AWS page stating which zone
+# was found: use1-az3 is the observed one the tool keeps (src/aws/ec2-lookups.ts, LAMBDA_REFUSED_ZONE_IDS).
 # The emulated account's Lambda also refuses usw2-az4, which the tool does not know: it stands for a zone
 # Lambda refuses anyway, so the suite sees the failure message that names the zones and --client-azs.
-LAMBDA_REFUSED_ZONE_IDS_AWS = {"use1-az3"}
+LAMBDA_REFUSED_ZONE_IDS_OBSERVED = {"use1-az3"}
 LAMBDA_REFUSED_ZONE_IDS_EMULATED_ONLY = {"usw2-az4"}
 _original_lambda_create_function = lambda_models.LambdaBackend.create_function
 
 
 def lambda_create_function(self, spec):
-    refused = LAMBDA_REFUSED_ZONE_IDS_AWS | LAMBDA_REFUSED_ZONE_IDS_EMULATED_ONLY
+    refused = LAMBDA_REFUSED_ZONE_IDS_OBSERVED | LAMBDA_REFUSED_ZONE_IDS_EMULATED_ONLY
     ec2 = ec2_backends[self.account_id][self.region_name]
     for subnet_id in (spec.get("VpcConfig") or {}).get("SubnetIds") or []:
         if ec2.get_subnet(subnet_id).availability_zone_id in refused:
@@ -193,3 +193,6 @@ def create_subnet_in_region(self, vpc_id, cidr_block, *args, **kwargs):
     if zone and zone not in [z.name for z in here]:
         raise InvalidAvailabilityZoneError(zone, ", ".join(z.name for z in here if z.zone_type == "availability-zone"))
     return _original_create_subnet(self, vpc_id, cidr_block, *args, **kwargs)
+
+
+SubnetBackend.create_subnet = create_subnet_in_region
