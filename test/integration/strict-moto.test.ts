@@ -249,6 +249,17 @@ describe("what AWS answers where moto answered something else", () => {
     expect(rest).toEqual([zone]);
   });
 
+  it("a stack left ROLLBACK_COMPLETE by its first create takes no update change set (jenseickmeyer/todo-app-nodejs#5)", async () => {
+    const cfn = aws.cfn(REGION);
+    const outcome = await deploy("rolled-back", template("role-with-missing-policy.yaml"));
+    expect(outcome.stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
+    const refused = await cfn
+      .send(new CreateChangeSetCommand({ StackName: "rolled-back", ChangeSetName: "again", ChangeSetType: "UPDATE", TemplateBody: template("role-with-missing-policy.yaml"), Capabilities: ["CAPABILITY_IAM"] }))
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ name: "ValidationError", message: `Stack:${outcome.stack!.StackId} is in ROLLBACK_COMPLETE state and can not be updated.` });
+    await cfn.send(new DeleteStackCommand({ StackName: "rolled-back" }));
+  });
+
   it("a subnet in another region's zone is refused with EC2's answer (kube-aws#206, npk#166), not made", async () => {
     const ec2 = aws.ec2(REGION);
     const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.41.0.0/16" }));

@@ -77,8 +77,9 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
                                            until its slowest resource is done; --stack-busy-ms N keeps an
                                            executed stack *_IN_PROGRESS for at least N ms (0 by default)
 
-  --pace-ms N (the demo only, never the tests): reveal a stack's events N ms apart, at the pace of a
-  (much faster) real deployment, instead of all at once. Nothing else changes.
+  --pace-ms N (the demo, and the one Ctrl-C test that needs a stack still being created): reveal a stack's
+  events N ms apart, in rough proportions of our own (no source: a stand-in for pacing, not AWS's time),
+  instead of all at once. Nothing else changes.
 """
 
 from __future__ import annotations

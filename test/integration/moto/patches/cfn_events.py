@@ -71,6 +71,10 @@ def references(node: Any) -> set[str]:
 
 parsing.parse_and_create_resource = create_with_events
 _original_parse_and_update_resource = parsing.parse_and_update_resource
+# Declared, not modelled: moto's update deletes the resources the new template removes before it adds and
+# modifies the others, and records no UPDATE_COMPLETE_CLEANUP_IN_PROGRESS. AWS deletes removed resources last,
+# in that cleanup phase (CloudFormation User Guide, stack status codes), so a removed resource that something
+# still uses (a Deployment a Stage points at) fails there on AWS, not here.
 
 
 def update_with_events(logical_id, resource_json, resources_map, *args, **kwargs):

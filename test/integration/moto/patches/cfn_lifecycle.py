@@ -130,6 +130,10 @@ def create_change_set_for_one_stack(self, stack_name, change_set_name, template,
     existing = _stack_named(self, stack_name)
     if change_set_type == "UPDATE" and existing is not None and existing.status == "REVIEW_IN_PROGRESS":
         raise ValidationError(message=f"Stack [{stack_name}] does not exist")
+    # A stack whose first create was rolled back can only be deleted ("Stack:arn… is in ROLLBACK_COMPLETE state
+    # and can not be updated.", jenseickmeyer/todo-app-nodejs#5).
+    if change_set_type == "UPDATE" and existing is not None and existing.status == "ROLLBACK_COMPLETE":
+        raise ValidationError(message=f"Stack:{existing.stack_id} is in ROLLBACK_COMPLETE state and can not be updated.")
     if change_set_type == "UPDATE" and existing is not None and existing.status.endswith("_IN_PROGRESS"):
         raise ValidationError(message=f"Stack:{existing.stack_id} is in {existing.status} state and can not be updated.")
     if change_set_type == "CREATE" and existing is not None and existing.status != "REVIEW_IN_PROGRESS":

@@ -1,4 +1,4 @@
-"""The demo only: stack events revealed at a pace instead of all at once."""
+"""The demo (and one Ctrl-C test): stack events revealed at a pace instead of all at once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 
 
-# --- Pacing, for the demo only ------------------------------------------------------------------------------
+# --- Pacing, for the demo and the Ctrl-C test ------------------------------------------------------------------------------
 # moto does a whole stack in one request, so a progress view sees it start and finish in one poll. With
 # --pace-ms, each event becomes visible (and is timestamped) one step after the previous one of its stack;
 # slow resource types take several steps, roughly in AWS's proportions. DescribeStacks is not paced.
