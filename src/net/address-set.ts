@@ -1,7 +1,7 @@
 // Sets of IPv4 addresses as sorted, disjoint, non-adjacent intervals: what a rule's range covers, what
 // is still undecided after the rules read so far. The evaluators of routes, security groups and network
 // ACLs reason about whole ranges (a subnet, a VPC) without visiting every address.
-import { parseCidr, type Cidr } from "./cidr.js";
+import { makeCidr, parseCidr, type Cidr } from "./cidr.js";
 
 /** One closed interval of addresses (numbers 0..2^32-1). */
 export interface Span {
@@ -74,4 +74,20 @@ export function covers(outer: AddressSet, inner: AddressSet): boolean {
 export function parseBlock(text: string): AddressSet | undefined {
   const cidr = parseCidr(text.includes("/") ? text : `${text}/32`);
   return cidr ? setOf(cidr) : undefined;
+}
+
+/** The fewest CIDR blocks whose union is exactly the set (largest aligned block at each step), in address order. */
+export function blocksOf(set: AddressSet): string[] {
+  const out: string[] = [];
+  for (const span of set) {
+    let first = span.first;
+    while (first <= span.last) {
+      let size = 1;
+      // Grow while the next larger block is still aligned at `first` and inside the span.
+      while (size < 2 ** 32 && first % (size * 2) === 0 && first + size * 2 - 1 <= span.last) size *= 2;
+      out.push(makeCidr(first, 32 - Math.log2(size)).text);
+      first += size;
+    }
+  }
+  return out;
 }
