@@ -101,8 +101,8 @@ export interface PeerVpc {
   readonly cidrs: readonly string[];
 }
 
-/** How the endpoint was found, for a hand-made setup that does not say. */
-export type EndpointSource = "api-configuration" | "resource-policy" | "dns-record";
+/** How the endpoint was found, for a hand-made setup that does not say (or named by connect's --endpoint). */
+export type EndpointSource = "api-configuration" | "resource-policy" | "dns-record" | "option";
 
 /** Everything doctor reads about the path, each part read or the reason it could not be. */
 export interface PathSnapshot {

@@ -14,14 +14,24 @@ import type { AwsClients } from "./clients.js";
 import type { ApiFacts, EndpointFacts, EndpointSource, FunctionFacts, MethodFacts, PathSnapshot, Read, StageFacts } from "./path-facts.js";
 import { attempt, readAddresses, readEndpoints, readPeerings, readVpcSide } from "./path-reads.js";
 
-/** Where the path is: the function, the API, the stage and the two regions. */
-export interface PathQuery {
+/** Where the path is: the client (a function, or a network), the API, the stage and the two regions. */
+export type PathQuery = {
   readonly clientRegion: string;
   readonly apiRegion: string;
-  /** A function name or ARN. */
-  readonly functionName: string;
   readonly apiId: string;
   readonly stage?: string | undefined;
+  /** The endpoint to judge the path through (connect's --endpoint), else the one the API names. */
+  readonly endpointId?: string | undefined;
+} & (
+  | { /** A function name or ARN. */ readonly functionName: string; readonly network?: undefined }
+  | { readonly functionName?: undefined; readonly network: ClientNetwork }
+);
+
+/** A client given as a network (connect --client-vpc): its VPC, the subnets it calls from and its security groups. */
+export interface ClientNetwork {
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
 }
 
 type Clients = Pick<AwsClients, "ec2" | "lambda" | "apiGateway" | "route53">;
@@ -41,7 +51,7 @@ export async function readPathSnapshot(clients: Clients, query: PathQuery): Prom
   const gateway = await clients.apiGateway(apiRegion);
 
   const [fn, api, stages, methods, endpoints] = await Promise.all([
-    attempt("lambda:GetFunctionConfiguration", () => readFunction(clients, clientRegion, query.functionName)),
+    query.network ? { ok: true as const, value: networkClient(query.network) } : attempt("lambda:GetFunctionConfiguration", () => readFunction(clients, clientRegion, query.functionName)),
     attempt("apigateway:GET /restapis/{id}", () => readApi(gateway, apiId)),
     attempt("apigateway:GET /restapis/{id}/stages", () => readStages(gateway, apiId)),
     attempt("apigateway:GET /restapis/{id}/resources", () => readMethods(gateway, apiId)),
@@ -59,9 +69,9 @@ export async function readPathSnapshot(clients: Clients, query: PathQuery): Prom
   // Usually the API names its endpoint (configuration or policy): that side is read at once, beside the
   // client's. The DNS record, read meanwhile, says which endpoint the client really reaches: when it names
   // another one, that one is read after.
-  const list = endpoints.ok ? endpoints.value : [];
+  const list = (endpoints.ok ? endpoints.value : []).filter((e) => query.endpointId === undefined || e.id === query.endpointId);
   const configured = fromConfiguration(list, api);
-  const guess = configured ?? fromPolicy(list, api);
+  const guess = configured ?? fromPolicy(list, api) ?? given(list, query.endpointId);
   const [clientSide, dns, early] = await Promise.all([
     clientVpcId ? readVpcSide(clients.ec2(clientRegion), clientRegion, clientVpcId, fn.ok ? fn.value.securityGroupIds : []) : undefined,
     clientVpcId ? readDns(clients, clientRegion, clientVpcId, hostname) : undefined,
@@ -109,6 +119,21 @@ async function readFunction(clients: Clients, region: string, name: string): Pro
     vpcId: f.VpcConfig?.VpcId || undefined,
     subnetIds: f.VpcConfig?.SubnetIds ?? [],
     securityGroupIds: f.VpcConfig?.SecurityGroupIds ?? [],
+  };
+}
+
+// A network client judged as doctor judges a function: the hops read only its VPC, subnets and groups.
+function networkClient(network: ClientNetwork): FunctionFacts {
+  return {
+    name: `client network in ${network.vpcId}`,
+    arn: "",
+    state: undefined,
+    stateReason: undefined,
+    lastUpdateStatus: undefined,
+    role: undefined,
+    vpcId: network.vpcId,
+    subnetIds: network.subnetIds,
+    securityGroupIds: network.securityGroupIds,
   };
 }
 
@@ -196,6 +221,11 @@ function fromPolicy(endpoints: readonly EndpointFacts[], api: Read<ApiFacts>): C
   const ids: readonly string[] = api.ok ? (api.value.policy?.match(/vpce-[0-9a-f]+/g) ?? []) : [];
   const facts = endpoints.find((e) => ids.includes(e.id));
   return facts && { facts, source: "resource-policy" };
+}
+
+function given(endpoints: readonly EndpointFacts[], id: string | undefined): ChosenEndpoint | undefined {
+  const facts = id === undefined ? undefined : endpoints.find((e) => e.id === id);
+  return facts && { facts, source: "option" };
 }
 
 function fromDns(endpoints: readonly EndpointFacts[], dns: DnsReads | undefined, hostname: string): ChosenEndpoint | undefined {

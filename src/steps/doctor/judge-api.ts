@@ -37,7 +37,7 @@ export function judgeEndpoint(ctx: PathContext): Judgement {
     );
   }
   const e = chosen.facts;
-  const how = { "api-configuration": "the API's endpoint configuration", "resource-policy": "the resource policy's aws:SourceVpce", "dns-record": "the DNS record" }[chosen.source];
+  const how = { "api-configuration": "the API's endpoint configuration", "resource-policy": "the resource policy's aws:SourceVpce", "dns-record": "the DNS record", option: "--endpoint" }[chosen.source];
   const shown = `${e.id}: ${e.state} in ${e.vpcId} (subnets ${e.subnetIds.join(", ")}; ${e.securityGroupIds.join(", ")}), named by ${how}`;
   if (e.state !== "available") {
     return fail(shown, e.state === "pendingacceptance" ? `aws ec2 accept-vpc-endpoint-connections --service-id <service> --vpc-endpoint-ids ${e.id} --region ${region}` : `wait until ${e.id} is available: aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${e.id} --region ${region} --query 'VpcEndpoints[0].State'`);
