@@ -1,8 +1,11 @@
-// The three shipped templates, loaded once per test file, next to the stage contract they must meet.
+// The shipped templates, loaded once per test file: the three stages next to the stage contract they must
+// meet, and the two connect templates as the tool renders them.
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CONNECT_TEMPLATES, withProbeCode, type ConnectStackKey } from "../../src/steps/connect/templates.js";
 import { STAGES, type StageDef } from "../../src/steps/stages.js";
-import { loadTemplate, type Json, type JsonObject, type Template, type TemplateResource } from "./cfn-yaml.js";
+import { loadTemplate, parseTemplate, type Json, type JsonObject, type Template, type TemplateResource } from "./cfn-yaml.js";
 
 export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
 
@@ -43,4 +46,28 @@ export function asObject(value: Json | undefined): JsonObject {
     throw new Error(`expected an object, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** A connect template: the shipped file parsed, and (client) as the tool renders it, with the probe's code. */
+export interface LoadedConnect {
+  readonly key: ConnectStackKey;
+  readonly file: string;
+  readonly path: string;
+  readonly template: Template;
+  readonly body: string;
+}
+
+export function loadConnect(): LoadedConnect[] {
+  const stage2 = readFileSync(join(TEMPLATES_DIR, "2-client.yaml"), "utf8");
+  return (Object.entries(CONNECT_TEMPLATES) as [ConnectStackKey, string][]).map(([key, file]) => {
+    const path = join(TEMPLATES_DIR, file);
+    const source = readFileSync(path, "utf8");
+    const body = key === "client" ? withProbeCode(source, stage2) : source;
+    return { key, file, path, template: parseTemplate(body, file), body };
+  });
+}
+
+/** Every shipped template by file name: the three stages and the two connect stacks (as rendered). */
+export function loadAllTemplates(): { readonly file: string; readonly template: Template }[] {
+  return [...loadStages().map((s) => ({ file: s.stage.template, template: s.template })), ...loadConnect()];
 }

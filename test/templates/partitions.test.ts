@@ -3,10 +3,10 @@
 // amazonaws.com or arn:aws: would deploy in the aws partition and break in China.
 import { describe, expect, it } from "vitest";
 import { walk, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
-import { asObject, loadStages, onlyResourceOfType, props } from "../helpers/template-fixtures.js";
+import { asObject, loadAllTemplates, loadStages, onlyResourceOfType, props } from "../helpers/template-fixtures.js";
 
-const loaded = loadStages();
-const api = loaded[0]!;
+const api = loadStages()[0]!;
+const loaded = loadAllTemplates();
 
 // The one documented literal: IAM service principals are <service>.amazonaws.com in every partition,
 // China's included (aws-cdk's region-info moved China's principals back to it, aws/aws-cdk#3491).
@@ -40,7 +40,7 @@ function inPartition(value: Json, partition: string, conditions: JsonObject): Js
 }
 
 describe("the templates in every partition", () => {
-  it.each(loaded.map((l) => [l.stage.template, l] as const))("%s names no partition's domain or ARN prefix", (_, { template }) => {
+  it.each(loaded.map((l) => [l.file, l] as const))("%s names no partition's domain or ARN prefix", (_, { template }) => {
     const literal = strings(template as unknown as JsonObject).filter(
       ({ path, value }) => /amazonaws\.com|arn:aws[:-]/.test(value) && !(SERVICE_PRINCIPAL.test(path) && /^[a-z0-9-]+\.amazonaws\.com$/.test(value)),
     );
@@ -57,7 +57,7 @@ describe("the templates in every partition", () => {
     const hosts = loaded
       .flatMap(({ template }) => strings(template as unknown as JsonObject))
       .filter(({ value }) => /\.execute-api\.\$\{/.test(value));
-    expect(hosts.length).toBeGreaterThanOrEqual(5); // the zone, its record, the function's URL, two outputs
+    expect(hosts.length).toBeGreaterThanOrEqual(9); // stage 1's InvokeUrl; per client template (stage 2, connect): the zone, its record, the function's URL, ApiUrl
     for (const { path, value } of hosts) expect(value, path).toMatch(/\.execute-api\.\$\{(ApiRegion|AWS::Region)\}\.\$\{AWS::URLSuffix\}(\.|\/|$)/);
   });
 

@@ -6,7 +6,7 @@ import type { Property, PropertyType, Resource, SpecDatabase } from "@aws-cdk/se
 import { beforeAll, describe, expect, it } from "vitest";
 import { ssmPrefix, STAGES, TAG_DEPLOYMENT } from "../../src/steps/stages.js";
 import { isIntrinsic, parseTemplate, walk, type Json, type JsonObject, type Template } from "../helpers/cfn-yaml.js";
-import { asArray, asObject, loadStages, props, resourcesOfType } from "../helpers/template-fixtures.js";
+import { asArray, asObject, loadAllTemplates, loadStages, props, resourcesOfType } from "../helpers/template-fixtures.js";
 
 const PSEUDO_PARAMETERS = new Set([
   "AWS::AccountId",
@@ -20,6 +20,7 @@ const PSEUDO_PARAMETERS = new Set([
 ]);
 
 const loaded = loadStages();
+const all = loadAllTemplates();
 let db: SpecDatabase;
 
 beforeAll(async () => {
@@ -243,7 +244,7 @@ const FED_FROM: Record<string, Record<string, { stage: 1 | 2; output: string }>>
   },
 };
 
-describe.each(loaded)("template $stage.template", ({ stage, template }) => {
+describe.each(all)("template $file", ({ template }) => {
   const resources = Object.entries(template.Resources);
 
   it("is a plain CloudFormation template (no transform)", () => {
@@ -269,50 +270,12 @@ describe.each(loaded)("template $stage.template", ({ stage, template }) => {
     expect(getAttProblems(template)).toEqual([]);
   });
 
-  it("declares exactly the parameters the tool passes (others only with a default)", () => {
-    const declared = Object.keys(template.Parameters);
-    expect(declared).toEqual(expect.arrayContaining([...stage.parameters]));
-    const unpassed = declared.filter((p) => !stage.parameters.includes(p) && template.Parameters[p]?.Default === undefined);
-    expect(unpassed).toEqual([]);
-  });
-
   it("lists every parameter in its ParameterGroups (when it has them), each once", () => {
     const metadata = (template as unknown as JsonObject).Metadata;
     if (metadata === undefined) return;
     const interfaceMeta = asObject(asObject(metadata)["AWS::CloudFormation::Interface"]);
     const grouped = asArray(interfaceMeta["ParameterGroups"]).flatMap((group) => asArray(asObject(group)["Parameters"]).map(String));
     expect([...grouped].sort()).toEqual(Object.keys(template.Parameters).sort());
-  });
-
-  it("puts its subnets in the zones the tool chose (typed parameters), never in !GetAZs order", () => {
-    const subnets = resources.filter(([, r]) => r.Type === "AWS::EC2::Subnet");
-    if (stage.key === "routes") {
-      expect(subnets).toEqual([]);
-      return;
-    }
-    for (const name of ["AvailabilityZone1", "AvailabilityZone2"]) {
-      expect(template.Parameters[name]?.Type, name).toBe("AWS::EC2::AvailabilityZone::Name");
-    }
-    expect(subnets.map(([, r]) => props(r)["AvailabilityZone"])).toEqual([{ Ref: "AvailabilityZone1" }, { Ref: "AvailabilityZone2" }]);
-    expect(JSON.stringify(template)).not.toContain("Fn::GetAZs");
-  });
-
-  it("declares every output the tool reads", () => {
-    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining([...stage.outputs]));
-    for (const [name, output] of Object.entries(template.Outputs)) {
-      expect(output.Value, name).toBeDefined();
-      expect(output.Export, `${name}: exports do not cross regions`).toBeUndefined();
-    }
-  });
-
-  it("is fed only from outputs that the earlier stage declares", () => {
-    const feeds = FED_FROM[stage.key] ?? {};
-    for (const [param, from] of Object.entries(feeds)) {
-      expect(stage.parameters, param).toContain(param);
-      const earlier = loaded[from.stage - 1]!;
-      expect(earlier.stage.outputs, `${param} ← stage ${from.stage} ${from.output}`).toContain(from.output);
-      expect(Object.keys(earlier.template.Outputs)).toContain(from.output);
-    }
   });
 
   it("gives every resource a plain-text Metadata.Description for the progress rows", () => {
@@ -363,6 +326,52 @@ describe.each(loaded)("template $stage.template", ({ stage, template }) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("exports no output (exports do not cross regions)", () => {
+    for (const [name, output] of Object.entries(template.Outputs)) expect(output.Export, name).toBeUndefined();
+  });
+});
+
+describe.each(loaded)("stage template $stage.template", ({ stage, template }) => {
+  const resources = Object.entries(template.Resources);
+
+  it("declares exactly the parameters the tool passes (others only with a default)", () => {
+    const declared = Object.keys(template.Parameters);
+    expect(declared).toEqual(expect.arrayContaining([...stage.parameters]));
+    const unpassed = declared.filter((p) => !stage.parameters.includes(p) && template.Parameters[p]?.Default === undefined);
+    expect(unpassed).toEqual([]);
+  });
+
+  it("puts its subnets in the zones the tool chose (typed parameters), never in !GetAZs order", () => {
+    const subnets = resources.filter(([, r]) => r.Type === "AWS::EC2::Subnet");
+    if (stage.key === "routes") {
+      expect(subnets).toEqual([]);
+      return;
+    }
+    for (const name of ["AvailabilityZone1", "AvailabilityZone2"]) {
+      expect(template.Parameters[name]?.Type, name).toBe("AWS::EC2::AvailabilityZone::Name");
+    }
+    expect(subnets.map(([, r]) => props(r)["AvailabilityZone"])).toEqual([{ Ref: "AvailabilityZone1" }, { Ref: "AvailabilityZone2" }]);
+    expect(JSON.stringify(template)).not.toContain("Fn::GetAZs");
+  });
+
+  it("declares every output the tool reads", () => {
+    expect(Object.keys(template.Outputs)).toEqual(expect.arrayContaining([...stage.outputs]));
+    for (const [name, output] of Object.entries(template.Outputs)) {
+      expect(output.Value, name).toBeDefined();
+      expect(output.Export, `${name}: exports do not cross regions`).toBeUndefined();
+    }
+  });
+
+  it("is fed only from outputs that the earlier stage declares", () => {
+    const feeds = FED_FROM[stage.key] ?? {};
+    for (const [param, from] of Object.entries(feeds)) {
+      expect(stage.parameters, param).toContain(param);
+      const earlier = loaded[from.stage - 1]!;
+      expect(earlier.stage.outputs, `${param} ← stage ${from.stage} ${from.output}`).toContain(from.output);
+      expect(Object.keys(earlier.template.Outputs)).toContain(from.output);
+    }
   });
 });
 
