@@ -1,6 +1,7 @@
 // What `connect` plans: the options it is given, and the plan — doctor's table with what will be added on
 // each hop and who owns it, the two stacks' parameters, the user's resources that will carry our additions,
 // what will not be touched, and the refusals that stop it before any stack exists.
+import type { OwnedStack, OwnedStacks, QuotaCounts } from "../../aws/connect-reads.js";
 import type { HopName, HopVerdict } from "../doctor/doctor.js";
 import type { ConnectStackKey } from "./templates.js";
 
@@ -35,30 +36,7 @@ export interface ConnectOptions {
   readonly probe: boolean;
 }
 
-/** A stack of ours as it stands: what it runs with and gives back (read before planning). */
-export interface OwnedStack {
-  readonly status: string;
-  readonly parameters: Readonly<Record<string, string>>;
-  readonly outputs: Readonly<Record<string, string>>;
-}
-
-/** Our two stacks of this connection, where they exist: what they hold stays ours on a re-run. */
-export interface OwnedStacks {
-  readonly client: OwnedStack | undefined;
-  readonly api: OwnedStack | undefined;
-}
-
-/** Counts against AWS's quotas that the snapshot does not carry (aws/connect-reads.ts reads them). */
-export interface QuotaCounts {
-  /** Active peering connections per VPC id. */
-  readonly peerings: Readonly<Record<string, number>>;
-  /** IPv4 non-propagated routes per route table id (a prefix list counts as its maximum entries). */
-  readonly routes: Readonly<Record<string, number>>;
-  /** IPv4 rules per security group id, each direction apart (a prefix list counts as its maximum entries). */
-  readonly rules: Readonly<Record<string, { readonly ingress: number; readonly egress: number }>>;
-  /** Network interfaces per security group id other than the endpoint's: they get any rule we add too. */
-  readonly otherInterfaces: Readonly<Record<string, number>>;
-}
+export type { OwnedStack, OwnedStacks, QuotaCounts };
 
 /** What one hop of doctor's table becomes: its verdict now, what we add, and who owns that. */
 export interface HopPlan {
