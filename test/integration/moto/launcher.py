@@ -77,6 +77,15 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
                                            until its slowest resource is done; --stack-busy-ms N keeps an
                                            executed stack *_IN_PROGRESS for at least N ms (0 by default)
 
+  connect's resources and rules (one section):
+  EC2::SecurityGroupIngress             -> physical id and Ref/GetAtt Id = the rule's id; delete revokes
+                                           exactly that rule (moto: no id, no delete)
+  EC2::SecurityGroupEgress              -> a model with the same (moto: silently skipped)
+  CreateVpcPeeringConnection            -> a second live peering between two VPCs refused
+                                           (VpcPeeringConnectionAlreadyExists)
+  Route 53 private zones                -> a second zone of a name on one VPC refused
+                                           (ConflictingDomainExists); an unknown VPC refused (InvalidVPCId)
+
   --pace-ms N (the demo, and the one Ctrl-C test that needs a stack still being created): reveal a stack's
   events N ms apart, in rough proportions of our own (no source: a stand-in for pacing, not AWS's time),
   instead of all at once. Nothing else changes.
@@ -115,7 +124,7 @@ def main() -> None:
     from patches import (  # noqa: F401  (imported for their patches)
         intrinsics, apigateway, vpc_endpoints, vpc_network, route53, ssm, lambda_functions,
         cfn_change_sets, cfn_deletes, cfn_events, zones, iam, cfn_updates, pacing, lambda_interfaces, cfn_lifecycle,
-        field_constraints,
+        field_constraints, connect,
     )
     from patches.iam import aws_managed_policies
     from patches.lambda_functions import LAMBDA_PENDING
