@@ -1,7 +1,8 @@
 // What connect's stacks meet on AWS, modelled by the launcher (moto/patches/connect.py), each proved on a small
 // template under moto/strict/ deployed through a change set as the tool deploys: rules as resources of their
-// own (their id, exactly them revoked on delete), one peering per pair of VPCs, one private zone of a name per
-// VPC and no zone on a VPC that does not exist. Each test fails without its patch, except the duplicate rule's,
+// own (their id, exactly them revoked on delete), a list item that resolves to AWS::NoValue dropped
+// (patches/intrinsics.py), one peering per pair of VPCs, one private zone of a name per VPC and no zone on a VPC
+// that does not exist. Each test fails without its patch, except the duplicate rule's,
 // which keeps moto's own refusal in force under the patch's new create.
 import { readFileSync } from "node:fs";
 import {
@@ -97,6 +98,18 @@ describe("security-group rules as resources of their own", () => {
     expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
     expect(failed.map((e) => [e.LogicalResourceId, e.ResourceStatus])).toEqual([["Ingress", "CREATE_FAILED"]]);
     expect(failed[0]!.ResourceStatusReason).toMatch(/InvalidPermission\.Duplicate/);
+  });
+});
+
+describe("a list item that resolves to AWS::NoValue (as connect-client.yaml's probe group has)", () => {
+  it("is dropped from the list, not kept as null", async () => {
+    const vpcId = await vpc(REGION, "10.85.0.0/16");
+    const rulesOf = async (groupId: string) => (await aws.ec2(REGION).send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }] }))).SecurityGroupRules!.filter((r) => r.IsEgress).map((r) => r.CidrIpv4).sort();
+    const one = await deploy("one", template("novalue-list-item.yaml"), { VpcId: vpcId });
+    expect(one.failed).toEqual([]);
+    expect(await rulesOf(outputsOf(one.stack).GroupId!)).toEqual(["10.85.0.0/24"]);
+    const two = await deploy("two", template("novalue-list-item.yaml"), { VpcId: vpcId, Second: "10.85.1.0/24" });
+    expect(await rulesOf(outputsOf(two.stack).GroupId!)).toEqual(["10.85.0.0/24", "10.85.1.0/24"]);
   });
 });
 

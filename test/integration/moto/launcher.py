@@ -8,6 +8,7 @@ concern, applied in the order main() imports them (later ones wrap what earlier 
 they never change what a template means. Test-only code: nothing here ships. In order:
 
   Fn::GetAZs ""                         -> the stack's region's zones (moto: us-east-1's everywhere)
+  a list item resolving to AWS::NoValue -> dropped (moto: kept as null)
   ApiGateway::Method, MOCK integration  -> no IntegrationHttpMethod/Uri needed (moto: KeyError, 500)
   ApiGateway::RestApi                   -> keeps EndpointConfiguration + Policy; delete implemented
   ApiGateway::Deployment / ::Stage      -> Ref gives the id; a Stage model (moto has none)

@@ -1,4 +1,4 @@
-"""CloudFormation intrinsic functions moto resolves unlike AWS: Fn::GetAZs."""
+"""CloudFormation intrinsic functions moto resolves unlike AWS: Fn::GetAZs, AWS::NoValue as a list item."""
 
 from __future__ import annotations
 
@@ -14,7 +14,20 @@ from moto.ec2.models import ec2_backends
 _original_clean_json = parsing.clean_json
 
 
+# --- AWS::NoValue as a list item ------------------------------------------------------------------------------
+# Gap: an item of a list that resolves to AWS::NoValue (`- !If [Cond, {...}, !Ref AWS::NoValue]`) stays in the list
+# as null, and the resource handler trips on it (connect-client.yaml's probe group: "'NoneType' object has no
+# attribute 'get'"). AWS removes it, as it removes a property whose value is AWS::NoValue (Template Reference,
+# "Pseudo parameters", AWS::NoValue; AWS's own linter resolves such items by dropping them,
+# aws-cloudformation/cfn-lint PR #3265).
+def _is_no_value(item: Any) -> bool:
+    return isinstance(item, dict) and ("Fn::If" in item or item.get("Ref") == "AWS::NoValue")
+
+
 def clean_json(resource_json: Any, resources_map: Any) -> Any:
+    if isinstance(resource_json, list):
+        cleaned = [(item, clean_json(item, resources_map)) for item in resource_json]
+        return [value for item, value in cleaned if not (value is None and _is_no_value(item))]
     if isinstance(resource_json, dict) and "Fn::GetAZs" in resource_json:
         region = _original_clean_json(resource_json["Fn::GetAZs"], resources_map)
         region = region or resources_map["AWS::Region"]
