@@ -29,7 +29,7 @@ import { overQuota, PEERINGS_PER_VPC, routeNeeds, ROUTES_PER_TABLE, RULES_PER_GR
 import { afterConnect, NEW_PEERING } from "./simulate.js";
 import { assignSlots, filledSlots, slotParameters, SLOTS, type Slot, type SlotFamily } from "./slots.js";
 import { CONNECT_TEMPLATES } from "./templates.js";
-import type { Carrier, ConnectOptions, ConnectPlan, HopPlan, OwnedStacks, PeeringPlan, PlannedResource, QuotaCounts, Refusal, RefusalReason, StackPlan } from "./types.js";
+import type { Carrier, ConnectOptions, ConnectPlan, HopPlan, OwnedStack, OwnedStacks, PeeringPlan, PlannedResource, QuotaCounts, Refusal, RefusalReason, StackPlan } from "./types.js";
 
 /** The tag that tells a connection's stacks and resources from a deployment's. */
 export const TAG_CONNECTION = "xregion-private-api:connection";
@@ -78,7 +78,8 @@ interface Sides {
 
 /** The plan: doctor's verdicts, what each hop gets and who owns it, both stacks, and what stops it. */
 export function planConnect(options: ConnectOptions, facts: ConnectFacts): ConnectPlan {
-  const { snapshot, counts, owned } = facts;
+  const { snapshot, counts } = facts;
+  const owned = { client: holding(facts.owned.client), api: holding(facts.owned.api) };
   const now = judgePath(snapshot);
   const sides = readSides(options, snapshot, now);
   if ("refusals" in sides) return unplanned(options, snapshot, now, sides.refusals);
@@ -263,6 +264,12 @@ export function planConnect(options: ConnectOptions, facts: ConnectFacts): Conne
     notes,
     refusals,
   };
+}
+
+// A stack whose creation never completed (rolled back, failed, waiting for its first change set) holds nothing,
+// whatever parameters it was given; the deploy engine deletes and re-creates it.
+function holding(stack: OwnedStack | undefined): OwnedStack | undefined {
+  return stack && !/^(ROLLBACK_|REVIEW_IN_PROGRESS|CREATE_(IN_PROGRESS|FAILED))/.test(stack.status) ? stack : undefined;
 }
 
 const REASON_BY_HOP: Record<HopName, RefusalReason> = {

@@ -237,6 +237,14 @@ describe("a second connect keeps what our stacks hold (they are why doctor passe
     expect(p.client.resources.filter((r) => r.logicalId.startsWith("ClientRoute")).map((r) => [r.logicalId, r.kept])).toEqual([["ClientRoute1", false], ["ClientRoute2", true]]);
   });
 
+  it.each(["ROLLBACK_COMPLETE", "CREATE_FAILED", "REVIEW_IN_PROGRESS"])("a stack of ours left %s holds nothing: its parameters are not kept", async (status) => {
+    const p = await plan(undefined, {}, { owned: { client: { status, parameters: { CreateZone: "true", ClientRoute5Table: "rtb-0client", ClientRoute5Destination: "10.10.0.0/23", PeeringConnectionId: "" }, outputs: {} }, api: undefined } });
+    expect(p.refusals).toEqual([]);
+    expect(filled(p.client.parameters)).toMatchObject({ ClientRoute1Table: "rtb-0client", CreateZone: "true" });
+    expect(p.client.parameters["ClientRoute5Table"]).toBe("");
+    expect(p.hops.find((h) => h.hop === "dns")!.owner).toBe("us: zone and record");
+  });
+
   it("a kept route that someone removed from the table is named (CloudFormation will not put it back)", async () => {
     const p = await plan((h) => (h.peerings = [peering("pcx-0f1e2d3c4b")]), {}, {
       owned: { client: { status: "CREATE_COMPLETE", parameters: { ClientRoute1Table: "rtb-0client", ClientRoute1Destination: "10.10.0.0/23", PeeringConnectionId: "" }, outputs: { PeeringConnectionId: "pcx-0f1e2d3c4b" } }, api: undefined },
