@@ -28,7 +28,7 @@ export interface EvaluatedResource {
   readonly generatedName?: { readonly property: string; readonly value: string };
 }
 
-/** A stack's resources (those whose Condition holds) and outputs, resolved. */
+/** A stack's resources and outputs (those whose Condition holds), resolved. */
 export interface EvaluatedStack {
   readonly resources: readonly EvaluatedResource[];
   readonly outputs: Readonly<Record<string, string>>;
@@ -262,7 +262,7 @@ export function evaluateStack(template: Template, ctx: StackContext): EvaluatedS
       return { logicalId, type: r.Type, properties, ...(generated ? { generatedName: generated } : {}) };
     });
   const outputs = Object.fromEntries(
-    Object.entries(template.Outputs).map(([name, output]) => [name, String(evaluate(output["Value"] ?? null, `Outputs.${name}`))]),
+    Object.entries(template.Outputs).filter(([, output]) => output["Condition"] === undefined || condition(String(output["Condition"]))).map(([name, output]) => [name, String(evaluate(output["Value"] ?? null, `Outputs.${name}`))]),
   );
   return { resources, outputs };
 }

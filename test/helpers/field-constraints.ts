@@ -63,6 +63,8 @@ export const FIELDS: Readonly<Record<string, Readonly<Record<string, Destination
     PeerRegion: "ec2:CreateVpcPeeringConnectionRequest.PeerRegion",
     Tags: { tags: "ec2:CreateTagsRequest.Tags" },
   },
+  "AWS::EC2::SecurityGroupIngress": { GroupId: "ec2:AuthorizeSecurityGroupIngressRequest.GroupId", ...ruleFields("", "Source") },
+  "AWS::EC2::SecurityGroupEgress": { GroupId: "ec2:AuthorizeSecurityGroupEgressRequest.GroupId", ...ruleFields("", "Destination") },
   "AWS::EC2::Route": {
     RouteTableId: "ec2:CreateRouteRequest.RouteTableId",
     DestinationCidrBlock: "ec2:CreateRouteRequest.DestinationCidrBlock",
@@ -154,10 +156,12 @@ export const FIELDS: Readonly<Record<string, Readonly<Record<string, Destination
   },
 };
 
-// A rule's description lands on the member of what the rule names: a range, a group or a prefix list.
+// A rule's description lands on the member of what the rule names: a range, a group or a prefix list. The
+// rules of a group's list ("SecurityGroupIngress[]."), or of a rule resource's own properties (list "").
 function ruleFields(list: string, peer: "Source" | "Destination"): Record<string, Destination> {
+  const at = list ? `${list}[].` : "";
   return {
-    [`${list}[].Description`]: {
+    [`${at}Description`]: {
       bySibling: {
         CidrIp: "ec2:IpRange.Description",
         CidrIpv6: "ec2:Ipv6Range.Description",
@@ -165,10 +169,10 @@ function ruleFields(list: string, peer: "Source" | "Destination"): Record<string
         [`${peer}PrefixListId`]: "ec2:PrefixListId.Description",
       },
     },
-    [`${list}[].IpProtocol`]: "ec2:IpPermission.IpProtocol",
-    [`${list}[].FromPort`]: "ec2:IpPermission.FromPort",
-    [`${list}[].ToPort`]: "ec2:IpPermission.ToPort",
-    [`${list}[].CidrIp`]: "ec2:IpRange.CidrIp",
+    [`${at}IpProtocol`]: "ec2:IpPermission.IpProtocol",
+    [`${at}FromPort`]: "ec2:IpPermission.FromPort",
+    [`${at}ToPort`]: "ec2:IpPermission.ToPort",
+    [`${at}CidrIp`]: "ec2:IpRange.CidrIp",
   };
 }
 

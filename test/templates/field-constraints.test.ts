@@ -1,5 +1,5 @@
 // Values AWS would refuse never leave the tool. Every template is evaluated as the tool writes it — the
-// plan's parameters, the renderer's hashed Deployment id, each partition the tool deploys to, the shortest
+// plan's parameters, the renderer's hashed Deployment id, connect's two stacks with every slot filled, each partition the tool deploys to, the shortest
 // and the longest deployment names --name allows — and every value is checked against the constraint AWS
 // states for the field it lands in (test/helpers/field-constraints.ts names each rule's source: the
 // service models, their documentation, AWS's pages, CloudFormation's registry schemas).
@@ -11,6 +11,10 @@ import { nameProblem } from "../../src/config/validate.js";
 import { resolveParameters, type StageOutputs } from "../../src/steps/deploy.js";
 import { loadStageTemplate } from "../../src/steps/deployment-id.js";
 import { buildPlan, type StagePlan } from "../../src/steps/plan.js";
+import { connectStackNames, TAG_CONNECTION } from "../../src/steps/connect/plan.js";
+import { slotParameters, SLOTS, type SlotFamily } from "../../src/steps/connect/slots.js";
+import { CONNECT_TEMPLATES, loadConnectTemplate } from "../../src/steps/connect/templates.js";
+import { TAG_DEPLOYMENT } from "../../src/steps/stages.js";
 import { evaluateStack, type EvaluatedResource } from "../helpers/cfn-evaluate.js";
 import { parseTemplate, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
 import {
@@ -48,7 +52,7 @@ interface Deployment {
 }
 
 interface DeployedStage {
-  readonly plan: StagePlan;
+  readonly plan: Pick<StagePlan, "stackName" | "tags" | "template">;
   readonly body: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly resources: readonly EvaluatedResource[];
@@ -97,6 +101,50 @@ async function deploy(answers: Answers): Promise<DeployedStage[]> {
     stages.push({ plan: stage, body, parameters, resources: evaluated.resources, where });
   }
   return stages;
+}
+
+// connect's two stacks for a connection between the same regions, as the planner fills them with every slot in
+// use (the most values there can be): ids at AWS's longest (17 hex digits), the peering made by the client
+// stack, the zone and the probe on. The client template is sent rendered, with the probe's code.
+async function connect(answers: Answers): Promise<DeployedStage[]> {
+  const names = connectStackNames(answers.name, answers.clientRegion);
+  const id = (prefix: string, n: number) => `${prefix}-${(n.toString(16) + "f".repeat(17)).slice(0, 17)}`;
+  const slots = (family: SlotFamily, on: string) =>
+    slotParameters(family, Array.from({ length: SLOTS[family].count }, (_, i) => ({ index: i + 1, on: id(on, i), cidr: `10.${i}.0.0/16`, kept: false })));
+  const partition = partitionsInfo.partitions.find((p) => answers.apiRegion in p.regions)!;
+  const tags = { [TAG_DEPLOYMENT]: answers.name, [TAG_CONNECTION]: "true" };
+  const client = {
+    DeploymentName: answers.name,
+    ClientVpcId: id("vpc", 1),
+    PeeringConnectionId: "",
+    CreateZone: "true",
+    ApiRegion: answers.apiRegion,
+    ApiVpcId: id("vpc", 2),
+    ApiId: "a1b2c3d4e5",
+    ApiStageName: "prod",
+    ApiEndpointDnsName: `${id("vpce", 3)}-k2x9q7ra.execute-api.${answers.apiRegion}.vpce.${partition.outputs.dnsSuffix}`,
+    ApiEndpointHostedZoneId: "Z7HUB22UULQXV",
+    Probe: "true",
+    ProbeSubnetIds: Array.from({ length: 16 }, (_, i) => id("subnet", i)).join(","),
+    ProbePath: "/orders/recent",
+    EndpointCidr1: "10.50.8.0/24",
+    EndpointCidr2: "10.50.9.0/24",
+    EndpointCidr3: "10.50.10.0/24",
+    EndpointCidr4: "10.50.11.0/24",
+    ...slots("ClientRoute", "rtb"),
+    ...slots("ClientEgress", "sg"),
+  };
+  const api = { DeploymentName: answers.name, ClientRegion: answers.clientRegion, PeeringConnectionId: id("pcx", 4), ...slots("ReturnRoute", "rtb"), ...slots("EndpointIngress", "sg") };
+  const stacks = [
+    { key: "client" as const, stackName: names.client, region: answers.clientRegion, parameters: client },
+    { key: "api" as const, stackName: names.api, region: answers.apiRegion, parameters: api },
+  ];
+  return Promise.all(stacks.map(async (stack): Promise<DeployedStage> => {
+    const { body } = await loadConnectTemplate(stack.key, TEMPLATES_DIR);
+    const where = { partition: partition.id, region: stack.region, accountId: ACCOUNT };
+    const evaluated = evaluateStack(parseTemplate(body, CONNECT_TEMPLATES[stack.key]), { ...where, stackName: stack.stackName, urlSuffix: partition.outputs.dnsSuffix, parameters: stack.parameters, ssm: {} });
+    return { plan: { stackName: stack.stackName, tags, template: CONNECT_TEMPLATES[stack.key] }, body, parameters: stack.parameters, resources: evaluated.resources, where };
+  }));
 }
 
 /** A value found at a concrete path of a resource's properties, with the object holding it (a rule's siblings). */
@@ -197,7 +245,8 @@ let models: Models;
 beforeAll(async () => {
   for (const partition of DEPLOYABLE_PARTITIONS) {
     for (const [which, name] of Object.entries(NAMES)) {
-      deployments.push({ label: `${partition}, ${which} name ${name}`, stages: await deploy(answersFor(partition, name)) });
+      const answers = answersFor(partition, name);
+      deployments.push({ label: `${partition}, ${which} name ${name}`, stages: [...(await deploy(answers)), ...(await connect(answers))] });
     }
   }
   const schemas = new Map<string, [string, string]>();
