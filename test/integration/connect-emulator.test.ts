@@ -70,7 +70,7 @@ const shown = (r: SecurityGroupRule) => `${r.IsEgress ? "out" : "in"} ${r.IpProt
 describe("security-group rules as resources of their own", () => {
   it("each has the rule's id as its physical id, Ref and GetAtt Id; deleting the stack revokes exactly those two", async () => {
     const ec2 = aws.ec2(REGION);
-    const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "theirs", Description: "the user's group", VpcId: await vpc(REGION, "10.70.0.0/16") }))).GroupId!;
+    const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "theirs", Description: "a group of the user", VpcId: await vpc(REGION, "10.70.0.0/16") }))).GroupId!;
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.70.0.0/16" }] }] }));
     const rules = async () => (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [groupId] }] }))).SecurityGroupRules!.map(shown).sort();
     const before = await rules();
@@ -92,7 +92,7 @@ describe("security-group rules as resources of their own", () => {
 
   it("a rule the group already has fails the resource (InvalidPermission.Duplicate) and the stack rolls back", async () => {
     const ec2 = aws.ec2(REGION);
-    const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "theirs", Description: "the user's group", VpcId: await vpc(REGION, "10.71.0.0/16") }))).GroupId!;
+    const groupId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: "theirs", Description: "a group of the user", VpcId: await vpc(REGION, "10.71.0.0/16") }))).GroupId!;
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.81.0.0/24" }] }] }));
     const { stack, failed } = await deploy("dup", template("connect-rules.yaml"), { GroupId: groupId, Cidr: "10.81.0.0/24" });
     expect(stack?.StackStatus).toBe("ROLLBACK_COMPLETE");
