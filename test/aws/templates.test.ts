@@ -4,6 +4,8 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { templateFacts } from "../../src/aws/template-facts.js";
 import { FACTS_FILE, loadTemplateFacts, readTemplate, templateHash } from "../../src/aws/templates.js";
+import { CONNECT_TEMPLATES } from "../../src/steps/connect/templates.js";
+import { STAGES } from "../../src/steps/stages.js";
 import { tempDir } from "../helpers/cli.js";
 
 const BODY = `Resources:
@@ -40,7 +42,7 @@ describe("the build's template-facts.json", () => {
     const root = resolve(import.meta.dirname, "../..");
     const shipped = JSON.parse(readFileSync(join(root, "dist", FACTS_FILE), "utf8")) as Record<string, object>;
     const templates = readdirSync(join(root, "templates")).filter((f) => f.endsWith(".yaml"));
-    expect(templates).toHaveLength(3);
+    expect(templates.toSorted()).toEqual([...STAGES.map((s) => s.template), ...Object.values(CONNECT_TEMPLATES)].toSorted());
     for (const file of templates) {
       const body = readFileSync(join(root, "templates", file), "utf8");
       expect(shipped[templateHash(body)], file).toEqual({ template: file, ...templateFacts(body) });
