@@ -77,7 +77,9 @@ export function pathContext(snapshot: PathSnapshot): PathContext {
     peering = missing(snapshot.peerings.error);
   }
 
-  const account = fn.ok ? fn.value.arn.split(":")[4] : snapshot.endpoint?.facts.ownerId;
+  // A function's ARN names its account; a client given as a network (connect --client-vpc) has no ARN, and
+  // the endpoint's owner is the account the call is made in.
+  const account = (fn.ok && fn.value.arn ? fn.value.arn.split(":")[4] : undefined) ?? snapshot.endpoint?.facts.ownerId;
   return { snapshot, fn, clientSide, apiSide, functionRange, endpointRange, peering, account };
 }
 
