@@ -8,7 +8,6 @@ import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
-  DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   ExecuteChangeSetCommand,
 } from "@aws-sdk/client-cloudformation";
@@ -22,6 +21,7 @@ import { describeStack } from "../../src/aws/stack.js";
 import { apiStackParameters } from "../../src/steps/connect/plan.js";
 import { loadConnectTemplate } from "../../src/steps/connect/templates.js";
 import type { ConnectPlan, StackPlan } from "../../src/steps/connect/types.js";
+import { settledChangeSet, settledStack } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 
 /** The tool's clients on moto, counting each call as "service:Action". */
@@ -75,14 +75,15 @@ async function deployStack(clients: AwsClients, stack: StackPlan, parameters: Re
     Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
   }));
-  const changeSet = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }));
+  const changeSet = await settledChangeSet(cfn, Id!);
   if (changeSet.Status === "FAILED" && /didn't contain changes/.test(changeSet.StatusReason ?? "")) {
     await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: Id }));
     return { outcome: "no-op", outputs: existing!.outputs };
   }
   if (changeSet.Status !== "CREATE_COMPLETE") throw new Error(`${stack.stackName}: change set ${changeSet.Status}: ${changeSet.StatusReason}`);
   await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id }));
-  const done = await describeStack(cfn, stack.stackName);
+  const settled = await settledStack(cfn, stack.stackName);
+  const done = settled && (await describeStack(cfn, stack.stackName));
   if (!done || !/^(CREATE|UPDATE)_COMPLETE$/.test(done.status)) {
     const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: stack.stackName }))).StackEvents ?? [];
     const failed = events.filter((e) => e.ResourceStatus?.endsWith("_FAILED")).map((e) => `${e.LogicalResourceId}: ${e.ResourceStatusReason}`);
@@ -106,8 +107,8 @@ export async function driveDisconnect(clients: AwsClients, stacks: readonly Pick
     const cfn = clients.cloudFormation(region);
     if (!(await describeStack(cfn, stackName))) continue;
     await cfn.send(new DeleteStackCommand({ StackName: stackName }));
-    const left = await describeStack(cfn, stackName);
-    if (left) throw new Error(`${stackName} is ${left.status} after its delete`);
+    const left = await settledStack(cfn, stackName);
+    if (left) throw new Error(`${stackName} is ${left.StackStatus} after its delete`);
     deleted.push(stackName);
   }
   return deleted;

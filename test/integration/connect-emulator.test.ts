@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import {
   CreateChangeSetCommand,
   DeleteStackCommand,
-  DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   DescribeStackResourcesCommand,
   ExecuteChangeSetCommand,
@@ -27,7 +26,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { AssociateVPCWithHostedZoneCommand, CreateHostedZoneCommand, type VPCRegion } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { describeStack, motoAws, outputsOf, type MotoAws } from "./moto-assertions.js";
+import { motoAws, outputsOf, settledChangeSet, settledStack, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const REGION = "eu-west-1";
@@ -55,10 +54,11 @@ async function deploy(name: string, body: string, parameters: Record<string, str
     StackName: name, ChangeSetName: `emulator-${Date.now()}`, ChangeSetType: "CREATE", TemplateBody: body,
     Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
   }));
-  expect((await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }))).Status).toBe("CREATE_COMPLETE");
+  expect((await settledChangeSet(cfn, Id!)).Status).toBe("CREATE_COMPLETE");
   await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id }));
+  const stack = await settledStack(cfn, name);
   const events = [...((await cfn.send(new DescribeStackEventsCommand({ StackName: name }))).StackEvents ?? [])].reverse();
-  return { stack: await describeStack(cfn, name), failed: events.filter((e) => e.ResourceStatus?.endsWith("_FAILED")) };
+  return { stack, failed: events.filter((e) => e.ResourceStatus?.endsWith("_FAILED")) };
 }
 
 async function vpc(region: string, cidr: string): Promise<string> {
@@ -86,7 +86,7 @@ describe("security-group rules as resources of their own", () => {
     expect(during.filter((r) => !before.includes(r))).toEqual([`in tcp 443-443 10.80.0.0/24 ${ids["Ingress"]}`, `out tcp 443-443 10.80.0.0/24 ${ids["Egress"]}`].sort());
 
     await aws.cfn(REGION).send(new DeleteStackCommand({ StackName: "rules" }));
-    expect(await describeStack(aws.cfn(REGION), "rules")).toBeUndefined();
+    expect(await settledStack(aws.cfn(REGION), "rules")).toBeUndefined();
     expect(await rules()).toEqual(before);
   });
 

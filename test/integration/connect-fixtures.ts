@@ -54,7 +54,7 @@ import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, waitUntilFunctionActiveV2 } from "@aws-sdk/client-lambda";
 import { CreateHostedZoneCommand, DeleteHostedZoneCommand, ListHostedZonesByVPCCommand, ListResourceRecordSetsCommand, type VPCRegion } from "@aws-sdk/client-route-53";
 import type { RefusalReason } from "../../src/steps/connect/types.js";
-import type { MotoAws } from "./moto-assertions.js";
+import { until, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 
 export const API_CIDR = "10.50.0.0/16";
@@ -151,8 +151,15 @@ export interface Variant {
 
 async function peer(aws: MotoAws, ids: HalfPathIds, accept: boolean): Promise<string> {
   const pcx = (await aws.ec2(ids.clientRegion).send(new CreateVpcPeeringConnectionCommand({ VpcId: ids.clientVpcId, PeerVpcId: ids.apiVpcId, PeerRegion: ids.apiRegion }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-  if (accept) await aws.ec2(ids.apiRegion).send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  if (accept) await accepted(aws.ec2(ids.apiRegion), pcx);
   return pcx;
+}
+
+// Accepted, then provisioning for a while as on AWS: active once the launcher says so.
+async function accepted(ec2: EC2Client, pcx: string): Promise<void> {
+  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+  const read = async () => (await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }))).VpcPeeringConnections?.[0]?.Status?.Code;
+  await until(`${pcx} active`, read, (code) => code === "active");
 }
 
 async function withApi<T>(moto: MotoServer, region: string, use: (api: APIGatewayClient) => Promise<T>): Promise<T> {
@@ -199,7 +206,7 @@ export const VARIANTS: readonly Variant[] = [
       const ec2 = aws.ec2(ids.clientRegion);
       const third = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.90.0.0/16" }))).Vpc!.VpcId!;
       const pcx = (await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: ids.clientVpcId, PeerVpcId: third }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-      await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
+      await accepted(ec2, pcx);
       await ec2.send(new CreateRouteCommand({ RouteTableId: ids.clientTableId, DestinationCidrBlock: "10.50.0.0/16", VpcPeeringConnectionId: pcx }));
       return {
         undo: async () => {
@@ -298,7 +305,7 @@ export const VARIANTS: readonly Variant[] = [
       const ec2 = aws.ec2(ids.clientRegion);
       const third = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.91.0.0/16" }))).Vpc!.VpcId!;
       const id = (await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: ids.clientVpcId, PeerVpcId: third }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-      await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
+      await accepted(ec2, id);
       return { id, undo: async () => void (await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }))) };
     },
   },

@@ -27,7 +27,9 @@ let ids: HalfPathIds;
 let original: unknown;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
+  // A connection's life, not its timing: AWS's durations at 1:600 (Lambda's 20-40 minutes for the probe's
+  // interfaces when a stack delete meets them are 2-4 s).
+  moto = await startMotoServer({ timeScale: 600 });
   aws = motoAws(moto);
   await moto.warmUp([A, B]);
   ids = await buildHalfPath(moto, aws, A, B);

@@ -7,8 +7,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
   CloudFormationClient,
+  DescribeChangeSetCommand,
   DescribeStacksCommand,
   ListStacksCommand,
+  type DescribeChangeSetCommandOutput,
   type Stack,
 } from "@aws-sdk/client-cloudformation";
 import {
@@ -65,6 +67,31 @@ export async function describeStack(cfn: CloudFormationClient, name: string): Pr
     if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
     throw error;
   }
+}
+
+/**
+ * What `read` answers once `done` holds: the launcher keeps AWS's time (a change set is CREATE_PENDING, then
+ * CREATE_IN_PROGRESS; a stack stays *_IN_PROGRESS; a peering is provisioning before it is active), so a test
+ * waits for the state it asserts on, as the tool does. Throws naming `what` past `limitMs`.
+ */
+export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, limitMs = 30_000): Promise<T> {
+  const end = performance.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (performance.now() > end) throw new Error(`${what}: still not there after ${limitMs} ms (last seen: ${JSON.stringify(value)?.slice(0, 300)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A change set once CloudFormation has computed it (CREATE_COMPLETE, or FAILED with its reason). */
+export function settledChangeSet(cfn: CloudFormationClient, id: string): Promise<DescribeChangeSetCommandOutput> {
+  return until(`change set ${id}`, () => cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id })), (c) => c.Status !== "CREATE_PENDING" && c.Status !== "CREATE_IN_PROGRESS");
+}
+
+/** The stack once its operation is over; undefined once it is deleted. */
+export function settledStack(cfn: CloudFormationClient, name: string): Promise<Stack | undefined> {
+  return until(`stack ${name}`, () => describeStack(cfn, name), (s) => !s?.StackStatus?.endsWith("_IN_PROGRESS"));
 }
 
 export function outputsOf(stack: Stack | undefined): Record<string, string> {
