@@ -14,6 +14,8 @@ export interface StackInfo {
   readonly parameters: Record<string, string>;
   // When the stack's current (or last) operation started, by AWS's clock.
   readonly operationStartedAt: number;
+  // The stack's tags (a connection's carry xregion-private-api:connection).
+  readonly tags: Record<string, string>;
 }
 
 /** Whether an operation is running on the stack, one a new operation must wait for (REVIEW_IN_PROGRESS is a stack waiting for its first change set, not an operation). */
@@ -40,6 +42,10 @@ export async function describeStack(cfn: CloudFormationClient, stack: string): P
     for (const parameter of found.Parameters ?? []) {
       if (parameter.ParameterKey) parameters[parameter.ParameterKey] = parameter.ParameterValue ?? "";
     }
+    const tags: Record<string, string> = {};
+    for (const tag of found.Tags ?? []) {
+      if (tag.Key) tags[tag.Key] = tag.Value ?? "";
+    }
     const startedAt = found.DeletionTime ?? found.LastUpdatedTime ?? found.CreationTime;
     return {
       stackId: found.StackId ?? stack,
@@ -48,6 +54,7 @@ export async function describeStack(cfn: CloudFormationClient, stack: string): P
       outputs,
       parameters,
       operationStartedAt: startedAt?.getTime() ?? 0,
+      tags,
     };
   } catch (error) {
     if (isStackMissing(error)) return undefined;

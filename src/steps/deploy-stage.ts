@@ -7,7 +7,7 @@ import { cancelUpdate, createChangeSet, deleteChangeSet, deleteStack, describeSt
 import { loadTemplateFacts, readTemplate } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
 import { type DeployContext, info } from "./context.js";
-import { stageRef } from "./stages.js";
+import { holdsVpcFunction, stageRef } from "./stages.js";
 import type { StageRef } from "./events.js";
 import { deleteAndFollow, failureMessage, followStack, manualFix } from "./stacks.js";
 import { newLooks, otherOperation, otherOperationText, replacedText, waitedInVainText, waitOut } from "./other-operation.js";
@@ -236,7 +236,7 @@ async function cancelOperation(
   if (type === "CREATE") {
     info(ctx, ref, `Cancelling: deleting ${stage.stackName}, which was still being created.`);
     // The first Ctrl-C asked for this delete, so the release is not cut short by it; a second press is the CLI's.
-    if (ref.key === "client") {
+    if (holdsVpcFunction(ref.key)) {
       const note = releaseNote(stage.stackName, await releaseClientInterfaces(ctx, ref, undefined));
       if (note) info(ctx, ref, note);
     }
@@ -266,7 +266,7 @@ function cancelledMessage(stackName: string, type: "CREATE" | "UPDATE", status: 
 async function noOp(run: Run, outputs: Record<string, string>): Promise<StageResult> {
   const { ctx, ref } = run;
   // CloudFormation sees no change in a client function a stopped teardown took out of its VPC: put it back.
-  if (ref.key === "client") {
+  if (holdsVpcFunction(ref.key)) {
     const reattached = await reattachClientFunction(ctx, ref);
     if (reattached.kind === "failed") return fail(run, run.status ?? "UNKNOWN", undefined, reattached.message);
     if (reattached.kind === "unchecked") ctx.emit({ kind: "warning", stage: ref.stage, message: reattached.message, at: ctx.clock.now() });

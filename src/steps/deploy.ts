@@ -75,7 +75,7 @@ async function cancelledRun(
 function failureAdvice(plan: Plan, stage: StagePlan, cause: RootCause): string | undefined {
   const refused = refusedAction(cause.reason);
   if (refused) return refusedAdvice(refused);
-  if (stage.key === "routes") return undefined;
+  if (stage.key !== "api" && stage.key !== "client") return undefined;
   const vpc = plan[stage.key];
   return zoneFailureAdvice(stage.key, vpc.region, vpc.zones, cause.reason);
 }

@@ -28,7 +28,7 @@ import {
   type LambdaInterface,
   lambdaInterfaces,
 } from "../aws/function.js";
-import { stackResourceIds } from "../aws/stack.js";
+import { describeStack, stackResourceIds } from "../aws/stack.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageRef } from "./events.js";
 
@@ -375,17 +375,20 @@ export interface ClientPlace {
  * stack has no VPC or security group: nothing there can hold an interface.
  */
 export async function clientPlace(clients: Pick<AwsClients, "cloudFormation">, ref: Pick<StageRef, "region" | "stackName">): Promise<ClientPlace | undefined> {
-  const ids = await stackResourceIds(clients.cloudFormation(ref.region), ref.stackName);
-  const vpcId = ids?.get("AWS::EC2::VPC")?.[0];
+  const cfn = clients.cloudFormation(ref.region);
+  const ids = await stackResourceIds(cfn, ref.stackName);
   const groupIds = ids?.get("AWS::EC2::SecurityGroup") ?? [];
-  if (!vpcId || groupIds.length === 0) return undefined;
-  return {
-    region: ref.region,
-    stackName: ref.stackName,
-    functionName: ids?.get("AWS::Lambda::Function")?.[0],
-    owner: { vpcId, groupIds },
-    subnetIds: ids?.get("AWS::EC2::Subnet") ?? [],
-  };
+  if (groupIds.length === 0) return undefined;
+  let vpcId = ids?.get("AWS::EC2::VPC")?.[0];
+  let subnetIds = ids?.get("AWS::EC2::Subnet") ?? [];
+  if (!vpcId) {
+    // connect's client stack holds no VPC: its probe runs in the user's, which its parameters name.
+    const parameters = (await describeStack(cfn, ref.stackName))?.parameters ?? {};
+    vpcId = parameters["ClientVpcId"] || undefined;
+    subnetIds = (parameters["ProbeSubnetIds"] ?? "").split(",").filter((id) => id !== "");
+  }
+  if (!vpcId) return undefined;
+  return { region: ref.region, stackName: ref.stackName, functionName: ids?.get("AWS::Lambda::Function")?.[0], owner: { vpcId, groupIds }, subnetIds };
 }
 
 /** Lambda's interfaces in the client VPC that no longer serve the function. */
@@ -399,12 +402,12 @@ export async function leftoverInterfaces(clients: Pick<AwsClients, "ec2" | "lamb
 }
 
 /** One line per leftover: an available one can be deleted now, one Lambda still holds goes later. */
-export function leftoverText(place: ClientPlace, leftovers: readonly LambdaInterface[]): string {
+export function leftoverText(place: ClientPlace, leftovers: readonly LambdaInterface[], command: "teardown" | "disconnect" = "teardown"): string {
   const count = plural(leftovers.length, "network interface");
   const lines = leftovers.map((eni) =>
     eni.status === "available"
       ? `  ${eni.id} available: aws ec2 delete-network-interface --region ${place.region} --network-interface-id ${eni.id}`
-      : `  ${eni.id} ${eni.status}: Lambda still holds it; once it is available, teardown deletes it and ${place.stackName}`,
+      : `  ${eni.id} ${eni.status}: Lambda still holds it; once it is available, ${command} deletes it and ${place.stackName}`,
   );
   const who = place.functionName ?? `${place.stackName}'s function`;
   return [`${who} left ${count} in ${place.owner.vpcId} (${place.stackName}, ${place.region}):`, ...lines].join("\n");

@@ -11,7 +11,7 @@ import { deleteStack, describeStack, newToken } from "../aws/stack.js";
 import type { Answers } from "../config/answers.js";
 import { type EngineContext, info, resourceEmitter } from "./context.js";
 import type { StageRef } from "./events.js";
-import { stageRefs, type StageKey } from "./stages.js";
+import { type DeploymentStageKey, holdsVpcFunction, stageRefs } from "./stages.js";
 import { interfaceSweeper, releaseClientInterfaces, releaseNote, type ReleaseOutcome } from "./release-interfaces.js";
 
 /** One operation to follow on a stack: its id, tokens, start time, and what to do on Ctrl-C. */
@@ -85,7 +85,7 @@ const HOLDERS = new Set(["AWS::EC2::Subnet", "AWS::EC2::SecurityGroup"]);
 
 /** Deletes a stack (the client stack once its interfaces are released) and follows it until it settles. */
 export async function deleteAndFollow(ctx: EngineContext, ref: StageRef, request: DeleteRequest): Promise<DeleteResult> {
-  if (ref.key !== "client") return { kind: "followed", ...(await follow(ctx, ref, request, undefined)) };
+  if (!holdsVpcFunction(ref.key)) return { kind: "followed", ...(await follow(ctx, ref, request, undefined)) };
   const released = await (request.release ?? releaseClientInterfaces(ctx, ref, ctx.signal));
   if (released.kind === "aborted") return { kind: "aborted-before-delete" };
   const first = await follow(ctx, ref, request, announce(ctx, ref, released));
@@ -177,10 +177,11 @@ export type StackState =
       readonly lastChange: string;
       readonly outputs: Readonly<Record<string, string>>;
       readonly parameters: Readonly<Record<string, string>>;
+      readonly tags: Readonly<Record<string, string>>;
     };
 
 /** The three stacks by stage key. */
-export type StackStates = Readonly<Record<StageKey, StackState>>;
+export type StackStates = Readonly<Record<DeploymentStageKey, StackState>>;
 
 /** What finds a deployment: its name and regions. */
 export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
@@ -188,10 +189,11 @@ export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
 /** The three stacks as they are now, read in parallel. */
 export async function lookupStacks(clients: Pick<AwsClients, "cloudFormation">, deployment: Deployment): Promise<StackStates> {
   const states = await Promise.all(stageRefs(deployment).map((ref) => lookupStack(clients, ref)));
-  return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<StageKey, StackState>;
+  return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<DeploymentStageKey, StackState>;
 }
 
-async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: StageRef): Promise<StackState> {
+/** One stack as it is now. */
+export async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: StageRef): Promise<StackState> {
   const info = await describeStack(clients.cloudFormation(ref.region), ref.stackName);
   if (!info) return { ref, present: false };
   return {
@@ -202,6 +204,7 @@ async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, ref: Sta
     lastChange: info.operationStartedAt ? new Date(info.operationStartedAt).toISOString() : "",
     outputs: info.outputs,
     parameters: info.parameters,
+    tags: info.tags,
   };
 }
 

@@ -5,15 +5,19 @@
 import type { Answers } from "../config/answers.js";
 import type { StageRef } from "./events.js";
 
-/** A stage's key: api, client or routes. */
-export type StageKey = "api" | "client" | "routes";
+/** A stage's key: a deployment's api, client or routes, or a connection's two stacks. */
+export type StageKey = DeploymentStageKey | ConnectStageKey;
+/** A deployment's three stages. */
+export type DeploymentStageKey = "api" | "client" | "routes";
+/** A connection's stages: its client side (region B, stage 1 of 2), then its API side (region A, stage 2 of 2). */
+export type ConnectStageKey = "connect-client" | "connect-api";
 /** Which region a stage deploys to: the API's or the client's. */
 export type RegionRole = "api" | "client";
 
 /** One stage of the contract: template, region, parameters taken and outputs given. */
 export interface StageDef {
   readonly number: 1 | 2 | 3;
-  readonly key: StageKey;
+  readonly key: DeploymentStageKey;
   readonly title: string;
   readonly template: string;
   readonly regionRole: RegionRole;
@@ -88,6 +92,38 @@ export const TAG_DEPLOYMENT = "xregion-private-api:deployment";
 /** The tag that names the stage on each stack. */
 export const TAG_STAGE = "xregion-private-api:stage";
 
+/** The tag that tells a connection's stacks and resources from a deployment's. */
+export const TAG_CONNECTION = "xregion-private-api:connection";
+
+/** How many stages a run of this stage's kind has: a deployment's three, a connection's two. */
+export function stageCount(key: StageKey): 2 | 3 {
+  return key === "connect-client" || key === "connect-api" ? 2 : 3;
+}
+
+/** Whether the stage's stack holds a function in a VPC whose network interfaces are released before the stack is deleted. */
+export function holdsVpcFunction(key: StageKey): boolean {
+  return key === "client" || key === "connect-client";
+}
+
+/** The region a stage's stack lives in: the API's or the client's. */
+export function regionRoleOf(key: StageKey): RegionRole {
+  return key === "client" || key === "connect-client" ? "client" : "api";
+}
+
+/** A connection's stack names: its client stack in region B, and its API-side stack in region A, named for B so that several client regions coexist. */
+export function connectStackNames(name: string, clientRegion: string): { readonly client: string; readonly api: string } {
+  return { client: `${name}-connect-client`, api: `${name}-connect-api-${clientRegion}` };
+}
+
+/** Where a connection's two stages live, in the order connect deploys them. */
+export function connectStageRefs(connection: Pick<Answers, "name" | "apiRegion" | "clientRegion">): readonly [StageRef, StageRef] {
+  const names = connectStackNames(connection.name, connection.clientRegion);
+  return [
+    { stage: 1, key: "connect-client", stackName: names.client, region: connection.clientRegion },
+    { stage: 2, key: "connect-api", stackName: names.api, region: connection.apiRegion },
+  ];
+}
+
 /** The SSM parameter path prefix of a deployment's parameters. */
 export function ssmPrefix(name: string): string {
   return `/xregion-private-api/${name}`;
@@ -109,6 +145,6 @@ export function stageRefs(deployment: Pick<Answers, "name" | "apiRegion" | "clie
 }
 
 /** A planned stage's location, as events carry it. */
-export function stageRef(stage: Pick<StageDef, "number" | "key"> & Pick<StageRef, "stackName" | "region">): StageRef {
+export function stageRef(stage: { readonly number: StageRef["stage"]; readonly key: StageKey } & Pick<StageRef, "stackName" | "region">): StageRef {
   return { stage: stage.number, key: stage.key, stackName: stage.stackName, region: stage.region };
 }

@@ -9,7 +9,8 @@ import { loadStageTemplate } from "./deployment-id.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
 import { clientPlace, leftoverInterfaces, leftoverText, releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
-import { stageRefs, STAGES } from "./stages.js";
+import { loadConnectTemplate } from "./connect/templates.js";
+import { holdsVpcFunction, stageRefs, STAGES } from "./stages.js";
 
 /** One stage's outcome in a teardown. */
 export interface TeardownStageReport extends StageRef {
@@ -37,17 +38,28 @@ type StageOutcome =
   | { readonly kind: "failed"; readonly status: string; readonly rootCause: RootCause | undefined; readonly message: string }
   | { readonly kind: "cancelled"; readonly message: string };
 
-/** Deletes stage 3, then 2, then 1; a stack already gone counts as deleted. */
-export async function teardownAll(ctx: EngineContext, target: Deployment): Promise<TeardownResult> {
-  const order = [...stageRefs(target)].reverse();
+/** Which stacks, in the order they are deleted, and the command that deletes them (its messages name it to run again). */
+export interface TeardownOrder {
+  readonly stacks: readonly StageRef[];
+  readonly command: "teardown" | "disconnect";
+}
+
+/** A deployment's: stage 3, then 2, then 1. */
+export function deploymentTeardown(target: Deployment): TeardownOrder {
+  return { stacks: [...stageRefs(target)].reverse(), command: "teardown" };
+}
+
+/** Deletes the stacks in order (a deployment's stage 3, 2, then 1); a stack already gone counts as deleted. */
+export async function teardownAll(ctx: EngineContext, target: Deployment, teardown: TeardownOrder = deploymentTeardown(target)): Promise<TeardownResult> {
+  const order = teardown.stacks;
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
   const stages: TeardownStageReport[] = [];
   // Region B frees the client function's network interfaces while region A deletes the routes: by the
-  // time stage 2's turn comes, its stack has nothing left to wait for (DESIGN §11).
-  const client = order.find((ref) => ref.key === "client");
+  // time the client stack's turn comes, it has nothing left to wait for (DESIGN §11).
+  const client = order.find((ref) => holdsVpcFunction(ref.key));
   const release = client && settled(releaseClientInterfaces(ctx, client, ctx.signal));
   for (const ref of order) {
-    const outcome = await teardownStage(ctx, ref, ref === client ? release : undefined);
+    const outcome = await teardownStage(ctx, ref, teardown.command, ref === client ? release : undefined);
     if (outcome.kind === "deleted" || outcome.kind === "absent") {
       stages.push({ ...ref, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
       continue;
@@ -68,9 +80,9 @@ function settled(promise: Promise<ReleaseOutcome>): Promise<ReleaseOutcome> {
   return promise;
 }
 
-async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
+async function teardownStage(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"], release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
   try {
-    return await deleteOne(ctx, ref, release);
+    return await deleteOne(ctx, ref, command, release);
   } catch (error) {
     onlyServiceError(error, ctx.clients.profile);
     const message = `${ref.stackName}: ${explainError(error, ctx.clients.profile)}`;
@@ -79,7 +91,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef, release: Promise
   }
 }
 
-async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
+async function deleteOne(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"], release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
   const cfn = ctx.clients.cloudFormation(ref.region);
   const stats = { describeStackEventsCalls: 0 };
   let stack = await describeStack(cfn, ref.stackName);
@@ -93,23 +105,23 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
   if (isBusy(stack.status)) {
     info(ctx, ref, `${ref.stackName} is ${stack.status}; waiting for that to finish.`);
     const { watched } = await followStack(ctx, ref, { stack: stack.stackId, tokens: [], since: stack.operationStartedAt, stats });
-    if (watched.aborted) return stopFollowing(ctx, ref);
+    if (watched.aborted) return stopFollowing(ctx, ref, command);
     stack = await describeStack(cfn, stack.stackId);
   }
   if (stack) {
     const descriptions = await descriptionsOf(ref, stack.parameters);
-    const deleted = await deleteAndFollow(ctx, ref, { stackId: stack.stackId, stats, operation: "teardown", release, descriptions });
+    const deleted = await deleteAndFollow(ctx, ref, { stackId: stack.stackId, stats, operation: command, release, descriptions });
     if (deleted.kind === "aborted-before-delete") {
-      const message = `Cancelled before deleting ${ref.stackName}; it is still there. Run teardown again to delete it.`;
+      const message = `Cancelled before deleting ${ref.stackName}; it is still there. Run ${command} again to delete it.`;
       ctx.emit({ kind: "stage-cancelled", ...ref, status: stack.status, message, at: ctx.clock.now() });
       return { kind: "cancelled", message };
     }
     const { poller, watched } = deleted;
-    if (watched.aborted) return stopFollowing(ctx, ref);
+    if (watched.aborted) return stopFollowing(ctx, ref, command);
     if (watched.status !== "DELETE_COMPLETE") {
       const status = watched.status ?? "UNKNOWN";
       const failed = failureMessage(ref.stackName, status, poller.rootCause, poller.statusReason);
-      const message = status === "DELETE_FAILED" ? `${failed}${/[.!?)]$/.test(failed) ? "" : "."} ${await whatHoldsIt(ctx, ref)}` : failed;
+      const message = status === "DELETE_FAILED" ? `${failed}${/[.!?)]$/.test(failed) ? "" : "."} ${await whatHoldsIt(ctx, ref, command)}` : failed;
       ctx.emit({ kind: "stage-failed", ...ref, status, rootCause: poller.rootCause, message, at: ctx.clock.now() });
       return { kind: "failed", status, rootCause: poller.rootCause, message };
     }
@@ -120,13 +132,13 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, release: Promise<Rel
 
 // A DELETE_FAILED stack is kept with what it could not delete, and CloudFormation deletes the rest when
 // asked again. What holds the client stack is usually Lambda's interfaces: each is listed with its command.
-async function whatHoldsIt(ctx: EngineContext, ref: StageRef): Promise<string> {
-  const again = "run teardown again: CloudFormation deletes what is left of the stack.";
-  if (ref.key !== "client") return `Remove what holds it, then ${again}`;
+async function whatHoldsIt(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"]): Promise<string> {
+  const again = `run ${command} again: CloudFormation deletes what is left of the stack.`;
+  if (!holdsVpcFunction(ref.key)) return `Remove what holds it, then ${again}`;
   try {
     const place = await clientPlace(ctx.clients, ref);
     const left = place ? await leftoverInterfaces(ctx.clients, place) : [];
-    if (place && left.length > 0) return `${leftoverText(place, left)}\nOnce they are gone, ${again}`;
+    if (place && left.length > 0) return `${leftoverText(place, left, command)}\nOnce they are gone, ${again}`;
   } catch (error) {
     onlyServiceError(error, ctx.clients.profile);
   }
@@ -138,15 +150,16 @@ async function whatHoldsIt(ctx: EngineContext, ref: StageRef): Promise<string> {
 // cannot be read: the rows then show the resource types.
 async function descriptionsOf(ref: StageRef, parameters: Readonly<Record<string, string>>): Promise<ReadonlyMap<string, string>> {
   try {
-    const { facts } = await loadStageTemplate(STAGES.find((def) => def.key === ref.key)!.template, parameters);
+    const deployment = STAGES.find((def) => def.key === ref.key);
+    const { facts } = deployment ? await loadStageTemplate(deployment.template, parameters) : await loadConnectTemplate(ref.key === "connect-api" ? "api" : "client");
     return readTemplate(facts, { region: ref.region, stackName: ref.stackName, parameters }).descriptions;
   } catch {
     return new Map();
   }
 }
 
-function stopFollowing(ctx: EngineContext, ref: StageRef): StageOutcome {
-  const message = `Stopped following the delete of ${ref.stackName}; it continues in AWS. Run teardown again to follow it to the end.`;
+function stopFollowing(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"]): StageOutcome {
+  const message = `Stopped following the delete of ${ref.stackName}; it continues in AWS. Run ${command} again to follow it to the end.`;
   ctx.emit({ kind: "stage-cancelled", ...ref, status: "DELETE_IN_PROGRESS", message, at: ctx.clock.now() });
   return { kind: "cancelled", message };
 }

@@ -3,8 +3,7 @@
 // holds only what the plan fills, the outputs the tool reads, and the connection tag on what can carry it.
 import { describe, expect, it } from "vitest";
 import { SLOTS, type SlotFamily } from "../../src/steps/connect/slots.js";
-import { TAG_CONNECTION } from "../../src/steps/connect/plan.js";
-import { TAG_DEPLOYMENT } from "../../src/steps/stages.js";
+import { TAG_CONNECTION, TAG_DEPLOYMENT } from "../../src/steps/stages.js";
 import type { JsonObject } from "../helpers/cfn-yaml.js";
 import { asArray, asObject, loadConnect, props } from "../helpers/template-fixtures.js";
 

@@ -11,10 +11,9 @@ import { nameProblem } from "../../src/config/validate.js";
 import { resolveParameters, type StageOutputs } from "../../src/steps/deploy.js";
 import { loadStageTemplate } from "../../src/steps/deployment-id.js";
 import { buildPlan, type StagePlan } from "../../src/steps/plan.js";
-import { connectStackNames, TAG_CONNECTION } from "../../src/steps/connect/plan.js";
 import { slotParameters, SLOTS, type SlotFamily } from "../../src/steps/connect/slots.js";
 import { CONNECT_TEMPLATES, loadConnectTemplate } from "../../src/steps/connect/templates.js";
-import { TAG_DEPLOYMENT } from "../../src/steps/stages.js";
+import { connectStackNames, TAG_CONNECTION, TAG_DEPLOYMENT } from "../../src/steps/stages.js";
 import { evaluateStack, type EvaluatedResource } from "../helpers/cfn-evaluate.js";
 import { parseTemplate, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
 import {

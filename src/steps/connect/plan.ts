@@ -24,15 +24,13 @@ import { normalName, zoneFor, type ZoneRef } from "../../net/private-zones.js";
 import type { SecurityGroup } from "../../net/security-groups.js";
 import { HOPS, judgePath, type HopName, type HopVerdict } from "../doctor/doctor.js";
 import { pathContext } from "../doctor/path-context.js";
-import { TAG_DEPLOYMENT } from "../stages.js";
+import { connectStackNames, TAG_CONNECTION, TAG_DEPLOYMENT } from "../stages.js";
 import { overQuota, PEERINGS_PER_VPC, routeNeeds, ROUTES_PER_TABLE, RULES_PER_GROUP, ruleNeeds, subnetBlocks, tablesOf, type RouteNeed, type RuleNeed } from "./needs.js";
 import { afterConnect, NEW_PEERING } from "./simulate.js";
 import { assignSlots, filledSlots, slotParameters, SLOTS, type Slot, type SlotFamily } from "./slots.js";
 import { CONNECT_TEMPLATES } from "./templates.js";
 import type { Carrier, ConnectOptions, ConnectPlan, HopPlan, OwnedStack, OwnedStacks, PeeringPlan, PlannedResource, QuotaCounts, Refusal, RefusalReason, StackPlan } from "./types.js";
 
-/** The tag that tells a connection's stacks and resources from a deployment's. */
-export const TAG_CONNECTION = "xregion-private-api:connection";
 /** Lambda's limit on a function's subnets (Lambda API reference, VpcConfig.SubnetIds: 16 items). */
 const PROBE_SUBNETS = 16;
 /** The probe group's egress slots (connect-client.yaml EndpointCidr1..4). */
@@ -43,11 +41,6 @@ export interface ConnectFacts {
   readonly snapshot: PathSnapshot;
   readonly counts: QuotaCounts;
   readonly owned: OwnedStacks;
-}
-
-/** A connection's stack names: one client stack per client region, and an API-side stack per client region. */
-export function connectStackNames(name: string, clientRegion: string): { readonly client: string; readonly api: string } {
-  return { client: `${name}-connect-client`, api: `${name}-connect-api-${clientRegion}` };
 }
 
 /** The API side's parameters once the client stack has given its peering connection's id. */

@@ -6,7 +6,8 @@ import { readOwnedStacks, readQuotaCounts, resolveClientNetwork, type QuotaPlace
 import type { PathSnapshot } from "../../aws/path-facts.js";
 import { readPathSnapshot, type PathQuery } from "../../aws/path-snapshot.js";
 import { tableOfSubnet } from "../../net/route-match.js";
-import { connectStackNames, type ConnectFacts } from "./plan.js";
+import { connectStackNames } from "../stages.js";
+import type { ConnectFacts } from "./plan.js";
 import type { ConnectOptions } from "./types.js";
 
 type Clients = Pick<AwsClients, "ec2" | "lambda" | "apiGateway" | "route53" | "cloudFormation">;
