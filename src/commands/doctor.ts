@@ -2,14 +2,12 @@
 // stacks' outputs; any other setup is named by --function and --api-id.
 import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
-import type { Answers } from "../config/answers.js";
+import type { Answers, AnswersFile } from "../config/answers.js";
+import { apiIdProblem, functionProblem, stageProblem } from "../config/validate.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 
-const FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
-const API_ID = /^[a-z0-9]{10}$/;
-const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** The flags of a hand-made setup, checked before any AWS call; undefined for our own deployment. */
 function handMadeTarget(flags: CommandContext["flags"]): { functionName: string; apiId: string; stage: string | undefined } | undefined {
@@ -20,9 +18,8 @@ function handMadeTarget(flags: CommandContext["flags"]): { functionName: string;
   }
   if (functionName === undefined) throw new UsageError(`--api-id needs --function too: pass --function <name or ARN of the client function> --api-id ${apiId}`);
   if (apiId === undefined) throw new UsageError(`--function needs --api-id too: pass --function ${functionName} --api-id <the private API's id, e.g. a1b2c3d4e5>`);
-  if (!FUNCTION.test(functionName)) throw new UsageError(`--function "${functionName}" is not a function name or ARN: pass e.g. --function my-client or --function arn:aws:lambda:eu-west-1:123456789012:function:my-client`);
-  if (!API_ID.test(apiId)) throw new UsageError(`--api-id "${apiId}" is not a REST API id (10 lower-case letters and digits): pass e.g. --api-id a1b2c3d4e5`);
-  if (stage !== undefined && !STAGE.test(stage)) throw new UsageError(`--stage "${stage}" is not a stage name (letters, digits, - and _): pass e.g. --stage v1`);
+  const problem = functionProblem(functionName) ?? apiIdProblem(apiId) ?? (stage === undefined ? undefined : stageProblem(stage));
+  if (problem) throw new UsageError(problem);
   return { functionName, apiId, stage };
 }
 
@@ -37,7 +34,7 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
     await session.goLive();
     const query: PathQuery = target
       ? { clientRegion: answers.clientRegion, apiRegion: answers.apiRegion, ...target }
-      : await ourDeployment(session.clients, answers, ctx.invocation);
+      : await ourPath(session.clients, answers, loaded.file, ctx.invocation);
     const report = await doctor(session, query);
     const broken = report.hops.filter((h) => h.ok === false).map((h) => h.hop);
     const open = report.hops.filter((h) => h.ok === null).map((h) => h.hop);
@@ -59,7 +56,22 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
   });
 }
 
-async function ourDeployment(clients: Pick<AwsClients, "cloudFormation">, answers: Answers, invocation: string): Promise<PathQuery> {
+// Our deployment's path, or a connection's: a file of a connection's answers names one, and a name without
+// a deployment may be one.
+async function ourPath(clients: Pick<AwsClients, "cloudFormation" | "ec2">, answers: Answers, file: AnswersFile | undefined, invocation: string): Promise<PathQuery> {
+  const connection = async () => {
+    const { connectionQuery, lookupConnection } = await import("../steps/connect/locate.js");
+    const stacks = await lookupConnection(clients, answers);
+    const saved = file?.kind === "connection" && file.connection?.name === answers.name ? file.connection : undefined;
+    return stacks && (await connectionQuery(clients, answers, stacks, saved));
+  };
+  if (file?.kind === "connection") {
+    const query = await connection();
+    if (query) return query;
+    throw new FailureError(`no connection "${answers.name}" to check: its stacks do not exist in ${answers.clientRegion} and ${answers.apiRegion}`, [
+      `connect it: ${invocation} connect ${locateFlags(answers)} --api-id <id> --function <name|ARN>`,
+    ]);
+  }
   const { lookupStacks } = await import("../steps/stacks.js");
   const stacks = await lookupStacks(clients, answers);
   const api = stacks.api.present ? stacks.api.outputs : {};
@@ -67,6 +79,8 @@ async function ourDeployment(clients: Pick<AwsClients, "cloudFormation">, answer
   const functionName = client["FunctionName"];
   const apiId = api["ApiId"];
   if (!functionName || !apiId) {
+    const query = !stacks.api.present && !stacks.client.present ? await connection() : undefined;
+    if (query) return query;
     const missing = !apiId ? stacks.api : stacks.client;
     throw new FailureError(
       `no deployment "${answers.name}" to check: stack ${missing.ref.stackName} in ${missing.ref.region} is ${missing.present ? `${missing.status} without its outputs` : "not deployed"}`,

@@ -53,9 +53,71 @@ export interface LastVerify {
   readonly summary: string;
 }
 
-/** The answers file: the answers, and the last verification. */
+/** Whose answers a file holds: a deployment's (the three stacks; files without a kind) or a connection's. */
+export type AnswersKind = "deployment" | "connection";
+
+/** A connection's answers (connect): where the API and the client are, and how to join them. */
+export interface ConnectAnswers {
+  readonly name: string;
+  readonly apiRegion: string;
+  readonly clientRegion: string;
+  readonly profile?: string | undefined;
+  readonly apiId: string;
+  // Unset: the API's only stage.
+  readonly stage?: string | undefined;
+  // Unset: the endpoint the API names or its policy admits.
+  readonly endpoint?: string | undefined;
+  // The client: a function (name or ARN), or a VPC with its subnets and groups (comma-separated; unset: all, the default group).
+  readonly function?: string | undefined;
+  readonly clientVpc?: string | undefined;
+  readonly clientSubnets?: string | undefined;
+  readonly clientSecurityGroups?: string | undefined;
+  // auto, new, or a pcx id.
+  readonly peering: string;
+  readonly probe: boolean;
+}
+
+/** A connection's answers by name, in the order the file and the equivalent command list them. */
+export const CONNECT_KEYS = [
+  "name",
+  "apiRegion",
+  "apiId",
+  "stage",
+  "endpoint",
+  "clientRegion",
+  "function",
+  "clientVpc",
+  "clientSubnets",
+  "clientSecurityGroups",
+  "peering",
+  "probe",
+  "profile",
+] as const satisfies readonly (keyof ConnectAnswers)[];
+
+/** The flag of each of a connection's answers. */
+export const CONNECT_FLAG_OF: Record<keyof ConnectAnswers, string> = {
+  name: "--name",
+  apiRegion: "--api-region",
+  clientRegion: "--client-region",
+  profile: "--profile",
+  apiId: "--api-id",
+  stage: "--stage",
+  endpoint: "--endpoint",
+  function: "--function",
+  clientVpc: "--client-vpc",
+  clientSubnets: "--client-subnets",
+  clientSecurityGroups: "--client-security-groups",
+  peering: "--peering",
+  probe: "--no-probe",
+};
+
+/** The answers file: whose answers, the answers (a connection's name, regions and profile among them), and the last verification. */
 export interface AnswersFile {
+  // Undefined: a deployment's (files written before connections existed have no kind).
+  readonly kind?: AnswersKind | undefined;
   readonly answers: Partial<Answers>;
+  // A connection's answers, when kind is "connection".
+  readonly connection?: Partial<ConnectAnswers> | undefined;
   readonly lastVerify?: LastVerify | undefined;
 }
 
@@ -106,14 +168,27 @@ export function loadAnswersFile(path: string, mustExist: boolean): AnswersFile |
     throw new UsageError(`${path} must hold a JSON object: fix it or delete it`);
   }
   const record = data as Record<string, unknown>;
-  const answers: Record<string, string> = {};
-  for (const key of ANSWER_KEYS) {
-    const value = record[key];
-    if (value === undefined) continue;
-    if (typeof value !== "string") throw new UsageError(`${path}: "${key}" must be a string: fix the file or pass the flag instead`);
-    answers[key] = value;
+  const kind = record["kind"];
+  if (kind !== undefined && kind !== "deployment" && kind !== "connection") {
+    throw new UsageError(`${path}: "kind" must be "deployment" or "connection": fix the file or delete it`);
   }
-  return { answers: answers as Partial<Answers>, lastVerify: parseLastVerify(record["lastVerify"]) };
+  const strings = (keys: readonly string[]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const key of keys) {
+      const value = record[key];
+      if (value === undefined) continue;
+      if (typeof value !== "string") throw new UsageError(`${path}: "${key}" must be a string: fix the file or pass the flag instead`);
+      out[key] = value;
+    }
+    return out;
+  };
+  const answers = strings(ANSWER_KEYS) as Partial<Answers>;
+  const lastVerify = parseLastVerify(record["lastVerify"]);
+  if (kind !== "connection") return { answers, lastVerify };
+  const probe = record["probe"];
+  if (probe !== undefined && typeof probe !== "boolean") throw new UsageError(`${path}: "probe" must be true or false: fix the file or pass --probe or --no-probe instead`);
+  const connection = { ...strings(CONNECT_KEYS.filter((key) => key !== "probe")), ...(probe === undefined ? {} : { probe }) } as Partial<ConnectAnswers>;
+  return { kind, answers, connection, lastVerify };
 }
 
 function parseLastVerify(value: unknown): LastVerify | undefined {
@@ -129,9 +204,17 @@ function parseLastVerify(value: unknown): LastVerify | undefined {
  */
 export function saveAnswersFile(path: string, file: AnswersFile): string | undefined {
   const body: Record<string, unknown> = {};
-  for (const key of ANSWER_KEYS) {
-    const value = file.answers[key];
-    if (value !== undefined) body[key] = value;
+  if (file.kind === "connection") {
+    body["kind"] = "connection";
+    for (const key of CONNECT_KEYS) {
+      const value = file.connection?.[key];
+      if (value !== undefined) body[key] = value;
+    }
+  } else {
+    for (const key of ANSWER_KEYS) {
+      const value = file.answers[key];
+      if (value !== undefined) body[key] = value;
+    }
   }
   if (file.lastVerify) body["lastVerify"] = file.lastVerify;
   const temp = `${path}.${process.pid}.tmp`;

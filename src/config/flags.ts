@@ -7,7 +7,7 @@ import { BIN, VERSION } from "../package.js";
 import { echo } from "../echo.js";
 
 /** The commands, in the order `--help` lists them. */
-export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor"] as const;
+export const COMMANDS = ["deploy", "plan", "status", "verify", "teardown", "doctor", "connect", "disconnect"] as const;
 /** One command's name. */
 export type CommandName = (typeof COMMANDS)[number];
 /** How progress is shown: chosen from the terminal, live rows, plain lines or NDJSON. */
@@ -32,10 +32,19 @@ export interface Flags {
   readonly permissionCheck: boolean;
   readonly apiAzs?: string | undefined;
   readonly clientAzs?: string | undefined;
-  /** doctor, a setup we did not deploy: the client function (name or ARN), the API and its stage. */
+  /** doctor, a setup we did not deploy, and connect: the client function (name or ARN), the API and its stage. */
   readonly functionName?: string | undefined;
   readonly apiId?: string | undefined;
   readonly stage?: string | undefined;
+  /** connect: the execute-api endpoint to reuse, the client given as a network, the peering, the probe, a dry run. */
+  readonly endpoint?: string | undefined;
+  readonly clientVpc?: string | undefined;
+  readonly clientSubnets?: string | undefined;
+  readonly clientSecurityGroups?: string | undefined;
+  readonly peering?: string | undefined;
+  // --no-probe: false. Undefined when not given, so that the answers file's choice holds.
+  readonly probe?: boolean | undefined;
+  readonly dryRun: boolean;
 }
 
 /** How many invocations `verify` makes by default. */
@@ -49,6 +58,8 @@ const DESCRIPTIONS: Record<CommandName, string> = {
   verify: "invoke the client function --samples times and report the API's answer and latency",
   teardown: "delete stage 3 (routes), then 2 (client), then 1 (API); safe to run again",
   doctor: "check every hop of the path from AWS's own answers (ours, or any setup with --function and --api-id)",
+  connect: "reach an existing private API from an existing function or VPC in another region: add only what is missing, in two stacks of ours, and prove it",
+  disconnect: "remove what connect added (its two stacks, API side first); the user's resources are left as they were; safe to run again",
 };
 
 type Parsed = { command: CommandName; options: Record<string, unknown> };
@@ -62,6 +73,8 @@ const UNUSED_BY: Record<CommandName, readonly string[]> = {
   verify: ["--api-cidr", "--client-cidr"],
   teardown: ["--api-cidr", "--client-cidr"],
   doctor: [],
+  connect: [],
+  disconnect: [],
 };
 const REQUIRED = "required (asked in a terminal, or read from the answers file)";
 // What each command does with --config: deploy writes it (creating it), plan only reads, the others read a
@@ -69,18 +82,42 @@ const REQUIRED = "required (asked in a terminal, or read from the answers file)"
 const CONFIG_USE: Record<CommandName, string> = {
   deploy: "read, then saved with this run's answers; a new file is created",
   plan: "read; one that does not exist yet reads as empty",
-  status: "of an existing deployment, read",
-  verify: "of an existing deployment, read; the result is recorded in it",
+  status: "of an existing deployment or connection, read",
+  verify: "of an existing deployment or connection, read; the result is recorded in it",
   teardown: "of an existing deployment, read",
-  doctor: "of an existing deployment, read",
+  doctor: "of an existing deployment or connection, read",
+  connect: "read, then saved with this run's answers (a connection's); a new file is created",
+  disconnect: "of an existing connection, read",
 };
 
+const CONNECTION = new Set<CommandName>(["connect", "disconnect"]);
+
 function addCommon(cmd: Command, command: CommandName): Command {
+  const connection = CONNECTION.has(command);
   cmd
-    .option("--name <name>", "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)")
+    .option(
+      "--name <name>",
+      connection
+        ? "connection name, names its stacks <name>-connect-client (region B) and <name>-connect-api-<region B> (region A): lowercase letters, digits and hyphens, at most 24 (default xregion)"
+        : "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)",
+    )
     .option("--api-region <region>", `region A, where the private API lives, e.g. us-east-1; ${REQUIRED}`)
     .option("--client-region <region>", `region B, where the client function runs, e.g. eu-west-1; same partition, not region A; ${REQUIRED}`);
-  if (command !== "doctor") {
+  if (command === "connect") {
+    cmd
+      .option("--api-id <id>", `the existing private REST API's id in --api-region, e.g. a1b2c3d4e5; ${REQUIRED}`)
+      .option("--stage <name>", "the API's stage the probe calls (default: the API's only stage; asked when it has several)")
+      .option("--endpoint <vpce-id>", "the execute-api VPC endpoint of region A to reach the API through (default: the one the API names or its policy admits)")
+      .option("--function <name|arn>", "the client: a function attached to a VPC in --client-region (or --client-vpc)")
+      .option("--client-vpc <vpc-id>", "the client: a VPC of --client-region (ECS tasks, instances), with --client-subnets and --client-security-groups")
+      .option("--client-subnets <a,b>", "with --client-vpc: the subnets the client calls from (default: every subnet of the VPC)")
+      .option("--client-security-groups <sg,…>", "with --client-vpc: the client's security groups (default: the VPC's default group)")
+      .option("--peering <auto|new|pcx-id>", "auto: reuse an active peering between the two VPCs, else create one (default); new: create one; pcx-…: use this one")
+      .option("--probe", "add a probe function in the client's subnets, which verify invokes (default; undoes a saved --no-probe)")
+      .option("--no-probe", "no probe function: the path is judged by doctor, not exercised by verify")
+      .option("--dry-run", "read both sides, print the plan and stop: no write call");
+  }
+  if (command !== "doctor" && !connection) {
     cmd
       .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
       .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)");
@@ -100,17 +137,18 @@ function addCommon(cmd: Command, command: CommandName): Command {
       .option("--client-azs <a,b>", "two Availability Zones of region B for the client VPC (default: chosen by preflight)");
   }
   if (command === "deploy") cmd.option("--yes", "do not ask for confirmation; take the defaults of optional answers");
-  if (command === "teardown") cmd.option("--yes", "do not ask for confirmation; required without a terminal");
+  if (command === "teardown" || command === "disconnect") cmd.option("--yes", "do not ask for confirmation; required without a terminal");
+  if (command === "connect") cmd.option("--yes", "do not ask for confirmation; take the defaults of optional answers");
   cmd
     .addOption(new Option("--progress <mode>", "how to show progress").choices(["auto", "ink", "plain", "json"]).default("auto"))
     .option("--json", command === "plan" ? "print the plan and the files written as one JSON object" : "same as --progress json: NDJSON events on stdout, human text on stderr");
-  if (command === "deploy" || command === "verify") cmd.option("--samples <n>", `how many times verification invokes the function, 1 to ${MAX_SAMPLES} (default ${DEFAULT_SAMPLES})`);
+  if (command === "deploy" || command === "verify" || command === "connect") cmd.option("--samples <n>", `how many times verification invokes the function, 1 to ${MAX_SAMPLES} (default ${DEFAULT_SAMPLES})`);
   if (command === "plan") cmd.option("--out <dir>", "folder to write the templates and parameter files into (default ./xregion-plan)");
   if (command === "deploy" || command === "status") cmd.option("--outputs-file <file>", "write every stage's outputs as JSON, also after a no-op or a failure");
-  if (command === "deploy") {
+  if (command === "deploy" || command === "connect") {
     cmd.option(
       "--no-permission-check",
-      "do not simulate your IAM permissions before deploying (for accounts where the simulation misleads: heavy SCPs, permissions boundaries, conditions on tags)",
+      "do not simulate your IAM permissions before creating anything (for accounts where the simulation misleads: heavy SCPs, permissions boundaries, conditions on tags)",
     );
   }
   for (const option of cmd.options) if (option.long && UNUSED_BY[command].includes(option.long)) option.hideHelp();
@@ -187,6 +225,14 @@ function toFlags({ command, options }: Parsed): Flags {
     functionName: str("function"),
     apiId: str("apiId"),
     stage: str("stage"),
+    endpoint: str("endpoint"),
+    clientVpc: str("clientVpc"),
+    clientSubnets: str("clientSubnets"),
+    clientSecurityGroups: str("clientSecurityGroups"),
+    peering: str("peering"),
+    // --probe defined before --no-probe leaves it undefined unless given, so that the answers file's choice holds.
+    probe: typeof options["probe"] === "boolean" ? options["probe"] : undefined,
+    dryRun: options["dryRun"] === true,
   };
 }
 

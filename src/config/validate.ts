@@ -91,3 +91,55 @@ export function splitZones(value: string): string[] {
 export function isZoneOf(zone: string, region: string): boolean {
   return zone.length > region.length && zone.startsWith(region) && /^[a-z0-9-]*[a-z]$/.test(zone);
 }
+
+// The ids of what already exists (doctor's hand-made setup, connect's API and client), checked for their
+// shape before any AWS call: a typo must not cost a round of reads that find nothing.
+const FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+const API_ID = /^[a-z0-9]{10}$/;
+const STAGE = /^[A-Za-z0-9_-]{1,128}$/;
+const EC2_ID = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8}([0-9a-f]{9})?$`);
+
+/** What is wrong with a Lambda function name or ARN, or undefined. */
+export function functionProblem(value: string, label = "--function"): string | undefined {
+  if (FUNCTION.test(value)) return undefined;
+  return `${label} ${echo(value)} is not a function name or ARN: pass e.g. ${label} my-client or ${label} arn:aws:lambda:eu-west-1:123456789012:function:my-client`;
+}
+
+/** What is wrong with a REST API id, or undefined. */
+export function apiIdProblem(value: string, label = "--api-id"): string | undefined {
+  if (API_ID.test(value)) return undefined;
+  return `${label} ${echo(value)} is not a REST API id (10 lower-case letters and digits): pass e.g. ${label} a1b2c3d4e5`;
+}
+
+/** What is wrong with a stage name, or undefined. */
+export function stageProblem(value: string, label = "--stage"): string | undefined {
+  if (STAGE.test(value)) return undefined;
+  return `${label} ${echo(value)} is not a stage name (letters, digits, - and _): pass e.g. ${label} v1`;
+}
+
+/** What is wrong with one EC2 id of a kind (vpce, vpc, subnet, sg, pcx), or undefined. */
+export function ec2IdProblem(value: string, prefix: "vpce" | "vpc" | "subnet" | "sg" | "pcx", label: string): string | undefined {
+  if (EC2_ID(prefix).test(value)) return undefined;
+  return `${label} ${echo(value)} is not a ${prefix} id (${prefix}- and 8 or 17 hex digits): pass e.g. ${label} ${prefix}-0123456789abcdef0`;
+}
+
+/** What is wrong with a comma-separated list of EC2 ids of a kind, or undefined. */
+export function ec2IdListProblem(value: string, prefix: "subnet" | "sg", label: string): string | undefined {
+  const ids = splitList(value);
+  if (ids.length === 0) return `${label} ${echo(value)} names no ${prefix} id: pass e.g. ${label} ${prefix}-0123456789abcdef0,${prefix}-0fedcba9876543210`;
+  const bad = ids.find((id) => !EC2_ID(prefix).test(id));
+  if (bad !== undefined) return `${label}: ${echo(bad)} is not a ${prefix} id (${prefix}- and 8 or 17 hex digits): pass e.g. ${label} ${prefix}-0123456789abcdef0,${prefix}-0fedcba9876543210`;
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  return twice === undefined ? undefined : `${label} names ${twice} twice: name each once`;
+}
+
+/** What is wrong with a --peering value, or undefined. */
+export function peeringProblem(value: string, label = "--peering"): string | undefined {
+  if (value === "auto" || value === "new" || EC2_ID("pcx").test(value)) return undefined;
+  return `${label} ${echo(value)} must be auto, new or a peering connection id: pass ${label} auto (reuse an active one between the two VPCs, else create one), ${label} new, or ${label} pcx-0123456789abcdef0`;
+}
+
+/** A comma-separated list, trimmed, empty items dropped. */
+export function splitList(value: string): string[] {
+  return value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+}
