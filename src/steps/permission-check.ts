@@ -21,7 +21,7 @@ import {
 } from "../aws/identity.js";
 import type { Answers } from "../config/answers.js";
 import { REGIONS } from "../config/regions.js";
-import { deployPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
+import { commandPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
 
 /** One action a scope needs on one resource, that the simulation denied or could not decide. */
 export interface PermissionFinding {
@@ -85,18 +85,19 @@ class UnknownPrincipal extends Error {
   override readonly name = "UnknownPrincipal";
 }
 
-/** Simulates what `deploy` needs for the caller identified by STS. */
+/** Simulates what `deploy` (or `connect`) needs for the caller identified by STS. */
 export async function checkPermissions(
   ctx: PermissionCheckContext,
   caller: { readonly arn: string; readonly account: string },
-  answers: Answers,
+  answers: Pick<Answers, "name" | "apiRegion" | "clientRegion">,
+  command: "deploy" | "connect" = "deploy",
 ): Promise<PermissionReport> {
   const principal = simulationPrincipal(caller.arn);
   if (principal.kind === "unsupported") return { outcome: "skipped", reason: principal.reason };
   const partition = caller.arn.split(":")[1] ?? "aws";
   const home = HOME_REGION[partition] ?? "us-east-1";
   const iam = ctx.clients.iam(home);
-  const permissions = deployPermissions({ partition, account: caller.account, name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clientRegion });
+  const permissions = commandPermissions(command, { partition, account: caller.account, name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clientRegion });
   const timeoutMs = ctx.timeoutMs ?? TIMEOUT_MS;
   // The first call that fails, or the deadline, ends the others: one reason is enough to skip.
   const stop = new AbortController();
@@ -159,7 +160,7 @@ export async function checkPermissions(
 
 // The regions whose Identity Center role path to try, most likely first: the profile's sso_region, then
 // us-east-1 (the path without a region), the deployment's regions, and every other region of the partition.
-async function ssoRegions(profile: string | undefined, partition: string, answers: Answers): Promise<string[]> {
+async function ssoRegions(profile: string | undefined, partition: string, answers: Pick<Answers, "apiRegion" | "clientRegion">): Promise<string[]> {
   const hint = await ssoRegionOf(profile);
   const rest = REGIONS.filter((r) => r.partition === partition).map((r) => r.id);
   return [...new Set([...(hint ? [hint] : []), "us-east-1", answers.apiRegion, answers.clientRegion, ...rest])];

@@ -9,10 +9,25 @@
 // (handlers.{create,read,update,delete}.permissions), kept with their source in
 // test/steps/permissions/handler-permissions.json: a test fails when a type here lacks one of their
 // actions without a written reason. Resources follow the Service Authorization Reference.
-import { ssmPrefix, stackName, STAGES, type StageKey } from "./stages.js";
+import { connectStackNames, holdsVpcFunction, regionRoleOf, ssmPrefix, stackName, STAGES, type StageKey } from "./stages.js";
 
-/** Which command needs a permission: deploy's preflight, stages and closing verify, and the other commands. */
-export type PermissionScope = "preflight" | StageKey | "verify" | "status" | "doctor" | "teardown";
+/**
+ * Which command needs a permission: deploy's preflight, stages and closing verify, the other commands, and
+ * connect's reads and proof ("connect") and its two stages.
+ */
+export type PermissionScope =
+  | "preflight"
+  | StageKey
+  | "verify"
+  | "status"
+  | "doctor"
+  | "teardown"
+  | "connect"
+  | "disconnect"
+  // What verify, status and doctor need beyond a deployment's for a connection (deploy's verify needs none of it).
+  | "verify-connection"
+  | "status-connection"
+  | "doctor-connection";
 
 /** One IAM action the tool needs, for which part, on which resource. */
 export interface Permission {
@@ -80,13 +95,30 @@ export const STAGE_RESOURCE_TYPES: Readonly<Record<StageKey, readonly string[]>>
     "AWS::Lambda::Function",
   ],
   routes: ["AWS::EC2::Route"],
+  "connect-client": [
+    "AWS::EC2::VPCPeeringConnection",
+    "AWS::EC2::Route",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::Route53::HostedZone",
+    "AWS::Route53::RecordSet",
+    "AWS::EC2::SecurityGroup",
+    "AWS::IAM::Role",
+    "AWS::Logs::LogGroup",
+    "AWS::Lambda::Function",
+  ],
+  "connect-api": ["AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"],
 };
 
-/** Where a stage's resources are: the target, the stage's region and the other one. */
+/** The function a template makes: a deployment's client function, or a connection's probe. */
+export type FunctionKind = "client" | "probe";
+
+/** Where a stage's resources are: the target, the stage's region and the other one, and whose function it makes. */
 export interface Where {
   readonly t: PermissionTarget;
   readonly region: string;
   readonly peerRegion: string;
+  // Undefined: the deployment's client function.
+  readonly fn?: FunctionKind | undefined;
 }
 
 /** A resource to grant (pattern) and the example of it the simulation asks about. */
@@ -119,8 +151,9 @@ const EC2_ID_PREFIX: Readonly<Record<string, string>> = {
 };
 const API_ID = "a1b2c3d4e5";
 const STACK_ID = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
-// The execution role's logical id in 2-client.yaml: CloudFormation names the role <stack>-<logical id>-<suffix>.
-const EXECUTION_ROLE = "ExecutionRole";
+// The function's role's logical id in 2-client.yaml and connect-client.yaml: CloudFormation names a role
+// <stack>-<logical id>-<suffix>.
+const ROLE: Readonly<Record<FunctionKind, string>> = { client: "ExecutionRole", probe: "ProbeRole" };
 
 function ec2(w: Where, type: string, region = w.region): Resource {
   const base = `arn:${w.t.partition}:ec2:${region}:${w.t.account}:${type}/`;
@@ -134,29 +167,38 @@ const restApi = (w: Where, part = "") => resource(gateway(w, "/restapis/*"), gat
 const apiTags = (w: Where) => resource(gateway(w, "/tags/*"), gateway(w, `/tags/${encodeURIComponent(gateway(w, `/restapis/${API_ID}`))}`));
 const hostedZones = (w: Where) => resource(`arn:${w.t.partition}:route53:::hostedzone/*`, `arn:${w.t.partition}:route53:::hostedzone/Z0123456789EXAMPLE`);
 const changes = (w: Where) => resource(`arn:${w.t.partition}:route53:::change/*`, `arn:${w.t.partition}:route53:::change/C0123456789EXAMPLE`);
-const clientFunction = (t: PermissionTarget) => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:${t.name}-client`);
-function executionRole(t: PermissionTarget): Resource {
-  const base = `arn:${t.partition}:iam::${t.account}:role/${stackName(t.name, "client")}-`;
-  return resource(`${base}*`, `${base}${EXECUTION_ROLE}-EXAMPLE`);
+const functionName = (t: PermissionTarget, fn: FunctionKind = "client") => `${t.name}-${fn}`;
+const clientFunction = (t: PermissionTarget, fn: FunctionKind = "client") => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:${functionName(t, fn)}`);
+// Any function of region B: the one connect is given, or doctor's --function.
+const anyFunction = (t: PermissionTarget) => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:*`, `arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:my-client`);
+function executionRole(t: PermissionTarget, fn: FunctionKind = "client"): Resource {
+  const base = `arn:${t.partition}:iam::${t.account}:role/${stackNameOf(t, fn === "probe" ? "connect-client" : "client")}-`;
+  return resource(`${base}*`, `${base}${ROLE[fn]}-EXAMPLE`);
 }
 const parameters = (t: PermissionTarget) => {
   const base = `arn:${t.partition}:ssm:${t.apiRegion}:${t.account}:parameter${ssmPrefix(t.name)}/`;
   return resource(`${base}*`, `${base}route-table-ids`);
 };
-const logGroupName = (t: PermissionTarget) => `/aws/lambda/${t.name}-client`;
+const logGroupName = (w: Where) => `/aws/lambda/${functionName(w.t, w.fn)}`;
 const logGroups = (w: Where) => `arn:${w.t.partition}:logs:${w.region}:${w.t.account}:log-group:`;
 // CloudWatch Logs authorises most log-group actions on the ARN with a trailing :*, and TagResource,
 // UntagResource and ListTagsForResource on the ARN without it (CloudWatch Logs user guide, "Overview of
 // managing access permissions": "Use the second version, with the trailing :*, … for all other API actions").
 // The examples take the form DescribeLogGroups is authorised on, log-group:<name>:log-stream: with an empty
 // name (hashicorp/terraform-provider-aws#8804); that the others use it too is inferred.
-const logGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w.t)}:*`, `${logGroups(w)}${logGroupName(w.t)}:log-stream:`);
-const taggedLogGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w.t)}`);
+const logGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w)}:*`, `${logGroups(w)}${logGroupName(w)}:log-stream:`);
+const taggedLogGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w)}`);
 const allLogGroups = (w: Where) => resource(`${logGroups(w)}*`, `${logGroups(w)}:log-stream:`);
 const stack = (t: PermissionTarget, key: StageKey) => {
-  const base = `arn:${t.partition}:cloudformation:${stageRegion(t, key)}:${t.account}:stack/${stackName(t.name, key)}/`;
+  const base = `arn:${t.partition}:cloudformation:${stageRegion(t, key)}:${t.account}:stack/${stackNameOf(t, key)}/`;
   return resource(`${base}*`, `${base}${STACK_ID}`);
 };
+// A connection's API-side stack is named for its client region; the others for their key.
+function stackNameOf(t: PermissionTarget, key: StageKey): string {
+  if (key === "connect-client") return connectStackNames(t.name, t.clientRegion).client;
+  if (key === "connect-api") return connectStackNames(t.name, t.clientRegion).api;
+  return stackName(t.name, key);
+}
 const apiGateway = (...verbs: string[]) => verbs.map((v) => `apigateway:${v}`);
 
 /** What CloudFormation's handler calls, with the caller's credentials, to create, read, update and delete each resource type. */
@@ -225,6 +267,15 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => re
     on(ec2(w, "route-table"), w.region, "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
     unscoped(w.region, "ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces"),
   ],
+  // A rule of its own on a group we did not make (connect): it names the group, not a VPC.
+  "AWS::EC2::SecurityGroupIngress": (w) => [
+    on(ec2(w, "security-group"), w.region, "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress"),
+    unscoped(w.region, "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"),
+  ],
+  "AWS::EC2::SecurityGroupEgress": (w) => [
+    on(ec2(w, "security-group"), w.region, "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"),
+    unscoped(w.region, "ec2:DescribeSecurityGroupRules"),
+  ],
   "AWS::ApiGateway::RestApi": (w) => [
     on(resource(gateway(w, "/restapis")), w.region, "apigateway:POST"),
     // A private API's resource policy needs UpdateRestApiPolicy besides the PATCH that carries it.
@@ -276,7 +327,7 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => re
   ],
   "AWS::IAM::Role": (w) => [
     on(
-      executionRole(w.t),
+      executionRole(w.t, w.fn),
       GLOBAL,
       "iam:CreateRole",
       "iam:GetRole",
@@ -309,7 +360,7 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => re
   ],
   "AWS::Lambda::Function": (w) => [
     on(
-      clientFunction(w.t),
+      clientFunction(w.t, w.fn),
       w.region,
       "lambda:CreateFunction",
       "lambda:GetFunction",
@@ -325,7 +376,7 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => re
       "lambda:ListTags",
       "lambda:DeleteFunction",
     ),
-    on(executionRole(w.t), GLOBAL, "iam:PassRole"),
+    on(executionRole(w.t, w.fn), GLOBAL, "iam:PassRole"),
     // Lambda checks a function's VPC settings with the caller's credentials; the delete handler waits for
     // the function's network interfaces.
     unscoped(w.region, "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeNetworkInterfaces"),
@@ -346,17 +397,19 @@ const STACK_ACTIONS = [
 ];
 
 function stageRegion(t: PermissionTarget, key: StageKey): string {
-  return STAGES.find((s) => s.key === key)?.regionRole === "client" ? t.clientRegion : t.apiRegion;
+  return regionRoleOf(key) === "client" ? t.clientRegion : t.apiRegion;
 }
 
 // Before the client stack is deleted (teardown, or Ctrl-C while stage 2 is created), the tool finds the
 // function and VPC among the stack's resources, detaches the function and deletes the network interfaces
 // Lambda leaves behind, so that the delete does not wait 20-40 minutes for Lambda to release them.
-function interfaceRelease(t: PermissionTarget): Grant[] {
+// A connection's probe is released so too (connect-client.yaml names no VPC of its own: the stack's
+// ClientVpcId parameter, read with DescribeStacks, does).
+function interfaceRelease(t: PermissionTarget, fn: FunctionKind = "client"): Grant[] {
   const w: Where = { t, region: t.clientRegion, peerRegion: t.apiRegion };
   return [
-    on(stack(t, "client"), t.clientRegion, "cloudformation:DescribeStackResources"),
-    on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"),
+    on(stack(t, fn === "probe" ? "connect-client" : "client"), t.clientRegion, "cloudformation:DescribeStackResources"),
+    on(clientFunction(t, fn), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"),
     unscoped(t.clientRegion, "ec2:DescribeNetworkInterfaces"),
     on(ec2(w, "network-interface"), t.clientRegion, "ec2:DeleteNetworkInterface"),
   ];
@@ -369,13 +422,13 @@ function scoped(scope: PermissionScope, grants: readonly Grant[], viaCloudFormat
 /** What each resource type of a stage needs, in the stage's region, as CloudFormation's handlers call it. */
 export function stageResourceGrants(t: PermissionTarget, key: StageKey): Map<string, readonly Grant[]> {
   const region = stageRegion(t, key);
-  const w: Where = { t, region, peerRegion: region === t.apiRegion ? t.clientRegion : t.apiRegion };
+  const w: Where = { t, region, peerRegion: region === t.apiRegion ? t.clientRegion : t.apiRegion, fn: key === "connect-client" ? "probe" : "client" };
   return new Map(STAGE_RESOURCE_TYPES[key].map((type) => [type, RESOURCE_TYPE_PERMISSIONS[type]?.(w) ?? []]));
 }
 
 function stagePermissions(t: PermissionTarget, key: StageKey): Permission[] {
   const region = stageRegion(t, key);
-  const own: Grant[] = [on(stack(t, key), region, ...STACK_ACTIONS), ...(key === "client" ? interfaceRelease(t) : [])];
+  const own: Grant[] = [on(stack(t, key), region, ...STACK_ACTIONS), ...(holdsVpcFunction(key) ? interfaceRelease(t, key === "connect-client" ? "probe" : "client") : [])];
   const byCloudFormation = [...stageResourceGrants(t, key).values()].flat();
   // Stage 3's RouteTableIds is an SSM-typed parameter: CloudFormation reads it with the caller's credentials.
   if (key === "routes") byCloudFormation.push(on(parameters(t), region, "ssm:GetParameters"));
@@ -384,6 +437,10 @@ function stagePermissions(t: PermissionTarget, key: StageKey): Permission[] {
 
 const regionsOf = (t: PermissionTarget) => [...new Set([t.apiRegion, t.clientRegion])];
 const describeStacks = (t: PermissionTarget) => STAGES.map((s) => on(stack(t, s.key), stageRegion(t, s.key), "cloudformation:DescribeStacks"));
+const CONNECT_KEYS = ["connect-client", "connect-api"] as const;
+// status, verify and doctor of a name with no deployment look for a connection's stacks.
+const describeConnection = (t: PermissionTarget) => CONNECT_KEYS.map((key) => on(stack(t, key), stageRegion(t, key), "cloudformation:DescribeStacks"));
+const VPC_SIDE = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls"];
 
 function preflightPermissions(t: PermissionTarget): Permission[] {
   return scoped(
@@ -401,7 +458,23 @@ function preflightPermissions(t: PermissionTarget): Permission[] {
 
 function verifyPermissions(t: PermissionTarget): Permission[] {
   // GetFunctionConfiguration: the function must be Active and its last update Successful before an invoke.
-  return scoped("verify", [...describeStacks(t), on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:InvokeFunction")], false);
+  return scoped(
+    "verify",
+    [
+      ...describeStacks(t),
+      on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:InvokeFunction"),
+    ],
+    false,
+  );
+}
+
+// A connection's: its stacks, its probe, and the API VPC's range the probe's answers are judged by.
+function verifyConnectionPermissions(t: PermissionTarget): Permission[] {
+  return scoped(
+    "verify-connection",
+    [...describeConnection(t), on(clientFunction(t, "probe"), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:InvokeFunction"), unscoped(t.apiRegion, "ec2:DescribeVpcs")],
+    false,
+  );
 }
 
 function statusPermissions(t: PermissionTarget): Permission[] {
@@ -419,18 +492,42 @@ function statusPermissions(t: PermissionTarget): Permission[] {
   );
 }
 
+// A connection's: its stacks, its probe and what it left, and whether each addition is still on the user's
+// route tables, groups and VPC (our zone, our peering).
+function statusConnectionPermissions(t: PermissionTarget): Permission[] {
+  return scoped(
+    "status-connection",
+    [
+      ...describeConnection(t),
+      on(clientFunction(t, "probe"), t.clientRegion, "lambda:GetFunctionConfiguration"),
+      on(stack(t, "connect-client"), t.clientRegion, "cloudformation:DescribeStackResources"),
+      unscoped(t.clientRegion, "ec2:DescribeNetworkInterfaces"),
+      ...regionsOf(t).map((region) => unscoped(region, "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules")),
+      unscoped(t.clientRegion, "ec2:DescribeVpcPeeringConnections"),
+      on(hostedZones({ t, region: t.clientRegion, peerRegion: t.apiRegion }), GLOBAL, "route53:GetHostedZone"),
+    ],
+    false,
+  );
+}
+
+// A connection's stacks name the path: the probe (or, without one, the client VPC, whose subnets and groups
+// doctor's own reads cover).
+function doctorConnectionPermissions(t: PermissionTarget): Permission[] {
+  return scoped("doctor-connection", describeConnection(t), false);
+}
+
 // doctor only reads: the function (B), the API with its stages and methods (A), both VPCs' routes, groups
 // and network ACLs, the endpoint and its addresses (A), the peering (B) and the private zone (B).
 function doctorPermissions(t: PermissionTarget): Permission[] {
   const a: Where = { t, region: t.apiRegion, peerRegion: t.clientRegion };
-  const vpcSide = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls"];
   return scoped(
     "doctor",
     [
       ...describeStacks(t),
-      on(clientFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration"),
+      // Ours, a connection's probe or client, or any function --function names.
+      on(anyFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration"),
       on(restApi(a), t.apiRegion, "apigateway:GET"),
-      ...regionsOf(t).map((region) => unscoped(region, ...vpcSide)),
+      ...regionsOf(t).map((region) => unscoped(region, ...VPC_SIDE)),
       unscoped(t.apiRegion, "ec2:DescribeVpcEndpoints", "ec2:DescribeNetworkInterfaces"),
       unscoped(t.clientRegion, "ec2:DescribeVpcPeeringConnections"),
       unscoped(GLOBAL, "route53:ListHostedZonesByVPC"),
@@ -452,7 +549,44 @@ function teardownPermissions(t: PermissionTarget): Permission[] {
   );
 }
 
-/** Every permission of every scope, in the order the README lists them: deploy's (preflight, stages 1-3, verify), then status, doctor, teardown. */
+// connect's own calls: the questions' lists, both sides read as doctor reads them with the quota counts
+// and our stacks, and the proof (doctor again, then the probe invoked). The stacks' own are the
+// connect-client and connect-api scopes.
+function connectPermissions(t: PermissionTarget): Permission[] {
+  const a: Where = { t, region: t.apiRegion, peerRegion: t.clientRegion };
+  return scoped(
+    "connect",
+    [
+      ...describeConnection(t),
+      on(anyFunction(t), t.clientRegion, "lambda:GetFunctionConfiguration"),
+      unscoped(t.clientRegion, "lambda:ListFunctions"),
+      on(clientFunction(t, "probe"), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:InvokeFunction"),
+      on(restApi(a), t.apiRegion, "apigateway:GET"),
+      ...regionsOf(t).map((region) => unscoped(region, ...VPC_SIDE, "ec2:DescribeSecurityGroupRules", "ec2:DescribeManagedPrefixLists", "ec2:DescribeVpcPeeringConnections")),
+      unscoped(t.apiRegion, "ec2:DescribeVpcEndpoints", "ec2:DescribeNetworkInterfaces"),
+      unscoped(GLOBAL, "route53:ListHostedZonesByVPC"),
+      on(hostedZones(a), GLOBAL, "route53:ListResourceRecordSets"),
+    ],
+    false,
+  );
+}
+
+// Besides these, CloudFormation deletes each stack's resources with the delete actions of its rows.
+function disconnectPermissions(t: PermissionTarget): Permission[] {
+  return scoped(
+    "disconnect",
+    [
+      ...CONNECT_KEYS.map((key) => on(stack(t, key), stageRegion(t, key), "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DeleteStack")),
+      ...interfaceRelease(t, "probe"),
+    ],
+    false,
+  );
+}
+
+/**
+ * Every permission of every scope, in the order the README lists them: deploy's (preflight, stages 1-3,
+ * verify), then status, doctor, teardown, then connect's (its reads and proof, its two stacks) and disconnect.
+ */
 export function requiredPermissions(t: PermissionTarget): Permission[] {
   return [
     ...preflightPermissions(t),
@@ -461,19 +595,35 @@ export function requiredPermissions(t: PermissionTarget): Permission[] {
     ...statusPermissions(t),
     ...doctorPermissions(t),
     ...teardownPermissions(t),
+    ...verifyConnectionPermissions(t),
+    ...statusConnectionPermissions(t),
+    ...doctorConnectionPermissions(t),
+    ...connectPermissions(t),
+    ...CONNECT_KEYS.flatMap((key) => stagePermissions(t, key)),
+    ...disconnectPermissions(t),
   ];
 }
 
+/** The commands that call AWS. */
+export type AwsCommand = "deploy" | "verify" | "status" | "doctor" | "teardown" | "connect" | "disconnect";
+
 /** The scopes of each command that calls AWS. */
-export const COMMAND_SCOPES: Readonly<Record<"deploy" | "verify" | "status" | "doctor" | "teardown", readonly PermissionScope[]>> = {
+export const COMMAND_SCOPES: Readonly<Record<AwsCommand, readonly PermissionScope[]>> = {
   deploy: ["preflight", "api", "client", "routes", "verify"],
-  verify: ["verify"],
-  status: ["status"],
-  doctor: ["doctor"],
+  verify: ["verify", "verify-connection"],
+  status: ["status", "status-connection"],
+  doctor: ["doctor", "doctor-connection"],
   teardown: ["teardown"],
+  connect: ["connect", "connect-client", "connect-api"],
+  disconnect: ["disconnect"],
 };
+
+/** What a command needs: deploy's preflight, three stages and closing verification; connect's reads, two stacks and proof. */
+export function commandPermissions(command: AwsCommand, t: PermissionTarget): Permission[] {
+  return requiredPermissions(t).filter((p) => COMMAND_SCOPES[command].includes(p.scope));
+}
 
 /** What `deploy` needs: preflight, the three stages and the verification that ends it. */
 export function deployPermissions(t: PermissionTarget): Permission[] {
-  return requiredPermissions(t).filter((p) => COMMAND_SCOPES.deploy.includes(p.scope));
+  return commandPermissions("deploy", t);
 }

@@ -94,6 +94,13 @@ const SCOPE_LABEL: Record<PermissionScope, string> = {
   status: "status",
   doctor: "doctor",
   teardown: "teardown",
+  connect: "connect (reads and proof)",
+  "connect-client": "connect stage 1/2 (client side)",
+  "connect-api": "connect stage 2/2 (API side)",
+  disconnect: "disconnect",
+  "verify-connection": "verify (a connection)",
+  "status-connection": "status (a connection)",
+  "doctor-connection": "doctor (a connection)",
 };
 
 /** What to do about denied actions, in words. */

@@ -16,8 +16,8 @@ import {
   type Permission,
   type PermissionScope,
 } from "../../src/steps/permissions.js";
-import { STAGES, type StageKey } from "../../src/steps/stages.js";
-import { loadStages, onlyResourceOfType, TEMPLATES_DIR } from "../helpers/template-fixtures.js";
+import { regionRoleOf, type StageKey } from "../../src/steps/stages.js";
+import { loadConnect, loadStages, onlyResourceOfType, TEMPLATES_DIR } from "../helpers/template-fixtures.js";
 import { HANDLER_EXCEPTIONS } from "./permissions/exceptions.js";
 import oracle from "./permissions/handler-permissions.json" with { type: "json" };
 
@@ -48,7 +48,7 @@ function handlerActions(type: string): Map<string, Phase[]> {
   return byAction;
 }
 
-const stageRegion = (key: StageKey) => (STAGES.find((s) => s.key === key)?.regionRole === "client" ? target.clientRegion : target.apiRegion);
+const stageRegion = (key: StageKey) => (regionRoleOf(key) === "client" ? target.clientRegion : target.apiRegion);
 const peer = (region: string) => (region === target.apiRegion ? target.clientRegion : target.apiRegion);
 
 // Where the handler's request goes: IAM and Route 53 are global; CloudFormation accepts a peering in the peer's region.
@@ -77,6 +77,13 @@ describe("the permissions list", () => {
         const grants = RESOURCE_TYPE_PERMISSIONS[type]?.({ t: target, region: "us-east-1", peerRegion: "eu-west-1" }) ?? [];
         expect(grants.flatMap((g) => g.actions).length, `${type} in ${stage.template} has no actions`).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it("gives connect's two stacks the resource types of their templates", () => {
+    for (const { key, file, template } of loadConnect()) {
+      const types = new Set(Object.values(template.Resources).map((r) => r.Type));
+      expect(new Set(STAGE_RESOURCE_TYPES[`connect-${key}`]), file).toEqual(types);
     }
   });
 
@@ -205,7 +212,7 @@ describe("the resources and regions of the calls", () => {
   });
 
   it("marks what CloudFormation calls, not the tool, and leaves the other commands out of deploy", () => {
-    expect(list.filter((p) => p.viaCloudFormation).every((p) => ["api", "client", "routes"].includes(p.scope))).toBe(true);
+    expect(list.filter((p) => p.viaCloudFormation).every((p) => ["api", "client", "routes", "connect-client", "connect-api"].includes(p.scope))).toBe(true);
     expect(list.find((p) => p.actions.includes("cloudformation:CreateChangeSet"))?.viaCloudFormation).toBe(false);
     expect(list.find((p) => p.actions.includes("ec2:CreateVpc"))?.viaCloudFormation).toBe(true);
     expect(new Set(deployPermissions(target).map((p) => p.scope))).toEqual(new Set(["preflight", "api", "client", "routes", "verify"]));
@@ -232,6 +239,13 @@ const SCOPES: Record<PermissionScope, string> = {
   status: "status",
   doctor: "doctor",
   teardown: "teardown",
+  connect: "connect: reads and proof",
+  "connect-client": "connect: stage 1 (client side, region B)",
+  "connect-api": "connect: stage 2 (API side, region A)",
+  disconnect: "disconnect",
+  "verify-connection": "verify (a connection)",
+  "status-connection": "status (a connection)",
+  "doctor-connection": "doctor (a connection)",
 };
 
 // The README's rows: one per scope and resource, the actions in the list's order.
