@@ -9,12 +9,13 @@ import type { ZonePair } from "./plan.js";
 import type { RegionRole, StageKey } from "./stages.js";
 import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./client-answer.js";
+import type { Carrier, PlannedResource, RefusalReason } from "./connect/types.js";
 
 export type { RootCause };
-/** A stage's number: 1 API, 2 client, 3 routes. */
+/** A stage's number: 1 API, 2 client, 3 routes; a connection's 1 client side, 2 API side. */
 export type StageNumber = 1 | 2 | 3;
 /** The command a run belongs to. */
-export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor";
+export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor" | "connect" | "disconnect";
 
 /** A stage's location: its number, key, stack name and region. */
 export interface StageRef {
@@ -126,6 +127,11 @@ export type ProgressEvent =
       readonly fix: string | null;
       readonly at: number;
     }
+  // connect's plan: doctor's table with what each hop gets and who owns it, our two stacks, the user's
+  // resources that will carry our additions, what is not touched, notes, and the refusals that stop it.
+  | ({ readonly kind: "connect-plan"; readonly at: number } & ConnectPlanView)
+  // status of a connection: each user resource that carries an addition of ours, and whether it is still there.
+  | { readonly kind: "connect-additions"; readonly carriers: readonly CarrierState[]; readonly at: number }
   | {
       readonly kind: "result";
       readonly operation: Operation;
@@ -136,6 +142,37 @@ export type ProgressEvent =
       readonly next: readonly string[];
       readonly at: number;
     };
+
+/** One hop of connect's plan: doctor's verdict now, what connect adds, and who owns it. */
+export interface ConnectHopView {
+  readonly hop: HopName;
+  readonly ok: boolean | null;
+  readonly detail: string;
+  readonly action: string;
+  readonly owner: string;
+}
+
+/** connect's plan as its event carries it. */
+export interface ConnectPlanView {
+  readonly name: string;
+  readonly hops: readonly ConnectHopView[];
+  /** Our two stacks, in deploy order: whether each is needed and what it will hold. */
+  readonly stacks: readonly (StageRef & { readonly needed: boolean; readonly resources: readonly PlannedResource[] })[];
+  readonly carriers: readonly Carrier[];
+  readonly untouched: readonly string[];
+  readonly notes: readonly string[];
+  readonly refusals: readonly { readonly reason: RefusalReason; readonly hop: HopName | undefined; readonly message: string }[];
+  /** A dry run: the plan is all there is. */
+  readonly dryRun: boolean;
+}
+
+/** A user resource with our additions on it, each found there (true), gone (false) or not readable (null). */
+export interface CarrierState {
+  readonly id: string;
+  readonly region: string;
+  readonly kind: Carrier["kind"];
+  readonly additions: readonly { readonly text: string; readonly present: boolean | null }[];
+}
 
 /** A change set's entry with the template's plain-English name for the resource. */
 export interface ChangeView extends PlannedChange {

@@ -4,6 +4,7 @@ import { wrapAnsi } from "fast-wrap-ansi";
 import { stripVTControlCharacters } from "node:util";
 import { BIN } from "../package.js";
 import type { StageRef } from "../steps/events.js";
+import { stageCount } from "../steps/stages.js";
 
 /** A duration as the rows show it: 12s, 3m05s, 1h02m. */
 export function formatDuration(ms: number): string {
@@ -19,9 +20,9 @@ export function formatMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : String(Math.round(ms));
 }
 
-/** A stage's label for plain lines: [1/3 api us-east-1]. */
+/** A stage's label for plain lines: [1/3 api us-east-1], [1/2 connect-client eu-west-1]. */
 export function stageLabel(ref: Pick<StageRef, "stage" | "key" | "region">): string {
-  return `[${ref.stage}/3 ${ref.key} ${ref.region}]`;
+  return `[${ref.stage}/${stageCount(ref.key)} ${ref.key} ${ref.region}]`;
 }
 
 /** The text cut to `max` characters, saying how many more there were. */

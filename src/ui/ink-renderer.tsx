@@ -5,6 +5,7 @@ import { Box, render, Static, useWindowSize } from "ink";
 import type { Writable } from "node:stream";
 import { useSyncExternalStore } from "react";
 import type { ProgressEvent } from "../steps/events.js";
+import { Additions, ConnectPlan } from "./ink/connect.js";
 import { HopLine, ResultView } from "./ink/result.js";
 import { ColorContext, NoteLine, Row, StageRow, StepRows, useNow } from "./ink/rows.js";
 import { stageLabels } from "./ink/row-text.js";
@@ -176,6 +177,10 @@ export function HistoryLine({ item, width }: { readonly item: HistoryItem; reado
       return <VerifyView report={item.report} width={width} />;
     case "hop":
       return <HopLine hop={item.hop} width={width} />;
+    case "connect-plan":
+      return <ConnectPlan plan={item.plan} width={width} />;
+    case "connect-additions":
+      return <Additions carriers={item.carriers} width={width} />;
     case "result":
       return <ResultView outcome={item.outcome} width={width} />;
     default:

@@ -6,6 +6,7 @@ import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
 import { changeSummary, changeText, functionText, hopLine, latencyColumns, latencyTable, permissionLines, releaseStepText } from "./wording.js";
 import { failureStatus, formatDuration, formatMs, stageLabel, terminalColumns, truncate, wrapLines } from "./format.js";
+import { additionLines, type ConnectLine, connectPlanLines } from "./connect-text.js";
 import { zonesEventText } from "./plan-text.js";
 import { type Renderer, unreachable } from "./renderer.js";
 
@@ -183,8 +184,14 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         for (const command of e.next) write(`  next: ${command}`);
         return;
       }
+      case "connect-plan":
+        return void connectPlanLines(e).forEach((line) => write(connectLine(line, paint)));
+      case "connect-additions":
+        return void additionLines(e.carriers).forEach((line) => write(connectLine(line, paint)));
       case "stages-queued":
-        // Each stage gets its own line as it starts; a list up front would only repeat them.
+        // Each stage gets its own line as it starts; a list up front would only repeat them. Their places
+        // label what is said of a stage before it starts (connect's "nothing to add here").
+        for (const ref of e.stages) refs.set(ref.stage, ref);
         return;
       default:
         return unreachable(e);
@@ -201,6 +208,17 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
     },
     close: stop,
   };
+}
+
+// A line of connect's plan or additions: its first word in its tone, a heading bold, the rest as it is.
+function connectLine(line: ConnectLine, paint: (style: Style, text: string) => string): string {
+  const indent = /^ */.exec(line.text)![0];
+  const body = line.text.slice(indent.length);
+  const space = body.indexOf(" ");
+  const [first, rest] = space === -1 ? [body, ""] : [body.slice(0, space), body.slice(space)];
+  if (line.heading) return paint("bold", line.text);
+  if (line.dim) return paint("dim", line.text);
+  return line.tone ? `${indent}${paint(line.tone, first)}${rest}` : line.text;
 }
 
 function finishedText(outcome: "created" | "updated" | "no-op" | "deleted" | "absent", stackName: string): string {

@@ -1,6 +1,6 @@
 // What the Ink screen shows, folded from the event stream by one pure function. Finished things are
 // appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
-import type { ProgressEvent, RootCause, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
+import type { CarrierState, ConnectPlanView, ProgressEvent, RootCause, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
 import { changeSummary, changeText, functionText, isReleaseEvent, permissionLines, type ReleaseEvent, releaseStepText, type ReleaseStepText } from "./wording.js";
 import { zonesEventText } from "./plan-text.js";
@@ -81,6 +81,8 @@ export type HistoryItem =
   | { readonly key: string; readonly kind: "stage"; readonly stage: StageView }
   | { readonly key: string; readonly kind: "verify"; readonly report: VerifyReport }
   | { readonly key: string; readonly kind: "hop"; readonly hop: DoctorHop }
+  | { readonly key: string; readonly kind: "connect-plan"; readonly plan: ConnectPlanView }
+  | { readonly key: string; readonly kind: "connect-additions"; readonly carriers: readonly CarrierState[] }
   | { readonly key: string; readonly kind: "result"; readonly outcome: Outcome };
 
 /** The screen's state: history, the running stage, samples, failure, outputs. */
@@ -215,6 +217,12 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
     }
     case "doctor-hop":
       return append(state, { kind: "hop", hop: { hop: event.hop, ok: event.ok, detail: event.detail, fix: event.fix } });
+    case "connect-plan": {
+      const { kind: _kind, at: _at, ...plan } = event;
+      return append(state, { kind: "connect-plan", plan });
+    }
+    case "connect-additions":
+      return append(state, { kind: "connect-additions", carriers: event.carriers });
     case "result": {
       const outcome: Outcome = { ok: event.ok, neutral: event.neutral === true, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
       return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });

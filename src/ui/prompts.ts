@@ -1,6 +1,6 @@
 // The questions of a guided run (and the yes/no confirmations). Only called with a terminal on stdin; each validates as the user types
 // with the validators the flags use, so the overlap message and its suggested range appear inline.
-import { confirm, input, search, Separator } from "@inquirer/prompts";
+import { checkbox, confirm, input, search, select, Separator } from "@inquirer/prompts";
 import { closest } from "fastest-levenshtein";
 import { styleText } from "node:util";
 import { findRegion, isOptIn, offeredRegions, partitionProblem, type RegionInfo, REGIONS } from "../config/regions.js";
@@ -134,4 +134,35 @@ function typoChoice(regions: readonly RegionInfo[], needle: string): RegionChoic
   const near = closest(needle.slice(0, 32), regions.map((r) => r.id));
   const region = regions.find((r) => r.id === near)!;
   return { ...choice(region), description: `No region matches "${needle}": did you mean ${near}? Enter takes it.` };
+}
+
+/** One entry of a list question: what it answers, its line, and a line under it when it is highlighted. */
+export interface ListChoice<T> {
+  readonly value: T;
+  readonly name: string;
+  readonly description?: string | undefined;
+}
+
+/** A question answered by picking one of what exists (connect's API, stage, endpoint, client). */
+export function askChoice<T>(message: string, choices: readonly ListChoice<T>[]): Promise<T> {
+  return select<T>({ message, choices: choices.map((c) => ({ value: c.value, name: c.name, ...(c.description ? { description: c.description } : {}) })), pageSize: 12 });
+}
+
+/** Several of a list, all checked to begin with (a client VPC's subnets). */
+export function askSome(message: string, choices: readonly ListChoice<string>[]): Promise<string[]> {
+  return checkbox<string>({
+    message,
+    choices: choices.map((c) => ({ value: c.value, name: c.name, checked: true })),
+    required: true,
+    pageSize: 12,
+  });
+}
+
+/** A connection's name, validated as typed with the rule of a deployment's. */
+export function askConnectionName(initial: string): Promise<string> {
+  return input({
+    message: "Connection name (names its two stacks, <name>-connect-client and <name>-connect-api-<region B>)",
+    default: initial,
+    validate: (value) => shown(nameProblem(value.trim(), "name")),
+  }).then((v) => v.trim());
 }

@@ -2,6 +2,7 @@
 import { Box, Text } from "ink";
 import { failureStatus, splitAtCommand, wrapCommand, wrapLines } from "../format.js";
 import type { DoctorHop, Failure, Outcome, StageOutputs } from "../progress-state.js";
+import { stageCount } from "../../steps/stages.js";
 import { DETAIL_COLUMN, hopLine } from "../wording.js";
 import { Glyph, Lines, usePaint } from "./rows.js";
 
@@ -50,7 +51,7 @@ function tell(failure: Failure): Told {
   const { stage } = failure;
   const cause = stage.failure?.rootCause;
   return {
-    title: `stage ${stage.stage}/3 failed${failureStatus(stage.failure?.status) ? `: ${failureStatus(stage.failure?.status)}` : ""}`,
+    title: `stage ${stage.stage}/${stageCount(stage.key)} failed${failureStatus(stage.failure?.status) ? `: ${failureStatus(stage.failure?.status)}` : ""}`,
     layer: `CloudFormation, stack ${stage.stackName} in ${stage.region}`,
     cause: cause && `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`,
     todo: stage.failure?.message ?? "",

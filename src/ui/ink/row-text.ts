@@ -1,5 +1,6 @@
 // What a stage or resource row says, from its view; pure so the reducer tests and the components agree.
 import type { StageRef } from "../../steps/events.js";
+import { stageCount } from "../../steps/stages.js";
 import { failureStatus } from "../format.js";
 import type { ResourceRow, StageView } from "../progress-state.js";
 import type { GlyphKind } from "./rows.js";
@@ -20,7 +21,8 @@ const STARTING = {
 
 /** A stage's row label, longest first, and its region, which the row keeps whatever the width. */
 export function stageLabels(stage: StageRef): { readonly labels: readonly string[]; readonly keep: string } {
-  return { labels: [`stage ${stage.stage}/3 ${stage.stackName}`, `${stage.stage}/3 ${stage.stackName}`], keep: ` (${stage.region})` };
+  const of = `${stage.stage}/${stageCount(stage.key)}`;
+  return { labels: [`stage ${of} ${stage.stackName}`, `${of} ${stage.stackName}`], keep: ` (${stage.region})` };
 }
 
 // CloudFormation's words, shortened for a narrow terminal (the glyph already tells done from failed).
