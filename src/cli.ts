@@ -16,6 +16,8 @@ const RUNNERS: Record<CommandName, () => Promise<Runner>> = {
   verify: async () => (await import("./commands/verify.js")).runVerify,
   teardown: async () => (await import("./commands/teardown.js")).runTeardown,
   doctor: async () => (await import("./commands/doctor.js")).runDoctor,
+  connect: async () => (await import("./commands/connect.js")).runConnect,
+  disconnect: async () => (await import("./commands/disconnect.js")).runDisconnect,
 };
 
 /** Runs one command from argv and returns its exit code. */
@@ -52,7 +54,8 @@ async function errorWrapper(): Promise<(lines: string[]) => string> {
 function report(error: unknown, shown: (lines: string[]) => string): number {
   leaveQuietlyOnEpipe();
   if (error instanceof UsageError) {
-    process.stderr.write(shown([`error: ${error.message}`]));
+    // One line per problem (connect's refusals come several at once).
+    process.stderr.write(shown(error.message.split("\n").map((line) => `error: ${line}`)));
     return error.exitCode;
   }
   if (error instanceof FailureError) {

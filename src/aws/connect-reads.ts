@@ -13,6 +13,7 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
   paginateDescribeVpcPeeringConnections,
+  paginateDescribeVpcs,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { paginateListFunctions } from "@aws-sdk/client-lambda";
@@ -225,4 +226,55 @@ export async function readOwnedStacks(clients: Pick<AwsClients, "cloudFormation"
     return found && { status: found.status, parameters: found.parameters, outputs: found.outputs };
   }));
   return { client, api };
+}
+
+/** A route of a table: its IPv4 destination, its target's id and its state. */
+export interface RouteFact {
+  readonly destination: string;
+  readonly target: string;
+  readonly state: string;
+}
+
+/** A security group rule: the group, its direction, protocol and ports, and its IPv4 range. */
+export interface RuleFact {
+  readonly groupId: string;
+  readonly egress: boolean;
+  readonly protocol: string;
+  readonly fromPort: number | undefined;
+  readonly toPort: number | undefined;
+  readonly cidr: string | undefined;
+}
+
+/** The routes of some tables and the rules of some groups of a region, as they are now (status of a connection). */
+export async function readRoutesAndRules(ec2: EC2Client, tableIds: readonly string[], groupIds: readonly string[]): Promise<{ routes: Map<string, RouteFact[]>; rules: RuleFact[] }> {
+  const [tables, rules] = await Promise.all([
+    tableIds.length === 0 ? [] : all(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [...tableIds] }), (p) => p.RouteTables),
+    groupIds.length === 0 ? [] : all(paginateDescribeSecurityGroupRules({ client: ec2 }, { Filters: [{ Name: "group-id", Values: [...groupIds] }] }), (p) => p.SecurityGroupRules),
+  ]);
+  const target = (r: NonNullable<(typeof tables)[number]["Routes"]>[number]) =>
+    r.VpcPeeringConnectionId ?? r.TransitGatewayId ?? r.GatewayId ?? r.NatGatewayId ?? r.NetworkInterfaceId ?? r.InstanceId ?? "";
+  return {
+    routes: new Map(tables.map((t) => [t.RouteTableId ?? "", (t.Routes ?? []).filter((r) => r.DestinationCidrBlock).map((r) => ({ destination: r.DestinationCidrBlock!, target: target(r), state: r.State ?? "" }))])),
+    rules: rules.map((r) => ({ groupId: r.GroupId ?? "", egress: r.IsEgress === true, protocol: r.IpProtocol ?? "", fromPort: r.FromPort, toPort: r.ToPort, cidr: r.CidrIpv4 })),
+  };
+}
+
+/** A VPC's IPv4 ranges (verify of a connection: the range the API hostname must resolve into). */
+export async function vpcRanges(ec2: EC2Client, vpcId: string): Promise<string[]> {
+  const vpcs = await all(paginateDescribeVpcs({ client: ec2 }, { VpcIds: [vpcId] }), (p) => p.Vpcs);
+  return (vpcs[0]?.CidrBlockAssociationSet ?? []).filter((a) => a.CidrBlockState?.State === "associated" && a.CidrBlock).map((a) => a.CidrBlock!);
+}
+
+/** A subnet of a VPC, as the wizard lists it. */
+export interface SubnetChoice {
+  readonly id: string;
+  readonly cidr: string;
+  readonly zone: string;
+  readonly name: string | undefined;
+}
+
+/** The subnets of a VPC (connect's client given as a VPC: which ones it calls from). */
+export async function listSubnets(ec2: EC2Client, vpcId: string): Promise<SubnetChoice[]> {
+  const subnets = await all(paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: "vpc-id", Values: [vpcId] }] }), (p) => p.Subnets);
+  return subnets.map((s) => ({ id: s.SubnetId ?? "", cidr: s.CidrBlock ?? "", zone: s.AvailabilityZone ?? "", name: s.Tags?.find((t) => t.Key === "Name")?.Value }));
 }

@@ -5,9 +5,9 @@ import { writeFileSync } from "node:fs";
 import type { CredentialsError } from "../aws/errors.js";
 import { resolve } from "node:path";
 import { ANSWER_KEYS, type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
-import type { Flags } from "../config/flags.js";
+import type { CommandName, Flags } from "../config/flags.js";
 import { type Asker, resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
-import { FailureError } from "../errors.js";
+import { FailureError, UsageError } from "../errors.js";
 import type { StageRef } from "../steps/events.js";
 import { terminalColumns, wrapLines } from "../ui/format.js";
 import { credentialsCheck, withCredentialsNotice } from "./credentials-check.js";
@@ -44,6 +44,7 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
   // --config names where answers are read and saved: deploy creates a file that is not there yet and plan
   // reads it as empty; the other commands read a deployment's answers, so theirs must exist.
   const file = loadAnswersFile(path, flags.config !== undefined && flags.command !== "deploy" && flags.command !== "plan");
+  checkKind(flags.command, file, path);
   // The flags carry each answer under its own name.
   const fromFlags: Partial<Answers> = Object.fromEntries(ANSWER_KEYS.flatMap((key) => (flags[key] === undefined ? [] : [[key, flags[key]]])));
   const check = ctx.interactive && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
@@ -57,6 +58,32 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
     flags.yes,
   );
   return { ...resolved, path, file, credentials: async () => check?.verdict(resolved.answers.apiRegion) };
+}
+
+const DEPLOYMENT_ONLY = new Set<CommandName>(["deploy", "plan", "teardown"]);
+const CONNECTION_ONLY = new Set<CommandName>(["connect", "disconnect"]);
+
+/**
+ * A file holds a deployment's answers or a connection's, never both: a command of the one refuses a file of
+ * the other (exit 2) rather than overwrite it or act on the wrong stacks. status, verify and doctor take either.
+ */
+export function checkKind(command: CommandName, file: AnswersFile | undefined, path: string): void {
+  if (!file) return;
+  const name = file.answers.name ?? "(unnamed)";
+  if (file.kind === "connection" && DEPLOYMENT_ONLY.has(command)) {
+    throw new UsageError(
+      command === "teardown"
+        ? `${path} holds the answers of connection "${name}": disconnect removes a connection (teardown removes a deployment)`
+        : `${path} holds the answers of connection "${name}" (connect's): pass --config with another file for a deployment, e.g. --config ${name}-deployment.json`,
+    );
+  }
+  if (file.kind !== "connection" && Object.keys(file.answers).length > 0 && CONNECTION_ONLY.has(command)) {
+    throw new UsageError(
+      command === "disconnect"
+        ? `${path} holds the answers of deployment "${name}": teardown removes a deployment; for a connection pass --config with the connection's answers file`
+        : `${path} holds the answers of deployment "${name}" (deploy's): pass --config with another file for the connection, e.g. --config ${name}-connection.json`,
+    );
+  }
 }
 
 /** Ends the run (exit 1, with the fix) when the check during the questions found the credentials unusable. */

@@ -1,6 +1,6 @@
 // The commands a person types next, with the flags that find this deployment again.
 import { delimiter, dirname, isAbsolute, relative, sep } from "node:path";
-import { ANSWER_KEYS, FLAG_OF, type AnswerKey, type Answers } from "../config/answers.js";
+import { ANSWER_KEYS, CONNECT_FLAG_OF, CONNECT_KEYS, FLAG_OF, type AnswerKey, type Answers, type ConnectAnswers } from "../config/answers.js";
 import { BIN } from "../package.js";
 
 // The answers that find a deployment again: its name and regions, and the profile that reaches them.
@@ -19,8 +19,8 @@ export function locateFlags(answers: Pick<Answers, "name" | "apiRegion" | "clien
   return answerFlags(answers, "locate");
 }
 
-/** Each command in turn, started as this tool was and pointed at this deployment. */
-export function nextCommands(invocation: string, answers: Answers, commands: readonly string[]): string[] {
+/** Each command in turn, started as this tool was and pointed at this deployment (or connection). */
+export function nextCommands(invocation: string, answers: Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">, commands: readonly string[]): string[] {
   const flags = locateFlags(answers);
   return commands.map((command) => `${invocation} ${command} ${flags}`);
 }
@@ -28,6 +28,17 @@ export function nextCommands(invocation: string, answers: Answers, commands: rea
 /** The non-interactive command that repeats this run, printed after a guided run (like create-vite). */
 export function equivalentCommand(invocation: string, answers: Answers, command: string): string {
   return `${invocation} ${command} ${answerFlags(answers, "all")}`;
+}
+
+/** The non-interactive connect that repeats a guided one: every answer as its flag (the probe only when off). */
+export function equivalentConnect(invocation: string, answers: ConnectAnswers): string {
+  const flags = CONNECT_KEYS.flatMap((key) => {
+    const value = answers[key];
+    if (key === "probe") return value === false ? ["--no-probe"] : [];
+    if (key === "peering" && value === "auto") return [];
+    return value === undefined || value === "" ? [] : [`${CONNECT_FLAG_OF[key]} ${value}`];
+  });
+  return `${invocation} connect ${flags.join(" ")}`;
 }
 
 // How this process was started, as the words a person types to start it again: the "next:" commands and

@@ -37,7 +37,10 @@ interface OpenSession extends Session {
   identity(): string | undefined;
 }
 
-function openSession(ctx: CommandContext, answers: Answers, operation: Operation): OpenSession {
+/** What a session needs of a run's answers: the name and regions that find it, and the profile. */
+export type Located = Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">;
+
+function openSession(ctx: CommandContext, answers: Located, operation: Operation): OpenSession {
   const json = ctx.flags.progress === "json";
   const human = json ? ctx.stderr : ctx.stdout;
   const machine = json ? createJsonRenderer(ctx.stdout) : undefined;
@@ -60,10 +63,12 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
     void view.close();
     const flags = locateFlags(answers);
     const columns = terminalColumns(human);
+    // A connection's stacks are removed by disconnect, a deployment's by teardown.
+    const remove = operation === "connect" || operation === "disconnect" ? "disconnect" : "teardown";
     const lines = [
       ...wrapLines(["Detached. CloudFormation carries on with whatever was running. See where it stands or remove it with:"], columns),
       ...wrapCommand(`${ctx.invocation} status ${flags}`, 2, columns),
-      ...wrapCommand(`${ctx.invocation} teardown ${flags}`, 2, columns),
+      ...wrapCommand(`${ctx.invocation} ${remove} ${flags}`, 2, columns),
     ];
     human.write(`\n${lines.join("\n")}\n`);
     ctx.exit(130);
@@ -104,7 +109,7 @@ function openSession(ctx: CommandContext, answers: Answers, operation: Operation
  */
 export async function withSession<T>(
   ctx: CommandContext,
-  answers: Answers,
+  answers: Located,
   operation: Operation,
   body: (session: Session) => Promise<T>,
 ): Promise<T> {

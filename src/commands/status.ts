@@ -1,8 +1,11 @@
-// `status`: the three stacks in their regions, their state and outputs, and the last verification.
+// `status`: the three stacks in their regions, their state and outputs, and the last verification; or, for a
+// connection, its two stacks, its probe and whether each of its additions is still on the user's resources.
+import type { AnswersFile } from "../config/answers.js";
 import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
 import { nextCommands } from "./next-steps.js";
+import type { Session } from "./session.js";
 
-/** `status`: the three stacks, the client function and the last verification. */
+/** `status`: the three stacks, the client function and the last verification (or a connection's). */
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
@@ -13,11 +16,19 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   ]);
   return withSession(ctx, answers, "status", async (session) => {
     await session.goLive();
-    const report = await status(session, { deployment: answers, lastVerify: file?.lastVerify });
+    if (file?.kind === "connection") return (await connectionStatus(ctx, session, loaded.answers, file, true)) ?? 0;
+    const { lookupStacks } = await import("../steps/stacks.js");
+    const stacks = await lookupStacks(session.clients, answers);
+    // A name with no deployment may be a connection's.
+    if (![stacks.api, stacks.client, stacks.routes].some((s) => s.present)) {
+      const found = await connectionStatus(ctx, session, answers, file, false);
+      if (found !== undefined) return found;
+    }
+    const report = await status(session, { deployment: answers, lastVerify: file?.lastVerify, stacks });
     if (ctx.flags.outputsFile) {
-      const stacks = [report.stacks.api, report.stacks.client, report.stacks.routes];
-      const outputs = Object.fromEntries(stacks.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
-      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, stacks.map((s) => s.ref), outputs);
+      const all = [report.stacks.api, report.stacks.client, report.stacks.routes];
+      const outputs = Object.fromEntries(all.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
+      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, all.map((s) => s.ref), outputs);
     }
     session.emit({
       kind: "result",
@@ -35,4 +46,47 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     });
     return 0;
   });
+}
+
+// A connection's status; undefined when `known` is false and the name is no connection.
+async function connectionStatus(
+  ctx: CommandContext,
+  session: Session,
+  answers: Parameters<typeof nextCommands>[1],
+  file: AnswersFile | undefined,
+  known: boolean,
+): Promise<number | undefined> {
+  const [{ lookupConnection }, { connectionStatus: report }, { connectStageRefs }, { lookupStack }] = await Promise.all([
+    import("../steps/connect/locate.js"),
+    import("../steps/connect/status.js"),
+    import("../steps/stages.js"),
+    import("../steps/stacks.js"),
+  ]);
+  let stacks = await lookupConnection(session.clients, answers);
+  if (!stacks && !known) return undefined;
+  if (!stacks) {
+    const [client, api] = connectStageRefs(answers);
+    stacks = { client: await lookupStack(session.clients, client), api: await lookupStack(session.clients, api) };
+  }
+  const lastVerify = file?.kind === "connection" && file.answers.name === answers.name ? file.lastVerify : undefined;
+  const found = await report(session, { connection: answers, stacks, lastVerify });
+  if (ctx.flags.outputsFile) {
+    const all = [stacks.client, stacks.api];
+    const outputs = Object.fromEntries(all.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
+    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, all.map((s) => s.ref), outputs);
+  }
+  session.emit({
+    kind: "result",
+    operation: "status",
+    ok: true,
+    neutral: found.absent,
+    summary: found.connected
+      ? `Connection "${answers.name}" is connected.`
+      : found.absent
+        ? `Connection "${answers.name}" is not connected.`
+        : `Connection "${answers.name}" is not fully connected.`,
+    next: nextCommands(ctx.invocation, answers, found.connected ? ["verify", "disconnect"] : found.absent ? [] : ["doctor", "disconnect"]),
+    at: Date.now(),
+  });
+  return 0;
 }

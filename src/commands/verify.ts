@@ -6,7 +6,7 @@ import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.j
 import { locateFlags, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
-/** `verify`: finds the deployed client function and proves the path again. */
+/** `verify`: finds the deployed client function (or a connection's probe) and proves the path again. */
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
@@ -14,29 +14,59 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   const [{ withSession }, { lookupStacks }] = await Promise.all([import("./session.js"), import("../steps/stacks.js")]);
   return withSession(ctx, answers, "verify", async (session) => {
     await session.goLive();
-    const stacks = await lookupStacks(session.clients, answers);
-    const client = stacks.client;
-    const functionName = client.present ? client.outputs["FunctionName"] : undefined;
+    const configFile = loaded.file ? loaded.path : undefined;
+    // A file of a connection's answers names a connection; otherwise a name without a deployment may be one.
+    const stacks = loaded.file?.kind === "connection" ? undefined : await lookupStacks(session.clients, answers);
+    const client = stacks?.client;
+    const functionName = client?.present ? client.outputs["FunctionName"] : undefined;
     if (!functionName) {
+      const probe = await connectionProbe(ctx, session, answers);
+      if (probe) return finish(ctx, session, answers, "connection", await verifyFunction(ctx, session, probe, configFile));
+      if (!client) throw new FailureError(`no connection "${answers.name}" to verify: its stacks do not exist in ${answers.clientRegion} and ${answers.apiRegion}`, [`connect it first: ${ctx.invocation} connect --config ${loaded.path}`]);
       throw new FailureError(
         `no client function found: stack ${client.ref.stackName} in ${client.ref.region} is ${client.present ? `${client.status} without a FunctionName output` : "not deployed"}`,
         [`deploy it first: ${ctx.invocation} deploy ${locateFlags(answers)}`],
       );
     }
     // The API range as deployed, not as typed today: it tells whether DNS answered with the endpoint.
-    const apiCidr = (stacks.api.present ? stacks.api.outputs["VpcCidr"] : undefined) ?? answers.apiCidr;
-    const ok = await runVerification(ctx, session, { ...answers, apiCidr }, functionName, loaded.file ? loaded.path : undefined);
-    session.emit({
-      kind: "result",
-      operation: "verify",
-      ok,
-      summary: ok ? "The path works." : "The path does not work.",
-      // A failed path: doctor names the broken hop.
-      next: nextCommands(ctx.invocation, answers, ok ? ["status", "teardown"] : ["doctor", "status", "deploy"]),
-      at: Date.now(),
-    });
-    return ok ? 0 : 1;
+    const apiCidr = (stacks?.api.present ? stacks.api.outputs["VpcCidr"] : undefined) ?? answers.apiCidr;
+    return finish(ctx, session, answers, "deployment", await verifyFunction(ctx, session, { region: answers.clientRegion, functionName, apiCidr }, configFile));
   });
+}
+
+function finish(ctx: CommandContext, session: Session, answers: Answers, kind: "deployment" | "connection", ok: boolean): number {
+  const next = kind === "deployment" ? (ok ? ["status", "teardown"] : ["doctor", "status", "deploy"]) : ok ? ["status", "disconnect"] : ["doctor", "status"];
+  session.emit({
+    kind: "result",
+    operation: "verify",
+    ok,
+    summary: ok ? "The path works." : "The path does not work.",
+    // A failed path: doctor names the broken hop.
+    next: nextCommands(ctx.invocation, answers, next),
+    at: Date.now(),
+  });
+  return ok ? 0 : 1;
+}
+
+// A connection's probe, and the range its answers must come from (the API VPC's, which holds the endpoint's
+// subnets); undefined when the name is no connection. A connection without a probe cannot be verified.
+async function connectionProbe(ctx: CommandContext, session: Session, answers: Answers): Promise<VerifyTarget | undefined> {
+  const [{ lookupConnection, rangeHolding }, { vpcRanges }] = await Promise.all([import("../steps/connect/locate.js"), import("../aws/connect-reads.js")]);
+  const stacks = await lookupConnection(session.clients, answers);
+  if (!stacks) return undefined;
+  const client = stacks.client.present ? stacks.client : undefined;
+  const functionName = client?.outputs["FunctionName"];
+  if (!client || !functionName) {
+    throw new FailureError(
+      client
+        ? `connection "${answers.name}" has no probe (it was made with --no-probe): there is no function to invoke`
+        : `connection "${answers.name}" has no client stack in ${answers.clientRegion}: there is no probe to invoke`,
+      [`doctor judges the path without invoking anything: ${ctx.invocation} doctor ${locateFlags(answers)}`, "or run connect again without --no-probe to add the probe"],
+    );
+  }
+  const ranges = await vpcRanges(session.clients.ec2(answers.apiRegion), client.parameters["ApiVpcId"] ?? "");
+  const apiCidr = rangeHolding(ranges, client.parameters["EndpointCidr1"] || undefined) ?? client.parameters["EndpointCidr1"] ?? "";
+  return { region: answers.clientRegion, functionName, apiCidr };
 }
 
 /**
@@ -50,11 +80,20 @@ export async function runVerification(
   functionName: string,
   configFile: string | undefined,
 ): Promise<boolean> {
+  return verifyFunction(ctx, session, { region: answers.clientRegion, functionName, apiCidr: answers.apiCidr }, configFile);
+}
+
+/** The function to invoke (a deployment's client, a connection's probe), and the range DNS must answer from. */
+export interface VerifyTarget {
+  readonly region: string;
+  readonly functionName: string;
+  readonly apiCidr: string;
+}
+
+/** Invokes the function --samples times and records the outcome in the answers file, when there is one. */
+export async function verifyFunction(ctx: CommandContext, session: Session, target: VerifyTarget, configFile: string | undefined): Promise<boolean> {
   const { verify } = await import("../steps/verify.js");
-  const report = await verify(
-    session,
-    { region: answers.clientRegion, functionName, samples: ctx.flags.samples, apiCidr: answers.apiCidr },
-  );
+  const report = await verify(session, { ...target, samples: ctx.flags.samples });
   if (configFile) {
     const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
     const summary = `${passed}/${report.samples.length} samples ok${report.failure ? `; ${report.failure.layer}: ${report.failure.message}` : ""}`;

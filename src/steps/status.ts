@@ -27,11 +27,16 @@ export type StatusContext = StepContext<"cloudFormation" | "ec2" | "lambda" | "p
 /** Reads the stacks, the client function and the interfaces it left, and emits what it found. */
 export async function status(
   ctx: StatusContext,
-  input: { readonly deployment: Deployment; readonly lastVerify?: Pick<LastVerify, "ok" | "at"> | undefined },
+  input: {
+    readonly deployment: Deployment;
+    readonly lastVerify?: Pick<LastVerify, "ok" | "at"> | undefined;
+    // The stacks when the caller has read them already (to tell a deployment from a connection).
+    readonly stacks?: StackStates | undefined;
+  },
 ): Promise<StatusReport> {
   const { clock } = ctx;
   const now = () => clock.now();
-  const stacks = await lookupStacks(ctx.clients, input.deployment);
+  const stacks = input.stacks ?? (await lookupStacks(ctx.clients, input.deployment));
   const all = [stacks.api, stacks.client, stacks.routes];
   for (const state of all) {
     ctx.emit({

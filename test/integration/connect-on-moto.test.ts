@@ -1,159 +1,266 @@
-// connect's core on moto, driven by a test-only stand-in for the commands (connect-driver.ts): on a half path
-// built by hand (connect-fixtures.ts), the planner's two stacks make doctor pass every hop, a second connect
-// changes nothing, and deleting the stacks (API side first) leaves every user resource exactly as it was and
-// doctor's verdict as it was; an active peering is reused and left in place; each refusal fires on its own
-// variant of the path before any stack exists.
+// `connect` and `disconnect` through the built CLI, as a CI job runs them (flags only, --yes, no terminal), on
+// a half path built by hand (connect-fixtures.ts): the API side in A and a function in B that cannot reach
+// each other. connect makes doctor pass every hop and verify pass (the probe's answers are queued, as the
+// other CLI-on-moto suites queue the client function's: moto never runs the code); a second connect changes
+// nothing; disconnect leaves every user resource exactly as it was and doctor's verdict as it was, and a
+// second one finds nothing to do; an active peering is reused and left in place; each refusal stops connect
+// before any stack (exit 2, its one line); --dry-run sends no write call (moto's own request log).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeRouteTablesCommand, DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
 import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AwsClients } from "../../src/aws/clients.js";
-import { readPathSnapshot } from "../../src/aws/path-snapshot.js";
-import { describeStack } from "../../src/aws/stack.js";
-import { connectStackNames, planConnect } from "../../src/steps/connect/plan.js";
-import { readConnectFacts } from "../../src/steps/connect/read.js";
-import type { ConnectOptions, ConnectPlan } from "../../src/steps/connect/types.js";
-import { HOPS, judgePath } from "../../src/steps/doctor/doctor.js";
-import { countingClients, driveConnect, driveDisconnect } from "./connect-driver.js";
+import { connectStackNames } from "../../src/steps/stages.js";
+import { HOPS } from "../../src/steps/doctor/doctor.js";
+import { clientAnswer } from "../helpers/payloads.js";
+import { tempDir } from "../helpers/cli.js";
 import { buildHalfPath, userResources, VARIANTS, type HalfPathIds } from "./connect-fixtures.js";
-import { motoAws, type MotoAws } from "./moto-assertions.js";
+import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
+const NAME = "orders";
+const STACKS = connectStackNames(NAME, B);
 let moto: MotoServer;
 let aws: MotoAws;
+let cli: ReturnType<typeof copyOfBuiltCli>;
 let ids: HalfPathIds;
 let original: unknown;
+let recording: string;
 
 beforeAll(async () => {
-  // A connection's life, not its timing: AWS's durations at 1:600 (Lambda's 20-40 minutes for the probe's
-  // interfaces when a stack delete meets them are 2-4 s).
-  moto = await startMotoServer({ timeScale: 600 });
+  recording = join(mkdtempSync(join(tmpdir(), "xregion-recording-")), "requests.jsonl");
+  cli = copyOfBuiltCli();
+  // A connection's life, not its timing: AWS's durations at 1:600. moto's recorder keeps every request it
+  // serves (moto_api recorder), which is how the suite counts what a run sends.
+  moto = await startMotoServer({ timeScale: 600, launcherEnv: { MOTO_RECORDER_FILEPATH: recording } });
   aws = motoAws(moto);
   await moto.warmUp([A, B]);
   ids = await buildHalfPath(moto, aws, A, B);
   original = await userResources(moto, aws, ids);
-});
-// A test that fails half-way leaves its stacks: the next one must start from the half path again.
-afterEach(async () => {
-  const clients = countingClients(moto, new Map());
-  const names = connectStackNames("orders", B);
-  await driveDisconnect(clients, [{ stackName: names.api, region: A }, { stackName: names.client, region: B }]);
-  clients.destroy();
-});
+}, 120_000);
 afterAll(async () => {
   aws?.destroy();
   await moto?.stop();
+  cli?.remove();
+  if (recording) rmSync(join(recording, ".."), { recursive: true, force: true });
 });
 
-const options = (over: Partial<ConnectOptions> = {}): ConnectOptions => ({
-  name: "orders", apiRegion: A, apiId: ids.apiId, stage: undefined, endpointId: undefined, clientRegion: B,
-  client: { kind: "function", name: ids.functionName }, peering: "auto", probe: true, ...over,
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
+function run(args: readonly string[], cwd: string): Promise<Run> {
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const { FORCE_COLOR: _force, ...env } = moto.env();
+    const child = spawn(process.execPath, [cli.path, ...args], { cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGTERM"), 90_000);
+    child.once("error", fail);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+const shown = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
+const connectFlags = (...more: string[]) => ["connect", "--name", NAME, "--api-region", A, "--api-id", ids.apiId, "--client-region", B, ...more];
+const located = ["--name", NAME, "--api-region", A, "--client-region", B];
+
+type Event = { kind: string; [key: string]: unknown };
+const events = (stdout: string): Event[] => stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Event);
+
+/** The probe's answers as DESIGN section 9 shapes them: the API's own, through the endpoint's address in A. */
+function probeAnswers(n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify(clientAnswer({ url: `https://${ids.hostname}/prod/orders`, body: '{"orders":[]}', resolvedAddresses: ["10.50.8.37"], timings: { dnsMs: 2 + i, connectMs: 70, tlsMs: 150, firstByteMs: 80, totalMs: 300 + i } })),
+  );
+}
+
+// moto's request log: what a run sent, one action per request (the query and JSON protocols name it; the REST
+// ones, Lambda, API Gateway and Route 53, by method and path).
+async function recorder(action: "reset-recording" | "start-recording"): Promise<void> {
+  const response = await fetch(`${moto.endpoint}/moto-api/recorder/${action}`, { method: "POST" });
+  await response.text();
+}
+async function recorded(): Promise<string[]> {
+  const text = await (await fetch(`${moto.endpoint}/moto-api/recorder/download-recording`)).text();
+  return text.split("\n").filter((l) => l.trim() !== "").map((line) => actionOf(JSON.parse(line) as { method: string; url: string; headers: Record<string, string>; body: string | null; body_encoded: boolean }));
+}
+const REST: readonly [RegExp, string][] = [
+  [/^GET \/2015-03-31\/functions\/[^/]+\/configuration/, "lambda:GetFunctionConfiguration"],
+  [/^POST \/2015-03-31\/functions\/[^/]+\/invocations/, "lambda:Invoke"],
+  [/^GET \/2015-03-31\/functions\/?$/, "lambda:ListFunctions"],
+  [/^PUT \/2015-03-31\/functions\/[^/]+\/configuration/, "lambda:UpdateFunctionConfiguration"],
+  [/^GET \/restapis\/[^/]+\/stages/, "apigateway:GetStages"],
+  [/^GET \/restapis\/[^/]+\/resources/, "apigateway:GetResources"],
+  [/^GET \/restapis\/[^/]+$/, "apigateway:GetRestApi"],
+  [/^GET \/2013-04-01\/hostedzonesbyvpc/, "route53:ListHostedZonesByVPC"],
+  [/^GET \/2013-04-01\/hostedzone\/[^/]+\/rrset/, "route53:ListResourceRecordSets"],
+  [/^GET \/2013-04-01\/hostedzone\/[^/]+$/, "route53:GetHostedZone"],
+];
+function actionOf(entry: { method: string; url: string; headers: Record<string, string>; body: string | null; body_encoded: boolean }): string {
+  const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(entry.headers["Authorization"] ?? entry.headers["authorization"] ?? "")?.[1] ?? "?";
+  const body = entry.body === null ? "" : entry.body_encoded ? Buffer.from(entry.body, "base64").toString("utf8") : entry.body;
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
+  if (action) return `${service}:${action}`;
+  const path = new URL(entry.url).pathname;
+  return REST.find(([pattern]) => pattern.test(`${entry.method} ${path}`))?.[1] ?? `${service}:${entry.method} ${path}`;
+}
+// Reads: Describe/Get/List, and IAM's policy simulator (a read: it evaluates policies, it changes nothing).
+const isWrite = (action: string) => !/:(Describe|Get|List|Simulate)/.test(action);
+const byAction = (actions: readonly string[]) => {
+  const counts = new Map<string, number>();
+  for (const a of actions) counts.set(a, (counts.get(a) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([a, n]) => `${a}×${n}`).join(" ");
+};
+
+async function verdicts(cwd: string): Promise<{ run: Run; hops: [string, boolean | null][] }> {
+  const result = await run(["doctor", ...located, "--function", ids.functionName, "--api-id", ids.apiId, "--json"], cwd);
+  return { run: result, hops: events(result.stdout).filter((e) => e.kind === "doctor-hop").map((e) => [e["hop"] as string, e["ok"] as boolean | null]) };
+}
+
+// A test that fails half-way leaves its stacks: the next one must start from the half path again.
+afterEach(async () => {
+  if ((await describeStack(aws.cfn(B), STACKS.client)) || (await describeStack(aws.cfn(A), STACKS.api))) {
+    await run(["disconnect", ...located, "--yes"], tempDir());
+  }
 });
 
-async function verdicts(clients: AwsClients) {
-  return judgePath(await readPathSnapshot(clients, { clientRegion: B, apiRegion: A, functionName: ids.functionName, apiId: ids.apiId }));
-}
-
-async function plan(clients: AwsClients, over: Partial<ConnectOptions> = {}): Promise<ConnectPlan> {
-  const o = options(over);
-  return planConnect(o, await readConnectFacts(clients, o));
-}
-
-const stacks = (p: ConnectPlan) => [p.api, p.client];
-const byAction = (calls: Map<string, number>) => [...calls].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}×${n}`).join(" ");
-
-describe("connect and disconnect on a half path", () => {
-  it("the two stacks make doctor pass every hop; again, nothing changes; deleting them restores every user resource and doctor's verdict", async () => {
-    const quiet = countingClients(moto, new Map());
-    const before = await verdicts(quiet);
-    expect(before.filter((h) => h.ok !== true).map((h) => h.hop)).toEqual(["dns", "client-egress", "client-route", "peering", "return-route", "endpoint-ingress"]);
-
-    const connectCalls = new Map<string, number>();
-    const clients = countingClients(moto, connectCalls);
-    const started = performance.now();
-    const first = await plan(clients);
-    expect(first.refusals).toEqual([]);
-    expect(first.hops.map((h) => h.owner)).toEqual(["—: nothing", "us: zone and record", "us: one rule", "us: one route", "us: peering", "us: one route", "us: one rule", "—: nothing", "—: nothing", "—: nothing"]);
-    const connected = await driveConnect(clients, first);
-    expect(connected).toMatchObject({ client: "created", api: "created" });
-    const connectedPeering = connected.outputs["PeeringConnectionId"];
-    expect(connectedPeering).toMatch(/^pcx-[0-9a-f]{17}$/);
-    const connectMs = performance.now() - started;
-
-    const after = await verdicts(quiet);
-    expect(after.map((h) => [h.hop, h.ok])).toEqual(HOPS.map((hop) => [hop, true]));
-    const probe = await aws.lambda(B).send(new GetFunctionConfigurationCommand({ FunctionName: "orders-probe" }));
-    expect(probe.Environment?.Variables?.["API_URL"]).toBe(`https://${ids.hostname}/prod/orders`);
-    expect(probe.VpcConfig?.SubnetIds).toEqual([ids.clientSubnetId]);
-
-    const again = await plan(quiet);
-    expect(again.refusals).toEqual([]);
-    expect(again.client.parameters).toEqual(first.client.parameters);
-    expect(await driveConnect(quiet, again)).toMatchObject({ client: "no-op", api: "no-op" });
-
-    const disconnectCalls = new Map<string, number>();
-    const disconnecting = countingClients(moto, disconnectCalls);
-    const start = performance.now();
-    expect(await driveDisconnect(disconnecting, stacks(first))).toEqual(["orders-connect-api-eu-west-1", "orders-connect-client"]);
-    const disconnectMs = performance.now() - start;
-
-    expect(await userResources(moto, aws, ids)).toEqual(original);
-    // Doctor's verdict is what it was, hop by hop. Only the evidence of the three hops that hang on the peering
-    // differs: a deleted peering connection stays listed a while as "deleted" (AWS's too), and doctor names it.
-    const restored = await verdicts(quiet);
-    expect(restored.map((h) => [h.hop, h.ok])).toEqual(before.map((h) => [h.hop, h.ok]));
-    const onPeering = ["client-route", "peering", "return-route"];
-    expect(restored.filter((h) => !onPeering.includes(h.hop))).toEqual(before.filter((h) => !onPeering.includes(h.hop)));
-    const ours = first.peering.kind === "create" ? connectedPeering : undefined;
-    expect(restored.find((h) => h.hop === "peering")!.detail).toMatch(new RegExp(`^${ours}: deleted, `));
-    expect(await driveDisconnect(quiet, stacks(first))).toEqual([]);
-    console.info(`connect on moto: ${connectMs.toFixed(0)} ms, ${[...connectCalls.values()].reduce((a, b) => a + b, 0)} calls: ${byAction(connectCalls)}`);
-    console.info(`disconnect on moto: ${disconnectMs.toFixed(0)} ms, ${[...disconnectCalls.values()].reduce((a, b) => a + b, 0)} calls: ${byAction(disconnectCalls)}`);
-    for (const c of [quiet, clients, disconnecting]) c.destroy();
+describe("a connection's life through the CLI", () => {
+  let cwd: string;
+  beforeAll(() => {
+    cwd = tempDir("xregion-connect-");
   });
 
-  it("an active peering between the two VPCs is reused, and disconnect leaves it in place", async () => {
-    const clients = countingClients(moto, new Map());
+  it("--dry-run prints the plan and sends no write call", async () => {
+    await recorder("start-recording");
+    await recorder("reset-recording");
+    const result = await run(connectFlags("--function", ids.functionName, "--dry-run"), cwd);
+    const actions = await recorded();
+    expect(result.code, shown(result)).toBe(0);
+    expect(result.stdout).toMatch(/^✘ client-route +rtb-/m);
+    expect(result.stdout).toContain(`stage 1/2 ${STACKS.client} (${B}):`);
+    expect(result.stdout).toContain("Dry run: nothing was created.");
+    expect(actions.length).toBeGreaterThan(20);
+    expect(actions.filter(isWrite)).toEqual([]);
+    expect(await describeStack(aws.cfn(B), STACKS.client)).toBeUndefined();
+  });
+
+  it("connect (flags only, --yes) makes doctor pass every hop and verify pass; again, it changes nothing", async () => {
+    const before = await verdicts(cwd);
+    expect(before.hops.filter(([, ok]) => ok !== true).map(([hop]) => hop)).toEqual(["dns", "client-egress", "client-route", "peering", "return-route", "endpoint-ingress"]);
+
+    await moto.queueLambdaResults(B, probeAnswers(2));
+    await recorder("reset-recording");
+    const first = await run(connectFlags("--function", ids.functionName, "--yes", "--samples", "2"), cwd);
+    const connectActions = await recorded();
+    expect(first.code, shown(first)).toBe(0);
+    expect(first.stdout).toMatch(/\[1\/2 connect-client eu-west-1\] created orders-connect-client/);
+    expect(first.stdout).toMatch(/\[2\/2 connect-api us-east-1\] created orders-connect-api-eu-west-1/);
+    for (const hop of HOPS) expect(first.stdout).toMatch(new RegExp(`^✔ ${hop} `, "m"));
+    expect(first.stdout).toContain("verification passed");
+    expect(first.stdout).toContain(`${ids.functionName} in ${B} reaches the private API ${ids.apiId} in ${A}: doctor passes every hop and the probe's calls work.`);
+    const probe = await aws.lambda(B).send(new GetFunctionConfigurationCommand({ FunctionName: `${NAME}-probe` }));
+    expect(probe.Environment?.Variables?.["API_URL"]).toBe(`https://${ids.hostname}/prod/orders`);
+
+    // doctor and verify on the connection by its name alone, as on a deployment.
+    const doctor = await run(["doctor", ...located], cwd);
+    expect(doctor.code, shown(doctor)).toBe(0);
+    expect(doctor.stdout).toContain("Every hop of the path checks out.");
+    await moto.queueLambdaResults(B, probeAnswers(1));
+    const verify = await run(["verify", ...located, "--samples", "1"], cwd);
+    expect(verify.code, shown(verify)).toBe(0);
+    const status = await run(["status", ...located, "--json"], cwd);
+    expect(status.code, shown(status)).toBe(0);
+    const additions = events(status.stdout).find((e) => e.kind === "connect-additions")!["carriers"] as { id: string; additions: { present: boolean | null }[] }[];
+    // The client's table, group and VPC (peering, zone, probe), the endpoint's group and the endpoint subnet's table.
+    expect(additions.map((c) => c.id)).toEqual(expect.arrayContaining([ids.clientTableId, ids.clientVpcId, ids.endpointGroupId, ids.clientGroupId]));
+    expect(additions.map((c) => c.id)).toHaveLength(5);
+    expect(additions.flatMap((c) => c.additions.map((a) => a.present)).every((p) => p === true)).toBe(true);
+    expect(events(status.stdout).at(-1)).toMatchObject({ kind: "result", summary: `Connection "${NAME}" is connected.` });
+
+    await moto.queueLambdaResults(B, probeAnswers(1));
+    const again = await run(connectFlags("--function", ids.functionName, "--yes", "--samples", "1", "--json"), cwd);
+    expect(again.code, shown(again)).toBe(0);
+    const finished = events(again.stdout).filter((e) => e.kind === "stage-finished").map((e) => [e["stackName"], e["outcome"]]);
+    expect(finished).toEqual([[STACKS.client, "no-op"], [STACKS.api, "no-op"]]);
+
+    await recorder("reset-recording");
+    const gone = await run(["disconnect", ...located, "--yes"], cwd);
+    const disconnectActions = await recorded();
+    expect(gone.code, shown(gone)).toBe(0);
+    expect(gone.stdout).toMatch(/\[2\/2 connect-api us-east-1\] deleted orders-connect-api-eu-west-1[\s\S]*\[1\/2 connect-client eu-west-1\] deleted orders-connect-client/);
+    expect(await userResources(moto, aws, ids)).toEqual(original);
+    const after = await verdicts(cwd);
+    expect(after.hops).toEqual(before.hops);
+
+    const twice = await run(["disconnect", ...located, "--yes"], cwd);
+    expect(twice.code, shown(twice)).toBe(0);
+    expect(twice.stdout).toContain(`Nothing to delete: no stack of connection "${NAME}" exists.`);
+    console.info(`connect on moto through the CLI: ${first.ms.toFixed(0)} ms, ${connectActions.length} calls: ${byAction(connectActions)}`);
+    console.info(`disconnect on moto through the CLI: ${gone.ms.toFixed(0)} ms, ${disconnectActions.length} calls: ${byAction(disconnectActions)}`);
+  });
+
+  it("reuses an active peering between the two VPCs and leaves it in place; a client VPC without a probe is judged, not exercised", async () => {
     const made = await VARIANTS[0]!.make(moto, aws, ids);
     const pcx = made.id!;
-    const withPeering = await userResources(moto, aws, ids);
-    const p = await plan(clients);
-    expect(p.refusals).toEqual([]);
-    expect(p.peering).toEqual({ kind: "reuse", id: pcx });
-    await driveConnect(clients, p);
-    const resources = (await aws.cfn(B).send(new DescribeStackResourcesCommand({ StackName: p.client.stackName }))).StackResources!.map((r) => r.ResourceType);
-    expect(resources).not.toContain("AWS::EC2::VPCPeeringConnection");
-    const routes = (await aws.ec2(B).send(new DescribeRouteTablesCommand({ RouteTableIds: [ids.clientTableId] }))).RouteTables![0]!.Routes!;
-    expect(routes.find((r) => r.DestinationCidrBlock === "10.50.8.0/24")?.VpcPeeringConnectionId).toBe(pcx);
-    expect((await verdicts(clients)).every((h) => h.ok === true)).toBe(true);
+    try {
+      const withPeering = await userResources(moto, aws, ids);
+      const result = await run(connectFlags("--client-vpc", ids.clientVpcId, "--client-security-groups", ids.clientGroupId, "--no-probe", "--yes"), cwd);
+      expect(result.code, shown(result)).toBe(0);
+      expect(result.stdout).toContain("judged by doctor, not exercised (no probe to invoke)");
+      const resources = (await aws.cfn(B).send(new DescribeStackResourcesCommand({ StackName: STACKS.client }))).StackResources!.map((r) => r.ResourceType);
+      expect(resources).not.toContain("AWS::EC2::VPCPeeringConnection");
+      expect(resources).not.toContain("AWS::Lambda::Function");
+      const routes = (await aws.ec2(B).send(new DescribeRouteTablesCommand({ RouteTableIds: [ids.clientTableId] }))).RouteTables![0]!.Routes!;
+      expect(routes.find((r) => r.DestinationCidrBlock === "10.50.8.0/24")?.VpcPeeringConnectionId).toBe(pcx);
 
-    await driveDisconnect(clients, stacks(p));
-    const left = await aws.ec2(B).send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
-    expect(left.VpcPeeringConnections?.[0]?.Status?.Code).toBe("active");
-    expect(await userResources(moto, aws, ids)).toEqual(withPeering);
-    await made.undo();
+      const gone = await run(["disconnect", ...located, "--yes"], cwd);
+      expect(gone.code, shown(gone)).toBe(0);
+      expect(gone.stdout).toContain(`${pcx} was there before connect (reused, not ours): it stays.`);
+      const left = await aws.ec2(B).send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }));
+      expect(left.VpcPeeringConnections?.[0]?.Status?.Code).toBe("active");
+      expect(await userResources(moto, aws, ids)).toEqual(withPeering);
+    } finally {
+      await made.undo();
+    }
     expect(await userResources(moto, aws, ids)).toEqual(original);
-    clients.destroy();
   });
 });
 
 describe("each refusal, on its own variant of the half path, before any stack exists", () => {
   it.each(VARIANTS.filter((v) => v.refusal !== undefined).map((v) => [v.name, v] as const))("%s", async (_name, variant) => {
-    const clients = countingClients(moto, new Map());
     const made = await variant.make(moto, aws, ids);
     try {
-      const p = await plan(clients, variant.peering ? { peering: variant.peering(ids, made.id) } : {});
-      expect(p.refusals.map((r) => r.reason)).toEqual([variant.refusal]);
-      expect(p.refusals[0]!.message).not.toMatch(/\n/);
-      const names = connectStackNames("orders", B);
-      expect(await describeStack(aws.cfn(B), names.client)).toBeUndefined();
-      expect(await describeStack(aws.cfn(A), names.api)).toBeUndefined();
-      await expect(driveConnect(clients, p)).rejects.toThrow(/^refused: /);
+      const peering = variant.peering ? ["--peering", variant.peering(ids, made.id)] : [];
+      // A folder of its own: the answers file of the variant before (its --peering) must not apply.
+      const result = await run(connectFlags("--function", ids.functionName, "--yes", "--json", ...peering), tempDir("xregion-refuse-"));
+      expect(result.code, shown(result)).toBe(2);
+      const plan = events(result.stdout).find((e) => e.kind === "connect-plan")!;
+      const refusals = plan["refusals"] as { reason: string; message: string }[];
+      expect(refusals.map((r) => r.reason)).toEqual([variant.refusal]);
+      // The one line, last on stderr (under the plan, which --json writes there for people), as every bad-input exit says it.
+      expect(result.stderr.split("\n").filter((line) => line.startsWith("error: "))).toEqual([`error: ${refusals[0]!.message}`]);
+      expect(result.stderr.endsWith(`error: ${refusals[0]!.message}\n`)).toBe(true);
+      expect(events(result.stdout).at(-1)).toMatchObject({ kind: "result", ok: false });
+      expect(await describeStack(aws.cfn(B), STACKS.client)).toBeUndefined();
+      expect(await describeStack(aws.cfn(A), STACKS.api)).toBeUndefined();
     } finally {
       await made.undo();
-      clients.destroy();
     }
     expect(await userResources(moto, aws, ids)).toEqual(original);
   });
