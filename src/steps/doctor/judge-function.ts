@@ -21,6 +21,8 @@ export function judgeFunction({ snapshot }: PathContext): Judgement {
     );
   }
   const where = `${f.vpcId}, subnets ${f.subnetIds.join(", ")}, security groups ${f.securityGroupIds.join(", ") || "none"}`;
+  // A client given as a network (connect --client-vpc) has no Lambda state: its place is all there is to judge.
+  if (f.arn === "") return pass(`${f.name}: subnets ${f.subnetIds.join(", ")}, security groups ${f.securityGroupIds.join(", ") || "none"}`);
   if (f.state !== undefined && f.state !== "Active") {
     const why = f.stateReason ? ` (${f.stateReason})` : "";
     const fix =

@@ -9,7 +9,7 @@ import { aclDecision, type AclDecision, aclOfSubnet, type PortRange } from "../.
 import { routeRange, tableOfSubnet } from "../../net/route-match.js";
 import { sgAdmits, type SgRule } from "../../net/security-groups.js";
 import { combine, fail, type Judgement, pass, unknown } from "./doctor.js";
-import { describeSet, type PathContext } from "./path-context.js";
+import { describeSet, isLive, type PathContext } from "./path-context.js";
 
 /** The client subnets route the API range to the peering. */
 export function judgeClientRoute(ctx: PathContext): Judgement {
@@ -58,7 +58,8 @@ function end(vpc: PeeringFacts["requester"]): string {
 function routesOf(ctx: PathContext, side: VpcSide, subnetIds: readonly string[], destination: AddressSet, destinationCidr: string | undefined): Judgement {
   if (!side.routeTables.ok) return unknown(side.routeTables.error);
   const tables = side.routeTables.value;
-  const pcx = ctx.peering.ok ? ctx.peering.value.id : undefined;
+  // A route's fix names the peering only while it can carry traffic: a deleted or failed one gets replaced.
+  const pcx = ctx.peering.ok && isLive(ctx.peering.value.status) ? ctx.peering.value.id : undefined;
   const joining = ctx.snapshot.peerings?.ok ? new Set(ctx.snapshot.peerings.value.map((p) => p.id)) : undefined;
   const cidr = destinationCidr ?? describeSet(destination);
   const bySubnet = new Map<string, { via: string; subnets: string[] }>();

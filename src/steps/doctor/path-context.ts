@@ -83,6 +83,11 @@ export function pathContext(snapshot: PathSnapshot): PathContext {
   return { snapshot, fn, clientSide, apiSide, functionRange, endpointRange, peering, account };
 }
 
+/** A peering connection that is, or is on its way to being, active (not deleted, failed, rejected or expired). */
+export function isLive(status: string): boolean {
+  return STATUS_ORDER.includes(status);
+}
+
 function rank(status: string): number {
   const at = STATUS_ORDER.indexOf(status);
   return at === -1 ? STATUS_ORDER.length : at;

@@ -86,6 +86,23 @@ describe("doctor", () => {
     expect(byHop["peering"]!.fix).toMatch(/^aws ec2 create-vpc-peering-connection .*; then point both sides' routes at the new connection$/);
   });
 
+  it("a deleted peering (disconnect's, teardown's) is named as the peering hop's evidence, but the routes' fixes wait for a new one", async () => {
+    const answers = intact();
+    answers.peeringStatus = "deleted";
+    answers.clientTables[1]!.Routes = answers.clientTables[1]!.Routes!.filter((r) => r.VpcPeeringConnectionId !== PCX);
+    const { byHop } = await run(answers);
+    expect(byHop["peering"]!.detail).toMatch(new RegExp(`^${PCX}: deleted, `));
+    expect(byHop["client-route"]!.fix).toBe(`aws ec2 create-route --route-table-id rtb-0client --destination-cidr-block 10.10.0.0/16 --vpc-peering-connection-id <pcx> --region ${B}`);
+  });
+
+  it("a client given as a network (connect --client-vpc) is judged by its place, with no Lambda state to claim", async () => {
+    script(intact());
+    const { emit } = recorder();
+    const network = { vpcId: "vpc-0b", subnetIds: ["subnet-0b1"], securityGroupIds: ["sg-0client"] };
+    const report = await doctor({ clients, emit, clock: systemClock }, { clientRegion: B, apiRegion: A, apiId: API_ID, stage: "v1", network });
+    expect(report.hops[0]).toMatchObject({ hop: "function", ok: true, detail: "client network in vpc-0b: subnets subnet-0b1, security groups sg-0client" });
+  });
+
   it("the answers' way back: an inbound NACL rule that leaves ephemeral ports out fails client-egress", async () => {
     const answers = intact();
     answers.clientAcls = [acl("acl-0b", "vpc-0b", ["subnet-0b1", "subnet-0b2"], [{ CidrBlock: "10.10.0.0/16", Egress: false, Protocol: "6", PortRange: { From: 1024, To: 32767 }, RuleAction: "deny", RuleNumber: 90 }])];
