@@ -35,6 +35,8 @@ export interface SubnetFacts {
   readonly id: string;
   readonly cidr: string;
   readonly zone: string | undefined;
+  // The zone's id (use1-az3): the same physical zone in every account, unlike its name.
+  readonly zoneId?: string | undefined;
 }
 
 /** One VPC's network, as its region answers. */

@@ -48,7 +48,7 @@ export async function readVpcSide(ec2: EC2Client, region: string, vpcId: string,
   const [vpc, subnets, routeTables, securityGroups, acls] = await Promise.all([
     attempt("ec2:DescribeVpcs", () => readVpc(ec2, vpcId)),
     attempt("ec2:DescribeSubnets", () => all(paginateDescribeSubnets({ client: ec2 }, { Filters: byVpc(vpcId) }), (p) => p.Subnets).then((list) =>
-      list.map((s): SubnetFacts => ({ id: s.SubnetId ?? "", cidr: s.CidrBlock ?? "", zone: s.AvailabilityZone })))),
+      list.map((s): SubnetFacts => ({ id: s.SubnetId ?? "", cidr: s.CidrBlock ?? "", zone: s.AvailabilityZone, zoneId: s.AvailabilityZoneId })))),
     attempt("ec2:DescribeRouteTables", () => all(paginateDescribeRouteTables({ client: ec2 }, { Filters: byVpc(vpcId) }), (p) => p.RouteTables).then((list) =>
       list.map((t): RouteTable => ({
         id: t.RouteTableId ?? "",

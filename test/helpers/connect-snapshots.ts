@@ -34,7 +34,7 @@ const local = (cidr: string) => ({ DestinationCidrBlock: cidr, GatewayId: "local
 /** Every answer of the half path that a case may change. */
 export interface HalfPath {
   clientCidr: string;
-  clientSubnets: { id: string; cidr: string }[];
+  clientSubnets: { id: string; cidr: string; zoneId?: string }[];
   /** The function's subnets (its VpcConfig). */
   functionSubnets: string[];
   clientTables: RouteTable[];
@@ -128,7 +128,7 @@ export function scriptHalf(h: HalfPath): void {
       : { VpcId: input.VpcId, EnableDnsHostnames: { Value: input.VpcId !== "vpc-0b" || h.dnsHostnames } });
   mocks.ec2.on(DescribeSubnetsCommand).callsFake(async (_input, getClient) => byRegion(getClient(), {
     [A]: { Subnets: [{ SubnetId: "subnet-0a1", CidrBlock: "10.10.0.0/24" }, { SubnetId: "subnet-0a2", CidrBlock: "10.10.1.0/24" }] },
-    [B]: { Subnets: h.clientSubnets.map((s) => ({ SubnetId: s.id, CidrBlock: s.cidr })) },
+    [B]: { Subnets: h.clientSubnets.map((s) => ({ SubnetId: s.id, CidrBlock: s.cidr, ...(s.zoneId ? { AvailabilityZoneId: s.zoneId } : {}) })) },
   }));
   mocks.ec2.on(DescribeSecurityGroupsCommand).callsFake(async (input: { GroupIds?: string[] }, getClient) => {
     const all = await byRegion(getClient(), {

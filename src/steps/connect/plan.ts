@@ -19,6 +19,7 @@
 //   that would still fail is refused with doctor's evidence and fix.
 import type { EndpointFacts, PathSnapshot, PeeringFacts, VpcSide } from "../../aws/path-facts.js";
 import type { AddressSet } from "../../net/address-set.js";
+import { LAMBDA_REFUSED_ZONE_IDS } from "../../aws/ec2-lookups.js";
 import { overlapOf, parseCidr } from "../../net/cidr.js";
 import { normalName, zoneFor, type ZoneRef } from "../../net/private-zones.js";
 import type { SecurityGroup } from "../../net/security-groups.js";
@@ -137,6 +138,7 @@ export function planConnect(options: ConnectOptions, facts: ConnectFacts): Conne
     refuse("slots", undefined, `the endpoint's subnets make ${sides.endpointBlocks.blocks.length} blocks and the probe's security group holds ${PROBE_DESTINATIONS}: run connect with --no-probe.`);
   }
   const probePath = chooseProbePath(snapshot, notes);
+  const probeSubnets = options.probe ? probeSubnetsOf(sides, notes, refuse) : [];
 
   // A refused peering is judged as if made, so that its refusal alone speaks for the hops that hang on it.
   const createPeering = peering.plan.kind === "none" || (peering.plan.kind === "create" && !peering.plan.kept);
@@ -161,9 +163,8 @@ export function planConnect(options: ConnectOptions, facts: ConnectFacts): Conne
   }
   const broader = zone.create ? (snapshot.zones?.ok ? zoneFor(snapshot.zones.value, snapshot.hostname) : undefined) : undefined;
   if (broader && !zone.kept) notes.push(`zone ${broader.id} (${normalName(broader.name)}) on ${client.vpcId} also covers ${snapshot.hostname}; the new zone, named after the hostname itself, is more specific and answers for it.`);
-  if (options.probe) {
-    notes.push(`the probe function runs in ${sides.clientSubnets.slice(0, PROBE_SUBNETS).join(", ")} and takes a network interface per subnet there (Lambda's Hyperplane interfaces), released when disconnect deletes it.`);
-    if (sides.clientSubnets.length > PROBE_SUBNETS) notes.push(`a function takes at most ${PROBE_SUBNETS} subnets: the probe runs in the first ${PROBE_SUBNETS} of the client's ${sides.clientSubnets.length}.`);
+  if (probeSubnets.length > 0) {
+    notes.push(`the probe function runs in ${probeSubnets.join(", ")} and takes a network interface per subnet there (Lambda's Hyperplane interfaces), released when disconnect deletes it.`);
   }
 
   const names = connectStackNames(options.name, options.clientRegion);
@@ -175,7 +176,7 @@ export function planConnect(options: ConnectOptions, facts: ConnectFacts): Conne
         { logicalId: "ApiAliasRecord", on: client.vpcId, text: `alias A ${snapshot.hostname} → ${sides.dnsTarget.name}`, kept: zone.kept },
       ]
     : [];
-  const probeResources: PlannedResource[] = options.probe ? [{ logicalId: "ProbeFunction", on: client.vpcId, text: `probe function ${options.name}-probe (its own role, log group and security group) in ${sides.clientSubnets.slice(0, PROBE_SUBNETS).join(", ")}`, kept: false }] : [];
+  const probeResources: PlannedResource[] = options.probe ? [{ logicalId: "ProbeFunction", on: client.vpcId, text: `probe function ${options.name}-probe (its own role, log group and security group) in ${probeSubnets.join(", ")}`, kept: false }] : [];
   const clientResources = [...pcxResource, ...slotResources(slots.ClientRoute, "ClientRoute", (s) => `route ${s.cidr} → ${viaText}`), ...slotResources(slots.ClientEgress, "ClientEgress", (s) => `TCP 443 egress to ${s.cidr}`), ...zoneResources, ...probeResources];
   const apiResources = [...slotResources(slots.ReturnRoute, "ReturnRoute", (s) => `route ${s.cidr} → ${viaText}`), ...slotResources(slots.EndpointIngress, "EndpointIngress", (s) => `TCP 443 ingress from ${s.cidr}`)];
   const endpointCidrs = Object.fromEntries(Array.from({ length: PROBE_DESTINATIONS }, (_, i) => [`EndpointCidr${i + 1}`, sides.endpointBlocks.blocks[i] ?? ""]));
@@ -197,7 +198,7 @@ export function planConnect(options: ConnectOptions, facts: ConnectFacts): Conne
       ApiEndpointDnsName: sides.dnsTarget.name,
       ApiEndpointHostedZoneId: sides.dnsTarget.hostedZoneId,
       Probe: String(options.probe),
-      ProbeSubnetIds: sides.clientSubnets.slice(0, PROBE_SUBNETS).join(","),
+      ProbeSubnetIds: probeSubnets.join(","),
       ProbePath: probePath,
       ...endpointCidrs,
       ...slotParameters("ClientRoute", slots.ClientRoute),
@@ -404,6 +405,25 @@ function chooseZone(
     return { create: false, kept: false };
   }
   return { create: true, kept: false };
+}
+
+// The client subnets the probe can run in: not in a zone Lambda refuses functions in (ec2-lookups.ts,
+// LAMBDA_REFUSED_ZONE_IDS), at most Lambda's 16. None left: refused, with the two ways out.
+function probeSubnetsOf(sides: Sides, notes: string[], refuse: (reason: RefusalReason, hop: HopName | undefined, message: string) => void): string[] {
+  const facts = sides.client.subnets.ok ? sides.client.subnets.value : [];
+  const refused = sides.clientSubnets.filter((id) => LAMBDA_REFUSED_ZONE_IDS.has(facts.find((s) => s.id === id)?.zoneId ?? ""));
+  const usable = sides.clientSubnets.filter((id) => !refused.includes(id));
+  const zoneOf = (id: string) => {
+    const f = facts.find((s) => s.id === id);
+    return f?.zone ? `${f.zone}, ${f.zoneId}` : `${f?.zoneId}`;
+  };
+  if (refused.length > 0 && usable.length === 0) {
+    refuse("probe-zone", undefined, `the probe cannot run in the client's subnets (${refused.map((id) => `${id} in ${zoneOf(id)}`).join("; ")}): Lambda refuses functions in that zone; run connect with --no-probe, or name subnets of other zones with --client-subnets.`);
+    return [];
+  }
+  if (refused.length > 0) notes.push(`the probe leaves out ${refused.map((id) => `${id} (${zoneOf(id)})`).join(", ")}: Lambda refuses functions in that zone.`);
+  if (usable.length > PROBE_SUBNETS) notes.push(`a function takes at most ${PROBE_SUBNETS} subnets: the probe runs in the first ${PROBE_SUBNETS} of the client's ${usable.length}.`);
+  return usable.slice(0, PROBE_SUBNETS);
 }
 
 // A GET (or ANY) method without path parameters, so the probe's call reaches an integration.

@@ -98,6 +98,7 @@ export type RefusalReason =
   | "client"
   | "stage"
   | "slots"
+  | "probe-zone"
   | "unreadable";
 
 /** A refusal: one line that names the problem and the fix (exit 2, before any stack). */

@@ -128,6 +128,20 @@ describe("connect's plan on the half path", () => {
     expect(p.client.needed).toBe(true);
   });
 
+  it("the probe leaves out a client subnet in a zone Lambda refuses (use1-az3), and says so", async () => {
+    const p = await plan((h) => (h.clientSubnets[0]!.zoneId = "use1-az3"));
+    expect(p.refusals).toEqual([]);
+    expect(p.client.parameters["ProbeSubnetIds"]).toBe("subnet-0b2");
+    expect(p.notes).toContain("the probe leaves out subnet-0b1 (use1-az3): Lambda refuses functions in that zone.");
+  });
+
+  it("a client only in zones Lambda refuses: the probe is refused, with --no-probe and --client-subnets as the ways out", async () => {
+    const p = await plan((h) => h.clientSubnets.forEach((s) => (s.zoneId = "use1-az3")));
+    expect(p.refusals.map((r) => r.reason)).toEqual(["probe-zone"]);
+    expect(p.refusals[0]!.message).toMatch(/run connect with --no-probe, or name subnets of other zones with --client-subnets\.$/);
+    expect((await plan((h) => h.clientSubnets.forEach((s) => (s.zoneId = "use1-az3")), { probe: false })).refusals).toEqual([]);
+  });
+
   it("the probe calls the shortest GET (or ANY) path without path parameters", async () => {
     const p = await plan((h) => (h.methods = [{ path: "/orders/{id}", methods: ["GET"] }, { path: "/orders/recent", methods: ["ANY"] }, { path: "/zz", methods: ["GET"] }, { path: "/", methods: ["POST"] }]));
     expect(p.client.parameters["ProbePath"]).toBe("/zz");
