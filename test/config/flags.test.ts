@@ -11,7 +11,8 @@ describe("--no-permission-check", () => {
   });
 
   it("is refused by the commands that do not check permissions", () => {
-    for (const command of ["plan", "status", "verify", "teardown"]) {
+    expect(parse(["connect", "--no-permission-check"]).permissionCheck).toBe(false);
+    for (const command of ["plan", "status", "verify", "teardown", "disconnect"]) {
       expect(() => parse([command, "--no-permission-check"])).toThrow(/unknown option '--no-permission-check'/);
     }
   });
@@ -26,7 +27,7 @@ describe("help <command>", () => {
   };
 
   it("prints that command's help, with its own flags, as <command> --help does", () => {
-    for (const command of ["deploy", "plan", "status", "verify", "teardown", "doctor"]) {
+    for (const command of ["deploy", "plan", "status", "verify", "teardown", "doctor", "connect", "disconnect"]) {
       const text = helpOf(["help", command]);
       expect(text).toBe(helpOf([command, "--help"]));
       expect(text).toContain(`Usage: xregion-private-api ${command} [options]`);
@@ -40,5 +41,33 @@ describe("help <command>", () => {
     expect(overall).toBe(helpOf(["--help"]));
     expect(overall).toMatch(/^ {2}help \[command\]/m);
     expect(() => parse(["help", "deplyo"])).toThrow("unknown command 'deplyo': did you mean 'deploy'?");
+  });
+});
+
+describe("connect and disconnect", () => {
+  it("connect takes the existing API, endpoint and client, the peering, the probe and --dry-run", () => {
+    const flags = parse([
+      "connect", "--api-id", "a1b2c3d4e5", "--stage", "prod", "--endpoint", "vpce-0123456789abcdef0", "--client-vpc", "vpc-0123456789abcdef0",
+      "--client-subnets", "subnet-0a,subnet-0b", "--client-security-groups", "sg-0a", "--peering", "new", "--no-probe", "--dry-run", "--samples", "2",
+    ]);
+    expect(flags).toMatchObject({
+      command: "connect", apiId: "a1b2c3d4e5", stage: "prod", endpoint: "vpce-0123456789abcdef0", clientVpc: "vpc-0123456789abcdef0",
+      clientSubnets: "subnet-0a,subnet-0b", clientSecurityGroups: "sg-0a", peering: "new", probe: false, dryRun: true, samples: 2, permissionCheck: true,
+    });
+    expect(parse(["connect", "--function", "orders-caller"])).toMatchObject({ functionName: "orders-caller", dryRun: false });
+  });
+
+  it("leaves the probe unset unless --probe or --no-probe is given, so the answers file's choice holds", () => {
+    expect(parse(["connect"]).probe).toBeUndefined();
+    expect(parse(["connect", "--probe"]).probe).toBe(true);
+    expect(parse(["connect", "--no-probe"]).probe).toBe(false);
+  });
+
+  it("disconnect takes what finds a connection and --yes, nothing of connect's", () => {
+    expect(parse(["disconnect", "--name", "orders", "--yes"])).toMatchObject({ command: "disconnect", name: "orders", yes: true });
+    expect(() => parse(["disconnect", "--api-id", "a1b2c3d4e5"])).toThrow(/unknown option '--api-id'/);
+    expect(() => parse(["disconnect", "--dry-run"])).toThrow(/unknown option '--dry-run'/);
+    // The address ranges are a deployment's.
+    expect(() => parse(["connect", "--api-cidr", "10.1.0.0/16"])).toThrow(/unknown option '--api-cidr'/);
   });
 });

@@ -1,0 +1,116 @@
+// A connection's answers: flags over the answers file over questions over defaults, each id checked for its
+// shape before anything is asked, the client as one answer (a function, or a VPC with its subnets and
+// groups), and the file that says whose answers it holds.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers.js";
+import { type ConnectChooser, resolveConnectAnswers } from "../../src/config/connect-answers.js";
+import { checkKind } from "../../src/commands/context.js";
+import { UsageError } from "../../src/errors.js";
+
+const FILE = "/work/xregion-private-api.json";
+const GIVEN = { apiRegion: "us-east-1", clientRegion: "eu-west-1", apiId: "a1b2c3d4e5", function: "orders-caller" };
+
+function chooser(): ConnectChooser & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    name: vi.fn(async (initial: string) => (calls.push("name"), `${initial}-typed`)),
+    region: vi.fn(async (role: "api" | "client") => (calls.push(`region:${role}`), role === "api" ? "us-east-1" : "eu-west-1")),
+    api: vi.fn(async (region: string) => (calls.push(`api:${region}`), "z9y8x7w6v5")),
+    stage: vi.fn(async (_region: string, apiId: string) => (calls.push(`stage:${apiId}`), "prod")),
+    endpoint: vi.fn(async (_region: string, apiId: string) => (calls.push(`endpoint:${apiId}`), undefined)),
+    client: vi.fn(async (region: string) => (calls.push(`client:${region}`), { kind: "network" as const, clientVpc: "vpc-0123456789abcdef0", clientSubnets: "subnet-0123456789abcdef0" })),
+  };
+}
+
+describe("resolveConnectAnswers", () => {
+  it("takes flags over the file, and the defaults of what neither gives (peering auto, the probe on)", async () => {
+    const { answers, asked } = await resolveConnectAnswers(
+      { flags: { ...GIVEN, stage: "v2" }, file: { name: "saved", apiId: "k0k0k0k0k0", stage: "v1", peering: "new", probe: false }, filePath: FILE },
+      undefined,
+    );
+    expect(answers).toEqual({ name: "saved", ...GIVEN, stage: "v2", peering: "new", probe: false });
+    expect(asked).toEqual([]);
+    expect((await resolveConnectAnswers({ flags: GIVEN, file: undefined, filePath: FILE }, undefined)).answers).toMatchObject({ name: "xregion", peering: "auto", probe: true });
+  });
+
+  it("asks in a terminal only for what flags and the file leave open, in the order a person thinks of them", async () => {
+    const terminal = chooser();
+    const { answers, asked } = await resolveConnectAnswers({ flags: { apiRegion: "us-east-1" }, file: undefined, filePath: FILE }, terminal);
+    expect(terminal.calls).toEqual(["name", "api:us-east-1", "stage:z9y8x7w6v5", "endpoint:z9y8x7w6v5", "region:client", "client:eu-west-1"]);
+    expect(asked).toEqual(["name", "apiId", "stage", "endpoint", "clientRegion", "function"]);
+    expect(answers).toMatchObject({ name: "xregion-typed", apiId: "z9y8x7w6v5", stage: "prod", clientVpc: "vpc-0123456789abcdef0", clientSubnets: "subnet-0123456789abcdef0" });
+    expect(answers).not.toHaveProperty("endpoint");
+    // --yes: the optional ones take their defaults; the required ones are still asked.
+    const quick = chooser();
+    await resolveConnectAnswers({ flags: { apiRegion: "us-east-1" }, file: undefined, filePath: FILE }, quick, true);
+    expect(quick.calls).toEqual(["api:us-east-1", "region:client", "client:eu-west-1"]);
+  });
+
+  it("without a terminal names the flag that is missing", async () => {
+    const without = (flags: object) => resolveConnectAnswers({ flags, file: undefined, filePath: FILE }, undefined);
+    await expect(without({ ...GIVEN, apiId: undefined })).rejects.toThrow("--api-id is required when there is no terminal to ask on: pass --api-id a1b2c3d4e5");
+    await expect(without({ ...GIVEN, function: undefined })).rejects.toThrow(/^the client is required when there is no terminal to ask on: pass --function .* or --client-vpc vpc-…/);
+  });
+
+  it("checks every given id for its shape before the first question, naming where it came from", async () => {
+    const terminal = chooser();
+    const resolve = (flags: object, file?: object) => resolveConnectAnswers({ flags: { ...GIVEN, ...flags }, file, filePath: FILE }, terminal);
+    await expect(resolve({ apiId: "Orders-API" })).rejects.toThrow('--api-id "Orders-API" is not a REST API id');
+    await expect(resolve({ endpoint: "vpce-xyz" })).rejects.toThrow('--endpoint "vpce-xyz" is not a vpce id');
+    await expect(resolve({ peering: "pcx-1" })).rejects.toThrow('--peering "pcx-1" must be auto, new or a peering connection id');
+    await expect(resolve({ function: undefined, clientVpc: "vpc-0123456789abcdef0", clientSubnets: "subnet-0123456789abcdef0,subnet-0123456789abcdef0" })).rejects.toThrow("--client-subnets names subnet-0123456789abcdef0 twice");
+    await expect(resolve({}, { stage: "v 1" })).rejects.toThrow(`"stage" in ${FILE} "v 1" is not a stage name`);
+    expect(terminal.calls).toEqual([]);
+  });
+
+  it("takes the client as one answer: the flags' replaces the file's, and a function and a VPC together are refused", async () => {
+    const { answers } = await resolveConnectAnswers({ flags: { ...GIVEN, function: undefined, clientVpc: "vpc-0123456789abcdef0" }, file: { function: "old-caller" }, filePath: FILE }, undefined);
+    expect(answers).toMatchObject({ clientVpc: "vpc-0123456789abcdef0" });
+    expect(answers).not.toHaveProperty("function");
+    await expect(resolveConnectAnswers({ flags: { ...GIVEN, clientVpc: "vpc-0123456789abcdef0" }, file: undefined, filePath: FILE }, undefined)).rejects.toThrow(
+      "--function and --client-vpc name two clients: pass one",
+    );
+    await expect(resolveConnectAnswers({ flags: { ...GIVEN, clientSecurityGroups: "sg-0123456789abcdef0" }, file: undefined, filePath: FILE }, undefined)).rejects.toThrow(
+      "--client-security-groups goes with --client-vpc: pass --client-vpc vpc-… too (a function's subnets and groups are its own: drop --client-security-groups)",
+    );
+  });
+});
+
+describe("the answers file of a connection", () => {
+  const path = () => join(mkdtempSync(join(tmpdir(), "xregion-answers-")), "answers.json");
+
+  it("says it holds a connection's answers and reads back as it was saved", () => {
+    const file = path();
+    const connection = { name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiId: "a1b2c3d4e5", function: "orders-caller", peering: "auto", probe: false };
+    expect(saveAnswersFile(file, { kind: "connection", answers: { name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1" }, connection })).toBeUndefined();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ kind: "connection", ...connection });
+    expect(loadAnswersFile(file, true)).toEqual({ kind: "connection", answers: { name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1" }, connection, lastVerify: undefined });
+  });
+
+  it("refuses a kind it does not know and a probe that is not true or false", () => {
+    const file = path();
+    writeFileSync(file, JSON.stringify({ kind: "bridge" }));
+    expect(() => loadAnswersFile(file, true)).toThrow(`${file}: "kind" must be "deployment" or "connection"`);
+    writeFileSync(file, JSON.stringify({ kind: "connection", probe: "no" }));
+    expect(() => loadAnswersFile(file, true)).toThrow(`${file}: "probe" must be true or false`);
+  });
+
+  it("is refused by deploy, plan and teardown, and a deployment's by connect and disconnect; status, verify and doctor take either", () => {
+    const connection = { kind: "connection" as const, answers: { name: "orders" } };
+    const deployment = { answers: { name: "shop", apiCidr: "10.1.0.0/16" } };
+    expect(() => checkKind("deploy", connection, FILE)).toThrow(new UsageError(`${FILE} holds the answers of connection "orders" (connect's): pass --config with another file for a deployment, e.g. --config orders-deployment.json`));
+    expect(() => checkKind("teardown", connection, FILE)).toThrow(/disconnect removes a connection/);
+    expect(() => checkKind("connect", deployment, FILE)).toThrow(`${FILE} holds the answers of deployment "shop" (deploy's): pass --config with another file for the connection, e.g. --config shop-connection.json`);
+    expect(() => checkKind("disconnect", deployment, FILE)).toThrow(/teardown removes a deployment/);
+    for (const command of ["status", "verify", "doctor"] as const) {
+      expect(() => checkKind(command, connection, FILE)).not.toThrow();
+      expect(() => checkKind(command, deployment, FILE)).not.toThrow();
+    }
+    // An empty file is nobody's yet.
+    expect(() => checkKind("connect", { answers: {} }, FILE)).not.toThrow();
+  });
+});
