@@ -117,6 +117,8 @@ export interface StackSetup {
   readonly delete?: Script | readonly Script[];
   // What DescribeStackResources lists (physical ids), e.g. the client stack's function and VPC.
   readonly resources?: readonly { readonly logicalId: string; readonly type: string; readonly physicalId: string }[];
+  // The parameters DescribeStacks lists (connect's client stack names the user's VPC by one).
+  readonly parameters?: Readonly<Record<string, string>>;
   readonly cancel?: Script;
   // An operation someone else started before the run (e.g. from the console), still going.
   readonly running?: Script;
@@ -262,9 +264,10 @@ export class FakeCloudFormation {
     const state = this.find(input["StackName"]);
     if (!state) throw serviceError("ValidationError", `Stack with id ${String(input["StackName"])} does not exist`);
     const outputs = Object.entries(state.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
+    const parameters = Object.entries(this.setups.get(state.name)?.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
     return {
       Stacks: [{ StackId: state.id, StackName: state.name, StackStatus: state.status, CreationTime: state.created,
-        LastUpdatedTime: state.lastUpdated, Outputs: outputs.length ? outputs : undefined }],
+        LastUpdatedTime: state.lastUpdated, Outputs: outputs.length ? outputs : undefined, Parameters: parameters.length ? parameters : undefined }],
     };
   }
 

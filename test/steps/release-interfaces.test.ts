@@ -440,3 +440,34 @@ describe("an unchanged deploy of stage 2 puts back a function a stopped teardown
     );
   });
 });
+
+describe("disconnect releases the probe's network interfaces as teardown releases the client function's", () => {
+  const CONNECTION = [
+    { stage: 2 as const, key: "connect-api" as const, stackName: `demo-connect-api-${CLIENT_REGION}`, region: API_REGION },
+    { stage: 1 as const, key: "connect-client" as const, stackName: "demo-connect-client", region: CLIENT_REGION },
+  ];
+  // connect-client.yaml holds no VPC of its own: the probe runs in the user's, which ClientVpcId names.
+  const PROBE_RESOURCES = [
+    { logicalId: "ClientRoute1", type: "AWS::EC2::Route", physicalId: "rtb-0user|10.50.8.0/24" },
+    { logicalId: "ProbeSecurityGroup", type: "AWS::EC2::SecurityGroup", physicalId: GROUP },
+    { logicalId: "ProbeRole", type: "AWS::IAM::Role", physicalId: "demo-connect-client-ProbeRole-1AB2" },
+    { logicalId: "ProbeFunction", type: "AWS::Lambda::Function", physicalId: FUNCTION },
+  ];
+
+  it("finds the VPC from the stack's ClientVpcId, detaches the probe, deletes its interfaces, then the stack; the API side goes first", async () => {
+    const h = harness();
+    h.cfn
+      .stack(`demo-connect-api-${CLIENT_REGION}`, { status: "CREATE_COMPLETE", delete: routesDelete })
+      .stack("demo-connect-client", { status: "CREATE_COMPLETE", resources: PROBE_RESOURCES, parameters: { ClientVpcId: VPC, ProbeSubnetIds: SUBNETS.join(",") }, delete: clientDelete(h) });
+    h.net.interfaces = [lambdaInterface(), lambdaInterface()];
+    const ours = h.net.interfaces.map((e) => e.id);
+    const result = await teardownAll(h.ctx, TARGET, { stacks: CONNECTION, command: "disconnect" });
+
+    expect(result).toMatchObject({ kind: "done", stages: [{ key: "connect-api", outcome: "deleted" }, { key: "connect-client", outcome: "deleted" }] });
+    expect(h.net.calls.find((c) => c.command === "DescribeNetworkInterfaces")?.input["Filters"]).toContainEqual({ Name: "vpc-id", Values: [VPC] });
+    expect(deletedInterfaces(h).sort()).toEqual([...ours].sort());
+    const seq = sequence(h.events);
+    expect(seq.indexOf("stage-finished:2:deleted")).toBeLessThan(seq.indexOf("stage-started:1:delete"));
+    expect(seq.lastIndexOf("interfaces-release")).toBeLessThan(seq.indexOf("resource:demo-connect-client:DELETE_IN_PROGRESS"));
+  });
+});

@@ -1,0 +1,100 @@
+// connect's two stacks through the deploy engine, on a scripted CloudFormation timeline: the client side,
+// then the API side with the peering the client side made; a side with nothing missing is not made; Ctrl-C
+// during the client side's create deletes it (its probe's interfaces released first) and says what is left;
+// a re-run whose change sets are empty is a no-op on both.
+import { describe, expect, it } from "vitest";
+import { buildConnection } from "../../../src/steps/connect/connect.js";
+import type { ConnectPlan, StackPlan } from "../../../src/steps/connect/types.js";
+import { createdResource, stackEvent } from "../../helpers/cfn-timeline.js";
+import { API_REGION, CLIENT_REGION, harness, sequence } from "../../helpers/engine-harness.js";
+
+const TAGS = { "xregion-private-api:deployment": "orders", "xregion-private-api:connection": "true" };
+const PCX = "pcx-0123456789abcdef0";
+
+function stack(key: "client" | "api", parameters: Record<string, string>, needed = true): StackPlan {
+  return {
+    key,
+    stackName: key === "client" ? "orders-connect-client" : `orders-connect-api-${CLIENT_REGION}`,
+    region: key === "client" ? CLIENT_REGION : API_REGION,
+    template: key === "client" ? "connect-client.yaml" : "connect-api.yaml",
+    needed,
+    parameters,
+    resources: [],
+    tags: TAGS,
+  };
+}
+
+function plan(over: Partial<Pick<ConnectPlan, "client" | "api">> = {}): ConnectPlan {
+  return {
+    options: { name: "orders", apiRegion: API_REGION, apiId: "a1b2c3d4e5", stage: undefined, endpointId: undefined, clientRegion: CLIENT_REGION, client: { kind: "function", name: "orders-caller" }, peering: "auto", probe: true },
+    hostname: `a1b2c3d4e5.execute-api.${API_REGION}.amazonaws.com`,
+    hops: [],
+    peering: { kind: "create", kept: false },
+    client: stack("client", { DeploymentName: "orders", ClientVpcId: "vpc-0b", PeeringConnectionId: "", ClientRoute1Table: "rtb-0b", ClientRoute1Destination: "10.50.8.0/24" }),
+    api: stack("api", { DeploymentName: "orders", ClientRegion: CLIENT_REGION, PeeringConnectionId: "", ReturnRoute1Table: "rtb-0a", ReturnRoute1Destination: "10.60.4.0/24" }),
+    carriers: [],
+    untouched: [],
+    notes: [],
+    refusals: [],
+    ...over,
+  };
+}
+
+function created(resource: string, type: string, outputs: Record<string, string>) {
+  const [start, initiated, done] = createdResource(resource, type);
+  return { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated"), start], [initiated], [done, stackEvent("CREATE_COMPLETE")]], outputs };
+}
+
+describe("buildConnection", () => {
+  it("makes the client side, then the API side with the peering the client side made, labelled 1/2 and 2/2", async () => {
+    const h = harness();
+    h.cfn
+      .stack("orders-connect-client", { execute: created("PeeringConnection", "AWS::EC2::VPCPeeringConnection", { PeeringConnectionId: PCX, FunctionName: "orders-probe" }) })
+      .stack(`orders-connect-api-${CLIENT_REGION}`, { execute: created("ReturnRoute1", "AWS::EC2::Route", {}) });
+    const result = await buildConnection(h.ctx, plan());
+    expect(result).toEqual({ kind: "built", outputs: { PeeringConnectionId: PCX, FunctionName: "orders-probe" }, outcomes: ["deployed", "deployed"] });
+    const changeSets = h.cfn.calls.filter((c) => c.command === "CreateChangeSet");
+    expect(changeSets.map((c) => [c.region, c.input["StackName"]])).toEqual([[CLIENT_REGION, "orders-connect-client"], [API_REGION, `orders-connect-api-${CLIENT_REGION}`]]);
+    const apiParameters = changeSets[1]!.input["Parameters"] as { ParameterKey: string; ParameterValue: string }[];
+    expect(apiParameters.find((p) => p.ParameterKey === "PeeringConnectionId")?.ParameterValue).toBe(PCX);
+    // The probe's role is CloudFormation-named: IAM is acknowledged.
+    expect(changeSets[0]!.input["Capabilities"]).toEqual(["CAPABILITY_IAM"]);
+    expect(changeSets[0]!.input["Tags"]).toEqual([{ Key: "xregion-private-api:deployment", Value: "orders" }, { Key: "xregion-private-api:connection", Value: "true" }]);
+    expect(sequence(h.events).filter((e) => e.startsWith("stage"))).toEqual(["stages-queued:1,2", "stage-started:1:create", "stage-finished:1:created", "stage-started:2:create", "stage-finished:2:created"]);
+    expect(h.events.find((e) => e.kind === "stage-started")).toMatchObject({ key: "connect-client", stackName: "orders-connect-client", region: CLIENT_REGION });
+  });
+
+  it("does not make a side that needs nothing, and says so", async () => {
+    const h = harness();
+    h.cfn.stack("orders-connect-client", { execute: created("ClientRoute1", "AWS::EC2::Route", { PeeringConnectionId: PCX }) });
+    const result = await buildConnection(h.ctx, plan({ api: stack("api", { PeeringConnectionId: PCX }, false) }));
+    expect(result.kind).toBe("built");
+    expect(h.cfn.calls.filter((c) => c.region === API_REGION)).toEqual([]);
+    expect(h.events).toContainEqual(expect.objectContaining({ kind: "info", stage: 2, message: `${API_REGION} needs nothing added: orders-connect-api-${CLIENT_REGION} is not needed.` }));
+    expect(h.events).toContainEqual(expect.objectContaining({ kind: "stage-finished", stage: 2, outcome: "absent" }));
+  });
+
+  it("is a no-op on both sides when neither change set has a change", async () => {
+    const h = harness();
+    h.cfn
+      .stack("orders-connect-client", { status: "CREATE_COMPLETE", outputs: { PeeringConnectionId: PCX }, changeSet: "empty" })
+      .stack(`orders-connect-api-${CLIENT_REGION}`, { status: "CREATE_COMPLETE", changeSet: "empty" });
+    const result = await buildConnection(h.ctx, plan());
+    expect(result).toMatchObject({ kind: "built", outcomes: ["no-op", "no-op"] });
+    expect(h.cfn.count("ExecuteChangeSet")).toBe(0);
+  });
+
+  it("on Ctrl-C while the client side is created, deletes it, never starts the API side, and says what is left", async () => {
+    const h = harness();
+    h.cfn.stack("orders-connect-client", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [], []] } });
+    h.cfn.after("DescribeStackEvents", 1, () => h.controller.abort());
+    const result = await buildConnection(h.ctx, plan());
+    expect(result).toMatchObject({ kind: "cancelled", left: [{ stackName: "orders-connect-client", status: "absent" }, { stackName: `orders-connect-api-${CLIENT_REGION}`, status: "absent" }] });
+    expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([CLIENT_REGION]);
+    // The probe's interfaces are looked for before the delete, as the client function's are.
+    expect(h.cfn.count("DescribeStackResources")).toBeGreaterThan(0);
+    expect(h.cfn.calls.filter((c) => c.region === API_REGION && c.command === "CreateChangeSet")).toEqual([]);
+    expect(sequence(h.events).filter((e) => e.startsWith("stage-"))).toContain("stage-cancelled:1:DELETE_COMPLETE");
+    expect(h.events.at(-1)).toMatchObject({ kind: "info", message: "No stacks are left." });
+  });
+});
