@@ -90,6 +90,11 @@ function probeAnswers(n: number): string[] {
   );
 }
 
+function forbidden(): string {
+  const message = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:${A}:********9012:${ids.apiId}/prod/GET/orders with an explicit deny`;
+  return JSON.stringify(clientAnswer({ ok: false, status: 403, url: `https://${ids.hostname}/prod/orders`, body: JSON.stringify({ Message: message }), resolvedAddresses: ["10.50.8.37"], error: { layer: "http", message: `HTTP 403 from ${ids.hostname}` } }));
+}
+
 // moto's request log: what a run sent, one action per request (the query and JSON protocols name it; the REST
 // ones, Lambda, API Gateway and Route 53, by method and path).
 async function recorder(action: "reset-recording" | "start-recording"): Promise<void> {
@@ -193,11 +198,14 @@ describe("a connection's life through the CLI", () => {
     expect(additions.flatMap((c) => c.additions.map((a) => a.present)).every((p) => p === true)).toBe(true);
     expect(events(status.stdout).at(-1)).toMatchObject({ kind: "result", summary: `Connection "${NAME}" is connected.` });
 
-    await moto.queueLambdaResults(B, probeAnswers(1));
+    // Again: nothing changes. The probe's call is refused this time (a 403 from the API): connect exits 1, as
+    // it does whenever doctor and verify do not both hold.
+    await moto.queueLambdaResults(B, [forbidden()]);
     const again = await run(connectFlags("--function", ids.functionName, "--yes", "--samples", "1", "--json"), cwd);
-    expect(again.code, shown(again)).toBe(0);
+    expect(again.code, shown(again)).toBe(1);
     const finished = events(again.stdout).filter((e) => e.kind === "stage-finished").map((e) => [e["stackName"], e["outcome"]]);
     expect(finished).toEqual([[STACKS.client, "no-op"], [STACKS.api, "no-op"]]);
+    expect(events(again.stdout).at(-1)).toMatchObject({ kind: "result", ok: false, summary: "Connected and every hop checks out, but the probe's call did not work." });
 
     await recorder("reset-recording");
     const gone = await run(["disconnect", ...located, "--yes"], cwd);
