@@ -57,7 +57,7 @@ describe("per-command help", () => {
     expect(described(help("deploy"), "--yes")).not.toContain("teardown");
     expect(described(help("plan"), "--config")).toBe("answers file, read; one that does not exist yet reads as empty (default ./xregion-private-api.json)");
     expect(described(help("deploy"), "--config")).toBe("answers file, read, then saved with this run's answers; a new file is created (default ./xregion-private-api.json)");
-    expect(described(help("status"), "--config")).toBe("answers file, of an existing deployment, read (default ./xregion-private-api.json)");
+    expect(described(help("status"), "--config")).toBe("answers file, of an existing deployment or connection, read (default ./xregion-private-api.json)");
     expect(described(help("plan"), "--json")).not.toContain("--progress");
   });
 });
