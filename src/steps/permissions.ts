@@ -273,7 +273,7 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => re
     unscoped(w.region, "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"),
   ],
   "AWS::EC2::SecurityGroupEgress": (w) => [
-    on(ec2(w, "security-group"), w.region, "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress"),
+    on(ec2(w, "security-group"), w.region, "ec2:AuthorizeSecurityGroupEgress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:RevokeSecurityGroupEgress"),
     unscoped(w.region, "ec2:DescribeSecurityGroupRules"),
   ],
   "AWS::ApiGateway::RestApi": (w) => [
