@@ -9,6 +9,7 @@ import { failureStatus, formatDuration, formatMs, stageLabel, terminalColumns, t
 import { additionLines, type ConnectLine, connectPlanLines } from "./connect-text.js";
 import { zonesEventText } from "./plan-text.js";
 import { type Renderer, unreachable } from "./renderer.js";
+import { stageCount, type StageKey } from "../steps/stages.js";
 
 const ROUTINE_STACK_STATUS = /^(REVIEW_IN_PROGRESS|(CREATE|UPDATE|DELETE)_(IN_PROGRESS|COMPLETE)|UPDATE_COMPLETE_CLEANUP_IN_PROGRESS)$/;
 
@@ -57,10 +58,10 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
   const paint = (style: Style, text: string) => styleText(style, text, { validateStream: true, stream });
   // In a terminal, whole words to its width as it is now (it may have been resized); pipes get one line each.
   const write = (line: string) => stream.write(`${wrapLines([line], terminalColumns(stream as { isTTY?: boolean; columns?: number })).join("\n")}\n`);
-  const label = (stage: StageNumber | undefined) => {
+  const label = (stage: StageNumber | undefined, key?: StageKey) => {
     if (stage === undefined) return "";
     const ref = refs.get(stage);
-    return `${ref ? stageLabel(ref) : `[${stage}/3]`} `;
+    return `${ref ? stageLabel(ref) : `[${stage}/${key ? stageCount(key) : 3}]`} `;
   };
 
   function arm(): void {
@@ -147,7 +148,7 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
         if (running?.ref.stage === e.stage) running = undefined;
         return void write(`${label(e.stage)}${paint("yellow", e.message)}`);
       case "stack-state":
-        write(`${label(e.stage)}${e.summary}`);
+        write(`${label(e.stage, e.key)}${e.summary}`);
         for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);
         return;
       case "function-waiting":

@@ -170,7 +170,7 @@ export function isReleaseEvent(event: ProgressEvent): event is ReleaseEvent {
 /** The row an event leaves behind. */
 export function releaseStepText(e: ReleaseEvent): ReleaseStepText {
   if (e.kind === "function-detach") {
-    const label = "Detaching the client function from its VPC";
+    const label = `Detaching the ${e.key === "connect-client" ? "probe" : "client function"} from its VPC`;
     switch (e.phase) {
       case "started":
         return { step: e.kind, label, status: "IN_PROGRESS", state: "running" };

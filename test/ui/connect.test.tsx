@@ -118,6 +118,19 @@ describe("connect in every output mode", () => {
     expect(lines).toContain("    ✘ route 10.50.8.0/24 → pcx-0123456789abcdef0: gone");
   });
 
+  it("plain lines of status: a connection's stacks are n/2, and disconnect detaches the probe", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out, now: () => T0 });
+    renderer.onEvent({ kind: "stack-state", ...api, status: null, lastChange: null, outputs: {}, summary: `${api.stackName} (${api.region}): not deployed`, at: T0 });
+    renderer.onEvent({ kind: "function-detach", ...client, functionName: "orders-probe", phase: "started", at: T0 });
+    renderer.close();
+    expect(stripVTControlCharacters(out.text()).split("\n")).toEqual([
+      `[2/2] ${api.stackName} (${api.region}): not deployed`,
+      "[1/2 connect-client eu-west-1] IN_PROGRESS  Detaching the probe from its VPC",
+      "",
+    ]);
+  });
+
   it("the live view: the plan and the additions in the history, the stages as stage n/2", async () => {
     const terminal = fakeTerminal(100);
     const renderer = createInkRenderer({ stdout: terminal, now: () => T0 + 10_000 });
