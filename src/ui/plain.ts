@@ -217,8 +217,9 @@ function connectLine(line: ConnectLine, paint: (style: Style, text: string) => s
   const body = line.text.slice(indent.length);
   const space = body.indexOf(" ");
   const [first, rest] = space === -1 ? [body, ""] : [body.slice(0, space), body.slice(space)];
-  if (line.heading) return paint("bold", line.text);
-  if (line.dim) return paint("dim", line.text);
+  // The indent stays outside the colour, where the wrapping finds it.
+  if (line.heading) return `${indent}${paint("bold", body)}`;
+  if (line.dim) return `${indent}${paint("dim", body)}`;
   return line.tone ? `${indent}${paint(line.tone, first)}${rest}` : line.text;
 }
 

@@ -17,6 +17,7 @@ import { connectStackNames } from "../../src/steps/stages.js";
 import { HOPS } from "../../src/steps/doctor/doctor.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import { tempDir } from "../helpers/cli.js";
+import { openTerminal, tmuxAvailable } from "../helpers/pty.js";
 import { buildHalfPath, userResources, VARIANTS, type HalfPathIds } from "./connect-fixtures.js";
 import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
@@ -246,6 +247,49 @@ describe("a connection's life through the CLI", () => {
     } finally {
       await made.undo();
     }
+    expect(await userResources(moto, aws, ids)).toEqual(original);
+  });
+});
+
+describe("connect in a terminal", () => {
+  it.skipIf(!tmuxAvailable())("asks what to connect from lists of what exists, shows the plan, asks once, builds and proves it", async () => {
+    const cwd = tempDir("xregion-connect-pty-");
+    const { CI: _ci, ...env } = moto.env();
+    await moto.queueLambdaResults(B, probeAnswers(5));
+    const term = openTerminal({ command: [process.execPath, cli.path, "connect"], cwd, env, columns: 100, rows: 50 });
+    try {
+      await term.waitFor("? Connection name");
+      await term.type("wiz");
+      term.press("Enter");
+      await term.waitFor("? Region A — where the private API lives");
+      await term.type(A);
+      await term.waitFor(/❯ us-east-1 — US East \(N\. Virginia\)\n\n/);
+      term.press("Enter");
+      // The private APIs of region A, with their stages; one stage and one endpoint: nothing more to ask.
+      await term.waitFor(`❯ orders-internal  ${ids.apiId}`, 20_000);
+      await term.waitFor("stages: prod");
+      term.press("Enter");
+      await term.waitFor("? Region B — where the client function runs");
+      await term.type(B);
+      await term.waitFor(/❯ eu-west-1 — Europe \(Ireland\)\n\n/);
+      term.press("Enter");
+      await term.waitFor(`❯ function ${ids.functionName}`, 20_000);
+      await term.waitFor(`VPC ${ids.clientVpcId}`);
+      term.press("Enter");
+      await term.waitFor("The same run without questions:");
+      await term.waitFor(`--api-id ${ids.apiId}`);
+      await term.waitFor(/✘ client-route +rtb-/, 20_000);
+      await term.waitFor('? Create what the plan lists for connection "wiz" now? (Y/n)');
+      term.press("Enter");
+      const shown = await term.waitFor(/reaches the private API/, 60_000);
+      expect(shown).toMatch(/✔ stage 1\/2 wiz-connect-client \(eu-west-1\)/);
+      expect(shown).toMatch(/✔ stage 2\/2 wiz-connect-api-eu-west-1 \(us-east-1\)/);
+      expect(await term.exitCode()).toBe(0);
+    } finally {
+      term.close();
+    }
+    const gone = await run(["disconnect", "--config", join(cwd, "xregion-private-api.json"), "--yes"], cwd);
+    expect(gone.code, shown(gone)).toBe(0);
     expect(await userResources(moto, aws, ids)).toEqual(original);
   });
 });

@@ -2,7 +2,7 @@
 // the user's resources that will carry our additions, what is not touched), a refused plan, a connection's
 // additions with one gone, and the stages labelled n/2 — in plain lines, the live view and NDJSON.
 import { stripVTControlCharacters } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CarrierState, ConnectPlanView, ProgressEvent, StageRef } from "../../src/steps/events.js";
 import { additionLines, connectPlanLines } from "../../src/ui/connect-text.js";
 import { createInkRenderer } from "../../src/ui/ink-renderer.js";
@@ -116,6 +116,22 @@ describe("connect in every output mode", () => {
     expect(lines).toContain("[1/2 connect-client eu-west-1] created orders-connect-client in 8s");
     expect(lines).toContain("[2/2 connect-api us-east-1] us-east-1 needs nothing added: orders-connect-api-eu-west-1 is not needed.");
     expect(lines).toContain("    ✘ route 10.50.8.0/24 → pcx-0123456789abcdef0: gone");
+  });
+
+  it("plain lines in a colour terminal: a dim or bold line keeps its indent where the wrapping finds it", () => {
+    vi.stubEnv("FORCE_COLOR", "1");
+    try {
+      const terminal = fakeTerminal(60);
+      const renderer = createPlainRenderer({ stream: terminal, now: () => T0 });
+      renderer.onEvent({ kind: "connect-plan", ...PLAN, at: T0 });
+      renderer.close();
+      const lines = stripVTControlCharacters(terminal.text()).split("\n");
+      expect(terminal.text()).toMatch(/\u001b\[2m/);
+      expect(lines).toContain("      → nothing  (—: nothing)");
+      expect(lines).toContain("  stage 2/2 orders-connect-api-eu-west-1 (us-east-1): not");
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("plain lines of status: a connection's stacks are n/2, and disconnect detaches the probe", () => {
