@@ -50,6 +50,7 @@ export const STAGES: readonly [StageDef, StageDef, StageDef] = [
       "InvokeUrl",
       "EndpointDnsName",
       "EndpointHostedZoneId",
+      "EndpointSecurityGroupId",
       "RouteTableIds",
     ],
   },
@@ -82,7 +83,7 @@ export const STAGES: readonly [StageDef, StageDef, StageDef] = [
     title: "Return routes",
     template: "3-routes.yaml",
     regionRole: "api",
-    parameters: ["DeploymentName", "ClientVpcCidr", "PeeringConnectionId", "RouteTableIds"],
+    parameters: ["DeploymentName", "ClientVpcCidr", "PeeringConnectionId", "RouteTableIds", "EndpointSecurityGroupId", "EndpointAdmittedCidr"],
     outputs: [],
   },
 ];
@@ -91,6 +92,8 @@ export const STAGES: readonly [StageDef, StageDef, StageDef] = [
 export const TAG_DEPLOYMENT = "xregion-private-api:deployment";
 /** The tag that names the stage on each stack. */
 export const TAG_STAGE = "xregion-private-api:stage";
+/** The tag that names a routes stack's client region (its name may not: the first region's is `<name>-routes`). */
+export const TAG_CLIENT_REGION = "xregion-private-api:client-region";
 
 /** The tag that tells a connection's stacks and resources from a deployment's. */
 export const TAG_CONNECTION = "xregion-private-api:connection";

@@ -65,7 +65,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   "AWS::EC2::Subnet": { ref: id("subnet-") },
   "AWS::EC2::RouteTable": { ref: id("rtb-") },
   // In a VPC, Ref is the group id; the group's name is generated.
-  "AWS::EC2::SecurityGroup": { ref: id("sg-"), name: { property: "GroupName", isRef: false } },
+  "AWS::EC2::SecurityGroup": { ref: id("sg-"), name: { property: "GroupName", isRef: false }, attributes: { GroupId: id("sg-") } },
   "AWS::EC2::VPCPeeringConnection": { ref: id("pcx-") },
   "AWS::EC2::VPCEndpoint": {
     ref: id("vpce-"),

@@ -1,11 +1,12 @@
 // The security rules of DESIGN section 5, read straight from the templates (the three stages and the two
 // connect templates, as the tool renders them).
 import { describe, expect, it } from "vitest";
+import { evaluateStack } from "../helpers/cfn-evaluate.js";
 import { isIntrinsic, walk, type Json, type JsonObject } from "../helpers/cfn-yaml.js";
 import { asArray, asObject, loadAllTemplates, loadConnect, loadStages, onlyResourceOfType, props, resourcesOfType } from "../helpers/template-fixtures.js";
 
 const loaded = loadStages();
-const [api, client] = loaded as [(typeof loaded)[0], (typeof loaded)[0], (typeof loaded)[0]];
+const [api, client, routes] = loaded as [(typeof loaded)[0], (typeof loaded)[0], (typeof loaded)[0]];
 const all = loadAllTemplates();
 const [connectClient, connectApi] = loadConnect() as [ReturnType<typeof loadConnect>[0], ReturnType<typeof loadConnect>[0]];
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
@@ -31,7 +32,7 @@ function rules(direction: "Ingress" | "Egress"): { where: string; rule: JsonObje
 
 /** A description as EC2 will receive it: each ${Parameter} replaced by a longest value its pattern allows. */
 function described(text: Json): string {
-  const sample: Record<string, string> = { DeploymentName: "a".repeat(24), ApiRegion: "ap-southeast-2", ClientRegion: "ap-southeast-2" };
+  const sample: Record<string, string> = { DeploymentName: "a".repeat(24), ApiRegion: "ap-southeast-2", ClientRegion: "ap-southeast-2", ClientVpcCidr: "172.16.255.240/28" };
   const raw = isIntrinsic(text) ? String(asObject(text)["Fn::Sub"]) : String(text);
   return raw.replace(/\$\{([^}]+)\}/g, (_, name: string) => sample[name] ?? `<${name}>`);
 }
@@ -57,12 +58,43 @@ describe("security rules", () => {
     for (const { where, text } of texts) expect(text, where).toMatch(EC2_DESCRIPTION);
   });
 
-  it("the stages keep security group rules inline, where these tests can see them", () => {
-    for (const { template } of loaded) {
-      expect(resourcesOfType(template, "AWS::EC2::SecurityGroupIngress")).toEqual([]);
-      expect(resourcesOfType(template, "AWS::EC2::SecurityGroupEgress")).toEqual([]);
+  it("the stages keep security group rules inline, but for the routes stack's rule on the endpoint's group", () => {
+    for (const { stage, template } of loaded) {
+      expect(resourcesOfType(template, "AWS::EC2::SecurityGroupEgress"), stage.template).toEqual([]);
+      expect(resourcesOfType(template, "AWS::EC2::SecurityGroupIngress").length, stage.template).toBe(stage.key === "routes" ? 1 : 0);
     }
   });
+
+  it("the routes stack's rule admits only TCP 443 from its client VPC, on the endpoint's group", () => {
+    const [, rule] = onlyResourceOfType(routes.template, "AWS::EC2::SecurityGroupIngress");
+    expect(props(rule)).toMatchObject({ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: { Ref: "ClientVpcCidr" }, GroupId: { Ref: "EndpointSecurityGroupId" } });
+    expect(Object.keys(props(rule)).sort()).toEqual(["CidrIp", "Description", "FromPort", "GroupId", "IpProtocol", "ToPort"]);
+  });
+
+  it("the routes stack adds that rule only for a range stage 1's own rule does not admit (never a duplicate)", () => {
+    const stack = (clientCidr: string) =>
+      evaluateStack(routes.template, {
+        stackName: "demo-routes",
+        region: "us-east-1",
+        partition: "aws",
+        urlSuffix: "amazonaws.com",
+        accountId: "123456789012",
+        parameters: {
+          DeploymentName: "demo",
+          ClientVpcCidr: clientCidr,
+          PeeringConnectionId: "pcx-0123456789abcdef0",
+          RouteTableIds: "/xregion-private-api/demo/route-table-ids",
+          EndpointSecurityGroupId: "sg-0123456789abcdef0",
+          EndpointAdmittedCidr: "10.20.0.0/16",
+        },
+        ssm: { "/xregion-private-api/demo/route-table-ids": "rtb-0123456789abcdef0" },
+      }).resources.filter((r) => r.type === "AWS::EC2::SecurityGroupIngress");
+    expect(stack("10.20.0.0/16")).toEqual([]);
+    expect(stack("10.30.0.0/16").map((r) => r.properties)).toEqual([
+      expect.objectContaining({ GroupId: "sg-0123456789abcdef0", CidrIp: "10.30.0.0/16", IpProtocol: "tcp", FromPort: 443, ToPort: 443 }),
+    ]);
+  });
+
 
   it("the endpoint's group admits only TCP 443, from the client VPC and its own VPC", () => {
     const [endpointId, endpoint] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");

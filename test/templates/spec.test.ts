@@ -6,7 +6,7 @@ import type { Property, PropertyType, Resource, SpecDatabase } from "@aws-cdk/se
 import { beforeAll, describe, expect, it } from "vitest";
 import { ssmPrefix, STAGES, TAG_DEPLOYMENT } from "../../src/steps/stages.js";
 import { isIntrinsic, parseTemplate, walk, type Json, type JsonObject, type Template } from "../helpers/cfn-yaml.js";
-import { asArray, asObject, loadAllTemplates, loadStages, props, resourcesOfType } from "../helpers/template-fixtures.js";
+import { asArray, asObject, loadAllTemplates, loadStages, onlyResourceOfType, props, resourcesOfType } from "../helpers/template-fixtures.js";
 
 const PSEUDO_PARAMETERS = new Set([
   "AWS::AccountId",
@@ -241,6 +241,7 @@ const FED_FROM: Record<string, Record<string, { stage: 1 | 2; output: string }>>
   routes: {
     ClientVpcCidr: { stage: 2, output: "VpcCidr" },
     PeeringConnectionId: { stage: 2, output: "PeeringConnectionId" },
+    EndpointSecurityGroupId: { stage: 1, output: "EndpointSecurityGroupId" },
   },
 };
 
@@ -406,6 +407,23 @@ describe("the stages fit together", () => {
       expect(props(r).DestinationCidrBlock).toEqual({ Ref: "ClientVpcCidr" });
       expect(props(r).VpcPeeringConnectionId).toEqual({ Ref: "PeeringConnectionId" });
     }
+  });
+
+  it("stage 3 admits its client range on stage 1's endpoint group only when stage 1's own rule does not", () => {
+    const [endpointId, endpoint] = onlyResourceOfType(api.template, "AWS::EC2::VPCEndpoint");
+    const groupId = asObject(asArray(props(endpoint).SecurityGroupIds)[0]).Ref as string;
+    expect(api.template.Outputs.EndpointSecurityGroupId?.Value, endpointId).toEqual({ "Fn::GetAtt": [groupId, "GroupId"] });
+    const [ruleId, rule] = onlyResourceOfType(routes.template, "AWS::EC2::SecurityGroupIngress");
+    expect(props(rule).GroupId).toEqual({ Ref: "EndpointSecurityGroupId" });
+    expect(props(rule).CidrIp).toEqual({ Ref: "ClientVpcCidr" });
+    const condition = rule.Condition as string;
+    expect(condition, ruleId).toBeDefined();
+    // Stage 1's inline rule is for its ClientVpcCidr, which the tool passes here as EndpointAdmittedCidr.
+    expect(routes.template.Conditions?.[condition]).toEqual({
+      "Fn::Not": [{ "Fn::Equals": [{ Ref: "ClientVpcCidr" }, { Ref: "EndpointAdmittedCidr" }] }],
+    });
+    const inline = asArray(props(api.template.Resources[groupId]!).SecurityGroupIngress).map(asObject);
+    expect(inline.map((r) => r.CidrIp)).toContainEqual({ Ref: "ClientVpcCidr" });
   });
 
   it("stage 2 routes to the API VPC through its peering connection, which points at stage 1's VPC in ApiRegion", () => {
