@@ -1,6 +1,6 @@
 // The CloudFormation calls a stage makes, each small and typed; sequencing and events live in steps/.
 import { randomUUID } from "node:crypto";
-import { CancelUpdateStackCommand, type CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, type DescribeChangeSetCommandOutput, DescribeStackResourcesCommand, DescribeStacksCommand, ExecuteChangeSetCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
+import { CancelUpdateStackCommand, type CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, type DescribeChangeSetCommandOutput, DescribeStackResourcesCommand, DescribeStacksCommand, ExecuteChangeSetCommand, ListChangeSetsCommand, paginateListStacks, StackStatus } from "@aws-sdk/client-cloudformation";
 import { type Clock, throttledDelay } from "./clock.js";
 import { isStackMissing, isThrottling } from "./errors.js";
 
@@ -14,7 +14,7 @@ export interface StackInfo {
   readonly parameters: Record<string, string>;
   // When the stack's current (or last) operation started, by AWS's clock.
   readonly operationStartedAt: number;
-  // The stack's tags (a connection's carry xregion-private-api:connection).
+  // The stack's own tags (a connection's carry xregion-private-api:connection; a routes stack names its client region in one).
   readonly tags: Record<string, string>;
 }
 
@@ -60,6 +60,20 @@ export async function describeStack(cfn: CloudFormationClient, stack: string): P
     if (isStackMissing(error)) return undefined;
     throw error;
   }
+}
+
+// Every status but DELETE_COMPLETE: the stacks that exist, whatever they are doing.
+const EXISTING: readonly StackStatus[] = Object.values(StackStatus).filter((status) => status !== StackStatus.DELETE_COMPLETE);
+
+/** The names of the region's stacks that start with `prefix`, however many pages ListStacks takes. */
+export async function listStackNames(cfn: CloudFormationClient, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListStacks({ client: cfn }, { StackStatusFilter: [...EXISTING] })) {
+    for (const summary of page.StackSummaries ?? []) {
+      if (summary.StackName?.startsWith(prefix)) names.push(summary.StackName);
+    }
+  }
+  return names;
 }
 
 /** What a change set is made from: the stack, template, parameters, tags and token. */

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import type { CredentialsError } from "../aws/errors.js";
 import { resolve } from "node:path";
-import { ANSWER_KEYS, type Answers, type AnswersFile, configPath, loadAnswersFile } from "../config/answers.js";
+import { ANSWER_KEYS, type AnswersFile, type AnswerText, configPath, loadAnswersFile } from "../config/answers.js";
 import type { CommandName, Flags } from "../config/flags.js";
 import { type Asker, resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import { FailureError, UsageError } from "../errors.js";
@@ -46,7 +46,7 @@ export async function loadAnswers(ctx: CommandContext, scope: Scope = "all", aws
   const file = loadAnswersFile(path, flags.config !== undefined && flags.command !== "deploy" && flags.command !== "plan");
   checkKind(flags.command, file, path);
   // The flags carry each answer under its own name.
-  const fromFlags: Partial<Answers> = Object.fromEntries(ANSWER_KEYS.flatMap((key) => (flags[key] === undefined ? [] : [[key, flags[key]]])));
+  const fromFlags: Partial<AnswerText> = Object.fromEntries(ANSWER_KEYS.flatMap((key) => (flags[key] === undefined ? [] : [[key, flags[key]]])));
   const check = ctx.interactive && aws ? credentialsCheck(fromFlags.profile ?? file?.answers.profile, fromFlags.apiRegion ?? file?.answers.apiRegion) : undefined;
   const asker = ctx.interactive ? lazyAsker(() => check?.start()) : undefined;
   const columns = terminalColumns(ctx.stdout);
@@ -106,24 +106,32 @@ export function lazyAsker(shown: () => void = () => {}, load = async () => (awai
   return {
     name: (...args) => ask((asker) => asker.name(...args)),
     region: (...args) => ask((asker) => asker.region(...args)),
+    moreClients: (...args) => ask((asker) => asker.moreClients(...args)),
     cidr: (...args) => ask((asker) => asker.cidr(...args)),
   };
 }
 
+/** One stack's outputs for --outputs-file: where it is, and what it answered (undefined when not known). */
+export interface StackOutputs {
+  readonly ref: StageRef;
+  readonly outputs: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * --outputs-file: every stage's outputs as JSON, written whatever the run's outcome, so a CI job can read
- * what exists even after a failure.
+ * what exists even after a failure. `stages` holds stage 1 and the first client region's stacks (the shape
+ * a one-region deployment has always had); with several client regions, `clientRegions` holds each one's.
  */
-export function writeOutputsFile(
-  file: string,
-  cwd: string,
-  name: string,
-  stages: readonly StageRef[],
-  outputs: Partial<Record<1 | 2 | 3, Readonly<Record<string, string>> | undefined>>,
-): void {
+export function writeOutputsFile(file: string, cwd: string, name: string, stacks: readonly StackOutputs[]): void {
+  const entry = ({ ref, outputs }: StackOutputs) => ({ stackName: ref.stackName, region: ref.region, outputs: outputs ?? null });
+  const regions = [...new Set(stacks.flatMap((s) => (s.ref.clientRegion ? [s.ref.clientRegion] : [])))];
   const byKey: Record<string, unknown> = {};
-  for (const stage of stages) {
-    byKey[stage.key] = { stackName: stage.stackName, region: stage.region, outputs: outputs[stage.stage] ?? null };
+  for (const stack of stacks) {
+    if (stack.ref.clientRegion === undefined || stack.ref.clientRegion === regions[0]) byKey[stack.ref.key] = entry(stack);
   }
-  writeFileSync(resolve(cwd, file), `${JSON.stringify({ name, stages: byKey }, null, 2)}\n`);
+  const clientRegions =
+    regions.length > 1
+      ? Object.fromEntries(regions.map((region) => [region, Object.fromEntries(stacks.filter((s) => s.ref.clientRegion === region).map((s) => [s.ref.key, entry(s)]))]))
+      : undefined;
+  writeFileSync(resolve(cwd, file), `${JSON.stringify({ name, stages: byKey, ...(clientRegions ? { clientRegions } : {}) }, null, 2)}\n`);
 }

@@ -72,7 +72,8 @@ export function withCredentialsNotice(asker: Asker, check: CredentialsCheck, wri
   };
   return {
     name: (initial) => before(() => asker.name(initial)),
-    region: (role, initial, other) => before(() => asker.region(role, initial, other)),
-    cidr: (role, initial, other) => before(() => asker.cidr(role, initial, other)),
+    region: (...args) => before(() => asker.region(...args)),
+    moreClients: (count) => before(() => asker.moreClients(count)),
+    cidr: (...args) => before(() => asker.cidr(...args)),
   };
 }

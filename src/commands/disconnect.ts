@@ -2,7 +2,7 @@
 // network interfaces are released (as teardown releases the client function's). Found by name in both
 // regions, so it works on a half-made connection and a second run finds nothing to do. A peering connection
 // connect reused is not ours and stays.
-import { saveAnswersFile } from "../config/answers.js";
+import { connectionPlace, saveAnswersFile } from "../config/answers.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { type CommandContext, type LoadedAnswers, loadAnswers, stopOnCredentials } from "./context.js";
 import { nextCommands } from "./next-steps.js";
@@ -14,8 +14,9 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
   }
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
-  const { answers } = loaded;
-  const [{ withSession }, { teardownAll }, { lookupStack }, { connectStageRefs }] = await Promise.all([
+  // A connection has one client region.
+  const answers = connectionPlace(loaded.answers);
+  const [{ withSession }, { teardownInOrder }, { lookupStack }, { connectStageRefs }] = await Promise.all([
     import("./session.js"),
     import("../steps/teardown.js"),
     import("../steps/stacks.js"),
@@ -42,7 +43,7 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
       }
     }
     await session.goLive();
-    const result = await teardownAll(session, answers, { stacks: order, command: "disconnect" });
+    const result = await teardownInOrder(session, { stacks: order, command: "disconnect" });
     if (result.kind === "cancelled") {
       session.emit({ kind: "result", operation: "disconnect", ok: false, summary: "Disconnect cancelled.", next: nextCommands(ctx.invocation, answers, ["disconnect"]), at: Date.now() });
       throw new InterruptedError(`Disconnect cancelled. ${result.message}`, true);

@@ -1,10 +1,13 @@
-// `doctor`: which hop of the path is broken, from AWS's own answers. Our deployment is found by its
-// stacks' outputs; any other setup is named by --function and --api-id.
+// `doctor`: which hop of the path is broken, from AWS's own answers, for each client region (one table
+// each; --client-region picks some). Our deployment is found by its stacks' outputs; any other setup is
+// named by --function and --api-id.
 import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
-import type { Answers, AnswersFile } from "../config/answers.js";
+import { type Answers, type AnswersFile, connectionPlace } from "../config/answers.js";
 import { apiIdProblem, functionProblem, stageProblem } from "../config/validate.js";
 import { FailureError, UsageError } from "../errors.js";
+import type { DoctorReport } from "../steps/doctor/doctor.js";
+import type { ProgressEvent } from "../steps/events.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 
@@ -23,72 +26,98 @@ function handMadeTarget(flags: CommandContext["flags"]): { functionName: string;
   return { functionName, apiId, stage };
 }
 
-/** `doctor`: judges the path hop by hop and names the first broken one. */
+/** `doctor`: judges each client region's path hop by hop (one table per region) and names the broken hops. */
 export async function runDoctor(ctx: CommandContext): Promise<number> {
   const target = handMadeTarget(ctx.flags);
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
   const { answers } = loaded;
+  if (target && answers.clients.length > 1) {
+    throw new UsageError(`--function names one function: pass the one region it runs in, --client-region ${answers.clients[0]?.region}`);
+  }
   const [{ withSession }, { doctor }] = await Promise.all([import("./session.js"), import("../steps/doctor/doctor.js")]);
   return withSession(ctx, answers, "doctor", async (session) => {
     await session.goLive();
-    const query: PathQuery = target
-      ? { clientRegion: answers.clientRegion, apiRegion: answers.apiRegion, ...target }
-      : await ourPath(session.clients, answers, loaded.file, ctx.invocation);
-    const report = await doctor(session, query);
-    const broken = report.hops.filter((h) => h.ok === false).map((h) => h.hop);
-    const open = report.hops.filter((h) => h.ok === null).map((h) => h.hop);
-    const summary = report.ok
-      ? "Every hop of the path checks out."
-      : broken.length > 0
-        ? `Broken: ${broken.join(", ")}${open.length > 0 ? `; not checked: ${open.join(", ")}` : ""}.`
-        : `Nothing found broken, but not checked: ${open.join(", ")}.`;
+    const queries: PathQuery[] = target
+      ? [{ clientRegion: answers.clients[0]!.region, apiRegion: answers.apiRegion, ...target }]
+      : await ourPaths(session.clients, answers, loaded.file, ctx.invocation);
+    const several = queries.length > 1;
+    // Read side by side, told one region's table after another.
+    const runs = queries.map((query) => {
+      const held: ProgressEvent[] = [];
+      const report = doctor({ ...session, emit: (event) => held.push(event) }, query);
+      // Awaited in order below; a region that fails before its turn must not be an unhandled rejection meanwhile.
+      report.catch(() => undefined);
+      return { query, held, report };
+    });
+    const reports: { region: string; report: DoctorReport }[] = [];
+    for (const run of runs) {
+      const report = await run.report;
+      if (several) session.emit({ kind: "info", message: `Client region ${run.query.clientRegion} → ${answers.apiRegion}:`, at: Date.now() });
+      for (const event of run.held) session.emit(event);
+      reports.push({ region: run.query.clientRegion, report });
+    }
+    const ok = reports.every((r) => r.report.ok);
+    const summaries = reports.map(({ region, report }) => (several ? `${region}: ${verdict(report)}` : verdict(report)));
     session.emit({
       kind: "result",
       operation: "doctor",
-      ok: report.ok,
-      summary,
+      ok,
+      summary: several && ok ? `Every hop of every client region's path checks out (${reports.map((r) => r.region).join(", ")}).` : summaries.join(" "),
       // After a fix: doctor again, then verify proves the path with a real call.
-      next: target ? [] : nextCommands(ctx.invocation, answers, report.ok ? ["verify"] : ["doctor", "verify"]),
+      next: target ? [] : nextCommands(ctx.invocation, answers, ok ? ["verify"] : ["doctor", "verify"]),
       at: Date.now(),
     });
-    return report.ok ? 0 : 1;
+    return ok ? 0 : 1;
   });
 }
 
-// Our deployment's path, or a connection's: a file of a connection's answers names one, and a name without
-// a deployment may be one.
-async function ourPath(clients: Pick<AwsClients, "cloudFormation" | "ec2">, answers: Answers, file: AnswersFile | undefined, invocation: string): Promise<PathQuery> {
+function verdict(report: DoctorReport): string {
+  const broken = report.hops.filter((h) => h.ok === false).map((h) => h.hop);
+  const open = report.hops.filter((h) => h.ok === null).map((h) => h.hop);
+  if (report.ok) return "Every hop of the path checks out.";
+  if (broken.length > 0) return `Broken: ${broken.join(", ")}${open.length > 0 ? `; not checked: ${open.join(", ")}` : ""}.`;
+  return `Nothing found broken, but not checked: ${open.join(", ")}.`;
+}
+
+// Each client region's path of our deployment, from its stacks' outputs; or a connection's path: a file of a
+// connection's answers names one, and a name without a deployment may be one.
+async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, answers: Answers, file: AnswersFile | undefined, invocation: string): Promise<PathQuery[]> {
+  // A connection has one client region.
+  const connected = connectionPlace(answers);
   const connection = async () => {
     const { connectionQuery, lookupConnection } = await import("../steps/connect/locate.js");
-    const stacks = await lookupConnection(clients, answers);
+    const stacks = await lookupConnection(clients, connected);
     const saved = file?.kind === "connection" && file.connection?.name === answers.name ? file.connection : undefined;
-    return stacks && (await connectionQuery(clients, answers, stacks, saved));
+    return stacks && (await connectionQuery(clients, connected, stacks, saved));
   };
   if (file?.kind === "connection") {
     const query = await connection();
-    if (query) return query;
-    throw new FailureError(`no connection "${answers.name}" to check: its stacks do not exist in ${answers.clientRegion} and ${answers.apiRegion}`, [
-      `connect it: ${invocation} connect ${locateFlags(answers)} --api-id <id> --function <name|ARN>`,
+    if (query) return [query];
+    throw new FailureError(`no connection "${answers.name}" to check: its stacks do not exist in ${connected.clientRegion} and ${answers.apiRegion}`, [
+      `connect it: ${invocation} connect ${locateFlags(connected)} --api-id <id> --function <name|ARN>`,
     ]);
   }
   const { lookupStacks } = await import("../steps/stacks.js");
   const stacks = await lookupStacks(clients, answers);
   const api = stacks.api.present ? stacks.api.outputs : {};
-  const client = stacks.client.present ? stacks.client.outputs : {};
-  const functionName = client["FunctionName"];
   const apiId = api["ApiId"];
-  if (!functionName || !apiId) {
-    const query = !stacks.api.present && !stacks.client.present ? await connection() : undefined;
-    if (query) return query;
-    const missing = !apiId ? stacks.api : stacks.client;
-    throw new FailureError(
-      `no deployment "${answers.name}" to check: stack ${missing.ref.stackName} in ${missing.ref.region} is ${missing.present ? `${missing.status} without its outputs` : "not deployed"}`,
-      [
-        `deploy it: ${invocation} deploy ${locateFlags(answers)}`,
-        `or check a setup made another way: ${invocation} doctor --function <name|ARN> --client-region <B> --api-id <id> --api-region <A>`,
-      ],
-    );
+  if (!apiId && !stacks.api.present && stacks.clients.every((c) => !c.client.present)) {
+    const query = await connection();
+    if (query) return [query];
   }
-  return { clientRegion: answers.clientRegion, apiRegion: answers.apiRegion, functionName, apiId, stage: api["StageName"] };
+  return stacks.clients.map(({ region, client }) => {
+    const functionName = client.present ? client.outputs["FunctionName"] : undefined;
+    if (!functionName || !apiId) {
+      const missing = !apiId ? stacks.api : client;
+      throw new FailureError(
+        `no deployment "${answers.name}" to check: stack ${missing.ref.stackName} in ${missing.ref.region} is ${missing.present ? `${missing.status} without its outputs` : "not deployed"}`,
+        [
+          `deploy it: ${invocation} deploy ${locateFlags(answers)}`,
+          `or check a setup made another way: ${invocation} doctor --function <name|ARN> --client-region <B> --api-id <id> --api-region <A>`,
+        ],
+      );
+    }
+    return { clientRegion: region, apiRegion: answers.apiRegion, functionName, apiId, stage: api["StageName"] };
+  });
 }

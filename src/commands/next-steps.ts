@@ -1,26 +1,33 @@
 // The commands a person types next, with the flags that find this deployment again.
 import { delimiter, dirname, isAbsolute, relative, sep } from "node:path";
-import { ANSWER_KEYS, CONNECT_FLAG_OF, CONNECT_KEYS, FLAG_OF, type AnswerKey, type Answers, type ConnectAnswers } from "../config/answers.js";
+import { ANSWER_KEYS, answerText, CONNECT_FLAG_OF, CONNECT_KEYS, FLAG_OF, type AnswerKey, type Answers, type ConnectAnswers } from "../config/answers.js";
 import { BIN } from "../package.js";
 
 // The answers that find a deployment again: its name and regions, and the profile that reaches them.
 const LOCATE: readonly AnswerKey[] = ["name", "apiRegion", "clientRegion", "profile"];
 
-/** The one flag-list builder: `--flag value` for each answer in scope that is set. */
-function answerFlags(answers: Partial<Answers>, scope: "locate" | "all" = "locate"): string {
+/** What finds a deployment (its client regions) or a connection (its one client region) again. */
+export type Locatable = Pick<Answers, "name" | "apiRegion" | "profile"> & ({ readonly clients: readonly { readonly region: string }[] } | Pick<ConnectAnswers, "clientRegion">);
+
+/** The one flag-list builder: `--flag value` for each answer in scope that is set (lists comma-separated). */
+function answerFlags(answers: Answers | Locatable, scope: "locate" | "all" = "locate"): string {
+  const text =
+    "clients" in answers && "apiCidr" in answers
+      ? answerText(answers)
+      : { ...answers, clientRegion: "clients" in answers ? answers.clients.map((c) => c.region).join(",") : answers.clientRegion };
   return (scope === "all" ? ANSWER_KEYS : LOCATE)
-    .filter((key) => answers[key])
-    .map((key) => `${FLAG_OF[key]} ${answers[key]}`)
+    .filter((key) => text[key as keyof typeof text])
+    .map((key) => `${FLAG_OF[key]} ${text[key as keyof typeof text]}`)
     .join(" ");
 }
 
 /** The flags that find this deployment again, for "next:" and detach hints. */
-export function locateFlags(answers: Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">): string {
+export function locateFlags(answers: Locatable): string {
   return answerFlags(answers, "locate");
 }
 
 /** Each command in turn, started as this tool was and pointed at this deployment (or connection). */
-export function nextCommands(invocation: string, answers: Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">, commands: readonly string[]): string[] {
+export function nextCommands(invocation: string, answers: Locatable, commands: readonly string[]): string[] {
   const flags = locateFlags(answers);
   return commands.map((command) => `${invocation} ${command} ${flags}`);
 }

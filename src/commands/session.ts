@@ -5,17 +5,16 @@
 // from `goLive()` on nobody is asked anything and, in a terminal, Ink redraws the live rows.
 import type { Writable } from "node:stream";
 import { createClients, type AwsClients } from "../aws/clients.js";
-import type { Answers } from "../config/answers.js";
 import { systemClock } from "../aws/clock.js";
 import type { StepContext } from "../steps/context.js";
-import type { Emit, Operation, ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
+import type { Emit, Operation, ProgressEvent, StageRef } from "../steps/events.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { createPlainRenderer } from "../ui/plain.js";
 import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
 import { createJsonRenderer, type Renderer, wantsInk } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
 import { asFailure } from "../aws/errors.js";
-import { locateFlags } from "./next-steps.js";
+import { type Locatable, locateFlags } from "./next-steps.js";
 
 /** A command's AWS run: the one step context (every client, Ctrl-C wired) plus where people read and the live view. */
 export interface Session extends StepContext {
@@ -37,8 +36,8 @@ interface OpenSession extends Session {
   identity(): string | undefined;
 }
 
-/** What a session needs of a run's answers: the name and regions that find it, and the profile. */
-export type Located = Pick<Answers, "name" | "apiRegion" | "clientRegion" | "profile">;
+/** What a session needs of a run's answers: the name and regions that find it (a deployment's client regions, or a connection's one), and the profile. */
+export type Located = Locatable;
 
 function openSession(ctx: CommandContext, answers: Located, operation: Operation): OpenSession {
   const json = ctx.flags.progress === "json";
@@ -74,7 +73,8 @@ function openSession(ctx: CommandContext, answers: Located, operation: Operation
     ctx.exit(130);
   };
   process.on("SIGINT", onInterrupt);
-  emit({ kind: "run-started", operation, name: answers.name, at: Date.now() });
+  const regions = "clients" in answers ? answers.clients.map((c) => c.region) : [];
+  emit({ kind: "run-started", operation, name: answers.name, ...(regions.length > 1 ? { clientRegions: regions } : {}), at: Date.now() });
 
   return {
     emit,
@@ -134,17 +134,19 @@ function errorLine(error: unknown): string {
 // Which stages started without an ending, the stack status last seen for each, whether the run's result
 // was already emitted, and who the caller is.
 function trackEnding() {
-  const open = new Map<StageNumber, { ref: StageRef; status: string }>();
+  // By stage and client region: several client regions' stages run at once.
+  const open = new Map<string, { ref: StageRef; status: string }>();
+  const keyOf = (ref: StageRef) => `${ref.stage} ${ref.clientRegion ?? ""}`;
   let resulted = false;
   return {
     identity: undefined as string | undefined,
     see(event: ProgressEvent): void {
       if (event.kind === "identity") this.identity = event.arn;
       else if (event.kind === "result") resulted = true;
-      else if (event.kind === "stage-started") open.set(event.stage, { ref: stageRefOf(event), status: "UNKNOWN" });
-      else if (event.kind === "stage-finished" || event.kind === "stage-failed" || event.kind === "stage-cancelled") open.delete(event.stage);
+      else if (event.kind === "stage-started") open.set(keyOf(event), { ref: stageRefOf(event), status: "UNKNOWN" });
+      else if (event.kind === "stage-finished" || event.kind === "stage-failed" || event.kind === "stage-cancelled") open.delete(keyOf(event));
       else if (event.kind === "resource" && event.logicalId === event.stackName) {
-        const entry = open.get(event.stage);
+        const entry = open.get(keyOf(event));
         if (entry) entry.status = event.status;
       }
     },
@@ -159,6 +161,6 @@ function trackEnding() {
 }
 
 function stageRefOf(ref: StageRef): StageRef {
-  return { stage: ref.stage, key: ref.key, stackName: ref.stackName, region: ref.region };
+  return { stage: ref.stage, key: ref.key, stackName: ref.stackName, region: ref.region, ...(ref.clientRegion === undefined ? {} : { clientRegion: ref.clientRegion }) };
 }
 

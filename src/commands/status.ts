@@ -1,11 +1,12 @@
-// `status`: the three stacks in their regions, their state and outputs, and the last verification; or, for a
-// connection, its two stacks, its probe and whether each of its additions is still on the user's resources.
-import type { AnswersFile } from "../config/answers.js";
+// `status`: the stacks in their regions (stage 1, and each client region's two), their state and outputs,
+// and the last verification; or, for a connection, its two stacks, its probe and whether each of its additions
+// is still on the user's resources.
+import { type AnswersFile, type ConnectAnswers, connectionPlace } from "../config/answers.js";
 import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
-/** `status`: the three stacks, the client function and the last verification (or a connection's). */
+/** `status`: the stacks, each client region's function and the last verification (or a connection's). */
 export async function runStatus(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
@@ -16,19 +17,20 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   ]);
   return withSession(ctx, answers, "status", async (session) => {
     await session.goLive();
-    if (file?.kind === "connection") return (await connectionStatus(ctx, session, loaded.answers, file, true)) ?? 0;
+    // A connection has one client region.
+    const connected = connectionPlace(answers);
+    if (file?.kind === "connection") return (await connectionStatus(ctx, session, connected, file, true)) ?? 0;
     const { lookupStacks } = await import("../steps/stacks.js");
     const stacks = await lookupStacks(session.clients, answers);
     // A name with no deployment may be a connection's.
-    if (![stacks.api, stacks.client, stacks.routes].some((s) => s.present)) {
-      const found = await connectionStatus(ctx, session, answers, file, false);
+    if (![stacks.api, ...stacks.clients.flatMap((c) => [c.client, c.routes])].some((s) => s.present)) {
+      const found = await connectionStatus(ctx, session, connected, file, false);
       if (found !== undefined) return found;
     }
     const report = await status(session, { deployment: answers, lastVerify: file?.lastVerify, stacks });
     if (ctx.flags.outputsFile) {
-      const all = [report.stacks.api, report.stacks.client, report.stacks.routes];
-      const outputs = Object.fromEntries(all.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
-      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, all.map((s) => s.ref), outputs);
+      const all = [report.stacks.api, ...report.stacks.clients.flatMap((c) => [c.client, c.routes])];
+      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, all.map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
     }
     session.emit({
       kind: "result",
@@ -52,7 +54,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
 async function connectionStatus(
   ctx: CommandContext,
   session: Session,
-  answers: Parameters<typeof nextCommands>[1],
+  answers: Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile">,
   file: AnswersFile | undefined,
   known: boolean,
 ): Promise<number | undefined> {
@@ -71,9 +73,7 @@ async function connectionStatus(
   const lastVerify = file?.kind === "connection" && file.answers.name === answers.name ? file.lastVerify : undefined;
   const found = await report(session, { connection: answers, stacks, lastVerify });
   if (ctx.flags.outputsFile) {
-    const all = [stacks.client, stacks.api];
-    const outputs = Object.fromEntries(all.map((s) => [s.ref.stage, s.present ? s.outputs : undefined]));
-    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, all.map((s) => s.ref), outputs);
+    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, [stacks.client, stacks.api].map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
   }
   session.emit({
     kind: "result",

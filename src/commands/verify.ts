@@ -1,12 +1,13 @@
-// `verify`: find the deployed client function by name and prove the path again, N samples; and the
-// verification `deploy` ends with, which records its outcome in the answers file for `status`.
-import { type Answers, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
+// `verify`: find each client region's deployed function (or a connection's probe) by name and prove its path
+// again, N samples; and the verification `deploy` ends with, which records its outcome in the answers file
+// for `status`.
+import { type Answers, type ConnectAnswers, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
-import { locateFlags, nextCommands } from "./next-steps.js";
+import { type Locatable, locateFlags, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
-/** `verify`: finds the deployed client function (or a connection's probe) and proves the path again. */
+/** `verify`: finds each client region's deployed function (or a connection's probe) and proves its path again. */
 export async function runVerify(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
@@ -15,32 +16,41 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   return withSession(ctx, answers, "verify", async (session) => {
     await session.goLive();
     const configFile = loaded.file ? loaded.path : undefined;
+    // A connection has one client region.
+    const connected = { name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clients[0]!.region, profile: answers.profile };
     // A file of a connection's answers names a connection; otherwise a name without a deployment may be one.
     const stacks = loaded.file?.kind === "connection" ? undefined : await lookupStacks(session.clients, answers);
-    const client = stacks?.client;
-    const functionName = client?.present ? client.outputs["FunctionName"] : undefined;
-    if (!functionName) {
-      const probe = await connectionProbe(ctx, session, answers);
-      if (probe) return finish(ctx, session, answers, "connection", await verifyFunction(ctx, session, probe, configFile));
-      if (!client) throw new FailureError(`no connection "${answers.name}" to verify: its stacks do not exist in ${answers.clientRegion} and ${answers.apiRegion}`, [`connect it first: ${ctx.invocation} connect --config ${loaded.path}`]);
+    const targets = (stacks?.clients ?? []).map(({ region, client }) => ({ region, client, functionName: client.present ? client.outputs["FunctionName"] : undefined }));
+    if (!stacks || (!stacks.api.present && targets.every((t) => !t.client.present))) {
+      const probe = await connectionProbe(ctx, session, connected);
+      if (probe) return finish(ctx, session, connected, "connection", await verifyFunctions(ctx, session, [probe], configFile));
+      if (!stacks) throw new FailureError(`no connection "${answers.name}" to verify: its stacks do not exist in ${connected.clientRegion} and ${answers.apiRegion}`, [`connect it first: ${ctx.invocation} connect --config ${loaded.path}`]);
+    }
+    const missing = targets.filter((t) => !t.functionName);
+    if (missing.length > 0) {
+      const found = targets.filter((t) => t.functionName).map((t) => t.region);
       throw new FailureError(
-        `no client function found: stack ${client.ref.stackName} in ${client.ref.region} is ${client.present ? `${client.status} without a FunctionName output` : "not deployed"}`,
-        [`deploy it first: ${ctx.invocation} deploy ${locateFlags(answers)}`],
+        `no client function found: ${missing.map(({ client }) => `stack ${client.ref.stackName} in ${client.ref.region} is ${client.present ? `${client.status} without a FunctionName output` : "not deployed"}`).join("; ")}`,
+        [
+          `deploy it first: ${ctx.invocation} deploy ${locateFlags(answers)}`,
+          ...(found.length > 0 ? [`or verify the others: ${ctx.invocation} verify ${locateFlags({ ...answers, clients: answers.clients.filter((c) => found.includes(c.region)) })}`] : []),
+        ],
       );
     }
     // The API range as deployed, not as typed today: it tells whether DNS answered with the endpoint.
     const apiCidr = (stacks?.api.present ? stacks.api.outputs["VpcCidr"] : undefined) ?? answers.apiCidr;
-    return finish(ctx, session, answers, "deployment", await verifyFunction(ctx, session, { region: answers.clientRegion, functionName, apiCidr }, configFile));
+    const ok = await verifyFunctions(ctx, session, targets.map((t) => ({ region: t.region, functionName: t.functionName!, apiCidr })), configFile);
+    return finish(ctx, session, answers, "deployment", ok, targets.length);
   });
 }
 
-function finish(ctx: CommandContext, session: Session, answers: Answers, kind: "deployment" | "connection", ok: boolean): number {
+function finish(ctx: CommandContext, session: Session, answers: Locatable, kind: "deployment" | "connection", ok: boolean, regions = 1): number {
   const next = kind === "deployment" ? (ok ? ["status", "teardown"] : ["doctor", "status", "deploy"]) : ok ? ["status", "disconnect"] : ["doctor", "status"];
   session.emit({
     kind: "result",
     operation: "verify",
     ok,
-    summary: ok ? "The path works." : "The path does not work.",
+    summary: ok ? `The path works${regions > 1 ? ` from each of the ${regions} client regions` : ""}.` : "The path does not work.",
     // A failed path: doctor names the broken hop.
     next: nextCommands(ctx.invocation, answers, next),
     at: Date.now(),
@@ -50,7 +60,7 @@ function finish(ctx: CommandContext, session: Session, answers: Answers, kind: "
 
 // A connection's probe, and the range its answers must come from (the API VPC's, which holds the endpoint's
 // subnets); undefined when the name is no connection. A connection without a probe cannot be verified.
-async function connectionProbe(ctx: CommandContext, session: Session, answers: Answers): Promise<VerifyTarget | undefined> {
+async function connectionProbe(ctx: CommandContext, session: Session, answers: Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile">): Promise<VerifyTarget | undefined> {
   const [{ lookupConnection, rangeHolding }, { vpcRanges }] = await Promise.all([import("../steps/connect/locate.js"), import("../aws/connect-reads.js")]);
   const stacks = await lookupConnection(session.clients, answers);
   if (!stacks) return undefined;
@@ -69,38 +79,50 @@ async function connectionProbe(ctx: CommandContext, session: Session, answers: A
   return { region: answers.clientRegion, functionName, apiCidr };
 }
 
-/**
- * Shared by `deploy` and `verify`: invoke the client N times and remember whether the path worked, so
- * `status` can tell later.
- */
+/** Shared by `deploy` and `verify`: each client region's function, invoked N times, and whether every path worked, so `status` can tell later. */
 export async function runVerification(
   ctx: CommandContext,
   session: Session,
   answers: Answers,
-  functionName: string,
+  targets: readonly { readonly region: string; readonly functionName: string }[],
   configFile: string | undefined,
 ): Promise<boolean> {
-  return verifyFunction(ctx, session, { region: answers.clientRegion, functionName, apiCidr: answers.apiCidr }, configFile);
+  return verifyFunctions(ctx, session, targets.map((t) => ({ ...t, apiCidr: answers.apiCidr })), configFile);
 }
 
-/** The function to invoke (a deployment's client, a connection's probe), and the range DNS must answer from. */
+/** The function to invoke (a client region's, a connection's probe), and the range DNS must answer from. */
 export interface VerifyTarget {
   readonly region: string;
   readonly functionName: string;
   readonly apiCidr: string;
 }
 
-/** Invokes the function --samples times and records the outcome in the answers file, when there is one. */
-export async function verifyFunction(ctx: CommandContext, session: Session, target: VerifyTarget, configFile: string | undefined): Promise<boolean> {
-  const { verify } = await import("../steps/verify.js");
-  const report = await verify(session, { ...target, samples: ctx.flags.samples });
+/** Invokes one function --samples times and records the outcome in the answers file, when there is one. */
+export function verifyFunction(ctx: CommandContext, session: Session, target: VerifyTarget, configFile: string | undefined): Promise<boolean> {
+  return verifyFunctions(ctx, session, [target], configFile);
+}
+
+/**
+ * Invokes each function --samples times, the client regions side by side, then (several) the matrix; and
+ * records whether every path worked in the answers file, when there is one.
+ */
+export async function verifyFunctions(ctx: CommandContext, session: Session, targets: readonly VerifyTarget[], configFile: string | undefined): Promise<boolean> {
+  const [{ verify }, { verifyMatrix }] = await Promise.all([import("../steps/verify.js"), import("../steps/verify-matrix.js")]);
+  const reports = await Promise.all(targets.map(async (target) => ({ region: target.region, report: await verify(session, { ...target, samples: ctx.flags.samples }) })));
+  if (targets.length > 1) session.emit({ kind: "verify-matrix", matrix: verifyMatrix(reports), at: Date.now() });
+  const ok = reports.every(({ report }) => report.ok);
   if (configFile) {
-    const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
-    const summary = `${passed}/${report.samples.length} samples ok${report.failure ? `; ${report.failure.layer}: ${report.failure.message}` : ""}`;
-    const unsaved = recordVerification(configFile, { ok: report.ok, at: new Date().toISOString(), summary });
+    const summary = reports
+      .map(({ region, report }) => {
+        const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
+        const said = `${passed}/${report.samples.length} samples ok${report.failure ? `; ${report.failure.layer}: ${report.failure.message}` : ""}`;
+        return reports.length > 1 ? `${region}: ${said}` : said;
+      })
+      .join(" | ");
+    const unsaved = recordVerification(configFile, { ok, at: new Date().toISOString(), summary });
     if (unsaved) session.emit({ kind: "warning", message: `${unsaved}; status will not show this verification`, at: Date.now() });
   }
-  return report.ok;
+  return ok;
 }
 
 // Read again, not reused: the file may have changed while the stacks deployed. One that no longer parses

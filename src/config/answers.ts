@@ -5,31 +5,55 @@ import { resolve } from "node:path";
 import { cut } from "../echo.js";
 import { UsageError } from "../errors.js";
 
+/** One client region: where its client function runs, its VPC's range, and its two zones (unset: preflight chooses). */
+export interface ClientAnswer {
+  readonly region: string;
+  readonly cidr: string;
+  // Two Availability Zones of this region, "eu-west-1a,eu-west-1b".
+  readonly azs?: string | undefined;
+}
+
 /** The one shape every run resolves to, whatever mixture of flags, file and prompts made it. */
 export interface Answers {
+  readonly name: string;
+  readonly apiRegion: string;
+  readonly apiCidr: string;
+  // One or more, in the order given: the first is the one stage 1's own rule admits on a new deployment.
+  readonly clients: readonly ClientAnswer[];
+  readonly profile?: string | undefined;
+  // Two Availability Zones for the API VPC, "us-east-1a,us-east-1b"; unset, preflight chooses them.
+  readonly apiAzs?: string | undefined;
+}
+
+/**
+ * The answers as flags and the answers file write them: one string each. The client keys hold lists,
+ * comma-separated in the regions' order ("eu-west-1,ap-southeast-2"; --client-azs two zones per region),
+ * so a file written for one client region reads the same.
+ */
+export interface AnswerText {
   readonly name: string;
   readonly apiRegion: string;
   readonly clientRegion: string;
   readonly apiCidr: string;
   readonly clientCidr: string;
-  readonly profile?: string | undefined;
-  // Two Availability Zones for each VPC, "us-east-1a,us-east-1b"; unset, preflight chooses them.
-  readonly apiAzs?: string | undefined;
-  readonly clientAzs?: string | undefined;
+  readonly profile: string;
+  readonly apiAzs: string;
+  readonly clientAzs: string;
 }
 
-/** The name of one answer. */
-export type AnswerKey = keyof Answers;
+/** The name of one answer, as flags and the file spell it. */
+export type AnswerKey = keyof AnswerText;
 
 /**
  * Regions have no default on purpose: deploying into a region nobody chose costs money and is easy to
- * miss in a CI log. The name and the two ranges have safe defaults that never overlap.
+ * miss in a CI log. The name and the ranges have safe defaults that never overlap (further client
+ * ranges are suggested next to the first).
  */
 export const DEFAULTS = {
   name: "xregion",
   apiCidr: "10.10.0.0/16",
   clientCidr: "10.20.0.0/16",
-} as const satisfies Partial<Answers>;
+} as const;
 
 /** The flag a user passes for each answer: error messages name it so the fix is one copy-paste away. */
 export const FLAG_OF: Record<AnswerKey, string> = {
@@ -42,6 +66,56 @@ export const FLAG_OF: Record<AnswerKey, string> = {
   apiAzs: "--api-azs",
   clientAzs: "--client-azs",
 };
+
+/** A comma-separated answer as its items, trimmed (an empty item kept, for the check that names it). */
+export function listItems(text: string): string[] {
+  return text.split(",").map((item) => item.trim());
+}
+
+/** The client regions, in order. */
+export function clientRegions(answers: Pick<Answers, "clients">): string[] {
+  return answers.clients.map((client) => client.region);
+}
+
+/** What finds a connection, from answers read as a deployment's: a connection has one client region, the first named. */
+export function connectionPlace(answers: Pick<Answers, "name" | "apiRegion" | "clients" | "profile">): Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile"> {
+  return { name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clients[0]!.region, ...(answers.profile ? { profile: answers.profile } : {}) };
+}
+
+/** The answers as flags and the file write them. */
+export function answerText(answers: Answers): Partial<AnswerText> {
+  const zones = answers.clients.flatMap((client) => (client.azs ? [client.azs] : []));
+  return {
+    name: answers.name,
+    apiRegion: answers.apiRegion,
+    clientRegion: clientRegions(answers).join(","),
+    apiCidr: answers.apiCidr,
+    clientCidr: answers.clients.map((client) => client.cidr).join(","),
+    ...(answers.profile ? { profile: answers.profile } : {}),
+    ...(answers.apiAzs ? { apiAzs: answers.apiAzs } : {}),
+    ...(zones.length > 0 ? { clientAzs: zones.join(",") } : {}),
+  };
+}
+
+/**
+ * The answers as the file keeps them once some client regions are torn down: those regions gone from the
+ * lists, each remaining region with its own range and zones.
+ */
+export function withoutClientRegions(text: Partial<AnswerText>, removed: readonly string[]): Partial<AnswerText> {
+  if (text.clientRegion === undefined) return text;
+  const regions = listItems(text.clientRegion);
+  const ranges = text.clientCidr === undefined ? [] : listItems(text.clientCidr);
+  const kept = regions.flatMap((region, i) => (removed.includes(region) ? [] : [{ region, cidr: ranges[i] }]));
+  const zones = text.clientAzs === undefined ? [] : listItems(text.clientAzs).filter((zone) => kept.some((k) => zone.startsWith(k.region)));
+  const { clientRegion: _regions, clientCidr: _ranges, clientAzs: _zones, ...rest } = text;
+  const cidrs = kept.flatMap((k) => (k.cidr === undefined ? [] : [k.cidr]));
+  return {
+    ...rest,
+    ...(kept.length > 0 ? { clientRegion: kept.map((k) => k.region).join(",") } : {}),
+    ...(cidrs.length === kept.length && cidrs.length > 0 ? { clientCidr: cidrs.join(",") } : {}),
+    ...(zones.length > 0 ? { clientAzs: zones.join(",") } : {}),
+  };
+}
 
 /** The answers file, like SAM's samconfig.toml: what a guided run decided, so later runs need no re-typing. */
 export const DEFAULT_CONFIG_FILE = "xregion-private-api.json";
@@ -115,7 +189,7 @@ export const CONNECT_FLAG_OF: Record<keyof ConnectAnswers, string> = {
 export interface AnswersFile {
   // Undefined: a deployment's (files written before connections existed have no kind).
   readonly kind?: AnswersKind | undefined;
-  readonly answers: Partial<Answers>;
+  readonly answers: Partial<AnswerText>;
   // A connection's answers, when kind is "connection".
   readonly connection?: Partial<ConnectAnswers> | undefined;
   readonly lastVerify?: LastVerify | undefined;
@@ -182,7 +256,7 @@ export function loadAnswersFile(path: string, mustExist: boolean): AnswersFile |
     }
     return out;
   };
-  const answers = strings(ANSWER_KEYS) as Partial<Answers>;
+  const answers = strings(ANSWER_KEYS) as Partial<AnswerText>;
   const lastVerify = parseLastVerify(record["lastVerify"]);
   if (kind !== "connection") return { answers, lastVerify };
   const probe = record["probe"];

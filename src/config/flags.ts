@@ -26,6 +26,8 @@ export interface Flags {
   readonly yes: boolean;
   readonly progress: ProgressMode;
   readonly samples: number;
+  // deploy, teardown: how many client regions run at once.
+  readonly maxParallel: number;
   readonly out?: string | undefined;
   readonly outputsFile?: string | undefined;
   // deploy: simulate the caller's IAM permissions before the first stack (--no-permission-check: false).
@@ -47,6 +49,13 @@ export interface Flags {
   readonly dryRun: boolean;
 }
 
+/**
+ * How many client regions deploy (or are torn down) at once by default: Route 53 answers 5 requests per
+ * second per account, and each client stack creates a zone and its record (research/connect.md §4.1).
+ */
+export const DEFAULT_MAX_PARALLEL = 4;
+const MAX_PARALLEL = 32;
+
 /** How many invocations `verify` makes by default. */
 export const DEFAULT_SAMPLES = 5;
 const MAX_SAMPLES = 100;
@@ -56,7 +65,7 @@ const DESCRIPTIONS: Record<CommandName, string> = {
   plan: "offline: validate the answers, carve the subnets and write the three templates with their parameters",
   status: "show the three stacks in both regions, their state and outputs, and the last verification",
   verify: "invoke the client function --samples times and report the API's answer and latency",
-  teardown: "delete stage 3 (routes), then 2 (client), then 1 (API); safe to run again",
+  teardown: "delete stage 3 (routes), then 2 (client) of each client region, then 1 (API); safe to run again",
   doctor: "check every hop of the path from AWS's own answers (ours, or any setup with --function and --api-id)",
   connect: "reach an existing private API from an existing function or VPC in another region: add only what is missing, in two stacks of ours, and prove it",
   disconnect: "remove what connect added (its two stacks, API side first); the user's resources are left as they were; safe to run again",
@@ -77,6 +86,18 @@ const UNUSED_BY: Record<CommandName, readonly string[]> = {
   disconnect: [],
 };
 const REQUIRED = "required (asked in a terminal, or read from the answers file)";
+const CLIENT_REGIONS = "region B, where the client function runs, e.g. eu-west-1, or several comma-separated (eu-west-1,ap-southeast-2); same partition, not region A";
+// A command that finds a deployment takes the answers file's client regions; naming fewer picks them out.
+const CLIENT_REGION_HELP: Record<CommandName, string> = {
+  deploy: `${CLIENT_REGIONS}; ${REQUIRED}`,
+  plan: `${CLIENT_REGIONS}; ${REQUIRED}`,
+  status: `${CLIENT_REGIONS}; ${REQUIRED}`,
+  verify: `${CLIENT_REGIONS}; ${REQUIRED}; some of the deployment's client regions verify only theirs`,
+  teardown: `${CLIENT_REGIONS}; ${REQUIRED}; some of the deployment's client regions remove only theirs (stage 1 and the other regions stay)`,
+  doctor: `${CLIENT_REGIONS}; ${REQUIRED}; one of the deployment's client regions checks only its path (with --function: the function's region)`,
+  connect: `region B, where the client runs, e.g. eu-west-1; same partition, not region A; ${REQUIRED}`,
+  disconnect: `region B, where the client runs, e.g. eu-west-1; ${REQUIRED}`,
+};
 // What each command does with --config: deploy writes it (creating it), plan only reads, the others read a
 // deployment's answers, which must be there.
 const CONFIG_USE: Record<CommandName, string> = {
@@ -99,10 +120,10 @@ function addCommon(cmd: Command, command: CommandName): Command {
       "--name <name>",
       connection
         ? "connection name, names its stacks <name>-connect-client (region B) and <name>-connect-api-<region B> (region A): lowercase letters, digits and hyphens, at most 24 (default xregion)"
-        : "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)",
+        : "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes[-<client region>] and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)",
     )
     .option("--api-region <region>", `region A, where the private API lives, e.g. us-east-1; ${REQUIRED}`)
-    .option("--client-region <region>", `region B, where the client function runs, e.g. eu-west-1; same partition, not region A; ${REQUIRED}`);
+    .option(connection ? "--client-region <region>" : "--client-region <regions>", CLIENT_REGION_HELP[command]);
   if (command === "connect") {
     cmd
       .option("--api-id <id>", `the existing private REST API's id in --api-region, e.g. a1b2c3d4e5; ${REQUIRED}`)
@@ -120,7 +141,10 @@ function addCommon(cmd: Command, command: CommandName): Command {
   if (command !== "doctor" && !connection) {
     cmd
       .option("--api-cidr <cidr>", "IPv4 range of the API VPC, /16 to /27 (default 10.10.0.0/16)")
-      .option("--client-cidr <cidr>", "IPv4 range of the client VPC, must not overlap --api-cidr (default 10.20.0.0/16)");
+      .option(
+        "--client-cidr <cidrs>",
+        "IPv4 range of each client VPC, comma-separated in the order of --client-region; disjoint from --api-cidr and each other (default 10.20.0.0/16, then free ranges beside it)",
+      );
   }
   if (command === "doctor") {
     cmd
@@ -134,7 +158,7 @@ function addCommon(cmd: Command, command: CommandName): Command {
   if (command === "deploy" || command === "plan") {
     cmd
       .option("--api-azs <a,b>", "two Availability Zones of region A for the API VPC (default: chosen by preflight)")
-      .option("--client-azs <a,b>", "two Availability Zones of region B for the client VPC (default: chosen by preflight)");
+      .option("--client-azs <zones>", "two Availability Zones per client region for its VPC, e.g. eu-west-1a,eu-west-1b,ap-southeast-2a,ap-southeast-2b (default: chosen by preflight)");
   }
   if (command === "deploy") cmd.option("--yes", "do not ask for confirmation; take the defaults of optional answers");
   if (command === "teardown" || command === "disconnect") cmd.option("--yes", "do not ask for confirmation; required without a terminal");
@@ -142,6 +166,9 @@ function addCommon(cmd: Command, command: CommandName): Command {
   cmd
     .addOption(new Option("--progress <mode>", "how to show progress").choices(["auto", "ink", "plain", "json"]).default("auto"))
     .option("--json", command === "plan" ? "print the plan and the files written as one JSON object" : "same as --progress json: NDJSON events on stdout, human text on stderr");
+  if (command === "deploy" || command === "teardown") {
+    cmd.option("--max-parallel <n>", `how many client regions ${command === "deploy" ? "deploy" : "are deleted"} at once, 1 to ${MAX_PARALLEL} (default ${DEFAULT_MAX_PARALLEL}: Route 53 takes 5 requests per second per account)`);
+  }
   if (command === "deploy" || command === "verify" || command === "connect") cmd.option("--samples <n>", `how many times verification invokes the function, 1 to ${MAX_SAMPLES} (default ${DEFAULT_SAMPLES})`);
   if (command === "plan") cmd.option("--out <dir>", "folder to write the templates and parameter files into (default ./xregion-plan)");
   if (command === "deploy" || command === "status") cmd.option("--outputs-file <file>", "write every stage's outputs as JSON, also after a no-op or a failure");
@@ -217,6 +244,7 @@ function toFlags({ command, options }: Parsed): Flags {
     yes: options["yes"] === true,
     progress,
     samples: parseSamples(str("samples")),
+    maxParallel: parseMaxParallel(str("maxParallel")),
     out: str("out"),
     outputsFile: str("outputsFile"),
     permissionCheck: options["permissionCheck"] !== false,
@@ -241,6 +269,15 @@ function parseSamples(text: string | undefined): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_SAMPLES) {
     throw new UsageError(`--samples ${echo(text)} must be a whole number from 1 to ${MAX_SAMPLES}: pass e.g. --samples ${DEFAULT_SAMPLES}`);
+  }
+  return n;
+}
+
+function parseMaxParallel(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_PARALLEL;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_PARALLEL) {
+    throw new UsageError(`--max-parallel ${echo(text)} must be a whole number from 1 to ${MAX_PARALLEL}: pass e.g. --max-parallel ${DEFAULT_MAX_PARALLEL}`);
   }
   return n;
 }

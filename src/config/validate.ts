@@ -1,6 +1,7 @@
 // Validators shared by flags, the answers file and prompts: each returns the one-line message for a
 // bad value, or undefined. The message names where the value came from and how to fix it.
 import { cut, echo } from "../echo.js";
+import { listItems } from "./answers.js";
 import { closestRegion, findRegion, offeredRegions, partitionProblem } from "./regions.js";
 
 /** The rule a deployment name follows, in words for error messages. */
@@ -67,6 +68,61 @@ export async function cidrPairProblem(api: string, client: string, labels = { ap
   const b = parseCidr(client);
   if (!a || !b) return undefined;
   return checkPair(a, b, labels);
+}
+
+/** Ranges with where each came from, checked together: the API range and every client range must be disjoint. */
+export async function rangesProblem(
+  api: { readonly label: string; readonly cidr: string } | undefined,
+  clients: readonly { readonly label: string; readonly cidr: string; readonly region: string }[],
+): Promise<string | undefined> {
+  const { checkRanges, parseCidr } = await net();
+  const a = api && parseCidr(api.cidr);
+  const parsed = clients.map((c) => ({ ...c, cidr: parseCidr(c.cidr) }));
+  if ((api && !a) || parsed.some((c) => !c.cidr)) return undefined;
+  return checkRanges(api && a ? { label: api.label, cidr: a } : undefined, parsed.map((c) => ({ label: c.label, region: c.region, cidr: c.cidr! })));
+}
+
+/** What is wrong with a list of client regions by itself (an item that is no region, an empty one, a repeat), or undefined. */
+export function clientRegionsProblem(text: string, label: string): string | undefined {
+  const regions = listItems(text);
+  if (regions.some((region) => region === "")) {
+    return `${label} ${echo(text)} has an empty item: name the client regions separated by single commas, e.g. ${label} eu-west-1,ap-southeast-2`;
+  }
+  for (const region of regions) {
+    const problem = regionProblem(region, label);
+    if (problem) return problem;
+  }
+  const repeat = regions.find((region, i) => regions.indexOf(region) !== i);
+  if (repeat !== undefined) return `${label} names ${repeat} twice: each client region gets one client side; drop the repeat`;
+  return undefined;
+}
+
+/**
+ * The zones of one client region in a --client-azs list (two per region, each region's zones carry its
+ * name: eu-west-1a,eu-west-1b,ap-southeast-2a,ap-southeast-2b); none when the list names none of it.
+ */
+export function zonesOf(text: string, region: string): string[] {
+  return splitZones(text).filter((zone) => isZoneOf(zone, region));
+}
+
+/** What is wrong with a --client-azs list for these client regions, or undefined: every zone of one of them, two per region named. */
+export function clientZonesProblem(text: string, label: string, regions: readonly string[]): string | undefined {
+  const [only] = regions;
+  if (regions.length === 1 && only !== undefined) return zonesProblem(text, label, only);
+  const stray = splitZones(text).find((zone) => !regions.some((region) => isZoneOf(zone, region)));
+  if (stray !== undefined) {
+    const example = regions.map((region) => `${region}a,${region}b`).join(",");
+    return (
+      `${label} ${echo(text)}: ${stray ? cut(stray) : "(empty)"} is not an Availability Zone name of any client region (${regions.join(", ")}): ` +
+      `pass two distinct zones per client region, e.g. ${label.startsWith("--") ? `${label} ` : ""}${example}`
+    );
+  }
+  for (const region of regions) {
+    const zones = zonesOf(text, region);
+    const problem = zones.length === 0 ? undefined : zonesProblem(zones.join(","), label, region);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 // Offline, only the shape: two distinct names of the region's own zones (us-east-1a). Whether the

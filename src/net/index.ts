@@ -5,7 +5,7 @@
 export type { Cidr } from "./cidr.js";
 export { parseCidr } from "./cidr.js";
 export { checkVpcCidr, type CidrCheck } from "./check-vpc.js";
-export { checkPair } from "./check-pair.js";
+export { checkPair, checkRanges, type LabelledRange } from "./check-pair.js";
 export { overlapOf } from "./cidr.js";
 export { suggestFree } from "./suggest.js";
 export { carveSubnets } from "./cidr.js";

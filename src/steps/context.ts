@@ -5,7 +5,7 @@ import type { StackEvent } from "@aws-sdk/client-cloudformation";
 import type { AwsClients } from "../aws/clients.js";
 import type { RootCause } from "../aws/event-poller.js";
 import type { Clock } from "../aws/clock.js";
-import type { Emit, StageRef } from "./events.js";
+import { type Emit, noteOf, type StageRef } from "./events.js";
 import type { StagePlan } from "./plan.js";
 
 /** What every step gets: the clients it may use (C), the event sink, the clock (tests pass a fake) and Ctrl-C. */
@@ -39,7 +39,7 @@ export interface DeployContext extends EngineContext {
 
 /** Emits an info line for the stage. */
 export function info(ctx: EngineContext, ref: StageRef, message: string): void {
-  ctx.emit({ kind: "info", message, stage: ref.stage, at: ctx.clock.now() });
+  ctx.emit({ kind: "info", message, ...noteOf(ref), at: ctx.clock.now() });
 }
 
 /** One `resource` event per CloudFormation event, the stack's own included (it carries the stack's status). */

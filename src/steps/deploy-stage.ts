@@ -8,7 +8,7 @@ import { loadTemplateFacts, readTemplate } from "../aws/templates.js";
 import type { TemplateFacts } from "../aws/template-facts.js";
 import { type DeployContext, info } from "./context.js";
 import { holdsVpcFunction, stageRef } from "./stages.js";
-import type { StageRef } from "./events.js";
+import { noteOf, type StageRef } from "./events.js";
 import { deleteAndFollow, failureMessage, followStack, manualFix } from "./stacks.js";
 import { newLooks, otherOperation, otherOperationText, replacedText, waitedInVainText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan.js";
@@ -269,7 +269,7 @@ async function noOp(run: Run, outputs: Record<string, string>): Promise<StageRes
   if (holdsVpcFunction(ref.key)) {
     const reattached = await reattachClientFunction(ctx, ref);
     if (reattached.kind === "failed") return fail(run, run.status ?? "UNKNOWN", undefined, reattached.message);
-    if (reattached.kind === "unchecked") ctx.emit({ kind: "warning", stage: ref.stage, message: reattached.message, at: ctx.clock.now() });
+    if (reattached.kind === "unchecked") ctx.emit({ kind: "warning", ...noteOf(ref), message: reattached.message, at: ctx.clock.now() });
   }
   run.stats.settledAt = ctx.clock.now();
   ctx.emit({ kind: "stage-finished", ...ref, outcome: "no-op", outputs, at: ctx.clock.now() });

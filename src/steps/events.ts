@@ -10,6 +10,7 @@ import type { RegionRole, StageKey } from "./stages.js";
 import type { ZoneSource } from "./zones.js";
 import type { VerifyReport, VerifySample } from "./client-answer.js";
 import type { Carrier, PlannedResource, RefusalReason } from "./connect/types.js";
+import type { VerifyMatrix } from "./verify-matrix.js";
 
 export type { RootCause };
 /** A stage's number: 1 API, 2 client, 3 routes; a connection's 1 client side, 2 API side. */
@@ -17,12 +18,15 @@ export type StageNumber = 1 | 2 | 3;
 /** The command a run belongs to. */
 export type Operation = "deploy" | "teardown" | "verify" | "status" | "doctor" | "connect" | "disconnect";
 
-/** A stage's location: its number, key, stack name and region. */
+/** A stage's location: its number, key, stack name and region, and the client region stages 2 and 3 belong to. */
 export interface StageRef {
   readonly stage: StageNumber;
   readonly key: StageKey;
   readonly stackName: string;
+  // The stack's own region (stage 3 of every client region lives in the API region).
   readonly region: string;
+  // Stages 2 and 3: the client region they serve. Absent on stage 1.
+  readonly clientRegion?: string | undefined;
 }
 
 /** How a finished stage ended. */
@@ -30,12 +34,14 @@ export type StageOutcome = "created" | "updated" | "no-op" | "deleted" | "absent
 
 /** Everything a step reports: the one union every renderer reads. */
 export type ProgressEvent =
-  | { readonly kind: "run-started"; readonly operation: Operation; readonly name: string; readonly at: number }
+  // clientRegions: the run's client regions, when it has several (renderers then name the region on every row).
+  | { readonly kind: "run-started"; readonly operation: Operation; readonly name: string; readonly clientRegions?: readonly string[]; readonly at: number }
   | { readonly kind: "identity"; readonly account: string; readonly arn: string; readonly at: number }
-  | { readonly kind: "warning"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  // A note about a stage carries its number and, for stages 2 and 3, its client region (noteOf).
+  | { readonly kind: "warning"; readonly message: string; readonly stage?: StageNumber; readonly clientRegion?: string; readonly at: number }
   // Preflight's simulation of what the deployment needs: passed, denied (with the list) or skipped (why).
   | { readonly kind: "permission-check"; readonly report: PermissionReport; readonly at: number }
-  | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly at: number }
+  | { readonly kind: "info"; readonly message: string; readonly stage?: StageNumber; readonly clientRegion?: string; readonly at: number }
   // The two Availability Zones a VPC's subnets go to, with their ids, and why these (preflight, per region).
   | {
       readonly kind: "zones";
@@ -92,11 +98,12 @@ export type ProgressEvent =
   // Before invoking, verify waits for the client function (DESIGN §10.5): it is Pending or an update is in
   // progress ("not-ready"), or the first invoke found it idle and woke it ("inactive"). Emitted when the
   // wait starts and whenever the function's state changes during it.
-  | { readonly kind: "function-waiting"; readonly cause: "not-ready" | "inactive"; readonly function: FunctionStatus; readonly at: number }
+  // `region`: the client region whose function this is (on every event about one client region).
+  | { readonly kind: "function-waiting"; readonly cause: "not-ready" | "inactive"; readonly function: FunctionStatus; readonly region: string; readonly at: number }
   // The wait is over: State Active, LastUpdateStatus Successful.
-  | { readonly kind: "function-ready"; readonly function: FunctionStatus; readonly waitedMs: number; readonly at: number }
+  | { readonly kind: "function-ready"; readonly function: FunctionStatus; readonly waitedMs: number; readonly region: string; readonly at: number }
   // `status`: the client function as Lambda reports it; ready means it can be invoked now.
-  | { readonly kind: "function-state"; readonly function: FunctionStatus; readonly ready: boolean; readonly at: number }
+  | { readonly kind: "function-state"; readonly function: FunctionStatus; readonly ready: boolean; readonly region: string; readonly at: number }
   // Before the client stack is deleted: the function leaves its VPC and its network interfaces are
   // deleted, so CloudFormation has nothing to wait 20-40 minutes for (DESIGN §11).
   | ({
@@ -116,8 +123,10 @@ export type ProgressEvent =
       readonly reason?: string | undefined;
       readonly at: number;
     } & StageRef)
-  | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly at: number }
-  | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly at: number }
+  | { readonly kind: "verify-sample"; readonly sample: VerifySample; readonly region: string; readonly at: number }
+  | { readonly kind: "verify-result"; readonly report: VerifyReport; readonly region: string; readonly at: number }
+  // After several client regions' verifications: one row each, and the slowest named (verify-matrix.ts).
+  | { readonly kind: "verify-matrix"; readonly matrix: VerifyMatrix; readonly at: number }
   // One hop of the path judged by `doctor`: ok, broken (with the fix), or not checkable (ok null).
   | {
       readonly kind: "doctor-hop";
@@ -125,6 +134,8 @@ export type ProgressEvent =
       readonly ok: boolean | null;
       readonly detail: string;
       readonly fix: string | null;
+      // The client region whose path this hop is on.
+      readonly region: string;
       readonly at: number;
     }
   // connect's plan: doctor's table with what each hop gets and who owns it, our two stacks, the user's
@@ -172,6 +183,11 @@ export interface CarrierState {
   readonly region: string;
   readonly kind: Carrier["kind"];
   readonly additions: readonly { readonly text: string; readonly present: boolean | null }[];
+}
+
+/** What a note about a stage carries: its number, and its client region for stages 2 and 3. */
+export function noteOf(ref: Pick<StageRef, "stage" | "clientRegion">): { readonly stage: StageNumber; readonly clientRegion?: string } {
+  return ref.clientRegion === undefined ? { stage: ref.stage } : { stage: ref.stage, clientRegion: ref.clientRegion };
 }
 
 /** A change set's entry with the template's plain-English name for the resource. */

@@ -19,7 +19,7 @@ import {
   ssoRegionOf,
   ssoRoleArns,
 } from "../aws/identity.js";
-import type { Answers } from "../config/answers.js";
+import { type Answers, clientRegions } from "../config/answers.js";
 import { REGIONS } from "../config/regions.js";
 import { commandPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
 
@@ -85,11 +85,18 @@ class UnknownPrincipal extends Error {
   override readonly name = "UnknownPrincipal";
 }
 
+/** Whose permissions: a deployment's answers (one or more client regions) or a connection's (one). */
+export type PermissionSubject = Pick<Answers, "name" | "apiRegion"> & ({ readonly clients: Answers["clients"] } | { readonly clientRegion: string });
+
+function regionsOfSubject(subject: PermissionSubject): string[] {
+  return "clients" in subject ? clientRegions(subject) : [subject.clientRegion];
+}
+
 /** Simulates what `deploy` (or `connect`) needs for the caller identified by STS. */
 export async function checkPermissions(
   ctx: PermissionCheckContext,
   caller: { readonly arn: string; readonly account: string },
-  answers: Pick<Answers, "name" | "apiRegion" | "clientRegion">,
+  answers: PermissionSubject,
   command: "deploy" | "connect" = "deploy",
 ): Promise<PermissionReport> {
   const principal = simulationPrincipal(caller.arn);
@@ -97,7 +104,7 @@ export async function checkPermissions(
   const partition = caller.arn.split(":")[1] ?? "aws";
   const home = HOME_REGION[partition] ?? "us-east-1";
   const iam = ctx.clients.iam(home);
-  const permissions = commandPermissions(command, { partition, account: caller.account, name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clientRegion });
+  const permissions = commandPermissions(command, { partition, account: caller.account, name: answers.name, apiRegion: answers.apiRegion, clientRegions: regionsOfSubject(answers) });
   const timeoutMs = ctx.timeoutMs ?? TIMEOUT_MS;
   // The first call that fails, or the deadline, ends the others: one reason is enough to skip.
   const stop = new AbortController();
@@ -160,10 +167,10 @@ export async function checkPermissions(
 
 // The regions whose Identity Center role path to try, most likely first: the profile's sso_region, then
 // us-east-1 (the path without a region), the deployment's regions, and every other region of the partition.
-async function ssoRegions(profile: string | undefined, partition: string, answers: Pick<Answers, "apiRegion" | "clientRegion">): Promise<string[]> {
+async function ssoRegions(profile: string | undefined, partition: string, answers: PermissionSubject): Promise<string[]> {
   const hint = await ssoRegionOf(profile);
   const rest = REGIONS.filter((r) => r.partition === partition).map((r) => r.id);
-  return [...new Set([...(hint ? [hint] : []), "us-east-1", answers.apiRegion, answers.clientRegion, ...rest])];
+  return [...new Set([...(hint ? [hint] : []), "us-east-1", answers.apiRegion, ...regionsOfSubject(answers), ...rest])];
 }
 
 interface Group {

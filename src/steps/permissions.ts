@@ -9,7 +9,7 @@
 // (handlers.{create,read,update,delete}.permissions), kept with their source in
 // test/steps/permissions/handler-permissions.json: a test fails when a type here lacks one of their
 // actions without a written reason. Resources follow the Service Authorization Reference.
-import { connectStackNames, holdsVpcFunction, regionRoleOf, ssmPrefix, stackName, STAGES, type StageKey } from "./stages.js";
+import { connectStackNames, holdsVpcFunction, regionRoleOf, routesStackName, ssmPrefix, stackName, STAGES, type StageKey } from "./stages.js";
 
 /**
  * Which command needs a permission: deploy's preflight, stages and closing verify, the other commands, and
@@ -45,13 +45,20 @@ export interface Permission {
   readonly viaCloudFormation: boolean;
 }
 
-/** The deployment the permissions are for: partition, account, regions, name. */
+/** The deployment the permissions are for: partition, account, regions (region A, and one or more client regions), name. */
 export interface PermissionTarget {
   readonly partition: string;
   readonly account: string;
   readonly name: string;
   readonly apiRegion: string;
+  readonly clientRegions: readonly string[];
+}
+
+/** One client region's side of a deployment: each client region needs the same list, in its own region. */
+export interface OneClient extends Omit<PermissionTarget, "clientRegions"> {
   readonly clientRegion: string;
+  // The first client region's routes stack is <name>-routes, the others' <name>-routes-<region>.
+  readonly first: boolean;
 }
 
 /** The region of a global service's permissions. */
@@ -94,7 +101,7 @@ export const STAGE_RESOURCE_TYPES: Readonly<Record<StageKey, readonly string[]>>
     "AWS::Logs::LogGroup",
     "AWS::Lambda::Function",
   ],
-  routes: ["AWS::EC2::Route"],
+  routes: ["AWS::EC2::Route", "AWS::EC2::SecurityGroupIngress"],
   "connect-client": [
     "AWS::EC2::VPCPeeringConnection",
     "AWS::EC2::Route",
@@ -114,7 +121,7 @@ export type FunctionKind = "client" | "probe";
 
 /** Where a stage's resources are: the target, the stage's region and the other one, and whose function it makes. */
 export interface Where {
-  readonly t: PermissionTarget;
+  readonly t: OneClient;
   readonly region: string;
   readonly peerRegion: string;
   // Undefined: the deployment's client function.
@@ -167,15 +174,15 @@ const restApi = (w: Where, part = "") => resource(gateway(w, "/restapis/*"), gat
 const apiTags = (w: Where) => resource(gateway(w, "/tags/*"), gateway(w, `/tags/${encodeURIComponent(gateway(w, `/restapis/${API_ID}`))}`));
 const hostedZones = (w: Where) => resource(`arn:${w.t.partition}:route53:::hostedzone/*`, `arn:${w.t.partition}:route53:::hostedzone/Z0123456789EXAMPLE`);
 const changes = (w: Where) => resource(`arn:${w.t.partition}:route53:::change/*`, `arn:${w.t.partition}:route53:::change/C0123456789EXAMPLE`);
-const functionName = (t: PermissionTarget, fn: FunctionKind = "client") => `${t.name}-${fn}`;
-const clientFunction = (t: PermissionTarget, fn: FunctionKind = "client") => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:${functionName(t, fn)}`);
+const functionName = (t: OneClient, fn: FunctionKind = "client") => `${t.name}-${fn}`;
+const clientFunction = (t: OneClient, fn: FunctionKind = "client") => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:${functionName(t, fn)}`);
 // Any function of region B: the one connect is given, or doctor's --function.
-const anyFunction = (t: PermissionTarget) => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:*`, `arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:my-client`);
-function executionRole(t: PermissionTarget, fn: FunctionKind = "client"): Resource {
+const anyFunction = (t: OneClient) => resource(`arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:*`, `arn:${t.partition}:lambda:${t.clientRegion}:${t.account}:function:my-client`);
+function executionRole(t: OneClient, fn: FunctionKind = "client"): Resource {
   const base = `arn:${t.partition}:iam::${t.account}:role/${stackNameOf(t, fn === "probe" ? "connect-client" : "client")}-`;
   return resource(`${base}*`, `${base}${ROLE[fn]}-EXAMPLE`);
 }
-const parameters = (t: PermissionTarget) => {
+const parameters = (t: OneClient) => {
   const base = `arn:${t.partition}:ssm:${t.apiRegion}:${t.account}:parameter${ssmPrefix(t.name)}/`;
   return resource(`${base}*`, `${base}route-table-ids`);
 };
@@ -189,12 +196,14 @@ const logGroups = (w: Where) => `arn:${w.t.partition}:logs:${w.region}:${w.t.acc
 const logGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w)}:*`, `${logGroups(w)}${logGroupName(w)}:log-stream:`);
 const taggedLogGroup = (w: Where) => resource(`${logGroups(w)}${logGroupName(w)}`);
 const allLogGroups = (w: Where) => resource(`${logGroups(w)}*`, `${logGroups(w)}:log-stream:`);
-const stack = (t: PermissionTarget, key: StageKey) => {
-  const base = `arn:${t.partition}:cloudformation:${stageRegion(t, key)}:${t.account}:stack/${stackNameOf(t, key)}/`;
-  return resource(`${base}*`, `${base}${STACK_ID}`);
+// The routes stacks of every client region under one pattern (<name>-routes, <name>-routes-<region>).
+const stack = (t: OneClient, key: StageKey) => {
+  const at = `arn:${t.partition}:cloudformation:${stageRegion(t, key)}:${t.account}:stack/`;
+  const name = key === "routes" ? routesStackName(t.name, t.clientRegion, t.first) : stackNameOf(t, key);
+  return resource(`${at}${stackNameOf(t, key)}${key === "routes" ? "*" : ""}/*`, `${at}${name}/${STACK_ID}`);
 };
 // A connection's API-side stack is named for its client region; the others for their key.
-function stackNameOf(t: PermissionTarget, key: StageKey): string {
+function stackNameOf(t: OneClient, key: StageKey): string {
   if (key === "connect-client") return connectStackNames(t.name, t.clientRegion).client;
   if (key === "connect-api") return connectStackNames(t.name, t.clientRegion).api;
   return stackName(t.name, key);
@@ -267,7 +276,8 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, (w: Where) => re
     on(ec2(w, "route-table"), w.region, "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
     unscoped(w.region, "ec2:DescribeRouteTables", "ec2:DescribeNetworkInterfaces"),
   ],
-  // A rule of its own on a group we did not make (connect): it names the group, not a VPC.
+  // A rule of its own on a group: a client region's HTTPS rule on the endpoint's group (stage 3, when stage
+  // 1's own rule does not admit its range), or connect's on a group we did not make. It names the group, not a VPC.
   "AWS::EC2::SecurityGroupIngress": (w) => [
     on(ec2(w, "security-group"), w.region, "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:UpdateSecurityGroupRuleDescriptionsIngress"),
     unscoped(w.region, "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups"),
@@ -396,7 +406,7 @@ const STACK_ACTIONS = [
   "cloudformation:DeleteStack",
 ];
 
-function stageRegion(t: PermissionTarget, key: StageKey): string {
+function stageRegion(t: OneClient, key: StageKey): string {
   return regionRoleOf(key) === "client" ? t.clientRegion : t.apiRegion;
 }
 
@@ -405,7 +415,7 @@ function stageRegion(t: PermissionTarget, key: StageKey): string {
 // Lambda leaves behind, so that the delete does not wait 20-40 minutes for Lambda to release them.
 // A connection's probe is released so too (connect-client.yaml names no VPC of its own: the stack's
 // ClientVpcId parameter, read with DescribeStacks, does).
-function interfaceRelease(t: PermissionTarget, fn: FunctionKind = "client"): Grant[] {
+function interfaceRelease(t: OneClient, fn: FunctionKind = "client"): Grant[] {
   const w: Where = { t, region: t.clientRegion, peerRegion: t.apiRegion };
   return [
     on(stack(t, fn === "probe" ? "connect-client" : "client"), t.clientRegion, "cloudformation:DescribeStackResources"),
@@ -419,30 +429,34 @@ function scoped(scope: PermissionScope, grants: readonly Grant[], viaCloudFormat
   return grants.map((g) => ({ scope, actions: g.actions, resource: g.resource.pattern, sample: g.resource.sample, region: g.region, viaCloudFormation }));
 }
 
-/** What each resource type of a stage needs, in the stage's region, as CloudFormation's handlers call it. */
-export function stageResourceGrants(t: PermissionTarget, key: StageKey): Map<string, readonly Grant[]> {
+/** What each resource type of a stage needs, in the stage's region, as CloudFormation's handlers call it (the first client region's). */
+export function stageResourceGrants(target: PermissionTarget, key: StageKey): Map<string, readonly Grant[]> {
+  return resourceGrants(clientSides(target)[0]!, key);
+}
+
+function resourceGrants(t: OneClient, key: StageKey): Map<string, readonly Grant[]> {
   const region = stageRegion(t, key);
   const w: Where = { t, region, peerRegion: region === t.apiRegion ? t.clientRegion : t.apiRegion, fn: key === "connect-client" ? "probe" : "client" };
   return new Map(STAGE_RESOURCE_TYPES[key].map((type) => [type, RESOURCE_TYPE_PERMISSIONS[type]?.(w) ?? []]));
 }
 
-function stagePermissions(t: PermissionTarget, key: StageKey): Permission[] {
+function stagePermissions(t: OneClient, key: StageKey): Permission[] {
   const region = stageRegion(t, key);
   const own: Grant[] = [on(stack(t, key), region, ...STACK_ACTIONS), ...(holdsVpcFunction(key) ? interfaceRelease(t, key === "connect-client" ? "probe" : "client") : [])];
-  const byCloudFormation = [...stageResourceGrants(t, key).values()].flat();
+  const byCloudFormation = [...resourceGrants(t, key).values()].flat();
   // Stage 3's RouteTableIds is an SSM-typed parameter: CloudFormation reads it with the caller's credentials.
   if (key === "routes") byCloudFormation.push(on(parameters(t), region, "ssm:GetParameters"));
   return [...scoped(key, own, false), ...scoped(key, byCloudFormation, true)];
 }
 
-const regionsOf = (t: PermissionTarget) => [...new Set([t.apiRegion, t.clientRegion])];
-const describeStacks = (t: PermissionTarget) => STAGES.map((s) => on(stack(t, s.key), stageRegion(t, s.key), "cloudformation:DescribeStacks"));
+const regionsOf = (t: OneClient) => [...new Set([t.apiRegion, t.clientRegion])];
+const describeStacks = (t: OneClient) => STAGES.map((s) => on(stack(t, s.key), stageRegion(t, s.key), "cloudformation:DescribeStacks"));
 const CONNECT_KEYS = ["connect-client", "connect-api"] as const;
 // status, verify and doctor of a name with no deployment look for a connection's stacks.
-const describeConnection = (t: PermissionTarget) => CONNECT_KEYS.map((key) => on(stack(t, key), stageRegion(t, key), "cloudformation:DescribeStacks"));
+const describeConnection = (t: OneClient) => CONNECT_KEYS.map((key) => on(stack(t, key), stageRegion(t, key), "cloudformation:DescribeStacks"));
 const VPC_SIDE = ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkAcls"];
 
-function preflightPermissions(t: PermissionTarget): Permission[] {
+function preflightPermissions(t: OneClient): Permission[] {
   return scoped(
     "preflight",
     [
@@ -450,13 +464,15 @@ function preflightPermissions(t: PermissionTarget): Permission[] {
       ...regionsOf(t).map((region) => unscoped(region, "ec2:DescribeAvailabilityZones", "ec2:DescribeVpcs")),
       // Zone choice: the zones where the execute-api endpoint service is offered.
       unscoped(t.apiRegion, "ec2:DescribeVpcEndpointServices"),
+      // The API VPC's quotas: its active peerings, its route table's routes, its endpoint group's rules.
+      unscoped(t.apiRegion, "ec2:DescribeVpcPeeringConnections", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroupRules", "ec2:DescribeManagedPrefixLists"),
       ...describeStacks(t),
     ],
     false,
   );
 }
 
-function verifyPermissions(t: PermissionTarget): Permission[] {
+function verifyPermissions(t: OneClient): Permission[] {
   // GetFunctionConfiguration: the function must be Active and its last update Successful before an invoke.
   return scoped(
     "verify",
@@ -469,7 +485,7 @@ function verifyPermissions(t: PermissionTarget): Permission[] {
 }
 
 // A connection's: its stacks, its probe, and the API VPC's range the probe's answers are judged by.
-function verifyConnectionPermissions(t: PermissionTarget): Permission[] {
+function verifyConnectionPermissions(t: OneClient): Permission[] {
   return scoped(
     "verify-connection",
     [...describeConnection(t), on(clientFunction(t, "probe"), t.clientRegion, "lambda:GetFunctionConfiguration", "lambda:InvokeFunction"), unscoped(t.apiRegion, "ec2:DescribeVpcs")],
@@ -477,7 +493,7 @@ function verifyConnectionPermissions(t: PermissionTarget): Permission[] {
   );
 }
 
-function statusPermissions(t: PermissionTarget): Permission[] {
+function statusPermissions(t: OneClient): Permission[] {
   return scoped(
     "status",
     [
@@ -494,7 +510,7 @@ function statusPermissions(t: PermissionTarget): Permission[] {
 
 // A connection's: its stacks, its probe and what it left, and whether each addition is still on the user's
 // route tables, groups and VPC (our zone, our peering).
-function statusConnectionPermissions(t: PermissionTarget): Permission[] {
+function statusConnectionPermissions(t: OneClient): Permission[] {
   return scoped(
     "status-connection",
     [
@@ -512,13 +528,13 @@ function statusConnectionPermissions(t: PermissionTarget): Permission[] {
 
 // A connection's stacks name the path: the probe (or, without one, the client VPC, whose subnets and groups
 // doctor's own reads cover).
-function doctorConnectionPermissions(t: PermissionTarget): Permission[] {
+function doctorConnectionPermissions(t: OneClient): Permission[] {
   return scoped("doctor-connection", describeConnection(t), false);
 }
 
 // doctor only reads: the function (B), the API with its stages and methods (A), both VPCs' routes, groups
 // and network ACLs, the endpoint and its addresses (A), the peering (B) and the private zone (B).
-function doctorPermissions(t: PermissionTarget): Permission[] {
+function doctorPermissions(t: OneClient): Permission[] {
   const a: Where = { t, region: t.apiRegion, peerRegion: t.clientRegion };
   return scoped(
     "doctor",
@@ -538,12 +554,14 @@ function doctorPermissions(t: PermissionTarget): Permission[] {
 }
 
 // Besides these, CloudFormation deletes each stage's resources with the delete actions of the stage's rows.
-function teardownPermissions(t: PermissionTarget): Permission[] {
+function teardownPermissions(t: OneClient): Permission[] {
   return scoped(
     "teardown",
     [
       ...STAGES.map((s) => on(stack(t, s.key), stageRegion(t, s.key), "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents", "cloudformation:DeleteStack")),
       ...interfaceRelease(t),
+      // Before stage 1 goes: routes stacks of client regions the run does not name still use it.
+      unscoped(t.apiRegion, "cloudformation:ListStacks"),
     ],
     false,
   );
@@ -552,7 +570,7 @@ function teardownPermissions(t: PermissionTarget): Permission[] {
 // connect's own calls: the questions' lists, both sides read as doctor reads them with the quota counts
 // and our stacks, and the proof (doctor again, then the probe invoked). The stacks' own are the
 // connect-client and connect-api scopes.
-function connectPermissions(t: PermissionTarget): Permission[] {
+function connectPermissions(t: OneClient): Permission[] {
   const a: Where = { t, region: t.apiRegion, peerRegion: t.clientRegion };
   return scoped(
     "connect",
@@ -572,7 +590,7 @@ function connectPermissions(t: PermissionTarget): Permission[] {
 }
 
 // Besides these, CloudFormation deletes each stack's resources with the delete actions of its rows.
-function disconnectPermissions(t: PermissionTarget): Permission[] {
+function disconnectPermissions(t: OneClient): Permission[] {
   return scoped(
     "disconnect",
     [
@@ -585,23 +603,41 @@ function disconnectPermissions(t: PermissionTarget): Permission[] {
 
 /**
  * Every permission of every scope, in the order the README lists them: deploy's (preflight, stages 1-3,
- * verify), then status, doctor, teardown, then connect's (its reads and proof, its two stacks) and disconnect.
+ * verify), then status, doctor, teardown, then connect's (its reads and proof, its two stacks) and
+ * disconnect. Each client region needs its own, in its own region; what they share (stage 1, region A's
+ * reads) is listed once.
  */
-export function requiredPermissions(t: PermissionTarget): Permission[] {
-  return [
-    ...preflightPermissions(t),
-    ...STAGES.flatMap((s) => stagePermissions(t, s.key)),
-    ...verifyPermissions(t),
-    ...statusPermissions(t),
-    ...doctorPermissions(t),
-    ...teardownPermissions(t),
-    ...verifyConnectionPermissions(t),
-    ...statusConnectionPermissions(t),
-    ...doctorConnectionPermissions(t),
-    ...connectPermissions(t),
-    ...CONNECT_KEYS.flatMap((key) => stagePermissions(t, key)),
-    ...disconnectPermissions(t),
+export function requiredPermissions(target: PermissionTarget): Permission[] {
+  const scopes: ((t: OneClient) => Permission[])[] = [
+    preflightPermissions,
+    ...STAGES.map((s) => (t: OneClient) => stagePermissions(t, s.key)),
+    verifyPermissions,
+    statusPermissions,
+    doctorPermissions,
+    teardownPermissions,
+    verifyConnectionPermissions,
+    statusConnectionPermissions,
+    doctorConnectionPermissions,
+    connectPermissions,
+    ...CONNECT_KEYS.map((key) => (t: OneClient) => stagePermissions(t, key)),
+    disconnectPermissions,
   ];
+  const seen = new Set<string>();
+  return scopes.flatMap((scope) =>
+    clientSides(target).flatMap((t) =>
+      scope(t).filter((p) => {
+        const key = JSON.stringify([p.scope, p.actions, p.resource, p.sample, p.region, p.viaCloudFormation]);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      }),
+    ),
+  );
+}
+
+function clientSides(target: PermissionTarget): OneClient[] {
+  const { clientRegions, ...rest } = target;
+  return clientRegions.map((clientRegion, i) => ({ ...rest, clientRegion, first: i === 0 }));
 }
 
 /** The commands that call AWS. */

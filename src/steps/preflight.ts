@@ -1,16 +1,20 @@
-// Everything we can learn before changing anything: who we are, whether both regions can hold the
-// deployment (zones, and room for its VPCs), which ranges are already in use, and what exists from an earlier run.
+// Everything we can learn before changing anything: who we are, whether every region can hold the
+// deployment (zones, and room for its VPCs), which ranges are already in use, whether the API VPC's quotas
+// leave room for the client regions, and what exists from an earlier run.
 import { describeZones, endpointServiceZones, executeApiServiceName, type ExistingVpc, listVpcs, RegionUnavailableError } from "../aws/ec2-lookups.js";
 import { callerIdentity } from "../aws/identity.js";
-import type { Answers } from "../config/answers.js";
+import { readHubCounts } from "../aws/hub-counts.js";
+import { type Answers, clientRegions } from "../config/answers.js";
 import { splitZones } from "../config/validate.js";
 import { UsageError } from "../errors.js";
 import { overlapOf, parseCidr } from "../net/index.js";
 import type { StepContext } from "./context.js";
 import { checkPermissions, type PermissionReport } from "./permission-check.js";
-import type { ChosenZones } from "./plan.js";
-import { stackName, STAGES, TAG_DEPLOYMENT } from "./stages.js";
-import { lookupStacks, type StackState, type StackStates, stackSummary } from "./stacks.js";
+import { noteOf } from "./events.js";
+import { type HubAdditions, hubLimitProblems, NEW_HUB } from "./hub-limits.js";
+import type { ChosenZones, Deployed } from "./plan.js";
+import { stageRefs, TAG_DEPLOYMENT } from "./stages.js";
+import { allStacks, deployedFacts, lookupStacks, type StackState, type StackStates, stackSummary } from "./stacks.js";
 import { capacityProblem, chooseZones, type RegionZones, type ZoneChoice, type ZoneOutcome } from "./zones.js";
 
 /** Preflight found something that stops the deploy; the message names the fix. */
@@ -25,6 +29,8 @@ export interface PreflightResult {
   // Two zones per VPC, with their ids: the plan is rebuilt with them before anything is deployed.
   readonly zones: ChosenZones;
   readonly existingStacks: StackStates;
+  // What the plan keeps of the deployment as it stands (stage 1's admitted range, routes stacks' names).
+  readonly deployed: Deployed;
   readonly warnings: readonly string[];
   readonly permissions: PermissionReport;
 }
@@ -34,7 +40,7 @@ export interface PreflightContext extends StepContext<"sts" | "ec2" | "cloudForm
   readonly checkPermissions?: boolean | undefined;
 }
 
-/** Checks the account before anything is created: identity, regions, ranges, zones, permissions, stacks. */
+/** Checks the account before anything is created: identity, regions, ranges, zones, the API VPC's quotas, permissions, stacks. */
 export async function preflight(ctx: PreflightContext, answers: Answers): Promise<PreflightResult> {
   const { clock } = ctx;
   const now = () => clock.now();
@@ -49,46 +55,81 @@ export async function preflight(ctx: PreflightContext, answers: Answers): Promis
   permissionCheck.catch(() => undefined);
 
   const serviceName = executeApiServiceName(answers.apiRegion);
-  const [apiZones, clientZones, offered] = await Promise.allSettled([
+  const regions = clientRegions(answers);
+  const [apiZones, offered, ...clientZones] = await Promise.allSettled([
     describeZones(ctx.clients, answers.apiRegion),
-    describeZones(ctx.clients, answers.clientRegion),
     endpointServiceZones(ctx.clients, answers.apiRegion, serviceName),
+    ...regions.map((region) => describeZones(ctx.clients, region)),
   ]);
-  const api: RegionZones = { role: "api", region: answers.apiRegion, zones: settled(apiZones), offered: offered.status === "fulfilled" ? offered.value : undefined, serviceName };
-  const client: RegionZones = { role: "client", region: answers.clientRegion, zones: settled(clientZones) };
-  // Both regions' problems at once: one that is not enabled, one without two usable zones.
+  const api: RegionZones = { role: "api", region: answers.apiRegion, zones: settled(apiZones!), offered: offered!.status === "fulfilled" ? offered.value : undefined, serviceName };
+  const clients = regions.map((region, i): RegionZones => ({ role: "client", region, zones: settled(clientZones[i]!) }));
+  // Every region's problems at once: one that is not enabled, one without two usable zones.
   const problems = [
-    regionProblem(apiZones) ?? regionProblem(offered) ?? capacityProblem(api),
-    regionProblem(clientZones) ?? capacityProblem(client),
+    regionProblem(apiZones!) ?? regionProblem(offered!) ?? capacityProblem(api),
+    ...clients.map((client, i) => regionProblem(clientZones[i]!) ?? capacityProblem(client)),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new PreflightError(problems.join("\n"));
 
-  const [apiVpcs, clientVpcs, existingStacks] = await Promise.all([
+  const [apiVpcs, existingStacks, ...clientVpcs] = await Promise.all([
     listVpcs(ctx.clients, answers.apiRegion),
-    listVpcs(ctx.clients, answers.clientRegion),
     lookupStacks(ctx.clients, answers),
+    ...regions.map((region) => listVpcs(ctx.clients, region)),
   ]);
-  const sameRegion = answers.clientRegion === answers.apiRegion;
+  const ours = ownNames(answers, existingStacks);
   const warnings = [
-    ...overlapWarnings(answers, answers.apiRegion, apiVpcs),
-    ...(sameRegion ? [] : overlapWarnings(answers, answers.clientRegion, clientVpcs)),
-    ...quotaWarning(answers, answers.apiRegion, apiVpcs, sameRegion ? 2 : 1),
-    ...(sameRegion ? [] : quotaWarning(answers, answers.clientRegion, clientVpcs, 1)),
+    ...overlapWarnings(answers, ours, answers.apiRegion, apiVpcs),
+    ...regions.flatMap((region, i) => overlapWarnings(answers, ours, region, clientVpcs[i]!)),
+    ...quotaWarning(answers, ours, answers.apiRegion, apiVpcs),
+    ...regions.flatMap((region, i) => quotaWarning(answers, ours, region, clientVpcs[i]!)),
   ];
   for (const message of warnings) ctx.emit({ kind: "warning", message, at: now() });
-  for (const state of [existingStacks.api, existingStacks.client, existingStacks.routes]) {
-    if (state.present) ctx.emit({ kind: "info", stage: state.ref.stage, message: stackSummary(state), at: now() });
+  for (const state of allStacks(existingStacks)) {
+    if (state.present) ctx.emit({ kind: "info", ...noteOf(state.ref), message: stackSummary(state), at: now() });
   }
+  const deployed = deployedFacts(existingStacks);
+  await checkHubLimits(ctx, answers, existingStacks, deployed);
 
   const given = (text: string | undefined) => (text === undefined ? undefined : splitZones(text));
-  const apiChoice = chooseZones(api, given(answers.apiAzs), zonesInUse(existingStacks.api));
-  const clientChoice = chooseZones(client, given(answers.clientAzs), zonesInUse(existingStacks.client));
-  if (!apiChoice.ok || !clientChoice.ok) throw zoneError([apiChoice, clientChoice]);
-  for (const choice of [apiChoice.choice, clientChoice.choice]) announce(ctx, choice, existingStacks, now());
-  const zones = { api: apiChoice.choice.zones, client: clientChoice.choice.zones };
+  const choices = [
+    chooseZones(api, given(answers.apiAzs), zonesInUse(existingStacks.api)),
+    ...answers.clients.map((client, i) => chooseZones(clients[i]!, given(client.azs), zonesInUse(existingStacks.clients[i]!.client))),
+  ];
+  const chosen = choices.flatMap((outcome) => (outcome.ok ? [outcome.choice] : []));
+  if (chosen.length < choices.length) throw zoneError(choices);
+  for (const choice of chosen) announce(ctx, choice, existingStacks, now());
+  const [apiChoice, ...clientChoices] = chosen;
+  const zones: ChosenZones = { api: apiChoice!.zones, clients: Object.fromEntries(clientChoices.map((c) => [c.region, c.zones])) };
   const permissions = await permissionCheck;
   ctx.emit({ kind: "permission-check", report: permissions, at: now() });
-  return { account: identity.account, arn: identity.arn, zones, existingStacks, warnings, permissions };
+  return { account: identity.account, arn: identity.arn, zones, existingStacks, deployed, warnings, permissions };
+}
+
+// The client regions this deploy adds a peering, a return route and an endpoint rule for, against what the
+// API VPC holds now (a new one holds its local route and two inline rules).
+async function checkHubLimits(ctx: PreflightContext, answers: Answers, stacks: StackStates, deployed: Deployed): Promise<void> {
+  const fresh = (state: StackState) => !state.present || state.status === "ROLLBACK_COMPLETE";
+  const admitted = deployed.admittedCidr ?? answers.clients[0]?.cidr;
+  const adds: HubAdditions = {
+    peerings: stacks.clients.filter((c) => fresh(c.client)).map((c) => c.region),
+    routes: stacks.clients.filter((c) => fresh(c.routes)).map((c) => c.region),
+    rules: stacks.clients
+      .filter((c, i) => fresh(c.routes) && answers.clients[i]?.cidr !== admitted)
+      .map((c) => c.region),
+  };
+  const api = stacks.api;
+  const outputs = api.present && !fresh(api) ? api.outputs : {};
+  const vpcId = outputs["VpcId"];
+  const place = vpcId
+    ? {
+        region: answers.apiRegion,
+        vpcId,
+        routeTableIds: (outputs["RouteTableIds"] ?? "").split(",").filter(Boolean),
+        endpointGroupId: outputs["EndpointSecurityGroupId"],
+      }
+    : undefined;
+  const counts = place ? await readHubCounts(ctx.clients, place) : NEW_HUB;
+  const problems = hubLimitProblems(counts, adds, { vpc: vpcId ?? "(new)", group: place?.endpointGroupId ?? "(new)" });
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
 }
 
 // A flag naming a zone that cannot be used is bad input (exit 2); a region without two usable zones is not.
@@ -109,10 +150,10 @@ function announce(ctx: PreflightContext, choice: ZoneChoice, stacks: StackStates
   const { role, region, zones, source, moves } = choice;
   ctx.emit({ kind: "zones", role, region, zones, source, at });
   if (!moves) return;
-  const stack = role === "api" ? stacks.api : stacks.client;
+  const stack = role === "api" ? stacks.api : stacks.clients.find((c) => c.region === region)!.client;
   ctx.emit({
     kind: "warning",
-    stage: stack.ref.stage,
+    ...noteOf(stack.ref),
     message:
       `${stack.ref.stackName} has its subnets in ${moves.map((z) => z.name).join(", ")}; moving them to ${zones.map((z) => z.name).join(", ")} ` +
       `replaces both subnets and what sits in them (${role === "api" ? "the execute-api endpoint" : "the function's network interfaces"})`,
@@ -120,7 +161,7 @@ function announce(ctx: PreflightContext, choice: ZoneChoice, stacks: StackStates
   });
 }
 
-// A region that is not enabled or refuses the call is reported with the other region's problem, not alone.
+// A region that is not enabled or refuses the call is reported with the other regions' problems, not alone.
 function regionProblem(result: PromiseSettledResult<unknown>): string | undefined {
   if (result.status === "fulfilled") return undefined;
   if (result.reason instanceof RegionUnavailableError) return result.reason.message;
@@ -137,8 +178,9 @@ function settled<T>(result: PromiseSettledResult<readonly T[]>): readonly T[] {
 // account's own value needs servicequotas:GetServiceQuota, so this is a warning, never a stop.
 const DEFAULT_VPC_QUOTA = 5;
 
-function quotaWarning(answers: Answers, region: string, vpcs: readonly ExistingVpc[], ours: number): string[] {
-  const adds = ours - vpcs.filter((vpc) => isOurs(answers, vpc)).length;
+// Each region gets one VPC of ours: the API VPC in region A, a client VPC in each client region.
+function quotaWarning(answers: Answers, ours: ReadonlySet<string>, region: string, vpcs: readonly ExistingVpc[]): string[] {
+  const adds = 1 - vpcs.filter((vpc) => isOurs(answers, ours, vpc)).length;
   if (adds <= 0 || vpcs.length + adds <= DEFAULT_VPC_QUOTA) return [];
   return [
     `${region} already has ${vpcs.length} VPCs and this deployment adds ${adds}: the default quota is ${DEFAULT_VPC_QUOTA} per Region, ` +
@@ -147,22 +189,27 @@ function quotaWarning(answers: Answers, region: string, vpcs: readonly ExistingV
   ];
 }
 
+// The names of this deployment's stacks, wherever found, and the ones it would create.
+function ownNames(answers: Answers, stacks: StackStates): ReadonlySet<string> {
+  return new Set([...stageRefs(answers).map((ref) => ref.stackName), ...allStacks(stacks).map((state) => state.ref.stackName)]);
+}
+
 // This deployment's own VPCs, by our tag or by our stacks' names.
-function isOurs(answers: Answers, vpc: ExistingVpc): boolean {
-  const ours = new Set(STAGES.map((s) => stackName(answers.name, s.key)));
+function isOurs(answers: Answers, ours: ReadonlySet<string>, vpc: ExistingVpc): boolean {
   return vpc.tags[TAG_DEPLOYMENT] === answers.name || ours.has(vpc.tags["aws:cloudformation:stack-name"] ?? "");
 }
 
 // Overlap with an unrelated VPC does not break this deployment, but those two networks can then never be
 // peered or routed to each other, which is worth knowing before the range is fixed in a stack.
-function overlapWarnings(answers: Answers, region: string, vpcs: readonly ExistingVpc[]): string[] {
+function overlapWarnings(answers: Answers, ours: ReadonlySet<string>, region: string, vpcs: readonly ExistingVpc[]): string[] {
+  const several = answers.clients.length > 1;
   const chosen = [
     { label: "API", cidr: parseCidr(answers.apiCidr) },
-    { label: "client", cidr: parseCidr(answers.clientCidr) },
+    ...answers.clients.map((client) => ({ label: several ? `${client.region} client` : "client", cidr: parseCidr(client.cidr) })),
   ];
   const warnings: string[] = [];
   for (const vpc of vpcs) {
-    if (isOurs(answers, vpc)) continue;
+    if (isOurs(answers, ours, vpc)) continue;
     for (const text of vpc.cidrs) {
       const existing = parseCidr(text);
       for (const { label, cidr } of chosen) {

@@ -7,11 +7,11 @@
 import type { AwsClients } from "../aws/clients.js";
 import { type PollStats, type RootCause, StackEventPoller, type WatchResult, watchStack } from "../aws/event-poller.js";
 import type { InterfaceOwner } from "../aws/function.js";
-import { deleteStack, describeStack, newToken } from "../aws/stack.js";
-import type { Answers } from "../config/answers.js";
+import { deleteStack, describeStack, listStackNames, newToken } from "../aws/stack.js";
 import { type EngineContext, info, resourceEmitter } from "./context.js";
 import type { StageRef } from "./events.js";
-import { type DeploymentStageKey, holdsVpcFunction, stageRefs } from "./stages.js";
+import type { Deployed } from "./plan.js";
+import { type DeploymentRef, holdsVpcFunction, routesStackName, stackName, stageRefs, TAG_CLIENT_REGION } from "./stages.js";
 import { interfaceSweeper, releaseClientInterfaces, releaseNote, type ReleaseOutcome } from "./release-interfaces.js";
 
 /** One operation to follow on a stack: its id, tokens, start time, and what to do on Ctrl-C. */
@@ -156,15 +156,23 @@ export async function describeLeft(ctx: EngineContext, stacks: readonly StageRef
   );
 }
 
-/** The stacks that still exist, in one sentence. */
+/** The stacks that still exist, in one sentence; grouped by client region when there are several. */
 export function describeLeftText(left: readonly LeftStack[]): string {
   const present = left.filter((stack) => stack.status !== "absent");
   if (present.length === 0) return "No stacks are left.";
-  return `Left: ${present.map((s) => `${s.stackName} (${s.region}) ${s.status}`).join(", ")}.`;
+  const named = (stacks: readonly LeftStack[]) => stacks.map((s) => `${s.stackName} (${s.region}) ${s.status}`).join(", ");
+  const regions = [...new Set(left.flatMap((s) => (s.clientRegion ? [s.clientRegion] : [])))];
+  if (regions.length <= 1) return `Left: ${named(present)}.`;
+  const shared = present.filter((s) => !s.clientRegion);
+  const perRegion = regions.map((region) => {
+    const mine = present.filter((s) => s.clientRegion === region);
+    return `${region}: ${mine.length > 0 ? named(mine) : "nothing"}`;
+  });
+  return `Left: ${[...(shared.length > 0 ? [named(shared)] : []), ...perRegion].join("; ")}.`;
 }
 
 /**
- * The three stacks as they are now, each in its own region. Preflight and `status` share the look-up, so
+ * The stacks as they are now, each in its own region. Preflight and `status` share the look-up, so
  * "what exists" is answered the same way before a deploy and in `status`.
  */
 export type StackState =
@@ -180,16 +188,81 @@ export type StackState =
       readonly tags: Readonly<Record<string, string>>;
     };
 
-/** The three stacks by stage key. */
-export type StackStates = Readonly<Record<DeploymentStageKey, StackState>>;
+/** One client region's two stacks: its client stack (in the region) and its routes stack (in region A). */
+export interface ClientStacks {
+  readonly region: string;
+  readonly client: StackState;
+  readonly routes: StackState;
+}
 
-/** What finds a deployment: its name and regions. */
-export type Deployment = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
+/** Stage 1, and each client region's two stacks, in the answers' order. */
+export interface StackStates {
+  // The deployment's name.
+  readonly name: string;
+  readonly api: StackState;
+  readonly clients: readonly ClientStacks[];
+}
 
-/** The three stacks as they are now, read in parallel. */
+/** What finds a deployment: its name, region A and its client regions. */
+export type Deployment = DeploymentRef;
+
+/** Every stack of the states, in deploy order (stage 1, then each client region's 2 and 3). */
+export function allStacks(states: StackStates): StackState[] {
+  return [states.api, ...states.clients.flatMap((c) => [c.client, c.routes])];
+}
+
+/**
+ * The stacks as they are now, read in parallel. A client region's routes stack is looked for under both
+ * name forms (`<name>-routes`, `<name>-routes-<region>`): the list may have been reordered or shortened
+ * since it was deployed. `<name>-routes` is a region's when its client-region tag names it, or, untagged
+ * (made before the tag existed, by a one-region deployment), when its ClientVpcCidr is the region's range.
+ */
 export async function lookupStacks(clients: Pick<AwsClients, "cloudFormation">, deployment: Deployment): Promise<StackStates> {
-  const states = await Promise.all(stageRefs(deployment).map((ref) => lookupStack(clients, ref)));
-  return Object.fromEntries(states.map((s) => [s.ref.key, s])) as Record<DeploymentStageKey, StackState>;
+  const expected = stageRefs(deployment);
+  const first = routesStackName(deployment.name, "", true);
+  const read = (ref: StageRef) => lookupStack(clients, ref);
+  const [api, shared, ...perRegion] = await Promise.all([
+    read(expected[0]!),
+    read({ stage: 3, key: "routes", stackName: first, region: deployment.apiRegion }),
+    ...deployment.clients.map(async ({ region }) => {
+      const [client, own] = await Promise.all([
+        read(stageRefOf(expected, 2, region)),
+        read({ ...stageRefOf(expected, 3, region), stackName: routesStackName(deployment.name, region, false) }),
+      ]);
+      return { client, own };
+    }),
+  ]);
+  return {
+    name: deployment.name,
+    api: api!,
+    clients: deployment.clients.map(({ region, cidr }, i) => {
+      const { client, own } = perRegion[i]!;
+      const range = (client.present ? client.parameters["VpcCidr"] : undefined) ?? cidr;
+      const ref = stageRefOf(expected, 3, region);
+      const sharedIsOurs = shared!.present && routesOf(shared!, region, range, i === 0);
+      const routes: StackState = sharedIsOurs
+        ? { ...shared!, ref: { ...ref, stackName: first } }
+        : own.present
+          ? own
+          : // Absent: created under its expected name, unless another region's stack holds that name.
+            { ref: { ...ref, stackName: shared!.present && ref.stackName === first ? own.ref.stackName : ref.stackName }, present: false };
+      return { region, client, routes };
+    }),
+  };
+}
+
+// Whether `<name>-routes` is this client region's routes stack.
+function routesOf(stack: Extract<StackState, { present: true }>, region: string, range: string | undefined, first: boolean): boolean {
+  const tagged = stack.tags[TAG_CLIENT_REGION];
+  if (tagged !== undefined) return tagged === region;
+  const deployedFor = stack.parameters["ClientVpcCidr"];
+  return range !== undefined && deployedFor !== undefined ? deployedFor === range : first;
+}
+
+function stageRefOf(refs: readonly StageRef[], stage: 2 | 3, region: string): StageRef {
+  const ref = refs.find((r) => r.stage === stage && r.clientRegion === region);
+  if (!ref) throw new Error(`no stage ${stage} for ${region}`);
+  return ref;
 }
 
 /** One stack as it is now. */
@@ -205,6 +278,29 @@ export async function lookupStack(clients: Pick<AwsClients, "cloudFormation">, r
     outputs: info.outputs,
     parameters: info.parameters,
     tags: info.tags,
+  };
+}
+
+/**
+ * The routes stacks in region A of client regions these states do not name (a region dropped from the
+ * answers, or named by no flag): stage 1 must stay while they hang off it. Found by name, as teardown runs
+ * without the answers file too.
+ */
+export async function otherRoutesStacks(clients: Pick<AwsClients, "cloudFormation">, states: StackStates): Promise<string[]> {
+  const shared = stackName(states.name, "routes");
+  const named = new Set(states.clients.flatMap((c) => (c.routes.present ? [c.routes.ref.stackName] : [])));
+  const found = await listStackNames(clients.cloudFormation(states.api.ref.region), shared);
+  return found.filter((name) => (name === shared || name.startsWith(`${shared}-`)) && !named.has(name)).sort();
+}
+
+/** What the plan must keep of a deployment as it stands (plan.ts, Deployed). */
+export function deployedFacts(states: StackStates): Deployed {
+  const api = states.api;
+  // A stack about to be deleted and created again (ROLLBACK_COMPLETE) keeps nothing.
+  const admittedCidr = api.present && api.status !== "ROLLBACK_COMPLETE" ? api.parameters["ClientVpcCidr"] : undefined;
+  return {
+    ...(admittedCidr ? { admittedCidr } : {}),
+    routesStacks: Object.fromEntries(states.clients.map((c) => [c.region, c.routes.ref.stackName])),
   };
 }
 

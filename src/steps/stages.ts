@@ -2,7 +2,6 @@
 // region, and the names of the parameters it takes and the outputs the tool reads back. Template tests
 // check both directions against the YAML, so a rename on either side fails the suite. Also the one
 // locator of a stage's stack (name and region).
-import type { Answers } from "../config/answers.js";
 import type { StageRef } from "./events.js";
 
 /** A stage's key: a deployment's api, client or routes, or a connection's two stacks. */
@@ -119,7 +118,7 @@ export function connectStackNames(name: string, clientRegion: string): { readonl
 }
 
 /** Where a connection's two stages live, in the order connect deploys them. */
-export function connectStageRefs(connection: Pick<Answers, "name" | "apiRegion" | "clientRegion">): readonly [StageRef, StageRef] {
+export function connectStageRefs(connection: { readonly name: string; readonly apiRegion: string; readonly clientRegion: string }): readonly [StageRef, StageRef] {
   const names = connectStackNames(connection.name, connection.clientRegion);
   return [
     { stage: 1, key: "connect-client", stackName: names.client, region: connection.clientRegion },
@@ -132,22 +131,52 @@ export function ssmPrefix(name: string): string {
   return `/xregion-private-api/${name}`;
 }
 
-/** A stage's stack name for a deployment. */
+/** A stage's stack name for a deployment (the routes stack of its first client region). */
 export function stackName(name: string, key: StageKey): string {
   return `${name}-${key}`;
 }
 
-/** Where each stage lives, from the name and regions alone: the one locator, enough to find a deployment without a plan. */
-export function stageRefs(deployment: Pick<Answers, "name" | "apiRegion" | "clientRegion">): readonly StageRef[] {
-  return STAGES.map((def) => ({
-    stage: def.number,
-    key: def.key,
-    stackName: stackName(deployment.name, def.key),
-    region: def.regionRole === "api" ? deployment.apiRegion : deployment.clientRegion,
-  }));
+/** A client region's client stack: one name in every client region (stack names are per region). */
+export function clientStackName(name: string): string {
+  return stackName(name, "client");
+}
+
+/**
+ * A client region's routes stack, in the API region: `<name>-routes` for the first client region (a
+ * one-region deployment's name), `<name>-routes-<client region>` for every other one.
+ */
+export function routesStackName(name: string, clientRegion: string, first: boolean): string {
+  return first ? stackName(name, "routes") : `${stackName(name, "routes")}-${clientRegion}`;
+}
+
+/** What finds a deployment: its name, region A and its client regions (their ranges, where known, find an untagged routes stack). */
+export interface DeploymentRef {
+  readonly name: string;
+  readonly apiRegion: string;
+  readonly clients: readonly { readonly region: string; readonly cidr?: string | undefined }[];
+}
+
+/**
+ * Where each stage is expected, from the name and regions alone: stage 1, then each client region's
+ * stage 2 and 3 (its routes stack under the name its position gives; stacks.ts also looks under the other).
+ */
+export function stageRefs(deployment: DeploymentRef): readonly StageRef[] {
+  return [
+    { stage: 1, key: "api", stackName: stackName(deployment.name, "api"), region: deployment.apiRegion },
+    ...deployment.clients.flatMap(({ region }, i): StageRef[] => [
+      { stage: 2, key: "client", stackName: clientStackName(deployment.name), region, clientRegion: region },
+      { stage: 3, key: "routes", stackName: routesStackName(deployment.name, region, i === 0), region: deployment.apiRegion, clientRegion: region },
+    ]),
+  ];
 }
 
 /** A planned stage's location, as events carry it. */
-export function stageRef(stage: { readonly number: StageRef["stage"]; readonly key: StageKey } & Pick<StageRef, "stackName" | "region">): StageRef {
-  return { stage: stage.number, key: stage.key, stackName: stage.stackName, region: stage.region };
+export function stageRef(stage: { readonly number: StageRef["stage"]; readonly key: StageKey } & Pick<StageRef, "stackName" | "region" | "clientRegion">): StageRef {
+  return {
+    stage: stage.number,
+    key: stage.key,
+    stackName: stage.stackName,
+    region: stage.region,
+    ...(stage.clientRegion === undefined ? {} : { clientRegion: stage.clientRegion }),
+  };
 }

@@ -1,4 +1,4 @@
-// `status`: the three stacks as they are now (stacks.ts reads them, as preflight does), the client
+// `status`: the stacks as they are now (stage 1, and each client region's two) (stacks.ts reads them, as preflight does), the client
 // function's state, interfaces it left behind, and the last verification.
 import { describeAwsError, isServiceError, throwIfCredentials } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
@@ -6,25 +6,26 @@ import type { LastVerify } from "../config/answers.js";
 import type { StepContext } from "./context.js";
 import { judgeFunction } from "./verify.js";
 import { clientPlace, leftoverInterfaces, leftoverText } from "./release-interfaces.js";
-import { type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
+import { type Emit, noteOf, type ProgressEvent } from "./events.js";
+import { allStacks, type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
 
-/** What `status` found: the stacks, whether all are deployed and ready, the function, the last verification. */
+/** What `status` found: the stacks, whether all are deployed and ready, the functions, the last verification. */
 export interface StatusReport {
   readonly name: string;
   readonly stacks: StackStates;
-  // All three stacks present and in a ready state.
+  // Every stack present and in a ready state.
   readonly deployed: boolean;
-  // Not one of the three stacks exists.
+  // Not one stack exists.
   readonly absent: boolean;
   readonly lastVerify: Pick<LastVerify, "ok" | "at"> | undefined;
-  // The client function as Lambda reports it, when the client stack names one and Lambda answered.
-  readonly function: FunctionStatus | undefined;
+  // Each client region's function as Lambda reports it, when its client stack names one and Lambda answered.
+  readonly functions: Readonly<Record<string, FunctionStatus | undefined>>;
 }
 
 /** Status's context: Lambda reads the function's state; EC2 and Lambda look for interfaces it left behind. */
 export type StatusContext = StepContext<"cloudFormation" | "ec2" | "lambda" | "profile">;
 
-/** Reads the stacks, the client function and the interfaces it left, and emits what it found. */
+/** Reads the stacks, each client region's function and the interfaces it left, and emits what it found. */
 export async function status(
   ctx: StatusContext,
   input: {
@@ -37,7 +38,7 @@ export async function status(
   const { clock } = ctx;
   const now = () => clock.now();
   const stacks = input.stacks ?? (await lookupStacks(ctx.clients, input.deployment));
-  const all = [stacks.api, stacks.client, stacks.routes];
+  const all = allStacks(stacks);
   for (const state of all) {
     ctx.emit({
       kind: "stack-state",
@@ -49,8 +50,14 @@ export async function status(
       at: now(),
     });
   }
-  const fn = await lookupFunction(ctx, stacks.client, now);
-  await reportLeftovers(ctx, stacks.client, now);
+  // Read side by side, told in the regions' order.
+  const found = await Promise.all(stacks.clients.map(async ({ client }) => {
+    const { emit, flush } = buffered(ctx.emit);
+    const fn = await lookupFunction({ ...ctx, emit }, client, now);
+    await reportLeftovers({ ...ctx, emit }, client, now);
+    return { region: client.ref.region, fn, flush };
+  }));
+  for (const { flush } of found) flush();
   const nothing = all.every((s) => !s.present);
   ctx.emit({ kind: "info", message: describeVerify(input.lastVerify, nothing), at: now() });
   return {
@@ -59,8 +66,14 @@ export async function status(
     deployed: all.every((s) => s.present && READY.has(s.status)),
     absent: nothing,
     lastVerify: nothing ? undefined : input.lastVerify,
-    function: fn,
+    functions: Object.fromEntries(found.map(({ region, fn }) => [region, fn])),
   };
+}
+
+// Events held back and emitted in one go: regions read in parallel are still told one after another.
+function buffered(emit: Emit): { emit: Emit; flush: () => void } {
+  const held: ProgressEvent[] = [];
+  return { emit: (event) => held.push(event), flush: () => held.splice(0).forEach(emit) };
 }
 
 // A stack can be complete while its function is not (Pending, Failed, Inactive): DESIGN §10.5.
@@ -69,16 +82,16 @@ async function lookupFunction(ctx: StatusContext, client: StackState, now: () =>
   if (!functionName) return undefined;
   try {
     const fn = await readFunctionStatus(ctx.clients, client.ref.region, functionName);
-    ctx.emit({ kind: "function-state", function: fn, ready: judgeFunction(fn) === "ready", at: now() });
+    ctx.emit({ kind: "function-state", function: fn, ready: judgeFunction(fn) === "ready", region: client.ref.region, at: now() });
     return fn;
   } catch (error) {
     throwIfCredentials(error, ctx.clients.profile);
     // A stack whose delete failed part-way may have lost its function already: a fact, not a fault of status.
     if (isServiceError(error) && error instanceof Error && error.name === "ResourceNotFoundException") {
-      ctx.emit({ kind: "info", message: `the function ${functionName} no longer exists`, stage: client.ref.stage, at: now() });
+      ctx.emit({ kind: "info", message: `the function ${functionName} no longer exists`, ...noteOf(client.ref), at: now() });
       return undefined;
     }
-    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${describeAwsError(error)}`, stage: client.ref.stage, at: now() });
+    ctx.emit({ kind: "warning", message: `could not read the state of the function ${functionName}: ${describeAwsError(error)}`, ...noteOf(client.ref), at: now() });
     return undefined;
   }
 }
@@ -91,10 +104,10 @@ async function reportLeftovers(ctx: StatusContext, client: StackState, now: () =
     const place = await clientPlace(ctx.clients, client.ref);
     if (!place) return;
     const leftovers = await leftoverInterfaces(ctx.clients, place);
-    if (leftovers.length > 0) ctx.emit({ kind: "warning", stage: client.ref.stage, message: leftoverText(place, leftovers), at: now() });
+    if (leftovers.length > 0) ctx.emit({ kind: "warning", ...noteOf(client.ref), message: leftoverText(place, leftovers), at: now() });
   } catch (error) {
     if (!isServiceError(error)) throw error;
-    ctx.emit({ kind: "info", stage: client.ref.stage, message: `Could not look for network interfaces the client function left behind: ${describeAwsError(error)}`, at: now() });
+    ctx.emit({ kind: "info", ...noteOf(client.ref), message: `Could not look for network interfaces the client function left behind: ${describeAwsError(error)}`, at: now() });
   }
 }
 

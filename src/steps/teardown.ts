@@ -1,16 +1,18 @@
-// Deletes stage 3 (A), then 2 (B), then 1 (A): each later stage depends on the earlier one's resources.
-// Stacks are found by name, so this works on a half-deployed system and a second run finds nothing to do.
+// Deletes each client region's stage 3 (A), then its 2 (B), then stage 1 (A): each later stage depends on
+// the earlier one's resources. Stacks are found as status finds them (stacks.ts), so this works on a
+// half-deployed system and a second run finds nothing to do.
 import { explainError, onlyServiceError } from "../aws/errors.js";
 import type { RootCause } from "../aws/event-poller.js";
 import { describeStack, isBusy } from "../aws/stack.js";
 import { readTemplate } from "../aws/templates.js";
-import { deleteAndFollow, type Deployment, describeLeft, describeLeftText, failureMessage, followStack, type LeftStack } from "./stacks.js";
+import { runLanes } from "./scheduler.js";
+import { deleteAndFollow, describeLeft, describeLeftText, failureMessage, followStack, type LeftStack, otherRoutesStacks, type StackStates } from "./stacks.js";
 import { loadStageTemplate } from "./deployment-id.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageNumber, StageRef } from "./events.js";
 import { clientPlace, leftoverInterfaces, leftoverText, releaseClientInterfaces, type ReleaseOutcome } from "./release-interfaces.js";
 import { loadConnectTemplate } from "./connect/templates.js";
-import { holdsVpcFunction, stageRefs, STAGES } from "./stages.js";
+import { holdsVpcFunction, STAGES } from "./stages.js";
 
 /** One stage's outcome in a teardown. */
 export interface TeardownStageReport extends StageRef {
@@ -18,19 +20,30 @@ export interface TeardownStageReport extends StageRef {
   readonly describeStackEventsCalls: number;
 }
 
-/** How a teardown ended: done, failed at a stage, or cancelled. */
+/** How a teardown ended: done (stage 1 deleted, or kept for the client regions that stay), failed at a stage, or cancelled. */
 export type TeardownResult =
-  | { readonly kind: "done"; readonly stages: readonly TeardownStageReport[] }
+  | { readonly kind: "done"; readonly stages: readonly TeardownStageReport[]; readonly apiKept: ApiKept | undefined }
   | {
       readonly kind: "failed";
       readonly stages: readonly TeardownStageReport[];
       readonly stage: StageNumber;
+      readonly clientRegion: string | undefined;
       readonly status: string;
       readonly rootCause: RootCause | undefined;
       readonly message: string;
       readonly left: readonly LeftStack[];
     }
   | { readonly kind: "cancelled"; readonly stages: readonly TeardownStageReport[]; readonly message: string; readonly left: readonly LeftStack[] };
+
+/** Why stage 1 stays: asked to (some client regions stay), or other client regions' routes stacks were found in region A. */
+export type ApiKept = { readonly why: "asked" } | { readonly why: "others"; readonly stacks: readonly string[] };
+
+/** Which stacks to delete, how many client regions at once, and whether stage 1 goes too. */
+export interface TeardownOptions {
+  readonly maxParallel: number;
+  // False for `teardown --client-region` naming some of the deployment's regions: stage 1 serves the others.
+  readonly removeApi: boolean;
+}
 
 type StageOutcome =
   | { readonly kind: "deleted"; readonly calls: number }
@@ -44,13 +57,62 @@ export interface TeardownOrder {
   readonly command: "teardown" | "disconnect";
 }
 
-/** A deployment's: stage 3, then 2, then 1. */
-export function deploymentTeardown(target: Deployment): TeardownOrder {
-  return { stacks: [...stageRefs(target)].reverse(), command: "teardown" };
+type Ended = Extract<StageOutcome, { kind: "failed" | "cancelled" }> & { readonly ref: StageRef };
+
+/**
+ * Deletes each client region's stage 3, then its stage 2 (the regions side by side, at most maxParallel at
+ * once), then stage 1 once every region is gone; a stack already gone counts as deleted. A region that
+ * fails stops no region already running and starts no new one, and stage 1 then stays.
+ */
+export async function teardownAll(ctx: EngineContext, stacks: StackStates, options: TeardownOptions): Promise<TeardownResult> {
+  const lanes = stacks.clients.map((c) => ({ key: c.region, refs: [c.routes.ref, c.client.ref] }));
+  const order = [...lanes.flatMap((lane) => lane.refs), ...(options.removeApi ? [stacks.api.ref] : [])];
+  ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
+  const stages: TeardownStageReport[] = [];
+  const ran = await runLanes(
+    lanes.map(({ key, refs }) => ({
+      key,
+      run: async (): Promise<Ended | undefined> => {
+        const [routes, client] = refs as [StageRef, StageRef];
+        // Region B frees the client function's network interfaces while region A deletes the routes: by
+        // the time stage 2's turn comes, its stack has nothing left to wait for (DESIGN §11).
+        const release = settled(releaseClientInterfaces(ctx, client, ctx.signal));
+        for (const ref of [routes, client]) {
+          const outcome = await teardownStage(ctx, ref, "teardown", ref === client ? release : undefined);
+          if (outcome.kind === "deleted" || outcome.kind === "absent") {
+            stages.push({ ...ref, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
+            continue;
+          }
+          // Whatever the release was doing finishes (or stops, on Ctrl-C) before the lane ends.
+          await release.catch(() => undefined);
+          return { ...outcome, ref };
+        }
+        return undefined;
+      },
+    })),
+    { width: options.maxParallel, signal: ctx.signal, stops: (ended) => ended !== undefined },
+  );
+  const ended = ran.flatMap((lane) => (lane.kind === "ran" && lane.value ? [lane.value] : []));
+  const notStarted = ran.some((lane) => lane.kind === "not-started");
+  if (ended.length > 0 || notStarted || ctx.signal.aborted) return stopped(ctx, order, stages, ended);
+  if (!options.removeApi) return { kind: "done", stages, apiKept: { why: "asked" } };
+
+  // Another client region's routes stack still hangs off stage 1 (a region the answers no longer list).
+  const others = await otherRoutesStacks(ctx.clients, stacks);
+  if (others.length > 0) {
+    info(ctx, stacks.api.ref, `${stacks.api.ref.stackName} stays: ${others.join(", ")} in ${stacks.api.ref.region} still use${others.length === 1 ? "s" : ""} it.`);
+    return { kind: "done", stages, apiKept: { why: "others", stacks: others } };
+  }
+  const api = await teardownStage(ctx, stacks.api.ref, "teardown", undefined);
+  if (api.kind === "deleted" || api.kind === "absent") {
+    stages.push({ ...stacks.api.ref, outcome: api.kind, describeStackEventsCalls: api.calls });
+    return { kind: "done", stages, apiKept: undefined };
+  }
+  return stopped(ctx, order, stages, [{ ...api, ref: stacks.api.ref }]);
 }
 
-/** Deletes the stacks in order (a deployment's stage 3, 2, then 1); a stack already gone counts as deleted. */
-export async function teardownAll(ctx: EngineContext, target: Deployment, teardown: TeardownOrder = deploymentTeardown(target)): Promise<TeardownResult> {
+/** Deletes the stacks in the order given (a connection's), one at a time; a stack already gone counts as deleted. */
+export async function teardownInOrder(ctx: EngineContext, teardown: TeardownOrder): Promise<TeardownResult> {
   const order = teardown.stacks;
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
   const stages: TeardownStageReport[] = [];
@@ -69,9 +131,22 @@ export async function teardownAll(ctx: EngineContext, target: Deployment, teardo
     const left = await describeLeft(ctx, order);
     ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
     if (outcome.kind === "cancelled") return { kind: "cancelled", stages, message: outcome.message, left };
-    return { kind: "failed", stages, stage: ref.stage, status: outcome.status, rootCause: outcome.rootCause, message: outcome.message, left };
+    return { kind: "failed", stages, stage: ref.stage, clientRegion: ref.clientRegion, status: outcome.status, rootCause: outcome.rootCause, message: outcome.message, left };
   }
-  return { kind: "done", stages };
+  return { kind: "done", stages, apiKept: undefined };
+}
+
+// The run ends short of its end: what is left, said once, and the first failure (or the cancel).
+async function stopped(ctx: EngineContext, order: readonly StageRef[], stages: readonly TeardownStageReport[], ended: readonly Ended[]): Promise<TeardownResult> {
+  const left = await describeLeft(ctx, order);
+  ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
+  const failed = ended.find((e): e is Extract<Ended, { kind: "failed" }> => e.kind === "failed");
+  if (failed && !ctx.signal.aborted) {
+    const { ref } = failed;
+    return { kind: "failed", stages, stage: ref.stage, clientRegion: ref.clientRegion, status: failed.status, rootCause: failed.rootCause, message: failed.message, left };
+  }
+  const cancelled = ended.find((e) => e.kind === "cancelled");
+  return { kind: "cancelled", stages, message: cancelled?.kind === "cancelled" ? cancelled.message : "Cancelled before every client region was removed.", left };
 }
 
 // Started before anyone awaits it: a rejection is held (not unhandled) until stage 2 reads it.

@@ -54,10 +54,10 @@ export async function verify(ctx: VerifyContext, input: VerifyInput): Promise<Ve
     }
     const sample = toSample(index, now() - started, invocation);
     samples.push(sample);
-    ctx.emit({ kind: "verify-sample", sample, at: now() });
+    ctx.emit({ kind: "verify-sample", sample, region: input.region, at: now() });
   }
   const report = buildReport(samples, invokeFailure, input.apiCidr);
-  ctx.emit({ kind: "verify-result", report, at: now() });
+  ctx.emit({ kind: "verify-result", report, region: input.region, at: now() });
   return report;
 }
 
@@ -168,11 +168,11 @@ export async function waitUntilReady(ctx: VerifyContext, input: ReadyInput, caus
     const key = `${status.state}/${status.lastUpdateStatus ?? ""}/${status.stateReasonCode ?? ""}`;
     // Waking an inactive function is worth saying even when Lambda has restored it by the first look.
     if ((!ready || (cause === "inactive" && shown === undefined)) && key !== shown) {
-      ctx.emit({ kind: "function-waiting", cause, function: status, at: ctx.clock.now() });
+      ctx.emit({ kind: "function-waiting", cause, function: status, region: input.region, at: ctx.clock.now() });
       shown = key;
     }
     if (ready) {
-      if (shown !== undefined) ctx.emit({ kind: "function-ready", function: status, waitedMs, at: ctx.clock.now() });
+      if (shown !== undefined) ctx.emit({ kind: "function-ready", function: status, waitedMs, region: input.region, at: ctx.clock.now() });
       return undefined;
     }
     // Right after the refused invoke Lambda may still say Inactive; once it says Pending it is restoring.

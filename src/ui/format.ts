@@ -20,9 +20,13 @@ export function formatMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : String(Math.round(ms));
 }
 
-/** A stage's label for plain lines: [1/3 api us-east-1], [1/2 connect-client eu-west-1]. */
-export function stageLabel(ref: Pick<StageRef, "stage" | "key" | "region">): string {
-  return `[${ref.stage}/${stageCount(ref.key)} ${ref.key} ${ref.region}]`;
+/**
+ * A stage's label for plain lines: [1/3 api us-east-1], [1/2 connect-client eu-west-1]. With several
+ * client regions (`plural`), a stage 3 in region A names its client region too: [3/3 routes us-east-1 ← eu-west-1].
+ */
+export function stageLabel(ref: Pick<StageRef, "stage" | "key" | "region" | "clientRegion">, plural = false): string {
+  const client = plural && ref.clientRegion !== undefined && ref.clientRegion !== ref.region ? ` ← ${ref.clientRegion}` : "";
+  return `[${ref.stage}/${stageCount(ref.key)} ${ref.key} ${ref.region}${client}]`;
 }
 
 /** The text cut to `max` characters, saying how many more there were. */

@@ -7,10 +7,10 @@ import { useSyncExternalStore } from "react";
 import type { ProgressEvent } from "../steps/events.js";
 import { Additions, ConnectPlan } from "./ink/connect.js";
 import { HopLine, ResultView } from "./ink/result.js";
-import { ColorContext, NoteLine, Row, StageRow, StepRows, useNow } from "./ink/rows.js";
+import { ColorContext, NoteLine, RegionRow, Row, StageRow, StepRows, useNow } from "./ink/rows.js";
 import { stageLabels } from "./ink/row-text.js";
-import { SamplesLive, VerifyView } from "./ink/verify.js";
-import { type HistoryItem, initialState, type ProgressState, reduce } from "./progress-state.js";
+import { MatrixView, RegionSamplesLive, RegionVerifyLine, SamplesLive, VerifyView } from "./ink/verify.js";
+import { type HistoryItem, initialState, type ProgressState, reduce, type RegionView } from "./progress-state.js";
 import { type Renderer, unreachable } from "./renderer.js";
 
 /** Where the live view draws, and the clock and environment it reads. */
@@ -102,12 +102,20 @@ export interface AppProps {
 
 const systemNow = () => Date.now();
 
-/** Finished lines go to <Static> and are printed once; only the running stage and the samples redraw. */
+/** Finished lines go to <Static> and are printed once; only the running stage, the regions at work and the samples redraw. */
 export function App({ store, now = systemNow, columns, color = true }: AppProps) {
   const state = useProgress(store);
   const terminal = useWindowSize();
   const width = columns ?? terminal.columns;
-  const clock = useNow(now, state.running !== undefined);
+  const clock = useNow(now, state.running !== undefined || state.regions.some((r) => r.phase === "running"));
+  const pending = state.pending.map((stage) => (
+    <Box key={`${stage.stage} ${stage.clientRegion ?? ""}`} flexDirection="column">
+      <Row glyph="pending" {...stageLabels(stage)} status="waiting" elapsedMs={undefined} width={width} bold dim />
+      <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} width={width} />
+    </Box>
+  ));
+  // Teardown deletes the client regions before stage 1; deploy does stage 1 first.
+  const regionsFirst = state.regions.length > 0 && state.regions.some((r) => r.stages[0]?.stage === 3);
   return (
     <ColorContext value={color}>
       <Static items={[...state.history]} style={{ width }}>
@@ -121,16 +129,38 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
           before React hears of the new width, and a frame wider than the terminal would be folded by it
           and leave its fold behind. */}
       <Box flexDirection="column" {...(columns === undefined ? {} : { width })}>
-        {state.running && <StageRow stage={state.running} now={clock} width={width} live />}
-        {state.pending.map((stage) => (
-          <Box key={stage.stage} flexDirection="column">
-            <Row glyph="pending" {...stageLabels(stage)} status="waiting" elapsedMs={undefined} width={width} bold dim />
-            <StepRows steps={state.ahead[stage.stage] ?? []} now={clock} width={width} />
-          </Box>
-        ))}
+        {state.running && <StageRow stage={state.running} now={clock} width={width} live plural={state.plural} />}
+        {!regionsFirst && pending}
+        <RegionRows regions={state.regions} now={clock} width={width} height={terminal.rows} />
+        {regionsFirst && pending}
         <SamplesLive samples={state.samples} width={width} />
+        <RegionSamplesLive samples={state.regionSamples} width={width} />
       </Box>
     </ColorContext>
+  );
+}
+
+/**
+ * The client regions at work, running ones first: one row each. More than the terminal's height holds
+ * collapse into one "+N waiting" (or "+N more") row, so the live block never scrolls.
+ */
+export function RegionRows({ regions, now, width, height }: { readonly regions: readonly RegionView[]; readonly now: number; readonly width: number; readonly height: number | undefined }) {
+  if (regions.length === 0) return null;
+  const ordered = [...regions.filter((r) => r.phase !== "waiting"), ...regions.filter((r) => r.phase === "waiting")];
+  // The rows left under the live block's other lines (the samples line, Ink's cursor line).
+  const room = Math.max(2, (height ?? 24) - 3);
+  const shown = ordered.length <= room ? ordered : ordered.slice(0, room - 1);
+  const hidden = ordered.slice(shown.length);
+  const waiting = hidden.filter((r) => r.phase === "waiting").length;
+  return (
+    <Box flexDirection="column">
+      {shown.map((view) => (
+        <RegionRow key={view.region} view={view} now={now} width={width} live />
+      ))}
+      {hidden.length > 0 && (
+        <Row glyph="pending" labels={[waiting === hidden.length ? `+${hidden.length} waiting` : `+${hidden.length} more`]} status="" elapsedMs={undefined} width={width} dim />
+      )}
+    </Box>
   );
 }
 
@@ -173,8 +203,14 @@ export function HistoryLine({ item, width }: { readonly item: HistoryItem; reado
       return <NoteLine note={item.note} width={width} />;
     case "stage":
       return <StageRow stage={item.stage} now={item.stage.finishedAt ?? item.stage.startedAt ?? 0} width={width} />;
+    case "region":
+      return <RegionRow view={item.region} now={item.region.finishedAt ?? item.region.startedAt ?? 0} width={width} />;
     case "verify":
       return <VerifyView report={item.report} width={width} />;
+    case "region-verify":
+      return <RegionVerifyLine verified={item.verified} width={width} />;
+    case "matrix":
+      return <MatrixView matrix={item.matrix} width={width} />;
     case "hop":
       return <HopLine hop={item.hop} width={width} />;
     case "connect-plan":

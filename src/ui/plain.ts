@@ -4,7 +4,7 @@ import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
-import { changeSummary, changeText, functionText, hopLine, latencyColumns, latencyTable, permissionLines, releaseStepText } from "./wording.js";
+import { changeSummary, changeText, functionText, hopLine, latencyColumns, latencyTable, matrixLines, permissionLines, regionVerifyText, releaseStepText } from "./wording.js";
 import { failureStatus, formatDuration, formatMs, stageLabel, terminalColumns, truncate, wrapLines } from "./format.js";
 import { additionLines, type ConnectLine, connectPlanLines } from "./connect-text.js";
 import { zonesEventText } from "./plan-text.js";
@@ -46,8 +46,10 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle),
   };
-  const refs = new Map<StageNumber, StageRef>();
-  let running: Running | undefined;
+  // By stage and client region: several client regions' stages run at once.
+  const refs = new Map<string, StageRef>();
+  const running = new Map<string, Running>();
+  let plural = false;
   // CloudFormation repeats *_IN_PROGRESS ("Resource creation Initiated") for every resource; one line each.
   const shownStatus = new Map<string, string>();
   const stepStarted = new Map<string, number>();
@@ -58,11 +60,13 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
   const paint = (style: Style, text: string) => styleText(style, text, { validateStream: true, stream });
   // In a terminal, whole words to its width as it is now (it may have been resized); pipes get one line each.
   const write = (line: string) => stream.write(`${wrapLines([line], terminalColumns(stream as { isTTY?: boolean; columns?: number })).join("\n")}\n`);
-  const label = (stage: StageNumber | undefined, key?: StageKey) => {
+  const label = (stage: StageNumber | undefined, clientRegion?: string, key?: StageKey) => {
     if (stage === undefined) return "";
-    const ref = refs.get(stage);
-    return `${ref ? stageLabel(ref) : `[${stage}/${key ? stageCount(key) : 3}]`} `;
+    const ref = refs.get(keyOf({ stage, clientRegion }));
+    return `${ref ? stageLabel(ref, plural) : `[${stage}/${key ? stageCount(key) : 3}${plural && clientRegion ? ` ${clientRegion}` : ""}]`} `;
   };
+  // A line about one client region, in a run with several, says which.
+  const whose = (region: string) => (plural ? `[${region}] ` : "");
 
   function arm(): void {
     if (timer !== undefined) timers.clearTimeout(timer);
@@ -77,10 +81,12 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
   }
 
   function heartbeat(): void {
-    if (running) {
-      const { ref, startedAt, status } = running;
-      const state = status ? `, ${status}` : "";
-      write(paint("dim", `… still waiting on ${ref.stackName} (${ref.region}): ${formatDuration(now() - startedAt)}${state}`));
+    if (running.size > 0) {
+      const each = [...running.values()].map(({ ref, startedAt, status }) => {
+        const state = status ? `, ${status}` : "";
+        return `${ref.stackName} (${ref.region}${plural && ref.clientRegion && ref.clientRegion !== ref.region ? ` ← ${ref.clientRegion}` : ""}): ${formatDuration(now() - startedAt)}${state}`;
+      });
+      write(paint("dim", `… still waiting on ${each.join("; ")}`));
     } else {
       write(paint("dim", `… still working: ${formatDuration(now() - lastEventAt)} since the last update`));
     }
@@ -90,13 +96,14 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
   function render(e: ProgressEvent): void {
     switch (e.kind) {
       case "run-started":
-        return void write(`${e.operation} ${e.name}`);
+        plural = (e.clientRegions?.length ?? 0) > 1;
+        return void write(`${e.operation} ${e.name}${plural ? ` (client regions ${e.clientRegions?.join(", ")})` : ""}`);
       case "identity":
         return void write(`AWS account ${e.account} as ${e.arn}`);
       case "warning":
-        return void write(`${label(e.stage)}${paint("yellow", "warning:")} ${e.message}`);
+        return void write(`${label(e.stage, e.clientRegion)}${paint("yellow", "warning:")} ${e.message}`);
       case "info":
-        return void write(`${label(e.stage)}${e.message}`);
+        return void write(`${label(e.stage, e.clientRegion)}${e.message}`);
       case "permission-check": {
         const [first = "", ...rest] = permissionLines(e.report);
         write(e.report.outcome === "denied" ? paint("red", first) : first);
@@ -105,75 +112,84 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       case "zones":
         return void write(zonesEventText(e));
       case "stage-started":
-        refs.set(e.stage, e);
-        running = { ref: e, startedAt: e.at, status: STACK_STATUS[e.action] };
-        return void write(`${label(e.stage)}${VERB[e.action]} ${e.stackName}`);
+        refs.set(keyOf(e), e);
+        running.set(keyOf(e), { ref: e, startedAt: e.at, status: STACK_STATUS[e.action] });
+        return void write(`${label(e.stage, e.clientRegion)}${VERB[e.action]} ${e.stackName}`);
       case "resource": {
-        refs.set(e.stage, e);
-        if (running?.ref.stage === e.stage && e.logicalId === e.stackName) running.status = e.status;
+        refs.set(keyOf(e), e);
+        const mine = running.get(keyOf(e));
+        if (mine && e.logicalId === e.stackName) mine.status = e.status;
         // The stack's own start and finish already have their stage lines; its rollbacks and failures do not.
         if (e.logicalId === e.stackName && ROUTINE_STACK_STATUS.test(e.status)) return;
-        const key = `${e.stage} ${e.logicalId}`;
+        const key = `${keyOf(e)} ${e.logicalId}`;
         if (shownStatus.get(key) === e.status) return;
         shownStatus.set(key, e.status);
         const failed = e.status.endsWith("_FAILED");
-        const elapsed = running?.ref.stage === e.stage ? ` ${formatDuration(e.at - running.startedAt)}` : "";
+        const elapsed = mine ? ` ${formatDuration(e.at - mine.startedAt)}` : "";
         const status = failed ? paint("red", e.status) : e.status;
-        write(`${label(e.stage)}${status}  ${e.description ?? e.resourceType} (${e.logicalId})${elapsed}`);
+        write(`${label(e.stage, e.clientRegion)}${status}  ${e.description ?? e.resourceType} (${e.logicalId})${elapsed}`);
         if (failed && e.reason) write(`    ${e.reason}`);
         return;
       }
       case "stage-finished": {
-        const took = running?.ref.stage === e.stage ? ` in ${formatDuration(e.at - running.startedAt)}` : "";
-        if (running?.ref.stage === e.stage) running = undefined;
-        write(`${label(e.stage)}${paint("green", finishedText(e.outcome, e.stackName))}${took}`);
+        const mine = running.get(keyOf(e));
+        const took = mine ? ` in ${formatDuration(e.at - mine.startedAt)}` : "";
+        running.delete(keyOf(e));
+        write(`${label(e.stage, e.clientRegion)}${paint("green", finishedText(e.outcome, e.stackName))}${took}`);
         for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);
         return;
       }
       case "stage-failed": {
-        if (running?.ref.stage === e.stage) running = undefined;
+        running.delete(keyOf(e));
         const status = failureStatus(e.status);
-        write(`${label(e.stage)}${paint("red", `FAILED ${e.stackName}`)}: ${status ? `${status} ` : ""}${e.message}`);
+        write(`${label(e.stage, e.clientRegion)}${paint("red", `FAILED ${e.stackName}`)}: ${status ? `${status} ` : ""}${e.message}`);
         if (e.rootCause) write(`    ${e.rootCause.logicalId} (${e.rootCause.resourceType}): ${e.rootCause.reason}`);
         return;
       }
       case "change-set":
-        write(`${label(e.stage)}${changeSummary(e.changes.length)}`);
+        write(`${label(e.stage, e.clientRegion)}${changeSummary(e.changes.length)}`);
         for (const change of e.changes) {
           const { text, risky } = changeText(change);
           write(`    ${risky ? paint("yellow", text) : text}`);
         }
         return;
       case "stage-cancelled":
-        if (running?.ref.stage === e.stage) running = undefined;
-        return void write(`${label(e.stage)}${paint("yellow", e.message)}`);
+        running.delete(keyOf(e));
+        return void write(`${label(e.stage, e.clientRegion)}${paint("yellow", e.message)}`);
       case "stack-state":
-        write(`${label(e.stage, e.key)}${e.summary}`);
+        write(`${label(e.stage, e.clientRegion, e.key)}${e.summary}`);
         for (const [key, value] of Object.entries(e.outputs)) write(`    ${key}: ${value}`);
         return;
       case "function-waiting":
       case "function-ready":
       case "function-state": {
         const { text, attention } = functionText(e);
-        return void write(attention ? paint("yellow", text) : text);
+        const line = e.kind === "function-state" ? text : `${whose(e.region)}${text}`;
+        return void write(attention ? paint("yellow", line) : line);
       }
       case "function-detach":
       case "interfaces-release": {
         // Stage 2's release runs beside stage 3: its lines carry their own stage, its time its own clock.
-        refs.set(e.stage, e);
+        refs.set(keyOf(e), e);
         const step = releaseStepText(e);
-        const started = stepStarted.get(step.step) ?? e.at;
-        stepStarted.set(step.step, started);
+        const stepKey = `${keyOf(e)} ${step.step}`;
+        const started = stepStarted.get(stepKey) ?? e.at;
+        stepStarted.set(stepKey, started);
         const status = step.state === "fallback" ? paint("yellow", step.status) : step.status;
         const took = step.state === "running" && e.at === started ? "" : ` ${formatDuration(e.at - started)}`;
-        write(`${label(e.stage)}${status}  ${step.label}${took}`);
+        write(`${label(e.stage, e.clientRegion)}${status}  ${step.label}${took}`);
         if (e.reason) write(`    ${e.reason}`);
         return;
       }
       case "verify-sample":
-        return void write(sampleLine(e.sample));
+        return void write(`${whose(e.region)}${sampleLine(e.sample)}`);
       case "verify-result":
+        if (plural) return void regionVerifyLines(e.region, e.report, paint).forEach(write);
         return void verifyLines(e.report, paint).forEach(write);
+      case "verify-matrix": {
+        const table = matrixLines(e.matrix);
+        return void [table.header, ...table.rows, `(${table.note})`].forEach(write);
+      }
       case "doctor-hop": {
         const line = hopLine(e);
         write(`${line.tone ? paint(line.tone, line.mark) : line.mark} ${line.name}  ${line.detail}`);
@@ -192,7 +208,7 @@ export function createPlainRenderer(options: PlainOptions): Renderer {
       case "stages-queued":
         // Each stage gets its own line as it starts; a list up front would only repeat them. Their places
         // label what is said of a stage before it starts (connect's "nothing to add here").
-        for (const ref of e.stages) refs.set(ref.stage, ref);
+        for (const ref of e.stages) refs.set(keyOf(ref), ref);
         return;
       default:
         return unreachable(e);
@@ -221,6 +237,19 @@ function connectLine(line: ConnectLine, paint: (style: Style, text: string) => s
   if (line.heading) return `${indent}${paint("bold", body)}`;
   if (line.dim) return `${indent}${paint("dim", body)}`;
   return line.tone ? `${indent}${paint(line.tone, first)}${rest}` : line.text;
+}
+
+// One key per stage of one client region: stage 1 has none.
+function keyOf(ref: { readonly stage: StageNumber; readonly clientRegion?: string | undefined }): string {
+  return `${ref.stage} ${ref.clientRegion ?? ""}`;
+}
+
+// Several client regions: each region's verification in a line (and its advice when it failed); the
+// matrix follows with the figures.
+function regionVerifyLines(region: string, report: VerifyReport, paint: (style: Style, text: string) => string): string[] {
+  const line = regionVerifyText(region, report);
+  if (report.ok) return [paint("green", line)];
+  return [paint("red", line), ...(report.failure ? [`    ${report.failure.advice}`] : [])];
 }
 
 function finishedText(outcome: "created" | "updated" | "no-op" | "deleted" | "absent", stackName: string): string {

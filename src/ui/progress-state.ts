@@ -1,7 +1,9 @@
 // What the Ink screen shows, folded from the event stream by one pure function. Finished things are
-// appended to `history` (printed once by <Static>); only the running stage and the verify samples stay live.
+// appended to `history` (printed once by <Static>); only the running stage, the client regions still at
+// work (a run with several) and the verify samples stay live.
 import type { CarrierState, ConnectPlanView, ProgressEvent, RootCause, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
 import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
+import type { VerifyMatrix } from "../steps/verify-matrix.js";
 import { changeSummary, changeText, functionText, isReleaseEvent, permissionLines, type ReleaseEvent, releaseStepText, type ReleaseStepText } from "./wording.js";
 import { zonesEventText } from "./plan-text.js";
 import { unreachable } from "./renderer.js";
@@ -54,10 +56,10 @@ export interface Note {
   readonly text: string;
 }
 
-/** The failure the screen boxes: a stage's, or verify's. */
+/** The failure the screen boxes: a stage's, or verify's (of one client region, in a run with several). */
 export type Failure =
-  | { readonly kind: "stage"; readonly stage: StageView }
-  | { readonly kind: "verify"; readonly failure: NonNullable<VerifyReport["failure"]> };
+  | { readonly kind: "stage"; readonly stage: StageView; readonly region?: string | undefined }
+  | { readonly kind: "verify"; readonly failure: NonNullable<VerifyReport["failure"]>; readonly region?: string | undefined };
 
 /** A finished stage's outputs. */
 export interface StageOutputs extends StageRef {
@@ -75,22 +77,52 @@ export interface Outcome {
   readonly outputs: readonly StageOutputs[];
 }
 
+/** A client region of a run with several: its stages (2 and 3), the one at work, and how it stands. */
+export interface RegionView {
+  readonly region: string;
+  // Its stages in this run's order (deploy 2, 3; teardown 3, 2).
+  readonly stages: readonly StageRef[];
+  // The stage at work, or the last one that ended.
+  readonly current: StageView | undefined;
+  readonly ended: readonly StageView[];
+  readonly phase: "waiting" | StagePhase;
+  readonly startedAt: number | undefined;
+  readonly finishedAt: number | undefined;
+  // Steps of its stage 2 before that stage starts (the release beside stage 3's delete).
+  readonly ahead: readonly StepRow[];
+}
+
+/** A finished verification of one client region, in a run with several (the matrix follows). */
+export interface RegionVerified {
+  readonly region: string;
+  readonly report: VerifyReport;
+}
+
 /** A finished line: printed once, never redrawn. */
 export type HistoryItem =
   | { readonly key: string; readonly kind: "note"; readonly note: Note }
   | { readonly key: string; readonly kind: "stage"; readonly stage: StageView }
+  | { readonly key: string; readonly kind: "region"; readonly region: RegionView }
   | { readonly key: string; readonly kind: "verify"; readonly report: VerifyReport }
+  | { readonly key: string; readonly kind: "region-verify"; readonly verified: RegionVerified }
+  | { readonly key: string; readonly kind: "matrix"; readonly matrix: VerifyMatrix }
   | { readonly key: string; readonly kind: "hop"; readonly hop: DoctorHop }
   | { readonly key: string; readonly kind: "connect-plan"; readonly plan: ConnectPlanView }
   | { readonly key: string; readonly kind: "connect-additions"; readonly carriers: readonly CarrierState[] }
   | { readonly key: string; readonly kind: "result"; readonly outcome: Outcome };
 
-/** The screen's state: history, the running stage, samples, failure, outputs. */
+/** The screen's state: history, the running stage, the client regions at work, samples, failure, outputs. */
 export interface ProgressState {
   // Append-only, so <Static> can print each item exactly once.
   readonly history: readonly HistoryItem[];
+  // The stage at work outside any client region's row: stage 1, or every stage of a one-region run.
   readonly running: StageView | undefined;
+  // A run with several client regions: one row each while it is at work (regions.ts folds it once done).
+  readonly plural: boolean;
+  readonly regions: readonly RegionView[];
   readonly samples: readonly VerifySample[];
+  // A run with several client regions: each region's samples so far.
+  readonly regionSamples: Readonly<Record<string, readonly VerifySample[]>>;
   readonly failure: Failure | undefined;
   readonly outputs: readonly StageOutputs[];
   // Stages of this run not started yet, shown as waiting rows under the running one.
@@ -100,13 +132,29 @@ export interface ProgressState {
 }
 
 /** One doctor hop as the screen shows it. */
-export type DoctorHop = Omit<Extract<ProgressEvent, { kind: "doctor-hop" }>, "kind" | "at">;
+export type DoctorHop = Omit<Extract<ProgressEvent, { kind: "doctor-hop" }>, "kind" | "at" | "region">;
 
 /** The state before any event. */
-export const initialState: ProgressState = { history: [], running: undefined, samples: [], failure: undefined, outputs: [], pending: [], ahead: {} };
+export const initialState: ProgressState = {
+  history: [],
+  running: undefined,
+  plural: false,
+  regions: [],
+  samples: [],
+  regionSamples: {},
+  failure: undefined,
+  outputs: [],
+  pending: [],
+  ahead: {},
+};
 
 /** Folds one event into the state (pure). */
 export function reduce(state: ProgressState, event: ProgressEvent): ProgressState {
+  const regional = state.plural && "clientRegion" in event && typeof event.clientRegion === "string" ? event.clientRegion : undefined;
+  if (regional !== undefined && state.regions.some((r) => r.region === regional)) {
+    const handled = applyRegional(state, event, regional);
+    if (handled) return handled;
+  }
   return apply(noLongerWaiting(state, event), event);
 }
 
@@ -120,10 +168,20 @@ function noLongerWaiting(state: ProgressState, event: ProgressEvent): ProgressSt
 
 function apply(state: ProgressState, event: ProgressEvent): ProgressState {
   switch (event.kind) {
-    case "stages-queued":
-      return { ...state, pending: event.stages.map(ref) };
-    case "run-started":
-      return append(state, { kind: "note", note: { tone: "heading", text: `${event.operation} ${event.name}` } });
+    case "stages-queued": {
+      if (!state.plural) return { ...state, pending: event.stages.map(ref) };
+      // Several client regions: one row per region, stage 1 as a stage of its own.
+      const byRegion = new Map<string, StageRef[]>();
+      for (const stage of event.stages) {
+        if (stage.clientRegion !== undefined) byRegion.set(stage.clientRegion, [...(byRegion.get(stage.clientRegion) ?? []), ref(stage)]);
+      }
+      const regions = [...byRegion].map(([region, stages]): RegionView => ({ region, stages, current: undefined, ended: [], phase: "waiting", startedAt: undefined, finishedAt: undefined, ahead: [] }));
+      return { ...state, regions, pending: event.stages.filter((s) => s.clientRegion === undefined).map(ref) };
+    }
+    case "run-started": {
+      const plural = (event.clientRegions?.length ?? 0) > 1;
+      return append({ ...state, plural }, { kind: "note", note: { tone: "heading", text: `${event.operation} ${event.name}${plural ? ` (client regions ${event.clientRegions?.join(", ")})` : ""}` } });
+    }
     case "identity":
       return append(state, { kind: "note", note: { tone: "info", text: `AWS account ${event.account} as ${event.arn}` } });
     case "permission-check": {
@@ -134,7 +192,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       return append(state, { kind: "note", note: { tone: "info", text: zonesEventText(event) } });
     case "warning":
     case "info": {
-      const n: Note = { tone: event.kind, text: event.message };
+      const n: Note = { tone: event.kind, text: state.plural && event.clientRegion ? `[${event.clientRegion}] ${event.message}` : event.message };
       // A note about the running stage stays beside it (the teardown's "many minutes" must stay in view).
       if (state.running && event.stage === state.running.stage) {
         return { ...state, running: { ...state.running, notes: [...state.running.notes, n] } };
@@ -162,9 +220,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
     }
     case "stage-finished": {
       const stage: StageView = { ...current(state, event), phase: "done", outcome: event.outcome, finishedAt: event.at };
-      if (Object.keys(event.outputs).length === 0) return retire(state, stage);
-      const outputs = [...state.outputs.filter((o) => o.stage !== event.stage), { ...ref(event), outputs: event.outputs }];
-      return retire({ ...state, outputs: outputs.sort((a, b) => a.stage - b.stage) }, stage);
+      return retire(withOutputs(state, event), stage);
     }
     case "stage-failed": {
       const base = current(state, event);
@@ -200,7 +256,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
     case "function-ready":
     case "function-state": {
       const { text, attention } = functionText(event);
-      return append(state, { kind: "note", note: { tone: attention ? "attention" : "info", text } });
+      return append(state, { kind: "note", note: { tone: attention ? "attention" : "info", text: state.plural && event.kind !== "function-state" ? `[${event.region}] ${text}` : text } });
     }
     case "function-detach":
     case "interfaces-release": {
@@ -209,12 +265,17 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       return { ...state, ahead: { ...state.ahead, [event.stage]: withStep(state.ahead[event.stage] ?? [], event) } };
     }
     case "verify-sample":
+      if (state.plural) return { ...state, regionSamples: { ...state.regionSamples, [event.region]: [...(state.regionSamples[event.region] ?? []), event.sample] } };
       return { ...state, samples: [...state.samples, event.sample] };
     case "verify-result": {
       const { failure } = event.report;
-      const next = { ...state, samples: [], failure: state.failure ?? (failure ? { kind: "verify" as const, failure } : undefined) };
-      return append(next, { kind: "verify", report: event.report });
+      const next = { ...state, samples: [], failure: state.failure ?? (failure ? { kind: "verify" as const, failure, region: state.plural ? event.region : undefined } : undefined) };
+      if (!state.plural) return append(next, { kind: "verify", report: event.report });
+      const { [event.region]: _done, ...others } = state.regionSamples;
+      return append({ ...next, regionSamples: others }, { kind: "region-verify", verified: { region: event.region, report: event.report } });
     }
+    case "verify-matrix":
+      return append(state, { kind: "matrix", matrix: event.matrix });
     case "doctor-hop":
       return append(state, { kind: "hop", hop: { hop: event.hop, ok: event.ok, detail: event.detail, fix: event.fix } });
     case "connect-plan": {
@@ -225,7 +286,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       return append(state, { kind: "connect-additions", carriers: event.carriers });
     case "result": {
       const outcome: Outcome = { ok: event.ok, neutral: event.neutral === true, summary: event.summary, next: event.next, failure: state.failure, outputs: state.outputs };
-      return append(settleRunning({ ...state, pending: [] }, event.at), { kind: "result", outcome });
+      return append(settleRunning(settleRegions({ ...state, pending: [] }, event.at), event.at), { kind: "result", outcome });
     }
     default:
       return unreachable(event);
@@ -240,7 +301,100 @@ function append(state: ProgressState, item: Unkeyed): ProgressState {
 }
 
 function ref(e: StageRef): StageRef {
-  return { stage: e.stage, key: e.key, stackName: e.stackName, region: e.region };
+  return { stage: e.stage, key: e.key, stackName: e.stackName, region: e.region, ...(e.clientRegion === undefined ? {} : { clientRegion: e.clientRegion }) };
+}
+
+// A stage's outputs, kept for the end (one entry per stack: a stage number and its client region).
+function withOutputs(state: ProgressState, e: Extract<ProgressEvent, { kind: "stage-finished" }>): ProgressState {
+  if (Object.keys(e.outputs).length === 0) return state;
+  const same = (o: StageRef) => o.stage === e.stage && o.clientRegion === e.clientRegion;
+  const outputs = [...state.outputs.filter((o) => !same(o)), { ...ref(e), outputs: e.outputs }];
+  return { ...state, outputs: outputs.sort((a, b) => a.stage - b.stage) };
+}
+
+// ------------------------------------------------------------------ several client regions
+// An event of a client region in a run with several: its row changes; undefined leaves it to apply().
+function applyRegional(state: ProgressState, event: ProgressEvent, region: string): ProgressState | undefined {
+  const view = state.regions.find((r) => r.region === region)!;
+  const put = (next: RegionView, base: ProgressState = state) => ({ ...base, regions: base.regions.map((r) => (r.region === region ? next : r)) });
+  switch (event.kind) {
+    case "stage-started": {
+      const same = view.current?.stage === event.stage && view.current.phase === "running" ? view.current : undefined;
+      const stage: StageView = {
+        ...newStage(event),
+        phase: "running",
+        action: event.action,
+        startedAt: same?.startedAt ?? event.at,
+        notes: [],
+        steps: same?.steps ?? (event.stage === 2 ? view.ahead : []),
+      };
+      return put({ ...view, current: stage, phase: "running", startedAt: view.startedAt ?? event.at, ahead: event.stage === 2 ? [] : view.ahead });
+    }
+    case "resource": {
+      const stage = view.current;
+      if (stage?.stage !== event.stage || stage.phase !== "running") return state;
+      if (event.logicalId === event.stackName) return put({ ...view, current: { ...stage, stackStatus: event.status } });
+      return put({ ...view, current: withResource(stage, event) });
+    }
+    case "stage-finished": {
+      const stage: StageView = { ...regionStage(view, event), phase: "done", outcome: event.outcome, finishedAt: event.at };
+      const last = view.stages.at(-1)?.stage === event.stage;
+      const next: RegionView = { ...view, current: stage, ended: [...view.ended, stage], phase: last ? "done" : "running", finishedAt: last ? event.at : undefined };
+      const updated = put(next, withOutputs(state, event));
+      return last ? retireRegion(updated, next) : updated;
+    }
+    case "stage-failed": {
+      const base = regionStage(view, event);
+      const stage: StageView = {
+        ...base,
+        phase: "failed",
+        finishedAt: event.at,
+        rootCauseId: event.rootCause?.logicalId ?? base.rootCauseId,
+        failure: { status: event.status, message: event.message, rootCause: event.rootCause },
+      };
+      const next: RegionView = { ...view, current: stage, ended: [...view.ended, stage], phase: "failed", finishedAt: event.at };
+      return retireRegion(put(next, { ...state, failure: state.failure ?? { kind: "stage", stage, region } }), next);
+    }
+    case "stage-cancelled": {
+      const stage: StageView = { ...regionStage(view, event), phase: "cancelled", finishedAt: event.at, cancelled: { status: event.status, message: event.message } };
+      const next: RegionView = { ...view, current: stage, ended: [...view.ended, stage], phase: "cancelled", finishedAt: event.at };
+      return retireRegion(put(next), next);
+    }
+    case "function-detach":
+    case "interfaces-release": {
+      const stage = view.current;
+      if (stage?.stage === event.stage && stage.phase === "running") return put({ ...view, current: { ...stage, steps: withStep(stage.steps, event) } });
+      return put({ ...view, ahead: withStep(view.ahead, event) });
+    }
+    case "change-set": {
+      const lines = [changeSummary(event.changes.length), ...event.changes.map((c) => `  ${changeText(c).text}`)];
+      const risky = event.changes.some((c) => changeText(c).risky);
+      return append(state, { kind: "note", note: { tone: risky ? "attention" : "info", text: `[${region}] ${event.stackName}: ${lines.join("\n")}` } });
+    }
+    default:
+      return undefined;
+  }
+}
+
+// The stage an event ends: the region's current one, or one we only hear of as it ends (absent, never started).
+function regionStage(view: RegionView, e: StageRef): StageView {
+  return view.current?.stage === e.stage && view.current.phase === "running" ? view.current : { ...newStage(e), steps: e.stage === 2 ? view.ahead : [] };
+}
+
+// A region that ended leaves the live rows for one line in the history.
+function retireRegion(state: ProgressState, view: RegionView): ProgressState {
+  return append({ ...state, regions: state.regions.filter((r) => r.region !== view.region) }, { kind: "region", region: view });
+}
+
+// The run ended with regions still at work (an error ended it): each keeps its row as it was, its clock stopped.
+function settleRegions(state: ProgressState, at: number): ProgressState {
+  let settled: ProgressState = state;
+  for (const view of state.regions) {
+    if (view.phase === "waiting") continue;
+    const current = view.current && { ...view.current, finishedAt: view.current.finishedAt ?? at };
+    settled = retireRegion(settled, { ...view, finishedAt: view.finishedAt ?? at, current });
+  }
+  return { ...settled, regions: [] };
 }
 
 function newStage(e: StageRef): StageView {

@@ -4,8 +4,8 @@ import { checkbox, confirm, input, search, select, Separator } from "@inquirer/p
 import { closest } from "fastest-levenshtein";
 import { styleText } from "node:util";
 import { findRegion, isOptIn, offeredRegions, partitionProblem, type RegionInfo, REGIONS } from "../config/regions.js";
-import type { Asker } from "../config/resolve.js";
-import { cidrPairProblem, cidrProblem, cidrWarnings, nameProblem, regionPairProblem } from "../config/validate.js";
+import type { Asker, TakenRange } from "../config/resolve.js";
+import { cidrProblem, cidrWarnings, nameProblem, rangesProblem, regionPairProblem } from "../config/validate.js";
 import { terminalColumns, wrapLines } from "./format.js";
 
 // Inquirer cuts a long message at the terminal's edge, mid-word; wrap it first, under its "> " mark.
@@ -36,15 +36,15 @@ export function terminalAsker(): Asker {
         validate: (value) => shown(nameProblem(value.trim(), "name")),
       }).then((v) => v.trim()),
 
-    region: (role, initial, other) =>
+    region: (role, initial, other, taken = []) =>
       search<string>({
-        message: ROLE_TEXT[role].region,
+        message: taken.length > 0 ? `Client region ${taken.length + 1} — where another client function runs` : ROLE_TEXT[role].region,
         ...(initial ? { default: initial } : {}),
         // The reason a search found only regions left out, where the list would be: a line that cannot
         // be selected (a thrown error would show too, but under a spinner that never stops).
         source: (term) => {
           try {
-            return regionChoices(other, term);
+            return regionChoices(other, term, taken);
           } catch (error) {
             return [new Separator(String(shown((error as Error).message)))];
           }
@@ -53,25 +53,29 @@ export function terminalAsker(): Asker {
         theme: { style: { keysHelpTip: (keys: [string, string][]) => helpTip([["type", "to search"], ...keys]) } },
       }),
 
-    cidr: (role, initial, other) =>
+    // One client region is the common case: adding more is a yes, never the default.
+    moreClients: () => confirm({ message: "Add another client region?", default: false }),
+
+    cidr: (role, initial, taken, region) =>
       input({
-        message: ROLE_TEXT[role].cidr,
+        message: region ? `IPv4 range of the client VPC in ${region}` : ROLE_TEXT[role].cidr,
         default: initial,
-        validate: rangeCheck(other),
+        validate: rangeCheck(taken),
       }).then((v) => v.trim()),
   };
 }
 
 /**
- * The range question's check, as typed (`other`: the API range, for the client's): a refusal, or a range
- * to think twice about (outside the private ranges) questioned here rather than only in the plan after
- * every answer: the first Enter says why, a second Enter on the same range keeps it.
+ * The range question's check, as typed (`taken`: the API range, then the other client ranges, for a
+ * client's): a refusal, or a range to think twice about (outside the private ranges) questioned here rather
+ * than only in the plan after every answer: the first Enter says why, a second Enter on the same range keeps it.
  */
-export function rangeCheck(other: string | undefined): (value: string) => Promise<string | true> {
+export function rangeCheck(taken: readonly TakenRange[]): (value: string) => Promise<string | true> {
   let questioned: string | undefined;
+  const [api, ...others] = taken;
   return async (value) => {
-    const problem =
-      (await cidrProblem(value, "range")) ?? (other ? await cidrPairProblem(other, value, { api: "the API range", client: "this range" }) : undefined);
+    const clients = [...others, { label: "this range", cidr: value.trim() }].map((range) => ({ ...range, region: "" }));
+    const problem = (await cidrProblem(value, "range")) ?? (api ? await rangesProblem(api, clients) : undefined);
     if (problem !== undefined) return shown(problem);
     const [doubt] = await cidrWarnings(value, "range");
     if (doubt === undefined || questioned === value.trim()) return true;
@@ -117,15 +121,19 @@ function matches(region: RegionInfo, needle: string): boolean {
  * The choices for a search term; throws an Error whose message is the reason when the term matches only
  * regions left out (another partition than region A's, or a partition the pattern cannot use).
  */
-export function regionChoices(apiRegion: string | undefined, term: string | undefined): RegionChoice[] {
+export function regionChoices(apiRegion: string | undefined, term: string | undefined, taken: readonly string[] = []): RegionChoice[] {
   const needle = (term ?? "").trim().toLowerCase();
   const partition = apiRegion ? findRegion(apiRegion)?.partition : undefined;
-  const offered = offeredRegions(partition).filter((r) => r.id !== apiRegion && matches(r, needle));
+  // A client region already chosen is not offered again: each gets one client side.
+  const free = (r: RegionInfo) => r.id !== apiRegion && !taken.includes(r.id);
+  const offered = offeredRegions(partition).filter((r) => free(r) && matches(r, needle));
   if (offered.length > 0 || !needle) return offered.map(choice);
+  const again = REGIONS.find((r) => taken.includes(r.id) && matches(r, needle));
+  if (again) throw new Error(`${again.id} is already a client region of this deployment: pick another`);
   const left = REGIONS.find((r) => r.id !== apiRegion && matches(r, needle));
   const problem = left && (apiRegion ? regionPairProblem(apiRegion, left.id, LABELS) : partitionProblem(left.id, `${LABELS.api} ${left.id}`));
   if (problem) throw new Error(problem);
-  return [typoChoice(offeredRegions(partition).filter((r) => r.id !== apiRegion), needle)];
+  return [typoChoice(offeredRegions(partition).filter(free), needle)];
 }
 
 // A term that matches nothing is taken for a typo, as a flag's is ("did you mean"): the nearest region

@@ -9,6 +9,7 @@ import type { ChangeView, ProgressEvent } from "../steps/events.js";
 import type { PermissionFinding, PermissionReport } from "../steps/permission-check.js";
 import type { PermissionScope } from "../steps/permissions.js";
 import type { LatencyStats, VerifyReport } from "../steps/client-answer.js";
+import type { VerifyMatrix } from "../steps/verify-matrix.js";
 import { formatDuration, formatMs } from "./format.js";
 import { unreachable } from "./renderer.js";
 
@@ -243,3 +244,32 @@ export function latencyTable(report: VerifyReport, columns: readonly LatencyColu
     note: `cold: the first invocation; ${warmColumns} over ${warmCount} warm sample${warmCount === 1 ? "" : "s"}`,
   };
 }
+
+// ------------------------------------------------------------------ several client regions' verification
+const MATRIX_NAME = 16;
+const MATRIX_CELL = 9;
+
+/**
+ * The latency matrix of a verification of several client regions, for both renderers: a header, one row
+ * per region (cold, warm p50 and p95 inside the client function, in ms; and ok or the failing layer), and
+ * a note naming the slowest region.
+ */
+export function matrixLines(matrix: VerifyMatrix): { readonly header: string; readonly rows: readonly string[]; readonly note: string } {
+  const cell = (ms: number | null) => formatMs(ms).padStart(MATRIX_CELL);
+  return {
+    header: ["client region".padEnd(MATRIX_NAME), "cold".padStart(MATRIX_CELL), "warm p50".padStart(MATRIX_CELL), "warm p95".padStart(MATRIX_CELL), "  status"].join(""),
+    rows: matrix.rows.map((row) =>
+      [row.region.padEnd(MATRIX_NAME), cell(row.coldMs), cell(row.warmP50Ms), cell(row.warmP95Ms), `  ${row.status}${row.region === matrix.slowest ? "  ← slowest" : ""}`].join(""),
+    ),
+    note: `ms inside the client function (its HTTPS call to the API)${matrix.slowest ? `; slowest: ${matrix.slowest}` : ""}`,
+  };
+}
+
+/** One client region's verification in one line, before the matrix: how many samples answered, or where it failed. */
+export function regionVerifyText(region: string, report: VerifyReport): string {
+  const passed = report.samples.filter((s) => s.kind === "answer" && s.answer.ok).length;
+  if (report.ok) return `${region}: verification passed, ${passed}/${report.samples.length} samples ok`;
+  const failure = report.failure;
+  return `${region}: verification failed${failure ? ` at the ${failure.layer} layer: ${failure.message}` : ""}`;
+}
+

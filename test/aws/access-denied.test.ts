@@ -110,7 +110,7 @@ describe("a refusal inside a stage", () => {
         ],
       },
     });
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     expect(result).toMatchObject({ kind: "failed", stage: 1 });
     expect(result.kind === "failed" && result.message).toContain("so they need ec2:CreateVpc: grant it (the permissions table, README.md#permissions");
   });

@@ -29,6 +29,7 @@ function person() {
   const asker: Asker = {
     name: () => question("name", "demo"),
     region: (role) => question(`region ${role}`, role === "api" ? "us-east-1" : "eu-west-1"),
+    moreClients: async () => false,
     cidr: (role, initial) => question(`cidr ${role}`, initial),
   };
   // Answers the question on screen, once it is drawn (the lazy asker draws it a tick after it is asked).
@@ -74,7 +75,7 @@ describe("checking credentials while the questions are asked", () => {
     const region = asker.region("api", undefined, undefined);
     await p.answer();
     await region;
-    const cidr = asker.cidr("api", "10.10.0.0/16", undefined);
+    const cidr = asker.cidr("api", "10.10.0.0/16", []);
     await p.answer();
     await cidr;
 

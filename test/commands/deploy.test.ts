@@ -20,7 +20,7 @@ import { tempDir } from "../helpers/cli.js";
 import { stackMissing } from "../helpers/aws-fixtures.js";
 import { captureStream } from "../helpers/output.js";
 
-const answers: Answers = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
+const answers: Answers = { name: "demo", apiRegion: "us-east-1", apiCidr: "10.10.0.0/16", clients: [{ region: "eu-west-1", cidr: "10.20.0.0/16" }] };
 const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
 const cfn = mockClient(CloudFormationClient);

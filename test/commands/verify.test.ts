@@ -17,7 +17,7 @@ import { functionConfiguration } from "../helpers/function-configurations.js";
 import * as payload from "../helpers/payloads.js";
 
 const lambda = mockClient(LambdaClient);
-const answers: Answers = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
+const answers: Answers = { name: "demo", apiRegion: "us-east-1", apiCidr: "10.10.0.0/16", clients: [{ region: "eu-west-1", cidr: "10.20.0.0/16" }] };
 
 describe("recording a verification in the answers file", () => {
   let clients: AwsClients;
@@ -34,7 +34,7 @@ describe("recording a verification in the answers file", () => {
     const ctx = { flags } as CommandContext;
     const { events, emit } = recorder();
     const session = { clients, emit, clock: { now: () => 0, sleep: async () => {} }, signal: new AbortController().signal } as unknown as Session;
-    return { events, done: runVerification(ctx, session, answers, "demo-client", path) };
+    return { events, done: runVerification(ctx, session, answers, [{ region: "eu-west-1", functionName: "demo-client" }], path) };
   }
 
   it("saves the outcome next to the answers", async () => {

@@ -71,3 +71,20 @@ describe("connect and disconnect", () => {
     expect(() => parse(["connect", "--api-cidr", "10.1.0.0/16"])).toThrow(/unknown option '--api-cidr'/);
   });
 });
+
+describe("--max-parallel", () => {
+  it("bounds how many client regions deploy or are deleted at once: 4 unless given, 1 to 32", () => {
+    expect(parse(["deploy"]).maxParallel).toBe(4);
+    expect(parse(["deploy", "--max-parallel", "1"]).maxParallel).toBe(1);
+    expect(parse(["teardown", "--max-parallel", "32"]).maxParallel).toBe(32);
+    for (const bad of ["0", "33", "2.5", "four", "-1"]) {
+      expect(() => parse(["deploy", "--max-parallel", bad]), bad).toThrow(/^--max-parallel .* must be a whole number from 1 to 32: pass e\.g\. --max-parallel 4$/);
+    }
+  });
+
+  it("is refused by the commands that create and delete nothing", () => {
+    for (const command of ["plan", "status", "verify", "doctor"]) {
+      expect(() => parse([command, "--max-parallel", "2"])).toThrow(/unknown option '--max-parallel'/);
+    }
+  });
+});

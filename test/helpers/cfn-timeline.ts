@@ -17,6 +17,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   ListChangeSetsCommand,
+  ListStacksCommand,
   type ResourceChange,
   type ResourceStatus,
   type StackEvent,
@@ -90,6 +91,8 @@ interface Script {
 
 interface StackState {
   readonly name: string;
+  // The key it is filed under: its name, or "<region>:<name>" for a stack set up in one region (stackIn).
+  readonly key: string;
   readonly id: string;
   status: string;
   outputs: Record<string, string>;
@@ -126,7 +129,7 @@ export interface StackSetup {
 
 type CommandName =
   | "DescribeStacks" | "DescribeStackEvents" | "CreateChangeSet" | "DescribeChangeSet" | "ExecuteChangeSet"
-  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack" | "DescribeStackResources" | "ListChangeSets";
+  | "DeleteChangeSet" | "DeleteStack" | "CancelUpdateStack" | "DescribeStackResources" | "ListChangeSets" | "ListStacks";
 
 // A change set as another run left it (ListChangeSets' Status and ExecutionStatus), made now or at `createdAt`
 // (AWS's clock, which can be ahead of ours).
@@ -153,6 +156,10 @@ export class FakeCloudFormation {
   private readonly failures: { command: CommandName; error: Error }[] = [];
   private readonly hooks: { command: CommandName; nth: number; run: () => void }[] = [];
   private readonly deletes = new Map<string, number>();
+  // "<region>:<name>" of stacks set up in one region: every client region has a stack of the same name.
+  private readonly regional = new Set<string>();
+  // The region of the call being answered.
+  private region = "eu-west-1";
 
   constructor(readonly clock: FakeClock) {
     this.handle(DescribeStacksCommand, "DescribeStacks", (input) => this.describeStacks(input));
@@ -165,11 +172,29 @@ export class FakeCloudFormation {
     this.handle(CancelUpdateStackCommand, "CancelUpdateStack", (input) => this.cancelUpdate(input));
     this.handle(DescribeStackResourcesCommand, "DescribeStackResources", (input) => this.describeResources(input));
     this.handle(ListChangeSetsCommand, "ListChangeSets", (input) => this.listChangeSets(input));
+    this.handle(ListStacksCommand, "ListStacks", () => this.listStacks());
+  }
+
+  // The key a name is filed under in the region of the call: its own region's stack, else the name's.
+  private keyOf(name: string, region = this.region): string {
+    return this.regional.has(`${region}:${name}`) ? `${region}:${name}` : name;
+  }
+
+  // A stack of this name in one region only (a client stack of several client regions), set up as stack() does.
+  stackIn(region: string, name: string, setup: StackSetup): this {
+    this.regional.add(`${region}:${name}`);
+    const before = this.region;
+    this.region = region;
+    try {
+      return this.stack(name, setup);
+    } finally {
+      this.region = before;
+    }
   }
 
   // Another run's change set on `name` (the stack made in REVIEW_IN_PROGRESS if absent), named as ours are.
   otherChangeSet(name: string, foreign: ForeignChangeSet): this {
-    let state = this.byName.get(name);
+    let state = this.byName.get(this.keyOf(name));
     if (!state) {
       state = this.newStack(name, "REVIEW_IN_PROGRESS");
       this.append(state, stackEvent("REVIEW_IN_PROGRESS", "User Initiated"), undefined, 0);
@@ -182,7 +207,7 @@ export class FakeCloudFormation {
   // Another run executes its change set on `name` now: the stack (made if absent) is `status` at once, its
   // other change sets are deleted as AWS deletes them, and `script` plays out with the other run's token.
   otherExecutes(name: string, status: "CREATE_IN_PROGRESS" | "UPDATE_IN_PROGRESS", script: Script): this {
-    const state = this.byName.get(name) ?? this.newStack(name, "REVIEW_IN_PROGRESS");
+    const state = this.byName.get(this.keyOf(name)) ?? this.newStack(name, "REVIEW_IN_PROGRESS");
     this.dropChangeSets(state, undefined);
     this.start(state, script, `Other-${randomUUID()}`, "other run's");
     state.status = status;
@@ -191,7 +216,7 @@ export class FakeCloudFormation {
 
   // Describes a stack name: its state before the run (absent unless status is given) and its scripts.
   stack(name: string, setup: StackSetup): this {
-    this.setups.set(name, setup);
+    this.setups.set(this.keyOf(name), setup);
     if (setup.status) {
       const state = this.newStack(name, setup.status);
       state.outputs = { ...setup.outputs };
@@ -204,8 +229,9 @@ export class FakeCloudFormation {
   }
 
   // Changes a stack's scripts between runs (e.g. the second run's change set is empty) and keeps its state.
-  rescript(name: string, setup: Omit<StackSetup, "status" | "outputs" | "history" | "running">): this {
-    this.setups.set(name, { ...this.setups.get(name), ...setup });
+  rescript(name: string, setup: Omit<StackSetup, "status" | "outputs" | "history" | "running">, region?: string): this {
+    const key = this.keyOf(name, region);
+    this.setups.set(key, { ...this.setups.get(key), ...setup });
     return this;
   }
 
@@ -225,13 +251,14 @@ export class FakeCloudFormation {
     return this.calls.filter((c) => c.command === command).length;
   }
 
-  status(name: string): string | undefined {
-    return this.byName.get(name)?.status;
+  status(name: string, region?: string): string | undefined {
+    return this.byName.get(this.keyOf(name, region))?.status;
   }
 
   private handle(command: new (input: never) => unknown, name: CommandName, answer: (input: Record<string, unknown>) => unknown) {
     this.mock.on(command as Parameters<typeof this.mock.on>[0]).callsFake(async (input: Record<string, unknown>, getClient) => {
       const region = await getClient().config.region();
+      this.region = region;
       this.calls.push({ command: name, region, input });
       this.clock.t += this.latencyMs;
       const failure = this.failures.findIndex((f) => f.command === name);
@@ -246,18 +273,25 @@ export class FakeCloudFormation {
   }
 
   private find(nameOrId: unknown): StackState | undefined {
-    return this.byId.get(String(nameOrId)) ?? this.byName.get(String(nameOrId));
+    return this.byId.get(String(nameOrId)) ?? this.byName.get(this.keyOf(String(nameOrId)));
   }
 
   private newStack(name: string, status: string): StackState {
-    const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/${name}/${randomUUID()}`;
+    const key = this.keyOf(name);
+    const id = `arn:aws:cloudformation:${key === name ? "eu-west-1" : this.region}:${ACCOUNT}:stack/${name}/${randomUUID()}`;
     const state: StackState = {
-      name, id, status, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
+      name, key, id, status, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
       created: new Date(this.clock.now()), lastUpdated: undefined, physical: new Map(),
     };
-    this.byName.set(name, state);
+    this.byName.set(key, state);
     this.byId.set(id, state);
     return state;
+  }
+
+  // The stacks that exist in the region of the call (and those set up for any region), as one page.
+  private listStacks() {
+    const here = [...this.byName.values()].filter((s) => s.key === s.name || s.key.startsWith(`${this.region}:`));
+    return { StackSummaries: here.map((s) => ({ StackId: s.id, StackName: s.name, StackStatus: s.status as never, CreationTime: s.created })) };
   }
 
   private describeStacks(input: Record<string, unknown>) {
@@ -308,7 +342,7 @@ export class FakeCloudFormation {
     });
     if (!isStack) return;
     state.status = spec.status;
-    if (spec.status === "DELETE_COMPLETE") this.byName.delete(state.name);
+    if (spec.status === "DELETE_COMPLETE") this.byName.delete(state.key);
     if ((spec.status === "CREATE_COMPLETE" || spec.status === "UPDATE_COMPLETE") && state.outputsOnComplete) {
       state.outputs = state.outputsOnComplete;
     }
@@ -326,10 +360,10 @@ export class FakeCloudFormation {
 
   private createChangeSet(input: Record<string, unknown>) {
     const name = String(input["StackName"]);
-    const setup = this.setups.get(name) ?? {};
+    const setup = this.setups.get(this.keyOf(name)) ?? {};
     const outcome = setup.changeSet ?? "ready";
     if (outcome === "moto-no-updates-error") throw serviceError("ValidationError", "No updates are to be performed.");
-    let state = this.byName.get(name);
+    let state = this.byName.get(this.keyOf(name));
     if (input["ChangeSetType"] === "CREATE") {
       if (state && state.status !== "REVIEW_IN_PROGRESS") {
         throw serviceError("ValidationError", `Stack [${name}] already exists and cannot be created again with the changeSet [${String(input["ChangeSetName"])}].`);
@@ -355,7 +389,7 @@ export class FakeCloudFormation {
     // state (seen by guardian/riff-raff#519), then CREATE_IN_PROGRESS.
     if (cs.describes === 1) return { ...base, Status: "CREATE_PENDING", ExecutionStatus: "UNAVAILABLE" };
     if (cs.outcome === "ready") {
-      const changes = (this.setups.get(cs.stack.name)?.changes ?? []).map((ResourceChange) => ({ Type: "Resource" as const, ResourceChange }));
+      const changes = (this.setups.get(cs.stack.key)?.changes ?? []).map((ResourceChange) => ({ Type: "Resource" as const, ResourceChange }));
       const from = Number(input["NextToken"] ?? 0);
       const next = from + CHANGES_PAGE < changes.length ? String(from + CHANGES_PAGE) : undefined;
       return { ...base, Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", Changes: changes.slice(from, from + CHANGES_PAGE), NextToken: next };
@@ -372,7 +406,7 @@ export class FakeCloudFormation {
     // ExecuteChangeSet "deletes all other change sets associated with the stack" (API reference).
     this.dropChangeSets(cs.stack, cs);
     cs.executed = true;
-    this.start(cs.stack, this.setups.get(cs.stack.name)?.execute, input["ClientRequestToken"], "execute");
+    this.start(cs.stack, this.setups.get(cs.stack.key)?.execute, input["ClientRequestToken"], "execute");
     return {};
   }
 
@@ -397,7 +431,7 @@ export class FakeCloudFormation {
     if (!state || state.status === "DELETE_COMPLETE") {
       throw serviceError("ValidationError", `Stack with id ${String(input["StackName"])} does not exist`);
     }
-    const resources = this.setups.get(state.name)?.resources ?? [];
+    const resources = this.setups.get(state.key)?.resources ?? [];
     return {
       StackResources: resources.map((r) => ({
         StackName: state.name, StackId: state.id, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId,
@@ -409,9 +443,9 @@ export class FakeCloudFormation {
   private deleteStack(input: Record<string, unknown>) {
     const state = this.find(input["StackName"]);
     if (!state || state.status === "DELETE_COMPLETE") return {};
-    const scripted = this.setups.get(state.name)?.delete;
-    const nth = (this.deletes.get(state.name) ?? 0) + 1;
-    this.deletes.set(state.name, nth);
+    const scripted = this.setups.get(state.key)?.delete;
+    const nth = (this.deletes.get(state.key) ?? 0) + 1;
+    this.deletes.set(state.key, nth);
     const script = (Array.isArray(scripted) ? scripted[nth - 1] : scripted) as Script | undefined
       ?? { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [stackEvent("DELETE_COMPLETE")]] };
     this.start(state, script, input["ClientRequestToken"], "delete");
@@ -424,7 +458,7 @@ export class FakeCloudFormation {
     // "You can cancel only stacks that are in the UPDATE_IN_PROGRESS state" (CancelUpdateStack API reference).
     // No source found for the refusal's text; this one is the fake's own.
     if (state.status !== "UPDATE_IN_PROGRESS") throw serviceError("ValidationError", "CancelUpdateStack cannot be called from current stack status");
-    this.start(state, this.setups.get(state.name)?.cancel, input["ClientRequestToken"], "cancel");
+    this.start(state, this.setups.get(state.key)?.cancel, input["ClientRequestToken"], "cancel");
     return {};
   }
 }

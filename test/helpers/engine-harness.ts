@@ -8,6 +8,8 @@ import { onTestFinished, vi } from "vitest";
 import type { DeployContext } from "../../src/steps/context.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import type { Plan, StagePlan } from "../../src/steps/plan.js";
+import { type Deployment, lookupStacks } from "../../src/steps/stacks.js";
+import { type TeardownOptions, teardownAll } from "../../src/steps/teardown.js";
 import { FakeClock, FakeCloudFormation } from "./cfn-timeline.js";
 import { FakeFunctionNetwork } from "./function-network-timeline.js";
 
@@ -55,25 +57,25 @@ export function harness(options: { profile?: string } = {}) {
 const TAGS = { "xregion-private-api:deployment": "demo" };
 
 export const STAGE_1: StagePlan = {
-  number: 1, key: "api", title: "Private API", region: API_REGION, stackName: "demo-api", template: "1-api.yaml",
+  number: 1, key: "api", title: "Private API", region: API_REGION, clientRegion: undefined, stackName: "demo-api", template: "1-api.yaml",
   parameters: { DeploymentName: { kind: "value", value: "demo" }, VpcCidr: { kind: "value", value: "10.10.0.0/16" } },
   tags: { ...TAGS, "xregion-private-api:stage": "api" },
 };
 export const STAGE_2: StagePlan = {
-  number: 2, key: "client", title: "Client function and peering", region: CLIENT_REGION, stackName: "demo-client", template: "2-client.yaml",
+  number: 2, key: "client", title: "Client function and peering", region: CLIENT_REGION, clientRegion: CLIENT_REGION, stackName: "demo-client", template: "2-client.yaml",
   parameters: { DeploymentName: { kind: "value", value: "demo" }, ApiVpcId: { kind: "output", stage: 1, output: "VpcId" } },
   tags: { ...TAGS, "xregion-private-api:stage": "client" },
 };
 export const STAGE_3: StagePlan = {
-  number: 3, key: "routes", title: "Return routes", region: API_REGION, stackName: "demo-routes", template: "3-routes.yaml",
+  number: 3, key: "routes", title: "Return routes", region: API_REGION, clientRegion: CLIENT_REGION, stackName: "demo-routes", template: "3-routes.yaml",
   parameters: { PeeringConnectionId: { kind: "output", stage: 2, output: "PeeringConnectionId" } },
   tags: { ...TAGS, "xregion-private-api:stage": "routes" },
 };
 
 export const PLAN: Plan = {
-  answers: { name: "demo", apiRegion: API_REGION, clientRegion: CLIENT_REGION, apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" },
+  answers: { name: "demo", apiRegion: API_REGION, apiCidr: "10.10.0.0/16", clients: [{ region: CLIENT_REGION, cidr: "10.20.0.0/16" }] },
   api: { region: API_REGION, cidr: "10.10.0.0/16", subnets: [{ cidr: "10.10.0.0/24", azIndex: 0 }, { cidr: "10.10.1.0/24", azIndex: 1 }], zones: [{ name: "eu-west-1b", id: "euw1-az1" }, { name: "eu-west-1c", id: "euw1-az2" }] },
-  client: { region: CLIENT_REGION, cidr: "10.20.0.0/16", subnets: [{ cidr: "10.20.0.0/24", azIndex: 0 }, { cidr: "10.20.1.0/24", azIndex: 1 }], zones: [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }] },
+  clients: [{ region: CLIENT_REGION, cidr: "10.20.0.0/16", subnets: [{ cidr: "10.20.0.0/24", azIndex: 0 }, { cidr: "10.20.1.0/24", azIndex: 1 }], zones: [{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }] }],
   stages: [STAGE_1, STAGE_2, STAGE_3],
   ssmPrefix: "/xregion-private-api/demo",
   cost: { lines: [] },
@@ -101,3 +103,12 @@ export function sequence(events: readonly ProgressEvent[]): string[] {
     }
   });
 }
+
+/** The one-region deployment the harness's teardowns find. */
+export const TARGET: Deployment = { name: "demo", apiRegion: API_REGION, clients: [{ region: CLIENT_REGION }] };
+
+/** A teardown as the command runs it: the stacks found first, then deleted (all of them, 4 regions at once). */
+export async function teardown(h: ReturnType<typeof harness>, target: Deployment = TARGET, options: Partial<TeardownOptions> = {}) {
+  return teardownAll(h.ctx, await lookupStacks(h.ctx.clients, target), { maxParallel: 4, removeApi: true, ...options });
+}
+

@@ -161,8 +161,8 @@ export const failingReport: VerifyReport = {
 };
 
 export const verifyPass: ProgressEvent[] = [
-  ...samples.map((sample, i): ProgressEvent => ({ kind: "verify-sample", sample, at: at(200 + i) })),
-  { kind: "verify-result", report: passingReport, at: at(210) },
+  ...samples.map((sample, i): ProgressEvent => ({ kind: "verify-sample", sample, region: "eu-west-1", at: at(200 + i) })),
+  { kind: "verify-result", report: passingReport, region: "eu-west-1", at: at(210) },
   {
     kind: "result",
     operation: "deploy",

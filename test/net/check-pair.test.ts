@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkPair, checkVpcCidr, type Cidr, overlapOf } from "../../src/net/index.js";
+import { checkPair, checkRanges, checkVpcCidr, type Cidr, overlapOf, parseCidr } from "../../src/net/index.js";
 import { arbCidr, arbVpcCidr, cidr, dotted, isSpecialPurpose, networkOf, overlapsBruteForce } from "../helpers/net-arbitraries.js";
 
 function suggestion(message: string): Cidr {
@@ -128,3 +128,43 @@ describe("overlapOf", () => {
     );
   });
 });
+
+describe("checkRanges", () => {
+  const c = (text: string) => parseCidr(text)!;
+  const api = { label: "--api-cidr", cidr: c("10.10.0.0/16") };
+
+  it("says what checkPair says for one client region, word for word", () => {
+    for (const client of ["10.10.0.0/16", "10.10.4.0/24", "10.0.0.0/8", "10.20.0.0/16"]) {
+      expect(checkRanges(api, [{ label: "--client-cidr", cidr: c(client), region: "eu-west-1" }])).toBe(checkPair(api.cidr, c(client)));
+    }
+  });
+
+  it("refuses client ranges that overlap each other, moving the later one clear of every range", () => {
+    const clients = [
+      { label: "--client-cidr", cidr: c("10.20.0.0/16"), region: "eu-west-1" },
+      { label: "--client-cidr", cidr: c("10.21.0.0/16"), region: "us-west-2" },
+      { label: "--client-cidr", cidr: c("10.20.0.0/16"), region: "ap-southeast-2" },
+    ];
+    expect(checkRanges(api, clients)).toBe(
+      "--client-cidr 10.20.0.0/16 (eu-west-1) and --client-cidr 10.20.0.0/16 (ap-southeast-2) overlap in 10.20.0.0/16: " +
+        "the API VPC routes to each client VPC by its range, so client ranges must be disjoint; try --client-cidr 10.22.0.0/16 for ap-southeast-2",
+    );
+    expect(checkRanges(api, clients.slice(0, 2))).toBeUndefined();
+    // Without the API range (not given yet), among themselves only.
+    expect(checkRanges(undefined, [{ label: "x", cidr: c("10.10.0.0/16"), region: "a" }, { label: "y", cidr: c("10.30.0.0/16"), region: "b" }])).toBeUndefined();
+  });
+
+  it("suggests, for any clash, a range that overlaps none of the others (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 24 })), { minLength: 2, maxLength: 6 }), (specs) => {
+        const ranges = specs.map(([second, prefix], i) => ({ label: "--client-cidr", cidr: c(`10.${second}.0.0/${prefix}`), region: `r${i}` }));
+        const problem = checkRanges(api, ranges);
+        const suggested = problem && /try --client-cidr (\S+) for (r\d+)$/.exec(problem);
+        if (!suggested) return;
+        const moved = c(suggested[1]!);
+        for (const other of [api, ...ranges.filter((r) => r.region !== suggested[2])]) expect(overlapOf(other.cidr, moved)).toBeUndefined();
+      }),
+    );
+  });
+});
+

@@ -55,9 +55,10 @@ describe("deployAll", () => {
       .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
       .stack("demo-client", { execute: created("Peering", "AWS::EC2::VPCPeeringConnection", OUTPUTS_2) })
       .stack("demo-routes", { execute: created("ReturnRoute", "AWS::EC2::Route", {}) });
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
 
-    expect(result).toMatchObject({ kind: "deployed", outputs: { 1: OUTPUTS_1, 2: OUTPUTS_2, 3: {} } });
+    expect(result).toMatchObject({ kind: "deployed", outputs: { api: OUTPUTS_1, clients: { [CLIENT_REGION]: { 1: OUTPUTS_1, 2: OUTPUTS_2, 3: {} } } } });
+    expect(result.regions).toEqual([{ region: CLIENT_REGION, kind: "up" }]);
     expect(sequence(h.events)[0]).toBe("stages-queued:1,2,3");
     expect(stageEvents(h.events)).toEqual([
       "stage-started:1:create", "stage-finished:1:created",
@@ -81,8 +82,9 @@ describe("deployAll", () => {
     h.cfn
       .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
       .stack("demo-client", { execute: peeringFails });
-    const first = await deployAll(h.ctx, PLAN);
-    expect(first).toMatchObject({ kind: "failed", stage: 2, outputs: { 1: OUTPUTS_1 } });
+    const first = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
+    expect(first).toMatchObject({ kind: "failed", stage: 2, clientRegion: CLIENT_REGION, outputs: { api: OUTPUTS_1 } });
+    expect(first.regions).toEqual([{ region: CLIENT_REGION, kind: "failed", stage: 2, message: expect.stringContaining("demo-client") }]);
     expect(first.stages).toHaveLength(2);
     expect(h.cfn.count("CreateChangeSet")).toBe(2);
     expect(h.cfn.status("demo-client")).toBe("ROLLBACK_COMPLETE");
@@ -92,8 +94,8 @@ describe("deployAll", () => {
       .rescript("demo-api", { changeSet: "empty" })
       .rescript("demo-client", { execute: created("Peering", "AWS::EC2::VPCPeeringConnection", OUTPUTS_2) })
       .stack("demo-routes", { execute: created("ReturnRoute", "AWS::EC2::Route", {}) });
-    const second = await deployAll(h.ctx, PLAN);
-    expect(second).toMatchObject({ kind: "deployed", outputs: { 1: OUTPUTS_1, 2: OUTPUTS_2, 3: {} } });
+    const second = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
+    expect(second).toMatchObject({ kind: "deployed", outputs: { api: OUTPUTS_1, clients: { [CLIENT_REGION]: { 2: OUTPUTS_2, 3: {} } } } });
     expect(second.stages.map((s) => s.result.kind)).toEqual(["no-op", "deployed", "deployed"]);
     expect(stageEvents(h.events)).toEqual([
       "stage-started:1:update", "stage-finished:1:no-op",
@@ -109,7 +111,7 @@ describe("deployAll", () => {
     h.cfn
       .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
       .stack("demo-client", { execute: lambdaRefusesZone });
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     const advice = "Lambda refused the Availability Zone us-east-1b (use1-az6) or us-east-1c (use1-az1) in us-east-1: run deploy again with two other zones of us-east-1, --client-azs <zone>,<zone>.";
     expect(result).toMatchObject({ kind: "failed", stage: 2, message: expect.stringContaining(advice) });
     expect(h.events.at(-1)).toMatchObject({ kind: "stage-failed", stage: 2, message: expect.stringMatching(/ROLLBACK_COMPLETE.*--client-azs/) });
@@ -129,7 +131,7 @@ describe("deployAll", () => {
         ],
       },
     });
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     expect(result).toMatchObject({ kind: "failed", stage: 1, message: expect.stringContaining("Run deploy again with two of them, e.g. --api-azs eu-west-1b,eu-west-1a.") });
   });
 
@@ -138,7 +140,7 @@ describe("deployAll", () => {
     h.cfn
       .stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", OUTPUTS_1) })
       .stack("demo-client", { execute: peeringFails });
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     expect(result).toMatchObject({ kind: "failed", stage: 2 });
     expect(result.kind === "failed" && result.message).not.toContain("--client-azs");
   });
@@ -146,7 +148,7 @@ describe("deployAll", () => {
   it("fails the stage clearly when an earlier stage has not produced an output it needs", async () => {
     const h = harness();
     h.cfn.stack("demo-api", { execute: created("Vpc", "AWS::EC2::VPC", {}) });
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     expect(result).toMatchObject({ kind: "failed", stage: 2, message: expect.stringContaining("output VpcId of stage 1") });
     expect(h.events.at(-1)).toMatchObject({ kind: "stage-failed", stage: 2 });
     expect(h.cfn.calls.filter((c) => c.region === CLIENT_REGION)).toEqual([]);
@@ -159,7 +161,7 @@ describe("deployAll", () => {
       .stack("demo-client", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [], []] } });
     // Stage 1 polls 3 times; the abort lands during stage 2's first poll.
     h.cfn.after("DescribeStackEvents", 4, () => h.controller.abort());
-    const result = await deployAll(h.ctx, PLAN);
+    const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     expect(result).toMatchObject({
       kind: "cancelled",
       left: [
@@ -183,7 +185,7 @@ describe("deployAll", () => {
       .stack("demo-api", { execute: created(id, "AWS::ApiGateway::Deployment", OUTPUTS_1) })
       .stack("demo-client", { execute: created("Peering", "AWS::EC2::VPCPeeringConnection", OUTPUTS_2) })
       .stack("demo-routes", { execute: created("ReturnRoute", "AWS::EC2::Route", {}) });
-    await deployAll({ ...h.ctx, templatesDir: TEMPLATES_DIR }, PLAN);
+    await deployAll({ ...h.ctx, templatesDir: TEMPLATES_DIR }, PLAN, { maxParallel: 4 });
 
     const body = String(h.cfn.calls.find((c) => c.command === "CreateChangeSet")?.input["TemplateBody"]);
     expect(body).toContain(`\n  ${id}:\n    Type: AWS::ApiGateway::Deployment\n`);

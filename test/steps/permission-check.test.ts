@@ -19,7 +19,7 @@ import { deployPermissions } from "../../src/steps/permissions.js";
 import { permissionLines } from "../../src/ui/wording.js";
 import { testClients } from "../helpers/aws-fixtures.js";
 
-const answers: Answers = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
+const answers: Answers = { name: "demo", apiRegion: "us-east-1", apiCidr: "10.10.0.0/16", clients: [{ region: "eu-west-1", cidr: "10.20.0.0/16" }] };
 const caller = { arn: "arn:aws:sts::123456789012:assumed-role/Deployer/alice", account: "123456789012" };
 const ROLE = "arn:aws:iam::123456789012:role/Deployer";
 const iam = mockClient(IAMClient);
@@ -63,7 +63,7 @@ describe("the permission check", () => {
     iam.on(SimulatePrincipalPolicyCommand).callsFake(simulator(() => "allowed"));
     const report = await checkPermissions({ clients }, caller, answers);
 
-    const pairs = new Set(deployPermissions({ partition: "aws", account: "123456789012", ...answers }).flatMap((p) => p.actions.map((a) => `${p.region} ${p.viaCloudFormation} ${a} ${p.sample}`)));
+    const pairs = new Set(deployPermissions({ partition: "aws", account: "123456789012", name: answers.name, apiRegion: answers.apiRegion, clientRegions: answers.clients.map((c) => c.region) }).flatMap((p) => p.actions.map((a) => `${p.region} ${p.viaCloudFormation} ${a} ${p.sample}`)));
     expect(report).toEqual({ outcome: "passed", principal: ROLE, checked: pairs.size, undecided: [] });
     const calls = iam.commandCalls(SimulatePrincipalPolicyCommand);
     expect(new Set(calls.map((c) => c.args[0].input.PolicySourceArn))).toEqual(new Set([ROLE]));

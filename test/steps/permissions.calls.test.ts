@@ -8,7 +8,7 @@ import { COMMAND_SCOPES, requiredPermissions, UNGRANTED_CALLS } from "../../src/
 import { allSdkCalls, sdkCallGraph, type SdkCall } from "../helpers/sdk-calls.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
+const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegions: ["eu-west-1"] };
 const callsOf = sdkCallGraph(ROOT);
 
 // The IAM prefix of each SDK client package.

@@ -21,7 +21,9 @@ import { loadConnect, loadStages, onlyResourceOfType, TEMPLATES_DIR } from "../h
 import { HANDLER_EXCEPTIONS } from "./permissions/exceptions.js";
 import oracle from "./permissions/handler-permissions.json" with { type: "json" };
 
-const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
+const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegions: ["eu-west-1"] };
+// The one client region's side, as RESOURCE_TYPE_PERMISSIONS takes it.
+const side = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", first: true };
 const README = join(TEMPLATES_DIR, "..", "README.md");
 const BEGIN = "<!-- permissions:begin";
 const END = "<!-- permissions:end -->";
@@ -48,8 +50,8 @@ function handlerActions(type: string): Map<string, Phase[]> {
   return byAction;
 }
 
-const stageRegion = (key: StageKey) => (regionRoleOf(key) === "client" ? target.clientRegion : target.apiRegion);
-const peer = (region: string) => (region === target.apiRegion ? target.clientRegion : target.apiRegion);
+const stageRegion = (key: StageKey) => (regionRoleOf(key) === "client" ? side.clientRegion : target.apiRegion);
+const peer = (region: string) => (region === target.apiRegion ? side.clientRegion : target.apiRegion);
 
 // Where the handler's request goes: IAM and Route 53 are global; CloudFormation accepts a peering in the peer's region.
 function expectedRegion(type: string, action: string, region: string): string {
@@ -74,7 +76,7 @@ describe("the permissions list", () => {
       const types = new Set(Object.values(template.Resources).map((r) => r.Type));
       expect(new Set(STAGE_RESOURCE_TYPES[stage.key]), stage.template).toEqual(types);
       for (const type of types) {
-        const grants = RESOURCE_TYPE_PERMISSIONS[type]?.({ t: target, region: "us-east-1", peerRegion: "eu-west-1" }) ?? [];
+        const grants = RESOURCE_TYPE_PERMISSIONS[type]?.({ t: side, region: "us-east-1", peerRegion: "eu-west-1" }) ?? [];
         expect(grants.flatMap((g) => g.actions).length, `${type} in ${stage.template} has no actions`).toBeGreaterThan(0);
       }
     }
@@ -135,7 +137,7 @@ describe("the permissions list against CloudFormation's handlers", () => {
     const stale: string[] = [];
     for (const [type, actions] of Object.entries(HANDLER_EXCEPTIONS)) {
       const named = handlerActions(type);
-      const granted = new Set((RESOURCE_TYPE_PERMISSIONS[type]?.({ t: target, region: "us-east-1", peerRegion: "eu-west-1" }) ?? []).flatMap((g) => g.actions));
+      const granted = new Set((RESOURCE_TYPE_PERMISSIONS[type]?.({ t: side, region: "us-east-1", peerRegion: "eu-west-1" }) ?? []).flatMap((g) => g.actions));
       for (const [action, reason] of Object.entries(actions)) {
         expect(reason.length, `${type} ${action}`).toBeGreaterThan(20);
         if (!named.has(action)) stale.push(`${type} ${action}: no longer in the schema`);
@@ -218,6 +220,24 @@ describe("the resources and regions of the calls", () => {
     expect(new Set(deployPermissions(target).map((p) => p.scope))).toEqual(new Set(["preflight", "api", "client", "routes", "verify"]));
   });
 
+  it("gives each client region the same list in its own region, and shares what stage 1 needs once", () => {
+    const two = requiredPermissions({ ...target, clientRegions: ["eu-west-1", "ap-southeast-2"] });
+    const fn = (region: string) => `arn:aws:lambda:${region}:123456789012:function:demo-client`;
+    for (const region of ["eu-west-1", "ap-southeast-2"]) {
+      expect(has(two, "client", "lambda:CreateFunction", fn(region), region), region).toBe(true);
+      expect(has(two, "teardown", "ec2:DeleteNetworkInterface", `arn:aws:ec2:${region}:123456789012:network-interface/*`, region), region).toBe(true);
+      expect(has(two, "verify", "lambda:InvokeFunction", fn(region), region), region).toBe(true);
+    }
+    // Both routes stacks live in region A under one pattern; the second region's example is its own name.
+    const routes = two.filter((p) => p.scope === "routes" && p.actions.includes("cloudformation:CreateChangeSet"));
+    expect(routes.map((p) => [p.resource, p.sample])).toEqual([
+      ["arn:aws:cloudformation:us-east-1:123456789012:stack/demo-routes*/*", "arn:aws:cloudformation:us-east-1:123456789012:stack/demo-routes/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"],
+      ["arn:aws:cloudformation:us-east-1:123456789012:stack/demo-routes*/*", "arn:aws:cloudformation:us-east-1:123456789012:stack/demo-routes-ap-southeast-2/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"],
+    ]);
+    const once = (list: typeof two) => list.filter((p) => p.scope === "api").length;
+    expect(once(two)).toBe(once(requiredPermissions(target)));
+  });
+
   it("is what the README's Permissions table says", () => {
     const text = readFileSync(README, "utf8");
     const start = text.indexOf(BEGIN);
@@ -250,7 +270,7 @@ const SCOPES: Record<PermissionScope, string> = {
 
 // The README's rows: one per scope and resource, the actions in the list's order.
 function permissionsTable(): string {
-  const placeholders = { partition: "${Partition}", account: "${Account}", name: "${Name}", apiRegion: "${RegionA}", clientRegion: "${RegionB}" };
+  const placeholders = { partition: "${Partition}", account: "${Account}", name: "${Name}", apiRegion: "${RegionA}", clientRegions: ["${RegionB}"] };
   const rows = new Map<string, { scope: PermissionScope; resource: string; actions: string[] }>();
   for (const p of requiredPermissions(placeholders)) {
     const resource = p.resource === "*" ? (p.region === GLOBAL ? "`*`" : `\`*\` in ${p.region}`) : `\`${p.resource}\``;

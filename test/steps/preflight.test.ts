@@ -14,9 +14,8 @@ import { systemClock } from "../../src/aws/clock.js";
 const answers: Answers = {
   name: "demo",
   apiRegion: "us-east-1",
-  clientRegion: "eu-west-1",
   apiCidr: "10.10.0.0/16",
-  clientCidr: "10.20.0.0/16",
+  clients: [{ region: "eu-west-1", cidr: "10.20.0.0/16" }],
   profile: "p",
 };
 const ARN = "arn:aws:sts::123456789012:assumed-role/Admin/dev";
@@ -77,7 +76,7 @@ describe("preflight", () => {
     expect(result.account).toBe("123456789012");
     expect(result.zones).toEqual({
       api: [{ name: "us-east-1a", id: "use1-az4" }, { name: "us-east-1b", id: "use1-az6" }],
-      client: [{ name: "eu-west-1a", id: "euw1-az3" }, { name: "eu-west-1b", id: "euw1-az1" }],
+      clients: { "eu-west-1": [{ name: "eu-west-1a", id: "euw1-az3" }, { name: "eu-west-1b", id: "euw1-az1" }] },
     });
     expect(result.warnings).toEqual([]);
     expect(result.existingStacks.api.present).toBe(false);
@@ -180,12 +179,6 @@ describe("preflight", () => {
       ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: [...others(4), vpc("vpc-ours1", "10.10.0.0/16", { "aws:cloudformation:stack-name": "demo-api" })] });
       expect(quotaWarnings((await preflight({ clients, emit: () => {}, clock: systemClock }, answers)).warnings)).toEqual([]);
     });
-
-    it("counts both VPCs when both ends share the region", async () => {
-      ec2Api.on(DescribeVpcsCommand).resolves({ Vpcs: others(4) });
-      const result = await preflight({ clients, emit: () => {}, clock: systemClock }, { ...answers, clientRegion: "us-east-1" });
-      expect(quotaWarnings(result.warnings)).toEqual([expect.stringMatching(/^us-east-1 already has 4 VPCs and this deployment adds 2: /)]);
-    });
   });
 
   it("reports the states of stacks left by an earlier run, and absent ones as absent", async () => {
@@ -203,8 +196,8 @@ describe("preflight", () => {
     const result = await preflight({ clients, emit, clock: systemClock }, answers);
 
     expect(result.existingStacks.api).toMatchObject({ present: true, status: "ROLLBACK_COMPLETE", lastChange: "2026-11-24T09:00:00.000Z" });
-    expect(result.existingStacks.client.present).toBe(false);
-    expect(result.existingStacks.routes.present).toBe(false);
+    expect(result.existingStacks.clients[0]?.client.present).toBe(false);
+    expect(result.existingStacks.clients[0]?.routes.present).toBe(false);
     expect(events).toContainEqual(expect.objectContaining({ kind: "info", stage: 1, message: expect.stringContaining("demo-api (us-east-1): ROLLBACK_COMPLETE") }));
   });
 

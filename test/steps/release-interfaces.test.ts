@@ -6,12 +6,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runStage } from "../../src/steps/deploy-stage.js";
-import { teardownAll } from "../../src/steps/teardown.js";
+import { teardownInOrder } from "../../src/steps/teardown.js";
 import { type EventSpec, resourceEvent, stackEvent, type StackSetup } from "../helpers/cfn-timeline.js";
 import { ec2Error, FUNCTION, GROUP, lambdaError, lambdaInterface, LETS_GO_AFTER_MS, SUBNETS, VPC } from "../helpers/function-network-timeline.js";
-import { API_REGION, CLIENT_REGION, FIXTURES, harness, sequence, STAGE_2 } from "../helpers/engine-harness.js";
+import { API_REGION, CLIENT_REGION, FIXTURES, harness, sequence, STAGE_2, teardown } from "../helpers/engine-harness.js";
 
-const TARGET = { name: "demo", apiRegion: API_REGION, clientRegion: CLIENT_REGION };
 const MINUTE = 60_000;
 
 const CLIENT_RESOURCES = [
@@ -105,7 +104,7 @@ describe("teardown releases the client function's network interfaces before dele
     deployed(h);
     const ours = h.net.interfaces.map((e) => e.id);
     const startedAt = h.clock.now();
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result).toMatchObject({ kind: "done", stages: [{ outcome: "deleted" }, { outcome: "deleted" }, { outcome: "deleted" }] });
     expect(h.net.calls.find((c) => c.command === "UpdateFunctionConfiguration")).toMatchObject({
@@ -143,7 +142,7 @@ describe("teardown releases the client function's network interfaces before dele
     deployed(h);
     const ours = h.net.interfaces.map((e) => e.id);
     h.net.earlyEmptyReads = 3;
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result.kind).toBe("done");
     // The ones it knew of were asked about directly while the list came back empty, and deleted once free.
@@ -161,7 +160,7 @@ describe("teardown releases the client function's network interfaces before dele
     h.net.interfaces = [];
     h.net.after("UpdateFunctionConfiguration", 1, () => (h.net.interfaces = missed));
     h.net.earlyEmptyReads = 3;
-    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    expect((await teardown(h)).kind).toBe("done");
 
     expect(h.net.interfaces).toEqual([]);
     expect(releaseRows(h).at(-1)).toBe("done 2/2");
@@ -172,7 +171,7 @@ describe("teardown releases the client function's network interfaces before dele
     deployed(h);
     h.net.interfaces.push(lambdaInterface());
     h.net.pageSize = 1;
-    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    expect((await teardown(h)).kind).toBe("done");
     expect(h.net.interfaces).toEqual([]);
     expect(h.net.calls.some((c) => c.command === "DescribeNetworkInterfaces" && c.input["NextToken"] === "2")).toBe(true);
   });
@@ -184,7 +183,7 @@ describe("teardown releases the client function's network interfaces before dele
     h.net.availableAfterMs = 12 * MINUTE;
     let leftWhenDeleteStarted = -1;
     h.cfn.after("DeleteStack", 2, () => (leftWhenDeleteStarted = h.net.interfaces.length));
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result.kind).toBe("done");
     expect(releaseRows(h).at(-1)).toBe("stuck 0/2");
@@ -203,7 +202,7 @@ describe("teardown releases the client function's network interfaces before dele
     deployed(h, clientDelete(h, 40));
     h.net.availableAfterMs = 12 * MINUTE;
     h.cfn.after("DeleteStack", 2, () => h.net.failNext("DescribeNetworkInterfaces", ec2Error("ExpiredToken", "The security token included in the request is expired")));
-    const error = await teardownAll(h.ctx, TARGET).catch((e: unknown) => e);
+    const error = await teardown(h).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ name: "CredentialsError", fix: expect.stringContaining("aws sso login --profile prod-sso") });
     expect(h.cfn.status("demo-client")).toBe("DELETE_FAILED");
@@ -214,7 +213,7 @@ describe("teardown releases the client function's network interfaces before dele
     // The subnets are reached before Lambda lets go (11 minutes after the detach, past the 10-minute wait).
     deployed(h, [clientDelete(h), clientDelete(h)]);
     h.net.availableAfterMs = 11 * MINUTE;
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result).toMatchObject({ kind: "done", stages: [{ stage: 3 }, { stage: 2, outcome: "deleted" }, { stage: 1 }] });
     expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([API_REGION, CLIENT_REGION, CLIENT_REGION, API_REGION]);
@@ -233,7 +232,7 @@ describe("teardown releases the client function's network interfaces before dele
     // Shared with another function, or stuck: Lambda never lets this one go.
     h.net.interfaces = [lambdaInterface({ stuck: true })];
     const [stuck] = h.net.interfaces;
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result).toMatchObject({ kind: "failed", stage: 2, status: "DELETE_FAILED", rootCause: { logicalId: "FunctionSecurityGroup" } });
     expect(clientDeletes(h)).toBe(2);
@@ -251,7 +250,7 @@ describe("teardown releases the client function's network interfaces before dele
       "UpdateFunctionConfiguration",
       lambdaError("AccessDeniedException", `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: lambda:UpdateFunctionConfiguration on resource: ${FUNCTION}`, 403),
     );
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result.kind).toBe("done");
     expect(h.events.find((e) => e.kind === "function-detach" && e.phase === "not-possible")).toMatchObject({ reason: expect.stringContaining("AccessDeniedException") });
@@ -268,7 +267,7 @@ describe("teardown releases the client function's network interfaces before dele
     const h = harness();
     deployed(h, waitingClientDelete);
     h.net.failNext("DescribeNetworkInterfaces", ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ec2:DescribeNetworkInterfaces", 403));
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result.kind).toBe("done");
     expect(h.net.count("UpdateFunctionConfiguration")).toBe(0);
@@ -280,7 +279,7 @@ describe("teardown releases the client function's network interfaces before dele
     const h = harness();
     deployed(h);
     h.net.deleteFunction();
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result.kind).toBe("done");
     expect(h.net.count("UpdateFunctionConfiguration")).toBe(0);
@@ -295,7 +294,7 @@ describe("teardown releases the client function's network interfaces before dele
     deployed(h);
     h.net.deleteFunction();
     h.net.interfaces = [];
-    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    expect((await teardown(h)).kind).toBe("done");
     expect(notes(h)).toEqual([]);
     expect(h.events.some((e) => e.kind === "function-detach" || e.kind === "interfaces-release")).toBe(false);
   });
@@ -319,7 +318,7 @@ describe("teardown releases the client function's network interfaces before dele
     ];
     h.net.interfaces.push(...foreign);
     h.net.ignoreFilters = true;
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result.kind).toBe("done");
     expect(h.net.interfaces.map((e) => e.id)).toEqual(foreign.map((e) => e.id));
@@ -331,7 +330,7 @@ describe("teardown releases the client function's network interfaces before dele
     deployed(h, [clientDelete(h), clientDelete(h)]);
     h.net.availableAfterMs = 0;
     h.net.failNext("DeleteNetworkInterface", ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ec2:DeleteNetworkInterface", 403));
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(h.events.find((e) => e.kind === "interfaces-release" && e.phase === "not-possible")).toMatchObject({ reason: expect.stringContaining("ec2:DeleteNetworkInterface") });
     expect(notes(h)).toContainEqual(expect.stringMatching(/^Its network interfaces could not be deleted \(UnauthorizedOperation.*\)\. CloudFormation does not wait/));
@@ -342,7 +341,7 @@ describe("teardown releases the client function's network interfaces before dele
     const h = harness();
     deployed(h);
     h.cfn.after("DescribeStackEvents", 3, () => h.controller.abort());
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
     expect(result.kind).toBe("cancelled");
     expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([API_REGION]);
     expect(deleteStackAt(h)).toBe(-1);
@@ -461,7 +460,7 @@ describe("disconnect releases the probe's network interfaces as teardown release
       .stack("demo-connect-client", { status: "CREATE_COMPLETE", resources: PROBE_RESOURCES, parameters: { ClientVpcId: VPC, ProbeSubnetIds: SUBNETS.join(",") }, delete: clientDelete(h) });
     h.net.interfaces = [lambdaInterface(), lambdaInterface()];
     const ours = h.net.interfaces.map((e) => e.id);
-    const result = await teardownAll(h.ctx, TARGET, { stacks: CONNECTION, command: "disconnect" });
+    const result = await teardownInOrder(h.ctx, { stacks: CONNECTION, command: "disconnect" });
 
     expect(result).toMatchObject({ kind: "done", stages: [{ key: "connect-api", outcome: "deleted" }, { key: "connect-client", outcome: "deleted" }] });
     expect(h.net.calls.find((c) => c.command === "DescribeNetworkInterfaces")?.input["Filters"]).toContainEqual({ Name: "vpc-id", Values: [VPC] });

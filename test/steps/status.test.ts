@@ -10,7 +10,7 @@ import { FakeClock } from "../helpers/cfn-timeline.js";
 import { accessDenied, active, functionConfiguration } from "../helpers/function-configurations.js";
 import { ec2Error, FakeFunctionNetwork, FUNCTION, GROUP, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
 
-const deployment = { name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1" };
+const deployment = { name: "demo", apiRegion: "us-east-1", clients: [{ region: "eu-west-1" }] };
 const cfn = mockClient(CloudFormationClient);
 const lambda = mockClient(LambdaClient);
 
@@ -49,7 +49,7 @@ describe("status", () => {
 
     expect(report.deployed).toBe(true);
     expect(report.stacks.api).toMatchObject({ present: true, status: "UPDATE_COMPLETE", lastChange: "2026-11-25T08:30:00.000Z" });
-    expect(report.stacks.client).toMatchObject({ outputs: { FunctionName: "demo-client" }, lastChange: "2026-11-24T09:00:00.000Z" });
+    expect(report.stacks.clients[0]?.client).toMatchObject({ outputs: { FunctionName: "demo-client" }, lastChange: "2026-11-24T09:00:00.000Z" });
     expect(events.map((e) => (e.kind === "info" ? e.message : e.kind === "stack-state" ? [e.stage, e.status, e.summary, e.outputs] : e.kind))).toEqual([
       [1, "UPDATE_COMPLETE", "demo-api (us-east-1): UPDATE_COMPLETE, last change 2026-11-25T08:30:00.000Z", { ApiId: "a1b2c3d4e5", VpcId: "vpc-0api" }],
       [2, "CREATE_COMPLETE", "demo-client (eu-west-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z", { FunctionName: "demo-client" }],
@@ -67,10 +67,12 @@ describe("status", () => {
         await (c.thisValue as CloudFormationClient).config.region(),
       ]),
     );
+    // The routes stack is looked for under both its names (the first client region's, and the region-suffixed one).
     expect(asked.sort()).toEqual([
       ["demo-api", "us-east-1"],
       ["demo-client", "eu-west-1"],
       ["demo-routes", "us-east-1"],
+      ["demo-routes-eu-west-1", "us-east-1"],
     ]);
   });
 
@@ -80,7 +82,7 @@ describe("status", () => {
     const report = await status({ clients, emit, clock: systemClock }, { deployment });
 
     expect(report.deployed).toBe(false);
-    expect(report.stacks.client).toMatchObject({ present: false, ref: { stackName: "demo-client", region: "eu-west-1", stage: 2 } });
+    expect(report.stacks.clients[0]?.client).toMatchObject({ present: false, ref: { stackName: "demo-client", region: "eu-west-1", stage: 2 } });
     expect(events.map((e) => (e.kind === "info" ? e.message : e.kind === "stack-state" ? [e.status, e.summary] : e.kind))).toEqual([
       ["CREATE_COMPLETE", "demo-api (us-east-1): CREATE_COMPLETE, last change 2026-11-24T09:00:00.000Z"],
       [null, "demo-client (eu-west-1): not deployed"],
@@ -128,7 +130,7 @@ describe("status", () => {
     const call = lambda.commandCalls(GetFunctionConfigurationCommand)[0];
     expect(call?.args[0].input).toEqual({ FunctionName: "demo-client" });
     expect(await (call?.thisValue as LambdaClient).config.region()).toBe("eu-west-1");
-    expect(report.function).toMatchObject({ state: "Inactive", stateReasonCode: "Idle", lastUpdateStatus: "Successful" });
+    expect(report.functions["eu-west-1"]).toMatchObject({ state: "Inactive", stateReasonCode: "Idle", lastUpdateStatus: "Successful" });
     expect(events.find((e) => e.kind === "function-state")).toEqual({
       kind: "function-state",
       function: {
@@ -142,6 +144,7 @@ describe("status", () => {
         lastUpdateStatusReasonCode: undefined,
       },
       ready: false,
+      region: "eu-west-1",
       at: 7,
     });
     // The stacks are complete, so the deployment is; the function's state is shown beside it.
@@ -161,7 +164,7 @@ describe("status", () => {
     const { events, emit } = recorder();
     const report = await status({ clients, emit, clock: systemClock }, { deployment });
     expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
-    expect(report.function).toBeUndefined();
+    expect(report.functions["eu-west-1"]).toBeUndefined();
     expect(events.some((e) => e.kind === "function-state")).toBe(false);
   });
 
@@ -173,7 +176,7 @@ describe("status", () => {
     const { events, emit } = recorder();
     const report = await status({ clients, emit, clock: systemClock }, { deployment });
 
-    expect(report.function).toBeUndefined();
+    expect(report.functions["eu-west-1"]).toBeUndefined();
     expect(events).toContainEqual(
       expect.objectContaining({
         kind: "warning",
@@ -264,7 +267,7 @@ describe("status: leftover Lambda network interfaces", () => {
     net.failNext("DescribeNetworkInterfaces", ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation."));
     const { events, emit } = recorder();
     const report = await status({ clients, emit, clock: systemClock }, { deployment });
-    expect(report.stacks.client).toMatchObject({ present: true, status: "DELETE_FAILED" });
+    expect(report.stacks.clients[0]?.client).toMatchObject({ present: true, status: "DELETE_FAILED" });
     expect(events).toContainEqual(expect.objectContaining({ kind: "info", message: expect.stringMatching(/^Could not look for network interfaces the client function left behind: UnauthorizedOperation/) }));
   });
 });

@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/aws/errors.js";
 import { templateFacts } from "../../src/aws/template-facts.js";
 import { renderTemplate } from "../../src/steps/deployment-id.js";
-import { teardownAll } from "../../src/steps/teardown.js";
 import { templatesDir } from "../../src/aws/templates.js";
 import { resourceEvent, serviceError, stackEvent } from "../helpers/cfn-timeline.js";
-import { API_REGION, CLIENT_REGION, harness, sequence } from "../helpers/engine-harness.js";
+import { lookupStacks } from "../../src/steps/stacks.js";
+import { teardownAll } from "../../src/steps/teardown.js";
+import { API_REGION, CLIENT_REGION, harness, sequence, TARGET, teardown } from "../helpers/engine-harness.js";
 
-const TARGET = { name: "demo", apiRegion: API_REGION, clientRegion: CLIENT_REGION };
 
 // Lambda's hyperplane ENIs keep the client stack deleting for a long time: many quiet polls.
 const slowClientDelete = {
@@ -28,7 +28,7 @@ describe("teardownAll", () => {
     h.cfn
       .stack("demo-client", { status: "CREATE_COMPLETE", delete: slowClientDelete })
       .stack("demo-api", { status: "CREATE_COMPLETE" });
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result).toMatchObject({
       kind: "done",
@@ -49,10 +49,17 @@ describe("teardownAll", () => {
     expect(seq.filter((s) => s.startsWith("resource:")).length).toBeGreaterThanOrEqual(6);
 
     expect(h.cfn.calls.filter((c) => c.command !== "DescribeStackEvents").map((c) => `${c.command} ${String(c.input["StackName"]).split("/")[1] ?? c.input["StackName"]} ${c.region}`)).toEqual([
+      // Found first: stage 1, the routes stack under both names, the client stack.
+      `DescribeStacks demo-api ${API_REGION}`,
+      `DescribeStacks demo-routes ${API_REGION}`,
+      `DescribeStacks demo-client ${CLIENT_REGION}`,
+      `DescribeStacks demo-routes-${CLIENT_REGION} ${API_REGION}`,
       `DescribeStackResources demo-client ${CLIENT_REGION}`,
       `DescribeStacks demo-routes ${API_REGION}`,
       `DescribeStacks demo-client ${CLIENT_REGION}`,
       `DeleteStack demo-client ${CLIENT_REGION}`,
+      // No other client region's routes stack holds on to stage 1.
+      `ListStacks undefined ${API_REGION}`,
       `DescribeStacks demo-api ${API_REGION}`,
       `DeleteStack demo-api ${API_REGION}`,
     ]);
@@ -84,7 +91,7 @@ describe("teardownAll", () => {
           ],
         },
       });
-    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    expect((await teardown(h)).kind).toBe("done");
     const described = h.events.flatMap((e) => (e.kind === "resource" && e.logicalId !== e.stackName ? [[e.logicalId, e.description]] : []));
     expect(new Map(described as [string, string][])).toEqual(
       new Map([
@@ -98,11 +105,11 @@ describe("teardownAll", () => {
   it("finds nothing to do the second time", async () => {
     const h = harness();
     h.cfn.stack("demo-client", { status: "CREATE_COMPLETE" }).stack("demo-api", { status: "UPDATE_COMPLETE" });
-    expect((await teardownAll(h.ctx, TARGET)).kind).toBe("done");
+    expect((await teardown(h)).kind).toBe("done");
     h.events.length = 0;
     const deletes = h.cfn.count("DeleteStack");
 
-    const again = await teardownAll(h.ctx, TARGET);
+    const again = await teardown(h);
     expect(again).toMatchObject({ kind: "done", stages: [{ outcome: "absent" }, { outcome: "absent" }, { outcome: "absent" }] });
     expect(h.cfn.count("DeleteStack")).toBe(deletes);
     expect(sequence(h.events)).toEqual(["stages-queued:3,2,1", "stage-finished:3:absent", "stage-finished:2:absent", "stage-finished:1:absent"]);
@@ -123,7 +130,7 @@ describe("teardownAll", () => {
         },
       })
       .stack("demo-api", { status: "CREATE_COMPLETE" });
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
     expect(result).toMatchObject({
       kind: "failed",
       stage: 2,
@@ -157,7 +164,7 @@ describe("teardownAll", () => {
         ],
       },
     });
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
 
     expect(result).toMatchObject({ kind: "failed", stage: 1, status: "DELETE_FAILED", left: [{ status: "absent" }, { status: "absent" }, { stage: 1, status: "DELETE_FAILED" }] });
     expect(h.cfn.count("DeleteStack")).toBe(1);
@@ -170,7 +177,7 @@ describe("teardownAll", () => {
       status: "DELETE_IN_PROGRESS",
       running: { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [], [stackEvent("DELETE_COMPLETE")]] },
     });
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
     expect(result).toMatchObject({ kind: "done", stages: [{ outcome: "absent" }, { outcome: "absent" }, { outcome: "deleted" }] });
     expect(h.cfn.count("DeleteStack")).toBe(0);
   });
@@ -179,7 +186,7 @@ describe("teardownAll", () => {
     const h = harness();
     h.cfn.stack("demo-client", { status: "CREATE_COMPLETE", delete: slowClientDelete }).stack("demo-api", { status: "CREATE_COMPLETE" });
     h.cfn.after("DescribeStackEvents", 2, () => h.controller.abort());
-    const result = await teardownAll(h.ctx, TARGET);
+    const result = await teardown(h);
     expect(result).toMatchObject({
       kind: "cancelled",
       message: expect.stringContaining("continues in AWS"),
@@ -192,8 +199,10 @@ describe("teardownAll", () => {
   it("turns missing credentials into a CredentialsError that suggests aws configure", async () => {
     const h = harness();
     const missing = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    // Found first (as the command does), then the keys go missing while the first stack is looked at again.
+    const stacks = await lookupStacks(h.ctx.clients, TARGET);
     h.cfn.failNext("DescribeStacks", missing);
-    const error = await teardownAll(h.ctx, TARGET).catch((e: unknown) => e);
+    const error = await teardownAll(h.ctx, stacks, { maxParallel: 4, removeApi: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error).toMatchObject({ problem: "missing", fix: expect.stringContaining("aws configure") });
   });
@@ -202,7 +211,7 @@ describe("teardownAll", () => {
     const h = harness({ profile: "prod-sso" });
     h.cfn.stack("demo-api", { status: "CREATE_COMPLETE" });
     h.cfn.failNext("DescribeStackEvents", serviceError("ExpiredToken", "The security token included in the request is expired"));
-    const error = await teardownAll(h.ctx, TARGET).catch((e: unknown) => e);
+    const error = await teardown(h).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "CredentialsError", fix: expect.stringContaining("aws sso login --profile prod-sso") });
   });
 });

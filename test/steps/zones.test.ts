@@ -15,7 +15,7 @@ import { ec2Error, endpointService, recorder, stackMissing, testClients } from "
 import { systemClock } from "../../src/aws/clock.js";
 
 // Client in us-east-1 (where Lambda refuses use1-az3), API in eu-west-1; mappings as one real account has them.
-const answers: Answers = { name: "demo", apiRegion: "eu-west-1", clientRegion: "us-east-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16" };
+const answers: Answers = { name: "demo", apiRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clients: [{ region: "us-east-1", cidr: "10.20.0.0/16" }] };
 
 type Az = { ZoneName: string; ZoneId: string; ZoneType?: string; OptInStatus?: "opt-in-not-required" | "opted-in" | "not-opted-in"; State?: "available" | "impaired" };
 const az = (ZoneName: string, ZoneId: string, extra: Partial<Az> = {}): Az => ({
@@ -77,6 +77,8 @@ describe("zones chosen by preflight", () => {
     clients.destroy();
   });
 
+  // The one client region's zones, as --client-azs gives them.
+  const clientAzs = (azs: string): Partial<Answers> => ({ clients: [{ region: "us-east-1", cidr: "10.20.0.0/16", azs }] });
   const run = (over: Partial<Answers> = {}) => {
     const { events, emit } = recorder();
     // Zones only: the permission simulation (IAM, unmocked here) is preflight.test.ts's.
@@ -89,9 +91,9 @@ describe("zones chosen by preflight", () => {
 
   it("never puts the client in a zone id Lambda refuses for VPC functions (use1-az3), whatever its name", async () => {
     const { result, events } = await run();
-    expect(result.zones.client).toEqual([{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }]);
+    expect(result.zones.clients["us-east-1"]!).toEqual([{ name: "us-east-1b", id: "use1-az6" }, { name: "us-east-1c", id: "use1-az1" }]);
     expect(events).toContainEqual(
-      expect.objectContaining({ kind: "zones", role: "client", region: "us-east-1", source: "chosen", zones: result.zones.client }),
+      expect.objectContaining({ kind: "zones", role: "client", region: "us-east-1", source: "chosen", zones: result.zones.clients["us-east-1"]! }),
     );
   });
 
@@ -127,7 +129,7 @@ describe("zones chosen by preflight", () => {
       ],
     });
     const { result } = await run();
-    expect(result.zones.client.map((z) => z.name)).toEqual(["us-east-1c", "us-east-1d"]);
+    expect(result.zones.clients["us-east-1"]!.map((z) => z.name)).toEqual(["us-east-1c", "us-east-1d"]);
   });
 
   it("takes zones whose answer has no OptInStatus (stock moto, LocalStack): only not-opted-in is refused", async () => {
@@ -136,7 +138,7 @@ describe("zones chosen by preflight", () => {
     ec2Api.on(DescribeAvailabilityZonesCommand).resolves({ AvailabilityZones: [bare(EU_WEST_1[1]!), az("eu-west-1c", "euw1-az2", { OptInStatus: "not-opted-in" }), bare(EU_WEST_1[0]!)] });
     ec2Api.on(DescribeVpcEndpointServicesCommand).resolves(endpointService("eu-west-1", ["a", "b", "c"]));
     const { result } = await run();
-    expect(result.zones.client.map((z) => z.name)).toEqual(["us-east-1b", "us-east-1c"]);
+    expect(result.zones.clients["us-east-1"]!.map((z) => z.name)).toEqual(["us-east-1b", "us-east-1c"]);
     expect(result.zones.api.map((z) => z.name)).toEqual(["eu-west-1a", "eu-west-1b"]);
   });
 
@@ -159,13 +161,13 @@ describe("zones chosen by preflight", () => {
   });
 
   it("takes the zones of --client-azs, in their order, with their ids", async () => {
-    const { result, events } = await run({ clientAzs: "us-east-1d,us-east-1b" });
-    expect(result.zones.client).toEqual([{ name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1b", id: "use1-az6" }]);
+    const { result, events } = await run(clientAzs("us-east-1d,us-east-1b"));
+    expect(result.zones.clients["us-east-1"]!).toEqual([{ name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1b", id: "use1-az6" }]);
     expect(events).toContainEqual(expect.objectContaining({ kind: "zones", role: "client", source: "flags" }));
   });
 
   it("refuses a --client-azs zone Lambda cannot use as bad input, naming it, its id and the usable zones", async () => {
-    const error = await failure({ clientAzs: "us-east-1a,us-east-1b" });
+    const error = await failure(clientAzs("us-east-1a,us-east-1b"));
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toBe(
       "--client-azs us-east-1a,us-east-1b: us-east-1a (use1-az3) cannot hold the client VPC: Lambda does not run VPC functions in use1-az3; " +
@@ -182,7 +184,7 @@ describe("zones chosen by preflight", () => {
   it("keeps the zones an existing stack already uses on a re-run, rather than the first two", async () => {
     cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(existing("demo-client", ["us-east-1d", "us-east-1c"]));
     const { result, events } = await run();
-    expect(result.zones.client).toEqual([{ name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1c", id: "use1-az1" }]);
+    expect(result.zones.clients["us-east-1"]!).toEqual([{ name: "us-east-1d", id: "use1-az2" }, { name: "us-east-1c", id: "use1-az1" }]);
     expect(events).toContainEqual(expect.objectContaining({ kind: "zones", role: "client", source: "existing stack" }));
     expect(events.filter((e) => e.kind === "warning")).toEqual([]);
   });
@@ -204,7 +206,7 @@ describe("zones chosen by preflight", () => {
   it("chooses afresh for a stack that will be re-created (ROLLBACK_COMPLETE): its zones may be why it failed", async () => {
     cfn.on(DescribeStacksCommand, { StackName: "demo-client" }).resolves(existing("demo-client", ["us-east-1d", "us-east-1c"], "ROLLBACK_COMPLETE"));
     const { result, events } = await run();
-    expect(result.zones.client.map((z) => z.name)).toEqual(["us-east-1b", "us-east-1c"]);
+    expect(result.zones.clients["us-east-1"]!.map((z) => z.name)).toEqual(["us-east-1b", "us-east-1c"]);
     expect(events.filter((e) => e.kind === "warning")).toEqual([]);
   });
 

@@ -51,26 +51,27 @@ interface Deployment {
 }
 
 interface DeployedStage {
-  readonly plan: Pick<StagePlan, "stackName" | "tags" | "template">;
+  readonly plan: Pick<StagePlan, "stackName" | "tags" | "template"> & Partial<Pick<StagePlan, "key" | "clientRegion">>;
   readonly body: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly resources: readonly EvaluatedResource[];
   readonly where: Where;
 }
 
-// Each partition's two longest region ids (the longest values), as the API and the client region.
+// Each partition's two longest region ids (the longest values), as the API and the first client region;
+// a second client region, when the partition has one, gets a routes stack of its own name form and the
+// endpoint rule the first one's range does not need.
 function answersFor(partition: string, name: string): Answers {
-  const [apiRegion, clientRegion] = offeredRegions(partition)
+  const [apiRegion, ...clientRegions] = offeredRegions(partition)
     .map((r) => r.id)
     .sort((a, b) => b.length - a.length || a.localeCompare(b));
+  const ranges = [DEFAULTS.clientCidr, "10.21.0.0/16"];
   return {
     name,
     apiRegion: apiRegion!,
-    clientRegion: clientRegion!,
     apiCidr: DEFAULTS.apiCidr,
-    clientCidr: DEFAULTS.clientCidr,
+    clients: clientRegions.slice(0, 2).map((region, i) => ({ region, cidr: ranges[i]!, azs: `${region}a,${region}b` })),
     apiAzs: `${apiRegion}a,${apiRegion}b`,
-    clientAzs: `${clientRegion}a,${clientRegion}b`,
   };
 }
 
@@ -78,10 +79,13 @@ function answersFor(partition: string, name: string): Answers {
 // earlier stages' outputs (and stage 1's Parameter Store value that CloudFormation reads for stage 3).
 async function deploy(answers: Answers): Promise<DeployedStage[]> {
   const plan = buildPlan(answers);
-  const outputs: { -readonly [K in keyof StageOutputs]: StageOutputs[K] } = {};
+  // Stage 1's outputs, and each client region's own stage 2 and 3.
+  const chains = new Map<string | undefined, { -readonly [K in keyof StageOutputs]: StageOutputs[K] }>();
   const ssm: Record<string, string> = {};
   const stages: DeployedStage[] = [];
   for (const stage of plan.stages) {
+    const outputs = chains.get(stage.clientRegion) ?? { 1: chains.get(undefined)?.[1] };
+    chains.set(stage.clientRegion, outputs);
     const parameters = resolveParameters(stage, outputs);
     const { body } = await loadStageTemplate(stage.template, parameters, TEMPLATES_DIR);
     const partition = partitionsInfo.partitions.find((p) => stage.region in p.regions)!;
@@ -106,7 +110,9 @@ async function deploy(answers: Answers): Promise<DeployedStage[]> {
 // use (the most values there can be): ids at AWS's longest (17 hex digits), the peering made by the client
 // stack, the zone and the probe on. The client template is sent rendered, with the probe's code.
 async function connect(answers: Answers): Promise<DeployedStage[]> {
-  const names = connectStackNames(answers.name, answers.clientRegion);
+  // A connection has one client region: the deployment's first.
+  const clientRegion = answers.clients[0]!.region;
+  const names = connectStackNames(answers.name, clientRegion);
   const id = (prefix: string, n: number) => `${prefix}-${(n.toString(16) + "f".repeat(17)).slice(0, 17)}`;
   const slots = (family: SlotFamily, on: string) =>
     slotParameters(family, Array.from({ length: SLOTS[family].count }, (_, i) => ({ index: i + 1, on: id(on, i), cidr: `10.${i}.0.0/16`, kept: false })));
@@ -133,9 +139,9 @@ async function connect(answers: Answers): Promise<DeployedStage[]> {
     ...slots("ClientRoute", "rtb"),
     ...slots("ClientEgress", "sg"),
   };
-  const api = { DeploymentName: answers.name, ClientRegion: answers.clientRegion, PeeringConnectionId: id("pcx", 4), ...slots("ReturnRoute", "rtb"), ...slots("EndpointIngress", "sg") };
+  const api = { DeploymentName: answers.name, ClientRegion: clientRegion, PeeringConnectionId: id("pcx", 4), ...slots("ReturnRoute", "rtb"), ...slots("EndpointIngress", "sg") };
   const stacks = [
-    { key: "client" as const, stackName: names.client, region: answers.clientRegion, parameters: client },
+    { key: "client" as const, stackName: names.client, region: clientRegion, parameters: client },
     { key: "api" as const, stackName: names.api, region: answers.apiRegion, parameters: api },
   ];
   return Promise.all(stacks.map(async (stack): Promise<DeployedStage> => {
@@ -260,6 +266,10 @@ describe("every value the templates send meets the constraint AWS states for its
     expect(NAMES.longest.length).toBeGreaterThan(NAMES.shortest.length);
     expect(deployments.map((d) => d.label)).toHaveLength(DEPLOYABLE_PARTITIONS.length * 2);
     for (const d of deployments) expect(d.stages.map((s) => s.resources.length).every((n) => n > 0)).toBe(true);
+    // A second client region (the aws partition has one) sends the endpoint rule, under the routes stack's other name.
+    const second = deployments.filter((d) => d.label.startsWith("aws,")).flatMap((d) => d.stages.filter((s) => s.plan.key === "routes" && s.plan.stackName.endsWith(s.plan.clientRegion!)));
+    expect(second).toHaveLength(2);
+    for (const s of second) expect(s.resources.map((r) => r.type)).toContain("AWS::EC2::SecurityGroupIngress");
   });
 
   it("lands every string and number of every resource on a field whose constraint is looked up", () => {

@@ -64,7 +64,7 @@ async function events(): Promise<ProgressEvent[]> {
   return [
     { kind: "run-started", operation: "doctor", name: "demo", at: at(0) },
     ...(await brokenHops()),
-    { kind: "verify-result", report: denied(), at: at(1) },
+    { kind: "verify-result", report: denied(), region: "eu-west-1", at: at(1) },
     { kind: "stage-started", action: "create", at: at(1), ...client },
     {
       kind: "stage-failed",

@@ -153,7 +153,7 @@ describe("Ink progress screen", () => {
   it("explains a failed verification in a box: the layer and the advice", async () => {
     const ui = mount();
     ui.send([
-      { kind: "verify-result", report: failingReport, at: at(1) },
+      { kind: "verify-result", report: failingReport, region: "eu-west-1", at: at(1) },
       { kind: "result", operation: "verify", ok: false, summary: "The path does not work.", next: [], at: at(1) },
     ]);
     const frame = await ui.waitFor("The path does not work.");
@@ -167,7 +167,7 @@ describe("Ink progress screen", () => {
   it("shows the wait for the function, and a function Lambda could not make ready as a function-layer failure", async () => {
     const ui = mount({ columns: 120 });
     ui.send([
-      { kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: at(1) },
+      { kind: "function-waiting", cause: "not-ready", function: pendingFunction, region: "eu-west-1", at: at(1) },
       {
         kind: "verify-result",
         report: {
@@ -177,6 +177,7 @@ describe("Ink progress screen", () => {
           warm: { inside: undefined, roundTrip: undefined },
           failure: { layer: "function", message: "Lambda could not make demo-client in eu-west-1 ready: State Failed (SubnetOutOfIPAddresses)", advice: "Free some addresses." },
         },
+        region: "eu-west-1",
         at: at(9),
       },
       { kind: "result", operation: "verify", ok: false, summary: "The path does not work.", next: [], at: at(9) },

@@ -249,8 +249,8 @@ describe("plain renderer", () => {
     };
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });
-    for (const sample of report.samples) renderer.onEvent({ kind: "verify-sample", sample, at: at(1) });
-    renderer.onEvent({ kind: "verify-result", report, at: at(2) });
+    for (const sample of report.samples) renderer.onEvent({ kind: "verify-sample", sample, region: "eu-west-1", at: at(1) });
+    renderer.onEvent({ kind: "verify-result", report, region: "eu-west-1", at: at(2) });
     renderer.close();
 
     expect(out.lines()).toEqual([
@@ -275,8 +275,8 @@ describe("plain renderer", () => {
     };
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });
-    renderer.onEvent({ kind: "verify-sample", sample: report.samples[0]!, at: at(1) });
-    renderer.onEvent({ kind: "verify-result", report, at: at(2) });
+    renderer.onEvent({ kind: "verify-sample", sample: report.samples[0]!, region: "eu-west-1", at: at(1) });
+    renderer.onEvent({ kind: "verify-result", report, region: "eu-west-1", at: at(2) });
     renderer.close();
 
     expect(out.lines()).toEqual([
@@ -294,9 +294,9 @@ describe("plain renderer", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });
     const updating = { ...activeFunction, lastUpdateStatus: "InProgress" };
-    renderer.onEvent({ kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: at(0) });
-    renderer.onEvent({ kind: "function-waiting", cause: "not-ready", function: updating, at: at(50) });
-    renderer.onEvent({ kind: "function-ready", function: activeFunction, waitedMs: 64_000, at: at(64) });
+    renderer.onEvent({ kind: "function-waiting", cause: "not-ready", function: pendingFunction, region: "eu-west-1", at: at(0) });
+    renderer.onEvent({ kind: "function-waiting", cause: "not-ready", function: updating, region: "eu-west-1", at: at(50) });
+    renderer.onEvent({ kind: "function-ready", function: activeFunction, waitedMs: 64_000, region: "eu-west-1", at: at(64) });
     renderer.close();
 
     expect(out.lines()).toEqual([
@@ -310,9 +310,9 @@ describe("plain renderer", () => {
     const out = captureStream();
     const renderer = createPlainRenderer({ stream: out });
     const restoring = { ...pendingFunction, stateReasonCode: "Restoring", stateReason: "The function is being restored.", lastUpdateStatus: "Successful" };
-    renderer.onEvent({ kind: "function-waiting", cause: "inactive", function: restoring, at: at(0) });
-    renderer.onEvent({ kind: "function-state", function: failedFunction, ready: false, at: at(1) });
-    renderer.onEvent({ kind: "function-state", function: activeFunction, ready: true, at: at(2) });
+    renderer.onEvent({ kind: "function-waiting", cause: "inactive", function: restoring, region: "eu-west-1", at: at(0) });
+    renderer.onEvent({ kind: "function-state", function: failedFunction, ready: false, region: "eu-west-1", at: at(1) });
+    renderer.onEvent({ kind: "function-state", function: activeFunction, ready: true, region: "eu-west-1", at: at(2) });
     renderer.close();
 
     expect(out.lines()).toEqual([

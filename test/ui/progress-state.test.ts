@@ -265,7 +265,7 @@ const cases: Case[] = [
   },
   {
     name: "takes a failed verification as the run's failure",
-    events: [{ kind: "verify-result", report: failingReport, at: at(1) }],
+    events: [{ kind: "verify-result", report: failingReport, region: "eu-west-1", at: at(1) }],
     check: (state) => {
       expect(state.failure).toEqual({ kind: "verify", failure: failingReport.failure });
     },
@@ -297,11 +297,11 @@ describe("progress state", () => {
 
   it("keeps the wait for the function as notes, a woken inactive function and a function not ready drawing attention", () => {
     const state = fold([
-      { kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: at(0) },
-      { kind: "function-ready", function: activeFunction, waitedMs: 3_000, at: at(3) },
-      { kind: "function-waiting", cause: "inactive", function: pendingFunction, at: at(4) },
-      { kind: "function-state", function: failedFunction, ready: false, at: at(5) },
-      { kind: "function-state", function: activeFunction, ready: true, at: at(6) },
+      { kind: "function-waiting", cause: "not-ready", function: pendingFunction, region: "eu-west-1", at: at(0) },
+      { kind: "function-ready", function: activeFunction, waitedMs: 3_000, region: "eu-west-1", at: at(3) },
+      { kind: "function-waiting", cause: "inactive", function: pendingFunction, region: "eu-west-1", at: at(4) },
+      { kind: "function-state", function: failedFunction, ready: false, region: "eu-west-1", at: at(5) },
+      { kind: "function-state", function: activeFunction, ready: true, region: "eu-west-1", at: at(6) },
     ]);
     expect(state.history.map((item) => (item.kind === "note" ? [item.note.tone, item.note.text.split(":")[0]] : item.kind))).toEqual([
       ["info", "waiting for the function demo-client to be ready"],

@@ -11,8 +11,8 @@ const events: ProgressEvent[] = [
   { kind: "stage-started", action: "create", at: 2, ...ref },
   { kind: "resource", logicalId: "Fn", resourceType: "AWS::Lambda::Function", status: "CREATE_FAILED", reason: 'Line "one"\nline two', eventId: "e1", at: 3, ...ref },
   { kind: "stage-finished", outcome: "created", outputs: { FunctionName: "demo-client" }, at: 4, ...ref },
-  { kind: "function-waiting", cause: "not-ready", function: pendingFunction, at: 4 },
-  { kind: "function-ready", function: activeFunction, waitedMs: 41_000, at: 5 },
+  { kind: "function-waiting", cause: "not-ready", function: pendingFunction, region: "eu-west-1", at: 4 },
+  { kind: "function-ready", function: activeFunction, waitedMs: 41_000, region: "eu-west-1", at: 5 },
   { kind: "result", operation: "deploy", ok: true, summary: "deployed", next: ["xregion-private-api verify"], at: 5 },
 ];
 
@@ -32,7 +32,7 @@ describe("NDJSON renderer", () => {
   it("names each event by `type` first and by `kind` as before; a doctor hop is one line of the issue's shape", () => {
     const out = captureStream();
     const renderer = createJsonRenderer(out);
-    renderer.onEvent({ kind: "doctor-hop", hop: "client-route", ok: false, detail: "rtb-0abc (subnet-1): 10.10.0.0/16 has no route", fix: "aws ec2 create-route …", at: 7 });
+    renderer.onEvent({ kind: "doctor-hop", hop: "client-route", ok: false, detail: "rtb-0abc (subnet-1): 10.10.0.0/16 has no route", fix: "aws ec2 create-route …", region: "eu-west-1", at: 7 });
     const line = out.lines()[0]!;
     expect(line.startsWith('{"type":"doctor-hop","kind":"doctor-hop","hop":"client-route","ok":false')).toBe(true);
     expect(JSON.parse(line)).toMatchObject({ type: "doctor-hop", hop: "client-route", ok: false, detail: expect.any(String), fix: "aws ec2 create-route …" });

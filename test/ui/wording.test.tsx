@@ -41,9 +41,9 @@ describe("response body", () => {
 
 const run: ProgressEvent[] = [
   { kind: "run-started", operation: "doctor", name: "demo", at: 1 },
-  { kind: "doctor-hop", hop: "function", ok: true, detail: "demo-client: Active, last update Successful", fix: null, at: 2 },
-  { kind: "doctor-hop", hop: "client-route", ok: false, detail: "rtb-0abc (subnet-1): 10.10.0.0/16 has no route", fix: "aws ec2 create-route --route-table-id rtb-0abc --destination-cidr-block 10.10.0.0/16 --vpc-peering-connection-id pcx-0123 --region eu-west-1", at: 3 },
-  { kind: "doctor-hop", hop: "endpoint-ingress", ok: null, detail: "ec2:DescribeSecurityGroups failed: UnauthorizedOperation", fix: null, at: 4 },
+  { kind: "doctor-hop", hop: "function", ok: true, detail: "demo-client: Active, last update Successful", fix: null, region: "eu-west-1", at: 2 },
+  { kind: "doctor-hop", hop: "client-route", ok: false, detail: "rtb-0abc (subnet-1): 10.10.0.0/16 has no route", fix: "aws ec2 create-route --route-table-id rtb-0abc --destination-cidr-block 10.10.0.0/16 --vpc-peering-connection-id pcx-0123 --region eu-west-1", region: "eu-west-1", at: 3 },
+  { kind: "doctor-hop", hop: "endpoint-ingress", ok: null, detail: "ec2:DescribeSecurityGroups failed: UnauthorizedOperation", fix: null, region: "eu-west-1", at: 4 },
   { kind: "result", operation: "doctor", ok: false, summary: "Broken: client-route; not checked: endpoint-ingress.", next: [], at: 5 },
 ];
 

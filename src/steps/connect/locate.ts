@@ -5,13 +5,13 @@ import type { AwsClients } from "../../aws/clients.js";
 import { resolveClientNetwork } from "../../aws/connect-reads.js";
 import type { PathQuery } from "../../aws/path-snapshot.js";
 import { clientOf } from "../../config/connect-answers.js";
-import type { Answers, ConnectAnswers } from "../../config/answers.js";
+import type { ConnectAnswers } from "../../config/answers.js";
 import { parseCidr } from "../../net/cidr.js";
 import { lookupStack, type StackState } from "../stacks.js";
 import { connectStageRefs, TAG_CONNECTION } from "../stages.js";
 
 /** What finds a connection: its name and regions. */
-export type Connection = Pick<Answers, "name" | "apiRegion" | "clientRegion">;
+export type Connection = Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion">;
 
 /** A connection's two stacks as they are now, in deploy order. */
 export interface ConnectionStacks {

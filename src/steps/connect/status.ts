@@ -66,7 +66,7 @@ async function probeState(ctx: Context, client: StackState, now: () => number): 
   if (!functionName) return;
   try {
     const fn = await readFunctionStatus(ctx.clients, client.ref.region, functionName);
-    ctx.emit({ kind: "function-state", function: fn, ready: judgeFunction(fn) === "ready", at: now() });
+    ctx.emit({ kind: "function-state", function: fn, ready: judgeFunction(fn) === "ready", region: client.ref.region, at: now() });
   } catch (error) {
     throwIfCredentials(error, ctx.clients.profile);
     if (!isServiceError(error)) throw error;

@@ -44,7 +44,7 @@ export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<Doct
   const now = () => ctx.clock.now();
   const snapshot = await readPathSnapshot(ctx.clients, query);
   const hops = judgePath(snapshot);
-  for (const verdict of hops) ctx.emit({ kind: "doctor-hop", ...verdict, at: now() });
+  for (const verdict of hops) ctx.emit({ kind: "doctor-hop", ...verdict, region: query.clientRegion, at: now() });
   return { hops, ok: hops.every((h) => h.ok === true), broken: hops.find((h) => h.ok === false) };
 }
 

@@ -46,12 +46,13 @@ const WHAT_FAILED: Readonly<Record<string, string>> = {
 function tell(failure: Failure): Told {
   if (failure.kind === "verify") {
     const { layer, message, advice } = failure.failure;
-    return { title: "verification failed", layer: `${layer} (${WHAT_FAILED[layer] ?? "the client's request to the private API"})`, cause: message, todo: advice };
+    const title = failure.region ? `verification of ${failure.region} failed` : "verification failed";
+    return { title, layer: `${layer} (${WHAT_FAILED[layer] ?? "the client's request to the private API"})`, cause: message, todo: advice };
   }
   const { stage } = failure;
   const cause = stage.failure?.rootCause;
   return {
-    title: `stage ${stage.stage}/${stageCount(stage.key)} failed${failureStatus(stage.failure?.status) ? `: ${failureStatus(stage.failure?.status)}` : ""}`,
+    title: `stage ${stage.stage}/${stageCount(stage.key)}${failure.region ? ` of ${failure.region}` : ""} failed${failureStatus(stage.failure?.status) ? `: ${failureStatus(stage.failure?.status)}` : ""}`,
     layer: `CloudFormation, stack ${stage.stackName} in ${stage.region}`,
     cause: cause && `${cause.logicalId} (${cause.resourceType}): ${cause.reason}`,
     todo: stage.failure?.message ?? "",
@@ -106,7 +107,7 @@ export function OutputsList({ stages, width }: { readonly stages: readonly Stage
         // Per stack, so that one long key does not push every value (and the invoke URL) to a wrap.
         const keyWidth = Math.max(...s.entries.map(([key]) => key.length));
         return (
-          <Box key={s.stage} flexDirection="column" paddingLeft={2}>
+          <Box key={`${s.stackName} ${s.region}`} flexDirection="column" paddingLeft={2}>
             <Text>
               {s.stackName} <Text dimColor>({s.region})</Text>
             </Text>

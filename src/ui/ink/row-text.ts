@@ -2,7 +2,7 @@
 import type { StageRef } from "../../steps/events.js";
 import { stageCount } from "../../steps/stages.js";
 import { failureStatus } from "../format.js";
-import type { ResourceRow, StageView } from "../progress-state.js";
+import type { RegionView, ResourceRow, StageView } from "../progress-state.js";
 import type { GlyphKind } from "./rows.js";
 const FINISHED = {
   created: "CREATE_COMPLETE",
@@ -19,10 +19,67 @@ const STARTING = {
   check: "WAITING",
 } as const;
 
-/** A stage's row label, longest first, and its region, which the row keeps whatever the width. */
-export function stageLabels(stage: StageRef): { readonly labels: readonly string[]; readonly keep: string } {
+/**
+ * A stage's row label, longest first, and its region, which the row keeps whatever the width. With
+ * several client regions, a stage 3 in region A also names its client region.
+ */
+export function stageLabels(stage: StageRef, plural = false): { readonly labels: readonly string[]; readonly keep: string } {
   const of = `${stage.stage}/${stageCount(stage.key)}`;
-  return { labels: [`stage ${of} ${stage.stackName}`, `${of} ${stage.stackName}`], keep: ` (${stage.region})` };
+  const client = plural && stage.clientRegion !== undefined && stage.clientRegion !== stage.region ? ` ← ${stage.clientRegion}` : "";
+  return { labels: [`stage ${of} ${stage.stackName}`, `${of} ${stage.stackName}`], keep: ` (${stage.region}${client})` };
+}
+
+// ------------------------------------------------------------------ a client region's row
+/** A client region's row: its labels (longest first), status and elapsed time. */
+export interface RegionRowText {
+  readonly labels: readonly string[];
+  readonly keep: string;
+  readonly status: string;
+  readonly elapsedMs: number | undefined;
+}
+
+// Region ids are at most 14 characters (ap-southeast-2); padded so the stage columns line up.
+const REGION_WIDTH = 15;
+
+/**
+ * A region at work: its region, the stage at work and the resource in progress (or the step the tool
+ * takes), the stack's status, the time since the region started. A region that ended: its stages' outcomes.
+ */
+export function regionRowText(view: RegionView, now: number): RegionRowText {
+  const stage = view.current;
+  const elapsedMs = view.startedAt === undefined ? undefined : Math.max(0, (view.finishedAt ?? now) - view.startedAt);
+  if (view.phase === "waiting" || !stage) return { labels: [view.region], keep: "", status: "waiting", elapsedMs: undefined };
+  const name = view.region.padEnd(REGION_WIDTH);
+  if (view.phase === "running") {
+    const where = `${stage.stage}/${stageCount(stage.key)} ${stage.key}`;
+    const busy = busyWith(stage);
+    return { labels: [...(busy ? [`${name}${where} · ${busy}`] : []), `${name}${where}`, view.region], keep: "", status: stageStatus(stage), elapsedMs };
+  }
+  const outcomes = view.ended.map((s) => `${s.key} ${shortStatus(stageStatus(s))}`);
+  return { labels: [`${name}${outcomes.join(" · ")}`, `${name}${view.ended.map((s) => s.key).join(" · ")}`, view.region], keep: "", status: regionStatus(view), elapsedMs };
+}
+
+// What the stage is doing now: the latest resource still changing, else the latest step of the tool's own.
+function busyWith(stage: StageView): string | undefined {
+  const resource = visibleResources(stage).findLast((row) => !isSettled(row.status));
+  if (resource) return resourceLabel(resource);
+  return stage.steps.findLast((step) => step.state === "running")?.label;
+}
+
+/** A region's word once it ended: up, removed, failed (with the stack's status) or cancelled. */
+export function regionStatus(view: RegionView): string {
+  const stage = view.current;
+  if (view.phase === "failed" && stage) return stageStatus(stage);
+  if (view.phase === "cancelled") return "CANCELLED";
+  if (view.phase === "done") return view.ended.every((s) => s.outcome === "deleted" || s.outcome === "absent") ? "REMOVED" : "UP";
+  return stage ? stageStatus(stage) : "waiting";
+}
+
+/** A region row's mark. */
+export function regionGlyph(view: RegionView): GlyphKind {
+  if (view.phase === "waiting") return "pending";
+  if (view.phase === "done") return "done";
+  return view.current ? stageGlyph(view.current) : "pending";
 }
 
 // CloudFormation's words, shortened for a narrow terminal (the glyph already tells done from failed).

@@ -4,8 +4,21 @@ import { Box, Text, type TextProps } from "ink";
 import { stripVTControlCharacters } from "node:util";
 import { formatDuration, wrapLines } from "../format.js";
 import { createContext, useContext, useEffect, useState } from "react";
-import { type Note, type ResourceRow as ResourceRowView, type StageView, type StepRow } from "../progress-state.js";
-import { fitRow, resourceElapsed, resourceGlyph, resourceLabel, ROW_MAX, stageElapsed, stageGlyph, stageLabels, stageStatus, visibleResources } from "./row-text.js";
+import { type Note, type RegionView, type ResourceRow as ResourceRowView, type StageView, type StepRow } from "../progress-state.js";
+import {
+  fitRow,
+  regionGlyph,
+  regionRowText,
+  resourceElapsed,
+  resourceGlyph,
+  resourceLabel,
+  ROW_MAX,
+  stageElapsed,
+  stageGlyph,
+  stageLabels,
+  stageStatus,
+  visibleResources,
+} from "./row-text.js";
 
 /**
  * Elapsed times keep moving while a stage waits with no events (stage 2's delete can be quiet for 30
@@ -177,9 +190,20 @@ export function StepRows({ steps, now, width }: { readonly steps: readonly StepR
 /**
  * A running stage shows every described resource; a finished one folds them away, a failed one keeps
  * only its failed rows, the root cause's reason under it.
- * `live`: the running stage, redrawn in place by Ink (Lines, whole).
+ * `live`: the running stage, redrawn in place by Ink (Lines, whole). `plural`: a run with several client
+ * regions (a stage 3 names its client region).
  */
-export function StageRow({ stage, now, width, live = false }: { readonly stage: StageView; readonly now: number; readonly width: number; readonly live?: boolean }) {
+export function StageRow({ stage, now, width, live = false, plural = false }: { readonly stage: StageView; readonly now: number; readonly width: number; readonly live?: boolean; readonly plural?: boolean }) {
+  return (
+    <Box flexDirection="column">
+      <Row glyph={stageGlyph(stage)} {...stageLabels(stage, plural)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} width={width} bold />
+      <StageBody stage={stage} now={now} width={width} live={live} />
+    </Box>
+  );
+}
+
+/** What goes under a stage's row: its tool steps, notes, the resources worth a line, and why it ended badly. */
+export function StageBody({ stage, now, width, live = false }: { readonly stage: StageView; readonly now: number; readonly width: number; readonly live?: boolean }) {
   const shown = visibleResources(stage);
   const rows = stage.phase === "running" ? shown : stage.phase === "failed" ? shown.filter((r) => r.failure) : [];
   const causeShown = rows.some((r) => r.logicalId === stage.rootCauseId && r.failure?.reason);
@@ -190,8 +214,7 @@ export function StageRow({ stage, now, width, live = false }: { readonly stage: 
         ? stage.failure?.rootCause?.reason ?? stage.failure?.message
         : undefined;
   return (
-    <Box flexDirection="column">
-      <Row glyph={stageGlyph(stage)} {...stageLabels(stage)} status={stageStatus(stage)} elapsedMs={stageElapsed(stage, now)} width={width} bold />
+    <>
       <StepRows steps={stage.steps} now={now} width={width} />
       {stage.notes.map((note, i) => (
         <NoteLine key={i} note={note} indent={2} width={width} live={live} />
@@ -204,6 +227,21 @@ export function StageRow({ stage, now, width, live = false }: { readonly stage: 
           <Lines whole={!live} lines={wrapLines(explanation.split("\n"), width - 4, 0)} />
         </Box>
       )}
+    </>
+  );
+}
+
+/**
+ * One client region's row: while at work, its stage, the resource in progress and the elapsed time; once
+ * ended, one line (a failed or cancelled region keeps its failing stage's cause under it).
+ */
+export function RegionRow({ view, now, width, live = false }: { readonly view: RegionView; readonly now: number; readonly width: number; readonly live?: boolean }) {
+  const text = regionRowText(view, now);
+  const ended = view.phase === "failed" || view.phase === "cancelled";
+  return (
+    <Box flexDirection="column">
+      <Row glyph={regionGlyph(view)} labels={text.labels} keep={text.keep} status={text.status} elapsedMs={text.elapsedMs} width={width} bold={view.phase !== "waiting"} dim={view.phase === "waiting"} />
+      {ended && view.current && <StageBody stage={view.current} now={view.current.finishedAt ?? now} width={width} live={live} />}
     </Box>
   );
 }

@@ -2,7 +2,9 @@
 import { Box, Text } from "ink";
 import type { VerifyReport, VerifySample } from "../../steps/client-answer.js";
 import { formatMs, wrapLines } from "../format.js";
-import { latencyColumns, latencyTable, responseLines } from "../wording.js";
+import type { VerifyMatrix } from "../../steps/verify-matrix.js";
+import type { RegionVerified } from "../progress-state.js";
+import { latencyColumns, latencyTable, matrixLines, regionVerifyText, responseLines } from "../wording.js";
 import { Glyph, Lines, usePaint } from "./rows.js";
 
 /** The latency figures of a verification. */
@@ -106,3 +108,50 @@ export function VerifyView({ report, width }: { readonly report: VerifyReport; r
     </Box>
   );
 }
+
+/** Several client regions being verified: one line saying how far each has got. */
+export function RegionSamplesLive({ samples, width }: { readonly samples: Readonly<Record<string, readonly VerifySample[]>>; readonly width: number }) {
+  const regions = Object.entries(samples).filter(([, list]) => list.length > 0);
+  if (regions.length === 0) return null;
+  const text = regions.map(([region, list]) => `${region} ${list.length}${list.some((s) => s.kind === "unexpected" || !s.answer.ok) ? " (failing)" : ""}`).join(" · ");
+  return (
+    <Box>
+      <Box flexShrink={0} marginRight={1}>
+        <Glyph kind="running" />
+      </Box>
+      <Box width={Math.max(1, width - 2)}>
+        <Text wrap="truncate-end">invoking the clients, samples so far: {text}</Text>
+      </Box>
+    </Box>
+  );
+}
+
+/** One client region's verification, folded to a line (the matrix follows once all have answered). */
+export function RegionVerifyLine({ verified, width }: { readonly verified: RegionVerified; readonly width: number }) {
+  const paint = usePaint();
+  const { region, report } = verified;
+  const lines = wrapLines([regionVerifyText(region, report)], width - 2);
+  return (
+    <Box>
+      <Box flexShrink={0} marginRight={1}>
+        <Glyph kind={report.ok ? "done" : "failed"} />
+      </Box>
+      <Lines lines={lines} {...(report.ok ? {} : { color: paint("red") })} />
+    </Box>
+  );
+}
+
+/** The latency matrix of several client regions: one row per region, the slowest named. */
+export function MatrixView({ matrix, width }: { readonly matrix: VerifyMatrix; readonly width: number }) {
+  const table = matrixLines(matrix);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>{table.header}</Text>
+      {table.rows.map((row, i) => (
+        <Text key={i}>{row}</Text>
+      ))}
+      <Lines lines={wrapLines([table.note], width, 0)} dimColor />
+    </Box>
+  );
+}
+
