@@ -35,10 +35,13 @@ export class FakeClock implements Clock {
   now(): number {
     return this.t;
   }
+  // A sleep lets every other piece of work that is ready run first (a real sleep would): operations side by
+  // side (several client regions) then interleave as they do in time, poll by poll.
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return;
     this.sleeps.push(ms);
     this.t += ms;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -91,6 +94,8 @@ interface Script {
 
 interface StackState {
   readonly name: string;
+  tags: Record<string, string>;
+  parameters: Record<string, string>;
   // The key it is filed under: its name, or "<region>:<name>" for a stack set up in one region (stackIn).
   readonly key: string;
   readonly id: string;
@@ -110,6 +115,10 @@ interface StackState {
 export interface StackSetup {
   readonly status?: string;
   readonly outputs?: Record<string, string>;
+  // The stack's own tags and parameter values as DescribeStacks answers them (a change set replaces both;
+  // connect's client stack names the user's VPC by one).
+  readonly tags?: Record<string, string>;
+  readonly parameters?: Record<string, string>;
   // Events from operations before this test's run, oldest first (they must never be reported).
   readonly history?: readonly EventSpec[];
   readonly changeSet?: ChangeSetOutcome;
@@ -120,8 +129,6 @@ export interface StackSetup {
   readonly delete?: Script | readonly Script[];
   // What DescribeStackResources lists (physical ids), e.g. the client stack's function and VPC.
   readonly resources?: readonly { readonly logicalId: string; readonly type: string; readonly physicalId: string }[];
-  // The parameters DescribeStacks lists (connect's client stack names the user's VPC by one).
-  readonly parameters?: Readonly<Record<string, string>>;
   readonly cancel?: Script;
   // An operation someone else started before the run (e.g. from the console), still going.
   readonly running?: Script;
@@ -220,6 +227,8 @@ export class FakeCloudFormation {
     if (setup.status) {
       const state = this.newStack(name, setup.status);
       state.outputs = { ...setup.outputs };
+      state.tags = { ...setup.tags };
+      state.parameters = { ...setup.parameters };
       this.clock.t -= 60_000 * 30;
       for (const spec of setup.history ?? []) this.append(state, spec, undefined, 0);
       this.clock.t += 60_000 * 30;
@@ -280,7 +289,7 @@ export class FakeCloudFormation {
     const key = this.keyOf(name);
     const id = `arn:aws:cloudformation:${key === name ? "eu-west-1" : this.region}:${ACCOUNT}:stack/${name}/${randomUUID()}`;
     const state: StackState = {
-      name, key, id, status, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
+      name, key, id, status, tags: {}, parameters: {}, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
       created: new Date(this.clock.now()), lastUpdated: undefined, physical: new Map(),
     };
     this.byName.set(key, state);
@@ -298,10 +307,12 @@ export class FakeCloudFormation {
     const state = this.find(input["StackName"]);
     if (!state) throw serviceError("ValidationError", `Stack with id ${String(input["StackName"])} does not exist`);
     const outputs = Object.entries(state.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }));
-    const parameters = Object.entries(this.setups.get(state.name)?.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+    const tags = Object.entries(state.tags).map(([Key, Value]) => ({ Key, Value }));
+    const parameters = Object.entries(state.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
     return {
       Stacks: [{ StackId: state.id, StackName: state.name, StackStatus: state.status, CreationTime: state.created,
-        LastUpdatedTime: state.lastUpdated, Outputs: outputs.length ? outputs : undefined, Parameters: parameters.length ? parameters : undefined }],
+        LastUpdatedTime: state.lastUpdated, Outputs: outputs.length ? outputs : undefined, Tags: tags.length ? tags : undefined,
+        Parameters: parameters.length ? parameters : undefined }],
     };
   }
 
@@ -375,6 +386,11 @@ export class FakeCloudFormation {
     } else if (state.status.endsWith("_IN_PROGRESS")) {
       throw serviceError("ValidationError", `Stack:${state.id} is in ${state.status} state and can not be updated.`);
     }
+    // The stack takes the change set's tags and parameter values (kept here as the stack's own, as AWS answers them after).
+    const pairs = (list: unknown, key: string, value: string) =>
+      Object.fromEntries(((list ?? []) as Record<string, string>[]).map((item) => [item[key], item[value]]));
+    state.tags = pairs(input["Tags"], "Key", "Value");
+    state.parameters = pairs(input["Parameters"], "ParameterKey", "ParameterValue");
     const id = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:changeSet/${String(input["ChangeSetName"])}/${randomUUID()}`;
     this.changeSets.set(id, { stack: state, outcome, describes: 0, created: new Date(this.clock.now()) });
     return { Id: id, StackId: state.id };
