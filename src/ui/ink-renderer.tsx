@@ -95,15 +95,16 @@ export function wantsColor(stream: InkRendererOptions["stdout"], env: NodeJS.Pro
 export interface AppProps {
   readonly store: ProgressStore;
   readonly now?: () => number;
-  // Overrides the terminal's width (tests, or a caller that knows better).
+  // Overrides the terminal's width and height (tests, or a caller that knows better).
   readonly columns?: number | undefined;
+  readonly rows?: number | undefined;
   readonly color?: boolean;
 }
 
 const systemNow = () => Date.now();
 
 /** Finished lines go to <Static> and are printed once; only the running stage, the regions at work and the samples redraw. */
-export function App({ store, now = systemNow, columns, color = true }: AppProps) {
+export function App({ store, now = systemNow, columns, rows, color = true }: AppProps) {
   const state = useProgress(store);
   const terminal = useWindowSize();
   const width = columns ?? terminal.columns;
@@ -131,7 +132,7 @@ export function App({ store, now = systemNow, columns, color = true }: AppProps)
       <Box flexDirection="column" {...(columns === undefined ? {} : { width })}>
         {state.running && <StageRow stage={state.running} now={clock} width={width} live plural={state.plural} />}
         {!regionsFirst && pending}
-        <RegionRows regions={state.regions} now={clock} width={width} height={terminal.rows} />
+        <RegionRows regions={state.regions} now={clock} width={width} height={rows ?? terminal.rows} />
         {regionsFirst && pending}
         <SamplesLive samples={state.samples} width={width} />
         <RegionSamplesLive samples={state.regionSamples} width={width} />

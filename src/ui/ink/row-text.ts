@@ -53,7 +53,8 @@ export function regionRowText(view: RegionView, now: number): RegionRowText {
   if (view.phase === "running") {
     const where = `${stage.stage}/${stageCount(stage.key)} ${stage.key}`;
     const busy = busyWith(stage);
-    return { labels: [...(busy ? [`${name}${where} · ${busy}`] : []), `${name}${where}`, view.region], keep: "", status: stageStatus(stage), elapsedMs };
+    // What is in progress gives way first, cut at its end: the region and its stage stay.
+    return { labels: busy ? [`${name}${where} · ${busy}`] : [`${name}${where}`, view.region], keep: "", status: stageStatus(stage), elapsedMs };
   }
   const outcomes = view.ended.map((s) => `${s.key} ${shortStatus(stageStatus(s))}`);
   return { labels: [`${name}${outcomes.join(" · ")}`, `${name}${view.ended.map((s) => s.key).join(" · ")}`, view.region], keep: "", status: regionStatus(view), elapsedMs };
