@@ -1,11 +1,20 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { DescribeAvailabilityZonesCommand, DescribeVpcEndpointServicesCommand, DescribeVpcsCommand, type Vpc } from "@aws-sdk/client-ec2";
+import {
+  DescribeAvailabilityZonesCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeVpcEndpointServicesCommand,
+  DescribeVpcPeeringConnectionsCommand,
+  DescribeVpcsCommand,
+  type Vpc,
+} from "@aws-sdk/client-ec2";
 import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { ExpiredTokenException, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../src/aws/clients.js";
 import { CredentialsError } from "../../src/aws/errors.js";
+import { UsageError } from "../../src/errors.js";
 import type { Answers } from "../../src/config/answers.js";
 import { preflight, PreflightError } from "../../src/steps/preflight.js";
 import { ec2Error, endpointService, recorder, stackMissing, testClients, zones } from "../helpers/aws-fixtures.js";
@@ -199,6 +208,58 @@ describe("preflight", () => {
     expect(result.existingStacks.clients[0]?.client.present).toBe(false);
     expect(result.existingStacks.clients[0]?.routes.present).toBe(false);
     expect(events).toContainEqual(expect.objectContaining({ kind: "info", stage: 1, message: expect.stringContaining("demo-api (us-east-1): ROLLBACK_COMPLETE") }));
+  });
+
+  describe("the API VPC's quotas", () => {
+    const peering = (id: string) => ({ VpcPeeringConnectionId: id, Status: { Code: "active" as const } });
+
+    beforeEach(() => {
+      cfn.on(DescribeStacksCommand, { StackName: "demo-api" }).resolves({
+        Stacks: [
+          {
+            StackName: "demo-api",
+            StackStatus: "UPDATE_COMPLETE",
+            CreationTime: new Date("2026-11-24T09:00:00Z"),
+            Outputs: [
+              { OutputKey: "VpcId", OutputValue: "vpc-0api" },
+              { OutputKey: "RouteTableIds", OutputValue: "rtb-0api" },
+              { OutputKey: "EndpointSecurityGroupId", OutputValue: "sg-0endpoint" },
+            ],
+            Parameters: [{ ParameterKey: "ClientVpcCidr", ParameterValue: "10.20.0.0/16" }],
+          },
+        ],
+      });
+      ec2Api.on(DescribeRouteTablesCommand).resolves({ RouteTables: [{ RouteTableId: "rtb-0api", Routes: [{ DestinationCidrBlock: "10.10.0.0/16", GatewayId: "local" }] }] });
+      ec2Api.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [{ IsEgress: false }, { IsEgress: false }, { IsEgress: true }] });
+    });
+
+    it("count the API VPC's active peerings from AWS and stop, exit 2, when new client regions would pass the quota", async () => {
+      // 49 where the API VPC accepted, one where it requested (the same one seen from both sides counts once).
+      ec2Api.on(DescribeVpcPeeringConnectionsCommand).callsFake((input: { Filters: { Name: string }[] }) =>
+        Promise.resolve({
+          VpcPeeringConnections: input.Filters.some((f) => f.Name === "accepter-vpc-info.vpc-id")
+            ? Array.from({ length: 49 }, (_, i) => peering(`pcx-a${i}`))
+            : [peering("pcx-r0"), peering("pcx-a0")],
+        }),
+      );
+      const second = mockClient(clients.ec2("ap-southeast-2"));
+      second.on(DescribeAvailabilityZonesCommand).resolves(zones("ap-southeast-2", ["a", "b"]));
+      second.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+      const two = { ...answers, clients: [{ region: "eu-west-1", cidr: "10.20.0.0/16" }, { region: "ap-southeast-2", cidr: "10.21.0.0/16" }] };
+      const error = await preflight({ clients, emit: () => {}, clock: systemClock, checkPermissions: false }, two).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toBe(
+        "the API VPC vpc-0api has 50 and these client regions add 2 (eu-west-1, ap-southeast-2): more than the quota of 50 active VPC peering connections per VPC; " +
+          "deploy at most 0 new client regions now, or raise it in Service Quotas (L-7E9ECCDB, up to 125)",
+      );
+    });
+
+    it("let a deploy go on that fills the quota exactly, reading the route table stage 1 names", async () => {
+      ec2Api.on(DescribeVpcPeeringConnectionsCommand).resolves({ VpcPeeringConnections: Array.from({ length: 49 }, (_, i) => peering(`pcx-a${i}`)) });
+      const result = await preflight({ clients, emit: () => {}, clock: systemClock, checkPermissions: false }, answers);
+      expect(result.deployed.admittedCidr).toBe("10.20.0.0/16");
+      expect(ec2Api.commandCalls(DescribeRouteTablesCommand)[0]?.args[0].input).toEqual({ RouteTableIds: ["rtb-0api"] });
+    });
   });
 
   it("turns expired credentials into the exact command that fixes them", async () => {
