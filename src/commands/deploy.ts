@@ -1,5 +1,5 @@
 // `deploy`: answers → plan → (AWS from here on) preflight → confirm → stage 1, then each client region's two → verify.
-import { saveAnswersFile } from "../config/answers.js";
+import { answerText, saveAnswersFile } from "../config/answers.js";
 import { FailureError, InterruptedError } from "../errors.js";
 import type { DeployResult, RegionOutcome } from "../steps/deploy.js";
 import type { Plan } from "../steps/plan.js";
@@ -27,7 +27,7 @@ export async function runDeploy(ctx: CommandContext): Promise<number> {
   }
   // Saved first: credentials found unusable while the questions were asked end the run before the plan,
   // and the answers are kept for the run after the fix.
-  const unsaved = saveAnswersFile(loaded.path, { answers, lastVerify: loaded.file?.lastVerify });
+  const unsaved = saveAnswersFile(loaded.path, { answers: answerText(answers), lastVerify: loaded.file?.lastVerify });
   await stopOnCredentials(loaded);
   human.write(`${wrapLines(planLines(plan, { parameters: false, maxParallel: ctx.flags.maxParallel }), columns).join("\n")}\n\n`);
   if (unsaved) human.write(`warning: ${unsaved}; the deploy goes on\n\n`);

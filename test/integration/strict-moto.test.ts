@@ -21,6 +21,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   CreateVpcEndpointCommand,
+  DescribeSecurityGroupRulesCommand,
   DescribeVpcEndpointServicesCommand,
   DescribeVpcsCommand,
 } from "@aws-sdk/client-ec2";
@@ -161,6 +162,24 @@ describe("what AWS does where moto did nothing", () => {
     expect(await describeStack(aws.cfn(REGION), "role")).toBeUndefined();
     expect((await iam.send(new ListRolesCommand({}))).Roles).toEqual([]);
     iam.destroy();
+  });
+});
+
+describe("a resource under a Condition", () => {
+  it("is there while its condition holds (a rule with its sgr- id), and an update whose condition turns false deletes it: the rule is revoked, the group stays", async () => {
+    const created = await deploy("ingress", template("ingress-rule.yaml"), { RuleCidr: "10.21.0.0/16" });
+    expect(created.stack?.StackStatus).toBe("CREATE_COMPLETE");
+    const { GroupId, RuleId } = outputsOf(created.stack);
+    expect(RuleId).toMatch(/^sgr-[0-9a-f]{17}$/);
+    const inbound = async () =>
+      ((await aws.ec2(REGION).send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [GroupId!] }] }))).SecurityGroupRules ?? [])
+        .filter((r) => !r.IsEgress)
+        .map((r) => [r.SecurityGroupRuleId, r.CidrIpv4]);
+    expect(await inbound()).toEqual([[RuleId, "10.21.0.0/16"]]);
+    const dropped = await deploy("ingress", template("ingress-rule.yaml"), { RuleCidr: "" });
+    expect(dropped.stack?.StackStatus, JSON.stringify(dropped.failed.map((e) => [e.LogicalResourceId, e.ResourceStatusReason]))).toBe("UPDATE_COMPLETE");
+    expect(outputsOf(dropped.stack).GroupId).toBe(GroupId);
+    expect(await inbound()).toEqual([]);
   });
 });
 

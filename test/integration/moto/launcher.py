@@ -124,7 +124,7 @@ def main() -> None:
     # cfn_events wraps it with events (a stack delete records its own).
     from patches import (  # noqa: F401  (imported for their patches)
         intrinsics, apigateway, vpc_endpoints, vpc_network, route53, ssm, lambda_functions,
-        cfn_change_sets, cfn_deletes, cfn_events, zones, iam, cfn_updates, pacing, lambda_interfaces, cfn_lifecycle,
+        cfn_change_sets, cfn_conditions, cfn_deletes, cfn_events, zones, iam, cfn_updates, pacing, lambda_interfaces, cfn_lifecycle,
         field_constraints, connect,
     )
     from patches.iam import aws_managed_policies
