@@ -1,12 +1,16 @@
 // Many client regions through the built CLI on the strict emulator: three client regions deploy side by
 // side, each path passes doctor and verify (the matrix has three rows); removing one leaves the others
-// passing; removing all leaves nothing. The client functions' answers are queued in moto per region (it
-// never runs the code): realistic DESIGN section 9 answers, not proof of a network path.
+// passing; removing all leaves nothing. Then a one-region deployment made by the tool as it was before
+// (built from LEGACY_COMMIT) is managed by this one: status, verify, doctor, a second region added without
+// touching the first, teardown. The client functions' answers are queued in moto per region (it never runs
+// the code): realistic DESIGN section 9 answers, not proof of a network path.
 
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAnswer } from "../helpers/payloads.js";
 import { tempDir } from "../helpers/cli.js";
 import { describeStack, expectNothingDeployed, expectPeeringActive, expectRoutesThroughPeering, outputsOf, securityGroupRules, subnetRouteTables, type MotoAws } from "./moto-assertions.js";
@@ -37,15 +41,15 @@ beforeAll(() => {
 });
 
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
-function run(args: readonly string[], path = cli.path, timeoutMs = 60_000): Promise<Run> {
+function run(args: readonly string[], options: { path?: string; cwd?: string } = {}): Promise<Run> {
   const { FORCE_COLOR: _force, ...env } = moto.env();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [path, ...args], { cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [options.path ?? cli.path, ...args], { cwd: options.cwd ?? cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    const timer = setTimeout(() => child.kill("SIGTERM"), 60_000);
     child.once("error", fail);
     child.once("close", (code) => {
       clearTimeout(timer);
@@ -149,3 +153,84 @@ describe("three client regions on the strict emulator", () => {
     await expectNothingDeployed(aws, [A, ...CLIENTS]);
   });
 });
+
+// The last commit of the tool before many client regions: its templates (no endpoint group output, a routes
+// stack without the client-region tag) and its engine, built as a user would have installed it. Needs the
+// repository's history (a shallow clone lacks it: git fetch --unshallow).
+const LEGACY_COMMIT = "47671a7";
+
+/** dist/cli.js of LEGACY_COMMIT, built beside this checkout's node_modules; removed after the suite. */
+function buildLegacyCli(): { readonly path: string; remove(): void } {
+  const root = resolve(import.meta.dirname, "../..");
+  const dir = mkdtempSync(join(tmpdir(), "xregion-legacy-"));
+  const archive = execFileSync("git", ["-C", root, "archive", LEGACY_COMMIT, "package.json", "src", "scripts", "templates"]);
+  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: dir, stdio: "ignore" });
+  return { path: join(dir, "dist/cli.js"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe("a one-region deployment made before many client regions", () => {
+  const OLD = ["--name", "old", "--api-region", A];
+  let legacy: ReturnType<typeof buildLegacyCli>;
+  let here: string;
+  beforeAll(() => {
+    legacy = buildLegacyCli();
+    here = tempDir("xregion-legacy-run-");
+  });
+  afterAll(() => legacy?.remove());
+
+  const resources = async (region: string, stack: string) =>
+    ((await aws.cfn(region).send(new DescribeStackResourcesCommand({ StackName: stack }))).StackResources ?? []).map((r) => `${r.LogicalResourceId} ${r.PhysicalResourceId}`).sort();
+
+  it("is deployed by the tool as it was, and status, verify and doctor of this one manage it", async () => {
+    await queue(["eu-west-1"], 1);
+    const made = await run(["deploy", "--yes", ...OLD, "--client-region", "eu-west-1", "--samples", "1"], { path: legacy.path, cwd: here });
+    expect(made.code, shown(made)).toBe(0);
+    expect(outputsOf(await describeStack(aws.cfn(A), "old-api"))).not.toHaveProperty("EndpointSecurityGroupId");
+    expect((await describeStack(aws.cfn(A), "old-routes"))?.Tags?.map((t) => t.Key)).not.toContain("xregion-private-api:client-region");
+
+    const status = await run(["status"], { cwd: here });
+    expect(status.code, shown(status)).toBe(0);
+    expect(status.stdout).toContain('Deployment "old" is deployed.');
+    await queue(["eu-west-1"], 1);
+    const verify = await run(["verify", "--samples", "1"], { cwd: here });
+    expect(verify.code, shown(verify)).toBe(0);
+    // One region: the table it always had, no matrix.
+    expect(verify.stdout).toMatch(/latency \(ms\) +cold/);
+    expect(verify.stdout).not.toContain("client region ");
+    const doctor = await run(["doctor"], { cwd: here });
+    expect(doctor.code, shown(doctor)).toBe(0);
+    expect(doctor.stdout).toContain("Every hop of the path checks out.");
+  });
+
+  it("takes a second client region with a deploy that leaves the first region's stacks as they were", async () => {
+    const client = await describeStack(aws.cfn("eu-west-1"), "old-client");
+    const clientResources = await resources("eu-west-1", "old-client");
+    const routeResources = await resources(A, "old-routes");
+    await queue(["eu-west-1", "us-west-2"], 1);
+    const added = await run(["deploy", "--yes", "--client-region", "eu-west-1,us-west-2", "--samples", "1"], { cwd: here });
+    expect(added.code, shown(added)).toBe(0);
+    expect(added.stdout).toContain("[2/3 client eu-west-1] old-client is up to date");
+    expect(added.stdout).not.toMatch(/\[3\/3 routes us-east-1 ← eu-west-1\] \d+ changes?/);
+    // The first region's stacks: not a resource changed (stage 1 took its new output and a new API deployment).
+    expect((await describeStack(aws.cfn("eu-west-1"), "old-client"))?.LastUpdatedTime).toEqual(client?.LastUpdatedTime);
+    expect(await resources("eu-west-1", "old-client")).toEqual(clientResources);
+    expect(await resources(A, "old-routes")).toEqual(routeResources);
+    // The new region got the name form, the tag and its own rule; stage 1's own rule is still the only one for the first range.
+    const routes = await describeStack(aws.cfn(A), "old-routes-us-west-2");
+    expect(routes?.Tags).toContainEqual({ Key: "xregion-private-api:client-region", Value: "us-west-2" });
+    const api = outputsOf(await describeStack(aws.cfn(A), "old-api"));
+    const inbound = (await securityGroupRules(aws.ec2(A), api.EndpointSecurityGroupId!)).inbound.map((r) => r.split(" (")[0]).sort();
+    expect(inbound).toEqual(["tcp 443-443 10.10.0.0/16", "tcp 443-443 10.20.0.0/16", "tcp 443-443 10.21.0.0/16"]);
+    expect(JSON.parse(readFileSync(join(here, "xregion-private-api.json"), "utf8"))).toMatchObject({ clientRegion: "eu-west-1,us-west-2", clientCidr: "10.20.0.0/16,10.21.0.0/16" });
+  });
+
+  it("is torn down, both regions and stage 1, by this one", async () => {
+    const gone = await run(["teardown", "--yes"], { cwd: here });
+    expect(gone.code, shown(gone)).toBe(0);
+    expect(gone.stdout).toContain('Deleted 5 stacks of "old".');
+    await expectNothingDeployed(aws, [A, "eu-west-1", "us-west-2"]);
+  });
+});
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.models import Change, ChangeSet
+from moto.cloudformation.models import Change, ChangeSet, Stack
 from moto.cloudformation.parsing import ResourceMap, get_references_from_template
 
 
@@ -16,7 +16,8 @@ from moto.cloudformation.parsing import ResourceMap, get_references_from_templat
 # are now associated with a false condition are deleted." (CloudFormation User Guide,
 # conditions-section-structure); a resource whose condition is false is not part of the stack, so a change set
 # lists no change for it (a template adding only such a resource makes no change at all:
-# aws-cloudformation/cloudformation-coverage-roadmap#2027).
+# aws-cloudformation/cloudformation-coverage-roadmap#2027), nor does DescribeStackResources list it (moto lists
+# a row without ids for it).
 def _holding(like: ResourceMap, template: dict[str, Any], parameters: dict[str, Any] | None) -> set[str]:
     """The resources of `template` whose condition holds with these parameters (or that have none)."""
     scratch = ResourceMap(like.stack_id, "", parameters if parameters is not None else like.input_parameters, like.tags,
@@ -63,6 +64,12 @@ def change_set_diff(self):
             for action, resources in actions.items() for name, resource in resources.items()]
 
 
+def stack_resources(self):
+    return [resource for resource in self.resource_map.values() if resource is not None]
+
+
 ResourceMap.build_resource_diff = build_resource_diff
 ResourceMap.build_change_set_actions = build_change_set_actions
 ChangeSet.diff = change_set_diff
+Stack.stack_resources = property(stack_resources)
+
