@@ -154,16 +154,16 @@ describe("three client regions on the strict emulator", () => {
   });
 });
 
-// The last commit of the tool before many client regions: its templates (no endpoint group output, a routes
+// main as it was before many client regions (with connect): its templates (no endpoint group output, a routes
 // stack without the client-region tag) and its engine, built as a user would have installed it. Needs the
 // repository's history (a shallow clone lacks it: git fetch --unshallow).
-const LEGACY_COMMIT = "47671a7";
+const LEGACY_COMMIT = "bce339b";
 
 /** dist/cli.js of LEGACY_COMMIT, built beside this checkout's node_modules; removed after the suite. */
 function buildLegacyCli(): { readonly path: string; remove(): void } {
   const root = resolve(import.meta.dirname, "../..");
   const dir = mkdtempSync(join(tmpdir(), "xregion-legacy-"));
-  const archive = execFileSync("git", ["-C", root, "archive", LEGACY_COMMIT, "package.json", "src", "scripts", "templates"]);
+  const archive = execFileSync("git", ["-C", root, "archive", LEGACY_COMMIT, "package.json", "src", "scripts", "templates"], { maxBuffer: 256 * 1024 * 1024 });
   execFileSync("tar", ["-x", "-C", dir], { input: archive });
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: dir, stdio: "ignore" });
