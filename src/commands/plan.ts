@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { renderTemplate } from "../steps/deployment-id.js";
 import type { Plan, StagePlan } from "../steps/plan.js";
+import { answerText, type AnswerText } from "../config/answers.js";
 import { loadTemplateFacts, templatesDir } from "../aws/templates.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
@@ -22,7 +23,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   const written = await writePlan(plan, out);
 
   if (ctx.flags.progress === "json") {
-    ctx.stdout.write(`${JSON.stringify({ kind: "plan", plan, files: written })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ kind: "plan", plan: planDocument(plan), files: written })}\n`);
     return 0;
   }
   const shown = (path: string) => relative(ctx.cwd, path) || ".";
@@ -51,9 +52,18 @@ async function writePlan(plan: Plan, out: string): Promise<string[]> {
     files.push(template, params);
   }
   const planFile = join(out, "plan.json");
-  await writeFile(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  await writeFile(planFile, `${JSON.stringify(planDocument(plan), null, 2)}\n`);
   files.push(planFile);
   return files;
+}
+
+/**
+ * The plan as plan.json and --json give it: the answers as flags and the answers file spell them (a list of
+ * client regions comma-separated), every client region's network under `clients`, and the first one's
+ * under `client` too, where readers of a one-region plan found it.
+ */
+export function planDocument(plan: Plan): Omit<Plan, "answers"> & { readonly answers: Partial<AnswerText>; readonly client: Plan["clients"][number] } {
+  return { ...plan, answers: answerText(plan.answers), client: plan.clients[0]! };
 }
 
 // CloudFormation's template configuration shape ({Parameters, Tags}), which CodePipeline and

@@ -75,6 +75,8 @@ export async function rangesProblem(
   api: { readonly label: string; readonly cidr: string } | undefined,
   clients: readonly { readonly label: string; readonly cidr: string; readonly region: string }[],
 ): Promise<string | undefined> {
+  // One range or none overlaps nothing: the parser is not loaded for it (before the first question).
+  if ((api ? 1 : 0) + clients.length < 2) return undefined;
   const { checkRanges, parseCidr } = await net();
   const a = api && parseCidr(api.cidr);
   const parsed = clients.map((c) => ({ ...c, cidr: parseCidr(c.cidr) }));

@@ -49,6 +49,8 @@ async function answerTheQuestions(t: Terminal): Promise<void> {
   await t.type("eu-west-1");
   await t.waitFor(/❯ eu-west-1 — Europe \(Ireland\)\n\n/);
   t.press("Enter");
+  await t.waitFor("? Add another client region? (y/N)");
+  t.press("Enter");
   await t.waitFor("? IPv4 range of the API VPC (region A)");
   t.press("Enter");
   await t.waitFor("? IPv4 range of the client VPC (region B)");

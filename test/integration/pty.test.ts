@@ -16,6 +16,7 @@ import { motoSuite, type MotoSuite } from "./moto-suite.js";
 
 const A = "us-east-1";
 const B = "eu-west-1";
+const C = "ap-southeast-2";
 // What the client function answers (moto never runs it), cold: the API's URL as stage 1 gives it.
 const ANSWER = JSON.stringify(clientAnswer({
   url: `https://a1b2c3d4e5.execute-api.${A}.amazonaws.com/v1/hello`,
@@ -24,7 +25,7 @@ const ANSWER = JSON.stringify(clientAnswer({
 }));
 
 describe("the guided deploy in a terminal (tmux)", () => {
-  const suite = motoSuite([A, B]);
+  const suite = motoSuite([A, B, C]);
   let moto: MotoServer;
   let aws: MotoAws;
   let cli: MotoSuite["cli"];
@@ -69,11 +70,23 @@ describe("the guided deploy in a terminal (tmux)", () => {
     t.press("Enter");
     await t.waitFor("✔ Region B — where the client function runs eu-west-1");
 
+    // A second client region: offered without region A and region B, then no third.
+    await t.waitFor("? Add another client region? (y/N)");
+    await t.type("y");
+    t.press("Enter");
+    await t.waitFor("? Client region 2 — where another client function runs");
+    await t.type(C);
+    await t.waitFor(/❯ ap-southeast-2 — Asia Pacific \(Sydney\)\n\n/);
+    t.press("Enter");
+    await t.waitFor("✔ Client region 2 — where another client function runs ap-southeast-2");
+    await t.waitFor("? Add another client region? (y/N)");
+    t.press("Enter");
+
     await t.waitFor("? IPv4 range of the API VPC (region A) (10.10.0.0/16)");
     t.press("Enter");
     await t.waitFor("✔ IPv4 range of the API VPC (region A) 10.10.0.0/16");
 
-    await t.waitFor("? IPv4 range of the client VPC (region B) (10.20.0.0/16)");
+    await t.waitFor("? IPv4 range of the client VPC in eu-west-1 (10.20.0.0/16)");
     const overlapping = "10.10.0.0/24";
     await t.type(overlapping);
     t.press("Enter");
@@ -88,17 +101,22 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(suggested).not.toBe(overlapping);
 
     t.press("BSpace", overlapping.length);
-    await t.waitFor(/\? IPv4 range of the client VPC \(region B\) \(10\.20\.0\.0\/16\)$/m); // empty again
+    await t.waitFor(/\? IPv4 range of the client VPC in eu-west-1 \(10\.20\.0\.0\/16\)$/m); // empty again
     await t.type(suggested);
     t.press("Enter");
-    await t.waitFor(`✔ IPv4 range of the client VPC (region B) ${suggested}`);
+    await t.waitFor(`✔ IPv4 range of the client VPC in eu-west-1 ${suggested}`);
+    // The second region's suggestion keeps clear of the API range and the first region's.
+    const second = /\? IPv4 range of the client VPC in ap-southeast-2 \((\d+\.\d+\.\d+\.\d+\/\d+)\)/.exec(await t.waitFor("? IPv4 range of the client VPC in ap-southeast-2"))![1]!;
+    expect([ "10.10.0.0/16", suggested ]).not.toContain(second);
+    t.press("Enter");
+    await t.waitFor(`✔ IPv4 range of the client VPC in ap-southeast-2 ${second}`);
 
     // The plan and the equivalent command, preflight against moto, then the one confirmation.
-    const confirming = await t.waitFor('? Deploy the three stages of "pty" now? (Y/n)', 20_000);
+    const confirming = await t.waitFor('? Deploy the stages of "pty" (stage 1 and 2 client regions) now? (Y/n)', 20_000);
     // Broken before words with " \\" to fit the terminal (the shell joins it again), started the way this
     // run was: node and the path of the built CLI, as from a clone.
     expect(joinContinuations(confirming)).toContain(
-      `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B} --api-cidr 10.10.0.0/16 --client-cidr ${suggested} --yes`,
+      `  node ${cli.path} deploy --name pty --api-region ${A} --client-region ${B},${C} --api-cidr 10.10.0.0/16 --client-cidr ${suggested},${second} --yes`,
     );
     expect(confirming).toContain('Deployment "pty"');
     expect(confirming).toContain("AWS account 123456789012");
@@ -106,15 +124,15 @@ describe("the guided deploy in a terminal (tmux)", () => {
     expect(JSON.parse(readFileSync(join(cwd, "xregion-private-api.json"), "utf8"))).toEqual({
       name: "pty",
       apiRegion: A,
-      clientRegion: B,
+      clientRegion: `${B},${C}`,
       apiCidr: "10.10.0.0/16",
-      clientCidr: suggested,
+      clientCidr: `${suggested},${second}`,
     });
 
     t.press("C-c");
     expect(await t.exitCode()).toBe(130);
-    expect(t.screen()).toMatch(/\? Deploy the three stages of "pty" now\? \(Y\/n\)\ncancelled$/m);
-    await expectNothingDeployed(aws, [A, B]);
+    expect(t.screen()).toMatch(/\? Deploy the stages of "pty" \(stage 1 and 2 client regions\) now\? \(Y\/n\)\ncancelled$/m);
+    await expectNothingDeployed(aws, [A, B, C]);
   });
 
   it("refuses a mistyped flag before the first question", async () => {
@@ -144,6 +162,8 @@ describe("the guided deploy in a terminal (tmux)", () => {
       await t.waitFor(/❯ \S+-\S+-\d — /);
       t.press("Enter");
     }
+    await t.waitFor("? Add another client region? (y/N)");
+    t.press("Enter");
     await t.waitFor("? IPv4 range of the API VPC");
     t.press("Enter");
     await t.waitFor("? IPv4 range of the client VPC");

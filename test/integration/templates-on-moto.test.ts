@@ -494,6 +494,9 @@ describe("the three real templates on moto, deployed through change sets", () =>
       ClientVpcCidr: client.VpcCidr!,
       PeeringConnectionId: client.PeeringConnectionId!,
       RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids`,
+      // Stage 1 admits this range itself: no rule of stage 3's own.
+      EndpointSecurityGroupId: outputs.api!.EndpointSecurityGroupId!,
+      EndpointAdmittedCidr: CLIENT_CIDR,
     });
     const stack = await describeStack(REGION_A, stackName(NAME, "routes"));
     expect(stack?.Parameters).toContainEqual({
@@ -514,6 +517,9 @@ describe("the three real templates on moto, deployed through change sets", () =>
       ClientVpcCidr: client.VpcCidr!,
       PeeringConnectionId: client.PeeringConnectionId!,
       RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids`,
+      // Stage 1 admits this range itself: no rule of stage 3's own.
+      EndpointSecurityGroupId: outputs.api!.EndpointSecurityGroupId!,
+      EndpointAdmittedCidr: CLIENT_CIDR,
     });
     expect(changeSet.Status).toBe("FAILED");
     expect(changeSet.ExecutionStatus).toBe("UNAVAILABLE");
@@ -593,7 +599,14 @@ describe("a stage that fails on moto, as on AWS", () => {
       ChangeSetName: "refused",
       ChangeSetType: "CREATE",
       TemplateBody: template(ROUTES),
-      Parameters: Object.entries({ DeploymentName: NAME, ClientVpcCidr: CLIENT_CIDR, PeeringConnectionId: "pcx-0123456789abcdef0", RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids` })
+      Parameters: Object.entries({
+        DeploymentName: NAME,
+        ClientVpcCidr: CLIENT_CIDR,
+        PeeringConnectionId: "pcx-0123456789abcdef0",
+        RouteTableIds: `${ssmPrefix(NAME)}/route-table-ids`,
+        EndpointSecurityGroupId: "sg-0123456789abcdef0",
+        EndpointAdmittedCidr: CLIENT_CIDR,
+      })
         .map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
     })).then(() => "accepted", (error: Error) => [error.name, error.message]);
     expect(routes).toEqual(["ValidationError", `Unable to fetch parameters [${ssmPrefix(NAME)}/route-table-ids] from parameter store for this account.`]);
