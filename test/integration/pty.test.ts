@@ -43,7 +43,7 @@ describe("the guided deploy in a terminal (tmux)", () => {
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  it("asks every question, rejects an overlapping range with a free one to try, and Ctrl-C at the confirmation deploys nothing", async () => {
+  it("asks every question (a second client region too, with its own range clear of the others), rejects an overlapping range with a free one to try, and Ctrl-C at the confirmation deploys nothing", async () => {
     const { CI: _ci, ...env } = moto.env();
     expect(existsSync(join(cwd, "xregion-private-api.json"))).toBe(false);
     term = openTerminal({ command: [process.execPath, cli.path, "deploy"], cwd, env, columns: 78 });
