@@ -87,7 +87,7 @@ function openSession(ctx: CommandContext, answers: Located, operation: Operation
       // Ink and its React tree load only for a terminal that will show them.
       const { createInkRenderer } = await import("../ui/ink-renderer.js");
       await view.close();
-      view = createInkRenderer({ stdout: human, env: ctx.env });
+      view = createInkRenderer({ stdout: human, env: ctx.env, clientRegions: regions });
     },
     identity: () => ending.identity,
     endWithError(summary) {

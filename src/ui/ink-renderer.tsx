@@ -21,6 +21,9 @@ export interface InkRendererOptions {
   // The clock behind the running stage's elapsed time; tests pin it.
   readonly now?: () => number;
   readonly env?: NodeJS.ProcessEnv;
+  // The run's client regions: the live view starts after the run did (its run-started went to the plain
+  // lines before the questions ended), and several of them get a row each.
+  readonly clientRegions?: readonly string[] | undefined;
 }
 
 /** A renderer whose close waits for the last frame. */
@@ -32,7 +35,7 @@ export interface InkRenderer extends Renderer {
 /** The live view: events into the store, Ink draws it. */
 export function createInkRenderer(options: InkRendererOptions): InkRenderer {
   const { stdout, columns, now } = options;
-  const store = createProgressStore();
+  const store = createProgressStore({ ...initialState, plural: (options.clientRegions?.length ?? 0) > 1 });
   const env = options.env ?? process.env;
   const color = wantsColor(stdout, env);
   const unsize = giveSize(stdout, env);
@@ -176,8 +179,8 @@ export interface ProgressStore {
 }
 
 /** The external store the reducer folds events into. */
-export function createProgressStore(): ProgressStore {
-  let state = initialState;
+export function createProgressStore(initial: ProgressState = initialState): ProgressStore {
+  let state = initial;
   const listeners = new Set<() => void>();
   return {
     getState: () => state,

@@ -4,11 +4,11 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { App, createProgressStore } from "../../src/ui/ink-renderer.js";
+import { App, createInkRenderer, createProgressStore } from "../../src/ui/ink-renderer.js";
 import { createPlainRenderer } from "../../src/ui/plain.js";
 import { initialState, reduce } from "../../src/ui/progress-state.js";
 import { createJsonRenderer } from "../../src/ui/renderer.js";
-import { captureStream, waitForText, widest } from "../helpers/output.js";
+import { captureStream, fakeTerminal, screen, waitForText, widest } from "../helpers/output.js";
 import { clientOf, pluralStart, pluralVerify, pluralVerifyFailing, regionsEnd, regionsRunning, REGIONS, routesOf } from "../helpers/regions-script.js";
 import { api, at } from "../helpers/script.js";
 
@@ -81,6 +81,18 @@ describe("the live view with several client regions, at 80 columns", () => {
     expect(frame).toMatch(/… ap-southeast-2 2\/3 client · Client function that calls the \S*… CREATING 1m58s/);
     expect(frame).toMatch(/○ us-west-2 +waiting/);
     expect(widest(frame)).toBeLessThanOrEqual(80);
+  });
+
+  it("folds each region to its line when the live view starts after the run did, told the regions (the session's order: run-started went to plain lines)", async () => {
+    const terminal = fakeTerminal(80);
+    const renderer = createInkRenderer({ stdout: terminal, now: () => at(250), clientRegions: [...REGIONS] });
+    for (const event of [...pluralStart.slice(1), ...regionsRunning, ...regionsEnd]) renderer.onEvent(event);
+    await renderer.close();
+    const text = screen(terminal.output()).join("\n");
+    expect(text).toMatch(/✔ eu-west-1 +client CREATED · routes CREATED +UP/);
+    expect(text).toMatch(/✖ ap-southeast-2 +client ROLLED BACK/);
+    // Not one stage row each, keyed by stage alone (two regions' stage 2 in one row).
+    expect(text).not.toMatch(/stage 2\/3 demo-client/);
   });
 
   it("folds a finished region to one line and keeps a failed one's cause under its row", async () => {
