@@ -1,7 +1,8 @@
 // `npm run bench`: every performance figure of the project, each printed next to its anchor measured in
 // the same run. Sections: start-up (help, plan, first question), first npx run, engine, moto deploy,
 // teardown (Lambda's network interfaces released by us, next to the plain stack deletes), doctor on moto,
-// throttle (a deploy with 40 % of AWS calls throttled, next to a calm one).
+// throttle (a deploy with 40 % of AWS calls throttled, next to a calm one), regions (three client regions'
+// deploy next to one region's, with AWS-like durations, and the live view at 80 columns).
 // Pass section names to run only some: `npm run bench -- startup engine`.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,4 +87,10 @@ if (want("throttle")) {
   const { throttleRows } = await import("./bench/throttle.mjs");
   console.log("\nDeploy with 40 % of AWS calls throttled (seeded proxy in front of moto), next to a calm deploy");
   await throttleRows(root);
+}
+
+if (want("regions")) {
+  const { regionsRows } = await import("./bench/regions.mjs");
+  console.log("\nThree client regions against one, AWS-like durations at 1:60");
+  await regionsRows(root);
 }

@@ -38,6 +38,11 @@ export interface MotoServerOptions {
    * lifecycle"): moto finishes it inside the request, so without this no other run ever sees it in progress.
    */
   readonly stackBusyMs?: number;
+  /**
+   * The bench: how many seconds on AWS an executed change set keeps a stack of each stage in progress at
+   * least (by its xregion-private-api:stage tag: 1, 2, 3), scaled by timeScale.
+   */
+  readonly stageSeconds?: Readonly<Record<string, number>>;
   /** How long a new VPC function stays Pending before it is Active (the launcher's default when omitted). */
   readonly lambdaPendingMs?: number;
   /**
@@ -103,6 +108,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
   const launcherArgs = [
     ...(options.paceMs ? ["--pace-ms", String(options.paceMs)] : []),
     ...(options.stackBusyMs ? ["--stack-busy-ms", String(options.stackBusyMs)] : []),
+    ...(options.stageSeconds ? ["--stage-seconds", Object.entries(options.stageSeconds).map(([key, s]) => `${key}=${s}`).join(",")] : []),
     ...(options.lambdaPendingMs === undefined ? [] : ["--lambda-pending-ms", String(options.lambdaPendingMs)]),
     ...(options.timeScale === undefined ? [] : ["--time-scale", String(options.timeScale)]),
   ];

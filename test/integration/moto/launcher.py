@@ -27,6 +27,9 @@ they never change what a template means. Test-only code: nothing here ships. In 
   ExecuteChangeSet                      -> Outputs shown; a failure rolls back with FAILED events, reasons
                                            in the form CloudFormation gives for the resource's type
   CreateChangeSet, unchanged stack      -> change set FAILED "didn't contain changes"
+  Conditions in updates / change sets   -> a resource whose condition turns false is deleted, one whose
+                                           condition stays false is no change; DescribeStackResources
+                                           lists no resource whose condition is false
   CreateChangeSet/CreateStack           -> parameters (AllowedPattern's ConstraintDescription, SSM-typed
                                            parameters that exist) and IAM capabilities checked like AWS
   DescribeStacks Parameters             -> SSM-typed: name + ResolvedValue
@@ -76,7 +79,10 @@ As strict as AWS (moto accepts, AWS refuses or does otherwise; the section of th
                                            a change set CREATE_PENDING, CREATE_IN_PROGRESS, then ready; an
                                            operation's events appear as they happen, the stack in progress
                                            until its slowest resource is done; --stack-busy-ms N keeps an
-                                           executed stack *_IN_PROGRESS for at least N ms (0 by default)
+                                           executed stack *_IN_PROGRESS for at least N ms (0 by default);
+                                           --stage-seconds 1=S,… keeps a stack of that stage (its
+                                           xregion-private-api:stage tag, 1 to 3) in progress S seconds on AWS's
+                                           clock, scaled by --time-scale (the bench's AWS-like durations)
 
   connect's resources and rules (one section):
   EC2::SecurityGroupIngress             -> physical id and Ref/GetAtt Id = the rule's id; delete revokes
@@ -129,7 +135,7 @@ def main() -> None:
     )
     from patches.iam import aws_managed_policies
     from patches.lambda_functions import LAMBDA_PENDING
-    from patches.cfn_lifecycle import BUSY
+    from patches.cfn_lifecycle import BUSY, STAGE_SECONDS
     from patches.common import TIME_SCALE
     from patches.loopback import loopback_only
     from patches.pacing import PACE
@@ -142,12 +148,18 @@ def main() -> None:
                         help="how long an executed change set keeps its stack *_IN_PROGRESS (0: done at once)")
     parser.add_argument("--lambda-pending-ms", type=int, default=None,
                         help="how long a new VPC function stays Pending (default: AWS's 60-90 s, scaled)")
+    parser.add_argument("--stage-seconds", default="",
+                        help="per stage (its xregion-private-api:stage tag), how many seconds on AWS an executed change set "
+                             "keeps its stack in progress at least, e.g. 1=180,2=150,3=30 (scaled by --time-scale)")
     parser.add_argument("--time-scale", type=float, default=1 / TIME_SCALE["factor"],
                         help="how many seconds on AWS one second here stands for, in the delays modelled on AWS's")
     args = parser.parse_args()
     TIME_SCALE["factor"] = 1 / args.time_scale
     PACE["ms"] = args.pace_ms
     BUSY["ms"] = args.stack_busy_ms
+    for item in filter(None, args.stage_seconds.split(",")):
+        key, _, seconds = item.partition("=")
+        STAGE_SECONDS[key.strip()] = float(seconds)
     LAMBDA_PENDING["ms"] = args.lambda_pending_ms
     aws_managed_policies()  # parsed (0.1 s) before serving, so that no deploy waits for it
     from moto.server import main as moto_server_main

@@ -35,7 +35,9 @@ from .common import aws_delay, shown_at
 #        one, e.g. CREATE_IN_PROGRESS until the slowest resource is done. An UPDATE change set for a stack in
 #        progress is refused ("Stack:arn... is in UPDATE_IN_PROGRESS state and can not be updated.").
 #   --stack-busy-ms N (0 by default) keeps an executed stack in progress for at least N ms, whatever its
-#        resources take: two runs of the tool then meet a stack in progress.
+#        resources take: two runs of the tool then meet a stack in progress. --stage-seconds 1=S,... keeps
+#        a stack whose xregion-private-api:stage tag is that stage in progress for at least S seconds of AWS's
+#        (common.aws_delay scales them): the bench's stand-in for what each stage's resources take on AWS.
 #   Gap: a change set is CREATE_COMPLETE as soon as it exists. AWS computes it first: CREATE_PENDING (the
 #        enum's first state, seen by guardian/riff-raff#519), then CREATE_IN_PROGRESS, and ExecuteChangeSet
 #        before it is done answers InvalidChangeSetStatus "ChangeSet [x] cannot be executed in its current status
@@ -57,6 +59,7 @@ class InvalidChangeSetStatus(CloudFormationError):
 
 
 BUSY = {"ms": 0}
+STAGE_SECONDS: dict[str, float] = {}
 CHANGE_SET_S_ON_AWS = 10
 CHANGE_SET_PENDING_SHARE = 0.2
 # moto serves requests on threads; AWS decides what one stack name takes one request at a time, so two
@@ -167,8 +170,9 @@ def execute_change_set_one_at_a_time(self, change_set_name, stack_name=None):
     for other in [key for key, cs in self.change_sets.items() if cs.stack_id == stack.stack_id and cs is not change_set]:
         del self.change_sets[other]
     closing = stack.events[-1]
-    if BUSY["ms"] > 0 and closing.logical_resource_id == stack.name:
-        shown_at(closing, max(closing.shown_at, time.time() + BUSY["ms"] / 1000))
+    busy = max(BUSY["ms"] / 1000, aws_delay(STAGE_SECONDS.get((stack.tags or {}).get("xregion-private-api:stage", ""), 0)))
+    if busy > 0 and closing.logical_resource_id == stack.name:
+        shown_at(closing, max(closing.shown_at, time.time() + busy))
 
 
 def delete_change_set_even_gone(self, change_set_name):
