@@ -41,7 +41,7 @@ export function accessDenial(error: unknown): AccessDenial | undefined {
   };
 }
 
-export const PERMISSIONS_TABLE = "README.md#permissions";
+export const PERMISSIONS_TABLE = "docs/permissions.md";
 
 /** One line: what was refused to whom, and where the fix is. `who` names the caller when AWS did not. */
 export function deniedSentence(denial: AccessDenial, who: string): string {

@@ -1,5 +1,5 @@
 // The IAM actions each command needs, each with the resource it applies to: one list, read by the
-// preflight check (iam:SimulatePrincipalPolicy) and by the README's Permissions table, which is generated
+// preflight check (iam:SimulatePrincipalPolicy) and by the table of docs/permissions.md, which is generated
 // from it. Pure data: no AWS, no I/O.
 //
 // The tool passes CloudFormation no service role, so CloudFormation creates, updates and deletes every
@@ -602,7 +602,7 @@ function disconnectPermissions(t: OneClient): Permission[] {
 }
 
 /**
- * Every permission of every scope, in the order the README lists them: deploy's (preflight, stages 1-3,
+ * Every permission of every scope, in the order docs/permissions.md lists them: deploy's (preflight, stages 1-3,
  * verify), then status, doctor, teardown, then connect's (its reads and proof, its two stacks) and
  * disconnect. Each client region needs its own, in its own region; what they share (stage 1, region A's
  * reads) is listed once.

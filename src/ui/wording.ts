@@ -106,7 +106,7 @@ const SCOPE_LABEL: Record<PermissionScope, string> = {
 
 /** What to do about denied actions, in words. */
 export const SKIP_FLAG_ADVICE =
-  "grant them and run deploy again (README: Permissions), or pass --no-permission-check if the simulation is wrong " +
+  "grant them and run deploy again (docs/permissions.md), or pass --no-permission-check if the simulation is wrong " +
   "for this account (conditions on tags, session policies, heavy SCPs, permissions boundaries)";
 
 /** The report's lines; the first says what happened, the rest (if any) list what was denied. */

@@ -67,7 +67,7 @@ describe("a refusal as the run's last line", () => {
     expect(failure).toBeInstanceOf(FailureError);
     const text = (failure as FailureError).message;
     expect(text).toContain("AWS denied cloudformation:CreateChangeSet on arn:aws:cloudformation:eu-west-1:123456789012:stack/demo-api/* to arn:aws:iam::123456789012:user/ci");
-    expect(text).toContain("README.md#permissions");
+    expect(text).toContain("docs/permissions.md");
     expect(text).toContain("deploy's permission check");
     expect(text).not.toContain("AWS answered");
   });
@@ -90,7 +90,7 @@ describe("a refusal inside a stage", () => {
     expect(result.kind).toBe("failed");
     const failed = h.events.find((e) => e.kind === "stage-failed");
     expect(failed).toMatchObject({ stage: 1 });
-    expect(failed && "message" in failed && failed.message).toMatch(/^demo-api: AWS denied cloudformation:CreateChangeSet .* README\.md#permissions/);
+    expect(failed && "message" in failed && failed.message).toMatch(/^demo-api: AWS denied cloudformation:CreateChangeSet .* docs\/permissions\.md/);
   });
 
   it("adds what to grant when CloudFormation's handler was refused with the caller's credentials", async () => {
@@ -112,6 +112,6 @@ describe("a refusal inside a stage", () => {
     });
     const result = await deployAll(h.ctx, PLAN, { maxParallel: 4 });
     expect(result).toMatchObject({ kind: "failed", stage: 1 });
-    expect(result.kind === "failed" && result.message).toContain("so they need ec2:CreateVpc: grant it (the permissions table, README.md#permissions");
+    expect(result.kind === "failed" && result.message).toContain("so they need ec2:CreateVpc: grant it (the permissions table, docs/permissions.md");
   });
 });

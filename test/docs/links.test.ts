@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS_TABLE } from "../../src/aws/access-denied.js";
+import { SKIP_FLAG_ADVICE } from "../../src/ui/wording.js";
 import { brokenLinks, headingAnchors, markdownLinks, unresolved } from "../helpers/markdown-links.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -25,6 +26,7 @@ describe("the README and docs/", () => {
   it("hold the permissions table where the CLI's refusals point", () => {
     expect(unresolved(README, PERMISSIONS_TABLE)).toBeUndefined();
     expect(readFileSync(resolve(ROOT, PERMISSIONS_TABLE.split("#")[0] ?? ""), "utf8")).toContain("<!-- permissions:begin");
+    expect(SKIP_FLAG_ADVICE).toContain(`(${PERMISSIONS_TABLE})`);
   });
 });
 

@@ -1,7 +1,7 @@
 // The one list of IAM permissions, against what it must cover: every resource type of the templates, every
 // action CloudFormation's own handlers name for those types (test/steps/permissions/handler-permissions.json,
 // taken from the registry schemas; an exception needs a written reason), the resources AWS authorises the
-// calls on, and the README's Permissions table (generated from the list: XREGION_WRITE_README=1 rewrites it).
+// calls on, and the table of docs/permissions.md (generated from the list: XREGION_WRITE_DOCS=1 rewrites it).
 // What the tool itself calls is checked against the list in permissions.calls.test.ts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ import oracle from "./permissions/handler-permissions.json" with { type: "json" 
 const target = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegions: ["eu-west-1"] };
 // The one client region's side, as RESOURCE_TYPE_PERMISSIONS takes it.
 const side = { partition: "aws", account: "123456789012", name: "demo", apiRegion: "us-east-1", clientRegion: "eu-west-1", first: true };
-const README = join(TEMPLATES_DIR, "..", "README.md");
+const PAGE = join(TEMPLATES_DIR, "..", "docs", "permissions.md");
 const BEGIN = "<!-- permissions:begin";
 const END = "<!-- permissions:end -->";
 
@@ -238,14 +238,14 @@ describe("the resources and regions of the calls", () => {
     expect(once(two)).toBe(once(requiredPermissions(target)));
   });
 
-  it("is what the README's Permissions table says", () => {
-    const text = readFileSync(README, "utf8");
+  it("is what the permissions table of docs/permissions.md says", () => {
+    const text = readFileSync(PAGE, "utf8");
     const start = text.indexOf(BEGIN);
     const end = text.indexOf(END);
-    expect(start, "the README has no permissions table markers").toBeGreaterThan(-1);
+    expect(start, "docs/permissions.md has no permissions table markers").toBeGreaterThan(-1);
     const from = text.indexOf("\n", start) + 1;
     const expected = permissionsTable();
-    if (process.env["XREGION_WRITE_README"] === "1") writeFileSync(README, text.slice(0, from) + expected + text.slice(end));
+    if (process.env["XREGION_WRITE_DOCS"] === "1") writeFileSync(PAGE, text.slice(0, from) + expected + text.slice(end));
     expect(text.slice(from, end)).toBe(expected);
   });
 });
@@ -268,7 +268,7 @@ const SCOPES: Record<PermissionScope, string> = {
   "doctor-connection": "doctor (a connection)",
 };
 
-// The README's rows: one per scope and resource, the actions in the list's order.
+// The table's rows: one per scope and resource, the actions in the list's order.
 function permissionsTable(): string {
   const placeholders = { partition: "${Partition}", account: "${Account}", name: "${Name}", apiRegion: "${RegionA}", clientRegions: ["${RegionB}"] };
   const rows = new Map<string, { scope: PermissionScope; resource: string; actions: string[] }>();

@@ -370,7 +370,7 @@ describe("plain renderer", () => {
       "permission check: arn:aws:iam::123456789012:user/ci may not do 1 action this deployment needs; nothing was created",
       "  stage 3/3 (return routes)",
       "    any resource in us-east-1: ec2:DescribeRouteTables",
-      expect.stringMatching(/^grant them and run deploy again \(README: Permissions\), or pass --no-permission-check/),
+      expect.stringMatching(/^grant them and run deploy again \(docs\/permissions\.md\), or pass --no-permission-check/),
     ]);
   });
 
