@@ -50,7 +50,7 @@ export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<Doct
 
 /**
  * The hops of the path in the order a request takes them. The names are a contract (the `--json`
- * `doctor-hop` events carry them): change them only with the README and every reader of that stream.
+ * `doctor-hop` events carry them): change them only with the README, docs/doctor.md and every reader of that stream.
  */
 export const HOPS = [
   "function",
