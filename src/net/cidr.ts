@@ -1,6 +1,6 @@
 // IPv4 ranges: parsing (ip-cidr, the library the project's brief names for it), arithmetic, the VPC size
 // limits, and carving a VPC into its two subnets. ip-cidr and its ip-address chain (about 50 kB) are loaded
-// with this folder, which nothing on the way to the first question imports (README, "How it is built").
+// with this folder, which nothing on the way to the first question imports (docs/how-it-is-built.md, "The package").
 import IPCIDR from "ip-cidr";
 
 /**

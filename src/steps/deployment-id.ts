@@ -5,7 +5,7 @@
 // Same inputs, same id: a re-run stays an empty change set. Where the text spells the id (the resource's
 // key and every reference to it) was found on the parsed template (aws/template-facts.ts), by the build
 // for the shipped templates, so the rename here is a splice at those places and a deploy loads no YAML
-// parser (README, "How it is built").
+// parser (docs/how-it-is-built.md, "Stage 1's API Deployment id").
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";

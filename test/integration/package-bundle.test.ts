@@ -111,7 +111,7 @@ describe("the bundle", () => {
 });
 
 // ip-cidr and its ip-address chain (about 50 kB) cost the first question 2 ms when net/ loaded with the
-// command: they load with net/, which the command imports only after the questions (README, "How it is built").
+// command: they load with net/, which the command imports only after the questions (docs/how-it-is-built.md, "The package").
 describe("the range parser", () => {
   const chunks = readdirSync(join(DIST, "chunks")).filter((file) => file.endsWith(".js"));
   const parser = chunks.filter((file) => readFileSync(join(DIST, "chunks", file), "utf8").includes("Invalid CIDR address."));

@@ -1,7 +1,8 @@
 // The two connect templates as the tool sends them. The probe function is stage 2's client function, and
 // its inline code has one source: templates/2-client.yaml. connect-client.yaml holds a one-line marker in its
-// place, which rendering replaces with that code (text only, no YAML parser: a deploy loads none, README "How
-// it is built"). The resource ids do not change, so the facts of the shipped file (descriptions, IAM) apply.
+// place, which rendering replaces with that code (text only, no YAML parser: a deploy loads none,
+// docs/how-it-is-built.md). The resource ids do not change, so the facts of the shipped file (descriptions,
+// IAM) apply.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { TemplateFacts } from "../../aws/template-facts.js";
