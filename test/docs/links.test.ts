@@ -1,11 +1,11 @@
 // The README leads to docs/ and docs/ back to the README: every relative link and anchor must still lead
 // somewhere when a section moves, and the page the CLI names in its refusals must hold the permissions table.
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PERMISSIONS_TABLE } from "../../src/aws/access-denied.js";
 import { SKIP_FLAG_ADVICE } from "../../src/ui/wording.js";
-import { brokenLinks, headingAnchors, markdownLinks, unresolved } from "../helpers/markdown-links.js";
+import { brokenLinks, headingAnchors, markdownLinks, repeatedAnchors, unresolved } from "../helpers/markdown-links.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const README = join(ROOT, "README.md");
@@ -16,6 +16,11 @@ const DOCS = readdirSync(join(ROOT, "docs"))
 describe("the README and docs/", () => {
   it("link only to files and headings that exist", () => {
     expect([README, ...DOCS].flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it("give no two headings of a page one anchor (GitHub numbers the second; a link finds the first)", () => {
+    const repeated = [README, ...DOCS].flatMap((file) => repeatedAnchors(readFileSync(file, "utf8")).map((anchor) => `${relative(ROOT, file)}#${anchor}`));
+    expect(repeated).toEqual([]);
   });
 
   it("reach every page of docs/ from the README", () => {
@@ -34,6 +39,7 @@ describe("the link check", () => {
   it("gives headings GitHub's anchors, numbering a repeated one", () => {
     const page = ["# Top", "## `connect` and `disconnect`", "### Flags", "### Flags", "## What's **new**: A/B, 1.5×"].join("\n");
     expect([...headingAnchors(page)]).toEqual(["top", "connect-and-disconnect", "flags", "flags-1", "whats-new-ab-15"]);
+    expect(repeatedAnchors(page)).toEqual(["flags"]);
   });
 
   it("reads no heading or link inside code", () => {

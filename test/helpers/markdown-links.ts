@@ -57,21 +57,31 @@ export function headingSlug(heading: string): string {
     .replace(/ /g, "-");
 }
 
+function headingSlugs(markdown: string): string[] {
+  return proseBlocks(markdown).flatMap((block) =>
+    block.split("\n").flatMap((line) => {
+      const heading = HEADING.exec(line)?.[2];
+      return heading === undefined ? [] : [headingSlug(heading)];
+    }),
+  );
+}
+
 /** Every anchor of a page, a repeated one numbered as GitHub numbers it (`x`, `x-1`, `x-2`). */
 export function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const block of proseBlocks(markdown)) {
-    for (const line of block.split("\n")) {
-      const heading = HEADING.exec(line)?.[2];
-      if (heading === undefined) continue;
-      const slug = headingSlug(heading);
-      const count = seen.get(slug) ?? 0;
-      seen.set(slug, count + 1);
-      anchors.add(count === 0 ? slug : `${slug}-${count}`);
-    }
+  for (const slug of headingSlugs(markdown)) {
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
   }
   return anchors;
+}
+
+/** The anchors two or more headings of a page share. */
+export function repeatedAnchors(markdown: string): string[] {
+  const slugs = headingSlugs(markdown);
+  return [...new Set(slugs.filter((slug, i) => slugs.indexOf(slug) !== i))];
 }
 
 export function markdownLinks(markdown: string): MarkdownLink[] {
