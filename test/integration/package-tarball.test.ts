@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS_TABLE } from "../../src/aws/access-denied.js";
 import { OFFLINE, tempDir } from "../helpers/cli.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -51,9 +52,9 @@ describe("packed tarball", () => {
     expect(existsSync(join(clone, "dist/cli.js"))).toBe(true);
   });
 
-  it("ships the bundle and the three templates, and no sources or tests", () => {
+  it("ships the bundle, the templates and the pages the README and the CLI's refusals name, and no sources or tests", () => {
     const paths = packed.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(["dist/cli.js", "dist/template-facts.json", "templates/1-api.yaml", "templates/2-client.yaml", "templates/3-routes.yaml", "package.json", "README.md"]));
+    expect(paths).toEqual(expect.arrayContaining(["dist/cli.js", "dist/template-facts.json", "templates/1-api.yaml", "templates/2-client.yaml", "templates/3-routes.yaml", "package.json", "README.md", PERMISSIONS_TABLE]));
     expect(paths.some((p) => p.startsWith("src/") || p.startsWith("test/") || p.startsWith("scripts/"))).toBe(false);
   });
 
