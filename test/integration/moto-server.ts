@@ -78,8 +78,11 @@ export interface MotoServer {
   reset(): Promise<void>;
   /** Answers the next Invoke calls in `region` return, in order (then the request payload is echoed). */
   queueLambdaResults(region: string, payloads: readonly string[]): Promise<void>;
-  /** Make a function Inactive now, as Lambda makes one idle for weeks (launcher.py, Lambda function states). */
-  makeFunctionInactive(region: string, functionName: string): Promise<void>;
+  /**
+   * Make a function Inactive now, as Lambda makes one idle for weeks (patches/lambda_functions.py). Its restore
+   * takes AWS's 75 s on the server's clock, or `restoreSeconds` of wall time where that clock is too fast to see it.
+   */
+  makeFunctionInactive(region: string, functionName: string, restoreSeconds?: number): Promise<void>;
   /**
    * Make moto load its CloudFormation and EC2 backends in these regions now (its first call there
    * takes ~0.5 s more), so a timed run measures the tool, not moto's start-up.
@@ -193,8 +196,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
         account_id: MOTO_ACCOUNT_ID,
       });
     },
-    async makeFunctionInactive(region: string, functionName: string) {
-      await post(endpoint, "/moto-api/xregion/lambda-inactive", { region, account_id: MOTO_ACCOUNT_ID, function_name: functionName });
+    async makeFunctionInactive(region: string, functionName: string, restoreSeconds?: number) {
+      await post(endpoint, "/moto-api/xregion/lambda-inactive", { region, account_id: MOTO_ACCOUNT_ID, function_name: functionName, restore_seconds: restoreSeconds });
     },
     async warmUp(regions: readonly string[]) {
       for (const region of regions) {
