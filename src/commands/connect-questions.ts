@@ -31,7 +31,8 @@ export function connectChooser(clients: Pick<AwsClients, "apiGateway" | "ec2" | 
 
   return {
     name: async (initial) => (await prompts()).askConnectionName(initial),
-    region: async (role, initial, other) => (await prompts()).terminalAsker().region(role, initial, other),
+    region: async (role, initial, other, taken) => (await prompts()).terminalAsker().region(role, initial, other, taken),
+    moreClients: async (count) => (await prompts()).terminalAsker().moreClients(count),
 
     async api(region) {
       const list = await privateApis(region);

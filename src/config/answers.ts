@@ -134,6 +134,7 @@ export type AnswersKind = "deployment" | "connection";
 export interface ConnectAnswers {
   readonly name: string;
   readonly apiRegion: string;
+  // One or more client regions, comma-separated; the client keys below then hold one item (or group) per region.
   readonly clientRegion: string;
   readonly profile?: string | undefined;
   readonly apiId: string;
@@ -142,6 +143,7 @@ export interface ConnectAnswers {
   // Unset: the endpoint the API names or its policy admits.
   readonly endpoint?: string | undefined;
   // The client: a function (name or ARN), or a VPC with its subnets and groups (comma-separated; unset: all, the default group).
+  // Several regions: functions and VPCs comma-separated, subnets and groups one group per region separated by ";".
   readonly function?: string | undefined;
   readonly clientVpc?: string | undefined;
   readonly clientSubnets?: string | undefined;

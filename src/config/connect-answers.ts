@@ -5,7 +5,7 @@
 import { UsageError } from "../errors.js";
 import { CONNECT_FLAG_OF, type ConnectAnswers, DEFAULTS } from "./answers.js";
 import type { Asker } from "./resolve.js";
-import { apiIdProblem, ec2IdListProblem, ec2IdProblem, functionProblem, nameProblem, peeringProblem, regionPairProblem, regionProblem, splitList, stageProblem } from "./validate.js";
+import { apiIdProblem, clientRegionsProblem, ec2IdListProblem, ec2IdProblem, functionProblem, nameProblem, peeringProblem, regionPairProblem, regionProblem, splitList, stageProblem } from "./validate.js";
 
 /** A connection's client as chosen in a terminal: a function, or a VPC with the subnets it calls from. */
 export type ClientChoice =
@@ -17,7 +17,7 @@ export type ClientChoice =
  * exists. `stage` and `endpoint` answer undefined when there is nothing to choose (one stage; the endpoint
  * the API names).
  */
-export interface ConnectChooser extends Pick<Asker, "name" | "region"> {
+export interface ConnectChooser extends Pick<Asker, "name" | "region" | "moreClients"> {
   api(region: string): Promise<string>;
   stage(region: string, apiId: string): Promise<string | undefined>;
   endpoint(region: string, apiId: string): Promise<string | undefined>;
@@ -45,6 +45,66 @@ const EXAMPLE: Partial<Record<keyof ConnectAnswers, string>> = {
 
 type Key = Exclude<keyof ConnectAnswers, "probe">;
 
+/** One client region's client, as a one-region connection's answers spell it. */
+export type RegionClient = Pick<ConnectAnswers, "function" | "clientVpc" | "clientSubnets" | "clientSecurityGroups">;
+
+const CLIENT_KEYS = ["function", "clientVpc", "clientSubnets", "clientSecurityGroups"] as const;
+
+/**
+ * Each client region's client from the list form: --function and --client-vpc take one item per region,
+ * comma-separated in the regions' order; --client-subnets and --client-security-groups take one group per
+ * region, separated by ";" (the ids inside a group by commas; an empty group: that VPC's default). With one
+ * region the text is that region's as it is. Counts are checked by the caller (clientCountProblem).
+ */
+export function splitClients(client: RegionClient, regions: number): RegionClient[] {
+  const items = (text: string | undefined, separator: string) => (text === undefined ? [] : regions === 1 ? [text] : text.split(separator).map((item) => item.trim()));
+  const fns = items(client.function, ",");
+  const vpcs = items(client.clientVpc, ",");
+  const subnets = items(client.clientSubnets, ";");
+  const groups = items(client.clientSecurityGroups, ";");
+  return Array.from({ length: regions }, (_, i) =>
+    definedOnly({ function: fns[i], clientVpc: vpcs[i], clientSubnets: subnets[i] || undefined, clientSecurityGroups: groups[i] || undefined }),
+  );
+}
+
+/** The clients of the regions in the list form (splitClients' inverse). */
+export function joinClients(clients: readonly RegionClient[]): RegionClient {
+  const join = (key: (typeof CLIENT_KEYS)[number], separator: string) => {
+    const values = clients.map((c) => c[key]);
+    return values.every((v) => v === undefined) ? undefined : values.map((v) => v ?? "").join(separator);
+  };
+  return definedOnly({ function: join("function", ","), clientVpc: join("clientVpc", ","), clientSubnets: join("clientSubnets", ";"), clientSecurityGroups: join("clientSecurityGroups", ";") });
+}
+
+/** What is wrong with the clients' counts for this many client regions (one line naming the flag and the fix), or undefined. */
+export function clientCountProblem(client: RegionClient, regions: readonly string[], label: (key: (typeof CLIENT_KEYS)[number]) => string): string | undefined {
+  const n = regions.length;
+  const counted = (key: (typeof CLIENT_KEYS)[number], separator: string, noun: string, example: string) => {
+    const text = client[key];
+    if (text === undefined) return undefined;
+    const count = n === 1 && separator === ";" ? 1 + (text.match(/;/g)?.length ?? 0) : text.split(separator).length;
+    if (count === n) return undefined;
+    const per = separator === ";" ? `one group per region separated by ";" (ids inside a group by commas), e.g. ${label(key)} "${example}"` : `one per region in the same order, e.g. ${label(key)} ${example}`;
+    return `${label(key)} names ${count} ${noun}${count === 1 ? "" : "s"} for ${n} client region${n === 1 ? "" : "s"} (${regions.join(", ")}): pass ${per}`;
+  };
+  return (
+    counted("function", ",", "function", regions.map((r) => `caller-${r}`).join(",")) ??
+    counted("clientVpc", ",", "VPC", regions.map((_, i) => `vpc-0${i + 1}23456789abcdef0`).join(",")) ??
+    counted("clientSubnets", ";", "subnet group", regions.map((_, i) => `subnet-0${i + 1}23456789abcdef0`).join(";")) ??
+    counted("clientSecurityGroups", ";", "security group group", regions.map((_, i) => `sg-0${i + 1}23456789abcdef0`).join(";"))
+  );
+}
+
+/** Each client region of a connection as a one-region connection's answers, in the regions' order. */
+export function connectionRegions(answers: ConnectAnswers): ConnectAnswers[] {
+  const regions = splitList(answers.clientRegion);
+  const clients = splitClients(answers, regions.length);
+  return regions.map((clientRegion, i) => {
+    const { function: _f, clientVpc: _v, clientSubnets: _s, clientSecurityGroups: _g, ...rest } = answers;
+    return { ...rest, clientRegion, ...clients[i] };
+  });
+}
+
 /** A connection's answers from flags, the answers file and (in a terminal) questions, validated. */
 export async function resolveConnectAnswers(sources: ConnectSources, chooser: ConnectChooser | undefined, acceptDefaults = false): Promise<ResolvedConnection> {
   const asked: (keyof ConnectAnswers)[] = [];
@@ -67,6 +127,13 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
     fail(validate(value.trim(), clientLabel(key)));
     return value.trim();
   }
+  function pairs(api: string, clients: readonly string[]): void {
+    for (const client of clients) fail(regionPairProblem(api, client, { api: labelOf("apiRegion"), client: labelOf("clientRegion") }));
+  }
+  function fileRegions(): string[] | undefined {
+    const text = sources.file?.clientRegion;
+    return text === undefined ? undefined : splitList(text);
+  }
   const missing = (key: Key, extra = ""): never => {
     throw new UsageError(`${CONNECT_FLAG_OF[key]} is required when there is no terminal to ask on: pass ${CONNECT_FLAG_OF[key]} ${EXAMPLE[key] ?? ""}${extra}`.trimEnd());
   };
@@ -74,27 +141,35 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
   // Every given value is checked before the first question: a typo in a flag must not wait for answers.
   const nameGiven = given("name", nameProblem);
   const apiRegionGiven = given("apiRegion", regionProblem);
-  const clientRegionGiven = given("clientRegion", regionProblem);
-  if (apiRegionGiven !== undefined && clientRegionGiven !== undefined) fail(regionPairProblem(apiRegionGiven, clientRegionGiven, { api: labelOf("apiRegion"), client: labelOf("clientRegion") }));
+  const clientRegionGiven = given("clientRegion", clientRegionsProblem);
+  const regionsGiven = clientRegionGiven === undefined ? undefined : splitList(clientRegionGiven);
+  if (apiRegionGiven !== undefined) pairs(apiRegionGiven, regionsGiven ?? []);
   const apiIdGiven = given("apiId", apiIdProblem);
   const stageGiven = given("stage", stageProblem);
   const endpointGiven = given("endpoint", (v, l) => ec2IdProblem(v, "vpce", l));
   const peering = given("peering", peeringProblem) ?? "auto";
-  const fn = clientGiven("function", functionProblem);
-  const clientVpc = clientGiven("clientVpc", (v, l) => ec2IdProblem(v, "vpc", l));
-  const clientSubnets = clientGiven("clientSubnets", (v, l) => ec2IdListProblem(v, "subnet", l));
-  const clientSecurityGroups = clientGiven("clientSecurityGroups", (v, l) => ec2IdListProblem(v, "sg", l));
+  const fn = clientGiven("function", (v, l) => listProblem(v, l, functionProblem));
+  const clientVpc = clientGiven("clientVpc", (v, l) => listProblem(v, l, (item, label) => ec2IdProblem(item, "vpc", label)));
+  const clientSubnets = clientGiven("clientSubnets", (v, l) => groupsProblem(v, l, "subnet"));
+  const clientSecurityGroups = clientGiven("clientSecurityGroups", (v, l) => groupsProblem(v, l, "sg"));
   if (fn !== undefined && clientVpc !== undefined) {
-    fail(`${clientLabel("function")} and ${clientLabel("clientVpc")} name two clients: pass one, --function for a function attached to a VPC, or --client-vpc for a VPC's other callers`);
+    fail(`${clientLabel("function")} and ${clientLabel("clientVpc")} name two clients: pass one, --function for a function attached to a VPC, or --client-vpc for a VPC's other callers (with several client regions, every region's client is of the same kind)`);
   }
   if (clientVpc === undefined && (clientSubnets !== undefined || clientSecurityGroups !== undefined)) {
     const label = clientSubnets !== undefined ? clientLabel("clientSubnets") : clientLabel("clientSecurityGroups");
     fail(`${label} goes with --client-vpc: pass --client-vpc vpc-… too${fn !== undefined ? ` (a function's subnets and groups are its own: drop ${label})` : ""}`);
   }
+  const clientText: RegionClient = definedOnly({ function: fn, clientVpc, clientSubnets, clientSecurityGroups });
+  const clientGivenAtAll = fn !== undefined || clientVpc !== undefined;
+  // The clients' lists follow their regions: the flags' regions when the flags give both, else the file's.
+  const clientRegions = clientFromFlags ? regionsGiven : fileRegions();
+  if (clientGivenAtAll && clientRegions) fail(clientCountProblem(clientText, clientRegions, clientLabel));
+  // Given without its regions (they are asked): in the order the regions will be.
+  const positional = clientGivenAtAll && !clientRegions ? splitClients(clientText, clientText.function !== undefined ? splitList(clientText.function).length : splitList(clientText.clientVpc ?? "").length) : undefined;
 
   const optional = acceptDefaults ? undefined : chooser;
   const ask = async <T>(key: keyof ConnectAnswers, question: () => Promise<T>): Promise<T> => {
-    asked.push(key);
+    if (!asked.includes(key)) asked.push(key);
     return question();
   };
   const name = nameGiven ?? (optional ? await ask("name", () => optional.name(DEFAULTS.name)) : DEFAULTS.name);
@@ -102,25 +177,52 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
   const apiId = apiIdGiven ?? (chooser ? await ask("apiId", () => chooser.api(apiRegion)) : missing("apiId", " (the private REST API's id in --api-region)"));
   const stage = stageGiven ?? (optional ? await ask("stage", () => optional.stage(apiRegion, apiId)) : undefined);
   const endpoint = endpointGiven ?? (optional ? await ask("endpoint", () => optional.endpoint(apiRegion, apiId)) : undefined);
-  const clientRegion =
-    clientRegionGiven ?? (chooser ? await ask("clientRegion", () => chooser.region("client", undefined, apiRegion)) : missing("clientRegion"));
-  fail(regionPairProblem(apiRegion, clientRegion, { api: labelOf("apiRegion"), client: labelOf("clientRegion") }));
-  let client: Pick<ConnectAnswers, "function" | "clientVpc" | "clientSubnets" | "clientSecurityGroups">;
-  if (fn !== undefined || clientVpc !== undefined) {
-    client = { function: fn, clientVpc, clientSubnets, clientSecurityGroups };
+
+  // Each client region with its client: given (in the list form), else asked right after its region.
+  const givenClients = clientGivenAtAll && clientRegions ? clientsByRegion(clientText, clientRegions) : new Map<string, RegionClient>();
+  const askClient = async (region: string, index: number): Promise<RegionClient> => {
+    const known = givenClients.get(region) ?? positional?.[index];
+    if (known) return known;
+    if (!chooser) {
+      throw new UsageError(
+        regionsGiven && regionsGiven.length > 1
+          ? `the client of ${region} is required when there is no terminal to ask on: pass --function (or --client-vpc) with one item per client region, in the order of --client-region`
+          : "the client is required when there is no terminal to ask on: pass --function <name or ARN of a function attached to a VPC>, or --client-vpc vpc-… (with --client-subnets and --client-security-groups)",
+      );
+    }
+    const chosen = await ask("function", () => chooser.client(region));
+    return chosen.kind === "function" ? { function: chosen.function } : { clientVpc: chosen.clientVpc, ...(chosen.clientSubnets ? { clientSubnets: chosen.clientSubnets } : {}) };
+  };
+  const regions: string[] = [];
+  const clients: RegionClient[] = [];
+  if (regionsGiven) {
+    for (const region of regionsGiven) {
+      regions.push(region);
+      clients.push(await askClient(region, regions.length - 1));
+    }
   } else if (chooser) {
-    const chosen = await ask("function", () => chooser.client(clientRegion));
-    client = chosen.kind === "function" ? { function: chosen.function } : { clientVpc: chosen.clientVpc, clientSubnets: chosen.clientSubnets };
+    do {
+      const region = await ask("clientRegion", () => chooser.region("client", undefined, apiRegion, [...regions]));
+      regions.push(region);
+      clients.push(await askClient(region, regions.length - 1));
+    } while (await chooser.moreClients(regions.length));
   } else {
-    throw new UsageError("the client is required when there is no terminal to ask on: pass --function <name or ARN of a function attached to a VPC>, or --client-vpc vpc-… (with --client-subnets and --client-security-groups)");
+    missing("clientRegion");
   }
+  pairs(apiRegion, regions);
+  if (positional) fail(clientCountProblem(clientText, regions, clientLabel));
+  fail(clientRegionsProblem(regions.join(","), labelOf("clientRegion")));
+  if (new Set(clients.map((c) => (c.function !== undefined ? "function" : "network"))).size > 1) {
+    fail(`every client region's client is of one kind: all functions (--function) or all VPCs (--client-vpc); connect the regions of the other kind as a connection of their own (--name)`);
+  }
+  const client = joinClients(clients);
   const probe = sources.flags.probe ?? sources.file?.probe ?? true;
   const profile = sources.flags.profile ?? sources.file?.profile;
   return {
     answers: {
       name,
       apiRegion,
-      clientRegion,
+      clientRegion: regions.join(","),
       apiId,
       peering,
       probe,
@@ -140,6 +242,35 @@ export function clientOf(answers: Pick<ConnectAnswers, "function" | "clientVpc" 
   if (answers.function !== undefined) return { kind: "function", name: answers.function };
   if (answers.clientVpc === undefined) throw new Error("a resolved connection names its client");
   return { kind: "network", vpcId: answers.clientVpc, subnetIds: splitList(answers.clientSubnets ?? ""), securityGroupIds: splitList(answers.clientSecurityGroups ?? "") };
+}
+
+// The given clients by their regions (the list form split); a region the list does not reach has none.
+function clientsByRegion(client: RegionClient, regions: readonly string[]): Map<string, RegionClient> {
+  const split = splitClients(client, Math.max(1, regions.length));
+  return new Map(regions.flatMap((region, i) => (split[i] && (split[i].function !== undefined || split[i].clientVpc !== undefined) ? [[region, split[i]] as const] : [])));
+}
+
+// Each item of a comma-separated list checked alone; one item is the one-region form.
+function listProblem(value: string, label: string, problem: (item: string, label: string) => string | undefined): string | undefined {
+  const items = value.split(",").map((item) => item.trim());
+  if (items.length > 1 && items.some((item) => item === "")) return `${label} ${JSON.stringify(value)} has an empty item: name one per client region, separated by single commas`;
+  for (const item of items) {
+    const found = problem(item, label);
+    if (found) return found;
+  }
+  const twice = items.find((item, i) => items.indexOf(item) !== i);
+  return items.length > 1 && twice !== undefined ? `${label} names ${twice} twice: each client region has its own` : undefined;
+}
+
+// Each region's group of ids (";" between regions) checked alone; an empty group of several is that VPC's default.
+function groupsProblem(value: string, label: string, prefix: "subnet" | "sg"): string | undefined {
+  const groups = value.split(";").map((group) => group.trim());
+  for (const group of groups) {
+    if (group === "" && groups.length > 1) continue;
+    const found = ec2IdListProblem(group, prefix, label);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

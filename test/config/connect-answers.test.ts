@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers.js";
-import { type ConnectChooser, resolveConnectAnswers } from "../../src/config/connect-answers.js";
+import { clientOf, type ConnectChooser, connectionRegions, joinClients, resolveConnectAnswers } from "../../src/config/connect-answers.js";
 import { checkKind } from "../../src/commands/context.js";
 import { UsageError } from "../../src/errors.js";
 
@@ -23,6 +23,7 @@ function chooser(): ConnectChooser & { calls: string[] } {
     stage: vi.fn(async (_region: string, apiId: string) => (calls.push(`stage:${apiId}`), "prod")),
     endpoint: vi.fn(async (_region: string, apiId: string) => (calls.push(`endpoint:${apiId}`), undefined)),
     client: vi.fn(async (region: string) => (calls.push(`client:${region}`), { kind: "network" as const, clientVpc: "vpc-0123456789abcdef0", clientSubnets: "subnet-0123456789abcdef0" })),
+    moreClients: vi.fn(async () => false),
   };
 }
 
@@ -112,5 +113,69 @@ describe("the answers file of a connection", () => {
     }
     // An empty file is nobody's yet.
     expect(() => checkKind("connect", { answers: {} }, FILE)).not.toThrow();
+  });
+});
+
+describe("a connection with several client regions", () => {
+  const VPC_A = "vpc-0123456789abcdef0";
+  const VPC_B = "vpc-0fedcba9876543210";
+  const SUBNET_A = "subnet-0123456789abcdef0";
+  const SUBNET_B = "subnet-0fedcba9876543210";
+  const resolve = (flags: object, file?: object, terminal?: ConnectChooser) => resolveConnectAnswers({ flags: { ...GIVEN, ...flags }, file, filePath: FILE }, terminal);
+
+  it("takes one --function per client region, in the order of --client-region, and splits them back per region", async () => {
+    const { answers } = await resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap" });
+    expect(answers).toMatchObject({ clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap" });
+    expect(connectionRegions(answers).map((r) => [r.clientRegion, r.function])).toEqual([["eu-west-1", "caller-eu"], ["ap-southeast-2", "caller-ap"]]);
+  });
+
+  it("takes --client-vpc per region and each region's subnets and groups as a group of its own, ';' between regions (empty: that VPC's default)", async () => {
+    const { answers } = await resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: undefined, clientVpc: `${VPC_A},${VPC_B}`, clientSubnets: `${SUBNET_A};${SUBNET_B}`, clientSecurityGroups: ";sg-0fedcba9876543210" });
+    const regions = connectionRegions(answers);
+    expect(regions.map((r) => clientOf(r))).toEqual([
+      { kind: "network", vpcId: VPC_A, subnetIds: [SUBNET_A], securityGroupIds: [] },
+      { kind: "network", vpcId: VPC_B, subnetIds: [SUBNET_B], securityGroupIds: ["sg-0fedcba9876543210"] },
+    ]);
+    // Saved and read again in the same form.
+    expect(joinClients(regions)).toEqual({ clientVpc: `${VPC_A},${VPC_B}`, clientSubnets: `${SUBNET_A};${SUBNET_B}`, clientSecurityGroups: ";sg-0fedcba9876543210" });
+  });
+
+  it("refuses counts that do not match the client regions, in one line naming the flag and the form", async () => {
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu" })).rejects.toThrow(
+      '--function names 1 function for 2 client regions (eu-west-1, ap-southeast-2): pass one per region in the same order, e.g. --function caller-eu-west-1,caller-ap-southeast-2',
+    );
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: undefined, clientVpc: `${VPC_A},${VPC_B}`, clientSubnets: `${SUBNET_A},${SUBNET_B}` })).rejects.toThrow(
+      /^--client-subnets names 1 subnet group for 2 client regions \(eu-west-1, ap-southeast-2\): pass one group per region separated by ";"/,
+    );
+    await expect(resolve({ function: undefined, clientVpc: VPC_A, clientSubnets: `${SUBNET_A};${SUBNET_B}` })).rejects.toThrow("--client-subnets names 2 subnet groups for 1 client region (eu-west-1)");
+    await expect(resolve({ clientRegion: "eu-west-1,eu-west-1", function: "a,b" })).rejects.toThrow("--client-region names eu-west-1 twice");
+    await expect(resolve({ clientRegion: "eu-west-1,us-east-1", function: "a,b" })).rejects.toThrow("--api-region and --client-region are both us-east-1");
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "same,same" })).rejects.toThrow("--function names same twice");
+  });
+
+  it("a file's clients follow their regions: a --client-region naming some of them connects those with their saved clients", async () => {
+    const file = { clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap" };
+    const { answers } = await resolveConnectAnswers({ flags: { apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "ap-southeast-2" }, file, filePath: FILE }, undefined);
+    expect(answers).toMatchObject({ clientRegion: "ap-southeast-2", function: "caller-ap" });
+    await expect(resolveConnectAnswers({ flags: { apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "sa-east-1" }, file, filePath: FILE }, undefined)).rejects.toThrow(
+      /^the client is required when there is no terminal to ask on/,
+    );
+  });
+
+  it("the wizard asks each region's client right after the region, while more regions are wanted", async () => {
+    const terminal = chooser();
+    let more = 2;
+    terminal.moreClients = vi.fn(async () => --more > 0);
+    const regions = ["eu-west-1", "ap-southeast-2"];
+    terminal.region = vi.fn(async (role: "api" | "client", _initial, _other, taken?: readonly string[]) => (terminal.calls.push(`region:${role}:${taken?.join(",") ?? ""}`), role === "api" ? "us-east-1" : regions[taken?.length ?? 0]!));
+    const { answers } = await resolveConnectAnswers({ flags: { apiRegion: "us-east-1", apiId: "a1b2c3d4e5" }, file: undefined, filePath: FILE }, terminal, true);
+    expect(terminal.calls).toEqual(["region:client:", "client:eu-west-1", "region:client:eu-west-1", "client:ap-southeast-2"]);
+    expect(answers).toMatchObject({ clientRegion: "eu-west-1,ap-southeast-2", clientVpc: "vpc-0123456789abcdef0,vpc-0123456789abcdef0", clientSubnets: "subnet-0123456789abcdef0;subnet-0123456789abcdef0" });
+  });
+
+  it("a one-region connection's answers are as before: no ';', no list", async () => {
+    const { answers } = await resolve({ function: undefined, clientVpc: VPC_A, clientSubnets: `${SUBNET_A},${SUBNET_B}` });
+    expect(answers).toMatchObject({ clientRegion: "eu-west-1", clientVpc: VPC_A, clientSubnets: `${SUBNET_A},${SUBNET_B}` });
+    expect(connectionRegions(answers)).toEqual([answers]);
   });
 });
