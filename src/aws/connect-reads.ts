@@ -21,6 +21,7 @@ import { evaluatePolicy } from "../policy/resource-policy.js";
 import type { AwsClients } from "./clients.js";
 import { executeApiServiceName } from "./ec2-lookups.js";
 import type { ClientNetwork } from "./path-snapshot.js";
+import { readEach, type ReadOnce } from "./read-once.js";
 import { describeStack, type StackInfo } from "./stack.js";
 
 /** A private REST API of the region: what the wizard lists, and what its endpoint marks are judged by. */
@@ -160,19 +161,20 @@ export interface QuotaPlaces {
   readonly endpoint: { readonly region: string; readonly groupIds: readonly string[]; readonly interfaceIds: readonly string[] };
 }
 
-/** What the quotas are counted against now, on both sides. */
-export async function readQuotaCounts(clients: Pick<AwsClients, "ec2">, places: QuotaPlaces): Promise<QuotaCounts> {
+/** What the quotas are counted against now, on both sides. `once`: the API side's counts shared with other readers (connect's client regions). */
+export async function readQuotaCounts(clients: Pick<AwsClients, "ec2">, places: QuotaPlaces, once: ReadOnce = readEach): Promise<QuotaCounts> {
   const counts = { peerings: {} as Record<string, number>, routes: {} as Record<string, number>, rules: {} as Record<string, { ingress: number; egress: number }>, otherInterfaces: {} as Record<string, number> };
   await Promise.all([
     ...places.sides.map(async (side) => {
       const ec2 = clients.ec2(side.region);
+      const key = `${side.region} ${side.vpcId} ${side.tableIds.join()} ${side.groupIds.join()}`;
       const [peerings, tables, rules] = await Promise.all([
-        activePeerings(ec2, side.vpcId),
-        side.tableIds.length === 0 ? [] : all(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [...side.tableIds] }), (p) => p.RouteTables),
-        side.groupIds.length === 0 ? [] : all(paginateDescribeSecurityGroupRules({ client: ec2 }, { Filters: [{ Name: "group-id", Values: [...side.groupIds] }] }), (p) => p.SecurityGroupRules),
+        once(`peerings ${key}`, () => activePeerings(ec2, side.vpcId)),
+        side.tableIds.length === 0 ? [] : once(`tables ${key}`, () => all(paginateDescribeRouteTables({ client: ec2 }, { RouteTableIds: [...side.tableIds] }), (p) => p.RouteTables)),
+        side.groupIds.length === 0 ? [] : once(`rules ${key}`, () => all(paginateDescribeSecurityGroupRules({ client: ec2 }, { Filters: [{ Name: "group-id", Values: [...side.groupIds] }] }), (p) => p.SecurityGroupRules)),
       ]);
       const lists = [...tables.flatMap((t) => (t.Routes ?? []).map((r) => r.DestinationPrefixListId)), ...rules.map((r) => r.PrefixListId)].filter((id): id is string => id !== undefined);
-      const entries = await maxEntries(ec2, [...new Set(lists)]);
+      const entries = await once(`entries ${key}`, () => maxEntries(ec2, [...new Set(lists)]));
       counts.peerings[side.vpcId] = peerings;
       for (const table of tables) {
         // Propagated routes have their own quota; IPv6 routes are counted apart from IPv4 ones.
@@ -191,7 +193,7 @@ export async function readQuotaCounts(clients: Pick<AwsClients, "ec2">, places: 
     (async () => {
       const { region, groupIds, interfaceIds } = places.endpoint;
       if (groupIds.length === 0) return;
-      const interfaces = await all(paginateDescribeNetworkInterfaces({ client: clients.ec2(region) }, { Filters: [{ Name: "group-id", Values: [...groupIds] }] }), (p) => p.NetworkInterfaces);
+      const interfaces = await once(`interfaces ${region} ${groupIds.join()}`, () => all(paginateDescribeNetworkInterfaces({ client: clients.ec2(region) }, { Filters: [{ Name: "group-id", Values: [...groupIds] }] }), (p) => p.NetworkInterfaces));
       for (const groupId of groupIds) {
         counts.otherInterfaces[groupId] = interfaces.filter((n) => !interfaceIds.includes(n.NetworkInterfaceId ?? "") && (n.Groups ?? []).some((g) => g.GroupId === groupId)).length;
       }

@@ -11,6 +11,7 @@ import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { ListHostedZonesByVPCCommand, ListResourceRecordSetsCommand, type VPCRegion } from "@aws-sdk/client-route-53";
 import { answerFor, normalName, zoneFor, type DnsRecord, type ZoneRef } from "../net/private-zones.js";
 import type { AwsClients } from "./clients.js";
+import { readEach, type ReadOnce } from "./read-once.js";
 import type { ApiFacts, EndpointFacts, EndpointSource, FunctionFacts, MethodFacts, PathSnapshot, Read, StageFacts } from "./path-facts.js";
 import { attempt, readAddresses, readEndpoints, readPeerings, readVpcSide } from "./path-reads.js";
 
@@ -43,8 +44,11 @@ function partitionOf(region: string): { readonly partition: string; readonly suf
   return { partition: found.id, suffix: found.outputs.dnsSuffix };
 }
 
-/** Reads the whole path from AWS in parallel; a failed read is kept as its reason, not thrown. */
-export async function readPathSnapshot(clients: Clients, query: PathQuery): Promise<PathSnapshot> {
+/**
+ * Reads the whole path from AWS in parallel; a failed read is kept as its reason, not thrown. `once`: the
+ * API side's reads shared with other readers of the same API (connect's client regions).
+ */
+export async function readPathSnapshot(clients: Clients, query: PathQuery, once: ReadOnce = readEach): Promise<PathSnapshot> {
   const { clientRegion, apiRegion, apiId } = query;
   const { partition, suffix } = partitionOf(apiRegion);
   const hostname = `${apiId}.execute-api.${apiRegion}.${suffix}`;
@@ -52,18 +56,18 @@ export async function readPathSnapshot(clients: Clients, query: PathQuery): Prom
 
   const [fn, api, stages, methods, endpoints] = await Promise.all([
     query.network ? { ok: true as const, value: networkClient(query.network) } : attempt("lambda:GetFunctionConfiguration", () => readFunction(clients, clientRegion, query.functionName)),
-    attempt("apigateway:GET /restapis/{id}", () => readApi(gateway, apiId)),
-    attempt("apigateway:GET /restapis/{id}/stages", () => readStages(gateway, apiId)),
-    attempt("apigateway:GET /restapis/{id}/resources", () => readMethods(gateway, apiId)),
-    attempt("ec2:DescribeVpcEndpoints", () => readEndpoints(clients.ec2(apiRegion), apiRegion)),
+    once(`api ${apiRegion} ${apiId}`, () => attempt("apigateway:GET /restapis/{id}", () => readApi(gateway, apiId))),
+    once(`stages ${apiRegion} ${apiId}`, () => attempt("apigateway:GET /restapis/{id}/stages", () => readStages(gateway, apiId))),
+    once(`methods ${apiRegion} ${apiId}`, () => attempt("apigateway:GET /restapis/{id}/resources", () => readMethods(gateway, apiId))),
+    once(`endpoints ${apiRegion}`, () => attempt("ec2:DescribeVpcEndpoints", () => readEndpoints(clients.ec2(apiRegion), apiRegion))),
   ]);
 
   const clientVpcId = fn.ok ? fn.value.vpcId : undefined;
   // The endpoint's side: its VPC and addresses (A), the peerings between the two VPCs (B).
   const endpointSide = (endpoint: ChosenEndpoint) =>
     Promise.all([
-      readVpcSide(clients.ec2(apiRegion), apiRegion, endpoint.facts.vpcId, endpoint.facts.securityGroupIds),
-      attempt("ec2:DescribeNetworkInterfaces", () => readAddresses(clients.ec2(apiRegion), endpoint.facts.networkInterfaceIds)),
+      once(`side ${apiRegion} ${endpoint.facts.id}`, () => readVpcSide(clients.ec2(apiRegion), apiRegion, endpoint.facts.vpcId, endpoint.facts.securityGroupIds)),
+      once(`addresses ${apiRegion} ${endpoint.facts.id}`, () => attempt("ec2:DescribeNetworkInterfaces", () => readAddresses(clients.ec2(apiRegion), endpoint.facts.networkInterfaceIds))),
       clientVpcId ? attempt("ec2:DescribeVpcPeeringConnections", () => readPeerings(clients.ec2(clientRegion), [clientVpcId, endpoint.facts.vpcId])) : undefined,
     ] as const);
   // Usually the API names its endpoint (configuration or policy): that side is read at once, beside the

@@ -5,6 +5,7 @@ import type { AwsClients } from "../../aws/clients.js";
 import { readOwnedStacks, readQuotaCounts, resolveClientNetwork, type QuotaPlaces } from "../../aws/connect-reads.js";
 import type { PathSnapshot } from "../../aws/path-facts.js";
 import { readPathSnapshot, type PathQuery } from "../../aws/path-snapshot.js";
+import { readEach, type ReadOnce } from "../../aws/read-once.js";
 import { tableOfSubnet } from "../../net/route-match.js";
 import { connectStackNames } from "../stages.js";
 import type { ConnectFacts } from "./plan.js";
@@ -12,8 +13,8 @@ import type { ConnectOptions } from "./types.js";
 
 type Clients = Pick<AwsClients, "ec2" | "lambda" | "apiGateway" | "route53" | "cloudFormation">;
 
-/** Everything the planner needs, read from both regions. */
-export async function readConnectFacts(clients: Clients, options: ConnectOptions): Promise<ConnectFacts> {
+/** Everything the planner needs, read from both regions; `once` shares the API side's reads among client regions. */
+export async function readConnectFacts(clients: Clients, options: ConnectOptions, once: ReadOnce = readEach): Promise<ConnectFacts> {
   const { client } = options;
   const place = { clientRegion: options.clientRegion, apiRegion: options.apiRegion, apiId: options.apiId, stage: options.stage, endpointId: options.endpointId };
   const query: PathQuery =
@@ -22,10 +23,10 @@ export async function readConnectFacts(clients: Clients, options: ConnectOptions
       : { ...place, network: await resolveClientNetwork(clients.ec2(options.clientRegion), client.vpcId, client.subnetIds, client.securityGroupIds) };
   const names = connectStackNames(options.name, options.clientRegion);
   const [snapshot, owned] = await Promise.all([
-    readPathSnapshot(clients, query),
+    readPathSnapshot(clients, query, once),
     readOwnedStacks(clients, { client: { name: names.client, region: options.clientRegion }, api: { name: names.api, region: options.apiRegion } }),
   ]);
-  return { snapshot, owned, counts: await readQuotaCounts(clients, quotaPlaces(snapshot)) };
+  return { snapshot, owned, counts: await readQuotaCounts(clients, quotaPlaces(snapshot), once) };
 }
 
 // The route tables of the client's and the endpoint's subnets and their groups: where connect may add.
