@@ -4,10 +4,11 @@
 // on the path, then verify invokes the probe. Exit 0 only when both hold (--no-probe: doctor alone, judged
 // but not exercised).
 import { configPath, loadAnswersFile, saveAnswersFile, type AnswersFile, type ConnectAnswers } from "../config/answers.js";
-import { clientOf, resolveConnectAnswers, type ResolvedConnection } from "../config/connect-answers.js";
+import { clientOf, connectionRegions, resolveConnectAnswers, type ResolvedConnection } from "../config/connect-answers.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { ConnectPlan, ConnectOptions, PeeringOption } from "../steps/connect/types.js";
+import type { ProgressEvent } from "../steps/events.js";
 import { terminalColumns, wrapCommand } from "../ui/format.js";
 import { checkKind, type CommandContext } from "./context.js";
 import { equivalentConnect, nextCommands } from "./next-steps.js";
@@ -72,7 +73,7 @@ async function resolveConnection(ctx: CommandContext, path: string, file: Answer
   }
 }
 
-/** The options the planner takes, from a connection's answers. */
+/** The options the planner takes, from one client region's answers (connectionRegions splits a connection). */
 export function connectOptions(answers: ConnectAnswers): ConnectOptions {
   return {
     name: answers.name,
@@ -87,16 +88,16 @@ export function connectOptions(answers: ConnectAnswers): ConnectOptions {
   };
 }
 
-/** The AWS half: who, the permission check, the plan, the stacks, the proof. `configFile`: where to record the verification. */
+/** The AWS half: who, the permission check, the plans, the stacks, the proof. `configFile`: where to record the verification. */
 async function connectWithAws(ctx: CommandContext, answers: ConnectAnswers, configFile: string | undefined): Promise<number> {
-  const [{ withSession }, { callerIdentity }, { checkPermissions }, { planConnection, buildConnection }] = await Promise.all([
+  const [{ withSession }, { callerIdentity }, { checkPermissions }, { planConnections, buildConnections }] = await Promise.all([
     import("./session.js"),
     import("../aws/identity.js"),
     import("../steps/permission-check.js"),
     import("../steps/connect/connect.js"),
   ]);
   const { flags } = ctx;
-  const options = connectOptions(answers);
+  const regions = connectionRegions(answers);
   return withSession(ctx, answers, "connect", async (session) => {
     // Without a question to ask (--yes, no terminal, a dry run) the live view starts at once and shows the plan too.
     const asks = ctx.interactive && !flags.yes && !flags.dryRun;
@@ -108,19 +109,21 @@ async function connectWithAws(ctx: CommandContext, answers: ConnectAnswers, conf
         ? Promise.resolve({ outcome: "skipped" as const, reason: "--no-permission-check was given" })
         : checkPermissions({ clients: session.clients }, identity, answers, "connect");
     permissionCheck.catch(() => undefined);
-    const { plan, facts, apiRange } = await planConnection(session, options, flags.dryRun);
-    if (plan.refusals.length > 0) throw refused(session, plan);
+    const planned = await planConnections(session, regions.map(connectOptions), flags.dryRun);
+    const plans = planned.map((p) => p.plan);
+    if (plans.some((p) => p.refusals.length > 0)) throw refused(session, plans);
     const permissions = await permissionCheck;
     session.emit({ kind: "permission-check", report: permissions, at: Date.now() });
     if (permissions.outcome === "denied") throw denied(session, permissions.denied.length);
     if (flags.dryRun) {
-      session.emit({ kind: "result", operation: "connect", ok: true, summary: `Dry run: nothing was created. Run connect without --dry-run to create what the plan lists.`, next: [], at: Date.now() });
+      session.emit({ kind: "result", operation: "connect", ok: true, summary: `Dry run: nothing was created. Run connect without --dry-run to create what the plan${plans.length > 1 ? "s list" : " lists"}.`, next: [], at: Date.now() });
       return 0;
     }
-    const rolledBack = [facts.owned.client, facts.owned.api].some((s) => s?.status === "ROLLBACK_COMPLETE");
+    const rolledBack = planned.some(({ facts }) => [facts.owned.client, facts.owned.api].some((s) => s?.status === "ROLLBACK_COMPLETE"));
     if (asks) {
       const { askConfirm } = await import("../ui/prompts.js");
-      if (!(await askConfirm(`Create what the plan lists for connection "${answers.name}" now?`, true))) {
+      const what = plans.length > 1 ? `what the plans list for connection "${answers.name}" (${plans.length} client regions)` : `what the plan lists for connection "${answers.name}"`;
+      if (!(await askConfirm(`Create ${what} now?`, true))) {
         session.emit({ kind: "result", operation: "connect", ok: true, summary: "Nothing created.", next: [], at: Date.now() });
         return 0;
       }
@@ -130,58 +133,95 @@ async function connectWithAws(ctx: CommandContext, answers: ConnectAnswers, conf
       }
       await session.goLive();
     }
-    const built = await buildConnection({ ...session, confirmReplace: async () => flags.yes || (asks && rolledBack) }, plan);
+    const built = await buildConnections({ ...session, confirmReplace: async () => flags.yes || (asks && rolledBack) }, plans, { maxParallel: flags.maxParallel });
     if (built.kind === "cancelled") {
       const next = nextCommands(ctx.invocation, answers, ["connect", "status", "disconnect"]);
       session.emit({ kind: "result", operation: "connect", ok: false, summary: "Connect cancelled.", next, at: Date.now() });
       throw new InterruptedError(`Connect cancelled. ${built.message}`, true);
     }
-    if (built.kind === "failed") {
+    const failed = built.regions.flatMap((r) => (r.kind === "failed" ? [{ ...r, region: r.region }] : []));
+    if (failed.length > 0) {
       const next = nextCommands(ctx.invocation, answers, ["connect", "disconnect"]);
-      session.emit({ kind: "result", operation: "connect", ok: false, summary: built.message, next, at: Date.now() });
-      throw new FailureError(`stage ${built.stage}/2 failed: ${built.message}`, [`fix the cause and run connect again to resume, or remove what connect added: ${next[1]}`]);
+      const up = built.regions.filter((r) => r.kind === "built").map((r) => r.region);
+      const notStarted = built.regions.filter((r) => r.kind === "not-started").map((r) => r.region);
+      const one = failed[0]!;
+      const summary =
+        regions.length === 1
+          ? one.message
+          : `${failed.map((f) => `${f.region} failed at stage ${f.stage}/2`).join("; ")}${up.length > 0 ? `; connected: ${up.join(", ")}` : ""}${notStarted.length > 0 ? `; not started: ${notStarted.join(", ")}` : ""}. ${one.message}`;
+      session.emit({ kind: "result", operation: "connect", ok: false, summary, next, at: Date.now() });
+      const where = regions.length === 1 ? "" : ` (${one.region})`;
+      throw new FailureError(`stage ${one.stage}/2${where} failed: ${one.message}`, [`fix the cause and run connect again to resume, or remove what connect added: ${next[1]}`]);
     }
-    return prove(ctx, session, answers, plan, built.outputs, apiRange, configFile);
+    const proofs = planned.map((p, i) => {
+      const region = built.regions[i]!;
+      return { answers: regions[i]!, plan: p.plan, apiRange: p.apiRange, outputs: region.kind === "built" ? region.outputs : {} };
+    });
+    return prove(ctx, session, answers, proofs, configFile);
   });
 }
 
-// doctor on the path (the user's function, else the probe, else the client's network), then the probe
-// invoked --samples times. Exit 0 only when both hold; with --no-probe the path is judged, not exercised.
-async function prove(
-  ctx: CommandContext,
-  session: Session,
-  answers: ConnectAnswers,
-  plan: ConnectPlan,
-  outputs: Readonly<Record<string, string>>,
-  apiRange: string,
-  configFile: string | undefined,
-): Promise<number> {
-  const [{ doctor }, { resolveClientNetwork }, { verifyFunction }] = await Promise.all([
+/** One client region to prove: its one-region answers, its plan, its client stack's outputs and the API range. */
+interface RegionProof {
+  readonly answers: ConnectAnswers;
+  readonly plan: ConnectPlan;
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly apiRange: string;
+}
+
+// Each region: doctor on the path (the user's function, else the probe, else the client's network), then the
+// probes invoked --samples times (side by side, with verify's matrix for several). Exit 0 only when every
+// region holds both; with --no-probe the path is judged, not exercised.
+async function prove(ctx: CommandContext, session: Session, answers: ConnectAnswers, regions: readonly RegionProof[], configFile: string | undefined): Promise<number> {
+  const [{ doctor }, { resolveClientNetwork }, { verifyFunctions }] = await Promise.all([
     import("../steps/doctor/doctor.js"),
     import("../aws/connect-reads.js"),
     import("./verify.js"),
   ]);
-  const probe = outputs["FunctionName"];
-  const place = { clientRegion: answers.clientRegion, apiRegion: answers.apiRegion, apiId: answers.apiId, stage: answers.stage, endpointId: answers.endpoint };
-  const client = plan.options.client;
-  const query: PathQuery =
-    client.kind === "function"
-      ? { ...place, functionName: client.name }
-      : probe
-        ? { ...place, functionName: probe }
-        : { ...place, network: await resolveClientNetwork(session.clients.ec2(answers.clientRegion), client.vpcId, client.subnetIds, client.securityGroupIds) };
-  const report = await doctor(session, query);
-  const judged = report.ok;
-  const exercised = judged && probe ? await verifyFunction(ctx, session, { region: answers.clientRegion, functionName: probe, apiCidr: apiRange }, configFile) : undefined;
-  const ok = judged && exercised !== false;
-  const who = client.kind === "function" ? client.name : `${client.vpcId}`;
-  const summary = !judged
-    ? `Connected, but doctor finds the path broken: ${report.hops.filter((h) => h.ok !== true).map((h) => h.hop).join(", ")}.`
+  const several = regions.length > 1;
+  // Read side by side, told one region's table after another (as doctor does).
+  const runs = regions.map((region) => {
+    const held: ProgressEvent[] = [];
+    const report = (async () => {
+      const { answers: one, plan, outputs } = region;
+      const probe = outputs["FunctionName"];
+      const place = { clientRegion: one.clientRegion, apiRegion: one.apiRegion, apiId: one.apiId, stage: one.stage, endpointId: one.endpoint };
+      const client = plan.options.client;
+      const query: PathQuery =
+        client.kind === "function"
+          ? { ...place, functionName: client.name }
+          : probe
+            ? { ...place, functionName: probe }
+            : { ...place, network: await resolveClientNetwork(session.clients.ec2(one.clientRegion), client.vpcId, client.subnetIds, client.securityGroupIds) };
+      return doctor({ ...session, emit: (event) => held.push(event) }, query);
+    })();
+    report.catch(() => undefined);
+    return { region, held, report };
+  });
+  const judged: { region: RegionProof; ok: boolean; broken: string[] }[] = [];
+  for (const run of runs) {
+    const report = await run.report;
+    if (several) session.emit({ kind: "info", message: `Client region ${run.region.answers.clientRegion} → ${answers.apiRegion}:`, at: Date.now() });
+    for (const event of run.held) session.emit(event);
+    judged.push({ region: run.region, ok: report.ok, broken: report.hops.filter((h) => h.ok !== true).map((h) => h.hop) });
+  }
+  const allJudged = judged.every((j) => j.ok);
+  const targets = regions.flatMap((r) => (r.outputs["FunctionName"] ? [{ region: r.answers.clientRegion, functionName: r.outputs["FunctionName"], apiCidr: r.apiRange }] : []));
+  const exercised = allJudged && targets.length > 0 ? await verifyFunctions(ctx, session, targets, configFile) : undefined;
+  const ok = allJudged && exercised !== false;
+  const who = (r: RegionProof) => (r.plan.options.client.kind === "function" ? r.plan.options.client.name : r.plan.options.client.vpcId);
+  const unexercised = regions.filter((r) => !r.outputs["FunctionName"]).map((r) => r.answers.clientRegion);
+  const summary = !allJudged
+    ? several
+      ? `Connected, but doctor finds the path broken from ${judged.filter((j) => !j.ok).map((j) => `${j.region.answers.clientRegion} (${j.broken.join(", ")})`).join(", ")}.`
+      : `Connected, but doctor finds the path broken: ${judged[0]!.broken.join(", ")}.`
     : exercised === false
-      ? "Connected and every hop checks out, but the probe's call did not work."
-      : exercised === undefined
-        ? `${who} in ${answers.clientRegion} is connected to the private API ${answers.apiId} in ${answers.apiRegion}: judged by doctor, not exercised (no probe to invoke).`
-        : `${who} in ${answers.clientRegion} reaches the private API ${answers.apiId} in ${answers.apiRegion}: doctor passes every hop and the probe's calls work.`;
+      ? `Connected and every hop checks out, but the probe's call${several ? "s did" : " did"} not work.`
+      : !several
+        ? exercised === undefined
+          ? `${who(regions[0]!)} in ${answers.clientRegion} is connected to the private API ${answers.apiId} in ${answers.apiRegion}: judged by doctor, not exercised (no probe to invoke).`
+          : `${who(regions[0]!)} in ${answers.clientRegion} reaches the private API ${answers.apiId} in ${answers.apiRegion}: doctor passes every hop and the probe's calls work.`
+        : `${regions.length} client regions (${regions.map((r) => `${who(r)} in ${r.answers.clientRegion}`).join(", ")}) reach the private API ${answers.apiId} in ${answers.apiRegion}: doctor passes every hop of each${targets.length > 0 ? ` and the probes' calls work` : ""}${unexercised.length > 0 ? `; judged, not exercised (no probe): ${unexercised.join(", ")}` : ""}.`;
   session.emit({
     kind: "result",
     operation: "connect",
@@ -193,12 +233,15 @@ async function prove(
   return ok ? 0 : 1;
 }
 
-// The plan said why it cannot go ahead (the connect-plan event carries each refusal); the run ends with
-// exit 2, one line per refusal, before anything is created.
-function refused(session: Session, plan: ConnectPlan): UsageError {
-  const count = plan.refusals.length;
-  session.emit({ kind: "result", operation: "connect", ok: false, summary: `Nothing was created: connect refuses (${count} reason${count === 1 ? "" : "s"}).`, next: [], at: Date.now() });
-  return new UsageError(plan.refusals.map((r) => r.message).join("\n"));
+// A plan said why it cannot go ahead (each connect-plan event carries its refusals); the run ends with
+// exit 2, one line per refusal (of every client region), before anything is created.
+function refused(session: Session, plans: readonly ConnectPlan[]): UsageError {
+  const refusals = plans.flatMap((p) => p.refusals);
+  const count = refusals.length;
+  const regions = plans.filter((p) => p.refusals.length > 0).map((p) => p.options.clientRegion);
+  const from = plans.length > 1 ? ` for ${regions.join(", ")}` : "";
+  session.emit({ kind: "result", operation: "connect", ok: false, summary: `Nothing was created: connect refuses${from} (${count} reason${count === 1 ? "" : "s"}).`, next: [], at: Date.now() });
+  return new UsageError(refusals.map((r) => r.message).join("\n"));
 }
 
 // The denied actions were listed by the permission-check event; this only ends the run.

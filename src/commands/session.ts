@@ -15,6 +15,7 @@ import { createJsonRenderer, type Renderer, wantsInk } from "../ui/renderer.js";
 import type { CommandContext } from "./context.js";
 import { asFailure } from "../aws/errors.js";
 import { type Locatable, locateFlags } from "./next-steps.js";
+import { listItems } from "../config/answers.js";
 
 /** A command's AWS run: the one step context (every client, Ctrl-C wired) plus where people read and the live view. */
 export interface Session extends StepContext {
@@ -73,7 +74,7 @@ function openSession(ctx: CommandContext, answers: Located, operation: Operation
     ctx.exit(130);
   };
   process.on("SIGINT", onInterrupt);
-  const regions = "clients" in answers ? answers.clients.map((c) => c.region) : [];
+  const regions = "clients" in answers ? answers.clients.map((c) => c.region) : listItems(answers.clientRegion);
   emit({ kind: "run-started", operation, name: answers.name, ...(regions.length > 1 ? { clientRegions: regions } : {}), at: Date.now() });
 
   return {

@@ -95,8 +95,8 @@ const CLIENT_REGION_HELP: Record<CommandName, string> = {
   verify: `${CLIENT_REGIONS}; ${REQUIRED}; some of the deployment's client regions verify only theirs`,
   teardown: `${CLIENT_REGIONS}; ${REQUIRED}; some of the deployment's client regions remove only theirs (stage 1 and the other regions stay)`,
   doctor: `${CLIENT_REGIONS}; ${REQUIRED}; one of the deployment's client regions checks only its path (with --function: the function's region)`,
-  connect: `region B, where the client runs, e.g. eu-west-1; same partition, not region A; ${REQUIRED}`,
-  disconnect: `region B, where the client runs, e.g. eu-west-1; ${REQUIRED}`,
+  connect: `region B, where the client runs, e.g. eu-west-1, or several comma-separated (one client each: --function or --client-vpc lists in the same order); same partition, not region A; ${REQUIRED}`,
+  disconnect: `the connection's client regions, comma-separated; ${REQUIRED}; some of them remove only theirs (the others stay)`,
 };
 // What each command does with --config: deploy writes it (creating it), plan only reads, the others read a
 // deployment's answers, which must be there.
@@ -123,16 +123,16 @@ function addCommon(cmd: Command, command: CommandName): Command {
         : "deployment name, prefixes the stacks <name>-api, <name>-client, <name>-routes[-<client region>] and SSM paths: lowercase letters, digits and hyphens, at most 24 (default xregion)",
     )
     .option("--api-region <region>", `region A, where the private API lives, e.g. us-east-1; ${REQUIRED}`)
-    .option(connection ? "--client-region <region>" : "--client-region <regions>", CLIENT_REGION_HELP[command]);
+    .option("--client-region <regions>", CLIENT_REGION_HELP[command]);
   if (command === "connect") {
     cmd
       .option("--api-id <id>", `the existing private REST API's id in --api-region, e.g. a1b2c3d4e5; ${REQUIRED}`)
       .option("--stage <name>", "the API's stage the probe calls (default: the API's only stage; asked when it has several)")
       .option("--endpoint <vpce-id>", "the execute-api VPC endpoint of region A to reach the API through (default: the one the API names or its policy admits)")
-      .option("--function <name|arn>", "the client: a function attached to a VPC in --client-region (or --client-vpc)")
-      .option("--client-vpc <vpc-id>", "the client: a VPC of --client-region (ECS tasks, instances), with --client-subnets and --client-security-groups")
-      .option("--client-subnets <a,b>", "with --client-vpc: the subnets the client calls from (default: every subnet of the VPC)")
-      .option("--client-security-groups <sg,…>", "with --client-vpc: the client's security groups (default: the VPC's default group)")
+      .option("--function <name|arn>", "the client: a function attached to a VPC in --client-region (or --client-vpc); several regions: one per region, comma-separated in their order")
+      .option("--client-vpc <vpc-id>", "the client: a VPC of --client-region (ECS tasks, instances), with --client-subnets and --client-security-groups; several regions: one per region, comma-separated")
+      .option("--client-subnets <a,b>", "with --client-vpc: the subnets the client calls from (default: every subnet of the VPC); several regions: one group per region, ';' between groups")
+      .option("--client-security-groups <sg,…>", "with --client-vpc: the client's security groups (default: the VPC's default group); several regions: one group per region, ';' between groups")
       .option("--peering <auto|new|pcx-id>", "auto: reuse an active peering between the two VPCs, else create one (default); new: create one; pcx-…: use this one")
       .option("--probe", "add a probe function in the client's subnets, which verify invokes (default; undoes a saved --no-probe)")
       .option("--no-probe", "no probe function: the path is judged by doctor, not exercised by verify")
@@ -166,8 +166,9 @@ function addCommon(cmd: Command, command: CommandName): Command {
   cmd
     .addOption(new Option("--progress <mode>", "how to show progress").choices(["auto", "ink", "plain", "json"]).default("auto"))
     .option("--json", command === "plan" ? "print the plan and the files written as one JSON object" : "same as --progress json: NDJSON events on stdout, human text on stderr");
-  if (command === "deploy" || command === "teardown") {
-    cmd.option("--max-parallel <n>", `how many client regions ${command === "deploy" ? "deploy" : "are deleted"} at once, 1 to ${MAX_PARALLEL} (default ${DEFAULT_MAX_PARALLEL}: Route 53 takes 5 requests per second per account)`);
+  if (command === "deploy" || command === "teardown" || command === "connect" || command === "disconnect") {
+    const does = command === "deploy" ? "deploy" : command === "connect" ? "are connected" : "are deleted";
+    cmd.option("--max-parallel <n>", `how many client regions ${does} at once, 1 to ${MAX_PARALLEL} (default ${DEFAULT_MAX_PARALLEL}: Route 53 takes 5 requests per second per account)`);
   }
   if (command === "deploy" || command === "verify" || command === "connect") cmd.option("--samples <n>", `how many times verification invokes the function, 1 to ${MAX_SAMPLES} (default ${DEFAULT_SAMPLES})`);
   if (command === "plan") cmd.option("--out <dir>", "folder to write the templates and parameter files into (default ./xregion-plan)");

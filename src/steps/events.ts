@@ -166,6 +166,8 @@ export interface ConnectHopView {
 /** connect's plan as its event carries it. */
 export interface ConnectPlanView {
   readonly name: string;
+  /** The client region this plan is for, when the connection has several (one plan each). */
+  readonly region?: string | undefined;
   readonly hops: readonly ConnectHopView[];
   /** Our two stacks, in deploy order: whether each is needed and what it will hold. */
   readonly stacks: readonly (StageRef & { readonly needed: boolean; readonly resources: readonly PlannedResource[] })[];

@@ -19,7 +19,7 @@ import {
   ssoRegionOf,
   ssoRoleArns,
 } from "../aws/identity.js";
-import { type Answers, clientRegions } from "../config/answers.js";
+import { type Answers, clientRegions, listItems } from "../config/answers.js";
 import { REGIONS } from "../config/regions.js";
 import { commandPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
 
@@ -85,11 +85,11 @@ class UnknownPrincipal extends Error {
   override readonly name = "UnknownPrincipal";
 }
 
-/** Whose permissions: a deployment's answers (one or more client regions) or a connection's (one). */
+/** Whose permissions: a deployment's answers or a connection's (one or more client regions, comma-separated). */
 export type PermissionSubject = Pick<Answers, "name" | "apiRegion"> & ({ readonly clients: Answers["clients"] } | { readonly clientRegion: string });
 
 function regionsOfSubject(subject: PermissionSubject): string[] {
-  return "clients" in subject ? clientRegions(subject) : [subject.clientRegion];
+  return "clients" in subject ? clientRegions(subject) : listItems(subject.clientRegion);
 }
 
 /** Simulates what `deploy` (or `connect`) needs for the caller identified by STS. */

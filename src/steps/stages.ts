@@ -117,12 +117,16 @@ export function connectStackNames(name: string, clientRegion: string): { readonl
   return { client: `${name}-connect-client`, api: `${name}-connect-api-${clientRegion}` };
 }
 
-/** Where a connection's two stages live, in the order connect deploys them. */
-export function connectStageRefs(connection: { readonly name: string; readonly apiRegion: string; readonly clientRegion: string }): readonly [StageRef, StageRef] {
+/**
+ * Where a connection's two stages live, in the order connect deploys them. `regional`: one of several client
+ * regions, so both stages name the client region they serve (renderers then draw a row per region).
+ */
+export function connectStageRefs(connection: { readonly name: string; readonly apiRegion: string; readonly clientRegion: string }, regional = false): readonly [StageRef, StageRef] {
   const names = connectStackNames(connection.name, connection.clientRegion);
+  const serves = regional ? { clientRegion: connection.clientRegion } : {};
   return [
-    { stage: 1, key: "connect-client", stackName: names.client, region: connection.clientRegion },
-    { stage: 2, key: "connect-api", stackName: names.api, region: connection.apiRegion },
+    { stage: 1, key: "connect-client", stackName: names.client, region: connection.clientRegion, ...serves },
+    { stage: 2, key: "connect-api", stackName: names.api, region: connection.apiRegion, ...serves },
   ];
 }
 

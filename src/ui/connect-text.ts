@@ -17,7 +17,7 @@ const ACTION = "      → ";
 
 /** The plan, line by line: the hops (verdict now, then what connect adds and who owns it), the stacks, the carriers, what is not touched, notes. */
 export function connectPlanLines(plan: ConnectPlanView): ConnectLine[] {
-  const lines: ConnectLine[] = [{ text: `Plan for connection "${plan.name}": doctor's verdict now, what connect adds and who owns it`, heading: true }];
+  const lines: ConnectLine[] = [{ text: `Plan for connection "${plan.name}"${plan.region ? ` from client region ${plan.region}` : ""}: doctor's verdict now, what connect adds and who owns it`, heading: true }];
   for (const hop of plan.hops) {
     const line = hopLine({ hop: hop.hop, ok: hop.ok, detail: hop.detail, fix: null });
     lines.push({ text: `${line.mark} ${line.name}  ${line.detail}`, tone: line.tone });
