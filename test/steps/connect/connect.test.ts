@@ -3,9 +3,10 @@
 // during the client side's create deletes it (its probe's interfaces released first) and says what is left;
 // a re-run whose change sets are empty is a no-op on both.
 import { describe, expect, it } from "vitest";
-import { buildConnection } from "../../../src/steps/connect/connect.js";
+import { buildConnection, buildConnections } from "../../../src/steps/connect/connect.js";
+import type { ProgressEvent } from "../../../src/steps/events.js";
 import type { ConnectPlan, StackPlan } from "../../../src/steps/connect/types.js";
-import { createdResource, stackEvent } from "../../helpers/cfn-timeline.js";
+import { createdResource, resourceEvent, stackEvent } from "../../helpers/cfn-timeline.js";
 import { API_REGION, CLIENT_REGION, harness, sequence } from "../../helpers/engine-harness.js";
 
 const TAGS = { "xregion-private-api:deployment": "orders", "xregion-private-api:connection": "true" };
@@ -96,5 +97,66 @@ describe("buildConnection", () => {
     expect(h.cfn.calls.filter((c) => c.region === API_REGION && c.command === "CreateChangeSet")).toEqual([]);
     expect(sequence(h.events).filter((e) => e.startsWith("stage-"))).toContain("stage-cancelled:1:DELETE_COMPLETE");
     expect(h.events.at(-1)).toMatchObject({ kind: "info", message: "No stacks are left." });
+  });
+});
+
+describe("buildConnections with several client regions", () => {
+  const REGIONS = [CLIENT_REGION, "ap-southeast-2", "us-west-2"] as const;
+  const pcxOf = (region: string) => `pcx-0${region.replace(/[^0-9a-z]/g, "").slice(0, 10)}`;
+  const regionPlan = (region: string): ConnectPlan => {
+    const base = plan();
+    return {
+      ...base,
+      options: { ...base.options, clientRegion: region },
+      client: { ...base.client, region },
+      api: { ...base.api, stackName: `orders-connect-api-${region}`, parameters: { ...base.api.parameters, ClientRegion: region } },
+    };
+  };
+  const slow = (outputs: Record<string, string>) => {
+    const [start, initiated, done] = createdResource("PeeringConnection", "AWS::EC2::VPCPeeringConnection");
+    return { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated"), start], [initiated], [], [], [done, stackEvent("CREATE_COMPLETE")]], outputs };
+  };
+  const fails = {
+    batches: [
+      [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), resourceEvent("PeeringConnection", "AWS::EC2::VPCPeeringConnection", "CREATE_IN_PROGRESS")],
+      [resourceEvent("PeeringConnection", "AWS::EC2::VPCPeeringConnection", "CREATE_FAILED", "VpcPeeringConnection failed to reach active state"), stackEvent("ROLLBACK_IN_PROGRESS")],
+      [stackEvent("ROLLBACK_COMPLETE")],
+    ],
+  };
+  const lines = (events: readonly ProgressEvent[]) =>
+    events.flatMap((e) => (e.kind === "stage-started" || e.kind === "stage-finished" || e.kind === "stage-failed" ? [`${e.kind.slice(6)}:${e.stage}:${e.clientRegion}`] : []));
+
+  it("builds each region's client side then its API side, the regions side by side, every stage naming its client region", async () => {
+    const h = harness();
+    for (const region of REGIONS) {
+      h.cfn.stackIn(region, "orders-connect-client", { execute: slow({ PeeringConnectionId: pcxOf(region), FunctionName: "orders-probe" }) as never });
+      h.cfn.stack(`orders-connect-api-${region}`, { execute: created("ReturnRoute1", "AWS::EC2::Route", {}) });
+    }
+    const result = await buildConnections(h.ctx, REGIONS.map(regionPlan), { maxParallel: 4 });
+    expect(result).toEqual({ kind: "done", regions: REGIONS.map((region) => ({ region, kind: "built", outputs: { PeeringConnectionId: pcxOf(region), FunctionName: "orders-probe" }, outcomes: ["deployed", "deployed"] })) });
+    const seen = lines(h.events);
+    // Every region's client side began before the first one ended: they ran at the same time.
+    const firstEnd = seen.findIndex((l) => l.startsWith("finished:1"));
+    expect(seen.slice(0, firstEnd).sort()).toEqual(REGIONS.map((r) => `started:1:${r}`).sort());
+    for (const region of REGIONS) expect(seen.indexOf(`finished:1:${region}`)).toBeLessThan(seen.indexOf(`started:2:${region}`));
+    // Each API side took its own region's peering.
+    const apiSides = h.cfn.calls.filter((c) => c.command === "CreateChangeSet" && String(c.input["StackName"]).startsWith("orders-connect-api-"));
+    expect(apiSides.map((c) => [c.input["StackName"], (c.input["Parameters"] as { ParameterKey: string; ParameterValue: string }[]).find((p) => p.ParameterKey === "PeeringConnectionId")?.ParameterValue]).sort()).toEqual(
+      REGIONS.map((r) => [`orders-connect-api-${r}`, pcxOf(r)]).sort(),
+    );
+    expect(h.events.find((e) => e.kind === "stages-queued")).toMatchObject({ stages: REGIONS.flatMap((r) => [expect.objectContaining({ stage: 1, clientRegion: r }), expect.objectContaining({ stage: 2, clientRegion: r })]) });
+  });
+
+  it("a region failing stops no region running and starts no new one (--max-parallel 2)", async () => {
+    const h = harness();
+    for (const region of REGIONS) {
+      h.cfn.stackIn(region, "orders-connect-client", { execute: (region === CLIENT_REGION ? fails : slow({ PeeringConnectionId: pcxOf(region) })) as never });
+      h.cfn.stack(`orders-connect-api-${region}`, { execute: created("ReturnRoute1", "AWS::EC2::Route", {}) });
+    }
+    const result = await buildConnections(h.ctx, REGIONS.map(regionPlan), { maxParallel: 2 });
+    expect(result.kind).toBe("done");
+    expect(result.regions.map((r) => [r.region, r.kind])).toEqual([[CLIENT_REGION, "failed"], ["ap-southeast-2", "built"], ["us-west-2", "not-started"]]);
+    expect(result.regions[0]).toMatchObject({ stage: 1, message: expect.stringContaining("VpcPeeringConnection failed to reach active state") });
+    expect(h.cfn.calls.filter((c) => c.region === "us-west-2")).toEqual([]);
   });
 });

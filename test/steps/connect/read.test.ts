@@ -1,10 +1,13 @@
 // connect's reads put together: doctor's snapshot by function or by network, our stacks by their names,
 // and the quota counts of exactly the route tables and groups connect may add to.
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, DescribeSecurityGroupRulesCommand, DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
+import { GetResourcesCommand, GetRestApiCommand, GetStagesCommand } from "@aws-sdk/client-api-gateway";
+import { DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, DescribeSecurityGroupRulesCommand, DescribeVpcEndpointsCommand, DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../../src/aws/clients.js";
+import { readOnce } from "../../../src/aws/read-once.js";
 import { readConnectFacts } from "../../../src/steps/connect/read.js";
 import type { ConnectOptions } from "../../../src/steps/connect/types.js";
 import { stackMissing, testClients } from "../../helpers/aws-fixtures.js";
@@ -47,5 +50,24 @@ describe("readConnectFacts", () => {
     const facts = await readConnectFacts(clients, { ...OPTIONS, client: { kind: "network", vpcId: "vpc-0b", subnetIds: ["subnet-0b2"], securityGroupIds: ["sg-0other"] } });
     expect(facts.snapshot.fn).toMatchObject({ ok: true, value: { name: "client network in vpc-0b", vpcId: "vpc-0b", subnetIds: ["subnet-0b2"], securityGroupIds: ["sg-0other"] } });
     expect(mocks.lambda.calls()).toHaveLength(0);
+  });
+});
+
+describe("readConnectFacts for several client regions", () => {
+  it("reads the API side once for every region that shares a memo, and each client side for itself", async () => {
+    const once = readOnce();
+    // Two client sides (here in one region: the half path's mocks answer B) against the one API.
+    const [first, second] = await Promise.all([readConnectFacts(clients, OPTIONS, once), readConnectFacts(clients, { ...OPTIONS, name: "billing" }, once)]);
+    expect(first!.snapshot.api).toEqual(second!.snapshot.api);
+    expect(mocks.apigw.commandCalls(GetRestApiCommand)).toHaveLength(1);
+    expect(mocks.apigw.commandCalls(GetStagesCommand)).toHaveLength(1);
+    expect(mocks.apigw.commandCalls(GetResourcesCommand)).toHaveLength(1);
+    expect(mocks.ec2.commandCalls(DescribeVpcEndpointsCommand)).toHaveLength(1);
+    expect(mocks.ec2.commandCalls(DescribeNetworkInterfacesCommand).filter((c) => (JSON.stringify(c.args[0].input.Filters) ?? "").includes("sg-0vpce"))).toHaveLength(1);
+    expect(mocks.ec2.commandCalls(DescribeRouteTablesCommand).flatMap((c) => c.args[0].input.RouteTableIds ?? []).filter((t) => t === "rtb-0api")).toHaveLength(1);
+    expect(mocks.lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(2);
+    // Without a memo, each reader reads the API side itself.
+    await Promise.all([readConnectFacts(clients, OPTIONS), readConnectFacts(clients, { ...OPTIONS, name: "billing" })]);
+    expect(mocks.apigw.commandCalls(GetRestApiCommand)).toHaveLength(3);
   });
 });
