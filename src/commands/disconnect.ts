@@ -1,40 +1,46 @@
-// `disconnect`: connect's two stacks deleted, the API side first, then the client side once the probe's
-// network interfaces are released (as teardown releases the client function's). Found by name in both
-// regions, so it works on a half-made connection and a second run finds nothing to do. A peering connection
-// connect reused is not ours and stays.
-import { connectionPlace, saveAnswersFile } from "../config/answers.js";
+// `disconnect`: connect's two stacks deleted per client region, the API side first, then the client side once
+// the probe's network interfaces are released (as teardown releases the client function's); the regions side
+// by side (--max-parallel). Found by name in both regions, so it works on a half-made connection and a second
+// run finds nothing to do. --client-region naming some of the connection's regions removes only theirs and
+// leaves the answers file listing the rest. A peering connection connect reused is not ours and stays.
+import { connectionPlaces, saveAnswersFile } from "../config/answers.js";
+import { withoutConnectionRegions } from "../config/connect-answers.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { type CommandContext, type LoadedAnswers, loadAnswers, stopOnCredentials } from "./context.js";
 import { nextCommands } from "./next-steps.js";
 
-/** `disconnect`: deletes the connection's stacks after confirmation or --yes. */
+/** `disconnect`: deletes the connection's stacks (of every client region named) after confirmation or --yes. */
 export async function runDisconnect(ctx: CommandContext): Promise<number> {
   if (!ctx.interactive && !ctx.flags.yes) {
     throw new UsageError("disconnect deletes a connection's two stacks and there is no terminal to confirm on: pass --yes");
   }
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
-  // A connection has one client region.
-  const answers = connectionPlace(loaded.answers);
-  const [{ withSession }, { teardownInOrder }, { lookupStack }, { connectStageRefs }] = await Promise.all([
+  const { answers } = loaded;
+  const places = connectionPlaces(answers);
+  const several = places.length > 1;
+  const [{ withSession }, { teardownLanes }, { lookupStack }, { connectStageRefs }] = await Promise.all([
     import("./session.js"),
     import("../steps/teardown.js"),
     import("../steps/stacks.js"),
     import("../steps/stages.js"),
   ]);
   return withSession(ctx, answers, "disconnect", async (session) => {
-    const [client, api] = connectStageRefs(answers);
-    const order = [api, client];
+    // Each region's API side, then its client side.
+    const lanes = places.map((place) => {
+      const [client, api] = connectStageRefs(place, several);
+      return [api, client] as const;
+    });
     // Looked up first, so that a second disconnect neither asks about stacks that are gone nor deletes anything.
-    const states = await Promise.all(order.map((ref) => lookupStack(session.clients, ref)));
-    const present = states.flatMap((s) => (s.present ? [`${s.ref.stackName} (${s.ref.region})`] : []));
+    const states = await Promise.all(lanes.map((lane) => Promise.all(lane.map((ref) => lookupStack(session.clients, ref)))));
+    const present = states.flat().flatMap((s) => (s.present ? [`${s.ref.stackName} (${s.ref.region})`] : []));
+    const regions = places.map((p) => p.clientRegion);
     if (present.length === 0) {
-      forgetVerification(loaded);
-      session.emit({ kind: "result", operation: "disconnect", ok: true, summary: `Nothing to delete: no stack of connection "${answers.name}" exists.`, next: [], at: Date.now() });
+      forget(loaded, regions);
+      session.emit({ kind: "result", operation: "disconnect", ok: true, summary: `Nothing to delete: no stack of connection "${answers.name}" exists${several ? ` in ${regions.join(", ")}` : ""}.`, next: [], at: Date.now() });
       return 0;
     }
-    const clientState = states[1]!;
-    const reused = clientState.present ? clientState.parameters["PeeringConnectionId"] : undefined;
+    const reused = states.flatMap(([, client]) => (client!.present && client!.parameters["PeeringConnectionId"] ? [client!.parameters["PeeringConnectionId"]] : []));
     if (!ctx.flags.yes) {
       const { askConfirm } = await import("../ui/prompts.js");
       if (!(await askConfirm(`Delete ${present.join(" and ")}? Your own resources stay as they were before connect.`, false))) {
@@ -43,7 +49,7 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
       }
     }
     await session.goLive();
-    const result = await teardownInOrder(session, { stacks: order, command: "disconnect" });
+    const result = await teardownLanes(session, lanes, { maxParallel: ctx.flags.maxParallel, command: "disconnect" });
     if (result.kind === "cancelled") {
       session.emit({ kind: "result", operation: "disconnect", ok: false, summary: "Disconnect cancelled.", next: nextCommands(ctx.invocation, answers, ["disconnect"]), at: Date.now() });
       throw new InterruptedError(`Disconnect cancelled. ${result.message}`, true);
@@ -51,26 +57,39 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
     if (result.kind === "failed") {
       const next = nextCommands(ctx.invocation, answers, ["disconnect"]);
       session.emit({ kind: "result", operation: "disconnect", ok: false, summary: result.message, next, at: Date.now() });
-      throw new FailureError(`deleting stage ${result.stage}/2 failed: ${result.message}`, [`after fixing the cause, run again: ${next[0]}`]);
+      throw new FailureError(`deleting stage ${result.stage}/2${several && result.clientRegion ? ` (${result.clientRegion})` : ""} failed: ${result.message}`, [`after fixing the cause, run again: ${next[0]}`]);
     }
-    forgetVerification(loaded);
+    const left = forget(loaded, regions);
     const deleted = result.stages.filter((s) => s.outcome === "deleted").length;
-    if (reused) session.emit({ kind: "info", message: `${reused} was there before connect (reused, not ours): it stays.`, at: Date.now() });
+    for (const pcx of reused) session.emit({ kind: "info", message: `${pcx} was there before connect (reused, not ours): it stays.`, at: Date.now() });
+    const rest = left.length > 0 ? ` ${left.join(", ")} stay${left.length === 1 ? "s" : ""} connected.` : "";
     session.emit({
       kind: "result",
       operation: "disconnect",
       ok: true,
-      summary: `Deleted ${deleted} stack${deleted === 1 ? "" : "s"} of connection "${answers.name}": every route, rule, zone${reused ? "" : ", peering"} and probe it added is gone.`,
-      next: [],
+      summary: `Deleted ${deleted} stack${deleted === 1 ? "" : "s"} of connection "${answers.name}"${several || left.length > 0 ? ` (${regions.join(", ")})` : ""}: every route, rule, zone${reused.length > 0 ? "" : ", peering"} and probe it added is gone.${rest}`,
+      next: left.length > 0 ? nextCommands(ctx.invocation, { ...answers, clients: left.map((region) => ({ region })) }, ["status"]) : [],
       at: Date.now(),
     });
     return 0;
   });
 }
 
-// The last verification was of a connection that no longer exists: `status` must not report it as passed.
-function forgetVerification(loaded: LoadedAnswers): void {
+/**
+ * The answers file once these client regions are gone: a connection listing others keeps them (its lists
+ * without these regions, its last verification no longer true); otherwise the verification of a connection
+ * that no longer exists is forgotten, so `status` does not report it as passed. Answers the regions left.
+ */
+function forget(loaded: LoadedAnswers, removed: readonly string[]): string[] {
   const { file, answers, path } = loaded;
-  if (!file?.lastVerify || file.answers.name !== answers.name) return;
-  saveAnswersFile(path, { ...file, lastVerify: undefined });
+  if (!file || file.kind !== "connection" || file.answers.name !== answers.name) return [];
+  const listed = (file.connection?.clientRegion ?? file.answers.clientRegion ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  const left = listed.filter((region) => !removed.includes(region));
+  if (left.length === 0 || left.length === listed.length) {
+    if (file.lastVerify && left.length === 0) saveAnswersFile(path, { ...file, lastVerify: undefined });
+    return left.length === listed.length ? [] : left;
+  }
+  const connection = withoutConnectionRegions(file.connection ?? {}, removed);
+  saveAnswersFile(path, { ...file, answers: { ...file.answers, clientRegion: left.join(",") }, connection, lastVerify: undefined });
+  return left;
 }

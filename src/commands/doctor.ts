@@ -3,7 +3,7 @@
 // named by --function and --api-id.
 import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
-import { type Answers, type AnswersFile, connectionPlace } from "../config/answers.js";
+import { type Answers, type AnswersFile, connectionPlaces } from "../config/answers.js";
 import { apiIdProblem, functionProblem, stageProblem } from "../config/validate.js";
 import { FailureError, UsageError } from "../errors.js";
 import type { DoctorReport } from "../steps/doctor/doctor.js";
@@ -83,19 +83,24 @@ function verdict(report: DoctorReport): string {
 // Each client region's path of our deployment, from its stacks' outputs; or a connection's path: a file of a
 // connection's answers names one, and a name without a deployment may be one.
 async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, answers: Answers, file: AnswersFile | undefined, invocation: string): Promise<PathQuery[]> {
-  // A connection has one client region.
-  const connected = connectionPlace(answers);
+  // A connection's path per client region: undefined for a region whose stacks are not a connection's.
+  const places = connectionPlaces(answers);
   const connection = async () => {
-    const { connectionQuery, lookupConnection } = await import("../steps/connect/locate.js");
-    const stacks = await lookupConnection(clients, connected);
+    const [{ connectionQuery, lookupConnection }, { savedForRegion }] = await Promise.all([import("../steps/connect/locate.js"), import("../config/connect-answers.js")]);
     const saved = file?.kind === "connection" && file.connection?.name === answers.name ? file.connection : undefined;
-    return stacks && (await connectionQuery(clients, connected, stacks, saved));
+    return Promise.all(
+      places.map(async (place) => {
+        const stacks = await lookupConnection(clients, place);
+        return stacks && (await connectionQuery(clients, place, stacks, saved && savedForRegion(saved, place.clientRegion)));
+      }),
+    );
   };
   if (file?.kind === "connection") {
-    const query = await connection();
-    if (query) return [query];
-    throw new FailureError(`no connection "${answers.name}" to check: its stacks do not exist in ${connected.clientRegion} and ${answers.apiRegion}`, [
-      `connect it: ${invocation} connect ${locateFlags(connected)} --api-id <id> --function <name|ARN>`,
+    const queries = await connection();
+    const missing = places.filter((_, i) => !queries[i]).map((p) => p.clientRegion);
+    if (missing.length === 0) return queries.filter((q): q is PathQuery => q !== undefined);
+    throw new FailureError(`no connection "${answers.name}" to check${places.length > 1 ? ` from ${missing.join(", ")}` : ""}: its stacks do not exist in ${missing.join(", ")} and ${answers.apiRegion}`, [
+      `connect it: ${invocation} connect ${locateFlags({ ...answers, clients: answers.clients.filter((c) => missing.includes(c.region)) })} --api-id <id> --function <name|ARN>`,
     ]);
   }
   const { lookupStacks } = await import("../steps/stacks.js");
@@ -103,8 +108,8 @@ async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, ans
   const api = stacks.api.present ? stacks.api.outputs : {};
   const apiId = api["ApiId"];
   if (!apiId && !stacks.api.present && stacks.clients.every((c) => !c.client.present)) {
-    const query = await connection();
-    if (query) return [query];
+    const queries = await connection();
+    if (queries.every((q) => q !== undefined)) return queries as PathQuery[];
   }
   return stacks.clients.map(({ region, client }) => {
     const functionName = client.present ? client.outputs["FunctionName"] : undefined;

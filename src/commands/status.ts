@@ -1,8 +1,9 @@
 // `status`: the stacks in their regions (stage 1, and each client region's two), their state and outputs,
 // and the last verification; or, for a connection, its two stacks, its probe and whether each of its additions
 // is still on the user's resources.
-import { type AnswersFile, type ConnectAnswers, connectionPlace } from "../config/answers.js";
+import { type AnswersFile, type ConnectAnswers, connectionPlaces } from "../config/answers.js";
 import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
+import type { StackState } from "../steps/stacks.js";
 import { nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
@@ -17,8 +18,7 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   ]);
   return withSession(ctx, answers, "status", async (session) => {
     await session.goLive();
-    // A connection has one client region.
-    const connected = connectionPlace(answers);
+    const connected = connectionPlaces(answers);
     if (file?.kind === "connection") return (await connectionStatus(ctx, session, connected, file, true)) ?? 0;
     const { lookupStacks } = await import("../steps/stacks.js");
     const stacks = await lookupStacks(session.clients, answers);
@@ -50,11 +50,11 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
   });
 }
 
-// A connection's status; undefined when `known` is false and the name is no connection.
+// A connection's status, each client region's in turn; undefined when `known` is false and the name is no connection.
 async function connectionStatus(
   ctx: CommandContext,
   session: Session,
-  answers: Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile">,
+  places: readonly Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile">[],
   file: AnswersFile | undefined,
   known: boolean,
 ): Promise<number | undefined> {
@@ -64,28 +64,37 @@ async function connectionStatus(
     import("../steps/stages.js"),
     import("../steps/stacks.js"),
   ]);
-  let stacks = await lookupConnection(session.clients, answers);
-  if (!stacks && !known) return undefined;
-  if (!stacks) {
-    const [client, api] = connectStageRefs(answers);
-    stacks = { client: await lookupStack(session.clients, client), api: await lookupStack(session.clients, api) };
+  const several = places.length > 1;
+  const found = await Promise.all(places.map((place) => lookupConnection(session.clients, place, several)));
+  if (found.every((stacks) => !stacks) && !known) return undefined;
+  const name = places[0]!.name;
+  const lastVerify = file?.kind === "connection" && file.answers.name === name ? file.lastVerify : undefined;
+  const reports: Awaited<ReturnType<typeof report>>[] = [];
+  const all: StackState[] = [];
+  for (const [i, place] of places.entries()) {
+    let stacks = found[i];
+    if (!stacks) {
+      const [client, api] = connectStageRefs(place, several);
+      stacks = { client: await lookupStack(session.clients, client), api: await lookupStack(session.clients, api) };
+    }
+    if (several) session.emit({ kind: "info", message: `Client region ${place.clientRegion} → ${place.apiRegion}:`, at: Date.now() });
+    reports.push(await report(session, { connection: place, stacks, lastVerify }));
+    all.push(stacks.client, stacks.api);
   }
-  const lastVerify = file?.kind === "connection" && file.answers.name === answers.name ? file.lastVerify : undefined;
-  const found = await report(session, { connection: answers, stacks, lastVerify });
   if (ctx.flags.outputsFile) {
-    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, [stacks.client, stacks.api].map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
+    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, name, all.map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
   }
+  const connected = reports.every((r) => r.connected);
+  const absent = reports.every((r) => r.absent);
+  const locate = { name, apiRegion: places[0]!.apiRegion, clientRegion: places.map((p) => p.clientRegion).join(","), profile: places[0]!.profile };
+  const partly = several && !connected && !absent ? ` (connected: ${places.filter((_, i) => reports[i]!.connected).map((p) => p.clientRegion).join(", ") || "none"})` : "";
   session.emit({
     kind: "result",
     operation: "status",
     ok: true,
-    neutral: found.absent,
-    summary: found.connected
-      ? `Connection "${answers.name}" is connected.`
-      : found.absent
-        ? `Connection "${answers.name}" is not connected.`
-        : `Connection "${answers.name}" is not fully connected.`,
-    next: nextCommands(ctx.invocation, answers, found.connected ? ["verify", "disconnect"] : found.absent ? [] : ["doctor", "disconnect"]),
+    neutral: absent,
+    summary: connected ? `Connection "${name}" is connected.` : absent ? `Connection "${name}" is not connected.` : `Connection "${name}" is not fully connected${partly}.`,
+    next: nextCommands(ctx.invocation, locate, connected ? ["verify", "disconnect"] : absent ? [] : ["doctor", "disconnect"]),
     at: Date.now(),
   });
   return 0;

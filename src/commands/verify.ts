@@ -1,7 +1,7 @@
 // `verify`: find each client region's deployed function (or a connection's probe) by name and prove its path
 // again, N samples; and the verification `deploy` ends with, which records its outcome in the answers file
 // for `status`.
-import { type Answers, type ConnectAnswers, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
+import { type Answers, type ConnectAnswers, connectionPlaces, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { type Locatable, locateFlags, nextCommands } from "./next-steps.js";
@@ -16,15 +16,18 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   return withSession(ctx, answers, "verify", async (session) => {
     await session.goLive();
     const configFile = loaded.file ? loaded.path : undefined;
-    // A connection has one client region.
-    const connected = { name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clients[0]!.region, profile: answers.profile };
     // A file of a connection's answers names a connection; otherwise a name without a deployment may be one.
     const stacks = loaded.file?.kind === "connection" ? undefined : await lookupStacks(session.clients, answers);
     const targets = (stacks?.clients ?? []).map(({ region, client }) => ({ region, client, functionName: client.present ? client.outputs["FunctionName"] : undefined }));
     if (!stacks || (!stacks.api.present && targets.every((t) => !t.client.present))) {
-      const probe = await connectionProbe(ctx, session, connected);
-      if (probe) return finish(ctx, session, connected, "connection", await verifyFunctions(ctx, session, [probe], configFile));
-      if (!stacks) throw new FailureError(`no connection "${answers.name}" to verify: its stacks do not exist in ${connected.clientRegion} and ${answers.apiRegion}`, [`connect it first: ${ctx.invocation} connect --config ${loaded.path}`]);
+      // Each client region's probe (a connection's: one per region, side by side with the matrix for several).
+      const places = connectionPlaces(answers);
+      const probes = await Promise.all(places.map((place) => connectionProbe(ctx, session, place)));
+      const missing = places.filter((_, i) => !probes[i]).map((p) => p.clientRegion);
+      if (missing.length === 0) return finish(ctx, session, answers, "connection", await verifyFunctions(ctx, session, probes as VerifyTarget[], configFile), probes.length);
+      if (!stacks || missing.length < places.length) {
+        throw new FailureError(`no connection "${answers.name}" to verify${places.length > 1 ? ` from ${missing.join(", ")}` : ""}: its stacks do not exist in ${missing.join(", ")} and ${answers.apiRegion}`, [`connect it first: ${ctx.invocation} connect --config ${loaded.path}`]);
+      }
     }
     const missing = targets.filter((t) => !t.functionName);
     if (missing.length > 0) {

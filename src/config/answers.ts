@@ -77,9 +77,9 @@ export function clientRegions(answers: Pick<Answers, "clients">): string[] {
   return answers.clients.map((client) => client.region);
 }
 
-/** What finds a connection, from answers read as a deployment's: a connection has one client region, the first named. */
-export function connectionPlace(answers: Pick<Answers, "name" | "apiRegion" | "clients" | "profile">): Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile"> {
-  return { name: answers.name, apiRegion: answers.apiRegion, clientRegion: answers.clients[0]!.region, ...(answers.profile ? { profile: answers.profile } : {}) };
+/** What finds each client region of a connection, from answers read as a deployment's: one place per client region named. */
+export function connectionPlaces(answers: Pick<Answers, "name" | "apiRegion" | "clients" | "profile">): Pick<ConnectAnswers, "name" | "apiRegion" | "clientRegion" | "profile">[] {
+  return answers.clients.map(({ region }) => ({ name: answers.name, apiRegion: answers.apiRegion, clientRegion: region, ...(answers.profile ? { profile: answers.profile } : {}) }));
 }
 
 /** The answers as flags and the file write them. */

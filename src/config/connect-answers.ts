@@ -95,6 +95,28 @@ export function clientCountProblem(client: RegionClient, regions: readonly strin
   );
 }
 
+/**
+ * One client region's saved answers from a connection's file: its client by the region's place in the file's
+ * list (none when the file does not list it); a file of one region (or none) is taken as it is.
+ */
+export function savedForRegion(saved: Partial<ConnectAnswers>, region: string): Partial<ConnectAnswers> {
+  const regions = splitList(saved.clientRegion ?? "");
+  if (regions.length <= 1) return saved;
+  const { function: _f, clientVpc: _v, clientSubnets: _s, clientSecurityGroups: _g, ...rest } = saved;
+  const i = regions.indexOf(region);
+  return { ...rest, clientRegion: region, ...(i < 0 ? {} : splitClients(saved, regions.length)[i]) };
+}
+
+/** A connection's saved answers once some client regions are disconnected: those regions and their clients gone from the lists. */
+export function withoutConnectionRegions(saved: Partial<ConnectAnswers>, removed: readonly string[]): Partial<ConnectAnswers> {
+  const regions = splitList(saved.clientRegion ?? "");
+  const clients = splitClients(saved, Math.max(1, regions.length));
+  const kept = regions.flatMap((region, i) => (removed.includes(region) ? [] : [{ region, client: clients[i] ?? {} }]));
+  const { function: _f, clientVpc: _v, clientSubnets: _s, clientSecurityGroups: _g, clientRegion: _r, ...rest } = saved;
+  if (kept.length === 0) return rest;
+  return { ...rest, clientRegion: kept.map((k) => k.region).join(","), ...joinClients(kept.map((k) => k.client)) };
+}
+
 /** Each client region of a connection as a one-region connection's answers, in the regions' order. */
 export function connectionRegions(answers: ConnectAnswers): ConnectAnswers[] {
   const regions = splitList(answers.clientRegion);

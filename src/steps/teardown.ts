@@ -113,26 +113,47 @@ export async function teardownAll(ctx: EngineContext, stacks: StackStates, optio
 
 /** Deletes the stacks in the order given (a connection's), one at a time; a stack already gone counts as deleted. */
 export async function teardownInOrder(ctx: EngineContext, teardown: TeardownOrder): Promise<TeardownResult> {
-  const order = teardown.stacks;
+  return teardownLanes(ctx, [teardown.stacks], { maxParallel: 1, command: teardown.command });
+}
+
+/**
+ * Several lanes of stacks (a connection's client regions, each its API side then its client side), each
+ * lane in its order, the lanes side by side (at most maxParallel at once); a lane that fails stops none
+ * running and starts no new one.
+ */
+export async function teardownLanes(
+  ctx: EngineContext,
+  lanes: readonly (readonly StageRef[])[],
+  options: { readonly maxParallel: number; readonly command: TeardownOrder["command"] },
+): Promise<TeardownResult> {
+  const order = lanes.flat();
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
   const stages: TeardownStageReport[] = [];
-  // Region B frees the client function's network interfaces while region A deletes the routes: by the
-  // time the client stack's turn comes, it has nothing left to wait for (DESIGN §11).
-  const client = order.find((ref) => holdsVpcFunction(ref.key));
-  const release = client && settled(releaseClientInterfaces(ctx, client, ctx.signal));
-  for (const ref of order) {
-    const outcome = await teardownStage(ctx, ref, teardown.command, ref === client ? release : undefined);
-    if (outcome.kind === "deleted" || outcome.kind === "absent") {
-      stages.push({ ...ref, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
-      continue;
-    }
-    // Whatever the release was doing finishes (or stops, on Ctrl-C) before the run reports.
-    await release?.catch(() => undefined);
-    const left = await describeLeft(ctx, order);
-    ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
-    if (outcome.kind === "cancelled") return { kind: "cancelled", stages, message: outcome.message, left };
-    return { kind: "failed", stages, stage: ref.stage, clientRegion: ref.clientRegion, status: outcome.status, rootCause: outcome.rootCause, message: outcome.message, left };
-  }
+  const ran = await runLanes(
+    lanes.map((refs, i) => ({
+      key: refs[0]?.clientRegion ?? String(i),
+      run: async (): Promise<Ended | undefined> => {
+        // Region B frees the client function's network interfaces while region A deletes the routes: by the
+        // time the client stack's turn comes, it has nothing left to wait for (DESIGN §11).
+        const client = refs.find((ref) => holdsVpcFunction(ref.key));
+        const release = client && settled(releaseClientInterfaces(ctx, client, ctx.signal));
+        for (const ref of refs) {
+          const outcome = await teardownStage(ctx, ref, options.command, ref === client ? release : undefined);
+          if (outcome.kind === "deleted" || outcome.kind === "absent") {
+            stages.push({ ...ref, outcome: outcome.kind, describeStackEventsCalls: outcome.calls });
+            continue;
+          }
+          // Whatever the release was doing finishes (or stops, on Ctrl-C) before the lane ends.
+          await release?.catch(() => undefined);
+          return { ...outcome, ref };
+        }
+        return undefined;
+      },
+    })),
+    { width: options.maxParallel, signal: ctx.signal, stops: (ended) => ended !== undefined },
+  );
+  const ended = ran.flatMap((lane) => (lane.kind === "ran" && lane.value ? [lane.value] : []));
+  if (ended.length > 0 || ran.some((lane) => lane.kind === "not-started") || ctx.signal.aborted) return stopped(ctx, order, stages, ended);
   return { kind: "done", stages, apiKept: undefined };
 }
 

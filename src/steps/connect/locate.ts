@@ -19,9 +19,9 @@ export interface ConnectionStacks {
   readonly api: StackState;
 }
 
-/** The connection's stacks, or undefined when neither exists as a connection's (tagged so). */
-export async function lookupConnection(clients: Pick<AwsClients, "cloudFormation">, connection: Connection): Promise<ConnectionStacks | undefined> {
-  const [clientRef, apiRef] = connectStageRefs(connection);
+/** The connection's stacks, or undefined when neither exists as a connection's (tagged so); `regional`: one of several client regions. */
+export async function lookupConnection(clients: Pick<AwsClients, "cloudFormation">, connection: Connection, regional = false): Promise<ConnectionStacks | undefined> {
+  const [clientRef, apiRef] = connectStageRefs(connection, regional);
   const [client, api] = await Promise.all([lookupStack(clients, clientRef), lookupStack(clients, apiRef)]);
   const ours = (s: StackState) => s.present && s.tags[TAG_CONNECTION] === "true";
   return ours(client) || ours(api) ? { client, api } : undefined;
