@@ -90,12 +90,10 @@ async function vpc(ec2: EC2Client, cidr: string, subnetCidr: string, zone: strin
 /** Builds the half path in A (the API) and B (the client). */
 export async function buildHalfPath(moto: MotoServer, aws: MotoAws, A: string, B: string): Promise<HalfPathIds> {
   const ec2A = aws.ec2(A);
-  const ec2B = aws.ec2(B);
   const api = new APIGatewayClient(moto.clientConfig(A));
-  const iam = new IAMClient(moto.clientConfig(A));
   try {
     // The emulated account's us-east-1a (use1-az3) offers no execute-api endpoint, as some real accounts' do not.
-    const [sideA, sideB] = await Promise.all([vpc(ec2A, API_CIDR, "10.50.8.0/24", `${A}b`), vpc(ec2B, CLIENT_CIDR, "10.60.4.0/24", `${B}b`)]);
+    const [sideA, client] = await Promise.all([vpc(ec2A, API_CIDR, "10.50.8.0/24", `${A}b`), buildClientSide(moto, aws, B, { cidr: CLIENT_CIDR, subnet: "10.60.4.0/24", functionName: "orders-caller" })]);
 
     const endpointGroupId = (await ec2A.send(new CreateSecurityGroupCommand({ GroupName: "vpce-https", Description: "https from inside", VpcId: sideA.vpcId }))).GroupId!;
     await ec2A.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: endpointGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: API_CIDR }] }] }));
@@ -113,27 +111,43 @@ export async function buildHalfPath(moto: MotoServer, aws: MotoAws, A: string, B
     await api.send(new PutMethodCommand({ restApiId: apiId, resourceId: orders, httpMethod: "GET", authorizationType: "NONE" }));
     await api.send(new PutIntegrationCommand({ restApiId: apiId, resourceId: orders, httpMethod: "GET", type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } }));
     await api.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "prod" }));
-
-    const clientTableId = (await ec2B.send(new CreateRouteTableCommand({ VpcId: sideB.vpcId }))).RouteTable!.RouteTableId!;
-    await ec2B.send(new AssociateRouteTableCommand({ RouteTableId: clientTableId, SubnetId: sideB.subnetId }));
-    const clientGroupId = (await ec2B.send(new CreateSecurityGroupCommand({ GroupName: "orders-caller", Description: "calls the API", VpcId: sideB.vpcId }))).GroupId!;
-    await ec2B.send(new RevokeSecurityGroupEgressCommand({ GroupId: clientGroupId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
-    await ec2B.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: clientGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: CLIENT_CIDR }] }] }));
-    const role = (await iam.send(new CreateRoleCommand({ RoleName: "orders-caller-role", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }))).Role!.Arn!;
-    const functionName = "orders-caller";
-    await aws.lambda(B).send(new CreateFunctionCommand({
-      FunctionName: functionName, Runtime: "nodejs22.x", Handler: "index.handler", Role: role, Code: { ZipFile: EMPTY_ZIP },
-      VpcConfig: { SubnetIds: [sideB.subnetId], SecurityGroupIds: [clientGroupId] },
-    }));
-    // A new VPC function is Pending until Lambda has its network ready (the launcher models it, as AWS).
-    await waitUntilFunctionActiveV2({ client: aws.lambda(B), maxWaitTime: 30, minDelay: 1 }, { FunctionName: functionName });
     return {
-      apiRegion: A, clientRegion: B, apiId, apiVpcId: sideA.vpcId, endpointId: endpoint.VpcEndpointId!, endpointGroupId,
-      clientVpcId: sideB.vpcId, clientSubnetId: sideB.subnetId, clientTableId, clientGroupId, functionName,
+      apiRegion: A, apiId, apiVpcId: sideA.vpcId, endpointId: endpoint.VpcEndpointId!, endpointGroupId, ...client,
       hostname: `${apiId}.execute-api.${A}.amazonaws.com`,
     };
   } finally {
     api.destroy();
+  }
+}
+
+/** The client half of a half path: what a client region adds to HalfPathIds. */
+export type ClientSideIds = Pick<HalfPathIds, "clientRegion" | "clientVpcId" | "clientSubnetId" | "clientTableId" | "clientGroupId" | "functionName">;
+
+/**
+ * A client side in region B (a VPC of `cidr` with DNS attributes, a subnet on its own route table, a function
+ * with its own group that lets HTTPS out only inside its VPC): the half path's, or another client region's
+ * against the same API side (connect with several client regions).
+ */
+export async function buildClientSide(moto: MotoServer, aws: MotoAws, B: string, made: { readonly cidr: string; readonly subnet: string; readonly functionName: string }): Promise<ClientSideIds> {
+  const ec2B = aws.ec2(B);
+  const iam = new IAMClient(moto.clientConfig(B));
+  try {
+    const sideB = await vpc(ec2B, made.cidr, made.subnet, `${B}b`);
+    const clientTableId = (await ec2B.send(new CreateRouteTableCommand({ VpcId: sideB.vpcId }))).RouteTable!.RouteTableId!;
+    await ec2B.send(new AssociateRouteTableCommand({ RouteTableId: clientTableId, SubnetId: sideB.subnetId }));
+    const clientGroupId = (await ec2B.send(new CreateSecurityGroupCommand({ GroupName: made.functionName, Description: "calls the API", VpcId: sideB.vpcId }))).GroupId!;
+    await ec2B.send(new RevokeSecurityGroupEgressCommand({ GroupId: clientGroupId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
+    await ec2B.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: clientGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: made.cidr }] }] }));
+    // IAM is global: each client side's role has a name of its own.
+    const role = (await iam.send(new CreateRoleCommand({ RoleName: `${made.functionName}-role`, AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }))).Role!.Arn!;
+    await aws.lambda(B).send(new CreateFunctionCommand({
+      FunctionName: made.functionName, Runtime: "nodejs22.x", Handler: "index.handler", Role: role, Code: { ZipFile: EMPTY_ZIP },
+      VpcConfig: { SubnetIds: [sideB.subnetId], SecurityGroupIds: [clientGroupId] },
+    }));
+    // A new VPC function is Pending until Lambda has its network ready (the launcher models it, as AWS).
+    await waitUntilFunctionActiveV2({ client: aws.lambda(B), maxWaitTime: 30, minDelay: 1 }, { FunctionName: made.functionName });
+    return { clientRegion: B, clientVpcId: sideB.vpcId, clientSubnetId: sideB.subnetId, clientTableId, clientGroupId, functionName: made.functionName };
+  } finally {
     iam.destroy();
   }
 }

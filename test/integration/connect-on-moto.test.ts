@@ -276,6 +276,9 @@ describe("connect in a terminal", () => {
       await term.waitFor(`❯ function ${ids.functionName}`, 20_000);
       await term.waitFor(`VPC ${ids.clientVpcId}`);
       term.press("Enter");
+      // One client region: the default answer.
+      await term.waitFor("? Add another client region? (y/N)");
+      term.press("Enter");
       await term.waitFor("The same run without questions:");
       await term.waitFor(`--api-id ${ids.apiId}`);
       await term.waitFor(/✘ client-route +rtb-/, 20_000);
