@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers.js";
-import { clientOf, type ConnectChooser, connectionRegions, joinClients, resolveConnectAnswers } from "../../src/config/connect-answers.js";
+import { clientOf, type ConnectChooser, connectionRegions, joinClients, resolveConnectAnswers, savedForRegion, withoutConnectionRegions } from "../../src/config/connect-answers.js";
 import { checkKind } from "../../src/commands/context.js";
 import { UsageError } from "../../src/errors.js";
 
@@ -177,5 +177,25 @@ describe("a connection with several client regions", () => {
     const { answers } = await resolve({ function: undefined, clientVpc: VPC_A, clientSubnets: `${SUBNET_A},${SUBNET_B}` });
     expect(answers).toMatchObject({ clientRegion: "eu-west-1", clientVpc: VPC_A, clientSubnets: `${SUBNET_A},${SUBNET_B}` });
     expect(connectionRegions(answers)).toEqual([answers]);
+  });
+});
+
+describe("a multi-region connection's saved answers", () => {
+  const SAVED = { name: "orders", apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "eu-west-1,ap-southeast-2,us-west-2", clientVpc: "vpc-0123456789abcdef0,vpc-0fedcba9876543210,vpc-0aaaaaaaaaaaaaaa0", clientSubnets: "subnet-0123456789abcdef0;;subnet-0aaaaaaaaaaaaaaa0", peering: "auto", probe: true };
+
+  it("gives each region its own client by its place in the lists", () => {
+    expect(savedForRegion(SAVED, "ap-southeast-2")).toEqual({ name: "orders", apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "ap-southeast-2", clientVpc: "vpc-0fedcba9876543210", peering: "auto", probe: true });
+    expect(savedForRegion(SAVED, "us-west-2")).toMatchObject({ clientVpc: "vpc-0aaaaaaaaaaaaaaa0", clientSubnets: "subnet-0aaaaaaaaaaaaaaa0" });
+    expect(savedForRegion(SAVED, "sa-east-1")).not.toHaveProperty("clientVpc");
+    // A one-region file is taken as it is.
+    const one = { ...SAVED, clientRegion: "eu-west-1", clientVpc: "vpc-0123456789abcdef0", clientSubnets: "subnet-0123456789abcdef0,subnet-0fedcba9876543210" };
+    expect(savedForRegion(one, "eu-west-1")).toBe(one);
+  });
+
+  it("once a region is disconnected, lists the others with their own clients", () => {
+    expect(withoutConnectionRegions(SAVED, ["ap-southeast-2"])).toEqual({ ...SAVED, clientRegion: "eu-west-1,us-west-2", clientVpc: "vpc-0123456789abcdef0,vpc-0aaaaaaaaaaaaaaa0", clientSubnets: "subnet-0123456789abcdef0;subnet-0aaaaaaaaaaaaaaa0" });
+    expect(withoutConnectionRegions(SAVED, ["eu-west-1", "us-west-2"])).toEqual({ ...SAVED, clientRegion: "ap-southeast-2", clientVpc: "vpc-0fedcba9876543210", clientSubnets: undefined });
+    const { clientRegion: _r, clientVpc: _v, clientSubnets: _s, ...rest } = SAVED;
+    expect(withoutConnectionRegions(SAVED, ["eu-west-1", "ap-southeast-2", "us-west-2"])).toEqual(rest);
   });
 });

@@ -72,6 +72,10 @@ describe("connect's plan in words", () => {
     ]);
   });
 
+  it("one of several client regions' plans names its region", () => {
+    expect(text(connectPlanLines({ ...PLAN, region: "ap-southeast-2" }))[0]).toBe(`Plan for connection "orders" from client region ap-southeast-2: doctor's verdict now, what connect adds and who owns it`);
+  });
+
   it("refused, stops at the verdicts: the refusals are the run's error lines", () => {
     const lines = text(connectPlanLines(REFUSED));
     expect(lines.at(-1)).toBe("Refused before anything is created (1, each below with its fix).");
