@@ -90,8 +90,10 @@ describe("a connection with two client regions through the CLI", () => {
     const config = ["--config", join(cwd, "xregion-private-api.json")];
 
     await queueProbes([B1, B2], 1);
+    const started = performance.now();
     const connected = await run(["connect", "--name", NAME, "--api-region", A, "--api-id", first.apiId, "--client-region", `${B1},${B2}`, "--function", `${first.functionName},${second.functionName}`, "--yes", "--samples", "1", "--json"], cwd);
     expect(connected.code, shown(connected)).toBe(0);
+    console.info(`connect of two client regions on moto through the CLI: ${(performance.now() - started).toFixed(0)} ms`);
     const seen = events(connected.stdout);
     expect(seen.filter((e) => e.kind === "connect-plan").map((e) => [e["region"], (e["refusals"] as unknown[]).length])).toEqual([[B1, 0], [B2, 0]]);
     expect(seen.filter((e) => e.kind === "stage-finished").map((e) => `${e["clientRegion"]} ${e["stackName"]} ${e["outcome"]}`).sort()).toEqual(
@@ -113,7 +115,9 @@ describe("a connection with two client regions through the CLI", () => {
     expect(events(verify.stdout).filter((e) => e.kind === "verify-result").map((e) => e["region"]).sort()).toEqual([B1, B2].sort());
 
     // One region removed: its two stacks gone, its user resources as before, the other region still passing.
+    const removing = performance.now();
     const one = await run(["disconnect", ...config, "--client-region", B2, "--yes"], cwd);
+    console.info(`disconnect of one client region on moto through the CLI: ${(performance.now() - removing).toFixed(0)} ms`);
     expect(one.code, shown(one)).toBe(0);
     expect(one.stdout).toContain(`${B1} stays connected.`);
     expect(await stacksOf(B2)).toEqual([false, false]);
