@@ -173,3 +173,51 @@ describe("connect in every output mode", () => {
     expect(events.find((e) => e.type === "connect-additions")).toMatchObject({ carriers: CARRIERS });
   });
 });
+
+describe("connect with several client regions in plain lines and the live view", () => {
+  const regionsRun = (): ProgressEvent[] => {
+    const refs = (region: string): [StageRef, StageRef] => [
+      { stage: 1, key: "connect-client", stackName: "orders-connect-client", region, clientRegion: region },
+      { stage: 2, key: "connect-api", stackName: `orders-connect-api-${region}`, region: "us-east-1", clientRegion: region },
+    ];
+    const [eu1, eu2] = refs("eu-west-1");
+    const [ap1, ap2] = refs("ap-southeast-2");
+    return [
+      { kind: "run-started", operation: "connect", name: "orders", clientRegions: ["eu-west-1", "ap-southeast-2"], at: T0 },
+      { kind: "connect-plan", ...PLAN, region: "eu-west-1", dryRun: false, at: T0 },
+      { kind: "connect-plan", ...PLAN, region: "ap-southeast-2", dryRun: false, at: T0 },
+      { kind: "stages-queued", stages: [eu1, eu2, ap1, ap2], at: T0 },
+      { kind: "stage-started", action: "create", ...eu1, at: T0 + 1000 },
+      { kind: "stage-started", action: "create", ...ap1, at: T0 + 1000 },
+      { kind: "stage-finished", outcome: "created", outputs: {}, ...eu1, at: T0 + 9000 },
+      { kind: "stage-started", action: "create", ...eu2, at: T0 + 9000 },
+      { kind: "stage-finished", outcome: "created", outputs: {}, ...eu2, at: T0 + 12_000 },
+      { kind: "stage-finished", outcome: "created", outputs: {}, ...ap1, at: T0 + 13_000 },
+      { kind: "stage-started", action: "create", ...ap2, at: T0 + 13_000 },
+    ];
+  };
+
+  it("plain lines name each plan's region and each stage's client region", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out, now: () => T0 });
+    for (const event of regionsRun()) renderer.onEvent(event);
+    renderer.close();
+    const lines = stripVTControlCharacters(out.text()).split("\n");
+    expect(lines).toContain(`Plan for connection "orders" from client region ap-southeast-2: doctor's verdict now, what connect adds and who owns it`);
+    expect(lines).toContain("[1/2 connect-client ap-southeast-2] created orders-connect-client in 12s");
+    expect(lines).toContain("[2/2 connect-api us-east-1 ← eu-west-1] created orders-connect-api-eu-west-1 in 3s");
+    expect(lines).toContain("[2/2 connect-api us-east-1 ← ap-southeast-2] creating orders-connect-api-ap-southeast-2");
+  });
+
+  it("the live view draws one row per client region with its stage n/2", async () => {
+    const terminal = fakeTerminal(80);
+    const renderer = createInkRenderer({ stdout: terminal, now: () => T0 + 14_000, clientRegions: ["eu-west-1", "ap-southeast-2"] });
+    for (const event of regionsRun().slice(1)) renderer.onEvent(event);
+    await renderer.close();
+    const shown = screen(terminal.output()).join("\n");
+    expect(shown).toMatch(/✔ eu-west-1 +connect-client CREATED · connect-api CREATED +UP/);
+    expect(shown).toMatch(/ap-southeast-2 +2\/2 connect-api/);
+    // Not one stage row each, keyed by stage alone (two regions' stage 1 in one row).
+    expect(shown).not.toMatch(/^[✔✖…○] stage 1\/2 orders-connect-client/m);
+  });
+});
