@@ -4,7 +4,7 @@
 // on the path, then verify invokes the probe. Exit 0 only when both hold (--no-probe: doctor alone, judged
 // but not exercised).
 import { configPath, loadAnswersFile, saveAnswersFile, type AnswersFile, type ConnectAnswers } from "../config/answers.js";
-import { clientOf, connectionRegions, resolveConnectAnswers, type ResolvedConnection } from "../config/connect-answers.js";
+import { clientOf, connectionRegions, resolveConnectAnswers, type ResolvedConnection, withSavedRegions } from "../config/connect-answers.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { ConnectPlan, ConnectOptions, PeeringOption } from "../steps/connect/types.js";
@@ -29,8 +29,14 @@ export async function runConnect(ctx: CommandContext): Promise<number> {
   }
   // A verification recorded for this very connection stays; one of another is no longer true of this file.
   const lastVerify = file?.kind === "connection" && file.answers.name === answers.name ? file.lastVerify : undefined;
-  const unsaved = flags.dryRun ? undefined : saveAnswersFile(path, connectionFile(answers, lastVerify));
+  // Regions of this connection the run does not name stay in the file: their stacks still stand.
+  const kept = withSavedRegions(answers, file?.kind === "connection" ? file.connection : undefined);
+  const unsaved = flags.dryRun ? undefined : saveAnswersFile(path, connectionFile(kept, lastVerify));
   if (unsaved) human.write(`warning: ${unsaved}; connect goes on\n\n`);
+  else if (kept !== answers && !flags.dryRun) {
+    const others = kept.clientRegion.split(",").slice(answers.clientRegion.split(",").length);
+    human.write(`${path} keeps ${others.join(", ")} of connection "${answers.name}" too (connected before; disconnect --client-region ${others.join(",")} removes ${others.length === 1 ? "it" : "them"}).\n\n`);
+  }
   else if (file === undefined && flags.config !== undefined && !flags.dryRun) human.write(`Created ${flags.config} with these answers (--config); later runs read them from it.\n\n`);
   return connectWithAws(ctx, answers, flags.dryRun ? undefined : path);
 }

@@ -43,7 +43,8 @@ export function equivalentConnect(invocation: string, answers: ConnectAnswers): 
     const value = answers[key];
     if (key === "probe") return value === false ? ["--no-probe"] : [];
     if (key === "peering" && value === "auto") return [];
-    return value === undefined || value === "" ? [] : [`${CONNECT_FLAG_OF[key]} ${value}`];
+    // Several regions' subnet groups are separated by ";", which a shell would take as the end of the command.
+    return value === undefined || value === "" ? [] : [`${CONNECT_FLAG_OF[key]} ${shellWord(String(value))}`];
   });
   return `${invocation} connect ${flags.join(" ")}`;
 }
@@ -79,5 +80,5 @@ export function invocation(argv1: string | undefined, env: NodeJS.ProcessEnv, cw
 
 // A path as one shell word: quoted only when it holds something a shell would split or expand.
 function shellWord(text: string): string {
-  return /^[\w./+:@%=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./+:@%=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

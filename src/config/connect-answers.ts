@@ -117,6 +117,24 @@ export function withoutConnectionRegions(saved: Partial<ConnectAnswers>, removed
   return { ...rest, clientRegion: kept.map((k) => k.region).join(","), ...joinClients(kept.map((k) => k.client)) };
 }
 
+/**
+ * The answers to save after a connect of some of a saved connection's regions: this run's regions, then the
+ * saved ones it did not name with their clients (their stacks still stand: disconnect removes a region).
+ * Another API, or clients of two kinds, keep this run's answers alone.
+ */
+export function withSavedRegions(answers: ConnectAnswers, saved: Partial<ConnectAnswers> | undefined): ConnectAnswers {
+  if (!saved?.clientRegion || saved.name !== answers.name || saved.apiId !== answers.apiId || saved.apiRegion !== answers.apiRegion) return answers;
+  const mine = splitList(answers.clientRegion);
+  const theirs = splitList(saved.clientRegion);
+  const others = theirs.filter((region) => !mine.includes(region));
+  if (others.length === 0) return answers;
+  const savedClients = splitClients(saved, theirs.length);
+  const clients = [...splitClients(answers, mine.length), ...others.map((region) => savedClients[theirs.indexOf(region)] ?? {})];
+  const kinds = new Set(clients.map((c) => (c.function !== undefined ? "function" : c.clientVpc !== undefined ? "network" : "none")));
+  if (kinds.size > 1) return answers;
+  return { ...answers, clientRegion: [...mine, ...others].join(","), ...joinClients(clients) };
+}
+
 /** Each client region of a connection as a one-region connection's answers, in the regions' order. */
 export function connectionRegions(answers: ConnectAnswers): ConnectAnswers[] {
   const regions = splitList(answers.clientRegion);

@@ -1,7 +1,7 @@
 // The printed commands ("next:", the equivalent command) start the way this run was started: what npx,
 // npm, a global install and a clone really put in process.argv[1] and the environment.
 import { describe, expect, it } from "vitest";
-import { invocation } from "../../src/commands/next-steps.js";
+import { equivalentConnect, invocation } from "../../src/commands/next-steps.js";
 
 const npmEnv = { npm_command: "exec", npm_lifecycle_event: "npx", npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js", PATH: "/usr/bin:/bin" };
 
@@ -45,5 +45,17 @@ describe("invocation", () => {
     const demo = "AWS_ENDPOINT_URL=http://127.0.0.1:5055 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing node /home/me/x/dist/cli.js";
     expect(invocation("/home/me/x/dist/cli.js", { PATH: "/usr/bin", XREGION_INVOCATION: demo }, "/tmp/xregion-demo-1")).toBe(demo);
     expect(invocation("/home/me/x/dist/cli.js", { PATH: "/usr/bin", XREGION_INVOCATION: " " }, "/tmp")).toBe("node /home/me/x/dist/cli.js");
+  });
+});
+
+describe("equivalentConnect", () => {
+  it("repeats a connect of several client regions as one shell command: a value holding ';' is quoted", () => {
+    const command = equivalentConnect("npx xregion-private-api", {
+      name: "orders", apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "eu-west-1,ap-southeast-2",
+      clientVpc: "vpc-0123456789abcdef0,vpc-0fedcba9876543210", clientSubnets: "subnet-0123456789abcdef0;subnet-0fedcba9876543210", peering: "auto", probe: true,
+    });
+    expect(command).toBe(
+      "npx xregion-private-api connect --name orders --api-region us-east-1 --api-id a1b2c3d4e5 --client-region eu-west-1,ap-southeast-2 --client-vpc vpc-0123456789abcdef0,vpc-0fedcba9876543210 --client-subnets 'subnet-0123456789abcdef0;subnet-0fedcba9876543210'",
+    );
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers.js";
-import { clientOf, type ConnectChooser, connectionRegions, joinClients, resolveConnectAnswers, savedForRegion, withoutConnectionRegions } from "../../src/config/connect-answers.js";
+import { clientOf, type ConnectChooser, connectionRegions, joinClients, resolveConnectAnswers, savedForRegion, withoutConnectionRegions, withSavedRegions } from "../../src/config/connect-answers.js";
 import { checkKind } from "../../src/commands/context.js";
 import { UsageError } from "../../src/errors.js";
 
@@ -197,5 +197,22 @@ describe("a multi-region connection's saved answers", () => {
     expect(withoutConnectionRegions(SAVED, ["eu-west-1", "us-west-2"])).toEqual({ ...SAVED, clientRegion: "ap-southeast-2", clientVpc: "vpc-0fedcba9876543210", clientSubnets: undefined });
     const { clientRegion: _r, clientVpc: _v, clientSubnets: _s, ...rest } = SAVED;
     expect(withoutConnectionRegions(SAVED, ["eu-west-1", "ap-southeast-2", "us-west-2"])).toEqual(rest);
+  });
+});
+
+describe("withSavedRegions", () => {
+  const SAVED = { name: "orders", apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap", peering: "auto", probe: true };
+  const run = { ...SAVED, clientRegion: "ap-southeast-2", function: "caller-ap-2" };
+
+  it("keeps the saved regions a connect of some of them does not name, with their clients, after this run's", () => {
+    expect(withSavedRegions(run, SAVED)).toEqual({ ...run, clientRegion: "ap-southeast-2,eu-west-1", function: "caller-ap-2,caller-eu" });
+  });
+
+  it("keeps this run's answers alone for another connection, another API, or clients of two kinds", () => {
+    expect(withSavedRegions(run, { ...SAVED, name: "billing" })).toBe(run);
+    expect(withSavedRegions(run, { ...SAVED, apiId: "z9y8x7w6v5" })).toBe(run);
+    const network = { ...run, function: undefined, clientVpc: "vpc-0123456789abcdef0" };
+    expect(withSavedRegions(network, SAVED)).toBe(network);
+    expect(withSavedRegions(run, undefined)).toBe(run);
   });
 });
