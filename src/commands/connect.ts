@@ -2,7 +2,8 @@
 // the caller is, the permission check and both sides read as doctor reads them → the plan → its refusals
 // stop it before any stack (exit 2) → --dry-run stops there → confirm → the two stacks → the proof: doctor
 // on the path, then verify invokes the probe. Exit 0 only when both hold (--no-probe: doctor alone, judged
-// but not exercised).
+// but not exercised). With several client regions: a plan per region (any refusal stops them all), each
+// region's two stacks side by side, and the proof per region.
 import { configPath, loadAnswersFile, saveAnswersFile, type AnswersFile, type ConnectAnswers } from "../config/answers.js";
 import { clientOf, connectionRegions, resolveConnectAnswers, type ResolvedConnection, withSavedRegions } from "../config/connect-answers.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
