@@ -141,8 +141,9 @@ export type ProgressEvent =
   // connect's plan: doctor's table with what each hop gets and who owns it, our two stacks, the user's
   // resources that will carry our additions, what is not touched, notes, and the refusals that stop it.
   | ({ readonly kind: "connect-plan"; readonly at: number } & ConnectPlanView)
-  // status of a connection: each user resource that carries an addition of ours, and whether it is still there.
-  | { readonly kind: "connect-additions"; readonly carriers: readonly CarrierState[]; readonly at: number }
+  // status of a connection: each user resource that carries an addition of ours, and whether it is still there;
+  // `region` is the client region they serve (region A's carriers serve each client region apart).
+  | { readonly kind: "connect-additions"; readonly carriers: readonly CarrierState[]; readonly region: string; readonly at: number }
   | {
       readonly kind: "result";
       readonly operation: Operation;

@@ -104,7 +104,7 @@ const run: ProgressEvent[] = [
   { kind: "stage-finished", outcome: "created", outputs: {}, ...client, at: T0 + 9000 },
   { kind: "info", stage: 2, message: "us-east-1 needs nothing added: orders-connect-api-eu-west-1 is not needed.", at: T0 + 9000 },
   { kind: "stage-finished", outcome: "absent", outputs: {}, ...api, at: T0 + 9000 },
-  { kind: "connect-additions", carriers: CARRIERS, at: T0 + 9500 },
+  { kind: "connect-additions", carriers: CARRIERS, region: "eu-west-1", at: T0 + 9500 },
   { kind: "result", operation: "connect", ok: true, summary: "orders-caller in eu-west-1 reaches the private API a1b2c3d4e5 in us-east-1.", next: [], at: T0 + 10_000 },
 ];
 

@@ -47,7 +47,7 @@ export async function connectionStatus(
   await probeState(ctx, client, now);
   await leftovers(ctx, client, now);
   const carriers = await additions(ctx, input.connection, input.stacks);
-  ctx.emit({ kind: "connect-additions", carriers, at: now() });
+  ctx.emit({ kind: "connect-additions", carriers, region: input.connection.clientRegion, at: now() });
   const absent = !client.present && !api.present;
   const last = input.lastVerify;
   ctx.emit({

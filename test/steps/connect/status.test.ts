@@ -76,6 +76,7 @@ describe("status of a connection", () => {
     ours();
     const { report, events, carriers } = await run();
     expect(report).toEqual({ connected: true, absent: false });
+    expect(events.find((e) => e.kind === "connect-additions")).toMatchObject({ region: connection.clientRegion });
     expect(carriers).toEqual([
       { id: "vpc-0b", region: "eu-west-1", kind: "VPC", additions: [{ text: `peering connection ${PCX} (ours)`, present: true }, { text: "private zone Z0123456789ZONE associated", present: true }] },
       { id: "rtb-0b", region: "eu-west-1", kind: "route table", additions: [{ text: `route 10.50.8.0/24 → ${PCX}`, present: true }] },
