@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any, Callable
 
@@ -10,7 +9,7 @@ from moto.cloudformation.models import CloudFormationBackend, Stack
 from moto.cloudformation.parsing import ResourceMap
 from moto.moto_api._internal import mock_random
 from .cfn_change_sets import made_resources
-from .common import operation, physical_id_of, resource_event
+from .common import operation, physical_id_of, references, resource_event
 
 
 # === Stack deletes ================================================================================================
@@ -43,34 +42,9 @@ _TICK_S = 0.05
 _moto_delete_resource = ResourceMap._delete_resource  # before cfn_events adds its events: ours are here
 
 
-def _references(node: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Ref" and isinstance(value, str):
-                found.add(value)
-            elif key == "Fn::GetAtt":
-                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
-            elif key == "Fn::Sub":
-                text = value[0] if isinstance(value, list) else value
-                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^!}][^}]*)\}", str(text))}
-                found |= _references(value[1:] if isinstance(value, list) else [])
-            else:
-                found |= _references(value)
-    elif isinstance(node, list):
-        for item in node:
-            found |= _references(item)
-    return found
-
-
 def _dependencies(templates: dict[str, Any]) -> dict[str, set[str]]:
     """Logical id -> the resources it refers to (and so must outlive it)."""
-    result = {}
-    for logical_id, template in templates.items():
-        depends_on = template.get("DependsOn") or []
-        named = set([depends_on] if isinstance(depends_on, str) else depends_on)
-        result[logical_id] = (named | _references(template.get("Properties") or {})) & set(templates) - {logical_id}
-    return result
+    return {logical_id: references(template) & set(templates) - {logical_id} for logical_id, template in templates.items()}
 
 
 def _service(kind: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -10,7 +9,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.models import Stack
 from .cfn_change_sets import parse_and_create_resource
-from .common import operation_floor, resource_event, physical_id_of
+from .common import operation_floor, physical_id_of, references, resource_event
 
 
 # --- Resource events -----------------------------------------------------------------------------------------
@@ -46,27 +45,6 @@ def create_with_events(logical_id, resource_json, resources_map, *args, **kwargs
 def _start(stack: Stack, resource_json: dict[str, Any]) -> float:
     done = stack.__dict__.get("cfn_done", {})
     return max([operation_floor(stack), *[done.get(name, 0.0) for name in references(resource_json)]])
-
-
-def references(node: Any) -> set[str]:
-    """The logical ids a resource's JSON depends on: Ref, Fn::GetAtt, Fn::Sub's ${X} and DependsOn."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Ref" and isinstance(value, str):
-                found.add(value)
-            elif key == "Fn::GetAtt":
-                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
-            elif key == "Fn::Sub":
-                text = value[0] if isinstance(value, list) else value
-                found.update(name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", str(text)))
-            elif key == "DependsOn":
-                found.update([value] if isinstance(value, str) else value)
-            found |= references(value)
-    elif isinstance(node, list):
-        for item in node:
-            found |= references(item)
-    return found
 
 
 parsing.parse_and_create_resource = create_with_events

@@ -1,9 +1,10 @@
-"""What every patch module shares: binding a CloudFormation create, reading a resource's properties, the
-CloudFormation call being served (its ClientRequestToken), recording a resource event, and the two refusals
-that are this emulator's rather than a service's."""
+"""What every patch module shares: binding a CloudFormation create, reading a resource's properties and what it
+refers to, the CloudFormation call being served (its ClientRequestToken), recording a resource event, and the
+refusals that are this emulator's rather than a service's."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import datetime, timezone
@@ -39,6 +40,28 @@ def aws_delay(seconds_on_aws: float) -> float:
 
 def props(cfn_json: dict[str, Any]) -> dict[str, Any]:
     return cfn_json.get("Properties") or {}
+
+
+def references(node: Any) -> set[str]:
+    """The names a resource's JSON refers to: Ref, Fn::GetAtt, Fn::Sub's ${X} (not ${!X}, a literal) and DependsOn.
+    What it refers to is created before it and deleted after it (cfn_events.py, cfn_deletes.py)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) else value
+                found.update(name.split(".")[0] for name in re.findall(r"\$\{([^!}][^}]*)\}", str(text)))
+            elif key == "DependsOn":
+                found.update([value] if isinstance(value, str) else value)
+            found |= references(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= references(item)
+    return found
 
 
 # A resource's progress as AWS records it in DescribeStackEvents, stamped with the operation's token
