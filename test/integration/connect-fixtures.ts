@@ -7,29 +7,18 @@
 // Also: what "every user resource exactly as before" means, read from both regions.
 import {
   APIGatewayClient,
-  CreateDeploymentCommand,
-  CreateResourceCommand,
-  CreateRestApiCommand,
-  GetResourcesCommand,
   GetRestApiCommand,
   GetStagesCommand,
-  PutIntegrationCommand,
-  PutMethodCommand,
   UpdateRestApiCommand,
 } from "@aws-sdk/client-api-gateway";
 import {
-  AcceptVpcPeeringConnectionCommand,
   AssociateRouteTableCommand,
   AssociateVpcCidrBlockCommand,
-  AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateNetworkAclEntryCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
-  CreateSecurityGroupCommand,
-  CreateSubnetCommand,
   CreateVpcCommand,
-  CreateVpcEndpointCommand,
   CreateVpcPeeringConnectionCommand,
   DeleteNetworkAclEntryCommand,
   DeleteRouteCommand,
@@ -46,15 +35,15 @@ import {
   DisassociateVpcCidrBlockCommand,
   ModifyVpcAttributeCommand,
   ModifyVpcEndpointCommand,
-  RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, waitUntilFunctionActiveV2 } from "@aws-sdk/client-lambda";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { CreateHostedZoneCommand, DeleteHostedZoneCommand, ListHostedZonesByVPCCommand, ListResourceRecordSetsCommand, type VPCRegion } from "@aws-sdk/client-route-53";
 import type { RefusalReason } from "../../src/steps/connect/types.js";
-import { until, type MotoAws } from "./moto-assertions.js";
+import { acceptedPeering, callerFunction, callerGroup, handMadeEndpoint, handMadeVpc, ordersApi } from "./hand-made-path.js";
+import type { MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 
 export const API_CIDR = "10.50.0.0/16";
@@ -76,41 +65,20 @@ export interface HalfPathIds {
   readonly hostname: string;
 }
 
-// An empty zip archive (its end-of-central-directory record alone): moto stores the code, never runs it.
-const EMPTY_ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x05, 0x06]), Buffer.alloc(18)]);
-
-async function vpc(ec2: EC2Client, cidr: string, subnetCidr: string, zone: string): Promise<{ vpcId: string; subnetId: string }> {
-  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true } }));
-  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: subnetCidr, AvailabilityZone: zone }))).Subnet!.SubnetId!;
-  return { vpcId, subnetId };
-}
-
 /** Builds the half path in A (the API) and B (the client). */
 export async function buildHalfPath(moto: MotoServer, aws: MotoAws, A: string, B: string): Promise<HalfPathIds> {
   const ec2A = aws.ec2(A);
   const api = new APIGatewayClient(moto.clientConfig(A));
   try {
     // The emulated account's us-east-1a (use1-az3) offers no execute-api endpoint, as some real accounts' do not.
-    const [sideA, client] = await Promise.all([vpc(ec2A, API_CIDR, "10.50.8.0/24", `${A}b`), buildClientSide(moto, aws, B, { cidr: CLIENT_CIDR, subnet: "10.60.4.0/24", functionName: "orders-caller" })]);
+    const [sideA, client] = await Promise.all([handMadeVpc(ec2A, API_CIDR, "10.50.8.0/24", `${A}b`), buildClientSide(moto, aws, B, { cidr: CLIENT_CIDR, subnet: "10.60.4.0/24", functionName: "orders-caller" })]);
 
-    const endpointGroupId = (await ec2A.send(new CreateSecurityGroupCommand({ GroupName: "vpce-https", Description: "https from inside", VpcId: sideA.vpcId }))).GroupId!;
-    await ec2A.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: endpointGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: API_CIDR }] }] }));
-    const endpoint = (await ec2A.send(new CreateVpcEndpointCommand({
-      VpcEndpointType: "Interface", VpcId: sideA.vpcId, ServiceName: `com.amazonaws.${A}.execute-api`,
-      SubnetIds: [sideA.subnetId], SecurityGroupIds: [endpointGroupId], PrivateDnsEnabled: true,
-    }))).VpcEndpoint!;
+    const { endpoint, groupId: endpointGroupId } = await handMadeEndpoint(ec2A, A, sideA, "https from inside", API_CIDR);
     const policy = JSON.stringify({
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*", Condition: { StringEquals: { "aws:SourceVpce": endpoint.VpcEndpointId } } }],
     });
-    const apiId = (await api.send(new CreateRestApiCommand({ name: "orders-internal", endpointConfiguration: { types: ["PRIVATE"] }, policy }))).id!;
-    const root = (await api.send(new GetResourcesCommand({ restApiId: apiId }))).items!.find((r) => r.path === "/")!.id!;
-    const orders = (await api.send(new CreateResourceCommand({ restApiId: apiId, parentId: root, pathPart: "orders" }))).id!;
-    await api.send(new PutMethodCommand({ restApiId: apiId, resourceId: orders, httpMethod: "GET", authorizationType: "NONE" }));
-    await api.send(new PutIntegrationCommand({ restApiId: apiId, resourceId: orders, httpMethod: "GET", type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } }));
-    await api.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "prod" }));
+    const apiId = await ordersApi(api, policy);
     return {
       apiRegion: A, apiId, apiVpcId: sideA.vpcId, endpointId: endpoint.VpcEndpointId!, endpointGroupId, ...client,
       hostname: `${apiId}.execute-api.${A}.amazonaws.com`,
@@ -132,20 +100,11 @@ export async function buildClientSide(moto: MotoServer, aws: MotoAws, B: string,
   const ec2B = aws.ec2(B);
   const iam = new IAMClient(moto.clientConfig(B));
   try {
-    const sideB = await vpc(ec2B, made.cidr, made.subnet, `${B}b`);
+    const sideB = await handMadeVpc(ec2B, made.cidr, made.subnet, `${B}b`);
     const clientTableId = (await ec2B.send(new CreateRouteTableCommand({ VpcId: sideB.vpcId }))).RouteTable!.RouteTableId!;
     await ec2B.send(new AssociateRouteTableCommand({ RouteTableId: clientTableId, SubnetId: sideB.subnetId }));
-    const clientGroupId = (await ec2B.send(new CreateSecurityGroupCommand({ GroupName: made.functionName, Description: "calls the API", VpcId: sideB.vpcId }))).GroupId!;
-    await ec2B.send(new RevokeSecurityGroupEgressCommand({ GroupId: clientGroupId, IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }));
-    await ec2B.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: clientGroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: made.cidr }] }] }));
-    // IAM is global: each client side's role has a name of its own.
-    const role = (await iam.send(new CreateRoleCommand({ RoleName: `${made.functionName}-role`, AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }))).Role!.Arn!;
-    await aws.lambda(B).send(new CreateFunctionCommand({
-      FunctionName: made.functionName, Runtime: "nodejs22.x", Handler: "index.handler", Role: role, Code: { ZipFile: EMPTY_ZIP },
-      VpcConfig: { SubnetIds: [sideB.subnetId], SecurityGroupIds: [clientGroupId] },
-    }));
-    // A new VPC function is Pending until Lambda has its network ready (the launcher models it, as AWS).
-    await waitUntilFunctionActiveV2({ client: aws.lambda(B), maxWaitTime: 30, minDelay: 1 }, { FunctionName: made.functionName });
+    const clientGroupId = await callerGroup(ec2B, sideB.vpcId, made.cidr, made.functionName);
+    await callerFunction(aws, iam, B, sideB.subnetId, clientGroupId, made.functionName);
     return { clientRegion: B, clientVpcId: sideB.vpcId, clientSubnetId: sideB.subnetId, clientTableId, clientGroupId, functionName: made.functionName };
   } finally {
     iam.destroy();
@@ -165,15 +124,8 @@ export interface Variant {
 
 async function peer(aws: MotoAws, ids: HalfPathIds, accept: boolean): Promise<string> {
   const pcx = (await aws.ec2(ids.clientRegion).send(new CreateVpcPeeringConnectionCommand({ VpcId: ids.clientVpcId, PeerVpcId: ids.apiVpcId, PeerRegion: ids.apiRegion }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-  if (accept) await accepted(aws.ec2(ids.apiRegion), pcx);
+  if (accept) await acceptedPeering(aws.ec2(ids.apiRegion), pcx);
   return pcx;
-}
-
-// Accepted, then provisioning for a while as on AWS: active once the launcher says so.
-async function accepted(ec2: EC2Client, pcx: string): Promise<void> {
-  await ec2.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: pcx }));
-  const read = async () => (await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [pcx] }))).VpcPeeringConnections?.[0]?.Status?.Code;
-  await until(`${pcx} active`, read, (code) => code === "active");
 }
 
 async function withApi<T>(moto: MotoServer, region: string, use: (api: APIGatewayClient) => Promise<T>): Promise<T> {
@@ -220,7 +172,7 @@ export const VARIANTS: readonly Variant[] = [
       const ec2 = aws.ec2(ids.clientRegion);
       const third = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.90.0.0/16" }))).Vpc!.VpcId!;
       const pcx = (await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: ids.clientVpcId, PeerVpcId: third }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-      await accepted(ec2, pcx);
+      await acceptedPeering(ec2, pcx);
       await ec2.send(new CreateRouteCommand({ RouteTableId: ids.clientTableId, DestinationCidrBlock: "10.50.0.0/16", VpcPeeringConnectionId: pcx }));
       return {
         undo: async () => {
@@ -319,7 +271,7 @@ export const VARIANTS: readonly Variant[] = [
       const ec2 = aws.ec2(ids.clientRegion);
       const third = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.91.0.0/16" }))).Vpc!.VpcId!;
       const id = (await ec2.send(new CreateVpcPeeringConnectionCommand({ VpcId: ids.clientVpcId, PeerVpcId: third }))).VpcPeeringConnection!.VpcPeeringConnectionId!;
-      await accepted(ec2, id);
+      await acceptedPeering(ec2, id);
       return { id, undo: async () => void (await ec2.send(new DeleteVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }))) };
     },
   },
