@@ -4,7 +4,7 @@
 import { type AnswersFile, type ConnectAnswers, connectionPlaces } from "../config/answers.js";
 import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
 import type { StackState } from "../steps/stacks.js";
-import { nextCommands } from "./next-steps.js";
+import { type Locatable, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
 /** `status`: the stacks, each client region's function and the last verification (or a connection's). */
@@ -20,33 +20,19 @@ export async function runStatus(ctx: CommandContext): Promise<number> {
     await session.goLive();
     const connected = connectionPlaces(answers);
     if (file?.kind === "connection") return (await connectionStatus(ctx, session, connected, file, true)) ?? 0;
-    const { lookupStacks } = await import("../steps/stacks.js");
+    const { allStacks, lookupStacks } = await import("../steps/stacks.js");
     const stacks = await lookupStacks(session.clients, answers);
     // A name with no deployment may be a connection's.
-    if (![stacks.api, ...stacks.clients.flatMap((c) => [c.client, c.routes])].some((s) => s.present)) {
+    if (!allStacks(stacks).some((s) => s.present)) {
       const found = await connectionStatus(ctx, session, connected, file, false);
       if (found !== undefined) return found;
     }
     const report = await status(session, { deployment: answers, lastVerify: file?.lastVerify, stacks });
-    if (ctx.flags.outputsFile) {
-      const all = [report.stacks.api, ...report.stacks.clients.flatMap((c) => [c.client, c.routes])];
-      writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, all.map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
-    }
-    session.emit({
-      kind: "result",
-      operation: "status",
-      ok: true,
-      // Nothing deployed is what status found, not a success to mark.
-      neutral: report.absent,
-      summary: report.deployed
-        ? `Deployment "${answers.name}" is deployed.`
-        : report.absent
-          ? `Deployment "${answers.name}" is not deployed.`
-          : `Deployment "${answers.name}" is not fully deployed.`,
-      next: nextCommands(ctx.invocation, answers, report.deployed ? ["verify", "teardown"] : report.absent ? ["deploy"] : ["deploy", "teardown"]),
-      at: Date.now(),
+    return finish(ctx, session, answers, allStacks(report.stacks), {
+      kind: "Deployment",
+      done: report.deployed ? "deployed" : report.absent ? "absent" : "partly",
+      next: report.deployed ? ["verify", "teardown"] : report.absent ? ["deploy"] : ["deploy", "teardown"],
     });
-    return 0;
   });
 }
 
@@ -81,20 +67,40 @@ async function connectionStatus(
     reports.push(await report(session, { connection: place, stacks, lastVerify }));
     all.push(stacks.client, stacks.api);
   }
-  if (ctx.flags.outputsFile) {
-    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, name, all.map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
-  }
   const connected = reports.every((r) => r.connected);
   const absent = reports.every((r) => r.absent);
   const locate = { name, apiRegion: places[0]!.apiRegion, clientRegion: places.map((p) => p.clientRegion).join(","), profile: places[0]!.profile };
   const partly = several && !connected && !absent ? ` (connected: ${places.filter((_, i) => reports[i]!.connected).map((p) => p.clientRegion).join(", ") || "none"})` : "";
+  return finish(ctx, session, locate, all, {
+    kind: "Connection",
+    done: connected ? "deployed" : absent ? "absent" : "partly",
+    partly,
+    next: connected ? ["verify", "disconnect"] : absent ? [] : ["doctor", "disconnect"],
+  });
+}
+
+// What status ends with, for a deployment and a connection alike: the stacks' outputs in --outputs-file,
+// and the result with the commands that come next (`partly`: what a part-connected result adds).
+function finish(
+  ctx: CommandContext,
+  session: Session,
+  answers: Locatable,
+  stacks: readonly StackState[],
+  found: { readonly kind: "Deployment" | "Connection"; readonly done: "deployed" | "partly" | "absent"; readonly partly?: string; readonly next: readonly string[] },
+): number {
+  if (ctx.flags.outputsFile) {
+    writeOutputsFile(ctx.flags.outputsFile, ctx.cwd, answers.name, stacks.map((s) => ({ ref: s.ref, outputs: s.present ? s.outputs : undefined })));
+  }
+  const word = found.kind === "Deployment" ? "deployed" : "connected";
+  const state = { deployed: word, absent: `not ${word}`, partly: `not fully ${word}${found.partly ?? ""}` }[found.done];
   session.emit({
     kind: "result",
     operation: "status",
     ok: true,
-    neutral: absent,
-    summary: connected ? `Connection "${name}" is connected.` : absent ? `Connection "${name}" is not connected.` : `Connection "${name}" is not fully connected${partly}.`,
-    next: nextCommands(ctx.invocation, locate, connected ? ["verify", "disconnect"] : absent ? [] : ["doctor", "disconnect"]),
+    // Nothing deployed is what status found, not a success to mark.
+    neutral: found.done === "absent",
+    summary: `${found.kind} "${answers.name}" is ${state}.`,
+    next: nextCommands(ctx.invocation, answers, found.next),
     at: Date.now(),
   });
   return 0;

@@ -9,7 +9,7 @@ import { type PollStats, type RootCause, StackEventPoller, type WatchResult, wat
 import type { InterfaceOwner } from "../aws/function.js";
 import { deleteStack, describeStack, listStackNames, newToken } from "../aws/stack.js";
 import { type EngineContext, info, resourceEmitter } from "./context.js";
-import type { StageRef } from "./events.js";
+import type { ProgressEvent, StageRef } from "./events.js";
 import type { Deployed } from "./plan.js";
 import { type DeploymentRef, holdsVpcFunction, routesStackName, stackName, stageRefs, TAG_CLIENT_REGION } from "./stages.js";
 import { interfaceSweeper, releaseClientInterfaces, releaseNote, type ReleaseOutcome } from "./release-interfaces.js";
@@ -306,6 +306,19 @@ export function deployedFacts(states: StackStates): Deployed {
 
 /** Stable states in which the stack serves its current or previous template. */
 export const READY = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE"]);
+
+/** The stack-state event that tells a stack as it is now (status of a deployment or a connection). */
+export function stackStateEvent(state: StackState, at: number): Extract<ProgressEvent, { kind: "stack-state" }> {
+  return {
+    kind: "stack-state",
+    ...state.ref,
+    status: state.present ? state.status : null,
+    lastChange: state.present ? state.lastChange : null,
+    outputs: state.present ? state.outputs : {},
+    summary: stackSummary(state),
+    at,
+  };
+}
 
 /** One line on a stack as it is now: where, its status, its last change, and why when it is not ready. */
 export function stackSummary(state: StackState): string {

@@ -7,7 +7,7 @@ import type { StepContext } from "./context.js";
 import { judgeFunction } from "./verify.js";
 import { clientPlace, leftoverInterfaces, leftoverText } from "./release-interfaces.js";
 import { type Emit, noteOf, type ProgressEvent } from "./events.js";
-import { allStacks, type Deployment, lookupStacks, READY, stackSummary, type StackState, type StackStates } from "./stacks.js";
+import { allStacks, type Deployment, lookupStacks, READY, type StackState, stackStateEvent, type StackStates } from "./stacks.js";
 
 /** What `status` found: the stacks, whether all are deployed and ready, the functions, the last verification. */
 export interface StatusReport {
@@ -39,17 +39,7 @@ export async function status(
   const now = () => clock.now();
   const stacks = input.stacks ?? (await lookupStacks(ctx.clients, input.deployment));
   const all = allStacks(stacks);
-  for (const state of all) {
-    ctx.emit({
-      kind: "stack-state",
-      ...state.ref,
-      status: state.present ? state.status : null,
-      lastChange: state.present ? state.lastChange : null,
-      outputs: state.present ? state.outputs : {},
-      summary: stackSummary(state),
-      at: now(),
-    });
-  }
+  for (const state of all) ctx.emit(stackStateEvent(state, now()));
   // Read side by side, told in the regions' order.
   const found = await Promise.all(stacks.clients.map(async ({ client }) => {
     const { emit, flush } = buffered(ctx.emit);
