@@ -6,7 +6,7 @@
 //   git clone https://github.com/hashicorp/terraform-provider-awscc /tmp/awscc
 //   node scripts/handler-permissions.mjs /tmp/awscc
 //
-// The permissions test then fails on every action our catalogue lacks (src/steps/permissions.ts) that is
+// The permissions test then fails on every action our catalogue lacks (src/steps/permissions/resource-types.ts) that is
 // not excepted with a reason (test/steps/permissions/exceptions.ts).
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -21,7 +21,8 @@ import {
 } from "../aws/identity.js";
 import { type Answers, clientRegions, listItems } from "../config/answers.js";
 import { REGIONS } from "../config/regions.js";
-import { commandPermissions, GLOBAL, type Permission, type PermissionScope } from "./permissions.js";
+import { commandPermissions, type Permission, type PermissionScope } from "./permissions.js";
+import { GLOBAL } from "./permissions/resources.js";
 
 /** One action a scope needs on one resource, that the simulation denied or could not decide. */
 export interface PermissionFinding {
