@@ -8,7 +8,7 @@ import type { PollStats } from "../aws/event-poller.js";
 import { describeStack, isBusy, listChangeSets, type ChangeSetSummary, type StackInfo } from "../aws/stack.js";
 import { info, type EngineContext } from "./context.js";
 import type { StageRef } from "./events.js";
-import { followStack } from "./stacks.js";
+import { followStack } from "./stack-operations/follow.js";
 
 /** An operation on the stack that is not this run's: its status and when it began (AWS's clock). */
 export interface OtherOperation {
