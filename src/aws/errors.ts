@@ -224,3 +224,16 @@ export function asFailure(error: unknown, profile: string | undefined, identity?
   }
   return error;
 }
+
+/**
+ * Runs an AWS call whose refusal (permissions, limits) has a fallback: the refusal's text becomes the
+ * fallback's answer; expired credentials and our own bugs still throw.
+ */
+export async function guarded<T>(run: () => Promise<T>, refused: (reason: string) => T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (asCredentialsError(error, undefined) || !isServiceError(error)) throw error;
+    return refused(describeAwsError(error));
+  }
+}

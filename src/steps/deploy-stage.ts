@@ -14,7 +14,8 @@ import { failureMessage, manualFix } from "./stack-operations/failure.js";
 import { followStack } from "./stack-operations/follow.js";
 import { newLooks, otherOperation, otherOperationText, replacedText, waitedInVainText, waitOut } from "./other-operation.js";
 import type { StagePlan } from "./plan.js";
-import { reattachClientFunction, releaseClientInterfaces, releaseNote } from "./release-interfaces.js";
+import { reattachClientFunction } from "./reattach-function.js";
+import { releaseClientInterfaces, releaseNote } from "./release-interfaces.js";
 
 /** A stage's poll counts, and the clock readings the benchmark reads. */
 export interface StageStats extends PollStats {

@@ -1,5 +1,5 @@
-// Before the client stack is deleted, the client function leaves its VPC and the network interfaces
-// Lambda made for it there are deleted here (DESIGN §11; the method is go-to-k/delstack's Lambda VPC
+// Before the client stack is deleted, the client function leaves its VPC (function-vpc.ts) and the network
+// interfaces Lambda made for it there are deleted here (DESIGN §11; the method is go-to-k/delstack's Lambda VPC
 // detacher and cdkd's).
 //
 // CloudFormation waits for a function's interfaces only when it deletes a function that is still in its
@@ -13,24 +13,13 @@
 // The function's role must outlive the interfaces (without it Lambda cannot clean one up and it is
 // orphaned). It does by itself: the role is in the same stack, which is deleted only after this, and
 // CloudFormation deletes the function, which depends on the role, before the role.
-import type { EC2Client } from "@aws-sdk/client-ec2";
-import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { AwsClients } from "../aws/clients.js";
-import { pollDelay } from "../aws/clock.js";
-import { asCredentialsError, describeAwsError, isServiceError } from "../aws/errors.js";
-import {
-  attachToVpc,
-  deleteInterface,
-  detachFromVpc,
-  functionVpcState,
-  type FunctionVpcState,
-  type InterfaceOwner,
-  type LambdaInterface,
-  lambdaInterfaces,
-} from "../aws/function.js";
+import { guarded } from "../aws/errors.js";
+import { deleteInterface, functionVpcState, type FunctionVpcState, type InterfaceOwner, type LambdaInterface, lambdaInterfaces } from "../aws/function.js";
 import { describeStack, stackResourceIds } from "../aws/stack.js";
 import { type EngineContext, info } from "./context.js";
 import type { StageRef } from "./events.js";
+import { type Detached, detach, type FunctionJob, minutes, notPossible, pause } from "./function-vpc.js";
 
 /** What the stack delete can expect once the release is over. */
 export type ReleaseOutcome =
@@ -43,9 +32,6 @@ export type ReleaseOutcome =
   | { readonly kind: "held"; readonly why: string; readonly owner: InterfaceOwner }
   | { readonly kind: "aborted" };
 
-// Lambda refuses a configuration change while the function is Pending or another update runs.
-const BUSY_LIMIT_MS = 5 * 60_000;
-const DETACH_LIMIT_MS = 5 * 60_000;
 // Lambda lets go of a detached (or deleted) function's interfaces about 4 minutes after it left the VPC
 // (alchemy-run/alchemy#937, measured on AWS); cdkd waits up to 10 minutes. One held longer is shared with
 // another function or stuck.
@@ -58,31 +44,13 @@ const PROGRESS_EVERY_MS = 60_000;
 // While the stack delete runs, interfaces Lambda has let go of are looked for this often.
 const SWEEP_EVERY_MS = 15_000;
 
-interface Job {
-  readonly ctx: EngineContext;
-  readonly ref: StageRef;
-  readonly signal: AbortSignal | undefined;
-  readonly functionName: string | undefined;
-  readonly owner: InterfaceOwner;
-  readonly lambda: LambdaClient;
-  readonly ec2: EC2Client;
-  // Polls so far in the current wait: quick at first, when most detaches finish, then every 5 s.
-  polls: number;
-}
-
-type Detached =
-  | { readonly kind: "detached" }
-  | { readonly kind: "gone" }
-  | { readonly kind: "not-possible"; readonly reason: string }
-  | { readonly kind: "aborted" };
-
 /** Detaches the client function of this stack from its VPC, waits for its network interfaces and deletes them. */
 export async function releaseClientInterfaces(ctx: EngineContext, ref: StageRef, signal: AbortSignal | undefined): Promise<ReleaseOutcome> {
   const read = await guarded<ClientPlace | undefined | { refused: string }>(() => clientPlace(ctx.clients, ref), (refused) => ({ refused }));
   if (read && "refused" in read) return { kind: "left-to-lambda", why: `its stack's resources could not be read (${read.refused})`, owner: undefined };
   if (!read) return { kind: "nothing" };
   const { functionName, owner } = read;
-  const job: Job = { ctx, ref, signal, functionName, owner, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
+  const job: FunctionJob = { ctx, ref, signal, functionName, owner, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
   const fn = functionName ? await guarded<FunctionVpcState | undefined | { refused: string }>(() => functionVpcState(job.lambda, functionName), (refused) => ({ refused })) : undefined;
   if (fn && "refused" in fn) return { kind: "left-to-lambda", why: `the client function could not be read (${fn.refused})`, owner };
   const attached = fn !== undefined && fn.vpcId === owner.vpcId;
@@ -131,78 +99,13 @@ export function releaseNote(stackName: string, released: ReleaseOutcome): string
   }
 }
 
-async function detach(job: Job, first: FunctionVpcState): Promise<Detached> {
-  const { ctx, ref } = job;
-  const functionName = job.functionName!;
-  ctx.emit({ kind: "function-detach", ...ref, functionName, phase: "started", at: ctx.clock.now() });
-  const outcome = await detachWhenIdle(job, first);
-  if (outcome) return notPossible(job, outcome);
-  // Lambda accepts the change at once and carries it out in the background: LastUpdateStatus tells when.
-  const updated = await updateDone(job, DETACH_LIMIT_MS);
-  if (updated.kind !== "done") return updated.kind === "aborted" || updated.kind === "gone" ? updated : notPossible(job, updated);
-  ctx.emit({ kind: "function-detach", ...ref, functionName, phase: "done", at: ctx.clock.now() });
-  return { kind: "detached" };
-}
-
-// Waits for the function's last update to finish: done at Successful, not-possible at Failed or the limit.
-async function updateDone(job: Job, limitMs: number): Promise<{ kind: "done" } | Exclude<Detached, { kind: "detached" }>> {
-  const deadline = job.ctx.clock.now() + limitMs;
-  job.polls = 0;
-  for (;;) {
-    const fn = await functionVpcState(job.lambda, job.functionName!);
-    if (!fn) return { kind: "gone" };
-    if (fn.lastUpdateStatus === "Successful") return { kind: "done" };
-    if (fn.lastUpdateStatus === "Failed") return { kind: "not-possible", reason: `Lambda could not apply it: ${fn.lastUpdateStatusReason ?? "LastUpdateStatus Failed"}` };
-    const waited = await pause(job, deadline, `the change was still ${fn.lastUpdateStatus ?? "in progress"} after ${minutes(limitMs)}`);
-    if (waited) return waited;
-  }
-}
-
-// Undefined once the detach request was accepted; otherwise why it was not.
-async function detachWhenIdle(job: Job, first: FunctionVpcState): Promise<Exclude<Detached, { kind: "detached" }> | undefined> {
-  const deadline = job.ctx.clock.now() + BUSY_LIMIT_MS;
-  job.polls = 0;
-  let fn: FunctionVpcState | undefined = first;
-  for (;;) {
-    if (fn.state !== "Pending" && fn.lastUpdateStatus !== "InProgress") {
-      try {
-        await detachFromVpc(job.lambda, job.functionName!);
-        return undefined;
-      } catch (error) {
-        const name = error instanceof Error ? error.name : "";
-        if (name === "ResourceNotFoundException") return { kind: "gone" };
-        if (name !== "ResourceConflictException") throw error;
-      }
-    }
-    const waited = await pause(job, deadline, `the function stayed ${fn.state === "Pending" ? "Pending" : "busy with another update"} for ${minutes(BUSY_LIMIT_MS)}`);
-    if (waited) return waited;
-    fn = await functionVpcState(job.lambda, job.functionName!);
-    if (!fn) return { kind: "gone" };
-  }
-}
-
-function notPossible(job: Job, outcome: Exclude<Detached, { kind: "detached" }>): Detached {
-  if (outcome.kind === "not-possible") {
-    job.ctx.emit({ kind: "function-detach", ...job.ref, functionName: job.functionName ?? "", phase: "not-possible", reason: outcome.reason, at: job.ctx.clock.now() });
-  }
-  return outcome;
-}
-
-// Sleeps one poll; answers why to stop instead when the user cancelled or the deadline has passed.
-async function pause(job: Job, deadline: number, late: string): Promise<{ kind: "aborted" } | { kind: "not-possible"; reason: string } | undefined> {
-  if (job.signal?.aborted) return { kind: "aborted" };
-  if (job.ctx.clock.now() >= deadline) return { kind: "not-possible", reason: late };
-  await job.ctx.clock.sleep(pollDelay(job.polls++, job.ctx.random), job.signal);
-  return job.signal?.aborted ? { kind: "aborted" } : undefined;
-}
-
-function emitRelease(job: Job, phase: "started" | "progress" | "done" | "stuck" | "not-possible", total: number, deleted: number, reason?: string): void {
+function emitRelease(job: FunctionJob, phase: "started" | "progress" | "done" | "stuck" | "not-possible", total: number, deleted: number, reason?: string): void {
   job.ctx.emit({ kind: "interfaces-release", ...job.ref, phase, total, deleted, reason, at: job.ctx.clock.now() });
 }
 
 // Waits for the interfaces to turn available and deletes each as it does, until none is left. `known`
 // are the ones seen before the function left; an empty answer before `settleAt` is not believed.
-async function release(job: Job, known: readonly string[], settleAt: number): Promise<ReleaseOutcome> {
+async function release(job: FunctionJob, known: readonly string[], settleAt: number): Promise<ReleaseOutcome> {
   const { ctx, owner } = job;
   const pending = new Set(known);
   let deleted = 0;
@@ -294,60 +197,6 @@ export function interfaceSweeper(ctx: EngineContext, ref: StageRef, owner: Inter
       if (stopped) throw stopped.error;
     },
   };
-}
-
-/** What a no-op deploy of the client stage found: the function in its VPC, put back in it, not put back, or not checked. */
-export type Reattached =
-  | { readonly kind: "in-place" }
-  | { readonly kind: "reattached"; readonly functionName: string }
-  | { readonly kind: "failed"; readonly message: string }
-  | { readonly kind: "unchecked"; readonly message: string };
-
-/**
- * A teardown stopped after the detach leaves the function out of its VPC, which CloudFormation does not
- * see (its template still says the VPC): an unchanged deploy puts it back in the stack's subnets with the
- * stack's security group and waits for Lambda to finish (LastUpdateStatus Successful).
- */
-export async function reattachClientFunction(ctx: EngineContext, ref: StageRef): Promise<Reattached> {
-  const read = await guarded<{ place: ClientPlace | undefined; fn: FunctionVpcState | undefined } | { refused: string }>(async () => {
-    const place = await clientPlace(ctx.clients, ref);
-    const fn = place?.functionName ? await functionVpcState(ctx.clients.lambda(ref.region), place.functionName) : undefined;
-    return { place, fn };
-  }, (refused) => ({ refused }));
-  if ("refused" in read) return { kind: "unchecked", message: `Could not check that the client function is in its VPC: ${read.refused}` };
-  const { place, fn } = read;
-  const functionName = place?.functionName;
-  if (!place || !functionName || !fn || place.subnetIds.length === 0 || fn.vpcId === place.owner.vpcId) return { kind: "in-place" };
-  const { owner, subnetIds } = place;
-  info(ctx, ref,
-    `${functionName} is out of its VPC (a teardown stopped after detaching it, or it was changed by hand): ` +
-      `putting it back in ${subnetIds.join(", ")} with ${owner.groupIds.join(", ")}.`);
-  const command = `aws lambda update-function-configuration --region ${ref.region} --function-name ${functionName} --vpc-config SubnetIds=${subnetIds.join(",")},SecurityGroupIds=${owner.groupIds.join(",")}`;
-  const failed = (why: string): Reattached => ({ kind: "failed", message: `${functionName} could not be put back in its VPC (${why}). Put it back yourself: ${command}` });
-  const job: Job = { ctx, ref, signal: ctx.signal, functionName, owner, lambda: ctx.clients.lambda(ref.region), ec2: ctx.clients.ec2(ref.region), polls: 0 };
-  const refused = await guarded<string | undefined>(() => attachToVpc(job.lambda, functionName, subnetIds, owner.groupIds).then(() => undefined), (reason) => reason);
-  if (refused) return failed(refused);
-  const updated = await updateDone(job, DETACH_LIMIT_MS);
-  if (updated.kind === "aborted") return failed("cancelled while Lambda was applying it; it may still finish");
-  if (updated.kind === "gone") return failed("the function no longer exists");
-  if (updated.kind === "not-possible") return failed(updated.reason);
-  info(ctx, ref, `${functionName} is back in its VPC.`);
-  return { kind: "reattached", functionName };
-}
-
-// AWS refusing (permissions, limits) becomes the fallback, not a failed teardown; expired credentials
-// and our own bugs still stop the run.
-async function guarded<T>(run: () => Promise<T>, refused: (reason: string) => T): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (asCredentialsError(error, undefined) || !isServiceError(error)) throw error;
-    return refused(describeAwsError(error));
-  }
-}
-
-function minutes(ms: number): string {
-  return `${ms / 60_000} minutes`;
 }
 
 function plural(count: number, noun: string): string {

@@ -28,6 +28,16 @@ const ROLE_ID = "AROA3XFRBF23EXAMPLE7";
 // Lambda lets go of the interfaces about 4 minutes after the function left its VPC (alchemy-run/alchemy#937).
 export const LETS_GO_AFTER_MS = 4 * 60_000;
 
+/** The client stack's resources (2-client.yaml's VPC, subnets, group, role and function) with the ids above. */
+export const CLIENT_RESOURCES = [
+  { logicalId: "Vpc", type: "AWS::EC2::VPC", physicalId: VPC },
+  { logicalId: "Subnet1", type: "AWS::EC2::Subnet", physicalId: SUBNETS[0]! },
+  { logicalId: "Subnet2", type: "AWS::EC2::Subnet", physicalId: SUBNETS[1]! },
+  { logicalId: "FunctionSecurityGroup", type: "AWS::EC2::SecurityGroup", physicalId: GROUP },
+  { logicalId: "ExecutionRole", type: "AWS::IAM::Role", physicalId: "demo-client-ExecutionRole-1AB2" },
+  { logicalId: "ClientFunction", type: "AWS::Lambda::Function", physicalId: FUNCTION },
+];
+
 export interface FakeInterface {
   readonly id: string;
   // The function Lambda made it for (undefined: not Lambda's, e.g. made by a person).
