@@ -13,6 +13,7 @@ import {
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   ExecuteChangeSetCommand,
+  ListChangeSetsCommand,
   type ChangeSetType,
   type Stack,
   type StackEvent,
@@ -240,6 +241,39 @@ describe("what AWS answers where moto answered something else", () => {
     // Executing one deletes the stack's others; deleting one of those again succeeds (ministackorg/ministack#1625).
     await expect(cfn.send(new DescribeChangeSetCommand({ ChangeSetName: second }))).rejects.toMatchObject({ name: "ChangeSetNotFoundException" });
     await expect(cfn.send(new DeleteChangeSetCommand({ ChangeSetName: second }))).resolves.toBeDefined();
+  });
+
+  it("a change set named without its ARN is looked for in the stack the call names, and only there", async () => {
+    const cfn = aws.cfn(REGION);
+    const make = async (stack: string) =>
+      (await cfn.send(new CreateChangeSetCommand({ StackName: stack, ChangeSetName: "review", ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.33.0.0/16" }] }))).Id!;
+    const [mine, theirs] = [await make("named-mine"), await make("named-theirs")];
+    expect((await cfn.send(new DescribeChangeSetCommand({ StackName: "named-mine", ChangeSetName: "review" }))).ChangeSetId).toBe(mine);
+    expect((await cfn.send(new DescribeChangeSetCommand({ StackName: "named-theirs", ChangeSetName: "review" }))).ChangeSetId).toBe(theirs);
+    // Recorded on AWS by localstack's AWS-validated snapshots (test_changesets.snapshot.json: DeleteChangeSet
+    // without StackName, and with a stack that does not exist; DescribeChangeSet with one).
+    await expect(cfn.send(new DeleteChangeSetCommand({ ChangeSetName: "review" }))).rejects.toMatchObject({
+      name: "ValidationError",
+      message: "StackName must be specified if ChangeSetName is not specified as an ARN.",
+    });
+    await expect(cfn.send(new DeleteChangeSetCommand({ StackName: "nostack", ChangeSetName: "review" }))).rejects.toMatchObject({ name: "ValidationError", message: "Stack [nostack] does not exist" });
+    await expect(cfn.send(new DescribeChangeSetCommand({ StackName: "somestack", ChangeSetName: "review" }))).rejects.toMatchObject({ name: "ValidationError", message: "Stack [somestack] does not exist" });
+    // DescribeChangeSet and ExecuteChangeSet without StackName: no capture of their text, so the code only.
+    await expect(cfn.send(new DescribeChangeSetCommand({ ChangeSetName: "review" }))).rejects.toMatchObject({ name: "ValidationError" });
+    await expect(cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: "review" }))).rejects.toMatchObject({ name: "ValidationError" });
+    await expect(cfn.send(new DescribeChangeSetCommand({ StackName: "named-mine", ChangeSetName: "other" }))).rejects.toMatchObject({ name: "ChangeSetNotFoundException" });
+    await cfn.send(new DeleteChangeSetCommand({ StackName: "named-mine", ChangeSetName: "review" }));
+    await expect(cfn.send(new DescribeChangeSetCommand({ ChangeSetName: mine }))).rejects.toMatchObject({ name: "ChangeSetNotFoundException" });
+    expect((await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: theirs }))).ChangeSetName).toBe("review");
+  });
+
+  it("ListChangeSets lists the named stack's own change sets, and refuses a stack that does not exist", async () => {
+    const cfn = aws.cfn(REGION);
+    const made = (await cfn.send(new CreateChangeSetCommand({ StackName: "listed", ChangeSetName: "only", ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.34.0.0/16" }] }))).Id!;
+    await cfn.send(new CreateChangeSetCommand({ StackName: "elsewhere", ChangeSetName: "other", ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.35.0.0/16" }] }));
+    expect(((await cfn.send(new ListChangeSetsCommand({ StackName: "listed" }))).Summaries ?? []).map((c) => c.ChangeSetId)).toEqual([made]);
+    // The code only: the text is its sibling calls' wording, by analogy (cfn_lifecycle.py).
+    await expect(cfn.send(new ListChangeSetsCommand({ StackName: "never-made" }))).rejects.toMatchObject({ name: "ValidationError" });
   });
 
   /** The hosted zone id of each DNS entry of a new execute-api interface endpoint in `region`. */
