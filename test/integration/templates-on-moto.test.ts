@@ -588,11 +588,15 @@ describe("a stage that fails on moto, as on AWS", () => {
       name: "InsufficientCapabilitiesException",
       message: "Requires capabilities : [CAPABILITY_IAM]",
     });
-    // The template's ConstraintDescription replaces the pattern in AWS's answer (ministackorg/ministack#1648).
-    await expect(createChangeSetRaw({ ...stage2, ApiId: "NOT-AN-ID" }, ["CAPABILITY_IAM"])).rejects.toMatchObject({
-      name: "ValidationError",
-      message: "Parameter ApiId failed to satisfy constraint: A REST API id such as a1b2c3d4e5.",
-    });
+    // The template's ConstraintDescription stands in the answer in place of the pattern (CloudFormation User
+    // Guide, Parameters, ConstraintDescription). The wording around it is not asserted: the guide shows the
+    // console's "Malformed input-Parameter X …", a console capture "Parameter X failed to satisfy constraint: …"
+    // (cfn_change_sets.py), and no capture of the API's own answer was found.
+    const refused = await createChangeSetRaw({ ...stage2, ApiId: "NOT-AN-ID" }, ["CAPABILITY_IAM"]).then(() => undefined, (error: unknown) => error as Error);
+    expect(refused?.name).toBe("ValidationError");
+    expect(refused?.message).toContain("ApiId");
+    expect(refused?.message).toContain("A REST API id such as a1b2c3d4e5.");
+    expect(refused?.message).not.toContain("^[a-z0-9]{10}$");
     // Stage 3 names stage 1's route tables by an SSM parameter; without stage 1 there is none
     // (awslabs/aws-deployment-framework#339).
     const routes = await cfn[REGION_A]!.send(new CreateChangeSetCommand({

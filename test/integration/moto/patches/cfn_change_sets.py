@@ -173,10 +173,13 @@ CloudFormationBackend.execute_change_set = execute_change_set
 # The texts: unknown "Parameters: [X] do not exist in the template" (eksctl-io/eksctl#124); missing
 # "Parameters: [X] must have values" (boto/botocore#2598); AllowedValues "Parameter 'X' must be one of
 # AllowedValues" (harness/developer-hub#7541); AllowedPattern "Parameter 'X' must match pattern P"
-# (ministackorg/ministack#1648, measured), and with a ConstraintDescription that replaces the reason:
+# (ministackorg/ministack#1648, measured), and with a ConstraintDescription that replaces the reason (the
+# CloudFormation User Guide, Parameters, ConstraintDescription: the description in place of the pattern; its
+# example is in the console's form, "Malformed input-Parameter MyParameter must only contain …"):
 # "Parameter X failed to satisfy constraint: <ConstraintDescription>" (awslabs/aws-config-engine-for-compliance-
 # as-code#12, shown by the console after "Template validation error: "; the API's text taken as the same
-# without it, unverified). Min/MaxLength: unverified. Capabilities: "Requires capabilities : [CAPABILITY_IAM]".
+# without it, unverified: tests assert the description and the parameter's name, not this wording).
+# Min/MaxLength: unverified. Capabilities: "Requires capabilities : [CAPABILITY_IAM]".
 # Gap: an AWS::SSM::Parameter::Value<...> parameter naming no parameter of the region fails in moto while the
 # change set executes (a Python AttributeError rolled back). AWS refuses the call: ValidationError "Unable to
 # fetch parameters [x] from parameter store for this account." (awslabs/aws-deployment-framework#339, #659).
