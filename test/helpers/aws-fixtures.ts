@@ -1,5 +1,6 @@
 // Shared by the preflight, status and verify tests: real clients from our factory, errors shaped the
 // way the SDK really raises them (name + $metadata), and an event recorder standing in for a renderer.
+import { randomUUID } from "node:crypto";
 import { CloudFormationServiceException } from "@aws-sdk/client-cloudformation";
 import { EC2ServiceException } from "@aws-sdk/client-ec2";
 import { createClients, type AwsClients } from "../../src/aws/clients.js";
@@ -9,12 +10,16 @@ export function testClients(profile?: string): AwsClients {
   return createClients({ profile, credentials: async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" }) });
 }
 
-// EC2's model carries no error shapes; its error-code reference: AuthFailure answers 401, UnauthorizedOperation
-// 403, and the other client errors (InvalidServiceName, OptInRequired, ...) 400.
+// EC2's model carries no error shapes, and its error-code reference says only "400 series" for client errors.
+// UnauthorizedOperation answers 403, as AWS's own guides quote it ("You are not authorized to perform this
+// operation. (Service: AmazonEC2; Status Code: 403; Error Code: UnauthorizedOperation": the OpenSearch Service
+// developer guide, VPC access; the Systems Manager Automation troubleshooting guide); AuthFailure 401; the
+// other client errors (InvalidServiceName, OptInRequired, ...) 400.
 const EC2_STATUS: Readonly<Record<string, number>> = { AuthFailure: 401, UnauthorizedOperation: 403 };
 
+/** An EC2 error as the SDK raises it, with the HTTP status EC2 answers its code with. */
 export function ec2Error(name: string, message: string, httpStatusCode = EC2_STATUS[name] ?? 400): EC2ServiceException {
-  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode } });
+  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
 }
 
 export function stackMissing(stackName: string): CloudFormationServiceException {

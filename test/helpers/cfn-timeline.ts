@@ -402,7 +402,8 @@ export class FakeCloudFormation {
     cs.describes++;
     const base = { ChangeSetId: String(input["ChangeSetName"]), StackId: cs.stack.id, CreationTime: cs.created };
     // AWS needs a moment to compute a change set: the first answer is always still pending, the enum's first
-    // state (seen by guardian/riff-raff#519), then CREATE_IN_PROGRESS.
+    // state (seen by guardian/riff-raff#519). AWS's CREATE_IN_PROGRESS after it is left out: the next answer
+    // is the outcome (the tool waits alike through both, for CREATE_COMPLETE or FAILED).
     if (cs.describes === 1) return { ...base, Status: "CREATE_PENDING", ExecutionStatus: "UNAVAILABLE" };
     if (cs.outcome === "ready") {
       const changes = (this.setups.get(cs.stack.key)?.changes ?? []).map((ResourceChange) => ({ Type: "Resource" as const, ResourceChange }));

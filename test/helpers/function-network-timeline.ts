@@ -8,7 +8,7 @@
 // DescribeNetworkInterfaces applies its filters as EC2 does (description with `*` wildcards) and pages
 // with NextToken; DeleteNetworkInterface refuses an interface still in use.
 import { randomUUID } from "node:crypto";
-import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, EC2Client, EC2ServiceException } from "@aws-sdk/client-ec2";
+import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -16,6 +16,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { ec2Error } from "./aws-fixtures.js";
 import type { FakeClock } from "./cfn-timeline.js";
 
 export const FUNCTION = "demo-client";
@@ -55,10 +56,6 @@ type Command = "GetFunctionConfiguration" | "UpdateFunctionConfiguration" | "Des
 
 export function lambdaError(name: string, message: string, httpStatusCode = 400): LambdaServiceException {
   return new LambdaServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
-}
-
-export function ec2Error(name: string, message: string, httpStatusCode = 400): EC2ServiceException {
-  return new EC2ServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode, requestId: randomUUID() } });
 }
 
 /** An interface Lambda made for a function (ours unless `function` says otherwise), described as Lambda describes it. */

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { runStage } from "../../src/steps/deploy-stage.js";
 import { teardownInOrder } from "../../src/steps/teardown.js";
 import { type EventSpec, resourceEvent, stackEvent, type StackSetup } from "../helpers/cfn-timeline.js";
-import { CLIENT_RESOURCES, ec2Error, FUNCTION, GROUP, lambdaError, lambdaInterface, LETS_GO_AFTER_MS, SUBNETS, VPC } from "../helpers/function-network-timeline.js";
+import { ec2Error } from "../helpers/aws-fixtures.js";
+import { CLIENT_RESOURCES, FUNCTION, GROUP, lambdaError, lambdaInterface, LETS_GO_AFTER_MS, SUBNETS, VPC } from "../helpers/function-network-timeline.js";
 import { API_REGION, CLIENT_REGION, FIXTURES, harness, sequence, STAGE_2, teardown } from "../helpers/engine-harness.js";
 
 const MINUTE = 60_000;

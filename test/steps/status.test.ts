@@ -8,7 +8,8 @@ import { status } from "../../src/steps/status.js";
 import { recorder, stackMissing, testClients } from "../helpers/aws-fixtures.js";
 import { FakeClock } from "../helpers/cfn-timeline.js";
 import { accessDenied, active, functionConfiguration } from "../helpers/function-configurations.js";
-import { ec2Error, FakeFunctionNetwork, FUNCTION, GROUP, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
+import { ec2Error } from "../helpers/aws-fixtures.js";
+import { FakeFunctionNetwork, FUNCTION, GROUP, lambdaInterface, VPC } from "../helpers/function-network-timeline.js";
 
 const deployment = { name: "demo", apiRegion: "us-east-1", clients: [{ region: "eu-west-1" }] };
 const cfn = mockClient(CloudFormationClient);
