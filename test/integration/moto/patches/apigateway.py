@@ -14,8 +14,10 @@ from .common import creates, props, InvalidRequest, NotUpdatable
 
 # --- AWS::ApiGateway::Method with a MOCK integration ------------------------------------------------
 # Gap: moto reads Integration.IntegrationHttpMethod and Integration.Uri unconditionally (KeyError,
-# HTTP 500, stack stuck). AWS needs neither for MOCK. Also keep RequestTemplates/PassthroughBehavior
-# and the method/integration responses the template declares.
+# HTTP 500, stack stuck). AWS needs neither for MOCK (AWS::ApiGateway::Method Integration's
+# IntegrationHttpMethod: "if you specify MOCK, this property is optional", in the resource specification
+# @aws-cdk/aws-service-spec ships; Uri only for the HTTP and AWS types, the same page). Also keep
+# RequestTemplates/PassthroughBehavior and the method/integration responses the template declares.
 @creates(Method)
 def method_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)

@@ -21,7 +21,8 @@ from .common import InvalidRequest, NotStabilized, operation, operation_events, 
 # --- Change sets ------------------------------------------------------------------------------------------
 # Gap: after ExecuteChangeSet the stack keeps the empty template its CREATE change set started with,
 # so DescribeStacks shows no Outputs, and its parameters stay the first ones. AWS shows the outputs of
-# the executed template and the parameters it ran with.
+# the executed template and the parameters it ran with (ExecuteChangeSet in botocore's CloudFormation model:
+# "Updates a stack using the input information that was provided when the specified change set was created").
 # Gap: a resource that fails makes ExecuteChangeSet itself answer the error, with no FAILED event and
 # no rollback (the stack stays *_IN_PROGRESS). AWS accepts the request, then records the resource's
 # CREATE_FAILED/UPDATE_FAILED event with the reason and rolls back: a failed create deletes what it
@@ -125,7 +126,10 @@ def http_status(error: Exception) -> int:
 # Gap: DescribeStackResources on a stack whose create was rolled back makes moto build the stack's resources
 # again from its template on first access (a failing one raises its own service's error, as JSON inside an
 # XML API). AWS keeps listing what the create made, deleted by the rollback (ROLLBACK_COMPLETE stacks keep
-# their resource records), so a caller can still find, e.g., a deleted function's name.
+# their resource records), so a caller can still find, e.g., a deleted function's name. Source: the
+# DescribeStackResources documentation in botocore's CloudFormation model ("resource descriptions for running
+# and deleted stacks", "for up to 90 days after the stack has been deleted"); that a rolled-back create's rows
+# read so too, and with which ResourceStatus, is inferred (unverified).
 def made_resources(stack: Stack) -> list[Any]:
     return [SimpleNamespace(logical_resource_id=logical_id, physical_resource_id=physical_id_of(resource),
                             cf_resource_type=getattr(resource, "cf_resource_type", None) or type(resource).cloudformation_type())
@@ -165,8 +169,9 @@ CloudFormationBackend.execute_change_set = execute_change_set
 
 # Gap: CreateChangeSet for an unchanged stack answers "No updates are to be performed" (UpdateStack's
 # check). AWS creates the change set, which ends FAILED: "The submitted information didn't contain
-# changes. Submit different information to create a change set." moto's backend already does that
-# once the response layer stops short-circuiting.
+# changes. Submit different information to create a change set." (real accounts: Kotaimen/awscfncli#20,
+# realestate-com-au/stackup#49, elias5000/clouds-aws#9). moto's backend already does that once the
+# response layer stops short-circuiting.
 # Gap: moto checks neither parameter values nor capabilities. AWS refuses CreateChangeSet/CreateStack
 # at once when a parameter is unknown, missing, or breaks its AllowedPattern/AllowedValues/Min/
 # MaxLength, and when IAM resources come without CAPABILITY_IAM (CAPABILITY_NAMED_IAM for named ones).
@@ -273,7 +278,9 @@ CloudFormationResponse.create_stack = create_stack
 
 
 # Gap: an AWS::SSM::Parameter::Value<...> parameter shows its resolved Python value in DescribeStacks
-# ("['rtb-1']"). AWS shows the parameter name as ParameterValue and the value as ResolvedValue.
+# ("['rtb-1']"). AWS shows the parameter name as ParameterValue and the value as ResolvedValue (botocore's
+# CloudFormation model, Parameter.ResolvedValue: "The value that corresponds to a Systems Manager parameter
+# key. This field is returned only for Systems Manager parameter types in the template.").
 def parameter_list(self):
     declared = self.template_dict.get("Parameters") or {}
     result = []
@@ -293,7 +300,9 @@ Stack.parameter_list = property(parameter_list)
 
 # Gap: stack events never carry the ClientRequestToken of the operation that caused them. AWS stamps
 # every event of an operation with the token passed to CreateStack/UpdateStack/ExecuteChangeSet/
-# DeleteStack, which is how a poller tells its own operation's events from older ones.
+# DeleteStack, which is how a poller tells its own operation's events from older ones (botocore's
+# CloudFormation model, StackEvent.ClientRequestToken: "All events triggered by a given stack operation are
+# assigned the same client request token"; a real account's events: ansible/ansible#32396).
 # Time (common.shown_at): the stack's own event happens once everything of its operation before it has
 # (its closing event once the slowest resource is complete). An operation that starts while the last one's
 # events are still to come ends that one at once: its remaining events happen now.

@@ -15,7 +15,9 @@ from .common import operation_floor, physical_id_of, references, resource_event
 # --- Resource events -----------------------------------------------------------------------------------------
 # Gap: moto records only the stack's own events. AWS records every resource's progress: CREATE_IN_PROGRESS,
 # again with "Resource creation Initiated" once it has a physical id, then CREATE_COMPLETE (UPDATE_* and
-# DELETE_* alike), stamped with the operation's token. Progress views are built from these. moto creates a
+# DELETE_* alike), stamped with the operation's token (a real account's DescribeStackEvents:
+# aws-samples/aws-scalable-big-blue-button-example#36; sceptre's and the CDK's logs show the same three rows per
+# resource). Progress views are built from these. moto creates a
 # resource's dependencies inside its own creation (a Ref), so the events are recorded once it succeeded:
 # dependencies then complete before their dependants start, as on AWS. A failure records its
 # IN_PROGRESS here and its FAILED in roll_back.

@@ -10,7 +10,8 @@ from moto.ec2.models import ec2_backends
 
 # --- Fn::GetAZs "" --------------------------------------------------------------------------------
 # Gap: moto answers us-east-1 zones in every region (and does not resolve a Ref argument).
-# AWS answers the zones of the argument's region, or of the stack's region when it is "".
+# AWS answers the zones of the argument's region, or of the stack's region when it is "" (CloudFormation
+# Template Reference, Fn::GetAZs: "Specifying an empty string is equivalent to specifying AWS::Region").
 _original_clean_json = parsing.clean_json
 
 

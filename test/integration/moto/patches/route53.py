@@ -13,7 +13,13 @@ from .common import creates, props
 
 # --- AWS::Route53::HostedZone VPCs; delete --------------------------------------------------------------
 # Gap: moto drops VPCs and HostedZoneConfig, so the zone is public. AWS makes a zone with VPCs a
-# private zone associated with each of them. Delete: not implemented in moto.
+# private zone associated with each of them (AWS::Route53::HostedZone's VPCs, "Private hosted zones: … the VPCs
+# that are associated with the specified hosted zone", in the resource specification @aws-cdk/aws-service-spec
+# ships). A private zone has no name servers: GetHostedZone's DelegationSet lists "the Amazon Route 53 name
+# servers" (botocore's Route 53 model), which Route 53 gives a public zone only (whether GetAtt NameServers
+# then errors or answers empty: unverified). Delete: not implemented in moto; AWS refuses it while records other
+# than SOA and NS remain (HostedZoneNotEmpty, botocore's Route 53 model), which moto's retry of a stack's
+# deletes waits out.
 @creates(FakeZone)
 def zone_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)

@@ -11,7 +11,8 @@ from .common import creates, props
 
 # --- AWS::SSM::Parameter Fn::GetAtt ---------------------------------------------------------------------
 # Gap: the model has no get_cfn_attribute; an output reading Value/Type makes DescribeStacks drop
-# every output. AWS answers Type and Value.
+# every output. AWS answers Type and Value (AWS::SSM::Parameter's attributes, "Returns the type of the parameter"
+# and "Returns the value of the parameter", in the resource specification @aws-cdk/aws-service-spec ships).
 def ssm_get_cfn_attribute(self, name: str) -> Any:
     if name == "Value":
         return self.value
@@ -23,7 +24,8 @@ def ssm_get_cfn_attribute(self, name: str) -> Any:
 Parameter.get_cfn_attribute = ssm_get_cfn_attribute
 Parameter.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Value", "Type"))
 # Gap: CloudFormation's Tags for a parameter are a JSON object ({"Key": "Value"}); moto reads them as
-# a list of {Key, Value} (TypeError, HTTP 500). AWS accepts the object.
+# a list of {Key, Value} (TypeError, HTTP 500). AWS accepts the object (the property's type is a map of
+# strings in the same specification).
 _original_parameter_create = Parameter.create_from_cloudformation_json.__func__
 
 

@@ -18,8 +18,14 @@ from .common import NotStabilized, aws_delay, creates, props
 
 # --- AWS::EC2::VPCPeeringConnection with PeerRegion; its lifecycle; delete ----------------------------------
 # Gap: moto ignores PeerRegion and looks the peer VPC up in its own region (InvalidVpcID.NotFound).
-# AWS finds it in PeerRegion and, for a same-account peering without PeerRoleArn, accepts it itself:
-# the connection is active in both regions. Delete: not implemented in moto; AWS marks it deleted.
+# AWS finds it in PeerRegion ("The Region code for the accepter VPC, if the accepter VPC is located in a Region
+# other than the Region in which you make the request": AWS::EC2::VPCPeeringConnection's PeerRegion, in the
+# CloudFormation resource specification @aws-cdk/aws-service-spec ships) and, for a same-account peering
+# without PeerRoleArn (needed only "in another AWS account", the same page), accepts it itself: the
+# resource's create handler calls ec2:AcceptVpcPeeringConnection (its registry schema's create permissions,
+# test/steps/permissions/handler-permissions.json), and the connection is active in both regions.
+# Delete: not implemented in moto; AWS marks it deleted (its delete handler: ec2:DeleteVpcPeeringConnection,
+# the same file; a deleted connection stays listed a while as "deleted", VPC Peering Guide, lifecycle).
 # Gap: an accepted connection is active at once. AWS: pending-acceptance, then provisioning once accepted, then
 # active (VpcPeeringConnectionStateReason's codes), and CloudFormation reports the resource complete only once
 # it is active (the handler's "failed to stabilize" below). How long: 30 s on AWS from the request (enough in
@@ -87,7 +93,10 @@ VPCPeeringConnection.delete = pcx_delete
 
 
 # --- AWS::EC2::RouteTable and AWS::EC2::Route deletes ---------------------------------------------------
-# Gap: not implemented; a VPC that keeps its own route table cannot be deleted. moto deletes a
+# Gap: not implemented; a VPC that keeps its own route table cannot be deleted. AWS deletes both (the types'
+# registry schemas' delete handlers: ec2:DeleteRouteTable, ec2:DeleteRoute, handler-permissions.json), and
+# refuses a VPC whose own route table is still there (DeleteVpc in botocore's EC2 model: "delete all route
+# tables associated with the VPC (except the default one)" first). moto deletes a
 # stack's resources in any order and retries, so a delete whose target is already gone succeeds,
 # and one that still has dependants raises (DependencyViolation) to be retried.
 def route_table_delete(self, account_id, region_name):
@@ -111,7 +120,11 @@ Route.delete = route_delete
 
 # --- AWS::EC2::SubnetRouteTableAssociation --------------------------------------------------------------
 # Gap: moto stores the association apart from the route table, so DescribeRouteTables does not show
-# it (and nothing deletes it). AWS associates the subnet with the table; the Ref is the association id.
+# it (and nothing deletes it). AWS associates the subnet with the table (DescribeRouteTables lists it in the
+# table's Associations, "the associations between the route table and your subnets", botocore's EC2 model); the Ref is the association id (the
+# resource's primaryIdentifier Id, "The ID of the subnet route table association", in the resource
+# specification @aws-cdk/aws-service-spec ships); its delete handler disassociates (ec2:DisassociateRouteTable,
+# handler-permissions.json).
 @creates(SubnetRouteTableAssociation)
 def association_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     p = props(cloudformation_json)
