@@ -2,8 +2,8 @@
 // and the answers file it is saved in.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { cut } from "../echo.js";
 import { UsageError } from "../errors.js";
+import { jsonErrorAt } from "./json-error.js";
 
 /** One client region: where its client function runs, its VPC's range, and its two zones (unset: preflight chooses). */
 export interface ClientAnswer {
@@ -237,7 +237,7 @@ export function loadAnswersFile(path: string, mustExist: boolean): AnswersFile |
     data = JSON.parse(text);
   } catch (error) {
     throw new UsageError(
-      `${path} is not valid JSON (${parseErrorAt(text, (error as Error).message)}): fix it there, or delete the file and answer the questions again; it is left as it is`,
+      `${path} is not valid JSON (${jsonErrorAt(text, (error as Error).message)}): fix it there, or delete the file and answer the questions again; it is left as it is`,
     );
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
@@ -304,29 +304,4 @@ export function saveAnswersFile(path: string, file: AnswersFile): string | undef
     const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? `its folder is not writable (${code})` : code === "EISDIR" ? "a folder is in the way (EISDIR)" : (code ?? (error as Error).message);
     return `could not save ${path}: ${why}; pass --config with a writable path to keep the answers`;
   }
-}
-
-// "line 2, column 7: expected ':' after property name". V8 gives the position for most mistakes; for an
-// unexpected character it gives a snippet instead (of the file's own text, possibly huge), so the
-// position is found here: the first such character outside a string.
-function parseErrorAt(text: string, message: string): string {
-  const at = /at position (\d+)/.exec(message);
-  const token = /^Unexpected token '(.)'/u.exec(message);
-  const position = at ? Number(at[1]) : token ? firstOutsideStrings(text, token[1] ?? "") : text.length;
-  const what = token ? `unexpected '${token[1]}'` : message.replace(/ in JSON at position.*$/s, "").replace(/ of JSON input$/, "").toLowerCase();
-  const before = text.slice(0, position).split("\n");
-  return `line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}: ${cut(what)}`;
-}
-
-function firstOutsideStrings(text: string, char: string): number {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === char) return i;
-  }
-  return text.length;
 }
