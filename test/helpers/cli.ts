@@ -1,5 +1,6 @@
-// Runs the built CLI as a user's shell would: a real process, no TTY on stdin, its own working folder.
-import { spawnSync } from "node:child_process";
+// Runs the built CLI as a user's shell would: a real process, no TTY on stdin, its own working folder; or, while
+// the test goes on (runNode), as a CI job runs it against the emulator.
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -57,4 +58,52 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
 
 export function filesIn(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
+}
+
+/** What a run of a node script printed, how it ended and how long it took. */
+export interface NodeRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** The environment without FORCE_COLOR, which would override NO_COLOR. */
+export function withoutColourForcing(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return rest;
+}
+
+/** A CI job's environment on an emulator (its endpoint and test keys in `env`): CI=true, no colour. */
+export function ciEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...withoutColourForcing(env), CI: "true", NO_COLOR: "1" };
+}
+
+/**
+ * A node script (the built CLI) run with no stdin while the test goes on, its output collected: SIGTERM after
+ * `timeoutMs` (a script that started a server still stops it), SIGINT once, when stdout first matches `interrupt`.
+ */
+export function runNode(args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number; interrupt?: RegExp }): Promise<NodeRun> {
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let interrupted = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      // One Ctrl-C, as a person presses it: a second one would tell the CLI to detach.
+      if (!interrupted && options.interrupt?.test(stdout)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs);
+    child.once("error", fail);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
 }

@@ -3,13 +3,12 @@
 // and then reads the real state back with the SDK. The client function's answers are queued in moto
 // (it never runs the code): they are realistic DESIGN section 9 answers, not proof of a network path.
 
-import { spawn } from "node:child_process";
 import { cpSync, readFileSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, type NodeRun, runNode, tempDir, withoutColourForcing } from "../helpers/cli.js";
 import type { ClientAnswer } from "../../src/steps/client-answer.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import {
@@ -79,11 +78,6 @@ const forbidden = answer({
   error: { layer: "http", message: "HTTP 403 Forbidden" },
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 // A deployment's life, not its timing: AWS's durations at 1:600 (Lambda's 4 minutes before a detached
 // function's interfaces can go are 0.4 s; teardown-on-moto.test.ts runs them at a slower scale).
@@ -99,35 +93,14 @@ function workFolder(): string {
 }
 
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
-function run(args: readonly string[], cwd: string): Promise<Run> {
-  return runNode([cli.path, ...args], { cwd, env: { ...withoutColourForcing(moto.env()), CI: "true", NO_COLOR: "1" } }, 30_000);
+function run(args: readonly string[], cwd: string): Promise<NodeRun> {
+  return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 30_000 });
 }
 
-/** A node script with no stdin, its output collected; killed after `timeoutMs`. */
-function runNode(args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv }, timeoutMs: number): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    // SIGTERM, so that the demo still stops the moto server it started.
-    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
-function withoutColourForcing(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { FORCE_COLOR: _force, ...rest } = env;
-  return rest;
-}
 
 /** For an assertion's message: what the run printed, and what moto said last. */
-function shown(result: Run): string {
+function shown(result: NodeRun): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
 }
 
@@ -540,25 +513,9 @@ describe("Ctrl-C during a stage, on a moto that reveals events at a real pace", 
 
   it("deletes the stack still being created, says what is left, and exits 130", async () => {
     const cwd = workFolder();
-    const child = spawn(process.execPath, [cli.path, "deploy", "--yes", ...FLAGS], {
-      cwd,
-      env: { ...withoutColourForcing(paced.env()), CI: "true", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    let interrupted = false;
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      // The client stack has begun: its first resource is on screen.
-      if (!interrupted && /\[2\/3 client eu-west-1\] CREATE_COMPLETE/.test(stdout)) {
-        interrupted = true;
-        child.kill("SIGINT");
-      }
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const code = await new Promise<number | null>((done) => child.once("close", done));
-    const result = { code, stdout, stderr };
+    // The client stack has begun: its first resource is on screen.
+    const result = await runNode([cli.path, "deploy", "--yes", ...FLAGS], { cwd, env: ciEnv(paced.env()), timeoutMs: 90_000, interrupt: /\[2\/3 client eu-west-1\] CREATE_COMPLETE/ });
+    const { stdout, stderr } = result;
 
     expect(result.code, shown(result)).toBe(130);
     expect(stdout).toContain("Cancelling the running operation… press Ctrl-C again to detach and leave it running.");
@@ -594,7 +551,7 @@ describe("npm run demo without a terminal", () => {
     const script = join(copy, "scripts/demo.mjs");
     const port = await freePort();
     const env = { ...withoutColourForcing(process.env), NO_COLOR: "1", XREGION_DEMO_PACE_MS: "10" };
-    const result = await runNode([script, "--port", String(port)], { env }, 45_000);
+    const result = await runNode([script, "--port", String(port)], { env, timeoutMs: 45_000 });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stdout).toContain(`local AWS emulator on http://127.0.0.1:${port}`);
     expect(result.stdout).toMatch(/latency \(ms\) +cold +min +p50 +p95 +max/);

@@ -2,9 +2,8 @@
 // against one moto whose stacks stay in progress for seconds after a change set is executed (launcher.py,
 // "Stack lifecycle"), as AWS's do. Both must end well: each stack is created once, the other run waits
 // for it and finds that stage up to date, both exit 0, and nothing prints AWS's raw race errors.
-import { spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import { describeStack, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
@@ -15,11 +14,6 @@ const B = "eu-west-1";
 const NAME = "twice";
 const BUSY_MS = 2_500;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 type Event = { kind: string; [key: string]: unknown };
 
 const suite = motoSuite([A, B], { stackBusyMs: BUSY_MS });
@@ -28,26 +22,13 @@ let aws: MotoAws;
 let cli: MotoSuite["cli"];
 beforeAll(() => ({ moto, aws, cli } = suite));
 
-function deploy(): Promise<Run> {
-  const cwd = tempDir("xregion-twice-");
+function deploy(): Promise<NodeRun> {
   const args = [cli.path, "deploy", "--yes", "--json", "--name", NAME, "--api-region", A, "--client-region", B, "--samples", "1"];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...moto.env(), CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGTERM"), 100_000);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  return runNode(args, { cwd: tempDir("xregion-twice-"), env: ciEnv(moto.env()), timeoutMs: 100_000 });
 }
 
-const events = (run: Run): Event[] => run.stdout.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Event);
-const outcomes = (run: Run) => events(run).filter((e) => e.kind === "stage-finished").map((e) => `${String(e["stage"])}:${String(e["outcome"])}`);
+const events = (run: NodeRun): Event[] => run.stdout.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Event);
+const outcomes = (run: NodeRun) => events(run).filter((e) => e.kind === "stage-finished").map((e) => `${String(e["stage"])}:${String(e["outcome"])}`);
 
 describe("two deploys of one name at once", () => {
   it("one creates each stack, the other waits for it and finds it up to date; both exit 0", async () => {

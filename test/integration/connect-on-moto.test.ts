@@ -5,7 +5,6 @@
 // nothing; disconnect leaves every user resource exactly as it was and doctor's verdict as it was, and a
 // second one finds nothing to do; an active peering is reused and left in place; each refusal stops connect
 // before any stack (exit 2, its one line); --dry-run sends no write call (moto's own request log).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectStackNames } from "../../src/steps/stages.js";
 import { HOPS } from "../../src/steps/doctor/doctor.js";
 import { clientAnswer } from "../helpers/payloads.js";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
 import { openTerminal, tmuxAvailable } from "../helpers/pty.js";
 import { buildHalfPath, userResources, VARIANTS, type HalfPathIds } from "./connect-fixtures.js";
 import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
@@ -51,33 +50,13 @@ afterAll(async () => {
   if (recording) rmSync(join(recording, ".."), { recursive: true, force: true });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
 
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
-function run(args: readonly string[], cwd: string): Promise<Run> {
-  const started = performance.now();
-  return new Promise((done, fail) => {
-    const { FORCE_COLOR: _force, ...env } = moto.env();
-    const child = spawn(process.execPath, [cli.path, ...args], { cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGTERM"), 90_000);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
+function run(args: readonly string[], cwd: string): Promise<NodeRun> {
+  return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 90_000 });
 }
 
-const shown = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
+const shown = (r: NodeRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
 const connectFlags = (...more: string[]) => ["connect", "--name", NAME, "--api-region", A, "--api-id", ids.apiId, "--client-region", B, ...more];
 const located = ["--name", NAME, "--api-region", A, "--client-region", B];
 
@@ -134,7 +113,7 @@ const byAction = (actions: readonly string[]) => {
   return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([a, n]) => `${a}×${n}`).join(" ");
 };
 
-async function verdicts(cwd: string): Promise<{ run: Run; hops: [string, boolean | null][] }> {
+async function verdicts(cwd: string): Promise<{ run: NodeRun; hops: [string, boolean | null][] }> {
   const result = await run(["doctor", ...located, "--function", ids.functionName, "--api-id", ids.apiId, "--json"], cwd);
   return { run: result, hops: events(result.stdout).filter((e) => e.kind === "doctor-hop").map((e) => [e["hop"] as string, e["ok"] as boolean | null]) };
 }

@@ -31,7 +31,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOPS } from "../../src/steps/doctor/doctor.js";
 import { buildHandMadePath } from "./hand-made-path.js";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, runNode, tempDir } from "../helpers/cli.js";
 import { describeStack, outputsOf, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 import { motoSuite, type MotoSuite } from "./moto-suite.js";
@@ -56,16 +56,7 @@ let cwd: string;
 let deployed: { api: Record<string, string>; client: Record<string, string> };
 
 function run(args: readonly string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const env = { ...moto.env(), CI: "true", NO_COLOR: "1" };
-    const child = spawn(process.execPath, [cli.path, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    child.once("error", fail);
-    child.once("close", (code) => done({ code, stdout, stderr }));
-  });
+  return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 90_000 });
 }
 
 /** doctor --json: the hop lines and the result, with the exit code. */

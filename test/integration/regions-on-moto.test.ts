@@ -5,14 +5,14 @@
 // touching the first, teardown. The client functions' answers are queued in moto per region (it never runs
 // the code): realistic DESIGN section 9 answers, not proof of a network path.
 
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAnswer } from "../helpers/payloads.js";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
 import { describeStack, expectNothingDeployed, expectPeeringActive, expectRoutesThroughPeering, outputsOf, securityGroupRules, subnetRouteTables, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
 import { motoSuite, type MotoSuite } from "./moto-suite.js";
@@ -23,11 +23,6 @@ const RANGES = { "eu-west-1": "10.20.0.0/16", "ap-southeast-2": "10.21.0.0/16", 
 const NAME = "mr";
 const ROUTES = { "eu-west-1": "mr-routes", "ap-southeast-2": "mr-routes-ap-southeast-2", "us-west-2": "mr-routes-us-west-2" } as const;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 // AWS's durations at 1:600, as the CLI suite runs them.
 const suite = motoSuite([A, ...CLIENTS], { timeScale: 600 });
@@ -41,24 +36,11 @@ beforeAll(() => {
 });
 
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
-function run(args: readonly string[], options: { path?: string; cwd?: string } = {}): Promise<Run> {
-  const { FORCE_COLOR: _force, ...env } = moto.env();
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [options.path ?? cli.path, ...args], { cwd: options.cwd ?? cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGTERM"), 60_000);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function run(args: readonly string[], options: { path?: string; cwd?: string } = {}): Promise<NodeRun> {
+  return runNode([options.path ?? cli.path, ...args], { cwd: options.cwd ?? cwd, env: ciEnv(moto.env()), timeoutMs: 60_000 });
 }
 
-function shown(result: Run): string {
+function shown(result: NodeRun): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
 }
 

@@ -5,7 +5,6 @@
 // nothing waits, and a subnet or group an interface still holds fails the delete (DELETE_FAILED). Our
 // teardown detaches the function, waits for the interfaces and deletes them itself; a deploy after a
 // teardown stopped past the detach puts the function back in its VPC.
-import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { DeleteStackCommand, DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
 import {
@@ -19,7 +18,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import { describeStack, outputsOf, type MotoAws } from "./moto-assertions.js";
 import type { MotoServer } from "./moto-server.js";
@@ -39,40 +38,16 @@ let aws: MotoAws;
 let cli: MotoSuite["cli"];
 beforeAll(() => ({ moto, aws, cli } = suite));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
 // Runs the CLI; with `interrupt`, sends it SIGINT (Ctrl-C) as soon as its output matches.
-function run(args: readonly string[], interrupt?: RegExp): Promise<Run> {
-  const cwd = tempDir("xregion-teardown-moto-");
-  const { FORCE_COLOR: _force, ...env } = moto.env();
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [cli.path, ...args], { cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-      if (interrupt?.test(stdout) && child.signalCode === null) child.kill("SIGINT");
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGTERM"), 90_000);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
+function run(args: readonly string[], interrupt?: RegExp): Promise<NodeRun> {
+  return runNode([cli.path, ...args], { cwd: tempDir("xregion-teardown-moto-"), env: ciEnv(moto.env()), timeoutMs: 90_000, interrupt });
 }
 
 const flags = (name: string) => ["--name", name, "--api-region", A, "--client-region", B];
-const shown = (result: Run) => result.stdout + result.stderr;
+const shown = (result: NodeRun) => result.stdout + result.stderr;
 
-async function deploy(name: string): Promise<Run> {
+async function deploy(name: string): Promise<NodeRun> {
   await moto.queueLambdaResults(B, [ANSWER]);
   const result = await run(["deploy", "--yes", "--samples", "1", ...flags(name)]);
   expect(result.code, shown(result)).toBe(0);
