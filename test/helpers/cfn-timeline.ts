@@ -24,6 +24,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
 import type { Clock } from "../../src/aws/clock.js";
+import { CallScript } from "./call-script.js";
 
 export const ACCOUNT = "123456789012";
 export const T0 = Date.parse("2026-11-25T10:00:00.000Z");
@@ -160,8 +161,7 @@ export class FakeCloudFormation {
     string,
     { stack: StackState; outcome: ChangeSetOutcome; describes: number; created: Date; executed?: boolean; foreign?: ForeignChangeSet }
   >();
-  private readonly failures: { command: CommandName; error: Error }[] = [];
-  private readonly hooks: { command: CommandName; nth: number; run: () => void }[] = [];
+  private readonly script = new CallScript<CommandName>();
   private readonly deletes = new Map<string, number>();
   // "<region>:<name>" of stacks set up in one region: every client region has a stack of the same name.
   private readonly regional = new Set<string>();
@@ -246,13 +246,13 @@ export class FakeCloudFormation {
 
   // The next call of `command` throws `error` (queue several for several calls).
   failNext(command: CommandName, error: Error): this {
-    this.failures.push({ command, error });
+    this.script.failNext(command, error);
     return this;
   }
 
   // Runs `run` right after the nth call of `command` (1-based), e.g. to press Ctrl-C mid-stage.
   after(command: CommandName, nth: number, run: () => void): this {
-    this.hooks.push({ command, nth, run });
+    this.script.after(command, nth, run);
     return this;
   }
 
@@ -270,14 +270,7 @@ export class FakeCloudFormation {
       this.region = region;
       this.calls.push({ command: name, region, input });
       this.clock.t += this.latencyMs;
-      const failure = this.failures.findIndex((f) => f.command === name);
-      const nth = this.count(name);
-      try {
-        if (failure >= 0) throw this.failures.splice(failure, 1)[0]!.error;
-        return answer(input);
-      } finally {
-        for (const hook of this.hooks) if (hook.command === name && hook.nth === nth) hook.run();
-      }
+      return this.script.answer(name, this.count(name), () => answer(input));
     });
   }
 

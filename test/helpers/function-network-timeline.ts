@@ -18,6 +18,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { ec2Error } from "./aws-fixtures.js";
 import type { FakeClock } from "./cfn-timeline.js";
+import { CallScript } from "./call-script.js";
 
 export const FUNCTION = "demo-client";
 export const VPC = "vpc-0c11e47a5b1d2e3f4";
@@ -96,8 +97,7 @@ export class FakeFunctionNetwork {
   private pendingPolls = 0;
   // The VPC configuration an update in progress applies.
   private applying: { subnets: string[]; groups: string[] } | undefined;
-  private readonly failures: { command: Command; error: Error }[] = [];
-  private readonly hooks: { command: Command; nth: number; run: () => void }[] = [];
+  private readonly script = new CallScript<Command>();
 
   constructor(readonly clock: FakeClock) {
     this.handle(this.lambda, GetFunctionConfigurationCommand, "GetFunctionConfiguration", () => this.getConfiguration());
@@ -108,13 +108,13 @@ export class FakeFunctionNetwork {
 
   /** The next call of `command` throws `error`. */
   failNext(command: Command, error: Error): this {
-    this.failures.push({ command, error });
+    this.script.failNext(command, error);
     return this;
   }
 
   /** Runs `run` right after the nth call of `command` (1-based). */
   after(command: Command, nth: number, run: () => void): this {
-    this.hooks.push({ command, nth, run });
+    this.script.after(command, nth, run);
     return this;
   }
 
@@ -138,14 +138,7 @@ export class FakeFunctionNetwork {
       const client = getClient() as unknown as LambdaClient | EC2Client;
       this.calls.push({ command: name, region: await client.config.region(), input, at: this.clock.now() });
       this.clock.t += 20;
-      const failure = this.failures.findIndex((f) => f.command === name);
-      const nth = this.count(name);
-      try {
-        if (failure >= 0) throw this.failures.splice(failure, 1)[0]!.error;
-        return answer(input);
-      } finally {
-        for (const hook of this.hooks) if (hook.command === name && hook.nth === nth) hook.run();
-      }
+      return this.script.answer(name, this.count(name), () => answer(input));
     });
   }
 
