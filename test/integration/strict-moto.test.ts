@@ -219,12 +219,16 @@ describe("an update moto cannot make fails as AWS fails an update, instead of pr
   });
 });
 
+/** A CREATE change set of vpc.yaml for a new stack; its id. */
+async function vpcChangeSet(stack: string, name: string, cidr: string): Promise<string> {
+  const made = await aws.cfn(REGION).send(new CreateChangeSetCommand({ StackName: stack, ChangeSetName: name, ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: cidr }] }));
+  return made.Id!;
+}
+
 describe("what AWS answers where moto answered something else", () => {
   it("a change set is computed before it can run, and deleting one that executing a sibling removed succeeds", async () => {
     const cfn = aws.cfn(REGION);
-    const create = async (name: string) =>
-      (await cfn.send(new CreateChangeSetCommand({ StackName: "computed", ChangeSetName: name, ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.32.0.0/16" }] }))).Id!;
-    const [first, second] = [await create("first"), await create("second")];
+    const [first, second] = [await vpcChangeSet("computed", "first", "10.32.0.0/16"), await vpcChangeSet("computed", "second", "10.32.0.0/16")];
     // CREATE_PENDING, then CREATE_IN_PROGRESS (guardian/riff-raff#519); executing it then is refused (saksdirect/nova#10).
     expect((await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: first }))).Status).toMatch(/^CREATE_(PENDING|IN_PROGRESS)$/);
     await expect(cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: first }))).rejects.toMatchObject({
@@ -245,9 +249,7 @@ describe("what AWS answers where moto answered something else", () => {
 
   it("a change set named without its ARN is looked for in the stack the call names, and only there", async () => {
     const cfn = aws.cfn(REGION);
-    const make = async (stack: string) =>
-      (await cfn.send(new CreateChangeSetCommand({ StackName: stack, ChangeSetName: "review", ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.33.0.0/16" }] }))).Id!;
-    const [mine, theirs] = [await make("named-mine"), await make("named-theirs")];
+    const [mine, theirs] = [await vpcChangeSet("named-mine", "review", "10.33.0.0/16"), await vpcChangeSet("named-theirs", "review", "10.33.0.0/16")];
     expect((await cfn.send(new DescribeChangeSetCommand({ StackName: "named-mine", ChangeSetName: "review" }))).ChangeSetId).toBe(mine);
     expect((await cfn.send(new DescribeChangeSetCommand({ StackName: "named-theirs", ChangeSetName: "review" }))).ChangeSetId).toBe(theirs);
     // Recorded on AWS by localstack's AWS-validated snapshots (test_changesets.snapshot.json: DeleteChangeSet
@@ -269,8 +271,8 @@ describe("what AWS answers where moto answered something else", () => {
 
   it("ListChangeSets lists the named stack's own change sets, and refuses a stack that does not exist", async () => {
     const cfn = aws.cfn(REGION);
-    const made = (await cfn.send(new CreateChangeSetCommand({ StackName: "listed", ChangeSetName: "only", ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.34.0.0/16" }] }))).Id!;
-    await cfn.send(new CreateChangeSetCommand({ StackName: "elsewhere", ChangeSetName: "other", ChangeSetType: "CREATE", TemplateBody: template("vpc.yaml"), Parameters: [{ ParameterKey: "Cidr", ParameterValue: "10.35.0.0/16" }] }));
+    const made = await vpcChangeSet("listed", "only", "10.34.0.0/16");
+    await vpcChangeSet("elsewhere", "other", "10.35.0.0/16");
     expect(((await cfn.send(new ListChangeSetsCommand({ StackName: "listed" }))).Summaries ?? []).map((c) => c.ChangeSetId)).toEqual([made]);
     // The code only: the text is its sibling calls' wording, by analogy (cfn_lifecycle.py).
     await expect(cfn.send(new ListChangeSetsCommand({ StackName: "never-made" }))).rejects.toMatchObject({ name: "ValidationError" });

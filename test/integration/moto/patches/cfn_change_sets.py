@@ -15,7 +15,7 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.common_models import CloudFormationModel
 from moto.core.errors import get_error_model, get_exception_service_model
 from moto.ssm.models import ssm_backends
-from .common import InvalidRequest, NotStabilized, operation, operation_events, resource_event, physical_id_of, shown_at
+from .common import InvalidRequest, NotStabilized, operation, operation_events, remembering, resource_event, physical_id_of, shown_at
 
 
 # --- Change sets ------------------------------------------------------------------------------------------
@@ -327,18 +327,5 @@ def _settles(event) -> bool:
 Stack._add_stack_event = add_stack_event
 
 
-def _with_request_token(name: str) -> None:
-    original = getattr(CloudFormationResponse, name)
-
-    def handler(self):
-        operation.token = self._get_param("ClientRequestToken")
-        try:
-            return original(self)
-        finally:
-            operation.token = None
-
-    setattr(CloudFormationResponse, name, handler)
-
-
 for _name in ("create_stack", "update_stack", "execute_change_set", "delete_stack"):
-    _with_request_token(_name)
+    remembering(CloudFormationResponse, _name, token="ClientRequestToken")

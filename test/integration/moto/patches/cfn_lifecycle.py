@@ -10,7 +10,7 @@ from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.core.responses import ActionResult
-from .common import aws_delay, shown_at
+from .common import aws_delay, operation, remembering, shown_at
 
 
 # === Stack lifecycle: one operation at a time ===================================================================
@@ -131,28 +131,11 @@ def _stack_named(backend, name: str):
     return next((stack for stack in backend.stacks.values() if stack.name == name or stack.stack_id == name), None)
 
 
-# The StackName of the change-set call being served: a change set named without its ARN is its stack's.
-_call = threading.local()
-
-
-def _with_stack_name(name: str) -> None:
-    original = getattr(CloudFormationResponse, name)
-
-    def handler(self):
-        _call.stack_name = self._get_param("StackName")
-        try:
-            return original(self)
-        finally:
-            _call.stack_name = None
-
-    setattr(CloudFormationResponse, name, handler)
-
-
 def _change_set_named(backend, name: str):
     """The change set a call names, by its ARN or by its name in the call's StackName; None when there is none."""
     if name.startswith("arn:"):
         return backend.change_sets.get(name)
-    stack_name = getattr(_call, "stack_name", None)
+    stack_name = getattr(operation, "stack_name", None)
     if not stack_name:
         raise ValidationError(message="StackName must be specified if ChangeSetName is not specified as an ARN.")
     stack = _stack_named(backend, stack_name)
@@ -249,5 +232,6 @@ CloudFormationBackend.execute_change_set = _one_at_a_time(execute_change_set_one
 CloudFormationBackend.delete_change_set = _one_at_a_time(delete_change_set_even_gone)
 CloudFormationBackend.describe_stack_events = describe_stack_events_as_they_happen
 CloudFormationResponse.list_change_sets = list_change_sets_of_stack
+# A change set named without its ARN is its StackName's (_change_set_named).
 for _name in ("describe_change_set", "execute_change_set", "delete_change_set"):
-    _with_stack_name(_name)
+    remembering(CloudFormationResponse, _name, stack_name="StackName")

@@ -1,6 +1,6 @@
 """What every patch module shares: binding a CloudFormation create, reading a resource's properties and what it
-refers to, the CloudFormation call being served (its ClientRequestToken), recording a resource event, and the
-refusals that are this emulator's rather than a service's."""
+refers to, what the CloudFormation call being served named (its ClientRequestToken, its StackName), recording a
+resource event, and the refusals that are this emulator's rather than a service's."""
 
 from __future__ import annotations
 
@@ -24,7 +24,23 @@ def creates(cls: Any):
     return bind
 
 
-operation = threading.local()  # the ClientRequestToken of the CloudFormation call being served
+operation = threading.local()  # what the CloudFormation call being served named: its token, its StackName
+
+
+def remembering(response_class: Any, method: str, **params: str) -> None:
+    """While `method` of the response class serves a request, `operation.<name>` holds its parameter `params[name]`."""
+    original = getattr(response_class, method)
+
+    def handler(self):
+        for name, param in params.items():
+            setattr(operation, name, self._get_param(param))
+        try:
+            return original(self)
+        finally:
+            for name in params:
+                setattr(operation, name, None)
+
+    setattr(response_class, method, handler)
 
 
 # AWS's durations, scaled. Each delay the emulator models is what AWS takes (its source named beside it)
