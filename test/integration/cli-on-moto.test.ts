@@ -78,7 +78,6 @@ const forbidden = answer({
   error: { layer: "http", message: "HTTP 403 Forbidden" },
 });
 
-
 // A deployment's life, not its timing: AWS's durations at 1:600 (Lambda's 4 minutes before a detached
 // function's interfaces can go are 0.4 s; teardown-on-moto.test.ts runs them at a slower scale).
 const suite = motoSuite([A, B], { timeScale: 600 });
@@ -96,8 +95,6 @@ function workFolder(): string {
 function run(args: readonly string[], cwd: string): Promise<NodeRun> {
   return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 30_000 });
 }
-
-
 
 /** For an assertion's message: what the run printed, and what moto said last. */
 function shown(result: NodeRun): string {

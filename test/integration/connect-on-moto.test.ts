@@ -50,7 +50,6 @@ afterAll(async () => {
   if (recording) rmSync(join(recording, ".."), { recursive: true, force: true });
 });
 
-
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
 function run(args: readonly string[], cwd: string): Promise<NodeRun> {
   return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 90_000 });

@@ -4,13 +4,12 @@
 // matrix), doctor and verify pass both, disconnect --client-region removes one region's two stacks and leaves
 // its user resources as they were and the other region passing (the answers file listing it alone), then
 // disconnect removes the rest and every user resource of both regions is as it was.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectStackNames } from "../../src/steps/stages.js";
 import { clientAnswer } from "../helpers/payloads.js";
-import { tempDir } from "../helpers/cli.js";
+import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
 import { buildClientSide, buildHalfPath, userResources, type HalfPathIds } from "./connect-fixtures.js";
 import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
@@ -43,30 +42,11 @@ afterAll(async () => {
   cli?.remove();
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+function run(args: readonly string[], cwd: string): Promise<NodeRun> {
+  return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 90_000 });
 }
 
-function run(args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((done, fail) => {
-    const { FORCE_COLOR: _force, ...env } = moto.env();
-    const child = spawn(process.execPath, [cli.path, ...args], { cwd, env: { ...env, CI: "true", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGTERM"), 90_000);
-    child.once("error", fail);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
-}
-
-const shown = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
+const shown = (r: NodeRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
 type Event = { kind: string; [key: string]: unknown };
 const events = (stdout: string): Event[] => stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Event);
 

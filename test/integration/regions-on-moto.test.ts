@@ -23,7 +23,6 @@ const RANGES = { "eu-west-1": "10.20.0.0/16", "ap-southeast-2": "10.21.0.0/16", 
 const NAME = "mr";
 const ROUTES = { "eu-west-1": "mr-routes", "ap-southeast-2": "mr-routes-ap-southeast-2", "us-west-2": "mr-routes-us-west-2" } as const;
 
-
 // AWS's durations at 1:600, as the CLI suite runs them.
 const suite = motoSuite([A, ...CLIENTS], { timeScale: 600 });
 let moto: MotoServer;

@@ -38,7 +38,6 @@ let aws: MotoAws;
 let cli: MotoSuite["cli"];
 beforeAll(() => ({ moto, aws, cli } = suite));
 
-
 // Runs the CLI; with `interrupt`, sends it SIGINT (Ctrl-C) as soon as its output matches.
 function run(args: readonly string[], interrupt?: RegExp): Promise<NodeRun> {
   return runNode([cli.path, ...args], { cwd: tempDir("xregion-teardown-moto-"), env: ciEnv(moto.env()), timeoutMs: 90_000, interrupt });
