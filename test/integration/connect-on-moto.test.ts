@@ -18,7 +18,7 @@ import { clientAnswer } from "../helpers/payloads.js";
 import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
 import { openTerminal, tmuxAvailable } from "../helpers/pty.js";
 import { buildHalfPath, userResources, VARIANTS, type HalfPathIds } from "./connect-fixtures.js";
-import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
+import { copyOfBuiltCli, describeStack, motoAws, motoRecorder, recordedRequests, type MotoAws, type RecordedRequest } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const A = "us-east-1";
@@ -76,14 +76,8 @@ function forbidden(): string {
 
 // moto's request log: what a run sent, one action per request (the query and JSON protocols name it; the REST
 // ones, Lambda, API Gateway and Route 53, by method and path).
-async function recorder(action: "reset-recording" | "start-recording"): Promise<void> {
-  const response = await fetch(`${moto.endpoint}/moto-api/recorder/${action}`, { method: "POST" });
-  await response.text();
-}
-async function recorded(): Promise<string[]> {
-  const text = await (await fetch(`${moto.endpoint}/moto-api/recorder/download-recording`)).text();
-  return text.split("\n").filter((l) => l.trim() !== "").map((line) => actionOf(JSON.parse(line) as { method: string; url: string; headers: Record<string, string>; body: string | null; body_encoded: boolean }));
-}
+const recorder = (action: "reset-recording" | "start-recording") => motoRecorder(moto, action);
+const recorded = async () => (await recordedRequests(moto)).map(actionOf);
 const REST: readonly [RegExp, string][] = [
   [/^GET \/2015-03-31\/functions\/[^/]+\/configuration/, "lambda:GetFunctionConfiguration"],
   [/^POST \/2015-03-31\/functions\/[^/]+\/invocations/, "lambda:Invoke"],
@@ -96,10 +90,9 @@ const REST: readonly [RegExp, string][] = [
   [/^GET \/2013-04-01\/hostedzone\/[^/]+\/rrset/, "route53:ListResourceRecordSets"],
   [/^GET \/2013-04-01\/hostedzone\/[^/]+$/, "route53:GetHostedZone"],
 ];
-function actionOf(entry: { method: string; url: string; headers: Record<string, string>; body: string | null; body_encoded: boolean }): string {
+function actionOf(entry: RecordedRequest): string {
   const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(entry.headers["Authorization"] ?? entry.headers["authorization"] ?? "")?.[1] ?? "?";
-  const body = entry.body === null ? "" : entry.body_encoded ? Buffer.from(entry.body, "base64").toString("utf8") : entry.body;
-  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(entry.body)?.[1];
   if (action) return `${service}:${action}`;
   const path = new URL(entry.url).pathname;
   return REST.find(([pattern]) => pattern.test(`${entry.method} ${path}`))?.[1] ?? `${service}:${entry.method} ${path}`;

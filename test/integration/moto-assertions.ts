@@ -203,6 +203,32 @@ export async function cloudWatchLogs(moto: MotoServer, region: string, action: s
   return text ? JSON.parse(text) : {};
 }
 
+/** One request moto's recorder (/moto-api/recorder) kept, its body decoded. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Start moto's recorder, or forget what it has recorded so far. */
+export async function motoRecorder(moto: MotoServer, action: "reset-recording" | "start-recording"): Promise<void> {
+  await (await fetch(`${moto.endpoint}/moto-api/recorder/${action}`, { method: "POST" })).text();
+}
+
+/** The requests moto recorded since the recorder was started or reset, in order. */
+export async function recordedRequests(moto: MotoServer): Promise<RecordedRequest[]> {
+  const text = await (await fetch(`${moto.endpoint}/moto-api/recorder/download-recording`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const entry = JSON.parse(line) as { method: string; url: string; headers: Record<string, string>; body: string | null; body_encoded: boolean };
+      const body = entry.body === null ? "" : entry.body_encoded ? Buffer.from(entry.body, "base64").toString("utf8") : entry.body;
+      return { method: entry.method, url: entry.url, headers: entry.headers, body };
+    });
+}
+
 /**
  * A private copy of the built CLI (package.json, dist/ and templates/: the published package's layout),
  * so a rebuild in the same checkout while a suite runs cannot pull chunks from under a running process.
