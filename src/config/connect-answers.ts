@@ -189,7 +189,9 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
   const endpointGiven = given("endpoint", (v, l) => ec2IdProblem(v, "vpce", l));
   const peering = given("peering", peeringProblem) ?? "auto";
   const fn = clientGiven("function", (v, l) => listProblem(v, l, functionProblem));
-  const clientVpc = clientGiven("clientVpc", (v, l) => listProblem(v, l, (item, label) => ec2IdProblem(item, "vpc", label)));
+  // A VPC id is one VPC wherever it is named; a function's name is one function per region (the same name in
+  // each region is the usual multi-region deployment), so only VPCs cannot repeat.
+  const clientVpc = clientGiven("clientVpc", (v, l) => listProblem(v, l, (item, label) => ec2IdProblem(item, "vpc", label)) ?? repeatProblem(v, l));
   const clientSubnets = clientGiven("clientSubnets", (v, l) => groupsProblem(v, l, "subnet"));
   const clientSecurityGroups = clientGiven("clientSecurityGroups", (v, l) => groupsProblem(v, l, "sg"));
   if (fn !== undefined && clientVpc !== undefined) {
@@ -250,6 +252,7 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
     missing("clientRegion");
   }
   pairs(apiRegion, regions);
+  fail(arnRegionProblem(clients, regions, clientLabel("function"), labelOf("clientRegion")));
   if (positional) fail(clientCountProblem(clientText, regions, clientLabel));
   fail(clientRegionsProblem(regions.join(","), labelOf("clientRegion")));
   if (new Set(clients.map((c) => (c.function !== undefined ? "function" : "network"))).size > 1) {
@@ -298,8 +301,26 @@ function listProblem(value: string, label: string, problem: (item: string, label
     const found = problem(item, label);
     if (found) return found;
   }
+  return undefined;
+}
+
+function repeatProblem(value: string, label: string): string | undefined {
+  const items = value.split(",").map((item) => item.trim());
   const twice = items.find((item, i) => items.indexOf(item) !== i);
-  return items.length > 1 && twice !== undefined ? `${label} names ${twice} twice: each client region has its own` : undefined;
+  return twice !== undefined ? `${label} names ${twice} twice: each client region has its own` : undefined;
+}
+
+// A function given by ARN names its region: it must be the region whose place it takes in the list.
+function arnRegionProblem(clients: readonly RegionClient[], regions: readonly string[], label: string, regionLabel: string): string | undefined {
+  for (const [i, client] of clients.entries()) {
+    const arnRegion = client.function?.match(/^arn:aws[a-z-]*:lambda:([a-z0-9-]+):/)?.[1];
+    const region = regions[i];
+    if (arnRegion === undefined || region === undefined || arnRegion === region) continue;
+    return regions.length === 1
+      ? `${label} ${client.function} is a function of ${arnRegion}, but ${regionLabel} is ${region}: pass ${regionLabel} ${arnRegion}, or a function of ${region}`
+      : `${label} ${client.function} is a function of ${arnRegion}, but its place in the list is ${region}'s: pass one function per client region in the order of ${regionLabel} (${regions.join(",")})`;
+  }
+  return undefined;
 }
 
 // Each region's group of ids (";" between regions) checked alone; an empty group of several is that VPC's default.

@@ -150,7 +150,18 @@ describe("a connection with several client regions", () => {
     await expect(resolve({ function: undefined, clientVpc: VPC_A, clientSubnets: `${SUBNET_A};${SUBNET_B}` })).rejects.toThrow("--client-subnets names 2 subnet groups for 1 client region (eu-west-1)");
     await expect(resolve({ clientRegion: "eu-west-1,eu-west-1", function: "a,b" })).rejects.toThrow("--client-region names eu-west-1 twice");
     await expect(resolve({ clientRegion: "eu-west-1,us-east-1", function: "a,b" })).rejects.toThrow("--api-region and --client-region are both us-east-1");
-    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "same,same" })).rejects.toThrow("--function names same twice");
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: undefined, clientVpc: `${VPC_A},${VPC_A}` })).rejects.toThrow(`--client-vpc names ${VPC_A} twice`);
+  });
+
+  it("takes one function name in every region (a function per region, as a multi-region stack deploys it), and refuses an ARN out of its region's place", async () => {
+    const { answers } = await resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "orders-caller,orders-caller" });
+    expect(connectionRegions(answers).map((r) => [r.clientRegion, r.function])).toEqual([["eu-west-1", "orders-caller"], ["ap-southeast-2", "orders-caller"]]);
+    const arn = (region: string) => `arn:aws:lambda:${region}:123456789012:function:orders-caller`;
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: `${arn("eu-west-1")},${arn("ap-southeast-2")}` })).resolves.toBeDefined();
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: `${arn("ap-southeast-2")},${arn("eu-west-1")}` })).rejects.toThrow(
+      `--function ${arn("ap-southeast-2")} is a function of ap-southeast-2, but its place in the list is eu-west-1's: pass one function per client region in the order of --client-region (eu-west-1,ap-southeast-2)`,
+    );
+    await expect(resolve({ function: arn("ap-southeast-2") })).rejects.toThrow(`--function ${arn("ap-southeast-2")} is a function of ap-southeast-2, but --client-region is eu-west-1: pass --client-region ap-southeast-2, or a function of eu-west-1`);
   });
 
   it("a file's clients follow their regions: a --client-region naming some of them connects those with their saved clients", async () => {
