@@ -31,7 +31,7 @@ export async function runConnect(ctx: CommandContext): Promise<number> {
   // A verification recorded for this very connection stays; one of another is no longer true of this file.
   const lastVerify = file?.kind === "connection" && file.answers.name === answers.name ? file.lastVerify : undefined;
   // Regions of this connection the run does not name stay in the file: their stacks still stand.
-  const kept = withSavedRegions(answers, file?.kind === "connection" ? file.connection : undefined);
+  const kept = withSavedRegions(answers, file?.kind === "connection" ? file.connection : undefined, path);
   const unsaved = flags.dryRun ? undefined : saveAnswersFile(path, connectionFile(kept, lastVerify));
   if (unsaved) human.write(`warning: ${unsaved}; connect goes on\n\n`);
   else if (kept !== answers && !flags.dryRun) {

@@ -120,10 +120,11 @@ export function withoutConnectionRegions(saved: Partial<ConnectAnswers>, removed
 /**
  * The answers to save after a connect of some of a saved connection's regions: this run's regions, then the
  * saved ones it did not name with their clients (their stacks still stand: disconnect removes a region).
- * Another API, or clients of two kinds, keep this run's answers alone.
+ * Another connection's file is replaced. The same connection on another API, or with clients of another
+ * kind, would drop regions whose stacks still stand from the file: refused (UsageError) before anything.
  */
-export function withSavedRegions(answers: ConnectAnswers, saved: Partial<ConnectAnswers> | undefined): ConnectAnswers {
-  if (!saved?.clientRegion || saved.name !== answers.name || saved.apiId !== answers.apiId || saved.apiRegion !== answers.apiRegion) return answers;
+export function withSavedRegions(answers: ConnectAnswers, saved: Partial<ConnectAnswers> | undefined, filePath: string): ConnectAnswers {
+  if (!saved?.clientRegion || saved.name !== answers.name) return answers;
   const mine = splitList(answers.clientRegion);
   const theirs = splitList(saved.clientRegion);
   const others = theirs.filter((region) => !mine.includes(region));
@@ -131,7 +132,14 @@ export function withSavedRegions(answers: ConnectAnswers, saved: Partial<Connect
   const savedClients = splitClients(saved, theirs.length);
   const clients = [...splitClients(answers, mine.length), ...others.map((region) => savedClients[theirs.indexOf(region)] ?? {})];
   const kinds = new Set(clients.map((c) => (c.function !== undefined ? "function" : c.clientVpc !== undefined ? "network" : "none")));
-  if (kinds.size > 1) return answers;
+  const otherApi = saved.apiId !== answers.apiId || saved.apiRegion !== answers.apiRegion;
+  if (otherApi || kinds.size > 1) {
+    const theirKind = savedClients.some((c) => c.function !== undefined) ? "a function (--function)" : "a VPC (--client-vpc)";
+    const differs = otherApi ? `to the API ${saved.apiId} in ${saved.apiRegion}` : `with ${theirKind} as client`;
+    throw new UsageError(
+      `${filePath} says connection "${answers.name}" also connects ${others.join(", ")} ${differs}, and those stacks still stand: a connection has one API and one kind of client; disconnect --client-region ${others.join(",")} first, or connect ${mine.join(",")} as a connection of its own (--name)`,
+    );
+  }
   return { ...answers, clientRegion: [...mine, ...others].join(","), ...joinClients(clients) };
 }
 

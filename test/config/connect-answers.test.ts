@@ -216,14 +216,23 @@ describe("withSavedRegions", () => {
   const run = { ...SAVED, clientRegion: "ap-southeast-2", function: "caller-ap-2" };
 
   it("keeps the saved regions a connect of some of them does not name, with their clients, after this run's", () => {
-    expect(withSavedRegions(run, SAVED)).toEqual({ ...run, clientRegion: "ap-southeast-2,eu-west-1", function: "caller-ap-2,caller-eu" });
+    expect(withSavedRegions(run, SAVED, FILE)).toEqual({ ...run, clientRegion: "ap-southeast-2,eu-west-1", function: "caller-ap-2,caller-eu" });
   });
 
-  it("keeps this run's answers alone for another connection, another API, or clients of two kinds", () => {
-    expect(withSavedRegions(run, { ...SAVED, name: "billing" })).toBe(run);
-    expect(withSavedRegions(run, { ...SAVED, apiId: "z9y8x7w6v5" })).toBe(run);
+  it("keeps this run's answers alone for another connection, or one that names every saved region", () => {
+    expect(withSavedRegions(run, { ...SAVED, name: "billing" }, FILE)).toBe(run);
+    const every = { ...run, clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap-2" };
+    const elsewhere = { ...every, apiId: "z9y8x7w6v5" };
+    expect(withSavedRegions(elsewhere, SAVED, FILE)).toBe(elsewhere);
+    expect(withSavedRegions(run, undefined, FILE)).toBe(run);
+  });
+
+  it("refuses, before anything, a run that would drop saved regions whose stacks still stand (another API, or clients of another kind)", () => {
+    expect(() => withSavedRegions({ ...run, apiId: "z9y8x7w6v5" }, SAVED, FILE)).toThrow(UsageError);
+    expect(() => withSavedRegions({ ...run, apiId: "z9y8x7w6v5" }, SAVED, FILE)).toThrow(
+      `${FILE} says connection "orders" also connects eu-west-1 to the API a1b2c3d4e5 in us-east-1, and those stacks still stand: a connection has one API and one kind of client; disconnect --client-region eu-west-1 first, or connect ap-southeast-2 as a connection of its own (--name)`,
+    );
     const network = { ...run, function: undefined, clientVpc: "vpc-0123456789abcdef0" };
-    expect(withSavedRegions(network, SAVED)).toBe(network);
-    expect(withSavedRegions(run, undefined)).toBe(run);
+    expect(() => withSavedRegions(network, SAVED, FILE)).toThrow(`${FILE} says connection "orders" also connects eu-west-1 with a function (--function) as client, and those stacks still stand`);
   });
 });
