@@ -9,7 +9,6 @@ import { clientOf, connectionRegions, resolveConnectAnswers, type ResolvedConnec
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { ConnectPlan, ConnectOptions, PeeringOption } from "../steps/connect/types.js";
-import type { ProgressEvent } from "../steps/events.js";
 import { terminalColumns, wrapCommand } from "../ui/format.js";
 import { checkKind, type CommandContext } from "./context.js";
 import { equivalentConnect, nextCommands } from "./next-steps.js";
@@ -180,38 +179,21 @@ interface RegionProof {
 // probes invoked --samples times (side by side, with verify's matrix for several). Exit 0 only when every
 // region holds both; with --no-probe the path is judged, not exercised.
 async function prove(ctx: CommandContext, session: Session, answers: ConnectAnswers, regions: readonly RegionProof[], configFile: string | undefined): Promise<number> {
-  const [{ doctor }, { resolveClientNetwork }, { verifyFunctions }] = await Promise.all([
+  const [{ doctorEach }, { resolveClientNetwork }, { verifyFunctions }] = await Promise.all([
     import("../steps/doctor/doctor.js"),
     import("../aws/connect-reads.js"),
     import("./verify.js"),
   ]);
   const several = regions.length > 1;
-  // Read side by side, told one region's table after another (as doctor does).
-  const runs = regions.map((region) => {
-    const held: ProgressEvent[] = [];
-    const report = (async () => {
-      const { answers: one, plan, outputs } = region;
-      const probe = outputs["FunctionName"];
-      const place = { clientRegion: one.clientRegion, apiRegion: one.apiRegion, apiId: one.apiId, stage: one.stage, endpointId: one.endpoint };
-      const client = plan.options.client;
-      const query: PathQuery =
-        client.kind === "function"
-          ? { ...place, functionName: client.name }
-          : probe
-            ? { ...place, functionName: probe }
-            : { ...place, network: await resolveClientNetwork(session.clients.ec2(one.clientRegion), client.vpcId, client.subnetIds, client.securityGroupIds) };
-      return doctor({ ...session, emit: (event) => held.push(event) }, query);
-    })();
-    report.catch(() => undefined);
-    return { region, held, report };
+  const queries = regions.map(async ({ answers: one, plan, outputs }): Promise<PathQuery> => {
+    const probe = outputs["FunctionName"];
+    const place = { clientRegion: one.clientRegion, apiRegion: one.apiRegion, apiId: one.apiId, stage: one.stage, endpointId: one.endpoint };
+    const client = plan.options.client;
+    if (client.kind === "function") return { ...place, functionName: client.name };
+    if (probe) return { ...place, functionName: probe };
+    return { ...place, network: await resolveClientNetwork(session.clients.ec2(one.clientRegion), client.vpcId, client.subnetIds, client.securityGroupIds) };
   });
-  const judged: { region: RegionProof; ok: boolean; broken: string[] }[] = [];
-  for (const run of runs) {
-    const report = await run.report;
-    if (several) session.emit({ kind: "info", message: `Client region ${run.region.answers.clientRegion} → ${answers.apiRegion}:`, at: Date.now() });
-    for (const event of run.held) session.emit(event);
-    judged.push({ region: run.region, ok: report.ok, broken: report.hops.filter((h) => h.ok !== true).map((h) => h.hop) });
-  }
+  const judged = (await doctorEach(session, queries)).map(({ report }, i) => ({ region: regions[i]!, ok: report.ok, broken: report.hops.filter((h) => h.ok !== true).map((h) => h.hop) }));
   const allJudged = judged.every((j) => j.ok);
   const targets = regions.flatMap((r) => (r.outputs["FunctionName"] ? [{ region: r.answers.clientRegion, functionName: r.outputs["FunctionName"], apiCidr: r.apiRange }] : []));
   const exercised = allJudged && targets.length > 0 ? await verifyFunctions(ctx, session, targets, configFile) : undefined;

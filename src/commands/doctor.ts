@@ -7,7 +7,6 @@ import { type Answers, type AnswersFile, connectionPlaces } from "../config/answ
 import { apiIdProblem, functionProblem, stageProblem } from "../config/validate.js";
 import { FailureError, UsageError } from "../errors.js";
 import type { DoctorReport } from "../steps/doctor/doctor.js";
-import type { ProgressEvent } from "../steps/events.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { locateFlags, nextCommands } from "./next-steps.js";
 
@@ -35,28 +34,14 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
   if (target && answers.clients.length > 1) {
     throw new UsageError(`--function names one function: pass the one region it runs in, --client-region ${answers.clients[0]?.region}`);
   }
-  const [{ withSession }, { doctor }] = await Promise.all([import("./session.js"), import("../steps/doctor/doctor.js")]);
+  const [{ withSession }, { doctorEach }] = await Promise.all([import("./session.js"), import("../steps/doctor/doctor.js")]);
   return withSession(ctx, answers, "doctor", async (session) => {
     await session.goLive();
     const queries: PathQuery[] = target
       ? [{ clientRegion: answers.clients[0]!.region, apiRegion: answers.apiRegion, ...target }]
       : await ourPaths(session.clients, answers, loaded.file, ctx.invocation);
     const several = queries.length > 1;
-    // Read side by side, told one region's table after another.
-    const runs = queries.map((query) => {
-      const held: ProgressEvent[] = [];
-      const report = doctor({ ...session, emit: (event) => held.push(event) }, query);
-      // Awaited in order below; a region that fails before its turn must not be an unhandled rejection meanwhile.
-      report.catch(() => undefined);
-      return { query, held, report };
-    });
-    const reports: { region: string; report: DoctorReport }[] = [];
-    for (const run of runs) {
-      const report = await run.report;
-      if (several) session.emit({ kind: "info", message: `Client region ${run.query.clientRegion} → ${answers.apiRegion}:`, at: Date.now() });
-      for (const event of run.held) session.emit(event);
-      reports.push({ region: run.query.clientRegion, report });
-    }
+    const reports = (await doctorEach(session, queries)).map(({ query, report }) => ({ region: query.clientRegion, report }));
     const ok = reports.every((r) => r.report.ok);
     const summaries = reports.map(({ region, report }) => (several ? `${region}: ${verdict(report)}` : verdict(report)));
     session.emit({

@@ -3,6 +3,7 @@
 import type { PathSnapshot } from "../../aws/path-facts.js";
 import { type PathQuery, readPathSnapshot } from "../../aws/path-snapshot.js";
 import type { StepContext } from "../context.js";
+import type { ProgressEvent } from "../events.js";
 import { judgeApiPolicy, judgeApiStage, judgeEndpoint } from "./judge-api.js";
 import { judgeDns, judgeFunction } from "./judge-function.js";
 import { judgeClientEgress, judgeClientRoute, judgeEndpointIngress, judgePeering, judgeReturnRoute } from "./judge-network.js";
@@ -46,6 +47,39 @@ export async function doctor(ctx: DoctorContext, query: PathQuery): Promise<Doct
   const hops = judgePath(snapshot);
   for (const verdict of hops) ctx.emit({ kind: "doctor-hop", ...verdict, region: query.clientRegion, at: now() });
   return { hops, ok: hops.every((h) => h.ok === true), broken: hops.find((h) => h.ok === false) };
+}
+
+/** One client region's path as doctorEach judged it. */
+export interface RegionReport {
+  readonly query: PathQuery;
+  readonly report: DoctorReport;
+}
+
+/**
+ * Several client regions' paths judged side by side, their events told one region's table after another,
+ * each under a line naming its region when there are several (doctor's, and connect's proof). A query may
+ * still be on its way (a connection's client network is read first).
+ */
+export async function doctorEach(ctx: DoctorContext, queries: readonly (PathQuery | Promise<PathQuery>)[], judge = doctor): Promise<RegionReport[]> {
+  const several = queries.length > 1;
+  const runs = queries.map((pending) => {
+    const held: ProgressEvent[] = [];
+    const run = (async () => {
+      const query = await pending;
+      return { query, report: await judge({ ...ctx, emit: (event) => held.push(event) }, query) };
+    })();
+    // Awaited in order below; a region that fails before its turn must not be an unhandled rejection meanwhile.
+    run.catch(() => undefined);
+    return { held, run };
+  });
+  const reports: RegionReport[] = [];
+  for (const { held, run } of runs) {
+    const ended = await run;
+    if (several) ctx.emit({ kind: "info", message: `Client region ${ended.query.clientRegion} → ${ended.query.apiRegion}:`, at: ctx.clock.now() });
+    for (const event of held) ctx.emit(event);
+    reports.push(ended);
+  }
+  return reports;
 }
 
 /**

@@ -2,7 +2,8 @@ import { GetResourcesCommand } from "@aws-sdk/client-api-gateway";
 import { DescribeNetworkAclsCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../../src/aws/clients.js";
-import { doctor, HOPS } from "../../../src/steps/doctor/doctor.js";
+import { doctor, doctorEach, type DoctorContext, HOPS } from "../../../src/steps/doctor/doctor.js";
+import type { PathQuery } from "../../../src/aws/path-snapshot.js";
 import { recorder, testClients } from "../../helpers/aws-fixtures.js";
 import { A, acl, API_ID, apiPolicy, B, intact, mocks, PCX, script, templatePolicy, VPCE } from "../../helpers/path-fixtures.js";
 import { systemClock } from "../../../src/aws/clock.js";
@@ -221,5 +222,29 @@ describe("doctor", () => {
     expect(["dns", "client-egress", "client-route", "peering", "return-route", "endpoint-ingress"].map((h) => byHop[h]!.ok)).toEqual([null, null, null, null, null, null]);
     expect(["endpoint", "api-policy", "api-stage"].map((h) => byHop[h]!.ok)).toEqual([true, true, true]);
     expect(report.ok).toBe(false);
+  });
+});
+
+describe("doctorEach", () => {
+  // A judge whose regions end in the reverse of their order, each emitting a hop as doctor does.
+  const judge = async (ctx: DoctorContext, q: PathQuery) => {
+    await new Promise((done) => setTimeout(done, q.clientRegion === B ? 20 : 1));
+    ctx.emit({ kind: "doctor-hop", hop: "function", ok: true, detail: `in ${q.clientRegion}`, fix: null, region: q.clientRegion, at: 0 });
+    return { hops: [], ok: q.clientRegion === B, broken: undefined };
+  };
+  const told = (events: readonly { kind: string; message?: string; detail?: string }[]) => events.map((e) => (e.kind === "info" ? e.message : e.detail));
+
+  it("judges the regions side by side and tells one region's table after another, each under its region's line", async () => {
+    const { events, emit } = recorder();
+    const later = new Promise<PathQuery>((done) => setTimeout(() => done({ ...query, clientRegion: "ap-southeast-2" }), 5));
+    const reports = await doctorEach({ clients, emit, clock: systemClock }, [query, later], judge);
+    expect(told(events)).toEqual([`Client region ${B} → ${A}:`, `in ${B}`, `Client region ap-southeast-2 → ${A}:`, "in ap-southeast-2"]);
+    expect(reports.map((r) => [r.query.clientRegion, r.report.ok])).toEqual([[B, true], ["ap-southeast-2", false]]);
+  });
+
+  it("tells one region's table without a region line", async () => {
+    const { events, emit } = recorder();
+    await doctorEach({ clients, emit, clock: systemClock }, [query], judge);
+    expect(told(events)).toEqual([`in ${B}`]);
   });
 });
