@@ -11,7 +11,7 @@ import type { PathQuery } from "../aws/path-snapshot.js";
 import type { ConnectPlan, ConnectOptions, PeeringOption } from "../steps/connect/types.js";
 import { terminalColumns, wrapCommand } from "../ui/format.js";
 import { checkKind, type CommandContext } from "./context.js";
-import { equivalentConnect, nextCommands } from "./next-steps.js";
+import { connectionNext, equivalentConnect, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
 /** `connect`: questions (in a terminal), then the AWS half. */
@@ -50,7 +50,22 @@ export function connectionFile(answers: ConnectAnswers, lastVerify: AnswersFile[
 // Flags, then the file, then (in a terminal) questions that list what exists in the account.
 async function resolveConnection(ctx: CommandContext, path: string, file: AnswersFile | undefined): Promise<ResolvedConnection> {
   const { flags } = ctx;
-  const given: Partial<ConnectAnswers> = Object.fromEntries(
+  const given = connectFlagAnswers(flags);
+  const sources = { flags: given, file: file?.connection, filePath: path };
+  if (!ctx.interactive) return resolveConnectAnswers(sources, undefined, flags.yes);
+  // The questions read what they list: the clients live as long as the questions.
+  const [{ createClients }, { connectChooser }] = await Promise.all([import("../aws/clients.js"), import("./connect-questions.js")]);
+  const clients = createClients({ profile: given.profile ?? file?.connection?.profile });
+  try {
+    return await resolveConnectAnswers(sources, connectChooser(clients), flags.yes);
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** A connection's answers the flags give. */
+export function connectFlagAnswers(flags: CommandContext["flags"]): Partial<ConnectAnswers> {
+  return Object.fromEntries(
     Object.entries({
       name: flags.name,
       apiRegion: flags.apiRegion,
@@ -67,16 +82,6 @@ async function resolveConnection(ctx: CommandContext, path: string, file: Answer
       probe: flags.probe,
     }).filter(([, value]) => value !== undefined),
   );
-  const sources = { flags: given, file: file?.connection, filePath: path };
-  if (!ctx.interactive) return resolveConnectAnswers(sources, undefined, flags.yes);
-  // The questions read what they list: the clients live as long as the questions.
-  const [{ createClients }, { connectChooser }] = await Promise.all([import("../aws/clients.js"), import("./connect-questions.js")]);
-  const clients = createClients({ profile: given.profile ?? file?.connection?.profile });
-  try {
-    return await resolveConnectAnswers(sources, connectChooser(clients), flags.yes);
-  } finally {
-    clients.destroy();
-  }
 }
 
 /** The options the planner takes, from one client region's answers (connectionRegions splits a connection). */
@@ -141,13 +146,13 @@ async function connectWithAws(ctx: CommandContext, answers: ConnectAnswers, conf
     }
     const built = await buildConnections({ ...session, confirmReplace: async () => flags.yes || (asks && rolledBack) }, plans, { maxParallel: flags.maxParallel });
     if (built.kind === "cancelled") {
-      const next = nextCommands(ctx.invocation, answers, ["connect", "status", "disconnect"]);
+      const next = connectionNext(ctx.invocation, answers, ["connect", "status", "disconnect"]);
       session.emit({ kind: "result", operation: "connect", ok: false, summary: "Connect cancelled.", next, at: Date.now() });
       throw new InterruptedError(`Connect cancelled. ${built.message}`, true);
     }
     const failed = built.regions.flatMap((r) => (r.kind === "failed" ? [{ ...r, region: r.region }] : []));
     if (failed.length > 0) {
-      const next = nextCommands(ctx.invocation, answers, ["connect", "disconnect"]);
+      const next = connectionNext(ctx.invocation, answers, ["connect", "disconnect"]);
       const up = built.regions.filter((r) => r.kind === "built").map((r) => r.region);
       const notStarted = built.regions.filter((r) => r.kind === "not-started").map((r) => r.region);
       const one = failed[0]!;

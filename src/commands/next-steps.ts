@@ -37,6 +37,15 @@ export function equivalentCommand(invocation: string, answers: Answers, command:
   return `${invocation} ${command} ${answerFlags(answers, "all")}`;
 }
 
+/**
+ * A connection's next commands: `connect` as the whole of its answers, so that pasted it resumes this very
+ * connection with no answers file at hand (unsaved, or another --config), then the others, which find the
+ * connection by its name and regions.
+ */
+export function connectionNext(invocation: string, answers: ConnectAnswers, commands: readonly string[]): string[] {
+  return commands.flatMap((command) => (command === "connect" ? [equivalentConnect(invocation, answers)] : nextCommands(invocation, answers, [command])));
+}
+
 /** The non-interactive connect that repeats a guided one: every answer as its flag (the probe only when off). */
 export function equivalentConnect(invocation: string, answers: ConnectAnswers): string {
   const flags = CONNECT_KEYS.flatMap((key) => {

@@ -1,7 +1,13 @@
 // The printed commands ("next:", the equivalent command) start the way this run was started: what npx,
 // npm, a global install and a clone really put in process.argv[1] and the environment.
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { equivalentConnect, invocation } from "../../src/commands/next-steps.js";
+import { connectFlagAnswers } from "../../src/commands/connect.js";
+import { connectionNext, equivalentConnect, invocation } from "../../src/commands/next-steps.js";
+import type { ConnectAnswers } from "../../src/config/answers.js";
+import { resolveConnectAnswers } from "../../src/config/connect-answers.js";
+import { type Flags, parseFlags } from "../../src/config/flags.js";
+import { wrapCommand } from "../../src/ui/format.js";
 
 const npmEnv = { npm_command: "exec", npm_lifecycle_event: "npx", npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js", PATH: "/usr/bin:/bin" };
 
@@ -57,5 +63,30 @@ describe("equivalentConnect", () => {
     expect(command).toBe(
       "npx xregion-private-api connect --name orders --api-region us-east-1 --api-id a1b2c3d4e5 --client-region eu-west-1,ap-southeast-2 --client-vpc vpc-0123456789abcdef0,vpc-0fedcba9876543210 --client-subnets 'subnet-0123456789abcdef0;subnet-0fedcba9876543210'",
     );
+  });
+});
+
+// A printed command as a person pastes it (wrapped at 50 columns): the words a POSIX shell hands the CLI, then
+// the CLI's own flag parser.
+function pasted(command: string): Flags {
+  const [program, ...rest] = wrapCommand(command, 2, 50).join("\n").trim().split(" ");
+  expect(program).toBe("xr");
+  const words = execFileSync("sh", ["-c", `printf '%s\\0' ${rest.join(" ")}`], { encoding: "utf8" }).split("\0").slice(0, -1);
+  return parseFlags(words, () => {}) as Flags;
+}
+
+describe("connectionNext", () => {
+  const SEVERAL: ConnectAnswers = {
+    name: "orders", apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "eu-west-1,ap-southeast-2", stage: "prod", endpoint: "vpce-0123456789abcdef0",
+    clientVpc: "vpc-0123456789abcdef0,vpc-0fedcba9876543210", clientSubnets: "subnet-0123456789abcdef0;subnet-0fedcba9876543210", clientSecurityGroups: ";sg-0123456789abcdef0", peering: "new", probe: false,
+  };
+
+  it("prints a connect that, pasted where no answers file is, resumes the same connection (every answer as its flag, ';' quoted)", async () => {
+    const [connect, disconnect] = connectionNext("xr", SEVERAL, ["connect", "disconnect"]);
+    const flags = pasted(connect!);
+    expect(flags.command).toBe("connect");
+    const { answers } = await resolveConnectAnswers({ flags: connectFlagAnswers(flags), file: undefined, filePath: "/nowhere/xregion-private-api.json" }, undefined);
+    expect(answers).toEqual(SEVERAL);
+    expect(pasted(disconnect!)).toMatchObject({ command: "disconnect", name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1,ap-southeast-2" });
   });
 });
