@@ -150,7 +150,7 @@ async function connectWithAws(ctx: CommandContext, answers: ConnectAnswers, conf
       session.emit({ kind: "result", operation: "connect", ok: false, summary: "Connect cancelled.", next, at: Date.now() });
       throw new InterruptedError(`Connect cancelled. ${built.message}`, true);
     }
-    const failed = built.regions.flatMap((r) => (r.kind === "failed" ? [{ ...r, region: r.region }] : []));
+    const failed = built.regions.flatMap((r) => (r.kind === "failed" ? [r] : []));
     if (failed.length > 0) {
       const next = connectionNext(ctx.invocation, answers, ["connect", "disconnect"]);
       const up = built.regions.filter((r) => r.kind === "built").map((r) => r.region);
