@@ -8,7 +8,7 @@ import { stageRef } from "../steps/stages.js";
 import { planLines } from "../ui/plan-text.js";
 import { terminalColumns, wrapCommand, wrapLines } from "../ui/format.js";
 import { type CommandContext, loadAnswers, type StackOutputs, stopOnCredentials, writeOutputsFile } from "./context.js";
-import { equivalentCommand, nextCommands } from "./next-steps.js";
+import { deploymentNext, equivalentCommand, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
 /** `deploy`: questions and plan, then the AWS half. */
@@ -81,13 +81,13 @@ async function finish(ctx: CommandContext, session: Session, plan: Plan, result:
   const several = answers.clients.length > 1;
   if (result.kind === "cancelled") {
     // Said once, here (the stage's own line and what is left came before): deploy resumes where it stopped.
-    const next = nextCommands(ctx.invocation, answers, ["deploy", "status", "teardown"]);
+    const next = deploymentNext(ctx.invocation, answers, ["deploy", "status", "teardown"]);
     const summary = several && result.regions.length > 0 ? `Deployment cancelled. ${regionsText(result.regions)}` : "Deployment cancelled.";
     session.emit({ kind: "result", operation: "deploy", ok: false, summary, next, at: Date.now() });
     throw new InterruptedError(`Deployment cancelled. ${result.message}`, true);
   }
   if (result.kind === "failed") {
-    const next = nextCommands(ctx.invocation, answers, ["deploy", "teardown"]);
+    const next = deploymentNext(ctx.invocation, answers, ["deploy", "teardown"]);
     const regions = several && result.regions.length > 0 ? ` ${regionsText(result.regions)}` : "";
     const where = several && result.clientRegion ? ` (${result.clientRegion})` : "";
     session.emit({ kind: "result", operation: "deploy", ok: false, summary: `${result.message}${regions}`, next, at: Date.now() });

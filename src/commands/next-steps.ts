@@ -38,6 +38,15 @@ export function equivalentCommand(invocation: string, answers: Answers, command:
 }
 
 /**
+ * A deployment's next commands: `deploy` as the whole of its answers (ranges and zones too), so that pasted it
+ * resumes this very deployment with no answers file at hand instead of planning the defaults' ranges against
+ * the stacks that stand; then the others, which find the deployment by its name and regions.
+ */
+export function deploymentNext(invocation: string, answers: Answers, commands: readonly string[]): string[] {
+  return commands.flatMap((command) => (command === "deploy" ? [equivalentCommand(invocation, answers, "deploy")] : nextCommands(invocation, answers, [command])));
+}
+
+/**
  * A connection's next commands: `connect` as the whole of its answers, so that pasted it resumes this very
  * connection with no answers file at hand (unsaved, or another --config), then the others, which find the
  * connection by its name and regions.

@@ -3,9 +3,10 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { connectFlagAnswers } from "../../src/commands/connect.js";
-import { connectionNext, equivalentConnect, invocation } from "../../src/commands/next-steps.js";
-import type { ConnectAnswers } from "../../src/config/answers.js";
+import { connectionNext, deploymentNext, equivalentConnect, invocation } from "../../src/commands/next-steps.js";
+import { ANSWER_KEYS, type Answers, type ConnectAnswers } from "../../src/config/answers.js";
 import { resolveConnectAnswers } from "../../src/config/connect-answers.js";
+import { resolveAnswers } from "../../src/config/resolve.js";
 import { type Flags, parseFlags } from "../../src/config/flags.js";
 import { wrapCommand } from "../../src/ui/format.js";
 
@@ -88,5 +89,22 @@ describe("connectionNext", () => {
     const { answers } = await resolveConnectAnswers({ flags: connectFlagAnswers(flags), file: undefined, filePath: "/nowhere/xregion-private-api.json" }, undefined);
     expect(answers).toEqual(SEVERAL);
     expect(pasted(disconnect!)).toMatchObject({ command: "disconnect", name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1,ap-southeast-2" });
+  });
+});
+
+describe("deploymentNext", () => {
+  const SEVERAL: Answers = {
+    name: "orders", apiRegion: "us-east-1", apiCidr: "10.1.0.0/16", apiAzs: "us-east-1b,us-east-1c",
+    clients: [{ region: "eu-west-1", cidr: "10.2.0.0/16", azs: "eu-west-1a,eu-west-1b" }, { region: "ap-southeast-2", cidr: "10.3.0.0/16" }],
+  };
+
+  it("prints a deploy that, pasted where no answers file is, resumes the same deployment (its ranges and zones, not the defaults)", async () => {
+    const [deploy, teardown] = deploymentNext("xr", SEVERAL, ["deploy", "teardown"]);
+    const flags = pasted(deploy!);
+    expect(flags.command).toBe("deploy");
+    const given = Object.fromEntries(ANSWER_KEYS.flatMap((key) => (flags[key] === undefined ? [] : [[key, flags[key]]])));
+    const { answers } = await resolveAnswers({ flags: given, file: undefined, filePath: "/nowhere/xregion-private-api.json" }, undefined, "all", true);
+    expect(answers).toEqual(SEVERAL);
+    expect(pasted(teardown!)).toMatchObject({ command: "teardown", name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1,ap-southeast-2" });
   });
 });
