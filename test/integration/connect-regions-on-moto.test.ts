@@ -123,13 +123,13 @@ describe("a connection with two client regions through the CLI", () => {
     expect(await userResources(moto, aws, second)).toEqual(original[1]);
   });
 
-  it("a refusal of one region (its range overlaps another client region's) stops the whole run before any stack exists", async () => {
-    const third = await buildClientSide(moto, aws, B3, { cidr: "10.60.0.0/16", subnet: "10.60.8.0/24", functionName: "orders-caller-us" });
+  it("a refusal of one region (its client subnet overlaps another client region's) stops the whole run before any stack exists", async () => {
+    const third = await buildClientSide(moto, aws, B3, { cidr: "10.60.0.0/16", subnet: "10.60.4.0/24", functionName: "orders-caller-us" });
     const result = await run(["connect", "--name", NAME, "--api-region", A, "--api-id", first.apiId, "--client-region", `${B1},${B3}`, "--function", `${first.functionName},${third.functionName}`, "--yes", "--json"], tempDir("xregion-connect-refused-"));
     expect(result.code, shown(result)).toBe(2);
     const plans = events(result.stdout).filter((e) => e.kind === "connect-plan");
     expect(plans.map((e) => [e["region"], (e["refusals"] as { reason: string }[]).map((r) => r.reason)])).toEqual([[B1, []], [B3, ["overlap"]]]);
-    expect(result.stderr.split("\n").filter((line) => line.startsWith("error: "))).toEqual([`error: ${third.clientVpcId}'s range 10.60.0.0/16 (${B3}) overlaps ${first.clientVpcId}'s 10.60.0.0/16 (${B1}), another client region of this connection: the API VPC's route tables cannot send one range to two peering connections; connect client VPCs whose ranges are disjoint, or leave one of them out of --client-region.`]);
+    expect(result.stderr.split("\n").filter((line) => line.startsWith("error: "))).toEqual([`error: ${third.clientVpcId}'s client subnets 10.60.4.0/24 (${B3}) overlap ${first.clientVpcId}'s 10.60.4.0/24 (${B1}), another client region of this connection: the API VPC's route tables cannot send one range to two peering connections; call from client subnets whose blocks are disjoint (--function's subnets, or --client-subnets), or leave one of them out of --client-region.`]);
     expect([...(await stacksOf(B1)), ...(await stacksOf(B3))]).toEqual([false, false, false, false]);
     expect(await userResources(moto, aws, first)).toEqual(original[0]);
   });

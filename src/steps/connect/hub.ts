@@ -1,8 +1,8 @@
 // A connection with several client regions joins each region's VPC to the same API VPC: the API VPC's
 // peerings, its endpoint subnets' route tables and the endpoint's security group carry every region's
 // additions. Each region's plan checks its own additions against the quotas (plan.ts); this sums them over
-// the regions, in order, as deploy's hub-limits.ts does, and refuses client ranges that overlap each other
-// (the API side would need two routes for one range). Before anything is created. Pure.
+// the regions, in order, as deploy's hub-limits.ts does, and refuses client subnets whose blocks overlap each
+// other (the API side would need two routes for one range). Before anything is created. Pure.
 import { overlapOf, parseCidr } from "../../net/cidr.js";
 import { HUB_QUOTAS, type Quota } from "../hub-limits.js";
 import type { ConnectFacts } from "./plan.js";
@@ -22,20 +22,20 @@ export function withHubLimits(regions: readonly RegionPlan[]): ConnectPlan[] {
   return regions.map(({ plan }, i) => (extra[i]!.length === 0 ? plan : { ...plan, refusals: [...plan.refusals, ...extra[i]!] }));
 }
 
-// A client range that overlaps another client region's: the API VPC's route tables cannot send one range to two peerings.
+// A client block that overlaps another client region's: the API VPC's route tables cannot send one range to
+// two peering connections. The blocks are the client subnets' (what the API side routes back), not the client
+// VPCs' ranges: a hub may be peered with VPCs whose ranges overlap when its routes name disjoint subnets
+// (AWS VPC peering guide, "VPC peering configurations with specific routes").
 function overlaps(regions: readonly RegionPlan[], extra: Refusal[][]): void {
-  const ranges = regions.map((r) => {
-    const side = r.facts.snapshot.clientSide;
-    return { region: regionOf(r), vpcId: side?.vpcId, cidrs: side?.vpc.ok ? side.vpc.value.cidrs : [] };
-  });
+  const ranges = regions.map((r) => ({ region: regionOf(r), vpcId: r.facts.snapshot.clientSide?.vpcId, blocks: r.plan.clientBlocks }));
   ranges.forEach((later, j) => {
     for (const earlier of ranges.slice(0, j)) {
-      const pair = later.cidrs.flatMap((c) => earlier.cidrs.filter((e) => { const [x, y] = [parseCidr(c), parseCidr(e)]; return x && y && overlapOf(x, y); }).map((e) => [c, e] as const))[0];
+      const pair = later.blocks.flatMap((c) => earlier.blocks.filter((e) => { const [x, y] = [parseCidr(c), parseCidr(e)]; return x && y && overlapOf(x, y); }).map((e) => [c, e] as const))[0];
       if (!pair) continue;
       extra[j]!.push({
         reason: "overlap",
         hop: "return-route",
-        message: `${later.vpcId}'s range ${pair[0]} (${later.region}) overlaps ${earlier.vpcId}'s ${pair[1]} (${earlier.region}), another client region of this connection: the API VPC's route tables cannot send one range to two peering connections; connect client VPCs whose ranges are disjoint, or leave one of them out of --client-region.`,
+        message: `${later.vpcId}'s client subnets ${pair[0]} (${later.region}) overlap ${earlier.vpcId}'s ${pair[1]} (${earlier.region}), another client region of this connection: the API VPC's route tables cannot send one range to two peering connections; call from client subnets whose blocks are disjoint (--function's subnets, or --client-subnets), or leave one of them out of --client-region.`,
       });
       return;
     }

@@ -124,6 +124,8 @@ export interface ConnectPlan {
   readonly client: StackPlan;
   readonly api: StackPlan;
   readonly carriers: readonly Carrier[];
+  /** The client subnets' blocks, which the API side routes back and admits (none when refused before they were known). */
+  readonly clientBlocks: readonly string[];
   /** What connect will not touch, in words. */
   readonly untouched: readonly string[];
   /** What the user should know (shared groups, a broader zone, the probe's network interfaces). */

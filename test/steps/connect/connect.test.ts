@@ -34,6 +34,7 @@ function plan(over: Partial<Pick<ConnectPlan, "client" | "api">> = {}): ConnectP
     client: stack("client", { DeploymentName: "orders", ClientVpcId: "vpc-0b", PeeringConnectionId: "", ClientRoute1Table: "rtb-0b", ClientRoute1Destination: "10.50.8.0/24" }),
     api: stack("api", { DeploymentName: "orders", ClientRegion: CLIENT_REGION, PeeringConnectionId: "", ReturnRoute1Table: "rtb-0a", ReturnRoute1Destination: "10.60.4.0/24" }),
     carriers: [],
+    clientBlocks: ["10.60.4.0/24"],
     untouched: [],
     notes: [],
     refusals: [],

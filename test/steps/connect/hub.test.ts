@@ -64,15 +64,25 @@ describe("withHubLimits", () => {
     expect(plans.map((p) => p.refusals.filter((r) => r.reason === "quota" && r.message.includes("vpc-0a")).length)).toEqual([1, 1]);
   });
 
-  it("refuses a client region whose range overlaps an earlier region's", async () => {
+  it("refuses a client region whose client subnets overlap an earlier region's", async () => {
     const plans = withHubLimits([await region("eu-west-1", EMPTY), await region("ap-southeast-2", EMPTY)]);
     expect(plans[0]!.refusals).toEqual([]);
     expect(plans[1]!.refusals).toEqual([
       {
         reason: "overlap",
         hop: "return-route",
-        message: "vpc-0b's range 10.20.0.0/16 (ap-southeast-2) overlaps vpc-0b's 10.20.0.0/16 (eu-west-1), another client region of this connection: the API VPC's route tables cannot send one range to two peering connections; connect client VPCs whose ranges are disjoint, or leave one of them out of --client-region.",
+        message: "vpc-0b's client subnets 10.20.0.0/23 (ap-southeast-2) overlap vpc-0b's 10.20.0.0/23 (eu-west-1), another client region of this connection: the API VPC's route tables cannot send one range to two peering connections; call from client subnets whose blocks are disjoint (--function's subnets, or --client-subnets), or leave one of them out of --client-region.",
       },
     ]);
+  });
+
+  it("takes client VPCs whose ranges overlap when their client subnets do not (the hub routes each subnet block to its own peering)", async () => {
+    // The same VPC range in the second region, its client in other subnets of it.
+    const elsewhere = (h: HalfPath) => {
+      h.clientSubnets = [{ id: "subnet-0b1", cidr: "10.20.8.0/24" }, { id: "subnet-0b2", cidr: "10.20.9.0/24" }];
+    };
+    const plans = withHubLimits([await region("eu-west-1", EMPTY), await region("ap-southeast-2", EMPTY, elsewhere)]);
+    expect(plans.map((p) => p.refusals)).toEqual([[], []]);
+    expect(plans.map((p) => p.clientBlocks)).toEqual([["10.20.0.0/23"], ["10.20.8.0/23"]]);
   });
 });
