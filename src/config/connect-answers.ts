@@ -261,6 +261,10 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
   }
   pairs(apiRegion, regions);
   fail(arnRegionProblem(clients, regions, clientLabel("function"), labelOf("clientRegion")));
+  // A peering connection joins two VPCs: one named cannot carry every client region's VPC.
+  if (regions.length > 1 && peering.startsWith("pcx-")) {
+    fail(`${labelOf("peering")} ${peering} names one peering connection, which joins one client VPC to the API VPC, and ${labelOf("clientRegion")} names ${regions.length} client regions: pass --peering auto (each region reuses its active peering, else gets a new one) or new, or connect that peering's region on its own`);
+  }
   if (positional) fail(clientCountProblem(clientText, regions, clientLabel));
   fail(clientRegionsProblem(regions.join(","), labelOf("clientRegion")));
   if (new Set(clients.map((c) => (c.function !== undefined ? "function" : "network"))).size > 1) {

@@ -164,6 +164,14 @@ describe("a connection with several client regions", () => {
     await expect(resolve({ function: arn("ap-southeast-2") })).rejects.toThrow(`--function ${arn("ap-southeast-2")} is a function of ap-southeast-2, but --client-region is eu-west-1: pass --client-region ap-southeast-2, or a function of eu-west-1`);
   });
 
+  it("refuses one --peering pcx-… for several client regions before any AWS call (a peering joins one client VPC)", async () => {
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "a,b", peering: "pcx-0123456789abcdef0" })).rejects.toThrow(
+      "--peering pcx-0123456789abcdef0 names one peering connection, which joins one client VPC to the API VPC, and --client-region names 2 client regions: pass --peering auto",
+    );
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "a,b", peering: "new" })).resolves.toBeDefined();
+    await expect(resolve({ peering: "pcx-0123456789abcdef0" })).resolves.toBeDefined();
+  });
+
   it("a file's clients follow their regions: a --client-region naming some of them connects those with their saved clients", async () => {
     const file = { clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap" };
     const { answers } = await resolveConnectAnswers({ flags: { apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "ap-southeast-2" }, file, filePath: FILE }, undefined);
