@@ -54,11 +54,8 @@ type StageOutcome =
   | { readonly kind: "failed"; readonly status: string; readonly rootCause: RootCause | undefined; readonly message: string }
   | { readonly kind: "cancelled"; readonly message: string };
 
-/** Which stacks, in the order they are deleted, and the command that deletes them (its messages name it to run again). */
-export interface TeardownOrder {
-  readonly stacks: readonly StageRef[];
-  readonly command: "teardown" | "disconnect";
-}
+/** The command that deletes the stacks: its messages name it to run again. */
+type TeardownCommand = "teardown" | "disconnect";
 
 type Ended = Extract<StageOutcome, { kind: "failed" | "cancelled" }> & { readonly ref: StageRef };
 
@@ -114,20 +111,15 @@ export async function teardownAll(ctx: EngineContext, stacks: StackStates, optio
   return stopped(ctx, order, stages, [{ ...api, ref: stacks.api.ref }]);
 }
 
-/** Deletes the stacks in the order given (a connection's), one at a time; a stack already gone counts as deleted. */
-export async function teardownInOrder(ctx: EngineContext, teardown: TeardownOrder): Promise<TeardownResult> {
-  return teardownLanes(ctx, [teardown.stacks], { maxParallel: 1, command: teardown.command });
-}
-
 /**
  * Several lanes of stacks (a connection's client regions, each its API side then its client side), each
- * lane in its order, the lanes side by side (at most maxParallel at once); a lane that fails stops none
- * running and starts no new one.
+ * lane in its order, the lanes side by side (at most maxParallel at once); a stack already gone counts as
+ * deleted, and a lane that fails stops none running and starts no new one.
  */
 export async function teardownLanes(
   ctx: EngineContext,
   lanes: readonly (readonly StageRef[])[],
-  options: { readonly maxParallel: number; readonly command: TeardownOrder["command"] },
+  options: { readonly maxParallel: number; readonly command: TeardownCommand },
 ): Promise<TeardownResult> {
   const order = lanes.flat();
   ctx.emit({ kind: "stages-queued", stages: order, at: ctx.clock.now() });
@@ -179,7 +171,7 @@ function settled(promise: Promise<ReleaseOutcome>): Promise<ReleaseOutcome> {
   return promise;
 }
 
-async function teardownStage(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"], release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
+async function teardownStage(ctx: EngineContext, ref: StageRef, command: TeardownCommand, release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
   try {
     return await deleteOne(ctx, ref, command, release);
   } catch (error) {
@@ -190,7 +182,7 @@ async function teardownStage(ctx: EngineContext, ref: StageRef, command: Teardow
   }
 }
 
-async function deleteOne(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"], release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
+async function deleteOne(ctx: EngineContext, ref: StageRef, command: TeardownCommand, release: Promise<ReleaseOutcome> | undefined): Promise<StageOutcome> {
   const cfn = ctx.clients.cloudFormation(ref.region);
   const stats = { describeStackEventsCalls: 0 };
   let stack = await describeStack(cfn, ref.stackName);
@@ -231,7 +223,7 @@ async function deleteOne(ctx: EngineContext, ref: StageRef, command: TeardownOrd
 
 // A DELETE_FAILED stack is kept with what it could not delete, and CloudFormation deletes the rest when
 // asked again. What holds the client stack is usually Lambda's interfaces: each is listed with its command.
-async function whatHoldsIt(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"]): Promise<string> {
+async function whatHoldsIt(ctx: EngineContext, ref: StageRef, command: TeardownCommand): Promise<string> {
   const again = `run ${command} again: CloudFormation deletes what is left of the stack.`;
   if (!holdsVpcFunction(ref.key)) return `Remove what holds it, then ${again}`;
   try {
@@ -257,7 +249,7 @@ async function descriptionsOf(ref: StageRef, parameters: Readonly<Record<string,
   }
 }
 
-function stopFollowing(ctx: EngineContext, ref: StageRef, command: TeardownOrder["command"]): StageOutcome {
+function stopFollowing(ctx: EngineContext, ref: StageRef, command: TeardownCommand): StageOutcome {
   const message = `Stopped following the delete of ${ref.stackName}; it continues in AWS. Run ${command} again to follow it to the end.`;
   ctx.emit({ kind: "stage-cancelled", ...ref, status: "DELETE_IN_PROGRESS", message, at: ctx.clock.now() });
   return { kind: "cancelled", message };

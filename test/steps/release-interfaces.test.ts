@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runStage } from "../../src/steps/deploy-stage.js";
-import { teardownInOrder } from "../../src/steps/teardown.js";
+import { teardownLanes } from "../../src/steps/teardown.js";
 import { type EventSpec, resourceEvent, stackEvent, type StackSetup } from "../helpers/cfn-timeline.js";
 import { ec2Error } from "../helpers/aws-fixtures.js";
 import { CLIENT_RESOURCES, FUNCTION, GROUP, lambdaError, lambdaInterface, LETS_GO_AFTER_MS, SUBNETS, VPC } from "../helpers/function-network-timeline.js";
@@ -401,7 +401,7 @@ describe("disconnect releases the probe's network interfaces as teardown release
       .stack("demo-connect-client", { status: "CREATE_COMPLETE", resources: PROBE_RESOURCES, parameters: { ClientVpcId: VPC, ProbeSubnetIds: SUBNETS.join(",") }, delete: clientDelete(h) });
     h.net.interfaces = [lambdaInterface(), lambdaInterface()];
     const ours = h.net.interfaces.map((e) => e.id);
-    const result = await teardownInOrder(h.ctx, { stacks: CONNECTION, command: "disconnect" });
+    const result = await teardownLanes(h.ctx, [CONNECTION], { maxParallel: 1, command: "disconnect" });
 
     expect(result).toMatchObject({ kind: "done", stages: [{ key: "connect-api", outcome: "deleted" }, { key: "connect-client", outcome: "deleted" }] });
     expect(h.net.calls.find((c) => c.command === "DescribeNetworkInterfaces")?.input["Filters"]).toContainEqual({ Name: "vpc-id", Values: [VPC] });

@@ -27,15 +27,6 @@ export interface PlannedConnection {
   readonly apiRange: string;
 }
 
-/** Reads both sides, plans, and emits the plan (a dry run's whole output); with what was read, and the API VPC's range that holds the endpoint. */
-export async function planConnection(
-  ctx: StepContext<"ec2" | "lambda" | "apiGateway" | "route53" | "cloudFormation">,
-  options: ConnectOptions,
-  dryRun: boolean,
-): Promise<PlannedConnection> {
-  return (await planConnections(ctx, [options], dryRun))[0]!;
-}
-
 /**
  * Each client region's plan, in the regions' order: the API side read once for all, each client side for
  * itself, every plan made, then the refusals only the regions together call for (hub.ts); each plan emitted,
@@ -77,21 +68,6 @@ export function connectPlanView(plan: ConnectPlan, dryRun: boolean, regional = f
   };
 }
 
-/** How building a connection's stacks ended: built (with the client side's outputs), failed at a stage, or cancelled. */
-export type ConnectResult =
-  | { readonly kind: "built"; readonly outputs: Readonly<Record<string, string>>; readonly outcomes: readonly StageResult["kind"][] }
-  | { readonly kind: "failed"; readonly stage: 1 | 2; readonly message: string; readonly outputs: Readonly<Record<string, string>> }
-  | { readonly kind: "cancelled"; readonly message: string; readonly left: readonly LeftStack[] };
-
-/** Deploys the client stack, then the API-side stack with the client side's peering connection. */
-export async function buildConnection(deployCtx: DeployContext, plan: ConnectPlan): Promise<ConnectResult> {
-  const ctx = advised(deployCtx);
-  const refs = connectStageRefs(plan.options);
-  ctx.emit({ kind: "stages-queued", stages: refs, at: ctx.clock.now() });
-  const run = await buildSides(ctx, plan, refs);
-  return run.kind === "cancelled" ? cancelled(ctx, refs, run.message) : run;
-}
-
 /** How one client region's stacks ended: as one region's run ends, or never started (a region before failed, or Ctrl-C). */
 export type RegionBuild = { readonly region: string } & (SidesRun | { readonly kind: "not-started" });
 
@@ -118,7 +94,11 @@ export async function buildConnections(deployCtx: DeployContext, plans: readonly
   return { kind: "cancelled", message: cancel?.kind === "cancelled" ? cancel.message : "Cancelled.", left, regions };
 }
 
-type SidesRun = Exclude<ConnectResult, { kind: "cancelled" }> | { readonly kind: "cancelled"; readonly message: string };
+/** How one client region's two stacks ended: built (with the client side's outputs), failed at a stage, or cancelled. */
+type SidesRun =
+  | { readonly kind: "built"; readonly outputs: Readonly<Record<string, string>>; readonly outcomes: readonly StageResult["kind"][] }
+  | { readonly kind: "failed"; readonly stage: 1 | 2; readonly message: string; readonly outputs: Readonly<Record<string, string>> }
+  | { readonly kind: "cancelled"; readonly message: string };
 
 // One client region's two stacks in order: the client side, then the API side with its peering.
 async function buildSides(ctx: DeployContext, plan: ConnectPlan, refs: readonly StageRef[]): Promise<SidesRun> {
@@ -168,10 +148,4 @@ function stagePlan(ref: StageRef, planned: StackPlan): StagePlan {
 function advice(reason: string): string | undefined {
   const refused = refusedAction(reason);
   return refused ? refusedAdvice(refused) : undefined;
-}
-
-async function cancelled(ctx: DeployContext, refs: readonly StageRef[], message: string): Promise<ConnectResult> {
-  const left = await describeLeft(ctx, refs);
-  ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
-  return { kind: "cancelled", message, left };
 }

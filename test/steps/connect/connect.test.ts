@@ -3,7 +3,7 @@
 // during the client side's create deletes it (its probe's interfaces released first) and says what is left;
 // a re-run whose change sets are empty is a no-op on both.
 import { describe, expect, it } from "vitest";
-import { buildConnection, buildConnections } from "../../../src/steps/connect/connect.js";
+import { buildConnections } from "../../../src/steps/connect/connect.js";
 import type { ProgressEvent } from "../../../src/steps/events.js";
 import type { ConnectPlan, StackPlan } from "../../../src/steps/connect/types.js";
 import { createdResource, resourceEvent, stackEvent } from "../../helpers/cfn-timeline.js";
@@ -47,14 +47,16 @@ function created(resource: string, type: string, outputs: Record<string, string>
   return { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated"), start], [initiated], [done, stackEvent("CREATE_COMPLETE")]], outputs };
 }
 
-describe("buildConnection", () => {
+describe("buildConnections with one client region", () => {
+  const build = (h: ReturnType<typeof harness>, one: ConnectPlan) => buildConnections(h.ctx, [one], { maxParallel: 4 });
+
   it("makes the client side, then the API side with the peering the client side made, labelled 1/2 and 2/2", async () => {
     const h = harness();
     h.cfn
       .stack("orders-connect-client", { execute: created("PeeringConnection", "AWS::EC2::VPCPeeringConnection", { PeeringConnectionId: PCX, FunctionName: "orders-probe" }) })
       .stack(`orders-connect-api-${CLIENT_REGION}`, { execute: created("ReturnRoute1", "AWS::EC2::Route", {}) });
-    const result = await buildConnection(h.ctx, plan());
-    expect(result).toEqual({ kind: "built", outputs: { PeeringConnectionId: PCX, FunctionName: "orders-probe" }, outcomes: ["deployed", "deployed"] });
+    const result = await build(h, plan());
+    expect(result).toEqual({ kind: "done", regions: [{ region: CLIENT_REGION, kind: "built", outputs: { PeeringConnectionId: PCX, FunctionName: "orders-probe" }, outcomes: ["deployed", "deployed"] }] });
     const changeSets = h.cfn.calls.filter((c) => c.command === "CreateChangeSet");
     expect(changeSets.map((c) => [c.region, c.input["StackName"]])).toEqual([[CLIENT_REGION, "orders-connect-client"], [API_REGION, `orders-connect-api-${CLIENT_REGION}`]]);
     const apiParameters = changeSets[1]!.input["Parameters"] as { ParameterKey: string; ParameterValue: string }[];
@@ -69,8 +71,8 @@ describe("buildConnection", () => {
   it("does not make a side that needs nothing, and says so", async () => {
     const h = harness();
     h.cfn.stack("orders-connect-client", { execute: created("ClientRoute1", "AWS::EC2::Route", { PeeringConnectionId: PCX }) });
-    const result = await buildConnection(h.ctx, plan({ api: stack("api", { PeeringConnectionId: PCX }, false) }));
-    expect(result.kind).toBe("built");
+    const result = await build(h, plan({ api: stack("api", { PeeringConnectionId: PCX }, false) }));
+    expect(result).toMatchObject({ kind: "done", regions: [{ kind: "built" }] });
     expect(h.cfn.calls.filter((c) => c.region === API_REGION)).toEqual([]);
     expect(h.events).toContainEqual(expect.objectContaining({ kind: "info", stage: 2, message: `${API_REGION} needs nothing added: orders-connect-api-${CLIENT_REGION} is not needed.` }));
     expect(h.events).toContainEqual(expect.objectContaining({ kind: "stage-finished", stage: 2, outcome: "absent" }));
@@ -81,8 +83,8 @@ describe("buildConnection", () => {
     h.cfn
       .stack("orders-connect-client", { status: "CREATE_COMPLETE", outputs: { PeeringConnectionId: PCX }, changeSet: "empty" })
       .stack(`orders-connect-api-${CLIENT_REGION}`, { status: "CREATE_COMPLETE", changeSet: "empty" });
-    const result = await buildConnection(h.ctx, plan());
-    expect(result).toMatchObject({ kind: "built", outcomes: ["no-op", "no-op"] });
+    const result = await build(h, plan());
+    expect(result).toMatchObject({ kind: "done", regions: [{ kind: "built", outcomes: ["no-op", "no-op"] }] });
     expect(h.cfn.count("ExecuteChangeSet")).toBe(0);
   });
 
@@ -90,7 +92,7 @@ describe("buildConnection", () => {
     const h = harness();
     h.cfn.stack("orders-connect-client", { execute: { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [], []] } });
     h.cfn.after("DescribeStackEvents", 1, () => h.controller.abort());
-    const result = await buildConnection(h.ctx, plan());
+    const result = await build(h, plan());
     expect(result).toMatchObject({ kind: "cancelled", left: [{ stackName: "orders-connect-client", status: "absent" }, { stackName: `orders-connect-api-${CLIENT_REGION}`, status: "absent" }] });
     expect(h.cfn.calls.filter((c) => c.command === "DeleteStack").map((c) => c.region)).toEqual([CLIENT_REGION]);
     // The probe's interfaces are looked for before the delete, as the client function's are.
