@@ -8,7 +8,7 @@ import { apiIdProblem, functionProblem, stageProblem } from "../config/validate.
 import { FailureError, UsageError } from "../errors.js";
 import type { DoctorReport } from "../steps/doctor/doctor.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
-import { locateFlags, nextCommands } from "./next-steps.js";
+import { connectMissing, locateFlags, nextCommands } from "./next-steps.js";
 
 
 /** The flags of a hand-made setup, checked before any AWS call; undefined for our own deployment. */
@@ -39,7 +39,7 @@ export async function runDoctor(ctx: CommandContext): Promise<number> {
     await session.goLive();
     const queries: PathQuery[] = target
       ? [{ clientRegion: answers.clients[0]!.region, apiRegion: answers.apiRegion, ...target }]
-      : await ourPaths(session.clients, answers, loaded.file, ctx.invocation);
+      : await ourPaths(session.clients, answers, loaded.file, ctx.invocation, loaded.path);
     const several = queries.length > 1;
     const reports = (await doctorEach(session, queries)).map(({ query, report }) => ({ region: query.clientRegion, report }));
     const ok = reports.every((r) => r.report.ok);
@@ -67,7 +67,7 @@ function verdict(report: DoctorReport): string {
 
 // Each client region's path of our deployment, from its stacks' outputs; or a connection's path: a file of a
 // connection's answers names one, and a name without a deployment may be one.
-async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, answers: Answers, file: AnswersFile | undefined, invocation: string): Promise<PathQuery[]> {
+async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, answers: Answers, file: AnswersFile | undefined, invocation: string, path: string): Promise<PathQuery[]> {
   // A connection's path per client region: undefined for a region whose stacks are not a connection's.
   const places = connectionPlaces(answers);
   const connection = async () => {
@@ -85,7 +85,7 @@ async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, ans
     const missing = places.filter((_, i) => !queries[i]).map((p) => p.clientRegion);
     if (missing.length === 0) return queries.filter((q): q is PathQuery => q !== undefined);
     throw new FailureError(`no connection "${answers.name}" to check${places.length > 1 ? ` from ${missing.join(", ")}` : ""}: its stacks do not exist in ${missing.join(", ")} and ${answers.apiRegion}`, [
-      `connect it: ${invocation} connect ${locateFlags({ ...answers, clients: answers.clients.filter((c) => missing.includes(c.region)) })} --api-id <id> --function <name|ARN>`,
+      `connect it: ${connectMissing(invocation, path, file.connection, answers, missing)}`,
     ]);
   }
   const { lookupStacks } = await import("../steps/stacks.js");

@@ -55,6 +55,19 @@ export function connectionNext(invocation: string, answers: ConnectAnswers, comm
   return commands.flatMap((command) => (command === "connect" ? [equivalentConnect(invocation, answers)] : nextCommands(invocation, answers, [command])));
 }
 
+/**
+ * The connect that makes the client regions a connection lacks, for doctor's and verify's "connect it": the
+ * answers file's own clients for the regions it lists (--config names it, --client-region those regions),
+ * else those regions with the file's API and the client still to name (saved beside the file's regions).
+ */
+export function connectMissing(invocation: string, path: string, saved: Partial<ConnectAnswers> | undefined, answers: Locatable, missing: readonly string[]): string {
+  const listed = (saved?.clientRegion ?? "").split(",").map((r) => r.trim());
+  const config = `--config ${shellWord(path)}`;
+  if (saved && missing.every((region) => listed.includes(region))) return `${invocation} connect ${config} --client-region ${missing.join(",")}`;
+  const flags = locateFlags({ ...answers, clients: missing.map((region) => ({ region })) });
+  return `${invocation} connect ${config} ${flags} --api-id ${saved?.apiId ?? "<id>"} --function <name|ARN>`;
+}
+
 /** The non-interactive connect that repeats a guided one: every answer as its flag (the probe only when off). */
 export function equivalentConnect(invocation: string, answers: ConnectAnswers): string {
   const flags = CONNECT_KEYS.flatMap((key) => {

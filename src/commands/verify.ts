@@ -4,7 +4,7 @@
 import { type Answers, type ConnectAnswers, connectionPlaces, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
-import { type Locatable, locateFlags, nextCommands } from "./next-steps.js";
+import { connectMissing, type Locatable, locateFlags, nextCommands } from "./next-steps.js";
 import type { Session } from "./session.js";
 
 /** `verify`: finds each client region's deployed function (or a connection's probe) and proves its path again. */
@@ -26,7 +26,7 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
       const missing = places.filter((_, i) => !probes[i]).map((p) => p.clientRegion);
       if (missing.length === 0) return finish(ctx, session, answers, "connection", await verifyFunctions(ctx, session, probes as VerifyTarget[], configFile), probes.length);
       if (!stacks || missing.length < places.length) {
-        throw new FailureError(`no connection "${answers.name}" to verify${places.length > 1 ? ` from ${missing.join(", ")}` : ""}: its stacks do not exist in ${missing.join(", ")} and ${answers.apiRegion}`, [`connect it first: ${ctx.invocation} connect --config ${loaded.path}`]);
+        throw new FailureError(`no connection "${answers.name}" to verify${places.length > 1 ? ` from ${missing.join(", ")}` : ""}: its stacks do not exist in ${missing.join(", ")} and ${answers.apiRegion}`, [`connect it first: ${connectMissing(ctx.invocation, loaded.path, loaded.file?.connection, answers, missing)}`]);
       }
     }
     const missing = targets.filter((t) => !t.functionName);

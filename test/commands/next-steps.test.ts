@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { connectFlagAnswers } from "../../src/commands/connect.js";
-import { connectionNext, deploymentNext, equivalentConnect, invocation } from "../../src/commands/next-steps.js";
+import { connectionNext, connectMissing, deploymentNext, equivalentConnect, invocation } from "../../src/commands/next-steps.js";
 import { ANSWER_KEYS, type Answers, type ConnectAnswers } from "../../src/config/answers.js";
 import { resolveConnectAnswers } from "../../src/config/connect-answers.js";
 import { resolveAnswers } from "../../src/config/resolve.js";
@@ -106,5 +106,25 @@ describe("deploymentNext", () => {
     const { answers } = await resolveAnswers({ flags: given, file: undefined, filePath: "/nowhere/xregion-private-api.json" }, undefined, "all", true);
     expect(answers).toEqual(SEVERAL);
     expect(pasted(teardown!)).toMatchObject({ command: "teardown", name: "orders", apiRegion: "us-east-1", clientRegion: "eu-west-1,ap-southeast-2" });
+  });
+});
+
+describe("connectMissing", () => {
+  const FILE = "/work/my answers.json";
+  const SAVED = { name: "orders", apiRegion: "us-east-1", apiId: "a1b2c3d4e5", clientRegion: "eu-west-1,ap-southeast-2", function: "caller-eu,caller-ap", peering: "auto", probe: true };
+  const place = (regions: string[]) => ({ name: "orders", apiRegion: "us-east-1", clients: regions.map((region) => ({ region })) });
+
+  it("connects just the missing regions the answers file lists, with their saved clients, when pasted", async () => {
+    const command = connectMissing("xr", FILE, SAVED, place(["eu-west-1", "ap-southeast-2"]), ["ap-southeast-2"]);
+    const flags = pasted(command);
+    expect(flags).toMatchObject({ command: "connect", config: FILE, clientRegion: "ap-southeast-2" });
+    const { answers } = await resolveConnectAnswers({ flags: connectFlagAnswers(flags), file: SAVED, filePath: FILE }, undefined);
+    expect(answers).toMatchObject({ clientRegion: "ap-southeast-2", function: "caller-ap", apiId: "a1b2c3d4e5" });
+  });
+
+  it("names the file's API and leaves only the client to name for a region the file does not list", () => {
+    expect(connectMissing("xr", FILE, SAVED, place(["us-west-2"]), ["us-west-2"])).toBe(
+      "xr connect --config '/work/my answers.json' --name orders --api-region us-east-1 --client-region us-west-2 --api-id a1b2c3d4e5 --function <name|ARN>",
+    );
   });
 });
