@@ -5,8 +5,6 @@
 // nothing; disconnect leaves every user resource exactly as it was and doctor's verdict as it was, and a
 // second one finds nothing to do; an active peering is reused and left in place; each refusal stops connect
 // before any stack (exit 2, its one line); --dry-run sends no write call (moto's own request log).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeRouteTablesCommand, DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
@@ -30,14 +28,12 @@ let aws: MotoAws;
 let cli: ReturnType<typeof copyOfBuiltCli>;
 let ids: HalfPathIds;
 let original: unknown;
-let recording: string;
 
 beforeAll(async () => {
-  recording = join(mkdtempSync(join(tmpdir(), "xregion-recording-")), "requests.jsonl");
   cli = copyOfBuiltCli();
   // A connection's life, not its timing: AWS's durations at 1:600. moto's recorder keeps every request it
   // serves (moto_api recorder), which is how the suite counts what a run sends.
-  moto = await startMotoServer({ timeScale: 600, launcherEnv: { MOTO_RECORDER_FILEPATH: recording } });
+  moto = await startMotoServer({ timeScale: 600 });
   aws = motoAws(moto);
   await moto.warmUp([A, B]);
   ids = await buildHalfPath(moto, aws, A, B);
@@ -47,7 +43,6 @@ afterAll(async () => {
   aws?.destroy();
   await moto?.stop();
   cli?.remove();
-  if (recording) rmSync(join(recording, ".."), { recursive: true, force: true });
 });
 
 /** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */

@@ -119,7 +119,8 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     // moto reads a REST service's routes from a boto3 client it creates per request (moto/core/responses.py
     // _get_method_urls), and creating one resolves credentials: with none, botocore asks the instance
     // metadata service at 169.254.169.254. Keys of its own keep it on this machine; it never signs with them.
-    env: { ...withoutAws(process.env), AWS_ACCESS_KEY_ID: "moto", AWS_SECRET_ACCESS_KEY: "moto", AWS_EC2_METADATA_DISABLED: "true", ...options.launcherEnv },
+    // moto's recorder (/moto-api/recorder) writes its file into the working directory unless told where.
+    env: { ...withoutAws(process.env), AWS_ACCESS_KEY_ID: "moto", AWS_SECRET_ACCESS_KEY: "moto", AWS_EC2_METADATA_DISABLED: "true", MOTO_RECORDER_FILEPATH: join(scratch, "recording.jsonl"), ...options.launcherEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
