@@ -3,7 +3,7 @@
 // processing time. Prints DescribeStackEvents calls per stage and the hand-off delay between stages.
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { join } from "node:path";
-import { deployAll } from "../../src/steps/deploy.js";
+import { deployAll } from "../../src/steps/deploy/deploy.js";
 import { buildPlan } from "../../src/steps/plan.js";
 import { templatesDir } from "../../src/aws/templates.js";
 import type { Clock } from "../../src/aws/clock.js";

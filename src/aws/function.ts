@@ -1,7 +1,7 @@
 // The client function as Lambda and EC2 see it: its state (is it ready to invoke?), one invocation, and
 // its VPC attachment and the network interfaces Lambda made for it there (Hyperplane
 // ENIs), as small typed calls. The sequence that frees them before a stack delete is
-// steps/release-interfaces.ts (DESIGN §11).
+// steps/teardown/release-interfaces.ts (DESIGN §11).
 import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { GetFunctionConfigurationCommand, InvokeCommand, type LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import type { AwsClients } from "./clients.js";

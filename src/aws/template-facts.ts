@@ -1,11 +1,11 @@
 // What the engine needs from a template, read once from its YAML: each resource's plain-English
 // Metadata.Description (a progress row gets a readable name only when the template gives one, as in
 // Copilot), whether CreateChangeSet must acknowledge named IAM resources, and where the text spells the
-// API Deployment's logical id (steps/deployment-id.ts renames it there). The build runs this over the
+// API Deployment's logical id (steps/deploy/deployment-id.ts renames it there). The build runs this over the
 // shipped templates (dist/template-facts.json), so a deploy does not load a YAML parser.
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from "yaml";
 
-/** The resource type whose logical id carries a hash (steps/deployment-id.ts). */
+/** The resource type whose logical id carries a hash (steps/deploy/deployment-id.ts). */
 export const DEPLOYMENT_TYPE = "AWS::ApiGateway::Deployment";
 
 /** What the engine needs from a template: resource descriptions, named IAM, its API Deployment. */

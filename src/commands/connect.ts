@@ -104,7 +104,7 @@ async function connectWithAws(ctx: CommandContext, answers: ConnectAnswers, conf
   const [{ withSession }, { callerIdentity }, { checkPermissions }, { planConnections, buildConnections }] = await Promise.all([
     import("./session.js"),
     import("../aws/identity.js"),
-    import("../steps/permission-check.js"),
+    import("../steps/permissions/permission-check.js"),
     import("../steps/connect/connect.js"),
   ]);
   const { flags } = ctx;

@@ -1,7 +1,7 @@
 // `deploy`: answers → plan → (AWS from here on) preflight → confirm → stage 1, then each client region's two → verify.
 import { answerText, saveAnswersFile } from "../config/answers.js";
 import { FailureError, InterruptedError } from "../errors.js";
-import type { DeployResult, RegionOutcome } from "../steps/deploy.js";
+import type { DeployResult, RegionOutcome } from "../steps/deploy/deploy.js";
 import type { Plan } from "../steps/plan.js";
 import type { StackStates } from "../steps/stacks.js";
 import { stageRef } from "../steps/stages.js";
@@ -44,8 +44,8 @@ export async function deployPlan(ctx: CommandContext, planned: Plan, configFile:
   const { answers } = planned;
   const [{ withSession }, { preflight }, { deployAll }, { buildPlan }] = await Promise.all([
     import("./session.js"),
-    import("../steps/preflight.js"),
-    import("../steps/deploy.js"),
+    import("../steps/deploy/preflight.js"),
+    import("../steps/deploy/deploy.js"),
     import("../steps/plan.js"),
   ]);
   return withSession(ctx, answers, "deploy", async (session) => {

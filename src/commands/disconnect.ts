@@ -21,7 +21,7 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
   const several = places.length > 1;
   const [{ withSession }, { teardownLanes }, { lookupStack }, { connectStageRefs }] = await Promise.all([
     import("./session.js"),
-    import("../steps/teardown.js"),
+    import("../steps/teardown/teardown.js"),
     import("../steps/stacks.js"),
     import("../steps/stages.js"),
   ]);

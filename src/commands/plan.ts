@@ -1,7 +1,7 @@
 // `plan`: offline. Validates, lays out the two VPCs and writes what `deploy` would send to CloudFormation.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { renderTemplate } from "../steps/deployment-id.js";
+import { renderTemplate } from "../steps/deploy/deployment-id.js";
 import type { Plan, StagePlan } from "../steps/plan.js";
 import { answerText, type AnswerText } from "../config/answers.js";
 import { loadTemplateFacts, templatesDir } from "../aws/templates.js";

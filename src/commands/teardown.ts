@@ -18,7 +18,7 @@ export async function runTeardown(ctx: CommandContext): Promise<number> {
   const staying = stayingRegions(loaded);
   const [{ withSession }, { teardownAll }, { lookupStacks }] = await Promise.all([
     import("./session.js"),
-    import("../steps/teardown.js"),
+    import("../steps/teardown/teardown.js"),
     import("../steps/stacks.js"),
   ]);
   return withSession(ctx, answers, "teardown", async (session) => {

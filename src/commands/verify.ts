@@ -110,7 +110,7 @@ export function verifyFunction(ctx: CommandContext, session: Session, target: Ve
  * records whether every path worked in the answers file, when there is one.
  */
 export async function verifyFunctions(ctx: CommandContext, session: Session, targets: readonly VerifyTarget[], configFile: string | undefined): Promise<boolean> {
-  const [{ verify }, { verifyMatrix }] = await Promise.all([import("../steps/verify.js"), import("../steps/verify-matrix.js")]);
+  const [{ verify }, { verifyMatrix }] = await Promise.all([import("../steps/verify/verify.js"), import("../steps/verify/verify-matrix.js")]);
   const reports = await Promise.all(targets.map(async (target) => ({ region: target.region, report: await verify(session, { ...target, samples: ctx.flags.samples }) })));
   if (targets.length > 1) session.emit({ kind: "verify-matrix", matrix: verifyMatrix(reports), at: Date.now() });
   const ok = reports.every(({ report }) => report.ok);

@@ -4,13 +4,13 @@ import type { RootCause } from "../aws/event-poller.js";
 import type { FunctionStatus } from "../aws/function.js";
 import type { PlannedChange } from "../aws/stack.js";
 import type { HopName } from "./doctor/doctor.js";
-import type { PermissionReport } from "./permission-check.js";
+import type { PermissionReport } from "./permissions/permission-check.js";
 import type { ZonePair } from "./plan.js";
 import type { RegionRole, StageKey } from "./stages.js";
-import type { ZoneSource } from "./zones.js";
-import type { VerifyReport, VerifySample } from "./client-answer.js";
+import type { ZoneSource } from "./deploy/zones.js";
+import type { VerifyReport, VerifySample } from "./verify/client-answer.js";
 import type { Carrier, PlannedResource, RefusalReason } from "./connect/types.js";
-import type { VerifyMatrix } from "./verify-matrix.js";
+import type { VerifyMatrix } from "./verify/verify-matrix.js";
 
 export type { RootCause };
 /** A stage's number: 1 API, 2 client, 3 routes; a connection's 1 client side, 2 API side. */

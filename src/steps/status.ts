@@ -4,8 +4,8 @@ import { describeAwsError, isServiceError, throwIfCredentials } from "../aws/err
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
 import type { LastVerify } from "../config/answers.js";
 import type { StepContext } from "./context.js";
-import { judgeFunction } from "./verify.js";
-import { clientPlace, leftoverInterfaces, leftoverText } from "./release-interfaces.js";
+import { judgeFunction } from "./verify/verify.js";
+import { clientPlace, leftoverInterfaces, leftoverText } from "./teardown/release-interfaces.js";
 import { type Emit, noteOf, type ProgressEvent } from "./events.js";
 import { allStacks, type Deployment, lookupStacks, READY, type StackState, stackStateEvent, type StackStates } from "./stacks.js";
 

@@ -3,7 +3,7 @@
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import type { ProgressEvent, StageNumber, StageRef } from "../steps/events.js";
-import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
+import type { VerifyReport, VerifySample } from "../steps/verify/client-answer.js";
 import { changeSummary, changeText, functionText, hopLine, latencyColumns, latencyTable, matrixLines, permissionLines, regionVerifyText, releaseStepText } from "./wording.js";
 import { failureStatus, formatDuration, formatMs, stageLabel, terminalColumns, truncate, wrapLines } from "./format.js";
 import { additionLines, type ConnectLine, connectPlanLines } from "./connect-text.js";

@@ -2,8 +2,8 @@
 // appended to `history` (printed once by <Static>); only the running stage, the client regions still at
 // work (a run with several) and the verify samples stay live.
 import type { CarrierState, ConnectPlanView, ProgressEvent, RootCause, StageNumber, StageOutcome, StageRef } from "../steps/events.js";
-import type { VerifyReport, VerifySample } from "../steps/client-answer.js";
-import type { VerifyMatrix } from "../steps/verify-matrix.js";
+import type { VerifyReport, VerifySample } from "../steps/verify/client-answer.js";
+import type { VerifyMatrix } from "../steps/verify/verify-matrix.js";
 import { changeSummary, changeText, functionText, isReleaseEvent, permissionLines, type ReleaseEvent, releaseStepText, type ReleaseStepText } from "./wording.js";
 import { zonesEventText } from "./plan-text.js";
 import { unreachable } from "./renderer.js";

@@ -3,13 +3,13 @@
 //
 // One planned change in words, for the plain lines and the live view alike. Replacing or removing a
 // resource is what an update can lose data or break traffic with, so it is flagged.
-import { describeFunction } from "../steps/diagnose.js";
+import { describeFunction } from "../steps/verify/diagnose.js";
 import type { HopName } from "../steps/doctor/doctor.js";
 import type { ChangeView, ProgressEvent } from "../steps/events.js";
-import type { PermissionFinding, PermissionReport } from "../steps/permission-check.js";
-import type { PermissionScope } from "../steps/permissions.js";
-import type { LatencyStats, VerifyReport } from "../steps/client-answer.js";
-import type { VerifyMatrix } from "../steps/verify-matrix.js";
+import type { PermissionFinding, PermissionReport } from "../steps/permissions/permission-check.js";
+import type { PermissionScope } from "../steps/permissions/permissions.js";
+import type { LatencyStats, VerifyReport } from "../steps/verify/client-answer.js";
+import type { VerifyMatrix } from "../steps/verify/verify-matrix.js";
 import { formatDuration, formatMs } from "./format.js";
 import { unreachable } from "./renderer.js";
 

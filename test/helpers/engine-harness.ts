@@ -9,7 +9,7 @@ import type { DeployContext } from "../../src/steps/context.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import type { Plan, StagePlan } from "../../src/steps/plan.js";
 import { type Deployment, lookupStacks } from "../../src/steps/stacks.js";
-import { type TeardownOptions, teardownAll } from "../../src/steps/teardown.js";
+import { type TeardownOptions, teardownAll } from "../../src/steps/teardown/teardown.js";
 import { FakeClock, FakeCloudFormation } from "./cfn-timeline.js";
 import { FakeFunctionNetwork } from "./function-network-timeline.js";
 

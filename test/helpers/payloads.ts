@@ -1,6 +1,6 @@
 // Answers shaped exactly as DESIGN section 9, with the messages templates/2-client.yaml writes, and
 // Lambda's own error payloads, as the wire carries them.
-import type { ClientAnswer } from "../../src/steps/client-answer.js";
+import type { ClientAnswer } from "../../src/steps/verify/client-answer.js";
 
 export const HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com";
 export const URL = `https://${HOST}/prod/hello`;

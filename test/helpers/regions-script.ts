@@ -1,8 +1,8 @@
 // Event scripts of a run with three client regions, shaped as the engine emits them: stage 1 alone, then
 // the regions' stages 2 and 3 interleaved as they run side by side, each stage event naming its client region.
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
-import type { VerifyReport } from "../../src/steps/client-answer.js";
-import { verifyMatrix } from "../../src/steps/verify-matrix.js";
+import type { VerifyReport } from "../../src/steps/verify/client-answer.js";
+import { verifyMatrix } from "../../src/steps/verify/verify-matrix.js";
 import { api, at, failingReport, passingReport, resource, stackEvent } from "./script.js";
 
 export const REGIONS = ["eu-west-1", "ap-southeast-2", "us-west-2"] as const;

@@ -2,7 +2,7 @@
 // resource's first event has no physical id (so rows key on logicalId), a rollback follows a failure.
 import type { FunctionStatus } from "../../src/aws/function.js";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
-import type { ClientAnswer, VerifyReport, VerifySample } from "../../src/steps/client-answer.js";
+import type { ClientAnswer, VerifyReport, VerifySample } from "../../src/steps/verify/client-answer.js";
 import { clientAnswer } from "./payloads.js";
 
 export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);

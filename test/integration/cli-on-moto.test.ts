@@ -9,7 +9,7 @@ import { CreateVpcCommand, DeleteVpcCommand, DescribeSubnetsCommand, type EC2Cli
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ciEnv, type NodeRun, runNode, tempDir, withoutColourForcing } from "../helpers/cli.js";
-import type { ClientAnswer } from "../../src/steps/client-answer.js";
+import type { ClientAnswer } from "../../src/steps/verify/client-answer.js";
 import { clientAnswer } from "../helpers/payloads.js";
 import {
   cloudWatchLogs,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { templateFacts } from "../../src/aws/template-facts.js";
-import { deploymentHash, renderTemplate } from "../../src/steps/deployment-id.js";
+import { deploymentHash, renderTemplate } from "../../src/steps/deploy/deployment-id.js";
 import { filesIn, runCli, tempDir } from "../helpers/cli.js";
 
 const TEMPLATES = resolve(import.meta.dirname, "../../templates");

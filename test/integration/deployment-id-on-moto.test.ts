@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { templateFacts } from "../../src/aws/template-facts.js";
-import { renderTemplate } from "../../src/steps/deployment-id.js";
+import { renderTemplate } from "../../src/steps/deploy/deployment-id.js";
 import { describeStack, outputsOf } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 

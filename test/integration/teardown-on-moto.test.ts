@@ -164,7 +164,7 @@ describe("teardown with the interfaces released by us", () => {
     expect(result.stdout).toMatch(/about 4 minutes after it leaves the VPC/);
     expect(result.stdout).toMatch(/\[2\/3 client eu-west-1\] DELETED {2}Releasing 2 network interfaces/);
     expect(result.stdout).not.toMatch(/20-40|does not wait/);
-    // That the release runs beside stage 3 is the unit suite's to show (test/steps/release-interfaces.test.ts,
+    // That the release runs beside stage 3 is the unit suite's to show (test/steps/teardown/release-interfaces.test.ts,
     // on a fake clock): here the two race, and under load either may print first.
     expect(result.ms).toBeGreaterThan(LETS_GO_MS);
     expect(result.ms).toBeLessThan(REAPED_MS);

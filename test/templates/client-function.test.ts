@@ -10,7 +10,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server, type So
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ClientAnswer } from "../../src/steps/client-answer.js";
+import type { ClientAnswer } from "../../src/steps/verify/client-answer.js";
 import { asObject, loadStages, onlyResourceOfType, props } from "../helpers/template-fixtures.js";
 
 type Lookup = (host: string, opts: { all?: boolean }, cb: (err: Error | null, addresses?: { address: string; family: number }[]) => void) => void;

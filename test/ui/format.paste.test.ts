@@ -6,8 +6,8 @@
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/aws/clock.js";
-import type { VerifyReport } from "../../src/steps/client-answer.js";
-import { diagnoseSample } from "../../src/steps/diagnose.js";
+import type { VerifyReport } from "../../src/steps/verify/client-answer.js";
+import { diagnoseSample } from "../../src/steps/verify/diagnose.js";
 import { doctor } from "../../src/steps/doctor/doctor.js";
 import type { ProgressEvent } from "../../src/steps/events.js";
 import { createInkRenderer } from "../../src/ui/ink-renderer.js";

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProgressEvent, StageRef } from "../../src/steps/events.js";
-import type { VerifyReport } from "../../src/steps/client-answer.js";
+import type { VerifyReport } from "../../src/steps/verify/client-answer.js";
 import { createPlainRenderer, type Timers } from "../../src/ui/plain.js";
 import { activeFunction, failedFunction, pendingFunction } from "../helpers/script.js";
 import { captureStream } from "../helpers/output.js";

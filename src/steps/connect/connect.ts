@@ -6,7 +6,7 @@
 // through the scheduler, as deploy's regions run (a region that fails stops none running and starts no new one).
 import { refusedAction, refusedAdvice } from "../../aws/access-denied.js";
 import type { DeployContext, StepContext } from "../context.js";
-import { runStage, type StageResult } from "../deploy-stage.js";
+import { runStage, type StageResult } from "../deploy/deploy-stage.js";
 import { readOnce } from "../../aws/read-once.js";
 import { noteOf, type ConnectPlanView, type StageRef } from "../events.js";
 import type { StagePlan } from "../plan.js";

@@ -4,7 +4,7 @@
 // the regions, in order, as deploy's hub-limits.ts does, and refuses client subnets whose blocks overlap each
 // other (the API side would need two routes for one range). Before anything is created. Pure.
 import { overlapOf, parseCidr } from "../../net/cidr.js";
-import { HUB_QUOTAS, type Quota } from "../hub-limits.js";
+import { HUB_QUOTAS, type Quota } from "../deploy/hub-limits.js";
 import type { ConnectFacts } from "./plan.js";
 import type { ConnectPlan, Refusal } from "./types.js";
 

@@ -8,10 +8,10 @@ import { describeAwsError, isServiceError, throwIfCredentials } from "../../aws/
 import { readFunctionStatus } from "../../aws/function.js";
 import type { LastVerify } from "../../config/answers.js";
 import type { CarrierState, StageRef } from "../events.js";
-import { clientPlace, leftoverInterfaces, leftoverText } from "../release-interfaces.js";
+import { clientPlace, leftoverInterfaces, leftoverText } from "../teardown/release-interfaces.js";
 import { READY, stackSummary, type StackState } from "../stacks.js";
 import type { StepContext } from "../context.js";
-import { judgeFunction } from "../verify.js";
+import { judgeFunction } from "../verify/verify.js";
 import type { Connection, ConnectionStacks } from "./locate.js";
 import { filledSlots, type SlotFamily } from "./slots.js";
 

@@ -1,7 +1,7 @@
 // What each scope needs: each stack the tool deploys (its own calls on the stack, the release of a function's
 // interfaces before its delete, and what CloudFormation's handlers call for its resource types), and what
 // each command calls itself. Pure data: no AWS, no I/O.
-import type { OneClient, Permission, PermissionScope } from "../permissions.js";
+import type { OneClient, Permission, PermissionScope } from "./permissions.js";
 import { holdsVpcFunction, STAGES, type StageKey } from "../stages.js";
 import { resourceGrants } from "./resource-types.js";
 import { anyFunction, clientFunction, ec2, type FunctionKind, GLOBAL, type Grant, hostedZones, on, parameters, restApi, stack, stageRegion, unscoped, type Where } from "./resources.js";

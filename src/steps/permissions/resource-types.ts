@@ -6,7 +6,7 @@
 // (handlers.{create,read,update,delete}.permissions), kept with their source in
 // test/steps/permissions/handler-permissions.json: a test fails when a type here lacks one of their
 // actions without a written reason. Pure data: no AWS, no I/O.
-import type { OneClient } from "../permissions.js";
+import type { OneClient } from "./permissions.js";
 import type { StageKey } from "../stages.js";
 import { allLogGroups, apiGateway, apiTags, changes, clientFunction, ec2, executionRole, gateway, GLOBAL, type Grant, hostedZones, logGroup, on, parameters, resource, restApi, stageRegion, taggedLogGroup, unscoped, type Where } from "./resources.js";
 

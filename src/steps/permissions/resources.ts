@@ -1,6 +1,6 @@
 // The resources IAM authorises the calls on, after the Service Authorization Reference: for each, the ARN
 // pattern to grant and a concrete example of it for the simulation to ask about. Pure data: no AWS, no I/O.
-import type { OneClient } from "../permissions.js";
+import type { OneClient } from "./permissions.js";
 import { connectStackNames, regionRoleOf, routesStackName, ssmPrefix, stackName, type StageKey } from "../stages.js";
 
 /** The region of a global service's permissions. */

@@ -4,7 +4,7 @@ import type { InterfaceOwner } from "../../aws/function.js";
 import { deleteStack, newToken } from "../../aws/stack.js";
 import { type EngineContext, info } from "../context.js";
 import type { StageRef } from "../events.js";
-import { interfaceSweeper, releaseClientInterfaces, releaseNote, type ReleaseOutcome } from "../release-interfaces.js";
+import { interfaceSweeper, releaseClientInterfaces, releaseNote, type ReleaseOutcome } from "../teardown/release-interfaces.js";
 import { holdsVpcFunction } from "../stages.js";
 import { followStack } from "./follow.js";
 

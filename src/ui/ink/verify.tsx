@@ -1,8 +1,8 @@
 // The live view of a verification: samples as they come, a sparkline, and the latency table.
 import { Box, Text } from "ink";
-import type { VerifyReport, VerifySample } from "../../steps/client-answer.js";
+import type { VerifyReport, VerifySample } from "../../steps/verify/client-answer.js";
 import { formatMs, wrapLines } from "../format.js";
-import type { VerifyMatrix } from "../../steps/verify-matrix.js";
+import type { VerifyMatrix } from "../../steps/verify/verify-matrix.js";
 import type { RegionVerified } from "../progress-state.js";
 import { latencyColumns, latencyTable, matrixLines, regionVerifyText, responseLines } from "../wording.js";
 import { Glyph, Lines, usePaint } from "./rows.js";

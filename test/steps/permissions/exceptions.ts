@@ -1,4 +1,4 @@
-// Actions CloudFormation's handlers list (handler-permissions.json) that src/steps/permissions.ts does not
+// Actions CloudFormation's handlers list (handler-permissions.json) that src/steps/permissions/permissions.ts does not
 // grant, each with the reason our templates never make the handler call it. A schema lists everything a
 // handler may call; most of these serve a property our templates do not set (named in the reason, as the
 // schema spells it). "Inferred" marks a reason no source states: the handlers of these types are not public.

@@ -2,7 +2,7 @@
 // type of the templates, and every action CloudFormation's own handlers name for those types
 // (handler-permissions.json, taken from the registry schemas; an exception needs a written reason).
 import { describe, expect, it } from "vitest";
-import { stageResourceGrants } from "../../../src/steps/permissions.js";
+import { stageResourceGrants } from "../../../src/steps/permissions/permissions.js";
 import { RESOURCE_TYPE_PERMISSIONS, STAGE_RESOURCE_TYPES } from "../../../src/steps/permissions/resource-types.js";
 import { GLOBAL } from "../../../src/steps/permissions/resources.js";
 import { regionRoleOf, type StageKey } from "../../../src/steps/stages.js";
