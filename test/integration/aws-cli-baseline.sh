@@ -93,13 +93,15 @@ aws cloudformation deploy --region "$region_b" --stack-name "$name-client" \
   "${zones_b[@]}" >&2
 t2=$(now_ms)
 
+endpoint_group="${out[EndpointSecurityGroupId]}"
 out=()
 read_outputs "$region_b" "$name-client"
 aws cloudformation deploy --region "$region_a" --stack-name "$name-routes" \
   --template-file "$templates/3-routes.yaml" --no-fail-on-empty-changeset \
   --parameter-overrides DeploymentName="$name" ClientVpcCidr="${out[VpcCidr]}" \
   PeeringConnectionId="${out[PeeringConnectionId]}" \
-  RouteTableIds="/xregion-private-api/$name/route-table-ids" >&2
+  RouteTableIds="/xregion-private-api/$name/route-table-ids" \
+  EndpointSecurityGroupId="$endpoint_group" EndpointAdmittedCidr=10.20.0.0/16 >&2
 t3=$(now_ms)
 
 aws lambda invoke --region "$region_b" --function-name "${out[FunctionName]}" \

@@ -98,6 +98,23 @@ describe("the moto launcher and its helpers", () => {
       cli.remove();
     }
   });
+
+  it("the bench's AWS CLI baseline deploys the templates as they are, passing every stage the parameters it needs", async () => {
+    // npm run bench times a deploy against this script doing the same work by hand; a template that gains a
+    // parameter without it stops the bench (it did when stage 3 took the endpoint's group).
+    const moto = await startMotoServer({ timeScale: 1e6 });
+    try {
+      const run = spawnSync("bash", [join(ROOT, "test/integration/aws-cli-baseline.sh")], {
+        env: { ...process.env, MOTO_ENDPOINT: moto.endpoint, NAME: "baseline" },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(run.status, run.stderr.slice(-800)).toBe(0);
+      expect(JSON.parse(run.stdout.trim().split("\n").pop()!)).toMatchObject({ tool: "aws-cli", stage3Ms: expect.any(Number), totalMs: expect.any(Number) });
+    } finally {
+      await moto.stop();
+    }
+  }, 150_000);
 });
 
 // What a newcomer sees when the demo or scripts/moto.mjs cannot start moto: exactly two lines on stderr,
