@@ -54,9 +54,11 @@ function openSession(ctx: CommandContext, answers: Located, operation: Operation
   const clients = createClients({ profile: answers.profile });
   const controller = new AbortController();
 
+  const regions = "clients" in answers ? answers.clients.map((c) => c.region) : listItems(answers.clientRegion);
+
   const onInterrupt = () => {
     if (!controller.signal.aborted) {
-      emit({ kind: "info", message: "Cancelling the running operation… press Ctrl-C again to detach and leave it running.", at: Date.now() });
+      emit({ kind: "info", message: cancellingLine(regions, ending.runningRegions()), at: Date.now() });
       controller.abort();
       return;
     }
@@ -74,7 +76,6 @@ function openSession(ctx: CommandContext, answers: Located, operation: Operation
     ctx.exit(130);
   };
   process.on("SIGINT", onInterrupt);
-  const regions = "clients" in answers ? answers.clients.map((c) => c.region) : listItems(answers.clientRegion);
   emit({ kind: "run-started", operation, name: answers.name, ...(regions.length > 1 ? { clientRegions: regions } : {}), at: Date.now() });
 
   return {
@@ -126,6 +127,20 @@ export async function withSession<T>(
   }
 }
 
+/**
+ * What the first Ctrl-C says. With several client regions, the regions whose stacks are being changed now
+ * (all of the run's when no stage has started yet): each region has its own operation, and each is cancelled.
+ * `running`: the client region of each stage running now (undefined for a stage of no one region).
+ */
+export function cancellingLine(regions: readonly string[], running: readonly (string | undefined)[]): string {
+  const named = running.length > 0 ? regions.filter((r) => running.includes(r)) : regions;
+  // One region, or the stage every region shares (deploy's stage 1): one operation.
+  if (regions.length < 2 || named.length === 0) return "Cancelling the running operation… press Ctrl-C again to detach and leave it running.";
+  if (named.length === 1) return `Cancelling the running operation of client region ${named[0]}… press Ctrl-C again to detach and leave it running.`;
+  const list = `${named.slice(0, -1).join(", ")} and ${named.at(-1)}`;
+  return `Cancelling the running operations of client regions ${list}… press Ctrl-C again to detach and leave them running.`;
+}
+
 // The line the CLI prints for this error, without its "error: " prefix.
 function errorLine(error: unknown): string {
   if (error instanceof FailureError || error instanceof UsageError || error instanceof InterruptedError) return error.message;
@@ -141,6 +156,9 @@ function trackEnding() {
   let resulted = false;
   return {
     identity: undefined as string | undefined,
+    runningRegions(): (string | undefined)[] {
+      return [...open.values()].map(({ ref }) => ref.clientRegion);
+    },
     see(event: ProgressEvent): void {
       if (event.kind === "identity") this.identity = event.arn;
       else if (event.kind === "result") resulted = true;
