@@ -43,7 +43,6 @@ export function connectPlanLines(plan: ConnectPlanView): ConnectLine[] {
   }
   if (plan.untouched.length > 0) lines.push({ text: `Not touched: ${plan.untouched.join("; ")}.`, dim: true });
   for (const note of plan.notes) lines.push({ text: `note: ${note}`, tone: "yellow" });
-  if (plan.dryRun) lines.push({ text: "Dry run: nothing was created.", heading: true });
   return lines;
 }
 

@@ -68,7 +68,6 @@ describe("connect's plan in words", () => {
       "  rtb-0client (route table, eu-west-1): route 10.50.8.0/24",
       "Not touched: the API a1b2c3d4e5 (us-east-1), its stages and its resource policy; the network ACLs of both VPCs.",
       "note: sg-0vpce is also on 2 other network interfaces: they get the same HTTPS rule from the client subnets.",
-      "Dry run: nothing was created.",
     ]);
   });
 
@@ -207,6 +206,18 @@ describe("connect with several client regions in plain lines and the live view",
     expect(lines).toContain("[1/2 connect-client ap-southeast-2] created orders-connect-client in 12s");
     expect(lines).toContain("[2/2 connect-api us-east-1 ← eu-west-1] created orders-connect-api-eu-west-1 in 3s");
     expect(lines).toContain("[2/2 connect-api us-east-1 ← ap-southeast-2] creating orders-connect-api-ap-southeast-2");
+  });
+
+  it("a dry run says that nothing was created once, at the end, not after each region's plan", () => {
+    const out = captureStream();
+    const renderer = createPlainRenderer({ stream: out, now: () => T0 });
+    const [started, ...plans] = regionsRun().slice(0, 3);
+    for (const event of [started!, ...plans.map((p) => ({ ...p, dryRun: true }))]) renderer.onEvent(event);
+    renderer.onEvent({ kind: "result", operation: "connect", ok: true, summary: "Dry run: nothing was created. Run connect without --dry-run to create what the plans list.", next: [], at: T0 });
+    renderer.close();
+    const text = stripVTControlCharacters(out.text());
+    expect(text.match(/Dry run: nothing was created\./g)).toHaveLength(1);
+    expect(text.trimEnd().split("\n").at(-1)).toContain("Dry run: nothing was created.");
   });
 
   it("the live view draws one row per client region with its stage n/2", async () => {
