@@ -40,7 +40,12 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
       session.emit({ kind: "result", operation: "disconnect", ok: true, summary: `Nothing to delete: no stack of connection "${answers.name}" exists${several ? ` in ${regions.join(", ")}` : ""}.`, next: [], at: Date.now() });
       return 0;
     }
-    const reused = states.flatMap(([, client]) => (client!.present && client!.parameters["PeeringConnectionId"] ? [client!.parameters["PeeringConnectionId"]] : []));
+    // Each region's peering connect reused (not ours: it stays), by the client side's parameter.
+    const removals = states.map(([api, client], i): RegionRemoval => ({
+      region: regions[i]!,
+      present: api!.present || client!.present,
+      reused: client!.present ? client!.parameters["PeeringConnectionId"] || undefined : undefined,
+    }));
     if (!ctx.flags.yes) {
       const { askConfirm } = await import("../ui/prompts.js");
       if (!(await askConfirm(`Delete ${present.join(" and ")}? Your own resources stay as they were before connect.`, false))) {
@@ -61,18 +66,40 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
     }
     const left = forget(loaded, regions);
     const deleted = result.stages.filter((s) => s.outcome === "deleted").length;
-    for (const pcx of reused) session.emit({ kind: "info", message: `${pcx} was there before connect (reused, not ours): it stays.`, at: Date.now() });
-    const rest = left.length > 0 ? ` ${left.join(", ")} stay${left.length === 1 ? "s" : ""} connected.` : "";
+    if (!several) for (const { reused } of removals) if (reused) session.emit({ kind: "info", message: `${reused} was there before connect (reused, not ours): it stays.`, at: Date.now() });
     session.emit({
       kind: "result",
       operation: "disconnect",
       ok: true,
-      summary: `Deleted ${deleted} stack${deleted === 1 ? "" : "s"} of connection "${answers.name}"${several || left.length > 0 ? ` (${regions.join(", ")})` : ""}: every route, rule, zone${reused.length > 0 ? "" : ", peering"} and probe it added is gone.${rest}`,
+      summary: disconnectedSummary(answers.name, deleted, removals, left),
       next: left.length > 0 ? nextCommands(ctx.invocation, { ...answers, clients: left.map((region) => ({ region })) }, ["status"]) : [],
       at: Date.now(),
     });
     return 0;
   });
+}
+
+/** What disconnect found of one client region: whether any of its stacks stood, and the peering it reused. */
+export interface RegionRemoval {
+  readonly region: string;
+  readonly present: boolean;
+  readonly reused: string | undefined;
+}
+
+/**
+ * The sentence a finished disconnect ends with. One region: what is gone (its reused peering said on a line
+ * of its own). Several: each region's, so a peering one region reused does not hide the others' deleted ones.
+ * `left`: the regions the answers file still lists.
+ */
+export function disconnectedSummary(name: string, deleted: number, removals: readonly RegionRemoval[], left: readonly string[]): string {
+  const gone = (reused: string | undefined, who: string) => `every route, rule, zone${reused ? "" : ", peering"} and probe ${who} added is gone`;
+  const stacks = `Deleted ${deleted} stack${deleted === 1 ? "" : "s"} of connection "${name}"`;
+  const rest = left.length > 0 ? ` ${left.join(", ")} stay${left.length === 1 ? "s" : ""} connected.` : "";
+  if (removals.length === 1) return `${stacks}${left.length > 0 ? ` (${removals[0]!.region})` : ""}: ${gone(removals[0]!.reused, "it")}.${rest}`;
+  const each = removals.map(({ region, present, reused }) =>
+    !present ? `${region}: no stack was there` : `${region}: ${gone(reused, "connect")}${reused ? `; ${reused} stays (reused, not ours)` : ""}`,
+  );
+  return `${stacks}. ${each.join(". ")}.${rest}`;
 }
 
 /**
