@@ -2,8 +2,8 @@
 // the probe's network interfaces are released (as teardown releases the client function's); the regions side
 // by side (--max-parallel). Found by name in both regions, so it works on a half-made connection and a second
 // run finds nothing to do. --client-region naming some of the connection's regions removes only theirs and
-// leaves the answers file listing the rest. A peering connection connect reused is not ours and stays.
-import { connectionPlaces, saveAnswersFile } from "../config/answers.js";
+// leaves the answers file listing the rest; one the file does not list is refused (exit 2). A peering connection connect reused is not ours and stays.
+import { type AnswersFile, connectionPlaces, listItems, saveAnswersFile } from "../config/answers.js";
 import { withoutConnectionRegions } from "../config/connect-answers.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { type CommandContext, type LoadedAnswers, loadAnswers, stopOnCredentials } from "./context.js";
@@ -17,6 +17,7 @@ export async function runDisconnect(ctx: CommandContext): Promise<number> {
   const loaded = await loadAnswers(ctx, "locate");
   await stopOnCredentials(loaded);
   const { answers } = loaded;
+  refuseUnlisted(loaded, ctx.flags.clientRegion);
   const places = connectionPlaces(answers);
   const several = places.length > 1;
   const [{ withSession }, { teardownLanes }, { lookupStack }, { connectStageRefs }] = await Promise.all([
@@ -103,6 +104,28 @@ export function disconnectedSummary(name: string, deleted: number, removals: rea
 }
 
 /**
+ * --client-region naming a region the connection's answers file does not list is a mistake (a typo, or
+ * another file's region): it would find no stack and say there is nothing to delete. Without the file, or
+ * for another connection's name, the regions given are the whole connection.
+ */
+function refuseUnlisted(loaded: LoadedAnswers, named: string | undefined): void {
+  const { file, answers, path } = loaded;
+  if (named === undefined || file?.kind !== "connection" || file.answers.name !== answers.name) return;
+  const listed = savedRegions(file);
+  const unlisted = listItems(named).filter((region) => !listed.includes(region));
+  if (unlisted.length === 0) return;
+  const these = unlisted.length === 1 ? `client region ${unlisted[0]}` : `client regions ${unlisted.join(", ")}`;
+  throw new UsageError(
+    `${path} does not list ${these} for connection "${answers.name}": it lists ${listed.join(", ")}; name those with --client-region, or pass --config with the answers file that lists ${unlisted.length === 1 ? "it" : "them"}`,
+  );
+}
+
+// The client regions a connection's answers file lists.
+function savedRegions(file: AnswersFile): string[] {
+  return listItems(file.connection?.clientRegion ?? file.answers.clientRegion ?? "").filter(Boolean);
+}
+
+/**
  * The answers file once these client regions are gone: a connection listing others keeps them (its lists
  * without these regions, its last verification no longer true); otherwise the verification of a connection
  * that no longer exists is forgotten, so `status` does not report it as passed. Answers the regions left.
@@ -110,7 +133,7 @@ export function disconnectedSummary(name: string, deleted: number, removals: rea
 function forget(loaded: LoadedAnswers, removed: readonly string[]): string[] {
   const { file, answers, path } = loaded;
   if (!file || file.kind !== "connection" || file.answers.name !== answers.name) return [];
-  const listed = (file.connection?.clientRegion ?? file.answers.clientRegion ?? "").split(",").map((r) => r.trim()).filter(Boolean);
+  const listed = savedRegions(file);
   const left = listed.filter((region) => !removed.includes(region));
   if (left.length === 0 || left.length === listed.length) {
     if (file.lastVerify && left.length === 0) saveAnswersFile(path, { ...file, lastVerify: undefined });
