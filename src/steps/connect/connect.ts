@@ -88,7 +88,11 @@ export async function buildConnections(deployCtx: DeployContext, plans: readonly
   const ran = await runLanes(lanes, { width: options.maxParallel, signal: ctx.signal, stops: (run) => run.kind === "failed" });
   const regions = ran.map((lane): RegionBuild => (lane.kind === "ran" ? { region: lane.key, ...lane.value } : { region: lane.key, kind: "not-started" }));
   const cancel = regions.find((r) => r.kind === "cancelled");
-  if (!ctx.signal.aborted && !cancel) return { kind: "done", regions };
+  if (!ctx.signal.aborted && !cancel) {
+    // A failed region among several: what stands in every region, said once (one region's failure is told by its stage).
+    if (plans.length > 1 && regions.some((r) => r.kind === "failed")) ctx.emit({ kind: "info", message: describeLeftText(await describeLeft(ctx, refs.flat())), at: ctx.clock.now() });
+    return { kind: "done", regions };
+  }
   const left = await describeLeft(ctx, refs.flat());
   ctx.emit({ kind: "info", message: describeLeftText(left), at: ctx.clock.now() });
   return { kind: "cancelled", message: cancel?.kind === "cancelled" ? cancel.message : "Cancelled.", left, regions };

@@ -71,7 +71,7 @@ export async function deployAll(deployCtx: DeployContext, plan: Plan, options: D
 
   const api = await deployStage(ctx, apiStage, {}, undefined, stages);
   if (api.kind === "cancelled") return cancelledRun(ctx, plan, stages, outputs(undefined), api.message, []);
-  if (api.kind === "failed") return { kind: "failed", stage: 1, clientRegion: undefined, message: api.message, stages, outputs: outputs(undefined), regions: [] };
+  if (api.kind === "failed") return failedRun(ctx, plan, { kind: "failed", stage: 1, clientRegion: undefined, message: api.message, stages, outputs: outputs(undefined), regions: [] });
   const apiOutputs = api.outputs;
   const apiSettledAt = api.result.stats.settledAt;
 
@@ -107,7 +107,7 @@ export async function deployAll(deployCtx: DeployContext, plan: Plan, options: D
   }
   // The failure that stopped the others: the first to end, as its stage-failed event came first.
   const failed = firstFailure(stages, regions);
-  if (failed?.kind === "failed") return { kind: "failed", stage: failed.stage, clientRegion: failed.region, message: failed.message, stages, outputs: done, regions };
+  if (failed?.kind === "failed") return failedRun(ctx, plan, { kind: "failed", stage: failed.stage, clientRegion: failed.region, message: failed.message, stages, outputs: done, regions });
   return { kind: "deployed", stages, outputs: done, regions };
 }
 
@@ -138,6 +138,13 @@ async function deployStage(ctx: DeployContext, stage: StagePlan, outputs: StageO
 function firstFailure(stages: readonly StageReport[], regions: readonly RegionOutcome[]): RegionOutcome | undefined {
   const first = stages.find((s) => s.result.kind === "failed");
   return regions.find((r) => r.kind === "failed" && (first === undefined || r.region === first.clientRegion)) ?? regions.find((r) => r.kind === "failed");
+}
+
+// With several client regions a failure leaves stacks in regions the failed stage's own lines never name:
+// what stands, read fresh and said once, as after a cancel (one region's failure is told by its stage).
+async function failedRun(ctx: DeployContext, plan: Plan, failed: Extract<DeployResult, { kind: "failed" }>): Promise<DeployResult> {
+  if (plan.clients.length > 1) ctx.emit({ kind: "info", message: describeLeftText(await describeLeft(ctx, plan.stages.map(stageRef))), at: ctx.clock.now() });
+  return failed;
 }
 
 async function cancelledRun(

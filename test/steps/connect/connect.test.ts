@@ -160,6 +160,11 @@ describe("buildConnections with several client regions", () => {
     expect(result.kind).toBe("done");
     expect(result.regions.map((r) => [r.region, r.kind])).toEqual([[CLIENT_REGION, "failed"], ["ap-southeast-2", "built"], ["us-west-2", "not-started"]]);
     expect(result.regions[0]).toMatchObject({ stage: 1, message: expect.stringContaining("VpcPeeringConnection failed to reach active state") });
-    expect(h.cfn.calls.filter((c) => c.region === "us-west-2")).toEqual([]);
+    expect(h.cfn.calls.filter((c) => c.region === "us-west-2" && c.command !== "DescribeStacks")).toEqual([]);
+    // What stands, region by region, so that the failure does not leave stacks unsaid.
+    expect(h.events.at(-1)).toMatchObject({
+      kind: "info",
+      message: `Left: ${CLIENT_REGION}: orders-connect-client (${CLIENT_REGION}) ROLLBACK_COMPLETE; ap-southeast-2: orders-connect-client (ap-southeast-2) CREATE_COMPLETE, orders-connect-api-ap-southeast-2 (${API_REGION}) CREATE_COMPLETE; us-west-2: nothing.`,
+    });
   });
 });

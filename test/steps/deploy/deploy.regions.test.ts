@@ -124,9 +124,17 @@ describe("deployAll with several client regions", () => {
     expect(lines.indexOf("failed:2:ap-southeast-2")).toBeLessThan(lines.indexOf("finished:3:us-east-1"));
     expect(lines).toContain("finished:3:us-west-2");
     expect(lines.some((l) => l.endsWith("sa-east-1"))).toBe(false);
-    expect(h.cfn.calls.some((c) => c.region === "sa-east-1")).toBe(false);
+    // sa-east-1 was only looked at for what is left.
+    expect(h.cfn.calls.filter((c) => c.region === "sa-east-1").map((c) => c.command)).toEqual(["DescribeStacks"]);
     const failed = h.events.find((e) => e.kind === "stage-failed");
     expect(failed).toMatchObject({ stage: 2, region: "ap-southeast-2", clientRegion: "ap-southeast-2", stackName: "demo-client" });
+    // What stands, region by region: the failure leaves no stack unsaid.
+    expect(h.events.at(-1)).toMatchObject({
+      kind: "info",
+      message:
+        `Left: demo-api (${API_REGION}) CREATE_COMPLETE; us-east-1: demo-client (us-east-1) CREATE_COMPLETE, demo-routes (${API_REGION}) CREATE_COMPLETE; ` +
+        `ap-southeast-2: demo-client (ap-southeast-2) ROLLBACK_COMPLETE; us-west-2: demo-client (us-west-2) CREATE_COMPLETE, demo-routes-us-west-2 (${API_REGION}) CREATE_COMPLETE; sa-east-1: nothing.`,
+    });
   });
 
   it("Ctrl-C with several regions running cancels each region's running stage as one stage's Ctrl-C does, and says what is left per region", async () => {
