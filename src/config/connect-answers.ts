@@ -200,8 +200,12 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
   // A VPC id is one VPC wherever it is named; a function's name is one function per region (the same name in
   // each region is the usual multi-region deployment), so only VPCs cannot repeat.
   const clientVpc = clientGiven("clientVpc", (v, l) => listProblem(v, l, (item, label) => ec2IdProblem(item, "vpc", label)) ?? repeatProblem(v, l));
-  const clientSubnets = clientGiven("clientSubnets", (v, l) => groupsProblem(v, l, "subnet"));
-  const clientSecurityGroups = clientGiven("clientSecurityGroups", (v, l) => groupsProblem(v, l, "sg"));
+  // The clients' lists follow their regions: the flags' regions when the flags give both, else the file's.
+  const clientRegions = clientFromFlags ? regionsGiven : fileRegions();
+  // Groups given before their regions are known (they are asked): as many regions as the ";" form names.
+  const groupRegions = (value: string) => clientRegions?.length ?? value.split(";").length;
+  const clientSubnets = clientGiven("clientSubnets", (v, l) => groupsProblem(v, l, "subnet", groupRegions(v)));
+  const clientSecurityGroups = clientGiven("clientSecurityGroups", (v, l) => groupsProblem(v, l, "sg", groupRegions(v)));
   if (fn !== undefined && clientVpc !== undefined) {
     fail(`${clientLabel("function")} and ${clientLabel("clientVpc")} name two clients: pass one, --function for a function attached to a VPC, or --client-vpc for a VPC's other callers (with several client regions, every region's client is of the same kind)`);
   }
@@ -211,8 +215,6 @@ export async function resolveConnectAnswers(sources: ConnectSources, chooser: Co
   }
   const clientText: RegionClient = definedOnly({ function: fn, clientVpc, clientSubnets, clientSecurityGroups });
   const clientGivenAtAll = fn !== undefined || clientVpc !== undefined;
-  // The clients' lists follow their regions: the flags' regions when the flags give both, else the file's.
-  const clientRegions = clientFromFlags ? regionsGiven : fileRegions();
   if (clientGivenAtAll && clientRegions) fail(clientCountProblem(clientText, clientRegions, clientLabel));
   // Given without its regions (they are asked): in the order the regions will be.
   const positional = clientGivenAtAll && !clientRegions ? splitClients(clientText, clientText.function !== undefined ? splitList(clientText.function).length : splitList(clientText.clientVpc ?? "").length) : undefined;
@@ -336,11 +338,17 @@ function arnRegionProblem(clients: readonly RegionClient[], regions: readonly st
 }
 
 // Each region's group of ids (";" between regions) checked alone; an empty group of several is that VPC's default.
-function groupsProblem(value: string, label: string, prefix: "subnet" | "sg"): string | undefined {
+// `regions`: how many client regions the groups are for (the ";" form's example shows as many groups, quoted
+// for the shell), else one region's comma-separated ids.
+function groupsProblem(value: string, label: string, prefix: "subnet" | "sg", regions: number): string | undefined {
   const groups = value.split(";").map((group) => group.trim());
+  const example =
+    regions > 1
+      ? `"${Array.from({ length: regions }, (_, i) => (i === 0 ? `${prefix}-0123456789abcdef0,${prefix}-0fedcba9876543210` : `${prefix}-0${i + 1}23456789abcdef0`)).join(";")}" (one group per client region, ";" between regions, commas inside a group)`
+      : undefined;
   for (const group of groups) {
     if (group === "" && groups.length > 1) continue;
-    const found = ec2IdListProblem(group, prefix, label);
+    const found = ec2IdListProblem(group, prefix, label, example);
     if (found) return found;
   }
   return undefined;

@@ -181,12 +181,15 @@ export function ec2IdProblem(value: string, prefix: "vpce" | "vpc" | "subnet" | 
   return `${label} ${echo(value)} is not a ${prefix} id (${prefix}- and 8 or 17 hex digits): pass e.g. ${label} ${prefix}-0123456789abcdef0`;
 }
 
-/** What is wrong with a comma-separated list of EC2 ids of a kind, or undefined. */
-export function ec2IdListProblem(value: string, prefix: "subnet" | "sg", label: string): string | undefined {
+/**
+ * What is wrong with a comma-separated list of EC2 ids of a kind, or undefined. `example`: the value the fix
+ * shows (default: two ids, comma-separated; several client regions' groups show their own form).
+ */
+export function ec2IdListProblem(value: string, prefix: "subnet" | "sg", label: string, example = `${prefix}-0123456789abcdef0,${prefix}-0fedcba9876543210`): string | undefined {
   const ids = splitList(value);
-  if (ids.length === 0) return `${label} ${echo(value)} names no ${prefix} id: pass e.g. ${label} ${prefix}-0123456789abcdef0,${prefix}-0fedcba9876543210`;
+  if (ids.length === 0) return `${label} ${echo(value)} names no ${prefix} id: pass e.g. ${label} ${example}`;
   const bad = ids.find((id) => !EC2_ID(prefix).test(id));
-  if (bad !== undefined) return `${label}: ${echo(bad)} is not a ${prefix} id (${prefix}- and 8 or 17 hex digits): pass e.g. ${label} ${prefix}-0123456789abcdef0,${prefix}-0fedcba9876543210`;
+  if (bad !== undefined) return `${label}: ${echo(bad)} is not a ${prefix} id (${prefix}- and 8 or 17 hex digits): pass e.g. ${label} ${example}`;
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   return twice === undefined ? undefined : `${label} names ${twice} twice: name each once`;
 }

@@ -153,6 +153,18 @@ describe("a connection with several client regions", () => {
     await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: undefined, clientVpc: `${VPC_A},${VPC_A}` })).rejects.toThrow(`--client-vpc names ${VPC_A} twice`);
   });
 
+  it("a bad group id's fix shows the form that fits: one region's ids comma-separated, several regions' groups with ';' between regions", async () => {
+    await expect(resolve({ function: undefined, clientVpc: VPC_A, clientSecurityGroups: "sg-0123456789abcdef0,sg-bad" })).rejects.toThrow(
+      /^--client-security-groups: "sg-bad" is not a sg id \(sg- and 8 or 17 hex digits\): pass e\.g\. --client-security-groups sg-0123456789abcdef0,sg-0fedcba9876543210$/,
+    );
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: undefined, clientVpc: `${VPC_A},${VPC_B}`, clientSecurityGroups: "sg-0123456789abcdef0;sg-bad" })).rejects.toThrow(
+      /^--client-security-groups: "sg-bad" is not a sg id \(sg- and 8 or 17 hex digits\): pass e\.g\. --client-security-groups "sg-0123456789abcdef0,sg-0fedcba9876543210;sg-0223456789abcdef0" \(one group per client region, ";" between regions, commas inside a group\)$/,
+    );
+    await expect(resolve({ clientRegion: "eu-west-1,ap-southeast-2,us-west-2", function: undefined, clientVpc: `${VPC_A},${VPC_B},vpc-0a0b0c0d`, clientSubnets: `${SUBNET_A};subnet-x;` })).rejects.toThrow(
+      '--client-subnets "subnet-0123456789abcdef0,subnet-0fedcba9876543210;subnet-0223456789abcdef0;subnet-0323456789abcdef0"',
+    );
+  });
+
   it("takes one function name in every region (a function per region, as a multi-region stack deploys it), and refuses an ARN out of its region's place", async () => {
     const { answers } = await resolve({ clientRegion: "eu-west-1,ap-southeast-2", function: "orders-caller,orders-caller" });
     expect(connectionRegions(answers).map((r) => [r.clientRegion, r.function])).toEqual([["eu-west-1", "orders-caller"], ["ap-southeast-2", "orders-caller"]]);
