@@ -72,7 +72,8 @@ export function routeNeeds(
     refusals.push({
       reason: "route-elsewhere",
       hop,
-      message: `${table.id} already sends ${why} to ${route.destination} → ${route.target} (${route.state}), not to the peering between the two VPCs: connect will not divert or duplicate it; change or remove that route yourself (e.g. ${fix}), then run connect again.`,
+      // The route for the very block is named once: "sends 10.20.0.0/23 to 10.20.0.0/23" said it twice.
+      message: `${table.id} already ${why === route.destination ? "routes" : `sends ${why} to`} ${route.destination} → ${route.target} (${route.state}), not to the peering between the two VPCs: connect will not divert or duplicate it; change or remove that route yourself (e.g. ${fix}), then run connect again.`,
     });
   };
   for (const table of tables) {
