@@ -1,32 +1,17 @@
-// connect's planner on doctor's snapshots of a half path (helpers/connect-snapshots.ts): what each hop gets,
-// the stacks' parameters, the user resources that carry our additions, and every refusal on its own case.
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { AwsClients } from "../../../src/aws/clients.js";
+// connect's planner on doctor's snapshots of a half path (helpers/connect-plan.ts): what each hop gets, the
+// stacks' parameters, what a second run keeps, and the refusals the plan itself makes (overlapping ranges,
+// routes elsewhere, DNS off, what would still fail after connect). What it reads of both sides, its choices
+// and its words have their own files (sides, choices, presentation).
+import { describe, expect, it } from "vitest";
 import type { PathQuery } from "../../../src/aws/path-snapshot.js";
 import { HOPS } from "../../../src/steps/doctor/doctor.js";
-import { apiStackParameters, planConnect, type ConnectFacts } from "../../../src/steps/connect/plan.js";
-import type { ConnectOptions, OwnedStacks, QuotaCounts } from "../../../src/steps/connect/types.js";
-import { testClients } from "../../helpers/aws-fixtures.js";
+import { apiStackParameters } from "../../../src/steps/connect/plan.js";
+import type { OwnedStacks } from "../../../src/steps/connect/types.js";
+import { filled, halfPathPlanner, NO_COUNTS } from "../../helpers/connect-plan.js";
 import { loadConnect } from "../../helpers/template-fixtures.js";
-import { A, acl, API_ID, B, FUNCTION_QUERY, halfSnapshot, HOST, https, local, peering, VPCE, VPCE_NAME, type HalfPath } from "../../helpers/connect-snapshots.js";
+import { A, acl, API_ID, B, FUNCTION_QUERY, HOST, https, local, peering, VPCE, VPCE_NAME, type HalfPath } from "../../helpers/connect-snapshots.js";
 
-let clients: AwsClients;
-beforeEach(() => {
-  clients?.destroy();
-  clients = testClients();
-});
-afterAll(() => clients?.destroy());
-
-const OPTIONS: ConnectOptions = { name: "orders", apiRegion: A, apiId: API_ID, stage: undefined, endpointId: undefined, clientRegion: B, client: { kind: "function", name: "demo-client" }, peering: "auto", probe: true };
-const NO_COUNTS: QuotaCounts = { peerings: {}, routes: {}, rules: {}, otherInterfaces: {} };
-const NOTHING_OURS: OwnedStacks = { client: undefined, api: undefined };
-
-async function plan(change: (h: HalfPath) => void = () => {}, options: Partial<ConnectOptions> = {}, more: Partial<Omit<ConnectFacts, "snapshot">> = {}, query: PathQuery = FUNCTION_QUERY) {
-  const snapshot = await halfSnapshot(clients, change, query);
-  return planConnect({ ...OPTIONS, ...options }, { snapshot, counts: more.counts ?? NO_COUNTS, owned: more.owned ?? NOTHING_OURS });
-}
-
-const filled = (parameters: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== ""));
+const plan = halfPathPlanner();
 
 describe("connect's plan on the half path", () => {
   it("adds every missing piece, each hop in doctor's order with its owner, and refuses nothing", async () => {
@@ -102,18 +87,6 @@ describe("connect's plan on the half path", () => {
     }
   });
 
-  it("names the user's resources that will carry our additions, and what it will not touch", async () => {
-    const p = await plan();
-    expect(p.carriers).toEqual([
-      { id: "vpc-0b", region: B, kind: "VPC", additions: ["a peering connection to vpc-0a", `the private zone ${API_ID}.execute-api.${A}…`, "the probe function's network interfaces and security group"] },
-      { id: "rtb-0client", region: B, kind: "route table", additions: ["route 10.10.0.0/23"] },
-      { id: "sg-0fn", region: B, kind: "security group", additions: ["egress TCP 443 → 10.10.0.0/23"] },
-      { id: "rtb-0api", region: A, kind: "route table", additions: ["route 10.20.0.0/23"] },
-      { id: "sg-0vpce", region: A, kind: "security group", additions: ["ingress TCP 443 ← 10.20.0.0/23"] },
-    ]);
-    expect(p.untouched).toEqual(expect.arrayContaining([`the API ${API_ID} (${A}), its stages and its resource policy`, `the endpoint ${VPCE} and its policy`, "the network ACLs of both VPCs", "the function demo-client"]));
-  });
-
   it("gives the API side the new peering's id from the client stack's outputs", async () => {
     const p = await plan();
     expect(p.api.parameters["PeeringConnectionId"]).toBe("");
@@ -127,46 +100,9 @@ describe("connect's plan on the half path", () => {
     expect(p.client.resources.map((r) => r.logicalId)).not.toContain("ProbeFunction");
     expect(p.client.needed).toBe(true);
   });
-
-  it("the probe leaves out a client subnet in a zone Lambda refuses (use1-az3), and says so", async () => {
-    const p = await plan((h) => (h.clientSubnets[0]!.zoneId = "use1-az3"));
-    expect(p.refusals).toEqual([]);
-    expect(p.client.parameters["ProbeSubnetIds"]).toBe("subnet-0b2");
-    expect(p.notes).toContain("the probe leaves out subnet-0b1 (use1-az3): Lambda refuses functions in that zone.");
-  });
-
-  it("a client only in zones Lambda refuses: the probe is refused, with --no-probe and --client-subnets as the ways out", async () => {
-    const p = await plan((h) => h.clientSubnets.forEach((s) => (s.zoneId = "use1-az3")));
-    expect(p.refusals.map((r) => r.reason)).toEqual(["probe-zone"]);
-    expect(p.refusals[0]!.message).toMatch(/run connect with --no-probe, or name subnets of other zones with --client-subnets\.$/);
-    expect((await plan((h) => h.clientSubnets.forEach((s) => (s.zoneId = "use1-az3")), { probe: false })).refusals).toEqual([]);
-  });
-
-  it("the probe calls the shortest GET (or ANY) path without path parameters", async () => {
-    const p = await plan((h) => (h.methods = [{ path: "/orders/{id}", methods: ["GET"] }, { path: "/orders/recent", methods: ["ANY"] }, { path: "/zz", methods: ["GET"] }, { path: "/", methods: ["POST"] }]));
-    expect(p.client.parameters["ProbePath"]).toBe("/zz");
-    expect(p.notes.join()).not.toMatch(/no GET method/);
-  });
-
-  it("an API without such a method: the probe calls /, and the plan says what verify will show", async () => {
-    const p = await plan((h) => (h.methods = [{ path: "/", methods: ["POST"] }, { path: "/items/{id}", methods: ["GET"] }]));
-    expect(p.client.parameters["ProbePath"]).toBe("/");
-    expect(p.notes).toContain("the API has no GET method without path parameters: the probe calls / and verify shows what API Gateway answers there.");
-  });
 });
 
 describe("reuse: what already does its job is left alone", () => {
-  it("an active peering between the two VPCs is reused and named to both stacks; disconnect leaves it", async () => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0aaaa1111")]));
-    expect(p.refusals).toEqual([]);
-    expect(p.peering).toEqual({ kind: "reuse", id: "pcx-0aaaa1111" });
-    expect(p.client.parameters["PeeringConnectionId"]).toBe("pcx-0aaaa1111");
-    expect(p.api.parameters["PeeringConnectionId"]).toBe("pcx-0aaaa1111");
-    expect(p.hops.find((h) => h.hop === "peering")).toMatchObject({ action: "reuse pcx-0aaaa1111 (left in place by disconnect)", owner: "—: nothing" });
-    expect(p.untouched).toContain("the peering connection pcx-0aaaa1111");
-    expect(p.client.resources.map((r) => r.logicalId)).not.toContain("PeeringConnection");
-  });
-
   it("routes that already send the endpoint's subnets over that peering, and rules that admit 443, add nothing", async () => {
     const p = await plan((h) => {
       h.peerings = [peering("pcx-0aaaa1111")];
@@ -184,26 +120,6 @@ describe("reuse: what already does its job is left alone", () => {
     const p = await plan((h) => h.clientTables[1]!.Routes!.push({ DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-0123456789abcdef0", State: "active" }));
     expect(p.refusals).toEqual([]);
     expect(filled(p.client.parameters)["ClientRoute1Destination"]).toBe("10.10.0.0/23");
-  });
-
-  it("a same-name private zone that already answers with the endpoint is the DNS hop done", async () => {
-    const p = await plan((h) => {
-      h.zones = [{ HostedZoneId: "Z0USERS", Name: `${HOST}.`, Owner: { OwningAccount: "123456789012" } }];
-      h.records = [{ Name: `${HOST}.`, Type: "A", AliasTarget: { DNSName: `${VPCE_NAME}.`, HostedZoneId: "Z7HUB22UULQXV", EvaluateTargetHealth: false } }];
-    });
-    expect(p.refusals).toEqual([]);
-    expect(p.client.parameters["CreateZone"]).toBe("false");
-    expect(p.hops.find((h) => h.hop === "dns")!.owner).toBe("—: nothing");
-  });
-
-  it("a broader zone on the VPC (execute-api.<region>) that does not answer: ours, more specific, is added, with a note", async () => {
-    const p = await plan((h) => {
-      h.zones = [{ HostedZoneId: "Z0BROAD", Name: `execute-api.${A}.amazonaws.com.`, Owner: { OwningAccount: "123456789012" } }];
-      h.records = [{ Name: `other123ab.execute-api.${A}.amazonaws.com.`, Type: "CNAME", TTL: 300, ResourceRecords: [{ Value: "x.example" }] }];
-    });
-    expect(p.refusals).toEqual([]);
-    expect(p.client.parameters["CreateZone"]).toBe("true");
-    expect(p.notes).toContain(`zone Z0BROAD (execute-api.${A}.amazonaws.com) on vpc-0b also covers ${HOST}; the new zone, named after the hostname itself, is more specific and answers for it.`);
   });
 
   it("the endpoint's group already on other interfaces: the plan says they get the rule too", async () => {
@@ -258,13 +174,6 @@ describe("a second connect keeps what our stacks hold (they are why doctor passe
     expect(p.client.parameters["ClientRoute5Table"]).toBe("");
     expect(p.hops.find((h) => h.hop === "dns")!.owner).toBe("us: zone and record");
   });
-
-  it("a kept route that someone removed from the table is named (CloudFormation will not put it back)", async () => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0f1e2d3c4b")]), {}, {
-      owned: { client: { status: "CREATE_COMPLETE", parameters: { ClientRoute1Table: "rtb-0client", ClientRoute1Destination: "10.10.0.0/23", PeeringConnectionId: "" }, outputs: { PeeringConnectionId: "pcx-0f1e2d3c4b" } }, api: undefined },
-    });
-    expect(p.notes).toContain("ClientRoute1 (rtb-0client 10.10.0.0/23) is in our stack but no longer on rtb-0client: something removed it (the owner's IaC?); run disconnect, then connect, to put it back.");
-  });
 });
 
 describe("the client given as a network (--client-vpc)", () => {
@@ -276,11 +185,6 @@ describe("the client given as a network (--client-vpc)", () => {
     expect(filled(p.client.parameters)).toMatchObject({ ClientEgress1Group: "sg-0fn", ClientEgress1Cidr: "10.10.0.0/23" });
     expect(p.client.parameters["ClientEgress2Group"]).toBe("");
     expect(p.untouched.join()).not.toMatch(/function/);
-  });
-
-  it("a subnet of another VPC is refused, naming it", async () => {
-    const p = await plan(undefined, { client: { kind: "network", vpcId: "vpc-0b", subnetIds: [], securityGroupIds: [] } }, {}, network(["subnet-0b1", "subnet-0zz"], ["sg-0fn"]));
-    expect(p.refusals).toEqual([{ reason: "client", hop: "function", message: "subnet-0zz is not a subnet of vpc-0b: name the client's subnets in that VPC (--client-subnets)." }]);
   });
 
   it("more route tables than the template's 16 slots: refused, naming the fix", async () => {
@@ -337,12 +241,6 @@ describe("refusals, each on its own case, before any stack", () => {
     expect(p.refusals[0]!.message).not.toContain("\n");
   });
 
-  it("a private zone of the API hostname's name already on the client VPC, not answering with the endpoint", async () => {
-    const p = await plan((h) => (h.zones = [{ HostedZoneId: "Z0USERS", Name: `${HOST}.`, Owner: { OwningAccount: "123456789012" } }]));
-    expect(p.refusals.map((r) => [r.reason, r.hop])).toEqual([["zone-exists", "dns"]]);
-    expect(p.refusals[0]!.message).toMatch(new RegExp(`^the private zone Z0USERS \\(${HOST.replace(/\./g, "\\.")}\\) is already associated with vpc-0b .*Route 53 allows one zone of a name per VPC.*aws route53 change-resource-record-sets --hosted-zone-id Z0USERS`));
-  });
-
   it("an endpoint policy that admits another VPC's callers only: refused with doctor's change that admits the call", async () => {
     const p = await plan((h) => (h.endpointPolicy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*", Condition: { StringEquals: { "aws:SourceVpc": "vpc-0elsewhere" } } }] })));
     expect(p.refusals.map((r) => [r.reason, r.hop])).toEqual([["endpoint-policy", "endpoint"]]);
@@ -365,74 +263,6 @@ describe("refusals, each on its own case, before any stack", () => {
     }, { endpointId: VPCE }, {}, { ...FUNCTION_QUERY, endpointId: VPCE });
     expect(p.refusals.map((r) => [r.reason, r.hop])).toEqual([["api-policy", "api-policy"]]);
     expect(p.refusals[0]!.message).toMatch(/The change that would admit the call: aws apigateway update-rest-api --rest-api-id a1b2c3d4e5 .* && aws apigateway create-deployment/);
-  });
-
-  it.each([
-    ["routes per table", { ...NO_COUNTS, routes: { "rtb-0client": 50 } }, "client-route", `route table rtb-0client (${B}) has 50 and connect would add 1, beyond AWS's 50 (routes per route table): remove unused ones, or raise the quota (Service Quotas, code L-93826ACB), then run connect again.`],
-    ["rules per group", { ...NO_COUNTS, rules: { "sg-0vpce": { ingress: 60, egress: 1 } } }, "endpoint-ingress", `security group sg-0vpce (${A}), in inbound rules, has 60 and connect would add 1, beyond AWS's 60 (inbound or outbound rules per security group): remove unused ones, or raise the quota (Service Quotas, code L-0EA8095F), then run connect again.`],
-    ["peerings per VPC", { ...NO_COUNTS, peerings: { "vpc-0a": 50 } }, "peering", `vpc-0a (${A}), in active peering connections, has 50 and connect would add 1, beyond AWS's 50 (active VPC peering connections per VPC): remove unused ones, or raise the quota (Service Quotas, code L-7E9ECCDB), then run connect again.`],
-  ])("a quota the plan would exceed: %s", async (_what, counts, hop, message) => {
-    const p = await plan(undefined, {}, { counts });
-    expect(p.refusals).toEqual([{ reason: "quota", hop, message }]);
-  });
-
-  it("at the quota but adding nothing there: no refusal", async () => {
-    const p = await plan(undefined, {}, { counts: { ...NO_COUNTS, routes: { "rtb-0main": 50 }, rules: { "sg-0vpce": { ingress: 59, egress: 60 } } } });
-    expect(p.refusals).toEqual([]);
-  });
-
-  it("a private API with no usable endpoint: none in the region is named by it", async () => {
-    const p = await plan((h) => (h.endpoints = ["vpce-0fffffffffffffff0"]));
-    expect(p.refusals).toEqual([{
-      reason: "no-endpoint",
-      hop: "endpoint",
-      message: `the private API ${API_ID} has no usable execute-api endpoint in ${A}: none is named by its endpoint configuration or by its resource policy's aws:SourceVpce (endpoints there: vpce-0fffffffffffffff0 (available, vpc-0a)); name the one it admits with --endpoint vpce-…, or create one and admit it in the API's policy, then run connect again.`,
-    }]);
-    expect(p.client.needed || p.api.needed).toBe(false);
-  });
-
-  it("--endpoint that is not an endpoint of the region", async () => {
-    const p = await plan(undefined, { endpointId: "vpce-0bad0bad0bad0bad0" }, {}, { ...FUNCTION_QUERY, endpointId: "vpce-0bad0bad0bad0bad0" });
-    expect(p.refusals.map((r) => r.message)).toEqual([`vpce-0bad0bad0bad0bad0 is not an execute-api endpoint in ${A} (endpoints there: ${VPCE} (available, vpc-0a)): name one of them with --endpoint.`]);
-  });
-
-  it("--peering new when an active peering already joins the two VPCs", async () => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0aaaa1111")]), { peering: "new" });
-    expect(p.refusals).toEqual([{ reason: "peering-exists", hop: "peering", message: `pcx-0aaaa1111 (active) already joins vpc-0b (${B}) and vpc-0a (${A}), and AWS allows one peering connection per pair of VPCs: use --peering auto or --peering pcx-0aaaa1111 to reuse it.` }]);
-  });
-
-  it("--peering pcx-… that does not join the two VPCs", async () => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0aaaa1111", "deleted")]), { peering: "pcx-0bbbb2222" });
-    expect(p.refusals).toEqual([{ reason: "peering-mismatch", hop: "peering", message: `pcx-0bbbb2222 does not join vpc-0b (${B}) and vpc-0a (${A}) (peering connections between them: pcx-0aaaa1111 (deleted)): name one that does, or use --peering auto.` }]);
-  });
-
-  it("--peering pcx-… that joins them but is not active", async () => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0aaaa1111", "rejected")]), { peering: "pcx-0aaaa1111" });
-    expect(p.refusals.map((r) => r.message)).toEqual([`pcx-0aaaa1111 between vpc-0b (${B}) and vpc-0a (${A}) is rejected, not active: use --peering auto to create a new one.`]);
-  });
-
-  it.each(["auto", "pcx-0aaaa1111"] as const)("a peering pending acceptance (--peering %s): accept it or delete it first", async (option) => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0aaaa1111", "pending-acceptance")]), { peering: option });
-    expect(p.refusals).toEqual([{ reason: "peering-pending", hop: "peering", message: `pcx-0aaaa1111 between vpc-0b (${B}) and vpc-0a (${A}) is pending-acceptance: accept it (aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id pcx-0aaaa1111 --region ${A}) or delete it, then run connect again.` }]);
-  });
-
-  it("an old peering that failed does not stop a new one", async () => {
-    const p = await plan((h) => (h.peerings = [peering("pcx-0aaaa1111", "failed")]));
-    expect(p.refusals).toEqual([]);
-    expect(p.peering).toEqual({ kind: "create", kept: false });
-  });
-
-  it("several stages and no --stage: the one to call must be named", async () => {
-    const p = await plan((h) => (h.stages = ["prod", "test"]));
-    expect(p.refusals.map((r) => r.message)).toEqual([`the private API ${API_ID} has the stages prod, test: name the one to call with --stage.`]);
-    expect((await plan((h) => (h.stages = ["prod", "test"]), { stage: "test" }, {}, { ...FUNCTION_QUERY, stage: "test" })).client.parameters["ApiStageName"]).toBe("test");
-  });
-
-  it("a function that does not exist: refused with doctor's evidence, nothing planned", async () => {
-    const p = await plan((h) => (h.functionMissing = true));
-    expect(p.refusals.map((r) => [r.reason, r.hop])).toEqual([["client", "function"]]);
-    expect(p.refusals[0]!.message).toMatch(/^the client cannot be connected: no function found in eu-west-1: .*Fix: check the name and --client-region/);
-    expect([p.client.needed, p.api.needed]).toEqual([false, false]);
   });
 
   it("every refusal is one line", async () => {
