@@ -6,9 +6,10 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { AwsClients } from "../../../src/aws/clients.js";
 import { withHubLimits, type RegionPlan } from "../../../src/steps/connect/hub.js";
 import { planConnect } from "../../../src/steps/connect/plan.js";
-import type { ConnectOptions, QuotaCounts } from "../../../src/steps/connect/types.js";
+import type { QuotaCounts } from "../../../src/steps/connect/types.js";
+import { NO_COUNTS, OPTIONS } from "../../helpers/connect-plan.js";
 import { testClients } from "../../helpers/aws-fixtures.js";
-import { A, API_ID, B, halfSnapshot, https, local, type HalfPath } from "../../helpers/connect-snapshots.js";
+import { A, halfSnapshot, https, local, type HalfPath } from "../../helpers/connect-snapshots.js";
 
 let clients: AwsClients;
 beforeEach(() => {
@@ -16,9 +17,6 @@ beforeEach(() => {
   clients = testClients();
 });
 afterAll(() => clients?.destroy());
-
-const OPTIONS: ConnectOptions = { name: "orders", apiRegion: A, apiId: API_ID, stage: undefined, endpointId: undefined, clientRegion: B, client: { kind: "function", name: "demo-client" }, peering: "auto", probe: true };
-const EMPTY: QuotaCounts = { peerings: {}, routes: {}, rules: {}, otherInterfaces: {} };
 
 // A second client VPC of another range (10.30.0.0/16), in its own region.
 const other = (h: HalfPath) => {
@@ -36,36 +34,36 @@ async function region(clientRegion: string, counts: QuotaCounts, change: (h: Hal
 
 describe("withHubLimits", () => {
   it("refuses the region whose new peering passes the API VPC's 50 when the regions before it fit (and none while all fit)", async () => {
-    const counts = { ...EMPTY, peerings: { "vpc-0a": 49 } };
+    const counts = { ...NO_COUNTS, peerings: { "vpc-0a": 49 } };
     const plans = withHubLimits([await region("eu-west-1", counts), await region("ap-southeast-2", counts, other)]);
     expect(plans[0]!.refusals).toEqual([]);
     expect(plans[1]!.refusals.map((r) => [r.reason, r.hop])).toEqual([["quota", "peering"]]);
     expect(plans[1]!.refusals[0]!.message).toBe(
       `the API VPC vpc-0a (${A}) has 49 active VPC peering connections and this connection's client regions add 2 (eu-west-1 1, ap-southeast-2 1): more than the quota of 50 active VPC peering connections per VPC; connect fewer client regions at once (the ones before ap-southeast-2 fit), or raise it in Service Quotas (L-7E9ECCDB, up to 125).`,
     );
-    const fits = { ...EMPTY, peerings: { "vpc-0a": 48 } };
+    const fits = { ...NO_COUNTS, peerings: { "vpc-0a": 48 } };
     expect(withHubLimits([await region("eu-west-1", fits), await region("ap-southeast-2", fits, other)]).flatMap((p) => p.refusals)).toEqual([]);
   });
 
   it("sums the return routes on the endpoint subnets' table and the rules on the endpoint's group", async () => {
-    const routes = { ...EMPTY, routes: { "rtb-0api": 49 } };
+    const routes = { ...NO_COUNTS, routes: { "rtb-0api": 49 } };
     const onTable = withHubLimits([await region("eu-west-1", routes), await region("ap-southeast-2", routes, other)]);
     expect(onTable.map((p) => p.refusals.map((r) => r.hop))).toEqual([[], ["return-route"]]);
     expect(onTable[1]!.refusals[0]!.message).toMatch(/^route table rtb-0api \(us-east-1\) has 49 routes and this connection's client regions add 2 .*\(L-93826ACB, up to 1000\)\.$/);
-    const rules = { ...EMPTY, rules: { "sg-0vpce": { ingress: 59, egress: 0 } } };
+    const rules = { ...NO_COUNTS, rules: { "sg-0vpce": { ingress: 59, egress: 0 } } };
     const onGroup = withHubLimits([await region("eu-west-1", rules), await region("ap-southeast-2", rules, other)]);
     expect(onGroup.map((p) => p.refusals.map((r) => r.hop))).toEqual([[], ["endpoint-ingress"]]);
     expect(onGroup[1]!.refusals[0]!.message).toContain("the endpoint's security group sg-0vpce (us-east-1) has 59 inbound rules");
   });
 
   it("leaves a region over a quota alone to its own plan's refusal (said once)", async () => {
-    const full = { ...EMPTY, peerings: { "vpc-0a": 50 } };
+    const full = { ...NO_COUNTS, peerings: { "vpc-0a": 50 } };
     const plans = withHubLimits([await region("eu-west-1", full), await region("ap-southeast-2", full, other)]);
     expect(plans.map((p) => p.refusals.filter((r) => r.reason === "quota" && r.message.includes("vpc-0a")).length)).toEqual([1, 1]);
   });
 
   it("refuses a client region whose client subnets overlap an earlier region's", async () => {
-    const plans = withHubLimits([await region("eu-west-1", EMPTY), await region("ap-southeast-2", EMPTY)]);
+    const plans = withHubLimits([await region("eu-west-1", NO_COUNTS), await region("ap-southeast-2", NO_COUNTS)]);
     expect(plans[0]!.refusals).toEqual([]);
     expect(plans[1]!.refusals).toEqual([
       {
@@ -81,7 +79,7 @@ describe("withHubLimits", () => {
     const elsewhere = (h: HalfPath) => {
       h.clientSubnets = [{ id: "subnet-0b1", cidr: "10.20.8.0/24" }, { id: "subnet-0b2", cidr: "10.20.9.0/24" }];
     };
-    const plans = withHubLimits([await region("eu-west-1", EMPTY), await region("ap-southeast-2", EMPTY, elsewhere)]);
+    const plans = withHubLimits([await region("eu-west-1", NO_COUNTS), await region("ap-southeast-2", NO_COUNTS, elsewhere)]);
     expect(plans.map((p) => p.refusals)).toEqual([[], []]);
     expect(plans.map((p) => p.clientBlocks)).toEqual([["10.20.0.0/23"], ["10.20.8.0/23"]]);
   });
