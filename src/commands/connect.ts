@@ -5,7 +5,8 @@
 // but not exercised). With several client regions: a plan per region (any refusal stops them all), each
 // region's two stacks side by side, and the proof per region.
 import { configPath, loadAnswersFile, saveAnswersFile, type AnswersFile, type ConnectAnswers } from "../config/answers.js";
-import { clientOf, connectionRegions, resolveConnectAnswers, type ResolvedConnection, withSavedRegions } from "../config/connect-answers.js";
+import { clientOf, resolveConnectAnswers, type ResolvedConnection } from "../config/connect-answers.js";
+import { connectionRegions, withSavedRegions } from "../config/connection-regions.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
 import type { ConnectPlan, ConnectOptions, PeeringOption } from "../steps/connect/types.js";

@@ -4,7 +4,7 @@
 // run finds nothing to do. --client-region naming some of the connection's regions removes only theirs and
 // leaves the answers file listing the rest; one the file does not list is refused (exit 2). A peering connection connect reused is not ours and stays.
 import { type AnswersFile, connectionPlaces, listItems, saveAnswersFile } from "../config/answers.js";
-import { withoutConnectionRegions } from "../config/connect-answers.js";
+import { withoutConnectionRegions } from "../config/connection-regions.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { type CommandContext, type LoadedAnswers, loadAnswers, stopOnCredentials } from "./context.js";
 import { nextCommands } from "./next-steps.js";

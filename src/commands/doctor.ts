@@ -71,7 +71,7 @@ async function ourPaths(clients: Pick<AwsClients, "cloudFormation" | "ec2">, ans
   // A connection's path per client region: undefined for a region whose stacks are not a connection's.
   const places = connectionPlaces(answers);
   const connection = async () => {
-    const [{ connectionQuery, lookupConnection }, { savedForRegion }] = await Promise.all([import("../steps/connect/locate.js"), import("../config/connect-answers.js")]);
+    const [{ connectionQuery, lookupConnection }, { savedForRegion }] = await Promise.all([import("../steps/connect/locate.js"), import("../config/connection-regions.js")]);
     const saved = file?.kind === "connection" && file.connection?.name === answers.name ? file.connection : undefined;
     return Promise.all(
       places.map(async (place) => {
