@@ -223,14 +223,7 @@ function apply(state: ProgressState, event: ProgressEvent): ProgressState {
       return retire(withOutputs(state, event), stage);
     }
     case "stage-failed": {
-      const base = current(state, event);
-      const stage: StageView = {
-        ...base,
-        phase: "failed",
-        finishedAt: event.at,
-        rootCauseId: event.rootCause?.logicalId ?? base.rootCauseId,
-        failure: { status: event.status, message: event.message, rootCause: event.rootCause },
-      };
+      const stage = failed(current(state, event), event);
       return retire({ ...state, failure: state.failure ?? { kind: "stage", stage } }, stage);
     }
     case "change-set": {
@@ -344,14 +337,7 @@ function applyRegional(state: ProgressState, event: ProgressEvent, region: strin
       return last ? retireRegion(updated, next) : updated;
     }
     case "stage-failed": {
-      const base = regionStage(view, event);
-      const stage: StageView = {
-        ...base,
-        phase: "failed",
-        finishedAt: event.at,
-        rootCauseId: event.rootCause?.logicalId ?? base.rootCauseId,
-        failure: { status: event.status, message: event.message, rootCause: event.rootCause },
-      };
+      const stage = failed(regionStage(view, event), event);
       const next: RegionView = { ...view, current: stage, ended: [...view.ended, stage], phase: "failed", finishedAt: event.at };
       return retireRegion(put(next, { ...state, failure: state.failure ?? { kind: "stage", stage, region } }), next);
     }
@@ -443,6 +429,17 @@ function retire(state: ProgressState, stage: StageView): ProgressState {
 // was, its clock stopped.
 function settleRunning(state: ProgressState, at: number): ProgressState {
   return state.running ? retire(state, { ...state.running, finishedAt: at }) : state;
+}
+
+// A stage as its failure leaves it: its root cause kept from the failure, else from its resource rows.
+function failed(base: StageView, event: Extract<ProgressEvent, { kind: "stage-failed" }>): StageView {
+  return {
+    ...base,
+    phase: "failed",
+    finishedAt: event.at,
+    rootCauseId: event.rootCause?.logicalId ?? base.rootCauseId,
+    failure: { status: event.status, message: event.message, rootCause: event.rootCause },
+  };
 }
 
 function withResource(stage: StageView, e: Extract<ProgressEvent, { kind: "resource" }>): StageView {
