@@ -6,10 +6,14 @@ import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createClients } from "../../src/aws/clients.js";
 import { asCredentialsError, asFailure, describeAwsError, isAwsAnswer, isThrottling } from "../../src/aws/errors.js";
 import { serviceError } from "../helpers/cfn-timeline.js";
+
+// The factory's clients retry a refused connection or a 502 ten times as on AWS; the message is this suite's
+// subject, the back-off is clients.retries.test.ts's, so the waits between attempts are none here.
+vi.mock("../../src/aws/clock.js", async (actual) => ({ ...(await actual<typeof import("../../src/aws/clock.js")>()), retryDelay: () => 0 }));
 
 const credentials = async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" });
 const INTERNALS = /\$response|hidden field|Deserialization error|@aws-sdk|getaddrinfo/;
