@@ -63,11 +63,7 @@ export function buildPlan(answers: Answers, chosen?: ChosenZones, deployed: Depl
     template: apiDef.template,
     parameters: {
       DeploymentName: value(answers.name),
-      VpcCidr: value(api.cidr),
-      Subnet1Cidr: value(api.subnets[0].cidr),
-      Subnet2Cidr: value(api.subnets[1].cidr),
-      AvailabilityZone1: zone("api", api, 0),
-      AvailabilityZone2: zone("api", api, 1),
+      ...network("api", api),
       ClientVpcCidr: value(admitted),
     },
     tags: tags(apiDef),
@@ -84,11 +80,7 @@ export function buildPlan(answers: Answers, chosen?: ChosenZones, deployed: Depl
       template: clientDef.template,
       parameters: {
         DeploymentName: value(answers.name),
-        VpcCidr: value(client.cidr),
-        Subnet1Cidr: value(client.subnets[0].cidr),
-        Subnet2Cidr: value(client.subnets[1].cidr),
-        AvailabilityZone1: zone("client", client, 0),
-        AvailabilityZone2: zone("client", client, 1),
+        ...network("client", client),
         ApiRegion: value(answers.apiRegion),
         ApiVpcId: output(1, "VpcId"),
         ApiVpcCidr: value(api.cidr),
@@ -133,6 +125,17 @@ export function buildPlan(answers: Answers, chosen?: ChosenZones, deployed: Depl
       ...answers.clients.flatMap((client) => warningsFor(client.cidr, several ? `--client-cidr ${client.region}` : "--client-cidr")),
       ...partitionWarnings(answers.apiRegion),
     ],
+  };
+}
+
+// A VPC's range, its two subnets and their zones: the same five parameters in stages 1 and 2.
+function network(role: RegionRole, vpc: VpcPlan): Record<string, ParamValue> {
+  return {
+    VpcCidr: value(vpc.cidr),
+    Subnet1Cidr: value(vpc.subnets[0].cidr),
+    Subnet2Cidr: value(vpc.subnets[1].cidr),
+    AvailabilityZone1: zone(role, vpc, 0),
+    AvailabilityZone2: zone(role, vpc, 1),
   };
 }
 
