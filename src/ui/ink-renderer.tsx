@@ -10,7 +10,8 @@ import { HopLine, ResultView } from "./ink/result.js";
 import { ColorContext, NoteLine, RegionRow, Row, StageRow, StepRows, useNow } from "./ink/rows.js";
 import { stageLabels } from "./ink/row-text.js";
 import { MatrixView, RegionSamplesLive, RegionVerifyLine, SamplesLive, VerifyView } from "./ink/verify.js";
-import { type HistoryItem, initialState, type ProgressState, reduce, type RegionView } from "./progress-state.js";
+import { initialState, reduce } from "./progress-state.js";
+import type { HistoryItem, ProgressState, RegionView } from "./progress-view.js";
 import { type Renderer, unreachable } from "./renderer.js";
 
 /** Where the live view draws, and the clock and environment it reads. */

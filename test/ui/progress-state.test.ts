@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProgressEvent } from "../../src/steps/events.js";
-import { initialState, reduce, type HistoryItem, type ProgressState } from "../../src/ui/progress-state.js";
+import { initialState, reduce } from "../../src/ui/progress-state.js";
+import type { HistoryItem, ProgressState } from "../../src/ui/progress-view.js";
 import { visibleResources } from "../../src/ui/ink/row-text.js";
 import {
   api,

@@ -1,7 +1,7 @@
 // How a run ends on screen: the failure box, each stage's outputs, doctor's hops, the result and next commands.
 import { Box, Text } from "ink";
 import { failureStatus, splitAtCommand, wrapCommand, wrapLines } from "../format.js";
-import type { DoctorHop, Failure, Outcome, StageOutputs } from "../progress-state.js";
+import type { DoctorHop, Failure, Outcome, StageOutputs } from "../progress-view.js";
 import { stageCount } from "../../steps/stages.js";
 import { DETAIL_COLUMN, hopLine } from "../wording.js";
 import { Glyph, Lines, usePaint } from "./rows.js";

@@ -2,7 +2,7 @@
 import type { StageRef } from "../../steps/events.js";
 import { stageCount } from "../../steps/stages.js";
 import { failureStatus } from "../format.js";
-import type { RegionView, ResourceRow, StageView } from "../progress-state.js";
+import type { RegionView, ResourceRow, StageView } from "../progress-view.js";
 import type { GlyphKind } from "./rows.js";
 const FINISHED = {
   created: "CREATE_COMPLETE",

@@ -4,7 +4,7 @@ import { Box, Text, type TextProps } from "ink";
 import { stripVTControlCharacters } from "node:util";
 import { formatDuration, wrapLines } from "../format.js";
 import { createContext, useContext, useEffect, useState } from "react";
-import { type Note, type RegionView, type ResourceRow as ResourceRowView, type StageView, type StepRow } from "../progress-state.js";
+import { type Note, type RegionView, type ResourceRow as ResourceRowView, type StageView, type StepRow } from "../progress-view.js";
 import {
   fitRow,
   regionGlyph,

@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import type { VerifyReport, VerifySample } from "../../steps/verify/client-answer.js";
 import { formatMs, wrapLines } from "../format.js";
 import type { VerifyMatrix } from "../../steps/verify/verify-matrix.js";
-import type { RegionVerified } from "../progress-state.js";
+import type { RegionVerified } from "../progress-view.js";
 import { latencyColumns, latencyTable, matrixLines, regionVerifyText, responseLines } from "../wording.js";
 import { Glyph, Lines, usePaint } from "./rows.js";
 
