@@ -5,7 +5,7 @@
 // Several client regions' clients in the list form, and the file as regions come and go: connection-regions.ts.
 import { UsageError } from "../errors.js";
 import { CONNECT_FLAG_OF, type ConnectAnswers, DEFAULTS } from "./answers.js";
-import type { Asker } from "./resolve.js";
+import type { AnswerSources, Asker } from "./resolve.js";
 import { clientCountProblem, clientsByRegion, definedOnly, joinClients, type RegionClient, splitClients } from "./connection-regions.js";
 import { apiIdProblem, clientRegionsProblem, ec2IdListProblem, ec2IdProblem, functionProblem, nameProblem, peeringProblem, regionPairProblem, regionProblem, splitList, stageProblem } from "./validate.js";
 
@@ -26,13 +26,6 @@ export interface ConnectChooser extends Pick<Asker, "name" | "region" | "moreCli
   client(region: string): Promise<ClientChoice>;
 }
 
-/** Where a connection's answers come from: flags, then the answers file. */
-export interface ConnectSources {
-  readonly flags: Partial<ConnectAnswers>;
-  readonly file: Partial<ConnectAnswers> | undefined;
-  readonly filePath: string;
-}
-
 /** The answers, and which were asked (to print the command without questions). */
 export interface ResolvedConnection {
   readonly answers: ConnectAnswers;
@@ -48,7 +41,7 @@ const EXAMPLE: Partial<Record<keyof ConnectAnswers, string>> = {
 type Key = Exclude<keyof ConnectAnswers, "probe">;
 
 /** A connection's answers from flags, the answers file and (in a terminal) questions, validated. */
-export async function resolveConnectAnswers(sources: ConnectSources, chooser: ConnectChooser | undefined, acceptDefaults = false): Promise<ResolvedConnection> {
+export async function resolveConnectAnswers(sources: AnswerSources<ConnectAnswers>, chooser: ConnectChooser | undefined, acceptDefaults = false): Promise<ResolvedConnection> {
   const asked: (keyof ConnectAnswers)[] = [];
   const labelOf = (key: Key) => (sources.flags[key] === undefined && sources.file?.[key] !== undefined ? `"${key}" in ${sources.filePath}` : CONNECT_FLAG_OF[key]);
   // The client is one answer of several flags: a function, or a VPC with its subnets and groups. The flags'

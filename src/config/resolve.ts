@@ -17,10 +17,10 @@ import {
   zonesProblem,
 } from "./validate.js";
 
-/** Where answers come from, in order: flags, then the answers file. */
-export interface AnswerSources {
-  readonly flags: Partial<AnswerText>;
-  readonly file: Partial<AnswerText> | undefined;
+/** Where answers come from, in order: flags, then the answers file (a deployment's, or a connection's). */
+export interface AnswerSources<T extends object = AnswerText> {
+  readonly flags: Partial<T>;
+  readonly file: Partial<T> | undefined;
   readonly filePath: string;
 }
 
