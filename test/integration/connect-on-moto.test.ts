@@ -13,10 +13,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectStackNames } from "../../src/steps/stages.js";
 import { HOPS } from "../../src/steps/doctor/doctor.js";
 import { clientAnswer } from "../helpers/payloads.js";
-import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
+import { type NodeRun, tempDir } from "../helpers/cli.js";
 import { openTerminal, tmuxAvailable } from "../helpers/pty.js";
 import { buildHalfPath, userResources, VARIANTS, type HalfPathIds } from "./connect-fixtures.js";
-import { copyOfBuiltCli, describeStack, motoAws, motoRecorder, recordedRequests, type MotoAws, type RecordedRequest } from "./moto-assertions.js";
+import { cliOnMoto, copyOfBuiltCli, describeStack, motoAws, motoRecorder, recordedRequests, type MotoAws, type RecordedRequest } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const A = "us-east-1";
@@ -45,12 +45,8 @@ afterAll(async () => {
   cli?.remove();
 });
 
-/** The CLI as a CI job runs it: CI=true, no stdin, no colour, only moto's endpoint and test keys. */
-function run(args: readonly string[], cwd: string): Promise<NodeRun> {
-  return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 90_000 });
-}
-
-const shown = (r: NodeRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
+// moto and the CLI copy are made in beforeAll: read them when a test runs.
+const { run, shown } = cliOnMoto(() => moto, () => cli.path);
 const connectFlags = (...more: string[]) => ["connect", "--name", NAME, "--api-region", A, "--api-id", ids.apiId, "--client-region", B, ...more];
 const located = ["--name", NAME, "--api-region", A, "--client-region", B];
 

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectStackNames } from "../../src/steps/stages.js";
 import { clientAnswer } from "../helpers/payloads.js";
-import { ciEnv, type NodeRun, runNode, tempDir } from "../helpers/cli.js";
+import { tempDir } from "../helpers/cli.js";
 import { buildClientSide, buildHalfPath, userResources, type HalfPathIds } from "./connect-fixtures.js";
-import { copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
+import { cliOnMoto, copyOfBuiltCli, describeStack, motoAws, type MotoAws } from "./moto-assertions.js";
 import { startMotoServer, type MotoServer } from "./moto-server.js";
 
 const A = "us-east-1";
@@ -42,11 +42,8 @@ afterAll(async () => {
   cli?.remove();
 });
 
-function run(args: readonly string[], cwd: string): Promise<NodeRun> {
-  return runNode([cli.path, ...args], { cwd, env: ciEnv(moto.env()), timeoutMs: 90_000 });
-}
-
-const shown = (r: NodeRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto.output().slice(-1500)}`;
+// moto and the CLI copy are made in beforeAll: read them when a test runs.
+const { run, shown } = cliOnMoto(() => moto, () => cli.path);
 type Event = { kind: string; [key: string]: unknown };
 const events = (stdout: string): Event[] => stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Event);
 

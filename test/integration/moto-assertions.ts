@@ -25,6 +25,7 @@ import {
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { GetHostedZoneCommand, Route53Client, type GetHostedZoneCommandOutput } from "@aws-sdk/client-route-53";
 import { expect } from "vitest";
+import { ciEnv, type NodeRun, runNode } from "../helpers/cli.js";
 import type { MotoServer } from "./moto-server.js";
 
 /** SDK clients for moto, one per service and region, made on first use. */
@@ -240,4 +241,15 @@ export function copyOfBuiltCli(): { readonly path: string; remove(): void } {
   cpSync(join(root, "package.json"), join(copy, "package.json"));
   for (const dir of ["dist", "templates"]) cpSync(join(root, dir), join(copy, dir), { recursive: true });
   return { path: join(copy, "dist/cli.js"), remove: () => rmSync(copy, { recursive: true, force: true }) };
+}
+
+/**
+ * The built CLI as a CI job runs it against moto (CI=true, no stdin, no colour, only moto's endpoint and test
+ * keys), and a run shown with moto's last output for a failed assertion's message.
+ */
+export function cliOnMoto(moto: () => MotoServer, cliPath: () => string): { run(args: readonly string[], cwd: string): Promise<NodeRun>; shown(r: NodeRun): string } {
+  return {
+    run: (args, cwd) => runNode([cliPath(), ...args], { cwd, env: ciEnv(moto().env()), timeoutMs: 90_000 }),
+    shown: (r) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- moto\n${moto().output().slice(-1500)}`,
+  };
 }
