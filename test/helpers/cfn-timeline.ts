@@ -91,6 +91,9 @@ interface Script {
   // Wall-clock mode: each batch appears once this long has passed since the operation started, however
   // often it is polled — for measuring how many polls a real-length operation costs.
   readonly afterMs?: readonly number[] | undefined;
+  // The last batch (the operation's end) is held back until this holds, however often it is polled: to keep
+  // an operation going until others have begun, whatever the scheduler and the disk do meanwhile.
+  readonly endsWhen?: (() => boolean) | undefined;
 }
 
 interface StackState {
@@ -105,6 +108,7 @@ interface StackState {
   readonly events: StackEvent[];
   pending: (readonly EventSpec[])[];
   pendingAfterMs: number[] | undefined;
+  endsWhen: (() => boolean) | undefined;
   startedAt: number;
   token: string | undefined;
   outputsOnComplete: Record<string, string> | undefined;
@@ -282,7 +286,7 @@ export class FakeCloudFormation {
     const key = this.keyOf(name);
     const id = `arn:aws:cloudformation:${key === name ? "eu-west-1" : this.region}:${ACCOUNT}:stack/${name}/${randomUUID()}`;
     const state: StackState = {
-      name, key, id, status, tags: {}, parameters: {}, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
+      name, key, id, status, tags: {}, parameters: {}, outputs: {}, events: [], pending: [], pendingAfterMs: undefined, endsWhen: undefined, startedAt: 0, token: undefined, outputsOnComplete: undefined,
       created: new Date(this.clock.now()), lastUpdated: undefined, physical: new Map(),
     };
     this.byName.set(key, state);
@@ -316,7 +320,9 @@ export class FakeCloudFormation {
     if (offset === 0) {
       const due = state.pendingAfterMs
         ? state.pendingAfterMs.filter((after) => this.clock.now() - state.startedAt >= after).length
-        : Math.min(1, state.pending.length);
+        : state.pending.length === 1 && state.endsWhen && !state.endsWhen()
+          ? 0
+          : Math.min(1, state.pending.length);
       for (const batch of state.pending.splice(0, due)) batch.forEach((spec, i) => this.append(state, spec, state.token, i));
       state.pendingAfterMs?.splice(0, due);
     }
@@ -356,6 +362,7 @@ export class FakeCloudFormation {
     if (!script) throw new Error(`test setup: no ${what} script for ${state.name}`);
     state.pending = [...script.batches];
     state.pendingAfterMs = script.afterMs ? [...script.afterMs] : undefined;
+    state.endsWhen = script.endsWhen;
     state.startedAt = this.clock.now();
     state.token = typeof token === "string" ? token : undefined;
     state.outputsOnComplete = script.outputs;

@@ -131,8 +131,11 @@ describe("buildConnections with several client regions", () => {
 
   it("builds each region's client side then its API side, the regions side by side, every stage naming its client region", async () => {
     const h = harness();
+    // No client side ends before all three have been executed: were they run one after another, the first
+    // would never end (the engine's own reads of templates from disk then cannot reorder the test).
+    const allExecuted = () => REGIONS.every((r) => h.cfn.calls.some((c) => c.command === "ExecuteChangeSet" && c.region === r));
     for (const region of REGIONS) {
-      h.cfn.stackIn(region, "orders-connect-client", { execute: slow({ PeeringConnectionId: pcxOf(region), FunctionName: "orders-probe" }) as never });
+      h.cfn.stackIn(region, "orders-connect-client", { execute: { ...slow({ PeeringConnectionId: pcxOf(region), FunctionName: "orders-probe" }), endsWhen: allExecuted } as never });
       h.cfn.stack(`orders-connect-api-${region}`, { execute: created("ReturnRoute1", "AWS::EC2::Route", {}) });
     }
     const result = await buildConnections(h.ctx, REGIONS.map(regionPlan), { maxParallel: 4 });
@@ -152,8 +155,11 @@ describe("buildConnections with several client regions", () => {
 
   it("a region failing stops no region running and starts no new one (--max-parallel 2)", async () => {
     const h = harness();
+    // The second region ends only once the first one's failure has been reported, so a free slot is there to
+    // be (wrongly) taken by the third, whatever order the scheduler runs them in.
+    const failureSeen = () => h.events.some((e) => e.kind === "stage-failed" && e.clientRegion === CLIENT_REGION);
     for (const region of REGIONS) {
-      h.cfn.stackIn(region, "orders-connect-client", { execute: (region === CLIENT_REGION ? fails : slow({ PeeringConnectionId: pcxOf(region) })) as never });
+      h.cfn.stackIn(region, "orders-connect-client", { execute: (region === CLIENT_REGION ? fails : { ...slow({ PeeringConnectionId: pcxOf(region) }), endsWhen: failureSeen }) as never });
       h.cfn.stack(`orders-connect-api-${region}`, { execute: created("ReturnRoute1", "AWS::EC2::Route", {}) });
     }
     const result = await buildConnections(h.ctx, REGIONS.map(regionPlan), { maxParallel: 2 });

@@ -59,6 +59,12 @@ function scripted(h: ReturnType<typeof harness>, regions: readonly string[], cli
   }
 }
 
+// Whether `command` has been called in each of `regions`: what a scripted operation waits for before it ends
+// (endsWhen), so that the order a test asserts holds whatever the scheduler and the disk do meanwhile.
+const calledIn = (h: ReturnType<typeof harness>, command: "ExecuteChangeSet" | "DeleteStack", regions: readonly string[]) => () =>
+  regions.every((region) => h.cfn.calls.some((c) => c.command === command && c.region === region));
+const failedIn = (h: ReturnType<typeof harness>, region: string) => () => h.events.some((e) => e.kind === "stage-failed" && e.clientRegion === region);
+
 // "started:2:us-east-1", "finished:3:ap-southeast-2": each stage event with its client region.
 const stageLines = (events: readonly ProgressEvent[]) =>
   events.flatMap((e) =>
@@ -71,7 +77,8 @@ describe("deployAll with several client regions", () => {
   it("deploys stage 1, then the regions side by side, each region's stage 3 fed by its own stage 2", async () => {
     const h = harness();
     const regions = REGIONS.slice(0, 3);
-    scripted(h, regions);
+    // No stage 2 ends before all three have been executed: run one after another, the first would never end.
+    scripted(h, regions, (region) => ({ ...created("Peering", "AWS::EC2::VPCPeeringConnection", { PeeringConnectionId: pcx(region) }, 2), endsWhen: calledIn(h, "ExecuteChangeSet", regions) }));
     const result = await deployAll(h.ctx, plan(regions), { maxParallel: 4 });
 
     expect(result.kind).toBe("deployed");
@@ -109,7 +116,10 @@ describe("deployAll with several client regions", () => {
   it("a region failing mid-way stops no region already running and starts no new one; the result says which are up", async () => {
     const h = harness();
     const regions = [...REGIONS];
-    scripted(h, regions, (region) => (region === "ap-southeast-2" ? peeringFails : created("Peering", "AWS::EC2::VPCPeeringConnection", { PeeringConnectionId: pcx(region) }, 3)));
+    // The other two end only once the failure has been reported: a slot is then free for sa-east-1 to (wrongly) take.
+    scripted(h, regions, (region) =>
+      region === "ap-southeast-2" ? peeringFails : { ...created("Peering", "AWS::EC2::VPCPeeringConnection", { PeeringConnectionId: pcx(region) }, 3), endsWhen: failedIn(h, "ap-southeast-2") },
+    );
     const result = await deployAll(h.ctx, plan(regions), { maxParallel: 3 });
 
     expect(result).toMatchObject({ kind: "failed", stage: 2, clientRegion: "ap-southeast-2" });
@@ -142,8 +152,8 @@ describe("deployAll with several client regions", () => {
     const regions = REGIONS.slice(0, 3);
     const creating = { batches: [[stackEvent("CREATE_IN_PROGRESS", "User Initiated")], [], [], [], []] };
     scripted(h, regions, () => creating);
-    // Stage 1 polls 3 times; the abort lands while the three client stacks are being created.
-    h.cfn.after("DescribeStackEvents", 6, () => h.controller.abort());
+    // Stage 1's is the first ExecuteChangeSet; the abort lands once both running client stacks are being created.
+    h.cfn.after("ExecuteChangeSet", 3, () => h.controller.abort());
     const result = await deployAll(h.ctx, plan(regions), { maxParallel: 2 });
 
     expect(result.kind).toBe("cancelled");
@@ -178,6 +188,12 @@ describe("teardownAll with several client regions", () => {
   it("deletes each region's routes, then its client, the regions side by side, then stage 1", async () => {
     const h = harness();
     standing(h);
+    // No client delete ends before every region's routes delete has begun: one region after another, none would.
+    const clientRegions = deployment.clients.map((c) => c.region);
+    const routesDeleting = () => h.cfn.calls.filter((c) => c.command === "DeleteStack" && c.region === API_REGION).length === clientRegions.length;
+    for (const region of clientRegions) {
+      h.cfn.stackIn(region, "demo-client", { status: "CREATE_COMPLETE", delete: { batches: [[stackEvent("DELETE_IN_PROGRESS", "User Initiated")], [stackEvent("DELETE_COMPLETE")]], endsWhen: routesDeleting } });
+    }
     const result = await teardownAll(h.ctx, await lookupStacks(h.ctx.clients, deployment), { maxParallel: 4, removeApi: true });
     expect(result).toMatchObject({ kind: "done", apiKept: undefined });
     const lines = stageLines(h.events);
@@ -221,6 +237,8 @@ describe("teardownAll with several client regions", () => {
           [stackEvent("DELETE_IN_PROGRESS", "User Initiated")],
           [resourceEvent("Vpc", "AWS::EC2::VPC", "DELETE_FAILED", "The vpc 'vpc-0c' has dependencies and cannot be deleted."), stackEvent("DELETE_FAILED")],
         ],
+        // It fails only once all three client deletes have begun, so the others are running when it does.
+        endsWhen: calledIn(h, "DeleteStack", deployment.clients.map((c) => c.region)),
       },
     });
     const result = await teardownAll(h.ctx, await lookupStacks(h.ctx.clients, deployment), { maxParallel: 4, removeApi: true });
