@@ -2,6 +2,8 @@
 // real templates with typical per-type create times), on a clock that skips sleeps but counts real
 // processing time. Prints DescribeStackEvents calls per stage and the hand-off delay between stages.
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { join } from "node:path";
 import { deployAll } from "../../src/steps/deploy/deploy.js";
 import { buildPlan } from "../../src/steps/plan.js";
@@ -9,6 +11,7 @@ import { templatesDir } from "../../src/aws/templates.js";
 import type { Clock } from "../../src/aws/clock.js";
 import { FakeCloudFormation, FakeClock, resourceEvent, stackEvent, type EventSpec } from "../../test/helpers/cfn-timeline.js";
 import { loadTemplate } from "../../test/helpers/cfn-yaml.js";
+import { FakeFunctionNetwork } from "../../test/helpers/function-network-timeline.js";
 
 // Typical create times in AWS (seconds): interface endpoints and VPC Lambda functions dominate.
 const CREATE_SECONDS: Record<string, number> = {
@@ -48,22 +51,33 @@ class SkippingClock extends FakeClock implements Clock {
 }
 
 // Zones as preflight would have chosen them (the stacks take them since the zones change).
-const plan = buildPlan({ name: "bench", apiRegion: "us-east-1", clientRegion: "eu-west-1", apiCidr: "10.10.0.0/16", clientCidr: "10.20.0.0/16", apiAzs: "us-east-1b,us-east-1c", clientAzs: "eu-west-1b,eu-west-1c" });
+const plan = buildPlan({ name: "bench", apiRegion: "us-east-1", apiCidr: "10.10.0.0/16", apiAzs: "us-east-1b,us-east-1c", clients: [{ region: "eu-west-1", cidr: "10.20.0.0/16", azs: "eu-west-1b,eu-west-1c" }] });
 const clock = new SkippingClock();
 const cfn = new FakeCloudFormation(clock);
 cfn.latencyMs = 60;
+// The client function's network, as the engine checks it once stage 2 is complete (mocked: nothing leaves).
+const net = new FakeFunctionNetwork(clock);
+const credentials = { accessKeyId: "x", secretAccessKey: "y" };
 // AWS pages DescribeStackEvents 100 events at a time.
 cfn.pageSize = 100;
-const outputs: Record<string, Record<string, string>> = {
-  "bench-api": { VpcId: "vpc-0123456789abcdef0", ApiId: "abcde12345", StageName: "v1", EndpointDnsName: "vpce-0a-b.execute-api.us-east-1.vpce.amazonaws.com", EndpointHostedZoneId: "Z7HUB22UULQXV" },
-  "bench-client": { PeeringConnectionId: "pcx-0123456789abcdef0", FunctionName: "bench-client" },
-  "bench-routes": {},
+// Every output a stage's template declares, so that a later stage finds what it takes: AWS-shaped values
+// for the ones the engine reads, a placeholder for the rest.
+const KNOWN_OUTPUTS: Record<string, string> = {
+  VpcId: "vpc-0123456789abcdef0",
+  ApiId: "abcde12345",
+  StageName: "v1",
+  EndpointDnsName: "vpce-0a-b.execute-api.us-east-1.vpce.amazonaws.com",
+  EndpointHostedZoneId: "Z7HUB22UULQXV",
+  PeeringConnectionId: "pcx-0123456789abcdef0",
+  FunctionName: "bench-client",
 };
+const outputsOf = (template: string) =>
+  Object.fromEntries(Object.keys((loadTemplate(join(templatesDir(), template)).Outputs ?? {}) as Record<string, unknown>).map((key) => [key, KNOWN_OUTPUTS[key] ?? `bench-${key}`]));
 const lengths: number[] = [];
 for (const stage of plan.stages) {
   const { batches, afterMs, seconds } = timeline(stage.template);
   lengths.push(seconds);
-  cfn.stack(stage.stackName, { execute: { batches, afterMs, outputs: outputs[stage.stackName] } });
+  cfn.stack(stage.stackName, { execute: { batches, afterMs, outputs: outputsOf(stage.template) } });
 }
 const clients = new Map<string, CloudFormationClient>();
 const result = await deployAll(
@@ -71,7 +85,9 @@ const result = await deployAll(
     clients: {
       profile: undefined,
       cloudFormation: (region) =>
-        clients.get(region) ?? clients.set(region, new CloudFormationClient({ region, credentials: { accessKeyId: "x", secretAccessKey: "y" } })).get(region)!,
+        clients.get(region) ?? clients.set(region, new CloudFormationClient({ region, credentials })).get(region)!,
+      lambda: (region) => new LambdaClient({ region, credentials }),
+      ec2: (region) => new EC2Client({ region, credentials }),
     },
     emit: () => {},
     clock,
@@ -79,8 +95,9 @@ const result = await deployAll(
     confirmReplace: async () => true,
   },
   plan,
+  { maxParallel: 1 },
 );
-if (result.kind !== "deployed") throw new Error(`bench deploy ended ${result.kind}`);
+if (result.kind !== "deployed") throw new Error(`bench deploy ended ${result.kind}: ${JSON.stringify(result).slice(0, 600)}`);
 for (const [i, stage] of result.stages.entries()) {
   const calls = stage.result.stats.describeStackEventsCalls;
   const handoff = stage.handoffMs === undefined ? "—" : `${stage.handoffMs.toFixed(1)} ms (goal ≤ 1000 ms)`;
@@ -89,3 +106,4 @@ for (const [i, stage] of result.stages.entries()) {
   );
 }
 cfn.mock.restore();
+net.restore();
