@@ -49,6 +49,7 @@ const MUTATIONS = [
   { id: "N3", file: "src/net/check-pair.ts", find: "for (const earlier of [...(api ? [api] : []), ...clients.slice(0, j)]) {", replace: "for (const earlier of [...(api ? [api] : [])]) {", test: "test/net/check-pair.test.ts", why: "two client regions given the same range: the API VPC cannot route to both" },
   { id: "N4", file: "src/steps/deploy/hub-limits.ts", find: "have + regions.length <= quota.limit", replace: "have + regions.length < quota.limit", test: "test/steps/deploy/hub-limits.test.ts", why: "a deploy that exactly fills a quota refused" },
   { id: "N5", file: "src/steps/plan.ts", find: "routesStackName(answers.name, client.region, i === 0)", replace: "routesStackName(answers.name, client.region, true)", test: "test/steps/plan.test.ts", why: "every client region's routes stack under one name: each overwrites the last" },
+  { id: "N6", file: "src/steps/scheduler.ts", find: "Array.from({ length: Math.min(options.width, lanes.length) }, worker)", replace: "Array.from({ length: 1 }, worker)", test: "test/steps/connect/connect.test.ts", why: "client regions built one after another: a hub of several regions takes their sum, not their slowest" },
   { id: "Q1", file: "src/policy/resource-policy.ts", find: '  if (aws.includes("*")) return true;', replace: '  if (aws.includes("*") || principals.length === 0) return true;', test: "test/policy/resource-policy.test.ts", why: "an account-only principal admits the anonymous caller" },
 ];
 
