@@ -9,7 +9,7 @@ import { readFunctionStatus } from "../../aws/function.js";
 import type { LastVerify } from "../../config/answers.js";
 import type { CarrierState, StageRef } from "../events.js";
 import { clientPlace, leftoverInterfaces, leftoverText } from "../teardown/release-interfaces.js";
-import { READY, stackSummary, type StackState } from "../stacks.js";
+import { READY, stackStateEvent, type StackState } from "../stacks.js";
 import type { StepContext } from "../context.js";
 import { judgeFunction } from "../verify/verify.js";
 import type { Connection, ConnectionStacks } from "./locate.js";
@@ -33,17 +33,7 @@ export async function connectionStatus(
 ): Promise<ConnectionStatusReport> {
   const now = () => ctx.clock.now();
   const { client, api } = input.stacks;
-  for (const state of [client, api]) {
-    ctx.emit({
-      kind: "stack-state",
-      ...state.ref,
-      status: state.present ? state.status : null,
-      lastChange: state.present ? state.lastChange : null,
-      outputs: state.present ? state.outputs : {},
-      summary: stackSummary(state),
-      at: now(),
-    });
-  }
+  for (const state of [client, api]) ctx.emit(stackStateEvent(state, now()));
   await probeState(ctx, client, now);
   await leftovers(ctx, client, now);
   const carriers = await additions(ctx, input.connection, input.stacks);
