@@ -4,7 +4,8 @@
 // on the path, then verify invokes the probe. Exit 0 only when both hold (--no-probe: doctor alone, judged
 // but not exercised). With several client regions: a plan per region (any refusal stops them all), each
 // region's two stacks side by side, and the proof per region.
-import { configPath, loadAnswersFile, saveAnswersFile, type AnswersFile, type ConnectAnswers } from "../config/answers.js";
+import { type ConnectAnswers } from "../config/answers.js";
+import { configPath, loadAnswersFile, saveAnswersFile, type AnswersFile } from "../config/answers-file.js";
 import { clientOf, resolveConnectAnswers, type ResolvedConnection } from "../config/connect-answers.js";
 import { connectionRegions, withSavedRegions } from "../config/connection-regions.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";

@@ -4,7 +4,8 @@
 import { writeFileSync } from "node:fs";
 import type { CredentialsError } from "../aws/errors.js";
 import { resolve } from "node:path";
-import { ANSWER_KEYS, type AnswersFile, type AnswerText, configPath, loadAnswersFile } from "../config/answers.js";
+import { ANSWER_KEYS, type AnswerText } from "../config/answers.js";
+import { type AnswersFile, configPath, loadAnswersFile } from "../config/answers-file.js";
 import type { CommandName, Flags } from "../config/flags.js";
 import { type Asker, resolveAnswers, type Resolved, type Scope } from "../config/resolve.js";
 import { FailureError, UsageError } from "../errors.js";

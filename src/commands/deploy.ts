@@ -1,5 +1,6 @@
 // `deploy`: answers → plan → (AWS from here on) preflight → confirm → stage 1, then each client region's two → verify.
-import { answerText, saveAnswersFile } from "../config/answers.js";
+import { answerText } from "../config/answers.js";
+import { saveAnswersFile } from "../config/answers-file.js";
 import { FailureError, InterruptedError } from "../errors.js";
 import type { DeployResult, RegionOutcome } from "../steps/deploy/deploy.js";
 import type { Plan } from "../steps/plan.js";

@@ -3,7 +3,8 @@
 // by side (--max-parallel). Found by name in both regions, so it works on a half-made connection and a second
 // run finds nothing to do. --client-region naming some of the connection's regions removes only theirs and
 // leaves the answers file listing the rest; one the file does not list is refused (exit 2). A peering connection connect reused is not ours and stays.
-import { type AnswersFile, connectionPlaces, listItems, saveAnswersFile } from "../config/answers.js";
+import { connectionPlaces, listItems } from "../config/answers.js";
+import { type AnswersFile, saveAnswersFile } from "../config/answers-file.js";
 import { withoutConnectionRegions } from "../config/connection-regions.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import { type CommandContext, type LoadedAnswers, loadAnswers, stopOnCredentials } from "./context.js";

@@ -3,7 +3,8 @@
 // named by --function and --api-id.
 import type { AwsClients } from "../aws/clients.js";
 import type { PathQuery } from "../aws/path-snapshot.js";
-import { type Answers, type AnswersFile, connectionPlaces } from "../config/answers.js";
+import { type Answers, connectionPlaces } from "../config/answers.js";
+import { type AnswersFile } from "../config/answers-file.js";
 import { apiIdProblem, functionProblem, stageProblem } from "../config/validate.js";
 import { FailureError, UsageError } from "../errors.js";
 import type { DoctorReport } from "../steps/doctor/doctor.js";

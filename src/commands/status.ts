@@ -1,7 +1,8 @@
 // `status`: the stacks in their regions (stage 1, and each client region's two), their state and outputs,
 // and the last verification; or, for a connection, its two stacks, its probe and whether each of its additions
 // is still on the user's resources.
-import { type AnswersFile, type ConnectAnswers, connectionPlaces } from "../config/answers.js";
+import { type ConnectAnswers, connectionPlaces } from "../config/answers.js";
+import { type AnswersFile } from "../config/answers-file.js";
 import { type CommandContext, loadAnswers, stopOnCredentials, writeOutputsFile } from "./context.js";
 import type { StackState } from "../steps/stacks.js";
 import { type Locatable, nextCommands } from "./next-steps.js";

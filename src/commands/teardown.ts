@@ -1,7 +1,8 @@
 // `teardown`: each client region's stage 3, then 2 (the regions side by side), then stage 1, found as
 // status finds them; safe to run again. `--client-region` naming some of the answers file's regions
 // removes only theirs: stage 1 and the other regions stay, and the file keeps the others.
-import { clientRegions, saveAnswersFile, listItems, withoutClientRegions } from "../config/answers.js";
+import { clientRegions, listItems, withoutClientRegions } from "../config/answers.js";
+import { saveAnswersFile } from "../config/answers-file.js";
 import { FailureError, InterruptedError, UsageError } from "../errors.js";
 import type { StackStates } from "../steps/stacks.js";
 import { type CommandContext, type LoadedAnswers, loadAnswers, stopOnCredentials } from "./context.js";

@@ -1,7 +1,8 @@
 // `verify`: find each client region's deployed function (or a connection's probe) by name and prove its path
 // again, N samples; and the verification `deploy` ends with, which records its outcome in the answers file
 // for `status`.
-import { type Answers, type ConnectAnswers, connectionPlaces, type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers.js";
+import { type Answers, type ConnectAnswers, connectionPlaces } from "../config/answers.js";
+import { type LastVerify, loadAnswersFile, saveAnswersFile } from "../config/answers-file.js";
 import { FailureError, UsageError } from "../errors.js";
 import { type CommandContext, loadAnswers, stopOnCredentials } from "./context.js";
 import { connectMissing, type Locatable, locateFlags, nextCommands } from "./next-steps.js";

@@ -2,7 +2,7 @@
 // function's state, interfaces it left behind, and the last verification.
 import { describeAwsError, isServiceError, throwIfCredentials } from "../aws/errors.js";
 import { readFunctionStatus, type FunctionStatus } from "../aws/function.js";
-import type { LastVerify } from "../config/answers.js";
+import type { LastVerify } from "../config/answers-file.js";
 import type { StepContext } from "./context.js";
 import { judgeFunction } from "./verify/verify.js";
 import { clientPlace, leftoverInterfaces, leftoverText } from "./teardown/release-interfaces.js";

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers.js";
+import { loadAnswersFile, saveAnswersFile } from "../../src/config/answers-file.js";
 import { clientOf, type ConnectChooser, resolveConnectAnswers } from "../../src/config/connect-answers.js";
 import { connectionRegions, joinClients } from "../../src/config/connection-regions.js";
 import { checkKind } from "../../src/commands/context.js";

@@ -6,7 +6,7 @@ import { DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
 import { readRoutesAndRules, type RouteFact, type RuleFact } from "../../aws/connect-reads.js";
 import { describeAwsError, isServiceError, throwIfCredentials } from "../../aws/errors.js";
 import { readFunctionStatus } from "../../aws/function.js";
-import type { LastVerify } from "../../config/answers.js";
+import type { LastVerify } from "../../config/answers-file.js";
 import type { CarrierState, StageRef } from "../events.js";
 import { clientPlace, leftoverInterfaces, leftoverText } from "../teardown/release-interfaces.js";
 import { READY, stackStateEvent, type StackState } from "../stacks.js";
