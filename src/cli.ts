@@ -90,7 +90,7 @@ function writeHelp(text: string): void {
 }
 
 // V8 doubles its young generation when much of it outlives collections, and loading the SDK's and Ink's
-// chunks is enough: a live-view deploy had 16 MB of new space where 2 MB do, about 12 MB of its peak RSS,
+// chunks is enough: a live-view deploy had 16 MB of new space where 2 MB do, about 10 MB of its peak RSS,
 // for a run that then mostly waits on AWS. With growth factor 1 the new space stayed at 2 MB through
 // every deploy sampled (docs/performance.md); scavenges come more often, which cost no measurable time.
 // Set now, before the command loads: V8 reads this flag at each growth, so it takes effect at run time
